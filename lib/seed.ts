@@ -1,0 +1,48 @@
+import { prisma } from '@/lib/db';
+import { hashPassword, verifyPassword } from '@/lib/auth/password';
+import { newClientId } from '@/lib/data/credentials';
+import type { PlatformRole, Role } from '@/lib/generated/prisma/enums';
+
+export const DEMO_ORGANIZATION_ID = '0b6f1c1e-5d0c-4a53-9e57-2f0a4d7f1c01';
+
+export const DEMO_USERS: ReadonlyArray<{ email: string; name: string; role?: Role; platformRole?: PlatformRole }> = [
+  { email: 'admin@acme.test', name: 'Ada Admin', role: 'ADMIN' },
+  { email: 'viewer@acme.test', name: 'Victor Viewer', role: 'VIEWER' },
+  { email: 'support@portal.test', name: 'Sam Support', platformRole: 'SUPPORT' },
+];
+
+/**
+ * Idempotent: creates the demo organization, its OAuth client and the demo
+ * users when missing, and resets their password and role when they differ.
+ */
+export async function seedDemoData({ password }: { password: string }): Promise<void> {
+  await prisma.organization.upsert({
+    where: { id: DEMO_ORGANIZATION_ID },
+    create: { id: DEMO_ORGANIZATION_ID, name: 'Acme Corp', domain: 'acme.test' },
+    update: {},
+  });
+  await prisma.oAuthClient.upsert({
+    where: { organizationId: DEMO_ORGANIZATION_ID },
+    create: { organizationId: DEMO_ORGANIZATION_ID, clientId: newClientId() },
+    update: {},
+  });
+
+  for (const demo of DEMO_USERS) {
+    const existing = await prisma.user.findUnique({ where: { email: demo.email }, select: { passwordHash: true } });
+    const passwordHash =
+      existing && (await verifyPassword(existing.passwordHash, password)) ? existing.passwordHash : await hashPassword(password);
+    const user = await prisma.user.upsert({
+      where: { email: demo.email },
+      create: { email: demo.email, name: demo.name, passwordHash, platformRole: demo.platformRole ?? null },
+      update: { name: demo.name, passwordHash, platformRole: demo.platformRole ?? null },
+      select: { id: true },
+    });
+    if (demo.role) {
+      await prisma.membership.upsert({
+        where: { userId: user.id },
+        create: { userId: user.id, organizationId: DEMO_ORGANIZATION_ID, role: demo.role },
+        update: { organizationId: DEMO_ORGANIZATION_ID, role: demo.role },
+      });
+    }
+  }
+}

@@ -1,0 +1,47 @@
+// npm start — runs the production build on the embedded (or DATABASE_URL) database, migrated, and seeded when embedded.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { authSecret, demoPassword, runWithDatabase } from './database';
+import { DEMO_USERS } from '@/lib/seed';
+
+const port = Number(process.env.PORT ?? 3000);
+const fresh = process.argv.includes('--fresh');
+
+if (!existsSync('.next/BUILD_ID')) {
+  console.error('No production build found: run `npm run build` first (npm start does it for you).');
+  process.exit(1);
+}
+
+runWithDatabase(
+  async (db) => {
+    if (db.embedded || process.argv.includes('--seed')) {
+      const { seedDemoData } = await import('@/lib/seed');
+      const { prisma } = await import('@/lib/db');
+      await seedDemoData({ password: demoPassword() });
+      await prisma.$disconnect();
+    }
+    const url = process.env.NEXTAUTH_URL ?? `http://localhost:${port}`;
+    const child = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(port)], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, DATABASE_URL: db.url, NEXTAUTH_URL: url, NEXTAUTH_SECRET: await authSecret(), NODE_ENV: 'production' },
+    });
+    const stop = () => child.kill('SIGTERM');
+    process.removeAllListeners('SIGINT');
+    process.removeAllListeners('SIGTERM');
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    child.once('exit', async (code) => {
+      await db.stop().catch(() => {});
+      process.exit(code ?? 0);
+    });
+
+    console.log(`\nCustomer portal: ${url}/credentials`);
+    console.log(`Database: ${db.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}`);
+    if (db.embedded) {
+      const password = process.env.DEMO_PASSWORD ? '(the value of DEMO_PASSWORD)' : demoPassword();
+      for (const user of DEMO_USERS) console.log(`  sign in as ${user.email} / ${password}`);
+    }
+    console.log('');
+  },
+  { fresh },
+);
