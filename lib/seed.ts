@@ -1,15 +1,7 @@
 import { prisma } from '@/lib/db';
 import { hashPassword, verifyPassword } from '@/lib/auth/password';
 import { newClientId } from '@/lib/data/credentials';
-import type { PlatformRole, Role } from '@/lib/generated/prisma/enums';
-
-export const DEMO_ORGANIZATION_ID = '0b6f1c1e-5d0c-4a53-9e57-2f0a4d7f1c01';
-
-export const DEMO_USERS: ReadonlyArray<{ email: string; name: string; role?: Role; platformRole?: PlatformRole }> = [
-  { email: 'admin@acme.test', name: 'Ada Admin', role: 'ADMIN' },
-  { email: 'viewer@acme.test', name: 'Victor Viewer', role: 'VIEWER' },
-  { email: 'support@portal.test', name: 'Sam Support', platformRole: 'SUPPORT' },
-];
+import { DEMO_ORGANIZATION_ID, DEMO_USERS } from '@/lib/demo-users';
 
 /**
  * Idempotent: creates the demo organization, its OAuth client and the demo

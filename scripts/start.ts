@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { authSecret, demoPassword, runWithDatabase } from './database';
-import { DEMO_USERS } from '@/lib/seed';
+import { DEMO_USERS } from '@/lib/demo-users';
 
 const port = Number(process.env.PORT ?? 3000);
 const fresh = process.argv.includes('--fresh');

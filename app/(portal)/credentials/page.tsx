@@ -1,0 +1,89 @@
+import type { Metadata } from 'next';
+import { headers } from 'next/headers';
+import { ChevronRight, Info } from 'lucide-react';
+import { requireActor } from '@/lib/auth/session';
+import { canManageSecrets } from '@/lib/auth/actor';
+import { getOAuthClient } from '@/lib/data/credentials';
+import { listSecrets } from '@/lib/data/secrets';
+import { publicUrls } from '@/lib/config';
+import { ConnectionDetails } from './_components/connection-details';
+import { SecretsTable } from './_components/secrets-table';
+import { AddSecretButton } from './_components/add-secret-button';
+
+export const metadata: Metadata = { title: 'Credentials' };
+
+export default async function CredentialsPage() {
+  const actor = await requireActor();
+
+  const header = (
+    <header>
+      <nav aria-label="Breadcrumb" className="flex items-center gap-1 text-sm text-slate-500">
+        <span>Development</span>
+        <ChevronRight className="size-3.5" aria-hidden />
+        <span aria-current="page" className="text-slate-700">
+          Credentials
+        </span>
+      </nav>
+      <h1 className="mt-2 text-2xl font-semibold tracking-tight">Credentials</h1>
+      <p className="mt-2 max-w-2xl text-sm text-slate-600">
+        Secrets are authentication credentials associated with your account. Use them in your SDK to authenticate your
+        application against our platform, or to authenticate against our REST APIs directly.
+      </p>
+    </header>
+  );
+
+  if (!actor.membership) {
+    return (
+      <div className="space-y-8">
+        {header}
+        <p className="flex gap-3 rounded-lg bg-white p-4 text-sm text-slate-700 ring-1 ring-slate-200">
+          <Info className="mt-0.5 size-4 shrink-0 text-indigo-600" aria-hidden />
+          Your account is a platform support account and is not a member of a customer organization, so there are no
+          credentials of your own to show here.
+        </p>
+      </div>
+    );
+  }
+
+  const { organizationId } = actor.membership;
+  const [client, secrets, requestHeaders] = await Promise.all([
+    getOAuthClient({ organizationId }),
+    listSecrets({ organizationId }),
+    headers(),
+  ]);
+  const host = requestHeaders.get('host') ?? 'localhost';
+  const protocol = requestHeaders.get('x-forwarded-proto') ?? 'http';
+  const urls = publicUrls(`${protocol}://${host}`);
+  const canManage = canManageSecrets(actor);
+
+  return (
+    <div className="space-y-8">
+      {header}
+      <ConnectionDetails
+        authorizationBaseUrl={urls.authorizationBaseUrl}
+        apiBaseUrl={urls.apiBaseUrl}
+        clientId={client?.clientId ?? null}
+      />
+      <section aria-labelledby="secrets-heading" className="rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5">
+        <div className="border-b border-slate-200 px-4 py-4 sm:px-6">
+          <h2 id="secrets-heading" className="text-base font-semibold">
+            Secrets
+          </h2>
+          <p className="mt-1 text-sm text-slate-600">
+            A new secret is disabled until you activate it. Only active secrets can obtain access tokens.
+          </p>
+        </div>
+        <SecretsTable secrets={secrets} canManage={canManage} />
+        <div className="flex flex-col gap-3 border-t border-slate-200 px-4 py-4 sm:flex-row sm:items-center sm:justify-end sm:px-6">
+          {canManage ? (
+            <AddSecretButton />
+          ) : (
+            <p className="text-sm text-slate-600">
+              You have view-only access. Ask an admin of {actor.membership.organizationName} to add or activate secrets.
+            </p>
+          )}
+        </div>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,44 @@
+import type { ReactNode } from 'react';
+import { requireActor } from '@/lib/auth/session';
+import { Logo } from '@/components/logo';
+import { PortalNav } from '@/components/portal-nav';
+import { MobileNav } from '@/components/mobile-nav';
+import { SignOutButton } from '@/components/sign-out-button';
+
+export default async function PortalLayout({ children }: { children: ReactNode }) {
+  const actor = await requireActor();
+  const account = (
+    <div className="min-w-0">
+      <p className="truncate text-sm font-medium text-slate-900">{actor.name}</p>
+      <p className="truncate text-xs text-slate-500">
+        {actor.membership
+          ? `${actor.membership.organizationName} · ${actor.membership.role === 'ADMIN' ? 'Admin' : 'Viewer'}`
+          : 'Platform support'}
+      </p>
+    </div>
+  );
+
+  return (
+    <div className="min-h-dvh lg:flex">
+      <aside className="hidden w-64 shrink-0 flex-col border-r border-slate-200 bg-white lg:fixed lg:inset-y-0 lg:flex">
+        <div className="flex h-16 items-center px-5">
+          <Logo />
+        </div>
+        <div className="flex-1 px-3 py-4">
+          <PortalNav />
+        </div>
+        <div className="flex items-center justify-between gap-2 border-t border-slate-200 px-5 py-4">
+          {account}
+          <SignOutButton />
+        </div>
+      </aside>
+      <header className="sticky top-0 z-20 flex h-14 items-center justify-between border-b border-slate-200 bg-white px-4 lg:hidden">
+        <Logo />
+        <MobileNav account={account} />
+      </header>
+      <main className="min-w-0 flex-1 lg:pl-64">
+        <div className="mx-auto max-w-5xl px-4 py-6 sm:px-8 sm:py-10">{children}</div>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,23 @@
+import type { Metadata, Viewport } from 'next';
+import type { ReactNode } from 'react';
+import { Toaster } from 'sonner';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: { default: 'Customer Portal', template: '%s · Customer Portal' },
+  description: 'Manage the credentials your SDK and REST API use to authenticate.',
+  robots: { index: false, follow: false },
+};
+
+export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-dvh bg-slate-50 font-sans text-slate-900">
+        {children}
+        <Toaster position="top-right" richColors closeButton />
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,40 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+import { cn } from '@/lib/utils';
+import { NAV_SECTIONS } from '@/components/nav-items';
+
+export function PortalNav({ onNavigate }: { onNavigate?: () => void }) {
+  const pathname = usePathname();
+  return (
+    <nav aria-label="Portal" className="space-y-6">
+      {NAV_SECTIONS.map((section) => (
+        <div key={section.title}>
+          <h2 className="px-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">{section.title}</h2>
+          <ul className="mt-2 space-y-1">
+            {section.items.map(({ href, label, icon: Icon }) => {
+              const current = pathname === href || pathname.startsWith(`${href}/`);
+              return (
+                <li key={href}>
+                  <Link
+                    href={href}
+                    onClick={onNavigate}
+                    aria-current={current ? 'page' : undefined}
+                    className={cn(
+                      'flex items-center gap-2.5 rounded-md px-2 py-2 text-sm font-medium',
+                      current ? 'bg-indigo-50 text-indigo-700' : 'text-slate-700 hover:bg-slate-100',
+                    )}
+                  >
+                    <Icon className="size-4" aria-hidden />
+                    {label}
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        </div>
+      ))}
+    </nav>
+  );
+}
