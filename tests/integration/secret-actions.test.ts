@@ -1,0 +1,190 @@
+import { randomUUID } from 'node:crypto';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { prisma } from '@/lib/db';
+import { getActorByUserId } from '@/lib/data/users';
+import { createMember, createOrganization } from '@/lib/data/organizations';
+import { hashSecret, isWellFormedSecret } from '@/lib/secrets/format';
+import { listSecrets } from '@/lib/data/secrets';
+
+// The session cookie is the one thing a test cannot send: it names the signed-in user,
+// whose role and organization the actions then read from the real database.
+const session = vi.hoisted(() => ({ userId: null as string | null }));
+vi.mock('@/lib/auth/session', () => ({
+  getActor: async () => (session.userId ? getActorByUserId({ userId: session.userId }) : null),
+}));
+const revalidatePath = vi.hoisted(() => vi.fn());
+vi.mock('next/cache', () => ({ revalidatePath }));
+
+const { createSecretAction, activateSecretAction, deactivateSecretAction, deleteSecretAction } = await import(
+  '@/app/(portal)/credentials/actions'
+);
+
+const NOT_FOUND = 'This secret no longer exists. Reload the page to see the current list.';
+
+let acme: { id: string };
+let globex: { id: string };
+const users: Record<'admin' | 'viewer' | 'otherAdmin' | 'support', string> = { admin: '', viewer: '', otherAdmin: '', support: '' };
+
+function signInAs(who: keyof typeof users | null) {
+  session.userId = who ? users[who] : null;
+}
+
+async function statusOf(secretId: string) {
+  return (await prisma.secret.findUniqueOrThrow({ where: { id: secretId } })).status;
+}
+
+async function newSecret(): Promise<{ id: string; plaintext: string }> {
+  signInAs('admin');
+  const result = await createSecretAction();
+  if (!result.ok) throw new Error(result.message);
+  return { id: result.secret.id, plaintext: result.plaintext };
+}
+
+beforeAll(async () => {
+  acme = await createOrganization({ name: 'Acme' });
+  globex = await createOrganization({ name: 'Globex' });
+  const password = 'a-long-test-password';
+  users.admin = (await createMember({ organizationId: acme.id, email: 'admin@acme.example', name: 'Ada', password, role: 'ADMIN' })).id;
+  users.viewer = (await createMember({ organizationId: acme.id, email: 'viewer@acme.example', name: 'Vic', password, role: 'VIEWER' })).id;
+  users.otherAdmin = (await createMember({ organizationId: globex.id, email: 'admin@globex.example', name: 'Gus', password, role: 'ADMIN' })).id;
+  users.support = (
+    await prisma.user.create({ data: { email: 'support@portal.example', name: 'Sam', passwordHash: 'x', platformRole: 'SUPPORT' } })
+  ).id;
+});
+
+beforeEach(() => {
+  revalidatePath.mockClear();
+});
+
+describe('createSecretAction', () => {
+  it('allows an admin: returns the value once and stores only its hash and preview, disabled', async () => {
+    signInAs('admin');
+    const result = await createSecretAction();
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(isWellFormedSecret(result.plaintext)).toBe(true);
+    expect(result.secret.preview).toBe(`uqs_…${result.plaintext.slice(-4)}`);
+
+    const row = await prisma.secret.findUniqueOrThrow({ where: { id: result.secret.id }, include: { oauthClient: true } });
+    expect(row).toMatchObject({ status: 'DISABLED', secretHash: hashSecret(result.plaintext), createdById: users.admin });
+    expect(row.oauthClient.organizationId).toBe(acme.id);
+
+    // The plaintext is nowhere in the database, in any table or column.
+    const dump = await prisma.$queryRawUnsafe<{ doc: string }[]>(
+      `SELECT string_agg(t::text, ' ') AS doc FROM (
+         SELECT row_to_json(s)::text AS t FROM secrets s UNION ALL SELECT row_to_json(u)::text FROM users u
+         UNION ALL SELECT row_to_json(c)::text FROM oauth_clients c) AS rows`,
+    );
+    expect(dump[0]!.doc).toContain(row.secretHash);
+    expect(dump[0]!.doc).not.toContain(result.plaintext);
+    expect(dump[0]!.doc).not.toContain(result.plaintext.slice(4, 40));
+    expect(revalidatePath).toHaveBeenCalledWith('/credentials');
+  });
+
+  it('blocks a viewer, a support user and a signed-out caller, and creates nothing', async () => {
+    const before = await prisma.secret.count();
+    for (const who of ['viewer', 'support', null] as const) {
+      signInAs(who);
+      const result = await createSecretAction();
+      expect(result).toEqual({
+        ok: false,
+        message: who === null ? 'Your session has ended. Sign in again to continue.' : 'You need the Admin role to manage secrets.',
+      });
+    }
+    expect(await prisma.secret.count()).toBe(before);
+    expect(revalidatePath).not.toHaveBeenCalled();
+  });
+
+  it("creates the secret for the caller's own organization only", async () => {
+    signInAs('otherAdmin');
+    const result = await createSecretAction();
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect((await listSecrets({ organizationId: globex.id })).map((s) => s.id)).toContain(result.secret.id);
+    expect((await listSecrets({ organizationId: acme.id })).map((s) => s.id)).not.toContain(result.secret.id);
+  });
+});
+
+describe('activateSecretAction', () => {
+  it('allows an admin of the owning organization', async () => {
+    const { id } = await newSecret();
+    expect(await activateSecretAction({ secretId: id })).toEqual({ ok: true });
+    expect(await statusOf(id)).toBe('ACTIVE');
+    expect(revalidatePath).toHaveBeenCalledWith('/credentials');
+  });
+
+  it('blocks a viewer and a support user with a clear message, changing nothing', async () => {
+    const { id } = await newSecret();
+    revalidatePath.mockClear();
+    for (const who of ['viewer', 'support'] as const) {
+      signInAs(who);
+      expect(await activateSecretAction({ secretId: id })).toEqual({ ok: false, message: 'You need the Admin role to manage secrets.' });
+    }
+    expect(await statusOf(id)).toBe('DISABLED');
+    expect(revalidatePath).not.toHaveBeenCalled();
+  });
+
+  it('blocks an admin of another organization exactly as if the secret did not exist', async () => {
+    const { id } = await newSecret();
+    signInAs('otherAdmin');
+    expect(await activateSecretAction({ secretId: id })).toEqual({ ok: false, message: NOT_FOUND });
+    expect(await activateSecretAction({ secretId: randomUUID() })).toEqual({ ok: false, message: NOT_FOUND });
+    expect(await statusOf(id)).toBe('DISABLED');
+  });
+
+  it('blocks a signed-out caller', async () => {
+    const { id } = await newSecret();
+    signInAs(null);
+    expect(await activateSecretAction({ secretId: id })).toMatchObject({ ok: false, message: expect.stringMatching(/Sign in again/) });
+    expect(await statusOf(id)).toBe('DISABLED');
+  });
+
+  it('rejects hostile input with the not-found message', async () => {
+    const { id } = await newSecret();
+    for (const input of [undefined, null, 'x', { secretId: "' OR 1=1 --" }, { secretId: 42 }, { secretId: id, organizationId: globex.id }, [id]]) {
+      expect(await activateSecretAction(input)).toEqual({ ok: false, message: NOT_FOUND });
+    }
+    expect(await statusOf(id)).toBe('DISABLED');
+  });
+
+  it('lets only one of two simultaneous activations succeed', async () => {
+    const { id } = await newSecret();
+    const results = await Promise.all([activateSecretAction({ secretId: id }), activateSecretAction({ secretId: id })]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, message: 'This secret is already active.' }]);
+  });
+});
+
+describe('deactivateSecretAction and deleteSecretAction', () => {
+  it('allows an admin to deactivate an active secret, then delete it', async () => {
+    const { id } = await newSecret();
+    await activateSecretAction({ secretId: id });
+    expect(await deactivateSecretAction({ secretId: id })).toEqual({ ok: true });
+    expect(await statusOf(id)).toBe('DISABLED');
+    expect(await deleteSecretAction({ secretId: id })).toEqual({ ok: true });
+    expect(await statusOf(id)).toBe('DELETED');
+    expect((await listSecrets({ organizationId: acme.id })).map((s) => s.id)).not.toContain(id);
+    // A deleted secret is gone for every action.
+    expect(await activateSecretAction({ secretId: id })).toEqual({ ok: false, message: NOT_FOUND });
+  });
+
+  it('blocks deleting an active secret until it is deactivated', async () => {
+    const { id } = await newSecret();
+    await activateSecretAction({ secretId: id });
+    expect(await deleteSecretAction({ secretId: id })).toEqual({ ok: false, message: 'Deactivate this secret before deleting it.' });
+    expect(await statusOf(id)).toBe('ACTIVE');
+  });
+
+  it('blocks a viewer and another organization from deactivating or deleting', async () => {
+    const active = await newSecret();
+    await activateSecretAction({ secretId: active.id });
+    const disabled = await newSecret();
+    for (const who of ['viewer', 'otherAdmin', 'support'] as const) {
+      signInAs(who);
+      expect((await deactivateSecretAction({ secretId: active.id })).ok).toBe(false);
+      expect((await deleteSecretAction({ secretId: disabled.id })).ok).toBe(false);
+    }
+    expect(await statusOf(active.id)).toBe('ACTIVE');
+    expect(await statusOf(disabled.id)).toBe('DISABLED');
+  });
+});
