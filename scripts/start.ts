@@ -23,7 +23,7 @@ runWithDatabase(
     const url = process.env.NEXTAUTH_URL ?? `http://localhost:${port}`;
     const child = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(port)], {
       stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, DATABASE_URL: db.url, NEXTAUTH_URL: url, NEXTAUTH_SECRET: await authSecret(), NODE_ENV: 'production' },
+      env: { ...process.env, DATABASE_URL: db.url, NEXTAUTH_URL: url, NEXTAUTH_SECRET: await authSecret(), NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
     });
     const stop = () => child.kill('SIGTERM');
     process.removeAllListeners('SIGINT');
