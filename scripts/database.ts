@@ -34,10 +34,14 @@ function logMigrations(result: { applied: string[]; alreadyApplied: string[] }) 
   console.log(`Database migrations: ${applied}.`);
 }
 
-/** next-auth's signing secret: NEXTAUTH_SECRET, or one generated once and kept beside the embedded data. */
-export async function authSecret(): Promise<string> {
-  if (process.env.NEXTAUTH_SECRET) return process.env.NEXTAUTH_SECRET;
-  const file = path.join(embeddedSettings().root, 'nextauth-secret');
+/**
+ * A secret the portal needs across restarts (next-auth's signing key, the key that encrypts token signing
+ * keys): the environment variable when set, otherwise one generated once and kept beside the embedded data.
+ */
+export async function persistentSecret(envName: 'NEXTAUTH_SECRET' | 'TOKEN_KEY_ENCRYPTION_KEY'): Promise<string> {
+  const fromEnv = process.env[envName];
+  if (fromEnv) return fromEnv;
+  const file = path.join(embeddedSettings().root, envName.toLowerCase());
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   const secret = randomBytes(32).toString('base64url');
   await mkdir(path.dirname(file), { recursive: true });

@@ -1,7 +1,7 @@
 // npm start — runs the production build on the embedded (or DATABASE_URL) database, migrated, and seeded when embedded.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { authSecret, demoPassword, runWithDatabase } from './database';
+import { demoPassword, persistentSecret, runWithDatabase } from './database';
 import { DEMO_USERS } from '@/lib/demo-users';
 
 const port = Number(process.env.PORT ?? 3000);
@@ -21,9 +21,18 @@ runWithDatabase(
       await prisma.$disconnect();
     }
     const url = process.env.NEXTAUTH_URL ?? `http://localhost:${port}`;
-    const child = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(port)], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/server.ts'], {
       stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, DATABASE_URL: db.url, NEXTAUTH_URL: url, NEXTAUTH_SECRET: await authSecret(), NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        DATABASE_URL: db.url,
+        NEXTAUTH_URL: url,
+        NEXTAUTH_SECRET: await persistentSecret('NEXTAUTH_SECRET'),
+        TOKEN_KEY_ENCRYPTION_KEY: await persistentSecret('TOKEN_KEY_ENCRYPTION_KEY'),
+        NODE_ENV: 'production',
+        NEXT_TELEMETRY_DISABLED: '1',
+      },
     });
     const stop = () => child.kill('SIGTERM');
     process.removeAllListeners('SIGINT');

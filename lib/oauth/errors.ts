@@ -1,0 +1,47 @@
+/** The error codes of RFC 6749 §5.2, with the HTTP status each is sent with. */
+const STATUS = {
+  invalid_request: 400,
+  invalid_client: 401,
+  unsupported_grant_type: 400,
+  invalid_scope: 400,
+  unauthorized_client: 400,
+  invalid_grant: 400,
+  slow_down: 429,
+} as const;
+
+export type OAuthErrorCode = keyof typeof STATUS;
+
+export class OAuthError extends Error {
+  constructor(
+    readonly code: OAuthErrorCode,
+    readonly description: string,
+    readonly extraHeaders: Record<string, string> = {},
+  ) {
+    super(description);
+  }
+
+  get status(): number {
+    return STATUS[this.code];
+  }
+}
+
+export interface EndpointResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const NO_STORE = { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', Pragma: 'no-cache' };
+
+export function jsonResponse(status: number, payload: unknown, headers: Record<string, string> = {}): EndpointResponse {
+  return { status, headers: { ...NO_STORE, ...headers }, body: JSON.stringify(payload) };
+}
+
+/** Every failure of the token endpoint leaves through here, in the RFC 6749 shape and never with a stack trace. */
+export function oauthErrorResponse(error: unknown): EndpointResponse {
+  if (error instanceof OAuthError) {
+    return jsonResponse(error.status, { error: error.code, error_description: error.description }, error.extraHeaders);
+  }
+  console.error('token endpoint: unexpected error', error instanceof Error ? error.name : typeof error);
+  return jsonResponse(500, { error: 'server_error', error_description: 'The server could not handle the request.' });
+}

@@ -1,0 +1,46 @@
+import { RateLimiterMemory, RateLimiterPrisma, RateLimiterRes } from 'rate-limiter-flexible';
+import { prisma } from '@/lib/db';
+
+const WINDOW_SECONDS = 60;
+
+function limiter(keyPrefix: string, points: number) {
+  return new RateLimiterPrisma({
+    storeClient: prisma,
+    tableName: 'rateLimit',
+    keyPrefix,
+    points,
+    duration: WINDOW_SECONDS,
+    // Once a key is over its limit, answer from memory: an attack costs no database writes.
+    inMemoryBlockOnConsumed: points,
+    inMemoryBlockDuration: WINDOW_SECONDS,
+    // If the database is unreachable, keep limiting per instance.
+    insuranceLimiter: new RateLimiterMemory({ keyPrefix: `${keyPrefix}-insurance`, points, duration: WINDOW_SECONDS }),
+  });
+}
+
+const globalForLimiters = globalThis as unknown as {
+  failureLimiters?: { byClient: RateLimiterPrisma; byAddress: RateLimiterPrisma };
+};
+
+function limiters() {
+  return (globalForLimiters.failureLimiters ??= {
+    byClient: limiter('token-fail-client', Number(process.env.TOKEN_FAILURES_PER_CLIENT ?? 20)),
+    byAddress: limiter('token-fail-address', Number(process.env.TOKEN_FAILURES_PER_ADDRESS ?? 60)),
+  });
+}
+
+/**
+ * Counts a failed client authentication against the client id and the source
+ * address, shared by every instance. Returns the seconds to wait when either is
+ * over its limit, or null. Successful authentications are never counted or
+ * refused, so a client under attack still gets its tokens.
+ */
+export async function recordFailedAuthentication({ clientId, address }: { clientId: string; address: string }) {
+  const { byClient, byAddress } = limiters();
+  const results = await Promise.allSettled([byClient.consume(clientId.slice(0, 200)), byAddress.consume(address)]);
+  const refused = results
+    .map((result) => (result.status === 'rejected' && result.reason instanceof RateLimiterRes ? result.reason : null))
+    .filter((res): res is RateLimiterRes => res !== null);
+  if (refused.length === 0) return null;
+  return Math.max(1, Math.ceil(Math.max(...refused.map((res) => res.msBeforeNext)) / 1000));
+}

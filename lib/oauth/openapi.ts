@@ -1,0 +1,129 @@
+import { ACCESS_TOKEN_TTL_SECONDS, MAX_TOKEN_REQUEST_BYTES, SUPPORTED_SCOPES, tokenSettings } from '@/lib/oauth/settings';
+
+const oauthError = (codes: string[]) => ({
+  description: `Error (RFC 6749 §5.2): ${codes.join(', ')}`,
+  headers: { 'Cache-Control': { schema: { type: 'string', const: 'no-store' } } },
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/OAuthError' } } },
+});
+
+/** OpenAPI 3.1 description of the authorization API and the endpoints that verify its tokens. */
+export function openApiDocument() {
+  const { issuer, audience } = tokenSettings();
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Authorization API',
+      version: '1.0.0',
+      description:
+        'Obtain access tokens with the client credentials grant (RFC 6749 §4.4) using the Client ID and an active secret from the Credentials page.',
+    },
+    servers: [{ url: issuer, description: 'Authorization base URL' }],
+    paths: {
+      '/api/oauth/token': {
+        post: {
+          operationId: 'createAccessToken',
+          summary: 'Obtain an access token',
+          description: `Authenticate with HTTP Basic (client_secret_basic) or with client_id and client_secret in the body (client_secret_post), not both. Bodies over ${MAX_TOKEN_REQUEST_BYTES} bytes are refused. Repeated failures are rate-limited per client and per address.`,
+          security: [{}, { clientSecretBasic: [] }],
+          requestBody: {
+            required: true,
+            content: {
+              'application/x-www-form-urlencoded': {
+                schema: {
+                  type: 'object',
+                  required: ['grant_type'],
+                  properties: {
+                    grant_type: { type: 'string', const: 'client_credentials' },
+                    client_id: { type: 'string', description: 'Required unless HTTP Basic is used.' },
+                    client_secret: { type: 'string', description: 'Required unless HTTP Basic is used.', pattern: '^uqs_[0-9A-Za-z]{49}$' },
+                    scope: { type: 'string', description: `Space-separated, from: ${SUPPORTED_SCOPES.join(', ')}. Defaults to all.` },
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            '200': {
+              description: 'An access token',
+              headers: { 'Cache-Control': { schema: { type: 'string', const: 'no-store' } } },
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/TokenResponse' } } },
+            },
+            '400': oauthError(['invalid_request', 'unsupported_grant_type', 'invalid_scope']),
+            '401': oauthError(['invalid_client']),
+            '429': {
+              ...oauthError(['slow_down']),
+              headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } },
+            },
+          },
+        },
+      },
+      '/.well-known/jwks.json': {
+        get: {
+          operationId: 'getJwks',
+          summary: 'Public keys that verify access tokens',
+          responses: { '200': { description: 'JSON Web Key Set (RFC 7517)', content: { 'application/json': { schema: { type: 'object' } } } } },
+        },
+      },
+      '/.well-known/oauth-authorization-server': {
+        get: {
+          operationId: 'getMetadata',
+          summary: 'Authorization server metadata (RFC 8414)',
+          responses: { '200': { description: 'Metadata', content: { 'application/json': { schema: { type: 'object' } } } } },
+        },
+      },
+      '/api/v1/me': {
+        servers: [{ url: audience.replace(/\/api\/v1$/, ''), description: 'API base URL without /api/v1' }],
+        get: {
+          operationId: 'getCurrentClient',
+          summary: 'The client an access token belongs to',
+          security: [{ bearerAuth: [] }],
+          responses: {
+            '200': {
+              description: 'The client',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    required: ['client_id', 'scope', 'expires_at'],
+                    properties: { client_id: { type: 'string' }, scope: { type: 'string' }, expires_at: { type: 'string', format: 'date-time' } },
+                  },
+                },
+              },
+            },
+            '401': {
+              description: 'Missing, malformed, expired or foreign token',
+              headers: { 'WWW-Authenticate': { schema: { type: 'string', const: 'Bearer error="invalid_token"' } } },
+            },
+          },
+        },
+      },
+    },
+    components: {
+      securitySchemes: {
+        clientSecretBasic: { type: 'http', scheme: 'basic', description: 'Client ID and secret, each form-urlencoded' },
+        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (ES256, RFC 9068)' },
+      },
+      schemas: {
+        TokenResponse: {
+          type: 'object',
+          required: ['access_token', 'token_type', 'expires_in', 'scope', 'jti'],
+          properties: {
+            access_token: { type: 'string', description: 'A JWS signed with ES256; verify it with /.well-known/jwks.json' },
+            token_type: { type: 'string', const: 'bearer' },
+            expires_in: { type: 'integer', const: ACCESS_TOKEN_TTL_SECONDS },
+            scope: { type: 'string' },
+            jti: { type: 'string', format: 'uuid' },
+          },
+        },
+        OAuthError: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: { type: 'string', enum: ['invalid_request', 'invalid_client', 'unsupported_grant_type', 'invalid_scope', 'slow_down'] },
+            error_description: { type: 'string' },
+          },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { createCipheriv, createDecipheriv, createHash, createPrivateKey, generateKeyPairSync, randomBytes, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { prisma } from '@/lib/db';
+
+export const SIGNING_ALGORITHM = 'ES256';
+
+export interface SigningKeys {
+  current: { kid: string; privateKey: KeyObject };
+  /** Public keys of every key that is not retired, current first: what /.well-known/jwks.json serves. */
+  jwks: JsonWebKey[];
+}
+
+/** The key that encrypts private signing keys at rest: 32 bytes, base64url, from TOKEN_KEY_ENCRYPTION_KEY. */
+function keyEncryptionKey(): Buffer {
+  const value = process.env.TOKEN_KEY_ENCRYPTION_KEY;
+  const key = value ? Buffer.from(value, 'base64url') : Buffer.alloc(0);
+  if (key.length !== 32) throw new Error('TOKEN_KEY_ENCRYPTION_KEY must hold 32 bytes in base64url (npm start sets one up)');
+  return key;
+}
+
+function encryptPrivateKey(kid: string, der: Buffer): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', keyEncryptionKey(), iv).setAAD(Buffer.from(kid));
+  const sealed = Buffer.concat([cipher.update(der), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64url');
+}
+
+function decryptPrivateKey(kid: string, stored: string): KeyObject {
+  const raw = Buffer.from(stored, 'base64url');
+  const decipher = createDecipheriv('aes-256-gcm', keyEncryptionKey(), raw.subarray(0, 12)).setAAD(Buffer.from(kid));
+  decipher.setAuthTag(raw.subarray(12, 28));
+  const der = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]);
+  return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+}
+
+/** Creates a signing key unless one is current; safe when several instances start at once. */
+async function ensureCurrentKey(): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('signing_keys'))`;
+    if (await tx.signingKey.findFirst({ where: { retiredAt: null }, select: { id: true } })) return;
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwk = publicKey.export({ format: 'jwk' });
+    // RFC 7638 thumbprint of the public key as its kid.
+    const kid = createHash('sha256').update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y })).digest('base64url');
+    const der = privateKey.export({ format: 'der', type: 'pkcs8' });
+    await tx.signingKey.create({
+      data: {
+        kid,
+        algorithm: SIGNING_ALGORITHM,
+        publicJwk: { ...jwk, kid, alg: SIGNING_ALGORITHM, use: 'sig' },
+        privateKeyEnc: encryptPrivateKey(kid, der),
+      },
+    });
+  });
+}
+
+async function readKeys(): Promise<SigningKeys> {
+  await ensureCurrentKey();
+  const rows = await prisma.signingKey.findMany({ where: { retiredAt: null }, orderBy: { createdAt: 'desc' } });
+  const newest = rows[0]!;
+  return {
+    current: { kid: newest.kid, privateKey: decryptPrivateKey(newest.kid, newest.privateKeyEnc) },
+    jwks: rows.map((row) => row.publicJwk as JsonWebKey),
+  };
+}
+
+let loaded: { keys: Promise<SigningKeys>; at: number } | undefined;
+const RELOAD_AFTER_MS = 5 * 60_000;
+
+/** Signing keys, read once and re-read every five minutes so that a rotation reaches every instance. */
+export function getSigningKeys(): Promise<SigningKeys> {
+  const now = Date.now();
+  if (!loaded || now - loaded.at > RELOAD_AFTER_MS) {
+    const keys = readKeys();
+    loaded = { keys, at: now };
+    keys.catch(() => {
+      if (loaded?.keys === keys) loaded = undefined;
+    });
+  }
+  return loaded.keys;
+}

@@ -1,0 +1,35 @@
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
+import { getSigningKeys, SIGNING_ALGORITHM } from '@/lib/oauth/signing-keys';
+import { tokenSettings } from '@/lib/oauth/settings';
+
+export interface VerifiedAccessToken {
+  clientId: string;
+  scope: string;
+  secretId: string;
+  expiresAt: number;
+}
+
+/** Checks a bearer token the way an API behind the API base URL must: signature, typ, exp, iss and aud. */
+export async function verifyAccessToken(token: string): Promise<VerifiedAccessToken | null> {
+  const { issuer, audience } = tokenSettings();
+  const { jwks } = await getSigningKeys();
+  try {
+    const { payload } = await jwtVerify(token, createLocalJWKSet({ keys: jwks } as JSONWebKeySet), {
+      issuer,
+      audience,
+      algorithms: [SIGNING_ALGORITHM],
+      typ: 'at+jwt',
+      requiredClaims: ['exp', 'iat', 'sub', 'jti'],
+    });
+    if (typeof payload.sub !== 'string' || typeof payload.scope !== 'string' || typeof payload.secret_id !== 'string') return null;
+    return { clientId: payload.sub, scope: payload.scope, secretId: payload.secret_id, expiresAt: payload.exp! };
+  } catch {
+    return null;
+  }
+}
+
+/** The token of an `Authorization: Bearer …` header, or null. */
+export function bearerToken(header: string | null): string | null {
+  const match = header?.match(/^Bearer ([A-Za-z0-9._~+/-]+=*)$/i);
+  return match?.[1] ?? null;
+}

@@ -1,0 +1,24 @@
+// The production server: Next.js for the portal, with the token endpoint answered before Next's router.
+import http from 'node:http';
+import next from 'next';
+import { TOKEN_PATH, serveTokenRequest } from '@/lib/http/token-route';
+
+const port = Number(process.env.PORT ?? 3000);
+const app = next({ dev: false, dir: process.cwd(), port, hostname: 'localhost' });
+await app.prepare();
+const handle = app.getRequestHandler();
+
+const server = http.createServer((req, res) => {
+  const path = req.url?.split('?', 1)[0];
+  if (path === TOKEN_PATH) void serveTokenRequest(req, res);
+  else void handle(req, res);
+});
+server.keepAliveTimeout = 65_000;
+server.listen(port, () => console.log(`▲ Next.js ready on http://localhost:${port}`));
+
+function shutdown() {
+  server.close(() => process.exit(0));
+  setTimeout(() => process.exit(0), 5000).unref();
+}
+process.once('SIGTERM', shutdown);
+process.once('SIGINT', shutdown);
