@@ -3,6 +3,7 @@ import { canManageSecrets, type Actor } from '@/lib/auth/actor';
 import { generateSecret, hashSecret, previewSecret } from '@/lib/secrets/format';
 import { conflict, forbidden, notFound, type CommandResult } from '@/lib/data/result';
 import type { SecretStatus } from '@/lib/generated/prisma/enums';
+import { secretVerifier } from '@/lib/oauth/secret-verifier';
 
 export interface SecretListItem {
   id: string;
@@ -100,9 +101,10 @@ export type SecretTransition = keyof typeof TRANSITIONS;
 
 /**
  * Moves one of the actor's organization's secrets from one status to the next.
- * The status check and the write are one conditional UPDATE, so two admins
- * acting at once cannot both succeed, and a secret of another organization is
- * indistinguishable from one that does not exist.
+ * The write is a conditional UPDATE, so two admins acting at once cannot both
+ * succeed, and a secret of another organization is indistinguishable from one
+ * that does not exist. It returns once every token endpoint instance has heard
+ * of the change (see secretVerifier.change).
  */
 export async function changeSecretStatus({
   actor,
@@ -117,15 +119,18 @@ export async function changeSecretStatus({
   const rule: Transition = TRANSITIONS[transition];
   const owned = { id: secretId, oauthClient: { organizationId: actor.membership.organizationId } };
 
-  const { count } = await prisma.secret.updateMany({
-    where: { ...owned, status: rule.from },
-    data: { status: rule.to, [rule.stamp]: new Date() },
-  });
-  if (count === 1) return { ok: true, secretId, status: rule.to };
-
-  const current = await prisma.secret.findFirst({ where: owned, select: { status: true } });
+  const current = await prisma.secret.findFirst({ where: owned, select: { status: true, secretHash: true } });
   if (!current || current.status === 'DELETED') return notFound();
-  return conflict(rule.refusals[current.status] ?? 'This secret changed meanwhile. Reload the page.');
+
+  const { count } = await secretVerifier.change(
+    current.secretHash,
+    () => prisma.secret.updateMany({ where: { ...owned, status: rule.from }, data: { status: rule.to, [rule.stamp]: new Date() } }),
+    (result) => result.count === 1,
+  );
+  if (count === 1) return { ok: true, secretId, status: rule.to };
+  const now = await prisma.secret.findFirst({ where: owned, select: { status: true } });
+  if (!now || now.status === 'DELETED') return notFound();
+  return conflict(rule.refusals[now.status] ?? 'This secret changed meanwhile. Reload the page.');
 }
 
 export const activateSecret = (input: { actor: Actor; secretId: string }) =>

@@ -19,6 +19,7 @@ class SecretVerifier {
   private listening = false;
   private listener: pg.Client | undefined;
   private starting: Promise<void> | undefined;
+  private waiters = new Map<string, Set<() => void>>();
 
   async verify(clientId: string, secret: string): Promise<{ secretId: string } | null> {
     if (!isWellFormedSecret(secret)) return null;
@@ -62,7 +63,10 @@ class SecretVerifier {
         this.starting = this.listen();
       }, 1000).unref();
     };
-    client.on('notification', (message) => this.invalidate(message.payload));
+    client.on('notification', (message) => {
+      this.invalidate(message.payload);
+      if (message.payload) for (const wake of this.waiters.get(message.payload) ?? []) wake();
+    });
     client.on('error', lost);
     client.on('end', lost);
     this.listener = client;
@@ -74,6 +78,34 @@ class SecretVerifier {
       this.listening = true;
     } catch {
       lost();
+    }
+  }
+
+  /**
+   * Wraps a change to the secret with this hash. The change is applied, this
+   * instance forgets the secret at once, and the call returns only when the
+   * change's NOTIFY has come back from PostgreSQL: PostgreSQL signals every
+   * listening instance at the same commit, so by the time the admin is told,
+   * every instance has been told too.
+   */
+  async change<T>(hash: string, apply: () => Promise<T>, applied: (result: T) => boolean): Promise<T> {
+    this.starting ??= this.listen();
+    await this.starting;
+    let wake!: () => void;
+    const heard = new Promise<void>((resolve) => (wake = resolve));
+    const waiting = this.waiters.get(hash) ?? new Set();
+    waiting.add(wake);
+    this.waiters.set(hash, waiting);
+    try {
+      const result = await apply();
+      this.invalidate(hash);
+      if (applied(result) && this.listening) {
+        await Promise.race([heard, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+      }
+      return result;
+    } finally {
+      waiting.delete(wake);
+      if (waiting.size === 0) this.waiters.delete(hash);
     }
   }
 

@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import { prisma } from '@/lib/db';
+import { createMember, createOrganization } from '@/lib/data/organizations';
+import { getActorByUserId } from '@/lib/data/users';
+import { activateSecret, createSecret, deleteSecret } from '@/lib/data/secrets';
+import type { Actor } from '@/lib/auth/actor';
+
+/** An organization with its client and an admin, ready to create secrets through the data layer. */
+export async function organizationWithAdmin(name = `Org ${randomUUID().slice(0, 8)}`) {
+  const org = await createOrganization({ name });
+  const user = await createMember({
+    organizationId: org.id,
+    email: `admin-${randomUUID()}@example.test`,
+    name: `${name} admin`,
+    password: 'test-password-123',
+    role: 'ADMIN',
+  });
+  const actor = (await getActorByUserId({ userId: user.id })) as Actor;
+  const clientId = org.oauthClient!.clientId;
+
+  async function secret(status: 'ACTIVE' | 'DISABLED' | 'DELETED' = 'ACTIVE') {
+    const created = await createSecret({ actor });
+    if (!created.ok) throw new Error(created.message);
+    const id = created.secret.id;
+    if (status === 'ACTIVE') await activateSecret({ actor, secretId: id });
+    if (status === 'DELETED') await deleteSecret({ actor, secretId: id });
+    return { id, value: created.plaintext };
+  }
+
+  return { org, actor, clientId, secret };
+}
+
+export async function resetRateLimits() {
+  await prisma.rateLimit.deleteMany();
+}

@@ -1,0 +1,51 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deactivateSecret, deleteSecret, activateSecret } from '@/lib/data/secrets';
+import { organizationWithAdmin } from '../helpers/fixtures';
+
+/** Starts a token endpoint in its own process on the test database. */
+function startInstance(): Promise<{ url: string; process: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/token-server.ts'], {
+    env: { ...process.env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const match = chunk.toString().match(/listening (\S+)/);
+      if (match) resolve({ url: match[1]!, process: child });
+    });
+    child.once('exit', (code) => reject(new Error(`token server exited with ${code}`)));
+  });
+}
+
+const instances: Awaited<ReturnType<typeof startInstance>>[] = [];
+beforeAll(async () => {
+  instances.push(...(await Promise.all([startInstance(), startInstance()])));
+});
+afterAll(() => {
+  for (const instance of instances) instance.process.kill();
+});
+
+describe('revocation across instances on one database', () => {
+  it('refuses a deactivated or deleted secret on the next request at every instance', async () => {
+    const acme = await organizationWithAdmin('Acme');
+    const secret = await acme.secret('ACTIVE');
+    const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: acme.clientId, client_secret: secret.value }).toString();
+    const tokenFrom = async (url: string) =>
+      (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body })).status;
+    const [a, b] = instances.map((instance) => instance.url) as [string, string];
+
+    // Both instances have verified (and cached) the secret.
+    expect([await tokenFrom(a), await tokenFrom(b), await tokenFrom(a), await tokenFrom(b)]).toEqual([200, 200, 200, 200]);
+
+    await deactivateSecret({ actor: acme.actor, secretId: secret.id });
+    expect([await tokenFrom(b), await tokenFrom(a)]).toEqual([401, 401]);
+
+    await activateSecret({ actor: acme.actor, secretId: secret.id });
+    expect([await tokenFrom(a), await tokenFrom(b)]).toEqual([200, 200]);
+
+    await deactivateSecret({ actor: acme.actor, secretId: secret.id });
+    await deleteSecret({ actor: acme.actor, secretId: secret.id });
+    expect([await tokenFrom(a), await tokenFrom(b)]).toEqual([401, 401]);
+  });
+});
