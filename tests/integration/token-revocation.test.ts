@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deactivateSecret, deleteSecret, activateSecret } from '@/lib/data/secrets';
 import { organizationWithAdmin } from '../helpers/fixtures';
@@ -37,6 +38,16 @@ describe('revocation across instances on one database', () => {
 
     // Both instances have verified (and cached) the secret.
     expect([await tokenFrom(a), await tokenFrom(b), await tokenFrom(a), await tokenFrom(b)]).toEqual([200, 200, 200, 200]);
+
+    // A change made outside the data layer (another service, a DBA) reaches the caches through the trigger alone.
+    const sql = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await sql.connect();
+    await sql.query(`UPDATE secrets SET status = 'DISABLED' WHERE id = $1`, [secret.id]);
+    await sql.end();
+    await expect.poll(() => tokenFrom(b), { timeout: 2000, interval: 5 }).toBe(401);
+    expect(await tokenFrom(a)).toBe(401);
+    await activateSecret({ actor: acme.actor, secretId: secret.id });
+    expect([await tokenFrom(a), await tokenFrom(b)]).toEqual([200, 200]);
 
     await deactivateSecret({ actor: acme.actor, secretId: secret.id });
     expect([await tokenFrom(b), await tokenFrom(a)]).toEqual([401, 401]);
