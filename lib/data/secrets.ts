@@ -12,6 +12,7 @@ export interface SecretListItem {
   createdAt: Date;
   createdByName: string | null;
   activatedAt: Date | null;
+  lastUsedAt: Date | null;
 }
 
 /** The organization's secrets, newest first; deleted ones are not listed. */
@@ -25,6 +26,7 @@ export async function listSecrets({ organizationId }: { organizationId: string }
       status: true,
       createdAt: true,
       activatedAt: true,
+      lastUsedAt: true,
       createdBy: { select: { name: true } },
     },
   });
@@ -59,7 +61,7 @@ export async function createSecret({
       preview: previewSecret(plaintext),
       createdById: actor.userId,
     },
-    select: { id: true, preview: true, createdAt: true, activatedAt: true },
+    select: { id: true, preview: true, createdAt: true, activatedAt: true, lastUsedAt: true },
   });
   return {
     ok: true,

@@ -38,6 +38,13 @@ export function ConnectionDetails({
           </div>
         ))}
       </dl>
+      <p className="border-t border-slate-200 px-4 py-3.5 text-sm text-slate-600 sm:px-6">
+        Obtain access tokens with the OAuth 2.0 client credentials grant:{' '}
+        <code className="font-mono text-xs break-all text-slate-800">POST {authorizationBaseUrl}/api/oauth/token</code>.{' '}
+        <a href="/api/openapi.json" className="font-medium text-indigo-700 underline-offset-2 hover:underline">
+          API reference (OpenAPI)
+        </a>
+      </p>
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { KeyRound } from 'lucide-react';
-import { LocalTime } from '@/components/local-time';
+import { LocalTime, RelativeTime } from '@/components/local-time';
 import type { SecretListItem } from '@/lib/data/secrets';
 import { SecretStatusBadge } from './secret-status-badge';
 import { SecretRowActions } from './secret-row-actions';
@@ -33,6 +33,9 @@ export function SecretsTable({ secrets, canManage }: { secrets: SecretListItem[]
             <th scope="col" className="hidden px-4 py-2.5 md:table-cell">
               Created
             </th>
+            <th scope="col" className="hidden px-4 py-2.5 sm:table-cell">
+              Last used
+            </th>
             <th scope="col" className="px-4 py-2.5">
               Status
             </th>
@@ -47,6 +50,7 @@ export function SecretsTable({ secrets, canManage }: { secrets: SecretListItem[]
           {secrets.map((secret) => {
             const createdAt = secret.createdAt.toISOString();
             const createdBy = secret.createdByName ?? 'a removed user';
+            const lastUsed = secret.lastUsedAt ? <RelativeTime iso={secret.lastUsedAt.toISOString()} /> : 'Never';
             return (
               <tr key={secret.id} data-testid="secret-row" className="align-middle">
                 <td className="px-4 py-3 sm:px-6">
@@ -54,10 +58,14 @@ export function SecretsTable({ secrets, canManage }: { secrets: SecretListItem[]
                   <p className="mt-0.5 text-xs text-slate-500 md:hidden">
                     Created <LocalTime iso={createdAt} /> by {createdBy}
                   </p>
+                  <p className="mt-0.5 text-xs text-slate-500 sm:hidden">Last used {lastUsed}</p>
                 </td>
                 <td className="hidden px-4 py-3 text-slate-600 md:table-cell">
                   <LocalTime iso={createdAt} />
                   <span className="block text-xs text-slate-500">by {createdBy}</span>
+                </td>
+                <td className="hidden px-4 py-3 text-slate-600 sm:table-cell">
+                  {lastUsed}
                 </td>
                 <td className="px-4 py-3">
                   <SecretStatusBadge status={secret.status} />
