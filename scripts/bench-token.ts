@@ -113,7 +113,17 @@ try {
   console.log(JSON.stringify(wrong));
   const [during, attack] = await Promise.all([load(form(credential.secret), 25), load(form(wrongSecret), 25)]);
   const mixed = summary('valid secret during attack (25 valid + 25 wrong connections)', during, [200]);
-  console.log(JSON.stringify({ ...mixed, attack_requests_per_s: Math.round(attack.requests.average) }));
+  // Per-connection throughput of valid clients, alone and while an attacker floods the endpoint.
+  const perConnectionAlone = valid.requests_per_s / CONNECTIONS;
+  const perConnectionDuring = mixed.requests_per_s / 25;
+  console.log(
+    JSON.stringify({
+      ...mixed,
+      attack_requests_per_s: Math.round(attack.requests.average),
+      valid_slowdown_percent: Math.round((1 - perConnectionDuring / perConnectionAlone) * 100),
+      valid_p99_ratio: Number((mixed.p99_ms / valid.p99_ms).toFixed(2)),
+    }),
+  );
 } finally {
   server.kill('SIGTERM');
   await new Promise((resolve) => server.once('exit', resolve));
