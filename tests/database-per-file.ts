@@ -6,3 +6,5 @@ process.env.DATABASE_URL = await createTestDatabase();
 process.env.TOKEN_KEY_ENCRYPTION_KEY ??= randomBytes(32).toString('base64url');
 process.env.AUTH_BASE_URL ??= 'http://auth.test';
 process.env.API_BASE_URL ??= 'http://api.test/api/v1';
+// Most tests create many secrets on one client; the limit has its own tests, which set it back.
+process.env.MAX_SECRETS_PER_CLIENT ??= '1000';

@@ -62,7 +62,10 @@ export async function migrate(connectionString: string, dir = DEFAULT_MIGRATIONS
     if (failed) {
       throw new Error(`Migration ${failed.migration_name} failed earlier and must be resolved before others are applied`);
     }
-    const done = new Map(rows.filter((row) => row.finished_at !== null).map((row) => [row.migration_name, row.checksum]));
+    // Rows marked rolled back (prisma migrate resolve --rolled-back) do not count as applied.
+    const done = new Map(
+      rows.filter((row) => row.finished_at !== null && row.rolled_back_at === null).map((row) => [row.migration_name, row.checksum]),
+    );
     const local = new Set(migrations.map((migration) => migration.name));
     const unknown = [...done.keys()].filter((name) => !local.has(name));
     if (unknown.length > 0) {

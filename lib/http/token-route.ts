@@ -5,9 +5,12 @@ import { jsonResponse, type EndpointResponse } from '@/lib/oauth/errors';
 
 export const TOKEN_PATH = '/api/oauth/token';
 
-/** The address failures are counted against: the socket's, or the proxy's first hop when TRUST_PROXY=1. */
+/**
+ * The address failures are counted against: the socket's, or with TRUST_PROXY=1 the address our own
+ * proxy appended to X-Forwarded-For (the last hop; earlier ones are whatever the client sent).
+ */
 export function clientAddress(socketAddress: string | undefined, forwardedFor: string | null | undefined): string {
-  if (process.env.TRUST_PROXY === '1' && forwardedFor) return forwardedFor.split(',')[0]!.trim();
+  if (process.env.TRUST_PROXY === '1' && forwardedFor) return forwardedFor.split(',').at(-1)!.trim();
   return socketAddress ?? 'unknown';
 }
 
@@ -56,6 +59,7 @@ export async function serveTokenRequest(req: IncomingMessage, res: ServerRespons
         contentType: req.headers['content-type'] ?? null,
         authorization: req.headers.authorization ?? null,
         body,
+        userAgent: req.headers['user-agent'] ?? null,
         address: clientAddress(req.socket.remoteAddress, Array.isArray(forwarded) ? forwarded[0] : forwarded),
       }),
     );

@@ -6,7 +6,6 @@ const STATUS = {
   invalid_scope: 400,
   unauthorized_client: 400,
   invalid_grant: 400,
-  slow_down: 429,
 } as const;
 
 export type OAuthErrorCode = keyof typeof STATUS;
@@ -40,7 +39,9 @@ export function jsonResponse(status: number, payload: unknown, headers: Record<s
 /** Every failure of the token endpoint leaves through here, in the RFC 6749 shape and never with a stack trace. */
 export function oauthErrorResponse(error: unknown): EndpointResponse {
   if (error instanceof OAuthError) {
-    return jsonResponse(error.status, { error: error.code, error_description: error.description }, error.extraHeaders);
+    // RFC 7235: every 401 names the scheme to authenticate with.
+    const challenge: Record<string, string> = error.status === 401 ? { 'WWW-Authenticate': 'Basic realm="token"' } : {};
+    return jsonResponse(error.status, { error: error.code, error_description: error.description }, { ...challenge, ...error.extraHeaders });
   }
   console.error('token endpoint: unexpected error', error instanceof Error ? error.name : typeof error);
   return jsonResponse(500, { error: 'server_error', error_description: 'The server could not handle the request.' });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { RateLimiterMemory, RateLimiterPrisma, RateLimiterRes } from 'rate-limiter-flexible';
 import { prisma } from '@/lib/db';
 
@@ -29,6 +30,11 @@ function limiters() {
   });
 }
 
+// Keys are stored in the database: hash the client id, which a confused caller may have filled with a secret.
+function keyOf(clientId: string) {
+  return createHash('sha256').update(clientId).digest('base64url');
+}
+
 /**
  * Counts a failed client authentication against the client id and the source
  * address, shared by every instance. Returns the seconds to wait when either is
@@ -37,7 +43,7 @@ function limiters() {
  */
 export async function recordFailedAuthentication({ clientId, address }: { clientId: string; address: string }) {
   const { byClient, byAddress } = limiters();
-  const results = await Promise.allSettled([byClient.consume(clientId.slice(0, 200)), byAddress.consume(address)]);
+  const results = await Promise.allSettled([byClient.consume(keyOf(clientId)), byAddress.consume(address)]);
   const refused = results
     .map((result) => (result.status === 'rejected' && result.reason instanceof RateLimiterRes ? result.reason : null))
     .filter((res): res is RateLimiterRes => res !== null);

@@ -1,62 +1,120 @@
 import pg from 'pg';
 import { prisma } from '@/lib/db';
 import { hashSecret, isWellFormedSecret } from '@/lib/secrets/format';
+import { addressAllowed } from '@/lib/secrets/rules';
 
-type Known = { secretId: string; clientId: string; active: boolean } | null; // null: no such secret
+/** What the token endpoint needs to know about a secret, as the database last said. */
+interface KnownSecret {
+  secretId: string;
+  clientId: string;
+  active: boolean;
+  /** Epoch ms from which the secret stops working (expiry or end of its roll grace period), or Infinity. */
+  stopsAt: number;
+  allowedCidrs: string[];
+  cachedAt: number;
+}
+
+export type Verification =
+  | { ok: true; secretId: string }
+  | { ok: false; reason: 'unknown' | 'blocked_address'; secretId?: string };
 
 const MAX_ENTRIES = 200_000;
+const MAX_UNKNOWN = 20_000;
+/** Entries are re-read at least this often, even if a notification was somehow missed. */
+const ENTRY_TTL_MS = 60_000;
+const HEARTBEAT_MS = 10_000;
 
 /**
  * Checks client secrets by SHA-256 lookup, caching what the database said per
- * hash. Every change to a secret, by any instance, fires a NOTIFY on commit
- * (trigger in the migrations); the listener drops that hash at once. While the
- * listener is not connected, nothing is cached and every check reads the database.
+ * hash. Every change to a secret, by any instance or by plain SQL, fires a
+ * NOTIFY on commit (trigger in the migrations) and the listener drops that
+ * entry. While the listener is not connected, nothing is cached and every check
+ * reads the database. A heartbeat notices a silently dead listener connection.
  */
 class SecretVerifier {
-  private cache = new Map<string, Known>();
+  private known = new Map<string, KnownSecret>();
+  /** Hashes the database does not know, kept apart so that a flood of guesses cannot evict real entries. */
+  private unknown = new Set<string>();
   /** Bumped on every invalidation, so that a lookup that raced with a change is not cached. */
   private generation = 0;
   private listening = false;
   private listener: pg.Client | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
   private starting: Promise<void> | undefined;
   private waiters = new Map<string, Set<() => void>>();
 
-  async verify(clientId: string, secret: string): Promise<{ secretId: string } | null> {
-    if (!isWellFormedSecret(secret)) return null;
+  async verify(clientId: string, secret: string, address: string, now = Date.now()): Promise<Verification> {
+    if (!isWellFormedSecret(secret)) return { ok: false, reason: 'unknown' };
     const hash = hashSecret(secret);
     this.starting ??= this.listen();
 
-    let known = this.listening ? this.cache.get(hash) : undefined;
-    if (known === undefined) known = await this.lookup(hash);
-    return known && known.active && known.clientId === clientId ? { secretId: known.secretId } : null;
+    let entry: KnownSecret | null | undefined;
+    if (this.listening) {
+      const cached = this.known.get(hash);
+      if (cached && now - cached.cachedAt < ENTRY_TTL_MS) entry = cached;
+      else if (this.unknown.has(hash)) entry = null;
+    }
+    if (entry === undefined) entry = await this.lookup(hash);
+
+    if (!entry || !entry.active || entry.clientId !== clientId || now >= entry.stopsAt) return { ok: false, reason: 'unknown' };
+    if (!addressAllowed(address, entry.allowedCidrs)) return { ok: false, reason: 'blocked_address', secretId: entry.secretId };
+    return { ok: true, secretId: entry.secretId };
   }
 
-  private async lookup(hash: string): Promise<Known> {
+  private async lookup(hash: string): Promise<KnownSecret | null> {
     const generation = this.generation;
     const row = await prisma.secret.findUnique({
       where: { secretHash: hash },
-      select: { id: true, status: true, oauthClient: { select: { clientId: true } } },
+      select: {
+        id: true,
+        status: true,
+        expiresAt: true,
+        deactivateAt: true,
+        allowedCidrs: true,
+        oauthClient: { select: { clientId: true } },
+      },
     });
-    const known: Known = row ? { secretId: row.id, clientId: row.oauthClient.clientId, active: row.status === 'ACTIVE' } : null;
+    const stops = [row?.expiresAt, row?.deactivateAt].filter((d): d is Date => !!d).map((d) => d.getTime());
+    const entry: KnownSecret | null = row
+      ? {
+          secretId: row.id,
+          clientId: row.oauthClient.clientId,
+          active: row.status === 'ACTIVE',
+          stopsAt: stops.length ? Math.min(...stops) : Infinity,
+          allowedCidrs: row.allowedCidrs,
+          cachedAt: Date.now(),
+        }
+      : null;
     if (this.listening && generation === this.generation) {
-      if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
-      this.cache.set(hash, known);
+      if (entry) {
+        if (this.known.size >= MAX_ENTRIES) this.known.clear();
+        this.known.set(hash, entry);
+      } else {
+        if (this.unknown.size >= MAX_UNKNOWN) this.unknown.clear();
+        this.unknown.add(hash);
+      }
     }
-    return known;
+    return entry;
   }
 
   private invalidate(hash?: string) {
     this.generation += 1;
-    if (hash) this.cache.delete(hash);
-    else this.cache.clear();
+    if (hash) {
+      this.known.delete(hash);
+      this.unknown.delete(hash);
+    } else {
+      this.known.clear();
+      this.unknown.clear();
+    }
   }
 
   private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    const client = new pg.Client({ connectionString: process.env.DATABASE_URL, keepAlive: true });
     const lost = () => {
       if (this.listener !== client) return;
       this.listening = false;
       this.listener = undefined;
+      clearInterval(this.heartbeat);
       this.invalidate();
       client.end().catch(() => {});
       setTimeout(() => {
@@ -64,8 +122,10 @@ class SecretVerifier {
       }, 1000).unref();
     };
     client.on('notification', (message) => {
-      this.invalidate(message.payload);
-      if (message.payload) for (const wake of this.waiters.get(message.payload) ?? []) wake();
+      // Payload: "<secret_hash>:<secret_id>".
+      const hash = message.payload?.split(':', 1)[0];
+      this.invalidate(hash);
+      if (hash) for (const wake of this.waiters.get(hash) ?? []) wake();
     });
     client.on('error', lost);
     client.on('end', lost);
@@ -76,6 +136,10 @@ class SecretVerifier {
       // Start from an empty cache: changes made before LISTEN took effect were not heard.
       this.invalidate();
       this.listening = true;
+      this.heartbeat = setInterval(() => {
+        const timeout = setTimeout(lost, HEARTBEAT_MS / 2);
+        client.query('SELECT 1').then(() => clearTimeout(timeout), lost);
+      }, HEARTBEAT_MS).unref();
     } catch {
       lost();
     }
@@ -83,16 +147,16 @@ class SecretVerifier {
 
   /**
    * Wraps a change to the secret with this hash. The change is applied, this
-   * instance forgets the secret at once, and the call returns only when the
-   * change's NOTIFY has come back from PostgreSQL: PostgreSQL signals every
-   * listening instance at the same commit, so by the time the admin is told,
-   * every instance has been told too.
+   * instance forgets the secret at once, and the call returns when the change's
+   * NOTIFY has come back from PostgreSQL, which signals every listening
+   * instance at the same commit. (Another instance may still be reading that
+   * signal off its socket; entries also expire after a minute in any case.)
    */
   async change<T>(hash: string, apply: () => Promise<T>, applied: (result: T) => boolean): Promise<T> {
     this.starting ??= this.listen();
     await this.starting;
     let wake!: () => void;
-    const heard = new Promise<void>((resolve) => (wake = resolve));
+    const heard = new Promise<'heard'>((resolve) => (wake = () => resolve('heard')));
     const waiting = this.waiters.get(hash) ?? new Set();
     waiting.add(wake);
     this.waiters.set(hash, waiting);
@@ -100,7 +164,8 @@ class SecretVerifier {
       const result = await apply();
       this.invalidate(hash);
       if (applied(result) && this.listening) {
-        await Promise.race([heard, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+        const outcome = await Promise.race([heard, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 2000).unref())]);
+        if (outcome === 'timeout') console.warn('secret change: its notification did not come back within 2 s');
       }
       return result;
     } finally {
@@ -114,6 +179,7 @@ class SecretVerifier {
     const client = this.listener;
     this.listener = undefined;
     this.listening = false;
+    clearInterval(this.heartbeat);
     this.invalidate();
     await client?.end().catch(() => {});
   }

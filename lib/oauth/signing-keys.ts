@@ -53,18 +53,21 @@ async function ensureCurrentKey(): Promise<void> {
   });
 }
 
+const RELOAD_AFTER_MS = 5 * 60_000;
+
 async function readKeys(): Promise<SigningKeys> {
   await ensureCurrentKey();
   const rows = await prisma.signingKey.findMany({ where: { retiredAt: null }, orderBy: { createdAt: 'desc' } });
-  const newest = rows[0]!;
+  // A new key signs only once every instance and every JWKS cache (max-age 300 s) can know it.
+  const publishedBefore = Date.now() - 2 * RELOAD_AFTER_MS;
+  const signer = rows.find((row) => row.createdAt.getTime() <= publishedBefore) ?? rows.at(-1)!;
   return {
-    current: { kid: newest.kid, privateKey: decryptPrivateKey(newest.kid, newest.privateKeyEnc) },
+    current: { kid: signer.kid, privateKey: decryptPrivateKey(signer.kid, signer.privateKeyEnc) },
     jwks: rows.map((row) => row.publicJwk as JsonWebKey),
   };
 }
 
 let loaded: { keys: Promise<SigningKeys>; at: number } | undefined;
-const RELOAD_AFTER_MS = 5 * 60_000;
 
 /** Signing keys, read once and re-read every five minutes so that a rotation reaches every instance. */
 export function getSigningKeys(): Promise<SigningKeys> {

@@ -2,7 +2,7 @@ import { OAuthError, jsonResponse, oauthErrorResponse, type EndpointResponse } f
 import { parseTokenRequest, type RawTokenRequest } from '@/lib/oauth/token-request';
 import { secretVerifier } from '@/lib/oauth/secret-verifier';
 import { recordFailedAuthentication } from '@/lib/oauth/failure-limiter';
-import { recordSecretUse } from '@/lib/oauth/last-used';
+import { usageRecorder } from '@/lib/oauth/usage-recorder';
 import { getSigningKeys } from '@/lib/oauth/signing-keys';
 import { issueAccessToken } from '@/lib/oauth/access-token';
 import { ACCESS_TOKEN_TTL_SECONDS, tokenSettings } from '@/lib/oauth/settings';
@@ -10,26 +10,29 @@ import { ACCESS_TOKEN_TTL_SECONDS, tokenSettings } from '@/lib/oauth/settings';
 const settings = tokenSettings();
 
 /** POST /api/oauth/token — the client-credentials grant (RFC 6749 §4.4), transport-independent. */
-export async function handleTokenRequest(raw: RawTokenRequest & { address: string }): Promise<EndpointResponse> {
+export async function handleTokenRequest(
+  raw: RawTokenRequest & { address: string; userAgent?: string | null },
+): Promise<EndpointResponse> {
+  const userAgent = (raw.userAgent ?? '').slice(0, 256);
   let clientId = '';
-  let basic = false;
   try {
     const request = parseTokenRequest(raw);
     clientId = request.clientId;
-    basic = request.authMethod === 'client_secret_basic';
 
-    const verified = await secretVerifier.verify(request.clientId, request.clientSecret);
-    if (!verified) {
+    const verified = await secretVerifier.verify(request.clientId, request.clientSecret, raw.address);
+    if (!verified.ok) {
+      // A right secret from outside its allowlist: refused like any other, and shown to the admin.
+      if (verified.reason === 'blocked_address' && verified.secretId) usageRecorder.recordBlocked(verified.secretId, raw.address, userAgent);
       const retryAfter = await recordFailedAuthentication({ clientId, address: raw.address });
       if (retryAfter !== null) {
         return jsonResponse(
           429,
-          { error: 'slow_down', error_description: 'Too many failed client authentications. Try again later.' },
-          { 'Retry-After': String(retryAfter) },
+          { error: 'invalid_client', error_description: 'Too many failed client authentications. Try again later.' },
+          { 'Retry-After': String(retryAfter), 'WWW-Authenticate': 'Basic realm="token"' },
         );
       }
       // Unknown client, wrong, disabled or deleted secret: one answer for all.
-      throw new OAuthError('invalid_client', 'Client authentication failed.', basic ? { 'WWW-Authenticate': 'Basic realm="token"' } : {});
+      throw new OAuthError('invalid_client', 'Client authentication failed.');
     }
 
     const keys = await getSigningKeys();
@@ -41,7 +44,7 @@ export async function handleTokenRequest(raw: RawTokenRequest & { address: strin
       secretId: verified.secretId,
       scopes: request.scopes,
     });
-    recordSecretUse(verified.secretId);
+    usageRecorder.record(verified.secretId, raw.address, userAgent);
     return jsonResponse(200, {
       access_token: token,
       token_type: 'bearer',

@@ -23,7 +23,7 @@ function formDecode(value: string): string {
 
 /** Client credentials from `Authorization: Basic` (RFC 6749 §2.3.1: each part form-urlencoded, then base64). */
 function parseBasic(header: string): { clientId: string; clientSecret: string } {
-  const invalid = new OAuthError('invalid_client', 'Client authentication failed.', { 'WWW-Authenticate': 'Basic realm="token"' });
+  const invalid = new OAuthError('invalid_client', 'Client authentication failed.');
   const encoded = header.slice(6).trim();
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) throw invalid;
   const decoded = Buffer.from(encoded, 'base64').toString('utf8');

@@ -12,8 +12,8 @@ export interface VerifiedAccessToken {
 /** Checks a bearer token the way an API behind the API base URL must: signature, typ, exp, iss and aud. */
 export async function verifyAccessToken(token: string): Promise<VerifiedAccessToken | null> {
   const { issuer, audience } = tokenSettings();
-  const { jwks } = await getSigningKeys();
   try {
+    const { jwks } = await getSigningKeys();
     const { payload } = await jwtVerify(token, createLocalJWKSet({ keys: jwks } as JSONWebKeySet), {
       issuer,
       audience,

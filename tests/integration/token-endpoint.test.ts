@@ -10,6 +10,7 @@ import { GET as getOpenApi } from '@/app/api/openapi.json/route';
 import { POST as postTokenViaNext } from '@/app/api/oauth/token/route';
 import { startTokenServer } from '../helpers/token-server';
 import { issueAccessToken } from '@/lib/oauth/access-token';
+import { usageRecorder } from '@/lib/oauth/usage-recorder';
 import { getSigningKeys } from '@/lib/oauth/signing-keys';
 import { organizationWithAdmin } from '../helpers/fixtures';
 
@@ -92,15 +93,19 @@ describe('allows an active secret', () => {
     await expectError(bad, 400, 'invalid_request');
   });
 
-  it('records the last use, coalesced to one write a minute', async () => {
+  it('records the last use with address and user agent, written at most once a minute', async () => {
     const secret = await acme.secret('ACTIVE');
     const body = form({ grant_type: 'client_credentials', client_id: acme.clientId, client_secret: secret.value });
-    expect((await post(body)).status).toBe(200);
-    await expect.poll(async () => (await prisma.secret.findUniqueOrThrow({ where: { id: secret.id } })).lastUsedAt).not.toBeNull();
-    const first = (await prisma.secret.findUniqueOrThrow({ where: { id: secret.id } })).lastUsedAt!;
+    const read = () => prisma.secret.findUniqueOrThrow({ where: { id: secret.id } });
+    expect((await post(body, { 'content-type': FORM, 'user-agent': 'acme-sdk/1.0' })).status).toBe(200);
+    expect((await read()).lastUsedAt).toBeNull(); // not written on the request's path
+    await usageRecorder.flush();
+    const first = await read();
+    expect(first.lastUsedAt).toBeInstanceOf(Date);
+    expect(first).toMatchObject({ lastUsedAddress: '127.0.0.1', lastUsedUserAgent: 'acme-sdk/1.0' });
     for (let i = 0; i < 5; i++) expect((await post(body)).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect((await prisma.secret.findUniqueOrThrow({ where: { id: secret.id } })).lastUsedAt).toEqual(first);
+    await usageRecorder.flush();
+    expect((await read()).lastUsedAt).toEqual(first.lastUsedAt);
   });
 });
 
@@ -122,7 +127,7 @@ describe('blocks every secret that is not active for that client, identically', 
     const bodies = [];
     for (const attempt of attempts) {
       const response = await post(form({ grant_type: 'client_credentials', ...attempt }));
-      expect(response.headers.get('www-authenticate')).toBeNull();
+      expect(response.headers.get('www-authenticate')).toBe('Basic realm="token"');
       bodies.push(await expectError(response, 401, 'invalid_client'));
     }
     expect(new Set(bodies.map((b) => JSON.stringify(b))).size).toBe(1);

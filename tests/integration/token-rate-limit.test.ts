@@ -33,7 +33,7 @@ describe('failed client authentications are rate-limited', () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers['Retry-After'])).toBeGreaterThan(0);
     expect(Number(limited.headers['Retry-After'])).toBeLessThanOrEqual(60);
-    expect(JSON.parse(limited.body).error).toBe('slow_down');
+    expect(JSON.parse(limited.body).error).toBe('invalid_client');
   });
 
   it('still gives a correct secret its token while its client is under attack', async () => {

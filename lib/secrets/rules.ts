@@ -1,0 +1,67 @@
+import ipaddr from 'ipaddr.js';
+import { z } from 'zod';
+
+/** Most secrets a client may hold, deleted ones not counted. */
+export function maxSecretsPerClient(): number {
+  return Number(process.env.MAX_SECRETS_PER_CLIENT ?? 5);
+}
+
+export const EXPIRY_WARNING_DAYS = 14;
+export const ROLL_GRACE_SECONDS = [0, 3600, 86_400, 604_800] as const;
+export const MAX_ALLOWED_RANGES = 20;
+
+export const secretNameSchema = z
+  .string()
+  .transform((name) => name.normalize('NFC').trim())
+  .pipe(
+    z
+      .string()
+      .min(1, 'Enter a name.')
+      .max(64, 'Use at most 64 characters.')
+      // Control characters would render invisibly or break exports.
+      .refine((name) => !/\p{Cc}/u.test(name), 'Remove control characters from the name.'),
+  );
+
+/** Parses one CIDR range (or a bare address) and returns its canonical text, or null. */
+export function normalizeCidr(input: string): string | null {
+  const text = input.trim();
+  try {
+    if (text.includes('/')) {
+      const [address, prefix] = ipaddr.parseCIDR(text);
+      // Canonical network address: 10.1.2.3/8 becomes 10.0.0.0/8.
+      const network = address.kind() === 'ipv4'
+        ? ipaddr.IPv4.networkAddressFromCIDR(text)
+        : ipaddr.IPv6.networkAddressFromCIDR(text);
+      return `${network.toString()}/${prefix}`;
+    }
+    const address = ipaddr.parse(text);
+    return `${address.toString()}/${address.kind() === 'ipv4' ? 32 : 128}`;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether a source address lies in one of the ranges; an empty list allows every address. */
+export function addressAllowed(address: string, ranges: readonly string[]): boolean {
+  if (ranges.length === 0) return true;
+  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    // IPv4-mapped IPv6 (::ffff:10.0.0.1), as Node reports IPv4 peers on dual-stack sockets, becomes IPv4.
+    parsed = ipaddr.process(address);
+  } catch {
+    return false;
+  }
+  return ranges.some((range) => {
+    try {
+      const [network, prefix] = ipaddr.parseCIDR(range);
+      return network.kind() === parsed.kind() && parsed.match(network, prefix);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The status a person sees: an active or disabled secret past its expiry shows as Expired. */
+export function displayStatus(status: 'ACTIVE' | 'DISABLED', expiresAt: Date | null, now = Date.now()) {
+  return expiresAt && expiresAt.getTime() <= now ? 'EXPIRED' : status;
+}
