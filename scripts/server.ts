@@ -2,6 +2,7 @@
 import http from 'node:http';
 import next from 'next';
 import { TOKEN_PATH, serveTokenRequest } from '@/lib/http/token-route';
+import { startScheduler } from '@/lib/jobs/scheduler';
 
 const port = Number(process.env.PORT ?? 3000);
 const app = next({ dev: false, dir: process.cwd(), port, hostname: 'localhost' });
@@ -16,8 +17,12 @@ const server = http.createServer((req, res) => {
 server.keepAliveTimeout = 65_000;
 server.listen(port, () => console.log(`▲ Next.js ready on http://localhost:${port}`));
 
+const stopScheduler = startScheduler();
+
 function shutdown() {
-  server.close(() => process.exit(0));
+  // Write the usage counted so far before leaving.
+  void stopScheduler();
+  server.close(() => void stopScheduler().finally(() => process.exit(0)));
   setTimeout(() => process.exit(0), 5000).unref();
 }
 process.once('SIGTERM', shutdown);

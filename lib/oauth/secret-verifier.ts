@@ -42,6 +42,8 @@ class SecretVerifier {
   private heartbeat: NodeJS.Timeout | undefined;
   private starting: Promise<void> | undefined;
   private waiters = new Map<string, Set<() => void>>();
+  /** Per secret id: the instant before which its access tokens are refused (0: none). */
+  private revocations = new Map<string, { cutoff: number; cachedAt: number }>();
 
   async verify(clientId: string, secret: string, address: string, now = Date.now()): Promise<Verification> {
     if (!isWellFormedSecret(secret)) return { ok: false, reason: 'unknown' };
@@ -105,6 +107,7 @@ class SecretVerifier {
     } else {
       this.known.clear();
       this.unknown.clear();
+      this.revocations.clear();
     }
   }
 
@@ -123,8 +126,9 @@ class SecretVerifier {
     };
     client.on('notification', (message) => {
       // Payload: "<secret_hash>:<secret_id>".
-      const hash = message.payload?.split(':', 1)[0];
+      const [hash, id] = message.payload?.split(':') ?? [];
       this.invalidate(hash);
+      if (id) this.revocations.delete(id);
       if (hash) for (const wake of this.waiters.get(hash) ?? []) wake();
     });
     client.on('error', lost);
@@ -143,6 +147,24 @@ class SecretVerifier {
     } catch {
       lost();
     }
+  }
+
+  /**
+   * Epoch seconds before which access tokens of this secret are refused ("also
+   * revoke the tokens it already issued"), 0 when none; cached like secrets.
+   */
+  async tokensRevokedBefore(secretId: string, now = Date.now()): Promise<number> {
+    this.starting ??= this.listen();
+    const cached = this.listening ? this.revocations.get(secretId) : undefined;
+    if (cached && now - cached.cachedAt < ENTRY_TTL_MS) return cached.cutoff;
+    const generation = this.generation;
+    const row = await prisma.secret.findUnique({ where: { id: secretId }, select: { tokensRevokedBefore: true } });
+    const cutoff = row?.tokensRevokedBefore ? Math.floor(row.tokensRevokedBefore.getTime() / 1000) : 0;
+    if (this.listening && generation === this.generation) {
+      if (this.revocations.size >= MAX_UNKNOWN) this.revocations.clear();
+      this.revocations.set(secretId, { cutoff, cachedAt: Date.now() });
+    }
+    return cutoff;
   }
 
   /**

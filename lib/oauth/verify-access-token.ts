@@ -1,6 +1,7 @@
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { getSigningKeys, SIGNING_ALGORITHM } from '@/lib/oauth/signing-keys';
 import { tokenSettings } from '@/lib/oauth/settings';
+import { secretVerifier } from '@/lib/oauth/secret-verifier';
 
 export interface VerifiedAccessToken {
   clientId: string;
@@ -22,6 +23,8 @@ export async function verifyAccessToken(token: string): Promise<VerifiedAccessTo
       requiredClaims: ['exp', 'iat', 'sub', 'jti'],
     });
     if (typeof payload.sub !== 'string' || typeof payload.scope !== 'string' || typeof payload.secret_id !== 'string') return null;
+    // Tokens issued up to the cut-off were revoked together with their secret.
+    if (payload.iat! <= (await secretVerifier.tokensRevokedBefore(payload.secret_id))) return null;
     return { clientId: payload.sub, scope: payload.scope, secretId: payload.secret_id, expiresAt: payload.exp! };
   } catch {
     return null;

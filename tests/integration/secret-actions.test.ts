@@ -14,6 +14,7 @@ vi.mock('@/lib/auth/session', () => ({
 }));
 const revalidatePath = vi.hoisted(() => vi.fn());
 vi.mock('next/cache', () => ({ revalidatePath }));
+vi.mock('next/headers', () => ({ headers: async () => new Headers({ 'user-agent': 'vitest', 'x-forwarded-for': '203.0.113.9' }) }));
 
 const { createSecretAction, activateSecretAction, deactivateSecretAction, deleteSecretAction } = await import(
   '@/app/(portal)/credentials/actions'
@@ -78,7 +79,7 @@ describe('createSecretAction', () => {
     expect(dump[0]!.doc).toContain(row.secretHash);
     expect(dump[0]!.doc).not.toContain(result.plaintext);
     expect(dump[0]!.doc).not.toContain(result.plaintext.slice(4, 40));
-    expect(revalidatePath).toHaveBeenCalledWith('/credentials');
+    expect(revalidatePath).toHaveBeenCalledWith('/credentials', 'layout');
   });
 
   it('blocks a viewer, a support user and a signed-out caller, and creates nothing', async () => {
@@ -108,9 +109,9 @@ describe('createSecretAction', () => {
 describe('activateSecretAction', () => {
   it('allows an admin of the owning organization', async () => {
     const { id } = await newSecret();
-    expect(await activateSecretAction({ secretId: id })).toEqual({ ok: true });
+    expect(await activateSecretAction({ secretId: id })).toMatchObject({ ok: true });
     expect(await statusOf(id)).toBe('ACTIVE');
-    expect(revalidatePath).toHaveBeenCalledWith('/credentials');
+    expect(revalidatePath).toHaveBeenCalledWith('/credentials', 'layout');
   });
 
   it('blocks a viewer and a support user with a clear message, changing nothing', async () => {
@@ -159,9 +160,9 @@ describe('deactivateSecretAction and deleteSecretAction', () => {
   it('allows an admin to deactivate an active secret, then delete it', async () => {
     const { id } = await newSecret();
     await activateSecretAction({ secretId: id });
-    expect(await deactivateSecretAction({ secretId: id })).toEqual({ ok: true });
+    expect(await deactivateSecretAction({ secretId: id })).toMatchObject({ ok: true });
     expect(await statusOf(id)).toBe('DISABLED');
-    expect(await deleteSecretAction({ secretId: id })).toEqual({ ok: true });
+    expect(await deleteSecretAction({ secretId: id })).toMatchObject({ ok: true });
     expect(await statusOf(id)).toBe('DELETED');
     expect((await listSecrets({ organizationId: acme.id })).map((s) => s.id)).not.toContain(id);
     // A deleted secret is gone for every action.

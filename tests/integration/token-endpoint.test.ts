@@ -236,7 +236,7 @@ describe('discovery and the protected API', () => {
 
   it('blocks an expired token and one issued for another issuer or audience', async () => {
     const { current } = await getSigningKeys();
-    const base = { key: current, clientId: acme.clientId, secretId: 'x', scopes: ['api'] };
+    const base = { key: current, clientId: acme.clientId, secretId: (await acme.secret('ACTIVE')).id, scopes: ['api'] };
     const tokens = [
       issueAccessToken({ ...base, issuer: 'http://auth.test', audience: 'http://api.test/api/v1', now: Date.now() - 1801_000 }).token,
       issueAccessToken({ ...base, issuer: 'http://evil.test', audience: 'http://api.test/api/v1' }).token,

@@ -1,0 +1,101 @@
+import { prisma } from '@/lib/db';
+import { ACCESS_TOKEN_TTL_SECONDS } from '@/lib/oauth/settings';
+
+/** Usage is written in batches every few seconds (USAGE_FLUSH_MS), so these figures trail by that much. */
+async function ownedSecretId(organizationId: string, secretId: string) {
+  const row = await prisma.secret.findFirst({ where: { id: secretId, oauthClient: { organizationId } }, select: { id: true } });
+  return row?.id ?? null;
+}
+
+export interface UsageSummary {
+  lastHour: number;
+  last24Hours: number;
+  /** Access tokens issued in the last 30 minutes: those that have not expired yet. */
+  unexpiredTokens: number;
+  lastUsedAt: Date | null;
+}
+
+export async function getUsageSummary({
+  organizationId,
+  secretId,
+  now = new Date(),
+}: {
+  organizationId: string;
+  secretId: string;
+  now?: Date;
+}): Promise<UsageSummary | null> {
+  const id = await ownedSecretId(organizationId, secretId);
+  if (!id) return null;
+  const [row] = await prisma.$queryRaw<{ hour: number; day: number; live: number; last: Date | null }[]>`
+    SELECT
+      coalesce(sum(count) FILTER (WHERE minute > ${new Date(now.getTime() - 3_600_000)}), 0)::int AS hour,
+      coalesce(sum(count) FILTER (WHERE minute > ${new Date(now.getTime() - 86_400_000)}), 0)::int AS day,
+      coalesce(sum(count) FILTER (WHERE minute > ${new Date(now.getTime() - ACCESS_TOKEN_TTL_SECONDS * 1000 - 60_000)}), 0)::int AS live,
+      (SELECT last_used_at FROM secrets WHERE id = ${id}::uuid) AS last
+    FROM secret_usage WHERE secret_id = ${id}::uuid AND minute > ${new Date(now.getTime() - 86_400_000)}`;
+  return { lastHour: row!.hour, last24Hours: row!.day, unexpiredTokens: row!.live, lastUsedAt: row!.last };
+}
+
+export interface UsagePoint {
+  start: Date;
+  count: number;
+}
+
+/** Tokens per hour over the last 24 hours and per day over the last 30 days, gaps filled with zero. */
+export async function getUsageSeries({ organizationId, secretId, now = new Date() }: { organizationId: string; secretId: string; now?: Date }) {
+  const id = await ownedSecretId(organizationId, secretId);
+  if (!id) return null;
+  const [hourly, daily] = await Promise.all([
+    prisma.$queryRaw<UsagePoint[]>`
+      SELECT g.start, coalesce(sum(u.count), 0)::int AS count
+      FROM generate_series(date_trunc('hour', ${now}::timestamptz, 'UTC') - interval '23 hours', date_trunc('hour', ${now}::timestamptz, 'UTC'), interval '1 hour') AS g(start)
+      LEFT JOIN secret_usage u ON u.secret_id = ${id}::uuid AND u.minute >= g.start AND u.minute < g.start + interval '1 hour'
+      GROUP BY g.start ORDER BY g.start`,
+    prisma.$queryRaw<UsagePoint[]>`
+      SELECT g.start, coalesce(sum(u.count), 0)::int AS count
+      FROM generate_series(date_trunc('day', ${now}::timestamptz, 'UTC') - interval '29 days', date_trunc('day', ${now}::timestamptz, 'UTC'), interval '1 day') AS g(start)
+      LEFT JOIN secret_usage u ON u.secret_id = ${id}::uuid AND u.minute >= g.start AND u.minute < g.start + interval '1 day'
+      GROUP BY g.start ORDER BY g.start`,
+  ]);
+  return { hourly, daily };
+}
+
+export interface Caller {
+  address: string;
+  userAgent: string;
+  firstSeen: Date;
+  lastSeen: Date;
+  count: number;
+}
+
+/** Distinct source address and user agent that used the secret in the last 30 days, most recent first. */
+export async function listCallers({ organizationId, secretId, now = new Date() }: { organizationId: string; secretId: string; now?: Date }) {
+  const id = await ownedSecretId(organizationId, secretId);
+  if (!id) return null;
+  return prisma.secretCaller.findMany({
+    where: { secretId: id, lastSeen: { gt: new Date(now.getTime() - 30 * 86_400_000) } },
+    orderBy: { lastSeen: 'desc' },
+    select: { address: true, userAgent: true, firstSeen: true, lastSeen: true, count: true },
+    take: 200,
+  }) as Promise<Caller[]>;
+}
+
+export async function listSecretEvents({ organizationId, secretId }: { organizationId: string; secretId: string }) {
+  const id = await ownedSecretId(organizationId, secretId);
+  if (!id) return null;
+  return prisma.secretEvent.findMany({
+    where: { secretId: id },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    select: { id: true, action: true, actorName: true, details: true, address: true, userAgent: true, createdAt: true },
+    take: 500,
+  });
+}
+
+/** Callers of a rolled secret seen after it was rolled: who has not moved to the replacement yet. */
+export async function callersSinceRoll({ organizationId, secretId }: { organizationId: string; secretId: string }) {
+  const id = await ownedSecretId(organizationId, secretId);
+  if (!id) return null;
+  const rolled = await prisma.secretEvent.findFirst({ where: { secretId: id, action: 'rolled' }, orderBy: { createdAt: 'desc' } });
+  if (!rolled) return null;
+  return prisma.secretCaller.count({ where: { secretId: id, lastSeen: { gt: rolled.createdAt } } });
+}

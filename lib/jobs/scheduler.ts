@@ -1,0 +1,41 @@
+import { prisma } from '@/lib/db';
+import { runScheduledDeactivations } from '@/lib/data/secrets';
+import { usageRecorder } from '@/lib/oauth/usage-recorder';
+
+const USAGE_RETENTION_DAYS = 31;
+
+/**
+ * Background work of every server instance: deactivating rolled secrets when
+ * their grace period ends (each second, so the table and history show it on
+ * time whether or not anyone has the page open) and pruning usage older than
+ * the charts show. The token endpoint already refuses such a secret from the
+ * exact instant, without waiting for this job.
+ */
+export function startScheduler(): () => Promise<void> {
+  let running = false;
+  const tick = setInterval(async () => {
+    if (running) return;
+    running = true;
+    try {
+      await runScheduledDeactivations();
+    } catch (error) {
+      console.error('scheduler: scheduled deactivations failed', error instanceof Error ? error.message : error);
+    } finally {
+      running = false;
+    }
+  }, 1000);
+  const prune = setInterval(() => {
+    const before = new Date(Date.now() - USAGE_RETENTION_DAYS * 86_400_000);
+    Promise.all([
+      prisma.secretUsage.deleteMany({ where: { minute: { lt: before } } }),
+      prisma.secretCaller.deleteMany({ where: { lastSeen: { lt: before } } }),
+    ]).catch(() => {});
+  }, 3_600_000);
+  tick.unref();
+  prune.unref();
+  return async () => {
+    clearInterval(tick);
+    clearInterval(prune);
+    await usageRecorder.flush();
+  };
+}
