@@ -57,6 +57,9 @@ export default defineConfig({
       EMBEDDED_PG_PORT: process.env.E2E_PG_PORT ?? '54339',
       NEXTAUTH_URL: baseURL,
       DATABASE_URL: '',
+      // The suite adds more secrets than a customer may keep; usage is written every second to be seen quickly.
+      MAX_SECRETS_PER_CLIENT: '200',
+      USAGE_FLUSH_MS: '1000',
     },
   },
 });

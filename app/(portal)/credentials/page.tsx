@@ -1,10 +1,12 @@
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
-import { ChevronRight, Info } from 'lucide-react';
+import { ChevronRight, Info, TriangleAlert } from 'lucide-react';
 import { requireActor } from '@/lib/auth/session';
 import { canManageSecrets } from '@/lib/auth/actor';
 import { getOAuthClient } from '@/lib/data/credentials';
-import { listSecrets } from '@/lib/data/secrets';
+import { listSecrets, secretAllowance } from '@/lib/data/secrets';
+import { EXPIRY_WARNING_DAYS, displayStatus } from '@/lib/secrets/rules';
+import type { SecretRow } from './_components/types';
 import { publicUrls } from '@/lib/config';
 import { ConnectionDetails } from './_components/connection-details';
 import { SecretsTable } from './_components/secrets-table';
@@ -46,11 +48,24 @@ export default async function CredentialsPage() {
   }
 
   const { organizationId } = actor.membership;
-  const [client, secrets, requestHeaders] = await Promise.all([
+  const [client, secrets, allowance, requestHeaders] = await Promise.all([
     getOAuthClient({ organizationId }),
     listSecrets({ organizationId }),
+    secretAllowance({ organizationId }),
     headers(),
   ]);
+  const now = Date.now();
+  const soon = now + EXPIRY_WARNING_DAYS * 86_400_000;
+  const rows: SecretRow[] = secrets.map(({ activatedAt: _activatedAt, ...secret }) => ({
+    ...secret,
+    createdAt: secret.createdAt.toISOString(),
+    lastUsedAt: secret.lastUsedAt?.toISOString() ?? null,
+    expiresAt: secret.expiresAt?.toISOString() ?? null,
+    deactivateAt: secret.deactivateAt?.toISOString() ?? null,
+    displayStatus: displayStatus(secret.status, secret.expiresAt, now),
+    expiresSoon: !!secret.expiresAt && secret.expiresAt.getTime() > now && secret.expiresAt.getTime() <= soon,
+  }));
+  const expiringSoon = rows.filter((row) => row.expiresSoon).length;
   const host = requestHeaders.get('host') ?? 'localhost';
   const protocol = requestHeaders.get('x-forwarded-proto') ?? 'http';
   const urls = publicUrls(`${protocol}://${host}`);
@@ -59,6 +74,13 @@ export default async function CredentialsPage() {
   return (
     <div className="space-y-8">
       {header}
+      {expiringSoon > 0 && (
+        <p role="status" className="flex gap-3 rounded-lg bg-amber-50 p-4 text-sm text-amber-900 ring-1 ring-amber-600/20">
+          <TriangleAlert className="mt-0.5 size-4 shrink-0" aria-hidden />
+          {expiringSoon === 1 ? '1 secret expires' : `${expiringSoon} secrets expire`} within {EXPIRY_WARNING_DAYS} days. Roll or
+          replace {expiringSoon === 1 ? 'it' : 'them'} before then.
+        </p>
+      )}
       <ConnectionDetails
         authorizationBaseUrl={urls.authorizationBaseUrl}
         apiBaseUrl={urls.apiBaseUrl}
@@ -73,10 +95,10 @@ export default async function CredentialsPage() {
             A new secret is disabled until you activate it. Only active secrets can obtain access tokens.
           </p>
         </div>
-        <SecretsTable secrets={secrets} canManage={canManage} />
+        <SecretsTable secrets={rows} canManage={canManage} />
         <div className="flex flex-col gap-3 border-t border-slate-200 px-4 py-4 sm:flex-row sm:items-center sm:justify-end sm:px-6">
           {canManage ? (
-            <AddSecretButton />
+            <AddSecretButton count={allowance.count} max={allowance.max} />
           ) : (
             <p className="text-sm text-slate-600">
               You have view-only access. Ask an admin of {actor.membership.organizationName} to add or activate secrets.

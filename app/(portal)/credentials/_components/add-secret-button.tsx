@@ -8,9 +8,10 @@ import { createSecretAction } from '../actions';
 import { SecretCreatedDialog, type CreatedSecret } from './secret-created-dialog';
 
 /** Creates the secret at once (one click, as the product documentation describes) and shows it in a dialog. */
-export function AddSecretButton() {
+export function AddSecretButton({ count, max }: { count: number; max: number }) {
   const [pending, startTransition] = useTransition();
   const [created, setCreated] = useState<CreatedSecret | null>(null);
+  const atLimit = count >= max;
 
   function addSecret() {
     startTransition(async () => {
@@ -18,19 +19,24 @@ export function AddSecretButton() {
         ok: false as const,
         message: 'The portal could not be reached. Check your connection and try again.',
       }));
-      if (result.ok) setCreated({ preview: result.secret.preview, value: result.plaintext });
+      if (result.ok) setCreated({ ...result.secret, value: result.plaintext });
       else toast.error(result.message);
     });
   }
 
   return (
-    <>
-      <Button onClick={addSecret} disabled={pending} aria-busy={pending} className="sm:self-auto">
+    <div className="flex flex-col gap-2 sm:flex-row sm:items-center sm:gap-4">
+      <p id="secret-allowance" className="text-sm text-slate-600">
+        {atLimit
+          ? `You have ${count} of ${max} secrets, the most allowed. Delete a secret you no longer use to add another.`
+          : `${count} of ${max} secrets`}
+      </p>
+      <Button onClick={addSecret} disabled={pending || atLimit} aria-busy={pending} aria-describedby="secret-allowance">
         {pending ? <Loader2 className="size-4 animate-spin" aria-hidden /> : <Plus className="size-4" aria-hidden />}
         Add Secret
       </Button>
       {/* Closing drops the only copy of the value the browser has. */}
       <SecretCreatedDialog secret={created} onClose={() => setCreated(null)} />
-    </>
+    </div>
   );
 }

@@ -1,13 +1,21 @@
 'use client';
 
 import { CheckCircle2, Download, TriangleAlert } from 'lucide-react';
+import { useEffect, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
 import { Dialog, DialogClose, DialogContent, DialogDescription, DialogTitle } from '@/components/ui/dialog';
+import { FieldError, Input } from '@/components/ui/input';
+import { renameSecretAction } from '../actions';
+import { useDialogAction } from './secret-dialogs';
 
 export interface CreatedSecret {
+  id: string;
+  name: string;
   preview: string;
   value: string;
+  /** Set when the secret replaces a rolled one, which stops at this instant. */
+  rolled?: { oldName: string; deactivateAt: string };
 }
 
 function download(secret: CreatedSecret) {
@@ -22,16 +30,58 @@ function download(secret: CreatedSecret) {
   setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
+/** Names the secret that was just created; creation itself never waits for a name. */
+function NameField({ secret }: { secret: CreatedSecret }) {
+  const { pending, error, setError, run } = useDialogAction();
+  const [saved, setSaved] = useState(secret.name);
+  const [value, setValue] = useState(secret.name);
+  useEffect(() => setError(null), [value, setError]);
+  const message = error?.fieldErrors?.name ?? error?.message;
+  return (
+    <form
+      className="mt-5"
+      onSubmit={(event) => {
+        event.preventDefault();
+        run(() => renameSecretAction({ secretId: secret.id, name: value }), (result) => setSaved(result.name));
+      }}
+    >
+      <label htmlFor="new-secret-name" className="block text-sm font-medium text-slate-700">
+        Name
+      </label>
+      <div className="mt-1.5 flex gap-2">
+        <Input
+          id="new-secret-name"
+          value={value}
+          maxLength={64}
+          onChange={(event) => setValue(event.target.value)}
+          aria-invalid={!!message}
+          aria-describedby="new-secret-name-status"
+        />
+        <Button type="submit" variant="secondary" disabled={pending || value.trim() === saved}>
+          Save name
+        </Button>
+      </div>
+      {message ? (
+        <FieldError id="new-secret-name-status" message={message} />
+      ) : (
+        <p id="new-secret-name-status" aria-live="polite" className="mt-1.5 min-h-5 text-sm text-slate-500">
+          {saved !== secret.name ? `Saved as “${saved}”.` : ''}
+        </p>
+      )}
+    </form>
+  );
+}
+
 export function SecretCreatedDialog({ secret, onClose }: { secret: CreatedSecret | null; onClose: () => void }) {
   return (
     <Dialog open={secret !== null} onOpenChange={(open) => !open && onClose()}>
       {secret && (
         // A stray click outside must not throw away a value that can never be shown again.
-        <DialogContent onInteractOutside={(event) => event.preventDefault()}>
+        <DialogContent onInteractOutside={(event) => event.preventDefault()} className="max-h-[calc(100dvh-2rem)] overflow-y-auto">
           <div className="flex items-start gap-3">
             <CheckCircle2 className="mt-0.5 size-6 shrink-0 text-emerald-600" aria-hidden />
             <div className="min-w-0">
-              <DialogTitle>New secret created</DialogTitle>
+              <DialogTitle>{secret.rolled ? 'Replacement secret created' : 'New secret created'}</DialogTitle>
               <DialogDescription>
                 Copy it to your clipboard or download it as a text file, and keep it somewhere safe.
               </DialogDescription>
@@ -48,12 +98,26 @@ export function SecretCreatedDialog({ secret, onClose }: { secret: CreatedSecret
           <p className="mt-4 flex gap-2 rounded-lg bg-amber-50 px-3 py-2.5 text-sm text-amber-900 ring-1 ring-amber-600/20">
             <TriangleAlert className="mt-0.5 size-4 shrink-0" aria-hidden />
             <span>
-              Save your secret now. You can&apos;t read the secret&apos;s value again after you close this window. It is
-              created <strong>disabled</strong>: activate it from its row before you use it.
+              Save your secret now. You can&apos;t read the secret&apos;s value again after you close this window.{' '}
+              {secret.rolled ? (
+                <>
+                  It is already <strong>active</strong>. “{secret.rolled.oldName}” stops working{' '}
+                  {Date.parse(secret.rolled.deactivateAt) <= Date.now() + 1000
+                    ? 'now'
+                    : `at ${new Date(secret.rolled.deactivateAt).toLocaleString()}`}
+                  .
+                </>
+              ) : (
+                <>
+                  It is created <strong>disabled</strong>: activate it from its row before you use it.
+                </>
+              )}
             </span>
           </p>
 
-          <div className="mt-6 flex flex-col-reverse gap-2 sm:flex-row sm:items-center sm:justify-between">
+          <NameField secret={secret} />
+
+          <div className="mt-4 flex flex-col-reverse gap-2 sm:flex-row sm:items-center sm:justify-between">
             <div className="flex flex-wrap items-center gap-2">
               <CopyButton value={secret.value} />
               <Button variant="secondary" size="sm" onClick={() => download(secret)}>

@@ -1,126 +1,73 @@
 'use client';
 
 import { MoreHorizontal } from 'lucide-react';
+import Link from 'next/link';
 import { useState, useTransition } from 'react';
 import { toast } from 'sonner';
 import { Button } from '@/components/ui/button';
 import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuSeparator, DropdownMenuTrigger } from '@/components/ui/dropdown-menu';
-import { AlertDialog, AlertDialogCancel, AlertDialogContent, AlertDialogDescription, AlertDialogTitle } from '@/components/ui/alert-dialog';
-import type { SecretListItem } from '@/lib/data/secrets';
-import { activateSecretAction, deactivateSecretAction, deleteSecretAction, type ActionResult } from '../actions';
+import { activateSecretAction } from '../actions';
+import { AllowlistDialog, ConfirmStatusDialog, ExpiryDialog, RenameDialog } from './secret-dialogs';
+import { RollDialog } from './roll-dialog';
+import { SecretCreatedDialog, type CreatedSecret } from './secret-created-dialog';
+import type { SecretRow } from './types';
 
-type Confirmable = 'deactivate' | 'delete';
+type Open = 'rename' | 'expiry' | 'allowlist' | 'roll' | null;
 
-const CONFIRMATIONS: Record<Confirmable, { title: string; body: string; button: string; done: string }> = {
-  deactivate: {
-    title: 'Deactivate this secret?',
-    body: 'Applications using it will no longer be able to obtain access tokens. You can activate it again later.',
-    button: 'Deactivate',
-    done: 'deactivated',
-  },
-  delete: {
-    title: 'Delete this secret?',
-    body: 'The secret is removed from your credentials for good. This cannot be undone.',
-    button: 'Delete',
-    done: 'deleted',
-  },
-};
-
-export function SecretRowActions({
-  secretId,
-  preview,
-  status,
-}: {
-  secretId: string;
-  preview: string;
-  status: SecretListItem['status'];
-}) {
+export function SecretRowActions({ secret }: { secret: SecretRow }) {
   const [pending, startTransition] = useTransition();
-  const [confirming, setConfirming] = useState<Confirmable | null>(null);
-  const [confirmError, setConfirmError] = useState<string | null>(null);
+  const [open, setOpen] = useState<Open>(null);
+  const [confirming, setConfirming] = useState<'deactivate' | 'delete' | null>(null);
+  const [created, setCreated] = useState<CreatedSecret | null>(null);
+  const expired = secret.displayStatus === 'EXPIRED';
+  const rollable = secret.status === 'ACTIVE' && !expired && !secret.replacedById;
 
-  function run(action: (input: unknown) => Promise<ActionResult>, done: string, onSuccess?: () => void) {
+  function activate() {
     startTransition(async () => {
-      const result = await action({ secretId }).catch(() => ({
+      const result = await activateSecretAction({ secretId: secret.id }).catch(() => ({
         ok: false as const,
         message: 'The portal could not be reached. Check your connection and try again.',
       }));
-      if (result.ok) {
-        onSuccess?.();
-        toast.success(`Secret ${preview} ${done}.`);
-      } else if (confirming) {
-        setConfirmError(result.message);
-      } else {
-        toast.error(result.message);
-      }
+      if (result.ok) toast.success(`Secret ${secret.name} activated.`);
+      else toast.error(result.message);
     });
   }
 
-  function openConfirmation(kind: Confirmable) {
-    setConfirmError(null);
-    setConfirming(kind);
-  }
-
-  const confirmation = confirming ? CONFIRMATIONS[confirming] : null;
+  const dialog = (kind: Exclude<Open, null>) => ({ open: open === kind, onOpenChange: (next: boolean) => setOpen(next ? kind : null) });
 
   return (
     <>
       <DropdownMenu modal={false}>
         <DropdownMenuTrigger asChild>
-          <Button variant="ghost" size="icon" aria-label={`Actions for secret ${preview}`} disabled={pending}>
+          <Button variant="ghost" size="icon" aria-label={`Actions for secret ${secret.preview}`} disabled={pending}>
             <MoreHorizontal className="size-4" aria-hidden />
           </Button>
         </DropdownMenuTrigger>
         <DropdownMenuContent align="end">
-          {status === 'DISABLED' ? (
-            <>
-              <DropdownMenuItem onSelect={() => run(activateSecretAction, 'activated')}>Activate</DropdownMenuItem>
-              <DropdownMenuSeparator />
-              <DropdownMenuItem destructive onSelect={() => openConfirmation('delete')}>
-                Delete
-              </DropdownMenuItem>
-            </>
-          ) : (
-            <DropdownMenuItem onSelect={() => openConfirmation('deactivate')}>Deactivate</DropdownMenuItem>
+          <DropdownMenuItem asChild>
+            <Link href={`/credentials/${secret.id}`}>View details</Link>
+          </DropdownMenuItem>
+          <DropdownMenuItem onSelect={() => setOpen('rename')}>Rename</DropdownMenuItem>
+          {!expired && <DropdownMenuItem onSelect={() => setOpen('expiry')}>Set expiry</DropdownMenuItem>}
+          <DropdownMenuItem onSelect={() => setOpen('allowlist')}>Allowed addresses</DropdownMenuItem>
+          <DropdownMenuSeparator />
+          {secret.status === 'DISABLED' && !expired && <DropdownMenuItem onSelect={activate}>Activate</DropdownMenuItem>}
+          {rollable && <DropdownMenuItem onSelect={() => setOpen('roll')}>Roll</DropdownMenuItem>}
+          {secret.status === 'ACTIVE' && <DropdownMenuItem onSelect={() => setConfirming('deactivate')}>Deactivate</DropdownMenuItem>}
+          {secret.status === 'DISABLED' && (
+            <DropdownMenuItem destructive onSelect={() => setConfirming('delete')}>
+              Delete
+            </DropdownMenuItem>
           )}
         </DropdownMenuContent>
       </DropdownMenu>
 
-      <AlertDialog open={confirming !== null} onOpenChange={(open) => !open && !pending && setConfirming(null)}>
-        {confirmation && confirming && (
-          <AlertDialogContent>
-            <AlertDialogTitle>{confirmation.title}</AlertDialogTitle>
-            <AlertDialogDescription>
-              <span className="font-mono text-slate-900">{preview}</span>: {confirmation.body}
-            </AlertDialogDescription>
-            {confirmError && (
-              <p role="alert" className="mt-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-                {confirmError}
-              </p>
-            )}
-            <div className="mt-6 flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-              <AlertDialogCancel asChild>
-                <Button variant="secondary" disabled={pending}>
-                  Cancel
-                </Button>
-              </AlertDialogCancel>
-              <Button
-                variant="danger"
-                disabled={pending}
-                onClick={() =>
-                  run(
-                    confirming === 'delete' ? deleteSecretAction : deactivateSecretAction,
-                    confirmation.done,
-                    () => setConfirming(null),
-                  )
-                }
-              >
-                {confirmation.button}
-              </Button>
-            </div>
-          </AlertDialogContent>
-        )}
-      </AlertDialog>
+      <RenameDialog secret={secret} {...dialog('rename')} />
+      <ExpiryDialog secret={secret} {...dialog('expiry')} />
+      <AllowlistDialog secret={secret} {...dialog('allowlist')} />
+      <RollDialog secret={secret} {...dialog('roll')} onRolled={setCreated} />
+      <ConfirmStatusDialog secret={secret} kind={confirming} onClose={() => setConfirming(null)} />
+      <SecretCreatedDialog secret={created} onClose={() => setCreated(null)} />
     </>
   );
 }

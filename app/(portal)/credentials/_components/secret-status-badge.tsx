@@ -1,16 +1,18 @@
 import { Badge } from '@/components/ui/badge';
-import type { SecretListItem } from '@/lib/data/secrets';
+import type { SecretRow } from './types';
 
-export function SecretStatusBadge({ status }: { status: SecretListItem['status'] }) {
-  return status === 'ACTIVE' ? (
-    <Badge tone="green">
-      <span className="size-1.5 rounded-full bg-emerald-500" aria-hidden />
-      Active
-    </Badge>
-  ) : (
-    <Badge tone="gray">
-      <span className="size-1.5 rounded-full bg-slate-400" aria-hidden />
-      Disabled
+const LOOK = {
+  ACTIVE: { tone: 'green', dot: 'bg-emerald-500', label: 'Active' },
+  DISABLED: { tone: 'gray', dot: 'bg-slate-400', label: 'Disabled' },
+  EXPIRED: { tone: 'red', dot: 'bg-red-500', label: 'Expired' },
+} as const;
+
+export function SecretStatusBadge({ status }: { status: SecretRow['displayStatus'] }) {
+  const look = LOOK[status];
+  return (
+    <Badge tone={look.tone}>
+      <span className={`size-1.5 rounded-full ${look.dot}`} aria-hidden />
+      {look.label}
     </Badge>
   );
 }

@@ -1,0 +1,196 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { ChevronRight, Users } from 'lucide-react';
+import { z } from 'zod';
+import { requireActor } from '@/lib/auth/session';
+import { canManageSecrets } from '@/lib/auth/actor';
+import { getSecret } from '@/lib/data/secrets';
+import { callersSinceRoll, getUsageSeries, getUsageSummary, listCallers, listSecretEvents } from '@/lib/data/secret-usage';
+import { displayStatus, EXPIRY_WARNING_DAYS } from '@/lib/secrets/rules';
+import { LocalTime, RelativeTime } from '@/components/local-time';
+import { UsageChart } from '@/components/usage-chart';
+import { SecretStatusBadge } from '../_components/secret-status-badge';
+import { SecretRowActions } from '../_components/secret-row-actions';
+import type { SecretRow } from '../_components/types';
+
+export const metadata: Metadata = { title: 'Secret' };
+
+const EVENT_LABELS: Record<string, string> = {
+  created: 'Created',
+  renamed: 'Renamed',
+  activated: 'Activated',
+  deactivated: 'Deactivated',
+  deleted: 'Deleted',
+  expiry_set: 'Expiry changed',
+  allowlist_set: 'Allowed addresses changed',
+  rolled: 'Rolled',
+  blocked_address: 'Blocked: address not allowed',
+};
+
+function describe(action: string, details: Record<string, unknown>): string | null {
+  if (action === 'renamed') return `“${details.from}” → “${details.to}”`;
+  if (action === 'expiry_set') return details.expiresAt ? `Expires ${new Date(String(details.expiresAt)).toUTCString()}` : 'No expiry';
+  if (action === 'allowlist_set') return (details.to as string[]).length ? (details.to as string[]).join(', ') : 'Any address';
+  if (action === 'rolled') return `Replaced by ${details.replacement}; stops ${new Date(String(details.deactivateAt)).toUTCString()}`;
+  if (action === 'created' && details.rolledFrom) return `Replacement for ${details.rolledFrom}`;
+  if (action === 'deactivated' && details.scheduled) return 'At the end of its roll grace period';
+  if (action === 'deactivated' && details.revokedTokens) return 'Its unexpired access tokens were revoked too';
+  return null;
+}
+
+export default async function SecretDetailPage({ params }: { params: Promise<{ secretId: string }> }) {
+  const actor = await requireActor();
+  const { secretId } = await params;
+  if (!actor.membership || !z.uuid().safeParse(secretId).success) notFound();
+  const organizationId = actor.membership.organizationId;
+  const secret = await getSecret({ organizationId, secretId });
+  if (!secret) notFound();
+  const [usage, series, callers, events, stillOnOld] = await Promise.all([
+    getUsageSummary({ organizationId, secretId }),
+    getUsageSeries({ organizationId, secretId }),
+    listCallers({ organizationId, secretId }),
+    listSecretEvents({ organizationId, secretId }),
+    callersSinceRoll({ organizationId, secretId }),
+  ]);
+  const now = Date.now();
+  const row: SecretRow = {
+    ...secret,
+    createdAt: secret.createdAt.toISOString(),
+    lastUsedAt: secret.lastUsedAt?.toISOString() ?? null,
+    expiresAt: secret.expiresAt?.toISOString() ?? null,
+    deactivateAt: secret.deactivateAt?.toISOString() ?? null,
+    displayStatus: displayStatus(secret.status, secret.expiresAt, now),
+    expiresSoon: !!secret.expiresAt && secret.expiresAt.getTime() > now && secret.expiresAt.getTime() <= now + EXPIRY_WARNING_DAYS * 86_400_000,
+  };
+  const hourLabel = (d: Date) => d.toISOString().slice(11, 16) + ' UTC';
+  const dayLabel = (d: Date) => d.toISOString().slice(5, 10);
+
+  const facts: [string, React.ReactNode][] = [
+    ['Created', <><LocalTime iso={row.createdAt} /> by {secret.createdByName ?? 'a removed user'}</>],
+    ['Expires', secret.expiresAt ? <LocalTime iso={secret.expiresAt.toISOString()} /> : 'Never'],
+    [
+      'Last used',
+      secret.lastUsedAt ? (
+        <>
+          <RelativeTime iso={secret.lastUsedAt.toISOString()} />
+          {secret.lastUsedAddress && <span className="block text-xs text-slate-500">from {secret.lastUsedAddress} · {secret.lastUsedUserAgent || 'no user agent'}</span>}
+        </>
+      ) : 'Never',
+    ],
+    ['Allowed addresses', secret.allowedCidrs.length ? <span className="font-mono text-xs">{secret.allowedCidrs.join(', ')}</span> : 'Any'],
+    ['Unexpired access tokens', (usage?.unexpiredTokens ?? 0).toLocaleString('en-US')],
+  ];
+  if (secret.deactivateAt && secret.status === 'ACTIVE') facts.push(['Stops working', <LocalTime key="stop" iso={secret.deactivateAt.toISOString()} />]);
+  if (secret.replaces) facts.push(['Replaces', <Link key="r" className="text-indigo-700 hover:underline" href={`/credentials/${secret.replaces.id}`}>{secret.replaces.name}</Link>]);
+
+  return (
+    <div className="space-y-8">
+      <header>
+        <nav aria-label="Breadcrumb" className="flex flex-wrap items-center gap-1 text-sm text-slate-500">
+          <span>Development</span>
+          <ChevronRight className="size-3.5" aria-hidden />
+          <Link href="/credentials" className="hover:text-slate-700 hover:underline">Credentials</Link>
+          <ChevronRight className="size-3.5" aria-hidden />
+          <span aria-current="page" className="max-w-48 truncate text-slate-700">{secret.name}</span>
+        </nav>
+        <div className="mt-2 flex items-start justify-between gap-4">
+          <div className="min-w-0">
+            <h1 className="text-2xl font-semibold tracking-tight break-words">{secret.name}</h1>
+            <div className="mt-2 flex flex-wrap items-center gap-2">
+              <code className="font-mono text-sm text-slate-600">{secret.preview}</code>
+              {secret.deleted ? <span className="text-sm text-slate-500">Deleted</span> : <SecretStatusBadge status={row.displayStatus} />}
+            </div>
+          </div>
+          {canManageSecrets(actor) && !secret.deleted && <SecretRowActions secret={row} />}
+        </div>
+      </header>
+
+      <section aria-labelledby="facts-heading" className="rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5">
+        <h2 id="facts-heading" className="sr-only">Details</h2>
+        <dl className="grid gap-x-6 gap-y-4 p-4 sm:grid-cols-2 sm:p-6 lg:grid-cols-3">
+          {facts.map(([label, value]) => (
+            <div key={label}>
+              <dt className="text-xs font-medium tracking-wide text-slate-500 uppercase">{label}</dt>
+              <dd className="mt-1 text-sm text-slate-900">{value}</dd>
+            </div>
+          ))}
+        </dl>
+      </section>
+
+      {series && (
+        <section aria-labelledby="usage-heading" className="rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-900/5 sm:p-6">
+          <h2 id="usage-heading" className="text-base font-semibold">Token requests</h2>
+          <div className="mt-4 grid gap-8 lg:grid-cols-2">
+            <UsageChart title="Last 24 hours, per hour" points={series.hourly} label={hourLabel} />
+            <UsageChart title="Last 30 days, per day" points={series.daily} label={dayLabel} />
+          </div>
+        </section>
+      )}
+
+      <section aria-labelledby="callers-heading" className="rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5">
+        <div className="border-b border-slate-200 px-4 py-4 sm:px-6">
+          <h2 id="callers-heading" className="text-base font-semibold">Callers, last 30 days</h2>
+          {stillOnOld !== null && stillOnOld > 0 && (
+            <p role="status" className="mt-2 flex items-center gap-2 text-sm text-amber-800">
+              <Users className="size-4" aria-hidden />
+              {stillOnOld === 1 ? '1 caller still uses' : `${stillOnOld} callers still use`} the old secret since it was rolled.
+            </p>
+          )}
+        </div>
+        {callers && callers.length > 0 ? (
+          <div className="overflow-x-auto">
+            <table className="w-full text-left text-sm">
+              <thead className="bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase">
+                <tr>
+                  <th scope="col" className="px-4 py-2.5 sm:px-6">Address</th>
+                  <th scope="col" className="px-4 py-2.5">User agent</th>
+                  <th scope="col" className="px-4 py-2.5">First seen</th>
+                  <th scope="col" className="px-4 py-2.5">Last seen</th>
+                  <th scope="col" className="px-4 py-2.5 text-right sm:pr-6">Tokens</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {callers.map((caller) => (
+                  <tr key={`${caller.address}|${caller.userAgent}`}>
+                    <td className="px-4 py-2.5 font-mono text-xs sm:px-6">{caller.address}</td>
+                    <td className="max-w-64 truncate px-4 py-2.5 text-slate-600" title={caller.userAgent}>{caller.userAgent || '—'}</td>
+                    <td className="px-4 py-2.5 whitespace-nowrap text-slate-600"><LocalTime iso={caller.firstSeen.toISOString()} /></td>
+                    <td className="px-4 py-2.5 whitespace-nowrap text-slate-600"><RelativeTime iso={caller.lastSeen.toISOString()} /></td>
+                    <td className="px-4 py-2.5 text-right tabular-nums sm:pr-6">{caller.count.toLocaleString('en-US')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <p className="px-4 py-6 text-sm text-slate-600 sm:px-6">No token requests in the last 30 days.</p>
+        )}
+      </section>
+
+      <section aria-labelledby="history-heading" className="rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5">
+        <h2 id="history-heading" className="border-b border-slate-200 px-4 py-4 text-base font-semibold sm:px-6">History</h2>
+        <ol className="divide-y divide-slate-100">
+          {(events ?? []).map((event) => {
+            const detail = describe(event.action, (event.details ?? {}) as Record<string, unknown>);
+            return (
+              <li key={event.id} className="flex flex-col gap-1 px-4 py-3 sm:flex-row sm:items-start sm:justify-between sm:px-6">
+                <div className="min-w-0">
+                  <p className={`text-sm font-medium ${event.action === 'blocked_address' ? 'text-red-700' : 'text-slate-900'}`}>
+                    {EVENT_LABELS[event.action] ?? event.action}
+                  </p>
+                  {detail && <p className="text-sm break-words text-slate-600">{detail}</p>}
+                  <p className="text-xs text-slate-500">
+                    {event.actorName}
+                    {event.address ? ` · ${event.address}` : ''}
+                  </p>
+                </div>
+                <span className="shrink-0 text-xs text-slate-500"><LocalTime iso={event.createdAt.toISOString()} /></span>
+              </li>
+            );
+          })}
+        </ol>
+      </section>
+    </div>
+  );
+}

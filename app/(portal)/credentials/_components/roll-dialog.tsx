@@ -1,0 +1,83 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import { Button } from '@/components/ui/button';
+import { Dialog, DialogContent, DialogDescription, DialogTitle } from '@/components/ui/dialog';
+import { rollSecretAction } from '../actions';
+import { useDialogAction } from './secret-dialogs';
+import type { CreatedSecret } from './secret-created-dialog';
+import type { SecretRow } from './types';
+
+const GRACE = [
+  { seconds: 0, label: 'Now' },
+  { seconds: 3600, label: 'In 1 hour' },
+  { seconds: 86_400, label: 'In 24 hours' },
+  { seconds: 604_800, label: 'In 7 days' },
+] as const;
+
+export function RollDialog({
+  secret,
+  open,
+  onOpenChange,
+  onRolled,
+}: {
+  secret: SecretRow;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  onRolled: (created: CreatedSecret) => void;
+}) {
+  const { pending, error, setError, run } = useDialogAction();
+  const [grace, setGrace] = useState<number>(86_400);
+  useEffect(() => setError(null), [open, setError]);
+
+  return (
+    <Dialog open={open} onOpenChange={(next) => !pending && onOpenChange(next)}>
+      <DialogContent>
+        <DialogTitle>Roll secret</DialogTitle>
+        <DialogDescription>
+          Creates an active replacement for <span className="font-medium text-slate-900">{secret.name}</span> and shows it once.
+          Choose when the current secret stops working, so that you can deploy the new one first.
+        </DialogDescription>
+        <fieldset className="mt-5">
+          <legend className="text-sm font-medium text-slate-700">Current secret stops working</legend>
+          <div className="mt-2 grid gap-2 sm:grid-cols-2">
+            {GRACE.map((option) => (
+              <label key={option.seconds} className="flex items-center gap-2 rounded-md px-3 py-2 text-sm ring-1 ring-slate-200 has-checked:ring-2 has-checked:ring-indigo-600">
+                <input type="radio" name="grace" checked={grace === option.seconds} onChange={() => setGrace(option.seconds)} />
+                {option.label}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        {error && (
+          <p role="alert" className="mt-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+            {error.message}
+          </p>
+        )}
+        <div className="mt-6 flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+          <Button variant="secondary" onClick={() => onOpenChange(false)} disabled={pending}>
+            Cancel
+          </Button>
+          <Button
+            disabled={pending}
+            onClick={() =>
+              run(
+                () => rollSecretAction({ secretId: secret.id, graceSeconds: grace }),
+                (result) => {
+                  onOpenChange(false);
+                  onRolled({
+                    ...result.secret,
+                    value: result.plaintext,
+                    rolled: { oldName: secret.name, deactivateAt: result.deactivateAt },
+                  });
+                },
+              )
+            }
+          >
+            Roll secret
+          </Button>
+        </div>
+      </DialogContent>
+    </Dialog>
+  );
+}
