@@ -16,7 +16,18 @@ const revalidatePath = vi.hoisted(() => vi.fn());
 vi.mock('next/cache', () => ({ revalidatePath }));
 vi.mock('next/headers', () => ({ headers: async () => new Headers({ 'user-agent': 'vitest', 'x-forwarded-for': '203.0.113.9' }) }));
 
-const { createSecretAction, activateSecretAction, deactivateSecretAction, deleteSecretAction } = await import(
+const {
+  createSecretAction,
+  activateSecretAction,
+  deactivateSecretAction,
+  deleteSecretAction,
+  renameSecretAction,
+  rollSecretAction,
+  setAllowedRangesAction,
+  setSecretExpiryAction,
+  bulkSecretsAction,
+  getSecretUsageAction,
+} = await import(
   '@/app/(portal)/credentials/actions'
 );
 
@@ -187,5 +198,63 @@ describe('deactivateSecretAction and deleteSecretAction', () => {
     }
     expect(await statusOf(active.id)).toBe('ACTIVE');
     expect(await statusOf(disabled.id)).toBe('DISABLED');
+  });
+});
+
+describe('lifecycle actions', () => {
+  it('renames with a trimmed name and reports bad names as field errors, changing nothing', async () => {
+    const { id } = await newSecret();
+    expect(await renameSecretAction({ secretId: id, name: '  Billing  ' })).toMatchObject({ ok: true, name: 'Billing' });
+    for (const name of ['', '   ', 'x'.repeat(65)]) {
+      const result = await renameSecretAction({ secretId: id, name });
+      expect(result).toMatchObject({ ok: false, fieldErrors: { name: expect.any(String) } });
+    }
+    expect((await prisma.secret.findUniqueOrThrow({ where: { id } })).name).toBe('Billing');
+  });
+
+  it('validates address ranges with a clear message and stores them normalized', async () => {
+    const { id } = await newSecret();
+    expect(await setAllowedRangesAction({ secretId: id, ranges: '10.1.2.3/8, nonsense\n300.1.1.1' })).toMatchObject({
+      ok: false,
+      fieldErrors: { ranges: 'Not an IPv4 or IPv6 address or range: nonsense, 300.1.1.1' },
+    });
+    expect((await prisma.secret.findUniqueOrThrow({ where: { id } })).allowedCidrs).toEqual([]);
+    expect(await setAllowedRangesAction({ secretId: id, ranges: '10.1.2.3/8\n2001:db8::1' })).toMatchObject({ ok: true, ranges: ['10.0.0.0/8', '2001:db8::1/128'] });
+  });
+
+  it('accepts only the offered grace periods and future expiries', async () => {
+    const { id } = await newSecret();
+    await activateSecretAction({ secretId: id });
+    expect((await rollSecretAction({ secretId: id, graceSeconds: 42 })).ok).toBe(false);
+    expect((await setSecretExpiryAction({ secretId: id, expiresAt: 'tomorrow' })).ok).toBe(false);
+    expect((await setSecretExpiryAction({ secretId: id, expiresAt: new Date(Date.now() - 60_000).toISOString() })).ok).toBe(false);
+    expect((await setSecretExpiryAction({ secretId: id, expiresAt: new Date(Date.now() + 86_400_000).toISOString() })).ok).toBe(true);
+    const rolled = await rollSecretAction({ secretId: id, graceSeconds: 3600 });
+    expect(rolled).toMatchObject({ ok: true, plaintext: expect.stringMatching(/^uqs_/) });
+  });
+
+  it('blocks a viewer from every lifecycle action and from reading usage', async () => {
+    const { id } = await newSecret();
+    signInAs('viewer');
+    const forbidden = { ok: false, message: 'You need the Admin role to manage secrets.' };
+    expect(await renameSecretAction({ secretId: id, name: 'Mine' })).toEqual(forbidden);
+    expect(await setAllowedRangesAction({ secretId: id, ranges: '' })).toEqual(forbidden);
+    expect(await setSecretExpiryAction({ secretId: id, expiresAt: null })).toEqual(forbidden);
+    expect(await rollSecretAction({ secretId: id, graceSeconds: 0 })).toEqual(forbidden);
+    expect(await bulkSecretsAction({ secretIds: [id], action: 'delete' })).toEqual(forbidden);
+    expect((await getSecretUsageAction({ secretId: id })).ok).toBe(false);
+    expect(await statusOf(id)).toBe('DISABLED');
+  });
+
+  it('applies a bulk action to the caller\'s own secrets only, and reports the rest', async () => {
+    const mine = await newSecret();
+    signInAs('otherAdmin');
+    const theirs = await createSecretAction();
+    if (!theirs.ok) throw new Error(theirs.message);
+    signInAs('admin');
+    const result = await bulkSecretsAction({ secretIds: [mine.id, theirs.secret.id], action: 'delete' });
+    expect(result).toMatchObject({ ok: true, done: [mine.id], failed: [{ secretId: theirs.secret.id, message: NOT_FOUND }] });
+    expect(await statusOf(theirs.secret.id)).toBe('DISABLED');
+    expect(await statusOf(mine.id)).toBe('DELETED');
   });
 });
