@@ -1,18 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { clientAddress } from '@/lib/http/client-address';
 import { handleTokenRequest } from '@/lib/oauth/token-endpoint';
 import { MAX_TOKEN_REQUEST_BYTES } from '@/lib/oauth/settings';
 import { jsonResponse, type EndpointResponse } from '@/lib/oauth/errors';
 
 export const TOKEN_PATH = '/api/oauth/token';
-
-/**
- * The address failures are counted against: the socket's, or with TRUST_PROXY=1 the address our own
- * proxy appended to X-Forwarded-For (the last hop; earlier ones are whatever the client sent).
- */
-export function clientAddress(socketAddress: string | undefined, forwardedFor: string | null | undefined): string {
-  if (process.env.TRUST_PROXY === '1' && forwardedFor) return forwardedFor.split(',').at(-1)!.trim();
-  return socketAddress ?? 'unknown';
-}
 
 function readBody(req: IncomingMessage): Promise<string | null> {
   return new Promise((resolve, reject) => {

@@ -4,6 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { headers } from 'next/headers';
 import { z } from 'zod';
 import { getActor } from '@/lib/auth/session';
+import { clientAddress } from '@/lib/http/client-address';
 import { canManageSecrets, type Actor } from '@/lib/auth/actor';
 import {
   activateSecret,
@@ -29,7 +30,9 @@ const secretId = z.uuid();
 
 async function requestContext(): Promise<RequestContext> {
   const list = await headers();
-  return { address: list.get('x-forwarded-for')?.split(',').at(-1)?.trim() ?? null, userAgent: list.get('user-agent') };
+  // Next.js puts the peer's address last in X-Forwarded-For.
+  const forwarded = list.get('x-forwarded-for');
+  return { address: forwarded ? clientAddress(forwarded.split(',').at(-1)?.trim(), forwarded) : null, userAgent: list.get('user-agent') };
 }
 
 /** Signed-in check, schema validation, the command, and revalidation on success only. */

@@ -3,7 +3,7 @@
 // route serves it everywhere else, e.g. under `next dev`.
 import { handleTokenRequest } from '@/lib/oauth/token-endpoint';
 import { MAX_TOKEN_REQUEST_BYTES } from '@/lib/oauth/settings';
-import { clientAddress } from '@/lib/http/token-route';
+import { clientAddress } from '@/lib/http/client-address';
 
 export const dynamic = 'force-dynamic';
 
