@@ -41,18 +41,18 @@ async function seed(url: string) {
       for (let i = 0; i < SECRETS_PER_ORG; i++) {
         const secret = generateSecret();
         const base = params.length;
-        values.push(`($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}::"SecretStatus")`);
-        params.push(randomUUID(), clientRowId, hashSecret(secret), previewSecret(secret), i % 2 === 0 ? 'ACTIVE' : 'DISABLED');
+        values.push(`($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}::"SecretStatus", $${base + 6})`);
+        params.push(randomUUID(), clientRowId, hashSecret(secret), previewSecret(secret), i % 2 === 0 ? 'ACTIVE' : 'DISABLED', `Secret ${i + 1}`);
       }
-      await db.query(`INSERT INTO secrets (id, oauth_client_id, secret_hash, preview, status) VALUES ${values.join(',')}`, params);
+      await db.query(`INSERT INTO secrets (id, oauth_client_id, secret_hash, preview, status, name) VALUES ${values.join(',')}`, params);
     }
   }
   // The benchmark's own credential: a fresh active secret on one of the seeded clients.
   const secret = generateSecret();
   const client = await db.query<{ id: string }>("SELECT id FROM oauth_clients WHERE client_id = 'bench-client-500'");
   await db.query(
-    `INSERT INTO secrets (id, oauth_client_id, secret_hash, preview, status) VALUES ($1, $2, $3, $4, 'ACTIVE')`,
-    [randomUUID(), client.rows[0]!.id, hashSecret(secret), previewSecret(secret)],
+    `INSERT INTO secrets (id, oauth_client_id, secret_hash, preview, status, name) VALUES ($1, $2, $3, $4, 'ACTIVE', $5)`,
+    [randomUUID(), client.rows[0]!.id, hashSecret(secret), previewSecret(secret), `Benchmark ${randomUUID()}`],
   );
   await db.query('DELETE FROM rate_limits');
   await db.end();
