@@ -1,5 +1,6 @@
 import { prisma } from '@/lib/db';
 import { ACCESS_TOKEN_TTL_SECONDS } from '@/lib/oauth/settings';
+import { listAuditEvents } from '@/lib/data/audit';
 
 /** Usage is written in batches every few seconds (USAGE_FLUSH_MS), so these figures trail by that much. */
 async function ownedSecretId(organizationId: string, secretId: string) {
@@ -83,19 +84,15 @@ export async function listCallers({ organizationId, secretId, now = new Date() }
 export async function listSecretEvents({ organizationId, secretId }: { organizationId: string; secretId: string }) {
   const id = await ownedSecretId(organizationId, secretId);
   if (!id) return null;
-  return prisma.secretEvent.findMany({
-    where: { secretId: id },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    select: { id: true, action: true, actorName: true, details: true, address: true, userAgent: true, createdAt: true },
-    take: 500,
-  });
+  const { events } = await listAuditEvents({ organizationId, filters: { secretId: id }, limit: 500 });
+  return events;
 }
 
 /** Callers of a rolled secret seen after it was rolled: who has not moved to the replacement yet. */
 export async function callersSinceRoll({ organizationId, secretId }: { organizationId: string; secretId: string }) {
   const id = await ownedSecretId(organizationId, secretId);
   if (!id) return null;
-  const rolled = await prisma.secretEvent.findFirst({ where: { secretId: id, action: 'rolled' }, orderBy: { createdAt: 'desc' } });
+  const rolled = await prisma.auditEvent.findFirst({ where: { organizationId, secretId: id, action: 'rolled' }, orderBy: { createdAt: 'desc' } });
   if (!rolled) return null;
   return prisma.secretCaller.count({ where: { secretId: id, lastSeen: { gt: rolled.createdAt } } });
 }

@@ -6,12 +6,9 @@ import { conflict, forbidden, notFound, type CommandResult } from '@/lib/data/re
 import { Prisma } from '@/lib/generated/prisma/client';
 import type { SecretStatus } from '@/lib/generated/prisma/enums';
 import { secretVerifier } from '@/lib/oauth/secret-verifier';
+import { recordSecretEvent as recordEvent, type RequestContext } from '@/lib/data/audit';
 
-/** Where a change came from, recorded with its event. */
-export interface RequestContext {
-  address?: string | null;
-  userAgent?: string | null;
-}
+export type { RequestContext };
 
 export interface SecretListItem {
   id: string;
@@ -69,23 +66,6 @@ export async function getSecret({ organizationId, secretId }: { organizationId: 
 }
 
 type Tx = Prisma.TransactionClient;
-
-export async function recordEvent(
-  tx: Tx,
-  input: { secretId: string; actor: Actor | null; action: string; details?: Prisma.InputJsonObject; context?: RequestContext },
-) {
-  await tx.secretEvent.create({
-    data: {
-      secretId: input.secretId,
-      actorId: input.actor?.userId ?? null,
-      actorName: input.actor?.name ?? 'System',
-      action: input.action,
-      details: input.details ?? {},
-      address: input.context?.address ?? null,
-      userAgent: input.context?.userAgent?.slice(0, 512) ?? null,
-    },
-  });
-}
 
 /** Locks the client row so that concurrent creates count secrets one after another. */
 async function lockClient(tx: Tx, organizationId: string) {
@@ -393,15 +373,19 @@ export async function rollSecret({
               : { replacedById: created.secret.id, deactivateAt },
         });
         if (count !== 1) throw new RollRaced();
-        await recordEvent(tx, { secretId: created.secret.id, actor, action: 'created', details: { rolledFrom: old.preview }, context });
+        // One action, one event: the roll names its replacement and says when the old secret stops.
         await recordEvent(tx, {
           secretId,
           actor,
           action: 'rolled',
-          details: { replacement: created.secret.preview, graceSeconds, deactivateAt: deactivateAt.toISOString() },
+          details: {
+            replacementId: created.secret.id,
+            replacement: created.secret.preview,
+            graceSeconds,
+            deactivateAt: deactivateAt.toISOString(),
+          },
           context,
         });
-        if (graceSeconds === 0) await recordEvent(tx, { secretId, actor, action: 'deactivated', details: { byRoll: true }, context });
         return { ok: true as const, ...created, deactivateAt };
       }),
     (outcome) => outcome.ok,
@@ -424,10 +408,12 @@ export async function runScheduledDeactivations(now = new Date()): Promise<numbe
     WITH due AS (
       UPDATE secrets SET status = 'DISABLED', deactivated_at = deactivate_at
       WHERE status = 'ACTIVE' AND deactivate_at <= ${now}
-      RETURNING id, deactivate_at
+      RETURNING id, preview, oauth_client_id, deactivate_at
     ), events AS (
-      INSERT INTO secret_events (id, secret_id, actor_name, action, details, created_at)
-      SELECT gen_random_uuid(), id, 'System', 'deactivated', jsonb_build_object('scheduled', true), deactivate_at FROM due
+      INSERT INTO audit_events (id, organization_id, actor_name, actor_role, action, secret_id, secret_preview, details, created_at)
+      SELECT gen_random_uuid(), c.organization_id, 'System', 'SYSTEM', 'deactivated', due.id, due.preview,
+             jsonb_build_object('scheduled', true), due.deactivate_at
+      FROM due JOIN oauth_clients c ON c.id = due.oauth_client_id
     )
     SELECT id FROM due`;
   return rows.length;

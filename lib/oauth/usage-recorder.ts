@@ -111,11 +111,11 @@ class UsageRecorder {
                       ${lastUses.map(([, u]) => u.address)}::text[], ${lastUses.map(([, u]) => u.userAgent)}::text[]) AS v(id, at, address, ua)
           WHERE secrets.id = v.id AND (secrets.last_used_at IS NULL OR secrets.last_used_at < v.at)`,
         prisma.$executeRaw`
-          INSERT INTO secret_events (id, secret_id, actor_name, action, details, address, user_agent, created_at)
-          SELECT gen_random_uuid(), v.id, 'System', 'blocked_address', '{}'::jsonb, v.address, v.ua, v.at
+          INSERT INTO audit_events (id, organization_id, actor_name, actor_role, action, secret_id, secret_preview, details, address, user_agent, created_at)
+          SELECT gen_random_uuid(), c.organization_id, 'Token endpoint', 'SYSTEM', 'blocked_address', s.id, s.preview, '{}'::jsonb, v.address, v.ua, v.at
           FROM unnest(${blocked.map((b) => b.secretId)}::uuid[], ${blocked.map((b) => b.address)}::text[],
                       ${blocked.map((b) => b.userAgent)}::text[], ${blocked.map((b) => new Date(b.at))}::timestamptz[]) AS v(id, address, ua, at)
-          WHERE EXISTS (SELECT 1 FROM secrets s WHERE s.id = v.id)`,
+          JOIN secrets s ON s.id = v.id JOIN oauth_clients c ON c.id = s.oauth_client_id`,
       ]);
       for (const [id] of lastUses) this.lastUsedWritten.set(id, now);
     } catch (error) {

@@ -8,6 +8,7 @@ import { canManageSecrets } from '@/lib/auth/actor';
 import { getSecret } from '@/lib/data/secrets';
 import { callersSinceRoll, getUsageSeries, getUsageSummary, listCallers, listSecretEvents } from '@/lib/data/secret-usage';
 import { displayStatus, EXPIRY_WARNING_DAYS } from '@/lib/secrets/rules';
+import { AUDIT_ACTIONS, describeAuditEvent } from '@/lib/data/audit-text';
 import { LocalTime, RelativeTime } from '@/components/local-time';
 import { UsageChart } from '@/components/usage-chart';
 import { SecretStatusBadge } from '../_components/secret-status-badge';
@@ -15,29 +16,6 @@ import { SecretRowActions } from '../_components/secret-row-actions';
 import type { SecretRow } from '../_components/types';
 
 export const metadata: Metadata = { title: 'Secret' };
-
-const EVENT_LABELS: Record<string, string> = {
-  created: 'Created',
-  renamed: 'Renamed',
-  activated: 'Activated',
-  deactivated: 'Deactivated',
-  deleted: 'Deleted',
-  expiry_set: 'Expiry changed',
-  allowlist_set: 'Allowed addresses changed',
-  rolled: 'Rolled',
-  blocked_address: 'Blocked: address not allowed',
-};
-
-function describe(action: string, details: Record<string, unknown>): string | null {
-  if (action === 'renamed') return `“${details.from}” → “${details.to}”`;
-  if (action === 'expiry_set') return details.expiresAt ? `Expires ${new Date(String(details.expiresAt)).toUTCString()}` : 'No expiry';
-  if (action === 'allowlist_set') return (details.to as string[]).length ? (details.to as string[]).join(', ') : 'Any address';
-  if (action === 'rolled') return `Replaced by ${details.replacement}; stops ${new Date(String(details.deactivateAt)).toUTCString()}`;
-  if (action === 'created' && details.rolledFrom) return `Replacement for ${details.rolledFrom}`;
-  if (action === 'deactivated' && details.scheduled) return 'At the end of its roll grace period';
-  if (action === 'deactivated' && details.revokedTokens) return 'Its unexpired access tokens were revoked too';
-  return null;
-}
 
 export default async function SecretDetailPage({ params }: { params: Promise<{ secretId: string }> }) {
   const actor = await requireActor();
@@ -172,12 +150,12 @@ export default async function SecretDetailPage({ params }: { params: Promise<{ s
         <h2 id="history-heading" className="border-b border-slate-200 px-4 py-4 text-base font-semibold sm:px-6">History</h2>
         <ol className="divide-y divide-slate-100">
           {(events ?? []).map((event) => {
-            const detail = describe(event.action, (event.details ?? {}) as Record<string, unknown>);
+            const detail = describeAuditEvent(event);
             return (
               <li key={event.id} className="flex flex-col gap-1 px-4 py-3 sm:flex-row sm:items-start sm:justify-between sm:px-6">
                 <div className="min-w-0">
                   <p className={`text-sm font-medium ${event.action === 'blocked_address' ? 'text-red-700' : 'text-slate-900'}`}>
-                    {EVENT_LABELS[event.action] ?? event.action}
+                    {AUDIT_ACTIONS[event.action] ?? event.action}
                   </p>
                   {detail && <p className="text-sm break-words text-slate-600">{detail}</p>}
                   <p className="text-xs text-slate-500">

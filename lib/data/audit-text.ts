@@ -1,0 +1,32 @@
+/** How audit events read to a person: a label per action and a one-line description of its details. */
+export const AUDIT_ACTIONS: Record<string, string> = {
+  created: 'Created',
+  renamed: 'Renamed',
+  activated: 'Activated',
+  deactivated: 'Deactivated',
+  deleted: 'Deleted',
+  expiry_set: 'Expiry changed',
+  allowlist_set: 'Allowed addresses changed',
+  rolled: 'Rolled',
+  blocked_address: 'Blocked: address not allowed',
+  reported_leaked: 'Reported leaked',
+  decoy_set: 'Made a decoy',
+  decoy_used: 'Decoy used',
+  support_viewed: 'Support viewed credentials',
+  alert_acknowledged: 'Alert acknowledged',
+};
+
+export function describeAuditEvent(event: { action: string; details: unknown; reason?: string | null; secretPreview?: string | null }): string | null {
+  const d = (event.details ?? {}) as Record<string, unknown>;
+  const parts: string[] = [];
+  if (event.action === 'renamed') parts.push(`“${d.from}” → “${d.to}”`);
+  if (event.action === 'expiry_set') parts.push(d.expiresAt ? `Expires ${new Date(String(d.expiresAt)).toUTCString()}` : 'No expiry');
+  if (event.action === 'allowlist_set') parts.push(Array.isArray(d.to) && d.to.length ? d.to.join(', ') : 'Any address');
+  if (event.action === 'rolled') {
+    parts.push(`${event.secretPreview ?? 'Secret'} replaced by ${d.replacement}; stops ${new Date(String(d.deactivateAt)).toUTCString()}`);
+  }
+  if (event.action === 'deactivated' && d.scheduled) parts.push('At the end of its roll grace period');
+  if (event.action === 'deactivated' && d.revokedTokens) parts.push('Its unexpired access tokens were revoked too');
+  if (event.reason) parts.push(`Reason: ${event.reason}`);
+  return parts.length ? parts.join(' · ') : null;
+}

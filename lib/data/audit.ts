@@ -1,0 +1,161 @@
+import { prisma } from '@/lib/db';
+import type { Actor } from '@/lib/auth/actor';
+import { Prisma } from '@/lib/generated/prisma/client';
+
+/** Where a change came from, recorded with its event. */
+export interface RequestContext {
+  address?: string | null;
+  userAgent?: string | null;
+}
+
+type Db = Prisma.TransactionClient | typeof prisma;
+
+/** SYSTEM for scheduled work, PUBLIC for anonymous reporters, otherwise the actor's role at the time. */
+export function roleOf(actor: Actor | null | 'public'): string {
+  if (actor === null) return 'SYSTEM';
+  if (actor === 'public') return 'PUBLIC';
+  return actor.membership?.role ?? actor.platformRole ?? 'UNKNOWN';
+}
+
+function nameOf(actor: Actor | null | 'public'): string {
+  if (actor === null) return 'System';
+  if (actor === 'public') return 'Secret reporter';
+  return actor.name;
+}
+
+/**
+ * Appends one event about a secret to its organization's audit trail. The
+ * organization and the preview are read from the secret in the same statement.
+ */
+export async function recordSecretEvent(
+  db: Db,
+  input: {
+    secretId: string;
+    actor: Actor | null | 'public';
+    action: string;
+    details?: Prisma.InputJsonObject;
+    reason?: string | null;
+    priority?: 'normal' | 'high';
+    context?: RequestContext;
+  },
+) {
+  const actorId = input.actor && input.actor !== 'public' ? input.actor.userId : null;
+  await db.$executeRaw`
+    INSERT INTO audit_events (id, organization_id, actor_id, actor_name, actor_role, action, secret_id, secret_preview,
+                              reason, priority, details, address, user_agent)
+    SELECT gen_random_uuid(), c.organization_id, ${actorId}::uuid, ${nameOf(input.actor)}, ${roleOf(input.actor)}, ${input.action},
+           s.id, s.preview, ${input.reason ?? null}, ${input.priority ?? 'normal'}, ${JSON.stringify(input.details ?? {})}::jsonb,
+           ${input.context?.address ?? null}, ${input.context?.userAgent?.slice(0, 512) ?? null}
+    FROM secrets s JOIN oauth_clients c ON c.id = s.oauth_client_id
+    WHERE s.id = ${input.secretId}::uuid`;
+}
+
+/** Appends an event about the organization as a whole (a support-staff view). */
+export async function recordOrganizationEvent(
+  db: Db,
+  input: { organizationId: string; actor: Actor; action: string; reason?: string | null; context?: RequestContext },
+) {
+  await db.auditEvent.create({
+    data: {
+      organizationId: input.organizationId,
+      actorId: input.actor.userId,
+      actorName: input.actor.name,
+      actorRole: roleOf(input.actor),
+      action: input.action,
+      reason: input.reason ?? null,
+      address: input.context?.address ?? null,
+      userAgent: input.context?.userAgent?.slice(0, 512) ?? null,
+    },
+  });
+}
+
+export { AUDIT_ACTIONS } from '@/lib/data/audit-text';
+
+export interface AuditFilters {
+  secretId?: string;
+  action?: string;
+  actorId?: string;
+}
+
+export interface AuditCursor {
+  createdAt: string;
+  id: string;
+}
+
+export function encodeCursor(cursor: AuditCursor): string {
+  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id])).toString('base64url');
+}
+
+export function decodeCursor(text: string | undefined): AuditCursor | null {
+  if (!text) return null;
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as [string, string];
+    if (Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/.test(id)) return null;
+    return { createdAt, id };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One page of the organization's trail, newest first. Keyset pagination on
+ * (created_at, id) walks the index backwards, so page 1,000 costs what page 1 does.
+ */
+export async function listAuditEvents({
+  organizationId,
+  filters = {},
+  cursor = null,
+  limit = 50,
+}: {
+  organizationId: string;
+  filters?: AuditFilters;
+  cursor?: AuditCursor | null;
+  limit?: number;
+}) {
+  const where: Prisma.AuditEventWhereInput = {
+    organizationId,
+    ...(filters.secretId
+      ? { OR: [{ secretId: filters.secretId }, { details: { path: ['replacementId'], equals: filters.secretId } }] }
+      : {}),
+    ...(filters.action ? { action: filters.action } : {}),
+    ...(filters.actorId ? { actorId: filters.actorId } : {}),
+    ...(cursor
+      ? {
+          AND: [
+            {
+              OR: [
+                { createdAt: { lt: new Date(cursor.createdAt) } },
+                { createdAt: new Date(cursor.createdAt), id: { lt: cursor.id } },
+              ],
+            },
+          ],
+        }
+      : {}),
+  };
+  const rows = await prisma.auditEvent.findMany({
+    where,
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: limit + 1,
+  });
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    events: page,
+    nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null,
+  };
+}
+
+/** The people and secrets that appear in the trail, for the filters. */
+export async function auditFilterOptions({ organizationId }: { organizationId: string }) {
+  const [actors, secrets] = await Promise.all([
+    prisma.$queryRaw<{ id: string; name: string }[]>`
+      SELECT DISTINCT ON (actor_id) actor_id AS id, actor_name AS name FROM audit_events
+      WHERE organization_id = ${organizationId}::uuid AND actor_id IS NOT NULL ORDER BY actor_id, created_at DESC`,
+    prisma.secret.findMany({
+      where: { oauthClient: { organizationId } },
+      select: { id: true, name: true, preview: true },
+      orderBy: { createdAt: 'desc' },
+    }),
+  ]);
+  return { actors, secrets };
+}
