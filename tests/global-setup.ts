@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import net from 'node:net';
 import type { TestProject } from 'vitest/node';
 import { embeddedSettings, startEmbeddedPostgres } from '@/lib/db/embedded';
 
@@ -23,8 +24,21 @@ export default async function setup(project: TestProject) {
     EMBEDDED_PG_DIR: process.env.TEST_EMBEDDED_PG_DIR ?? '.data/test',
     EMBEDDED_PG_PORT: process.env.TEST_EMBEDDED_PG_PORT ?? '54349',
   };
-  await rm(embeddedSettings(env).root, { recursive: true, force: true });
+  // Start from an empty folder unless another test run is using the server right now (then share it:
+  // every test file works in a database of its own anyway).
+  if (!(await serverRunning(embeddedSettings(env).port))) await rm(embeddedSettings(env).root, { recursive: true, force: true });
   const server = await startEmbeddedPostgres(env);
   project.provide('postgresServerUrl', server.serverUrl);
   return () => server.stop();
+}
+
+function serverRunning(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
