@@ -8,6 +8,11 @@ const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient };
 export const prisma: PrismaClient =
   globalForPrisma.prisma ??
   new PrismaClient({
-    adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DB_POOL_SIZE ?? 10) }),
+    adapter: new PrismaPg({
+      connectionString: process.env.DATABASE_URL,
+      max: Number(process.env.DB_POOL_SIZE ?? 10),
+      // Timestamps travel as UTC text without an offset: the session must read them as UTC.
+      options: '-c TimeZone=UTC',
+    }),
   });
 globalForPrisma.prisma = prisma;

@@ -10,6 +10,8 @@ await app.prepare();
 const handle = app.getRequestHandler();
 
 const server = http.createServer((req, res) => {
+  // Without a trusted proxy in front, the peer is the socket: a client-sent X-Forwarded-For is not believed.
+  if (process.env.TRUST_PROXY !== '1') req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
   const path = req.url?.split('?', 1)[0];
   if (path === TOKEN_PATH) void serveTokenRequest(req, res);
   else void handle(req, res);

@@ -14,6 +14,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   decoy_used: 'Decoy used',
   support_viewed: 'Support viewed credentials',
   alert_acknowledged: 'Alert acknowledged',
+  tokens_revoked: 'Issued tokens revoked',
 };
 
 export function describeAuditEvent(event: { action: string; details: unknown; reason?: string | null; secretPreview?: string | null }): string | null {

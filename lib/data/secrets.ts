@@ -23,6 +23,7 @@ export interface SecretListItem {
   deactivateAt: Date | null;
   replacedById: string | null;
   allowedCidrs: string[];
+  isDecoy: boolean;
 }
 
 const LIST_SELECT = {
@@ -37,6 +38,7 @@ const LIST_SELECT = {
   deactivateAt: true,
   replacedById: true,
   allowedCidrs: true,
+  isDecoy: true,
   createdBy: { select: { name: true } },
 } satisfies Prisma.SecretSelect;
 
@@ -105,7 +107,18 @@ export async function secretAllowance({ organizationId }: { organizationId: stri
   return { count, max: maxSecretsPerClient(), canAdd: count < maxSecretsPerClient() };
 }
 
-async function insertSecret(tx: Tx, input: { oauthClientId: string; actor: MemberActor; name: string; status: 'ACTIVE' | 'DISABLED' }) {
+async function insertSecret(
+  tx: Tx,
+  input: {
+    oauthClientId: string;
+    actor: MemberActor;
+    name: string;
+    status: 'ACTIVE' | 'DISABLED';
+    /** A replacement keeps the restrictions of the secret it replaces. */
+    allowedCidrs?: string[];
+    expiresAt?: Date | null;
+  },
+) {
   const plaintext = generateSecret();
   const row = await tx.secret.create({
     data: {
@@ -115,6 +128,8 @@ async function insertSecret(tx: Tx, input: { oauthClientId: string; actor: Membe
       name: input.name,
       status: input.status,
       activatedAt: input.status === 'ACTIVE' ? new Date() : null,
+      allowedCidrs: input.allowedCidrs ?? [],
+      expiresAt: input.expiresAt ?? null,
       createdById: input.actor.userId,
     },
     select: LIST_SELECT,
@@ -163,6 +178,8 @@ export async function renameSecret({
   if (!canManageSecrets(actor)) return forbidden();
   try {
     return await prisma.$transaction(async (tx) => {
+      // The same lock as creating and rolling, which pick free default names.
+      await lockClient(tx, actor.membership.organizationId);
       const current = await tx.secret.findFirst({ where: ownedWhere(actor, secretId), select: { name: true } });
       if (!current) return notFound();
       if (current.name === name) return { ok: true as const, name };
@@ -202,7 +219,8 @@ export async function setSecretExpiry({
     current.secretHash,
     () =>
       prisma.$transaction(async (tx) => {
-        await tx.secret.update({ where: { id: secretId }, data: { expiresAt } });
+        const { count } = await tx.secret.updateMany({ where: { id: secretId, status: { not: 'DELETED' } }, data: { expiresAt } });
+        if (count === 0) return;
         await recordEvent(tx, {
           secretId,
           actor,
@@ -234,7 +252,8 @@ export async function setAllowedCidrs({
     current.secretHash,
     () =>
       prisma.$transaction(async (tx) => {
-        await tx.secret.update({ where: { id: secretId }, data: { allowedCidrs: cidrs } });
+        const { count } = await tx.secret.updateMany({ where: { id: secretId, status: { not: 'DELETED' } }, data: { allowedCidrs: cidrs } });
+        if (count === 0) return;
         await recordEvent(tx, { secretId, actor, action: 'allowlist_set', details: { from: current.allowedCidrs, to: cidrs }, context });
       }),
     () => true,
@@ -284,9 +303,29 @@ export async function changeSecretStatus({
   const rule: Transition = TRANSITIONS[transition];
   const owned = { id: secretId, oauthClient: { organizationId: actor.membership.organizationId } };
 
-  const current = await prisma.secret.findFirst({ where: owned, select: { status: true, secretHash: true, expiresAt: true } });
+  const current = await prisma.secret.findFirst({
+    where: owned,
+    select: { status: true, secretHash: true, expiresAt: true, isDecoy: true, replacedById: true },
+  });
   if (!current || current.status === 'DELETED') return notFound();
   const now = new Date();
+  if (transition === 'activate' && current.isDecoy) return conflict('A decoy secret can never be activated.');
+  if (transition === 'activate' && current.replacedById) {
+    return conflict('This secret was rolled and replaced; it cannot be activated again. Use its replacement.');
+  }
+  if (transition === 'deactivate' && revokeTokens && current.status === 'DISABLED') {
+    // Already disabled (e.g. rolled with no grace period): revoking its issued tokens is still possible.
+    await secretVerifier.change(
+      current.secretHash,
+      () =>
+        prisma.$transaction(async (tx) => {
+          await tx.secret.update({ where: { id: secretId }, data: { tokensRevokedBefore: now } });
+          await recordEvent(tx, { secretId, actor, action: 'tokens_revoked', context });
+        }),
+      () => true,
+    );
+    return { ok: true, secretId, status: 'DISABLED' };
+  }
   if (transition === 'activate' && current.expiresAt && current.expiresAt <= now) {
     return conflict('This secret has expired and cannot be activated again. Create a new secret instead.');
   }
@@ -345,7 +384,16 @@ export async function rollSecret({
   if (!canManageSecrets(actor)) return forbidden();
   const old = await prisma.secret.findFirst({
     where: ownedWhere(actor, secretId),
-    select: { status: true, secretHash: true, name: true, expiresAt: true, replacedById: true, oauthClientId: true, preview: true },
+    select: {
+      status: true,
+      secretHash: true,
+      name: true,
+      expiresAt: true,
+      replacedById: true,
+      oauthClientId: true,
+      preview: true,
+      allowedCidrs: true,
+    },
   });
   if (!old) return notFound();
   const now = new Date();
@@ -362,8 +410,10 @@ export async function rollSecret({
         const created = await insertSecret(tx, {
           oauthClientId: old.oauthClientId,
           actor,
-          name: await defaultName(tx, old.oauthClientId, old.name.slice(0, 50)),
+          name: await defaultName(tx, old.oauthClientId, [...old.name].slice(0, 50).join('')),
           status: 'ACTIVE',
+          allowedCidrs: old.allowedCidrs,
+          expiresAt: old.expiresAt,
         });
         const { count } = await tx.secret.updateMany({
           where: { id: secretId, status: 'ACTIVE', replacedById: null },
@@ -417,4 +467,35 @@ export async function runScheduledDeactivations(now = new Date()): Promise<numbe
     )
     SELECT id FROM due`;
   return rows.length;
+}
+
+/**
+ * Turns a disabled secret into a decoy, for good: it can never be activated, and
+ * any use of it at the token endpoint raises an alarm for the organization's admins.
+ */
+export async function makeDecoy({
+  actor,
+  secretId,
+  context,
+}: {
+  actor: Actor;
+  secretId: string;
+  context?: RequestContext;
+}): Promise<CommandResult> {
+  if (!canManageSecrets(actor)) return forbidden();
+  const current = await prisma.secret.findFirst({ where: ownedWhere(actor, secretId), select: { status: true, isDecoy: true, secretHash: true } });
+  if (!current) return notFound();
+  if (current.isDecoy) return conflict('This secret is already a decoy.');
+  if (current.status !== 'DISABLED') return conflict('Only a disabled secret can become a decoy. Deactivate it first.');
+  const count = await secretVerifier.change(
+    current.secretHash,
+    () =>
+      prisma.$transaction(async (tx) => {
+        const { count } = await tx.secret.updateMany({ where: { id: secretId, status: 'DISABLED', isDecoy: false }, data: { isDecoy: true } });
+        if (count === 1) await recordEvent(tx, { secretId, actor, action: 'decoy_set', context });
+        return count;
+      }),
+    (updated) => updated === 1,
+  );
+  return count === 1 ? { ok: true } : conflict('This secret changed meanwhile. Reload the page.');
 }

@@ -11,12 +11,13 @@ interface KnownSecret {
   /** Epoch ms from which the secret stops working (expiry or end of its roll grace period), or Infinity. */
   stopsAt: number;
   allowedCidrs: string[];
+  decoy: boolean;
   cachedAt: number;
 }
 
 export type Verification =
   | { ok: true; secretId: string }
-  | { ok: false; reason: 'unknown' | 'blocked_address'; secretId?: string };
+  | { ok: false; reason: 'unknown' | 'blocked_address' | 'decoy'; secretId?: string };
 
 const MAX_ENTRIES = 200_000;
 const MAX_UNKNOWN = 20_000;
@@ -58,6 +59,8 @@ class SecretVerifier {
     }
     if (entry === undefined) entry = await this.lookup(hash);
 
+    // A decoy is never valid, whichever client id comes with it; its use is an alarm.
+    if (entry?.decoy) return { ok: false, reason: 'decoy', secretId: entry.secretId };
     if (!entry || !entry.active || entry.clientId !== clientId || now >= entry.stopsAt) return { ok: false, reason: 'unknown' };
     if (!addressAllowed(address, entry.allowedCidrs)) return { ok: false, reason: 'blocked_address', secretId: entry.secretId };
     return { ok: true, secretId: entry.secretId };
@@ -73,6 +76,7 @@ class SecretVerifier {
         expiresAt: true,
         deactivateAt: true,
         allowedCidrs: true,
+        isDecoy: true,
         oauthClient: { select: { clientId: true } },
       },
     });
@@ -84,6 +88,7 @@ class SecretVerifier {
           active: row.status === 'ACTIVE',
           stopsAt: stops.length ? Math.min(...stops) : Infinity,
           allowedCidrs: row.allowedCidrs,
+          decoy: row.isDecoy,
           cachedAt: Date.now(),
         }
       : null;

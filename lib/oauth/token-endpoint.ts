@@ -23,6 +23,8 @@ export async function handleTokenRequest(
     if (!verified.ok) {
       // A right secret from outside its allowlist: refused like any other, and shown to the admin.
       if (verified.reason === 'blocked_address' && verified.secretId) usageRecorder.recordBlocked(verified.secretId, raw.address, userAgent);
+      // A decoy tripped: the caller sees an ordinary invalid_client, the admins an alarm.
+      if (verified.reason === 'decoy' && verified.secretId) usageRecorder.recordDecoyUse(verified.secretId, raw.address, userAgent);
       const retryAfter = await recordFailedAuthentication({ clientId, address: raw.address });
       if (retryAfter !== null) {
         return jsonResponse(

@@ -1,4 +1,6 @@
 import { prisma } from '@/lib/db';
+import { recordSecretEvent } from '@/lib/data/audit';
+import { raiseSecurityAlert } from '@/lib/data/alerts';
 
 interface Caller {
   secretId: string;
@@ -30,6 +32,8 @@ class UsageRecorder {
   private lastUsedWritten = new Map<string, number>();
   private blocked: { secretId: string; address: string; userAgent: string; at: number }[] = [];
   private blockedWritten = new Map<string, number>();
+  private decoyUses: { secretId: string; address: string; userAgent: string; at: number }[] = [];
+  private decoyWritten = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -61,6 +65,18 @@ class UsageRecorder {
     this.blocked.push({ secretId, address, userAgent, at: now });
   }
 
+  /** A decoy was used: one high-priority audit event and alert update a minute per decoy and address. */
+  recordDecoyUse(secretId: string, address: string, userAgent: string, now = Date.now()) {
+    this.start();
+    const key = `${secretId}|${address}`;
+    const previous = this.decoyWritten.get(key);
+    if (previous !== undefined && now - previous < BLOCKED_EVENT_INTERVAL_MS) return;
+    this.decoyWritten.set(key, now);
+    this.decoyUses.push({ secretId, address, userAgent, at: now });
+    // An alarm should not wait for the next batch.
+    void this.flush();
+  }
+
   private start() {
     if (this.timer) return;
     this.timer = setInterval(() => void this.flush(), Number(process.env.USAGE_FLUSH_MS ?? 10_000));
@@ -77,12 +93,25 @@ class UsageRecorder {
     const counts = [...this.counts.values()];
     const callers = [...this.callers.values()];
     const blocked = this.blocked;
+    const decoyUses = this.decoyUses;
+    this.decoyUses = [];
     const now = Date.now();
     const lastUses = [...this.lastUse.entries()].filter(([id]) => now - (this.lastUsedWritten.get(id) ?? -Infinity) >= LAST_USED_INTERVAL_MS);
     this.counts = new Map();
     this.callers = new Map();
     this.blocked = [];
     for (const [id] of lastUses) this.lastUse.delete(id);
+    if (decoyUses.length) {
+      await prisma
+        .$transaction(async (tx) => {
+          for (const use of decoyUses) {
+            const context = { address: use.address, userAgent: use.userAgent };
+            await recordSecretEvent(tx, { secretId: use.secretId, actor: null, action: 'decoy_used', priority: 'high', context });
+            await raiseSecurityAlert(tx, { kind: 'decoy_used', secretId: use.secretId, ...context, at: new Date(use.at) });
+          }
+        })
+        .catch(() => this.decoyUses.push(...decoyUses));
+    }
     if (!counts.length && !callers.length && !blocked.length && !lastUses.length) return;
 
     try {

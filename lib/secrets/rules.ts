@@ -19,7 +19,8 @@ export const secretNameSchema = z
       .min(1, 'Enter a name.')
       .max(64, 'Use at most 64 characters.')
       // Control characters would render invisibly or break exports.
-      .refine((name) => !/\p{Cc}/u.test(name), 'Remove control characters from the name.'),
+      // Control and invisible format characters would render invisibly, or make two names look alike.
+      .refine((name) => !/[\p{Cc}\p{Cf}]/u.test(name), 'Remove control or invisible characters from the name.'),
   );
 
 /** Parses one CIDR range (or a bare address) and returns its canonical text, or null. */

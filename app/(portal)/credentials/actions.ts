@@ -11,6 +11,7 @@ import {
   createSecret,
   deactivateSecret,
   deleteSecret,
+  makeDecoy,
   renameSecret,
   rollSecret,
   setAllowedCidrs,
@@ -18,6 +19,7 @@ import {
   type RequestContext,
 } from '@/lib/data/secrets';
 import { getUsageSummary, type UsageSummary } from '@/lib/data/secret-usage';
+import { acknowledgeAlert } from '@/lib/data/alerts';
 import type { CommandResult } from '@/lib/data/result';
 import { MAX_ALLOWED_RANGES, ROLL_GRACE_SECONDS, normalizeCidr, secretNameSchema } from '@/lib/secrets/rules';
 
@@ -182,4 +184,15 @@ export async function getSecretUsageAction(input: unknown): Promise<ActionResult
   if (!parsed.success || !canManageSecrets(actor)) return NOT_FOUND;
   const usage = await getUsageSummary({ organizationId: actor.membership.organizationId, secretId: parsed.data.secretId });
   return usage ? { ok: true, usage } : NOT_FOUND;
+}
+
+export async function makeDecoyAction(input: unknown): Promise<ActionResult> {
+  return run(transitionSchema, input, (actor, data, context) => makeDecoy({ actor, ...data, context }));
+}
+
+export async function acknowledgeAlertAction(input: unknown): Promise<ActionResult> {
+  return run(z.object({ alertId: z.uuid() }).strict(), input, (actor, data, context) => acknowledgeAlert({ actor, ...data, context }), {
+    ok: false,
+    message: 'This alert was already acknowledged.',
+  });
 }

@@ -24,10 +24,12 @@ export default async function SecretDetailPage({ params }: { params: Promise<{ s
   const organizationId = actor.membership.organizationId;
   const secret = await getSecret({ organizationId, secretId });
   if (!secret) notFound();
+  // Callers' addresses and user agents, and where admins acted from, are for admins only.
+  const isAdmin = canManageSecrets(actor);
   const [usage, series, callers, events, stillOnOld] = await Promise.all([
     getUsageSummary({ organizationId, secretId }),
     getUsageSeries({ organizationId, secretId }),
-    listCallers({ organizationId, secretId }),
+    isAdmin ? listCallers({ organizationId, secretId }) : Promise.resolve(null),
     listSecretEvents({ organizationId, secretId }),
     callersSinceRoll({ organizationId, secretId }),
   ]);
@@ -52,7 +54,7 @@ export default async function SecretDetailPage({ params }: { params: Promise<{ s
       secret.lastUsedAt ? (
         <>
           <RelativeTime iso={secret.lastUsedAt.toISOString()} />
-          {secret.lastUsedAddress && <span className="block text-xs text-slate-500">from {secret.lastUsedAddress} · {secret.lastUsedUserAgent || 'no user agent'}</span>}
+          {isAdmin && secret.lastUsedAddress && <span className="block text-xs text-slate-500">from {secret.lastUsedAddress} · {secret.lastUsedUserAgent || 'no user agent'}</span>}
         </>
       ) : 'Never',
     ],
@@ -80,7 +82,7 @@ export default async function SecretDetailPage({ params }: { params: Promise<{ s
               {secret.deleted ? <span className="text-sm text-slate-500">Deleted</span> : <SecretStatusBadge status={row.displayStatus} />}
             </div>
           </div>
-          {canManageSecrets(actor) && !secret.deleted && <SecretRowActions secret={row} />}
+          {isAdmin && !secret.deleted && <SecretRowActions secret={row} />}
         </div>
       </header>
 
@@ -116,7 +118,9 @@ export default async function SecretDetailPage({ params }: { params: Promise<{ s
             </p>
           )}
         </div>
-        {callers && callers.length > 0 ? (
+        {!isAdmin ? (
+          <p className="px-4 py-6 text-sm text-slate-600 sm:px-6">Callers are shown to admins.</p>
+        ) : callers && callers.length > 0 ? (
           <div className="overflow-x-auto">
             <table className="w-full text-left text-sm">
               <thead className="bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase">
@@ -160,7 +164,7 @@ export default async function SecretDetailPage({ params }: { params: Promise<{ s
                   {detail && <p className="text-sm break-words text-slate-600">{detail}</p>}
                   <p className="text-xs text-slate-500">
                     {event.actorName}
-                    {event.address ? ` · ${event.address}` : ''}
+                    {isAdmin && event.address ? ` · ${event.address}` : ''}
                   </p>
                 </div>
                 <span className="shrink-0 text-xs text-slate-500"><LocalTime iso={event.createdAt.toISOString()} /></span>

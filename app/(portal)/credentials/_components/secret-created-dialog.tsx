@@ -6,7 +6,7 @@ import { Button } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
 import { Dialog, DialogClose, DialogContent, DialogDescription, DialogTitle } from '@/components/ui/dialog';
 import { FieldError, Input } from '@/components/ui/input';
-import { renameSecretAction } from '../actions';
+import { makeDecoyAction, renameSecretAction } from '../actions';
 import { useDialogAction } from './secret-dialogs';
 
 export interface CreatedSecret {
@@ -72,6 +72,31 @@ function NameField({ secret }: { secret: CreatedSecret }) {
   );
 }
 
+/** Turns the new (still disabled) secret into a decoy instead of a working secret. */
+function DecoyOption({ secret }: { secret: CreatedSecret }) {
+  const { pending, error, run } = useDialogAction();
+  const [done, setDone] = useState(false);
+  return (
+    <div className="mt-1 rounded-lg bg-slate-50 px-3 py-2.5 text-sm text-slate-700">
+      {done ? (
+        <p role="status">This secret is now a decoy: it will never work, and any attempt to use it raises an alarm.</p>
+      ) : (
+        <div className="flex flex-col gap-2 sm:flex-row sm:items-center sm:justify-between">
+          <p>Planting it as bait? A decoy never works and alerts you when someone tries it.</p>
+          <Button variant="secondary" size="sm" disabled={pending} onClick={() => run(() => makeDecoyAction({ secretId: secret.id }), () => setDone(true))}>
+            Use as decoy
+          </Button>
+        </div>
+      )}
+      {error && (
+        <p role="alert" className="mt-2 text-red-700">
+          {error.message}
+        </p>
+      )}
+    </div>
+  );
+}
+
 export function SecretCreatedDialog({ secret, onClose }: { secret: CreatedSecret | null; onClose: () => void }) {
   return (
     <Dialog open={secret !== null} onOpenChange={(open) => !open && onClose()}>
@@ -116,6 +141,7 @@ export function SecretCreatedDialog({ secret, onClose }: { secret: CreatedSecret
           </p>
 
           <NameField secret={secret} />
+          {!secret.rolled && <DecoyOption secret={secret} />}
 
           <div className="mt-4 flex flex-col-reverse gap-2 sm:flex-row sm:items-center sm:justify-between">
             <div className="flex flex-wrap items-center gap-2">

@@ -12,6 +12,7 @@ import {
   deactivateSecretAction,
   deleteSecretAction,
   getSecretUsageAction,
+  makeDecoyAction,
   renameSecretAction,
   setAllowedRangesAction,
   setSecretExpiryAction,
@@ -155,10 +156,14 @@ function expiryFrom(choice: string, date: string): string | null | undefined {
 export function ExpiryDialog({ secret, open, onOpenChange }: DialogProps) {
   const { pending, error, setError, run } = useDialogAction();
   const [choice, setChoice] = useState<string>(secret.expiresAt ? 'date' : 'none');
-  useEffect(() => setError(null), [open, setError]);
+  useEffect(() => {
+    setError(null);
+    if (open) setChoice(secret.expiresAt ? 'date' : 'none');
+  }, [open, setError, secret.expiresAt]);
   const today = new Date();
   const minDate = new Date(today.getFullYear(), today.getMonth(), today.getDate()).toLocaleDateString('en-CA');
-  const current = secret.expiresAt ? new Date(secret.expiresAt) : null;
+  // Stored as the midnight that ends the chosen day: show the day itself.
+  const current = secret.expiresAt ? new Date(Date.parse(secret.expiresAt) - 1) : null;
   return (
     <FormDialog
       open={open}
@@ -354,6 +359,49 @@ export function ConfirmStatusDialog({
           </div>
         </AlertDialogContent>
       )}
+    </AlertDialog>
+  );
+}
+
+export function DecoyDialog({ secret, open, onOpenChange }: DialogProps) {
+  const { pending, error, setError, run } = useDialogAction();
+  useEffect(() => setError(null), [open, setError]);
+  return (
+    <AlertDialog open={open} onOpenChange={(next) => !pending && onOpenChange(next)}>
+      <AlertDialogContent>
+        <AlertDialogTitle>Make this secret a decoy?</AlertDialogTitle>
+        <AlertDialogDescription>
+          <span className="font-medium text-slate-900">{secret.name}</span> (<span className="font-mono">{secret.preview}</span>) will
+          never be valid. Plant it where a leak would expose it (a config file, a repository): anyone who tries it gets an ordinary
+          error, and your admins get an alarm with their address. This cannot be undone.
+        </AlertDialogDescription>
+        {error && (
+          <p role="alert" className="mt-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+            {error.message}
+          </p>
+        )}
+        <div className="mt-6 flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+          <AlertDialogCancel asChild>
+            <Button variant="secondary" disabled={pending}>
+              Cancel
+            </Button>
+          </AlertDialogCancel>
+          <Button
+            disabled={pending}
+            onClick={() =>
+              run(
+                () => makeDecoyAction({ secretId: secret.id }),
+                () => {
+                  toast.success(`Secret ${secret.name} is now a decoy.`);
+                  onOpenChange(false);
+                },
+              )
+            }
+          >
+            Make decoy
+          </Button>
+        </div>
+      </AlertDialogContent>
     </AlertDialog>
   );
 }

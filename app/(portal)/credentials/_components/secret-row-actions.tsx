@@ -7,12 +7,12 @@ import { toast } from 'sonner';
 import { Button } from '@/components/ui/button';
 import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuSeparator, DropdownMenuTrigger } from '@/components/ui/dropdown-menu';
 import { activateSecretAction } from '../actions';
-import { AllowlistDialog, ConfirmStatusDialog, ExpiryDialog, RenameDialog } from './secret-dialogs';
+import { AllowlistDialog, ConfirmStatusDialog, DecoyDialog, ExpiryDialog, RenameDialog } from './secret-dialogs';
 import { RollDialog } from './roll-dialog';
 import { SecretCreatedDialog, type CreatedSecret } from './secret-created-dialog';
 import type { SecretRow } from './types';
 
-type Open = 'rename' | 'expiry' | 'allowlist' | 'roll' | null;
+type Open = 'rename' | 'expiry' | 'allowlist' | 'roll' | 'decoy' | null;
 
 export function SecretRowActions({ secret }: { secret: SecretRow }) {
   const [pending, startTransition] = useTransition();
@@ -51,7 +51,10 @@ export function SecretRowActions({ secret }: { secret: SecretRow }) {
           {!expired && <DropdownMenuItem onSelect={() => setOpen('expiry')}>Set expiry</DropdownMenuItem>}
           <DropdownMenuItem onSelect={() => setOpen('allowlist')}>Allowed addresses</DropdownMenuItem>
           <DropdownMenuSeparator />
-          {secret.status === 'DISABLED' && !expired && <DropdownMenuItem onSelect={activate}>Activate</DropdownMenuItem>}
+          {secret.status === 'DISABLED' && !expired && !secret.isDecoy && !secret.replacedById && (
+            <DropdownMenuItem onSelect={activate}>Activate</DropdownMenuItem>
+          )}
+          {secret.status === 'DISABLED' && !secret.isDecoy && <DropdownMenuItem onSelect={() => setOpen('decoy')}>Make decoy</DropdownMenuItem>}
           {rollable && <DropdownMenuItem onSelect={() => setOpen('roll')}>Roll</DropdownMenuItem>}
           {secret.status === 'ACTIVE' && <DropdownMenuItem onSelect={() => setConfirming('deactivate')}>Deactivate</DropdownMenuItem>}
           {secret.status === 'DISABLED' && (
@@ -65,6 +68,7 @@ export function SecretRowActions({ secret }: { secret: SecretRow }) {
       <RenameDialog secret={secret} {...dialog('rename')} />
       <ExpiryDialog secret={secret} {...dialog('expiry')} />
       <AllowlistDialog secret={secret} {...dialog('allowlist')} />
+      <DecoyDialog secret={secret} {...dialog('decoy')} />
       <RollDialog secret={secret} {...dialog('roll')} onRolled={setCreated} />
       <ConfirmStatusDialog secret={secret} kind={confirming} onClose={() => setConfirming(null)} />
       <SecretCreatedDialog secret={created} onClose={() => setCreated(null)} />

@@ -193,6 +193,7 @@ export function SecretsTable({ secrets, canManage }: { secrets: SecretRow[]; can
                   <td className="px-4 py-3">
                     <div className="flex flex-col items-start gap-1">
                       <SecretStatusBadge status={secret.displayStatus} />
+                      {secret.isDecoy && <Badge tone="red">Decoy</Badge>}
                       {secret.deactivateAt && secret.status === 'ACTIVE' && (
                         <span className="text-xs text-amber-800">
                           Stops <RelativeTime iso={secret.deactivateAt} />
