@@ -6,8 +6,9 @@ import { useState, type ReactNode } from 'react';
 import { Button } from '@/components/ui/button';
 import { PortalNav } from '@/components/portal-nav';
 import { SignOutButton } from '@/components/sign-out-button';
+import type { NavSection } from '@/components/nav-items';
 
-export function MobileNav({ account }: { account: ReactNode }) {
+export function MobileNav({ account, sections }: { account: ReactNode; sections: NavSection[] }) {
   const [open, setOpen] = useState(false);
   return (
     <DialogPrimitive.Root open={open} onOpenChange={setOpen}>
@@ -29,7 +30,7 @@ export function MobileNav({ account }: { account: ReactNode }) {
           </div>
           <DialogPrimitive.Description className="sr-only">Portal sections</DialogPrimitive.Description>
           <div className="flex-1 px-3 py-4">
-            <PortalNav onNavigate={() => setOpen(false)} />
+            <PortalNav sections={sections} onNavigate={() => setOpen(false)} />
           </div>
           <div className="flex items-center justify-between gap-2 border-t border-slate-200 px-4 py-4">
             {account}

@@ -1,11 +1,19 @@
-import { KeyRound, type LucideIcon } from 'lucide-react';
+import type { Actor } from '@/lib/auth/actor';
+
+export type NavIcon = 'key' | 'scroll' | 'building';
 
 export interface NavSection {
   title: string;
-  items: { href: string; label: string; icon: LucideIcon }[];
+  items: { href: string; label: string; icon: NavIcon }[];
 }
 
-/** Every entry leads to a built page; add one only with its page. */
-export const NAV_SECTIONS: NavSection[] = [
-  { title: 'Development', items: [{ href: '/credentials', label: 'Credentials', icon: KeyRound }] },
-];
+/** The sections this actor may use; every entry leads to a built page the actor is allowed to open. */
+export function navSectionsFor(actor: Actor): NavSection[] {
+  if (actor.platformRole === 'SUPPORT') {
+    return [{ title: 'Support', items: [{ href: '/support', label: 'Organizations', icon: 'building' }] }];
+  }
+  if (!actor.membership) return [];
+  const items: NavSection['items'] = [{ href: '/credentials', label: 'Credentials', icon: 'key' }];
+  if (actor.membership.role === 'ADMIN') items.push({ href: '/audit-log', label: 'Audit log', icon: 'scroll' });
+  return [{ title: 'Development', items }];
+}

@@ -3,17 +3,21 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { cn } from '@/lib/utils';
-import { NAV_SECTIONS } from '@/components/nav-items';
+import { Building2, KeyRound, ScrollText } from 'lucide-react';
+import type { NavIcon, NavSection } from '@/components/nav-items';
 
-export function PortalNav({ onNavigate }: { onNavigate?: () => void }) {
+const ICONS: Record<NavIcon, typeof KeyRound> = { key: KeyRound, scroll: ScrollText, building: Building2 };
+
+export function PortalNav({ sections, onNavigate }: { sections: NavSection[]; onNavigate?: () => void }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Portal" className="space-y-6">
-      {NAV_SECTIONS.map((section) => (
+      {sections.map((section) => (
         <div key={section.title}>
           <h2 className="px-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">{section.title}</h2>
           <ul className="mt-2 space-y-1">
-            {section.items.map(({ href, label, icon: Icon }) => {
+            {section.items.map(({ href, label, icon }) => {
+              const Icon = ICONS[icon];
               const current = pathname === href || pathname.startsWith(`${href}/`);
               return (
                 <li key={href}>

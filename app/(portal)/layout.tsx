@@ -4,9 +4,11 @@ import { Logo } from '@/components/logo';
 import { PortalNav } from '@/components/portal-nav';
 import { MobileNav } from '@/components/mobile-nav';
 import { SignOutButton } from '@/components/sign-out-button';
+import { navSectionsFor } from '@/components/nav-items';
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {
   const actor = await requireActor();
+  const sections = navSectionsFor(actor);
   const account = (
     <div className="min-w-0">
       <p className="truncate text-sm font-medium text-slate-900">{actor.name}</p>
@@ -25,7 +27,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
           <Logo />
         </div>
         <div className="flex-1 px-3 py-4">
-          <PortalNav />
+          <PortalNav sections={sections} />
         </div>
         <div className="flex items-center justify-between gap-2 border-t border-slate-200 px-5 py-4">
           {account}
@@ -34,7 +36,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
       </aside>
       <header className="sticky top-0 z-20 flex h-14 items-center justify-between border-b border-slate-200 bg-white px-4 lg:hidden">
         <Logo />
-        <MobileNav account={account} />
+        <MobileNav account={account} sections={sections} />
       </header>
       <main className="min-w-0 flex-1 lg:pl-64">
         <div className="mx-auto max-w-5xl px-4 py-6 sm:px-8 sm:py-10">{children}</div>

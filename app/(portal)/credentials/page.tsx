@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
+import { redirect } from 'next/navigation';
 import { ChevronRight, Info, TriangleAlert } from 'lucide-react';
 import { requireActor } from '@/lib/auth/session';
 import { canManageSecrets } from '@/lib/auth/actor';
@@ -11,6 +12,8 @@ import { publicUrls } from '@/lib/config';
 import { ConnectionDetails } from './_components/connection-details';
 import { SecretsTable } from './_components/secrets-table';
 import { AddSecretButton } from './_components/add-secret-button';
+import { SecurityAlerts } from './_components/security-alerts';
+import { listOpenAlerts } from '@/lib/data/alerts';
 
 export const metadata: Metadata = { title: 'Credentials' };
 
@@ -34,25 +37,28 @@ export default async function CredentialsPage() {
     </header>
   );
 
+  if (actor.platformRole === 'SUPPORT') redirect('/support');
   if (!actor.membership) {
     return (
       <div className="space-y-8">
         {header}
         <p className="flex gap-3 rounded-lg bg-white p-4 text-sm text-slate-700 ring-1 ring-slate-200">
           <Info className="mt-0.5 size-4 shrink-0 text-indigo-600" aria-hidden />
-          Your account is a platform support account and is not a member of a customer organization, so there are no
-          credentials of your own to show here.
+          Your account is not a member of a customer organization, so there are no credentials to show here. Ask your
+          organization&apos;s admin to invite you.
         </p>
       </div>
     );
   }
 
   const { organizationId } = actor.membership;
-  const [client, secrets, allowance, requestHeaders] = await Promise.all([
+  const canManage = canManageSecrets(actor);
+  const [client, secrets, allowance, requestHeaders, alerts] = await Promise.all([
     getOAuthClient({ organizationId }),
     listSecrets({ organizationId }),
     secretAllowance({ organizationId }),
     headers(),
+    canManage ? listOpenAlerts({ organizationId }) : Promise.resolve([]),
   ]);
   const now = Date.now();
   const soon = now + EXPIRY_WARNING_DAYS * 86_400_000;
@@ -69,11 +75,13 @@ export default async function CredentialsPage() {
   const host = requestHeaders.get('host') ?? 'localhost';
   const protocol = requestHeaders.get('x-forwarded-proto') ?? 'http';
   const urls = publicUrls(`${protocol}://${host}`);
-  const canManage = canManageSecrets(actor);
 
   return (
     <div className="space-y-8">
       {header}
+      {alerts.length > 0 && (
+        <SecurityAlerts alerts={alerts.map(({ lastSeenAt, createdAt: _createdAt, secretId: _secretId, ...alert }) => ({ ...alert, lastSeenAt: lastSeenAt.toISOString() }))} />
+      )}
       {expiringSoon > 0 && (
         <p role="status" className="flex gap-3 rounded-lg bg-amber-50 p-4 text-sm text-amber-900 ring-1 ring-amber-600/20">
           <TriangleAlert className="mt-0.5 size-4 shrink-0" aria-hidden />

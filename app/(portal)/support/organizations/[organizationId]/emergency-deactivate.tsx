@@ -1,0 +1,90 @@
+'use client';
+
+import { useEffect, useState, useTransition } from 'react';
+import { toast } from 'sonner';
+import { Button } from '@/components/ui/button';
+import { Dialog, DialogContent, DialogDescription, DialogTitle } from '@/components/ui/dialog';
+import { FieldError } from '@/components/ui/input';
+import { emergencyDeactivateAction } from '../../actions';
+
+export function EmergencyDeactivate({ organizationId, secretId, name, preview }: { organizationId: string; secretId: string; name: string; preview: string }) {
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<{ message: string; field?: string } | null>(null);
+  const [pending, startTransition] = useTransition();
+  useEffect(() => {
+    if (open) {
+      setReason('');
+      setError(null);
+    }
+  }, [open]);
+
+  function submit() {
+    setError(null);
+    startTransition(async () => {
+      const result = await emergencyDeactivateAction({ organizationId, secretId, reason }).catch(() => ({
+        ok: false as const,
+        message: 'The portal could not be reached. Check your connection and try again.',
+      }));
+      if (result.ok) {
+        toast.success(`Secret ${name} deactivated. The customer sees your reason in their audit log.`);
+        setOpen(false);
+      } else {
+        setError({ message: result.message, field: 'fieldErrors' in result ? result.fieldErrors?.reason : undefined });
+      }
+    });
+  }
+
+  return (
+    <>
+      <Button variant="secondary" size="sm" onClick={() => setOpen(true)} aria-label={`Emergency deactivate secret ${preview}`}>
+        Emergency deactivate
+      </Button>
+      <Dialog open={open} onOpenChange={(next) => !pending && setOpen(next)}>
+        <DialogContent>
+          <DialogTitle>Emergency deactivation</DialogTitle>
+          <DialogDescription>
+            Deactivates <span className="font-medium text-slate-900">{name}</span> (<span className="font-mono">{preview}</span>) at once:
+            the customer&apos;s applications using it stop getting tokens. The customer sees your name and reason in their audit log.
+          </DialogDescription>
+          <form
+            className="mt-5"
+            onSubmit={(event) => {
+              event.preventDefault();
+              submit();
+            }}
+          >
+            <label htmlFor="emergency-reason" className="block text-sm font-medium text-slate-700">
+              Reason
+            </label>
+            <textarea
+              id="emergency-reason"
+              value={reason}
+              onChange={(event) => setReason(event.target.value)}
+              rows={4}
+              maxLength={1000}
+              required
+              aria-invalid={!!error?.field}
+              aria-describedby="emergency-reason-error"
+              className="mt-1.5 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600 focus:outline-none aria-[invalid=true]:ring-red-500"
+            />
+            <FieldError id="emergency-reason-error" message={error?.field} />
+            {error && !error.field && (
+              <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+                {error.message}
+              </p>
+            )}
+            <div className="mt-4 flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+              <Button variant="secondary" onClick={() => setOpen(false)} disabled={pending}>
+                Cancel
+              </Button>
+              <Button type="submit" variant="danger" disabled={pending}>
+                Deactivate
+              </Button>
+            </div>
+          </form>
+        </DialogContent>
+      </Dialog>
+    </>
+  );
+}

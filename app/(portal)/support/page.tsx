@@ -1,0 +1,61 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { Search } from 'lucide-react';
+import { requireActor } from '@/lib/auth/session';
+import { isSupport, searchOrganizations } from '@/lib/data/support';
+import { Button } from '@/components/ui/button';
+import { Input } from '@/components/ui/input';
+
+export const metadata: Metadata = { title: 'Support' };
+
+export default async function SupportPage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
+  const actor = await requireActor();
+  // Customers' admins and viewers must not learn that this page exists.
+  if (!isSupport(actor)) notFound();
+  const { q = '' } = await searchParams;
+  const result = await searchOrganizations({ actor, query: typeof q === 'string' ? q : '' });
+  const organizations = result.ok ? result.organizations : [];
+
+  return (
+    <div className="space-y-8">
+      <header>
+        <p className="text-sm text-slate-500">Support</p>
+        <h1 className="mt-2 text-2xl font-semibold tracking-tight">Organizations</h1>
+        <p className="mt-2 max-w-2xl text-sm text-slate-600">
+          Find a customer by name, domain or Client ID and open their credentials, read-only. Every view is recorded in the
+          customer&apos;s audit log.
+        </p>
+      </header>
+      <form role="search" className="flex max-w-xl gap-2" action="/support">
+        <label htmlFor="support-search" className="sr-only">
+          Search organizations
+        </label>
+        <Input id="support-search" name="q" defaultValue={q} placeholder="Name, domain or Client ID" />
+        <Button type="submit">
+          <Search className="size-4" aria-hidden />
+          Search
+        </Button>
+      </form>
+      <section aria-label="Organizations found" className="rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5">
+        {organizations.length === 0 ? (
+          <p className="px-4 py-6 text-sm text-slate-600 sm:px-6">No organization matches “{q}”.</p>
+        ) : (
+          <ul className="divide-y divide-slate-100">
+            {organizations.map((org) => (
+              <li key={org.id} className="flex flex-col gap-1 px-4 py-3 sm:flex-row sm:items-center sm:justify-between sm:px-6">
+                <div className="min-w-0">
+                  <Link href={`/support/organizations/${org.id}`} className="font-medium text-indigo-700 hover:underline">
+                    {org.name}
+                  </Link>
+                  <p className="text-xs text-slate-500">{org.domain ?? 'No domain'}</p>
+                </div>
+                <code className="font-mono text-xs text-slate-600">{org.oauthClient?.clientId ?? 'No client'}</code>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,95 @@
+import { prisma } from '@/lib/db';
+import type { Actor } from '@/lib/auth/actor';
+import { conflict, forbidden, notFound, type CommandResult } from '@/lib/data/result';
+import { recordOrganizationEvent, recordSecretEvent, type RequestContext } from '@/lib/data/audit';
+import { listSecrets } from '@/lib/data/secrets';
+import { secretVerifier } from '@/lib/oauth/secret-verifier';
+
+/** Support staff are a platform role: they belong to no organization and look after all of them. */
+export function isSupport(actor: Actor | null): actor is Actor {
+  return actor?.platformRole === 'SUPPORT';
+}
+
+const DENIED = 'Only platform support staff can use the support console.';
+
+/** Organizations whose name or domain contains the query, or whose Client ID starts with it. */
+export async function searchOrganizations({ actor, query }: { actor: Actor; query: string }) {
+  if (!isSupport(actor)) return forbidden(DENIED);
+  const q = query.trim().slice(0, 100);
+  const organizations = await prisma.organization.findMany({
+    where: q
+      ? {
+          OR: [
+            { name: { contains: q, mode: 'insensitive' } },
+            { domain: { contains: q, mode: 'insensitive' } },
+            { oauthClient: { clientId: { startsWith: q.toLowerCase() } } },
+          ],
+        }
+      : {},
+    orderBy: { name: 'asc' },
+    take: 50,
+    select: { id: true, name: true, domain: true, createdAt: true, oauthClient: { select: { clientId: true } } },
+  });
+  return { ok: true as const, organizations };
+}
+
+/** A customer's credentials, read-only, for support staff; every view is audited and visible to the customer. */
+export async function viewOrganizationCredentials({
+  actor,
+  organizationId,
+  context,
+}: {
+  actor: Actor;
+  organizationId: string;
+  context?: RequestContext;
+}) {
+  if (!isSupport(actor)) return forbidden(DENIED);
+  const organization = await prisma.organization.findUnique({
+    where: { id: organizationId },
+    select: { id: true, name: true, domain: true, oauthClient: { select: { clientId: true } } },
+  });
+  if (!organization) return notFound('No such organization.');
+  await recordOrganizationEvent(prisma, { organizationId, actor, action: 'support_viewed', context });
+  return { ok: true as const, organization, secrets: await listSecrets({ organizationId }) };
+}
+
+/** Support's one write: deactivating a customer's active secret in an emergency, with a written reason. */
+export async function emergencyDeactivate({
+  actor,
+  organizationId,
+  secretId,
+  reason,
+  context,
+}: {
+  actor: Actor;
+  organizationId: string;
+  secretId: string;
+  reason: string;
+  context?: RequestContext;
+}): Promise<CommandResult> {
+  if (!isSupport(actor)) return forbidden(DENIED);
+  const text = reason.trim();
+  if (text.length < 10) return conflict('Write a reason of at least 10 characters: the customer will read it.');
+  const current = await prisma.secret.findFirst({
+    where: { id: secretId, oauthClient: { organizationId }, status: { not: 'DELETED' } },
+    select: { status: true, secretHash: true },
+  });
+  if (!current) return notFound();
+  if (current.status !== 'ACTIVE') return conflict('This secret is not active.');
+  const count = await secretVerifier.change(
+    current.secretHash,
+    () =>
+      prisma.$transaction(async (tx) => {
+        const { count } = await tx.secret.updateMany({
+          where: { id: secretId, status: 'ACTIVE' },
+          data: { status: 'DISABLED', deactivatedAt: new Date(), deactivateAt: null },
+        });
+        if (count === 1) {
+          await recordSecretEvent(tx, { secretId, actor, action: 'deactivated', reason: text.slice(0, 1000), details: { emergency: true }, context });
+        }
+        return count;
+      }),
+    (updated) => updated === 1,
+  );
+  return count === 1 ? { ok: true } : conflict('This secret changed meanwhile. Reload the page.');
+}
