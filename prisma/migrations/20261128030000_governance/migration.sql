@@ -80,3 +80,18 @@ FOR EACH ROW EXECUTE FUNCTION "audit_events_are_append_only"();
 CREATE TRIGGER "audit_events_no_truncate"
 BEFORE TRUNCATE ON "audit_events"
 FOR EACH STATEMENT EXECUTE FUNCTION "audit_events_are_append_only"();
+
+-- The token endpoints' caches hold the decoy flag too.
+CREATE OR REPLACE FUNCTION "notify_secret_changed"() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    PERFORM pg_notify('secret_changed', OLD.secret_hash || ':' || OLD.id);
+  ELSIF TG_OP = 'INSERT'
+     OR (NEW.status, NEW.secret_hash, NEW.oauth_client_id, NEW.expires_at, NEW.deactivate_at, NEW.allowed_cidrs, NEW.tokens_revoked_before, NEW.is_decoy)
+        IS DISTINCT FROM
+        (OLD.status, OLD.secret_hash, OLD.oauth_client_id, OLD.expires_at, OLD.deactivate_at, OLD.allowed_cidrs, OLD.tokens_revoked_before, OLD.is_decoy) THEN
+    PERFORM pg_notify('secret_changed', NEW.secret_hash || ':' || NEW.id);
+  END IF;
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;

@@ -1,0 +1,224 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { prisma } from '@/lib/db';
+import type { Actor } from '@/lib/auth/actor';
+import { getActorByUserId } from '@/lib/data/users';
+import { createMember } from '@/lib/data/organizations';
+import {
+  activateSecret,
+  changeSecretStatus,
+  createSecret,
+  deactivateSecret,
+  deleteSecret,
+  makeDecoy,
+  renameSecret,
+  rollSecret,
+  setAllowedCidrs,
+  setSecretExpiry,
+} from '@/lib/data/secrets';
+import { encodeCursor, listAuditEvents } from '@/lib/data/audit';
+import { acknowledgeAlert, listOpenAlerts } from '@/lib/data/alerts';
+import { emergencyDeactivate, searchOrganizations, viewOrganizationCredentials } from '@/lib/data/support';
+import { handleTokenRequest } from '@/lib/oauth/token-endpoint';
+import { usageRecorder } from '@/lib/oauth/usage-recorder';
+import { generateSecret } from '@/lib/secrets/format';
+import { organizationWithAdmin } from '../helpers/fixtures';
+
+type Org = Awaited<ReturnType<typeof organizationWithAdmin>>;
+let acme: Org;
+let globex: Org;
+let support: Actor;
+let viewer: Actor;
+
+beforeAll(async () => {
+  acme = await organizationWithAdmin('Acme Industries');
+  globex = await organizationWithAdmin('Globex');
+  const user = await prisma.user.create({ data: { email: 'support@platform.test', name: 'Sam Support', passwordHash: 'x', platformRole: 'SUPPORT' } });
+  support = (await getActorByUserId({ userId: user.id }))!;
+  const v = await createMember({ organizationId: acme.org.id, email: 'viewer@acme.test', name: 'Vic', password: 'password-123', role: 'VIEWER' });
+  viewer = (await getActorByUserId({ userId: v.id }))!;
+});
+
+const countEvents = (organizationId: string) => prisma.auditEvent.count({ where: { organizationId } });
+
+function token(org: Org, secret: string, address = '192.0.2.10', userAgent = 'attacker/1') {
+  return handleTokenRequest({
+    contentType: 'application/x-www-form-urlencoded',
+    authorization: null,
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: org.clientId, client_secret: secret }).toString(),
+    address,
+    userAgent,
+  });
+}
+
+describe('audit trail', () => {
+  it('records exactly one event for every change to a secret', async () => {
+    const org = await organizationWithAdmin();
+    const actor = org.actor;
+    let before = await countEvents(org.org.id);
+    const expectOne = async (action: string, run: () => Promise<{ ok: boolean }>) => {
+      expect((await run()).ok).toBe(true);
+      const after = await countEvents(org.org.id);
+      expect(after - before, action).toBe(1);
+      before = after;
+      const [latest] = (await listAuditEvents({ organizationId: org.org.id, limit: 1 })).events;
+      expect(latest).toMatchObject({ action, actorId: actor.userId, actorRole: 'ADMIN', organizationId: org.org.id });
+    };
+    const created = await createSecret({ actor });
+    if (!created.ok) throw new Error(created.message);
+    expect(await countEvents(org.org.id)).toBe(1);
+    before = 1;
+    const id = created.secret.id;
+    await expectOne('renamed', () => renameSecret({ actor, secretId: id, name: 'Payments' }));
+    await expectOne('activated', () => activateSecret({ actor, secretId: id }));
+    await expectOne('expiry_set', () => setSecretExpiry({ actor, secretId: id, expiresAt: new Date(Date.now() + 86_400_000) }));
+    await expectOne('allowlist_set', () => setAllowedCidrs({ actor, secretId: id, cidrs: ['10.0.0.0/8'] }));
+    await expectOne('rolled', () => rollSecret({ actor, secretId: id, graceSeconds: 0 }));
+    await expectOne('deleted', () => deleteSecret({ actor, secretId: id }));
+    const other = await createSecret({ actor });
+    if (!other.ok) throw new Error(other.message);
+    before = await countEvents(org.org.id);
+    await expectOne('decoy_set', () => makeDecoy({ actor, secretId: other.secret.id }));
+
+    const [first] = (await listAuditEvents({ organizationId: org.org.id, filters: { action: 'created', secretId: created.secret.id } })).events;
+    expect(first).toMatchObject({ secretId: created.secret.id, secretPreview: created.secret.preview });
+    // A refused change records nothing.
+    await deactivateSecret({ actor, secretId: id });
+    expect(await countEvents(org.org.id)).toBe(before);
+  });
+
+  it('cannot be changed or removed, even with direct SQL from the application', async () => {
+    const before = await countEvents(acme.org.id);
+    await acme.secret('DISABLED');
+    expect(await countEvents(acme.org.id)).toBe(before + 1);
+    for (const sql of [
+      `UPDATE audit_events SET action = 'nothing' WHERE organization_id = '${acme.org.id}'`,
+      `DELETE FROM audit_events WHERE organization_id = '${acme.org.id}'`,
+      'TRUNCATE audit_events',
+    ]) {
+      await expect(prisma.$executeRawUnsafe(sql)).rejects.toThrow(/append-only/);
+    }
+    await expect(prisma.auditEvent.deleteMany({ where: { organizationId: acme.org.id } })).rejects.toThrow();
+    expect(await countEvents(acme.org.id)).toBe(before + 1);
+  });
+
+  it('pages newest first by cursor, and filters by secret, action and actor', async () => {
+    const org = await organizationWithAdmin();
+    const secret = await org.secret('DISABLED');
+    for (let i = 0; i < 60; i++) await renameSecret({ actor: org.actor, secretId: secret.id, name: `Name ${i}` });
+    const seen: string[] = [];
+    let cursor = null;
+    for (;;) {
+      const page: Awaited<ReturnType<typeof listAuditEvents>> = await listAuditEvents({ organizationId: org.org.id, cursor, limit: 25 });
+      seen.push(...page.events.map((e) => e.id));
+      const times = page.events.map((e) => e.createdAt.getTime());
+      expect([...times].sort((a, b) => b - a)).toEqual(times);
+      if (!page.nextCursor) break;
+      const last = page.events.at(-1)!;
+      expect(page.nextCursor).toBe(encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id }));
+      cursor = { createdAt: last.createdAt.toISOString(), id: last.id };
+    }
+    expect(seen).toHaveLength(61);
+    expect(new Set(seen).size).toBe(61);
+    expect((await listAuditEvents({ organizationId: org.org.id, filters: { action: 'created' } })).events).toHaveLength(1);
+    expect((await listAuditEvents({ organizationId: org.org.id, filters: { actorId: support.userId } })).events).toHaveLength(0);
+    expect((await listAuditEvents({ organizationId: org.org.id, filters: { secretId: secret.id }, limit: 100 })).events).toHaveLength(61);
+    expect((await listAuditEvents({ organizationId: acme.org.id, filters: { secretId: secret.id } })).events).toHaveLength(0);
+  });
+});
+
+describe('support staff', () => {
+  it('allows searching organizations by name, domain and Client ID', async () => {
+    const byName = await searchOrganizations({ actor: support, query: 'acme ind' });
+    expect(byName.ok && byName.organizations.map((o) => o.id)).toEqual([acme.org.id]);
+    const byClient = await searchOrganizations({ actor: support, query: globex.clientId.slice(0, 8) });
+    expect(byClient.ok && byClient.organizations.map((o) => o.id)).toContain(globex.org.id);
+  });
+
+  it('blocks customers from the support console', async () => {
+    for (const actor of [acme.actor, viewer, globex.actor]) {
+      expect((await searchOrganizations({ actor, query: '' })).ok).toBe(false);
+      expect((await viewOrganizationCredentials({ actor, organizationId: acme.org.id })).ok).toBe(false);
+    }
+  });
+
+  it('records every view in the customer’s audit trail', async () => {
+    const before = await countEvents(acme.org.id);
+    const view = await viewOrganizationCredentials({ actor: support, organizationId: acme.org.id, context: { address: '203.0.113.5', userAgent: 'browser' } });
+    expect(view.ok).toBe(true);
+    expect(await countEvents(acme.org.id)).toBe(before + 1);
+    const [latest] = (await listAuditEvents({ organizationId: acme.org.id, limit: 1 })).events;
+    expect(latest).toMatchObject({ action: 'support_viewed', actorRole: 'SUPPORT', actorName: 'Sam Support', address: '203.0.113.5' });
+  });
+
+  it('deactivates in an emergency only with a written reason, which the customer sees', async () => {
+    const secret = await acme.secret('ACTIVE');
+    expect(await emergencyDeactivate({ actor: support, organizationId: acme.org.id, secretId: secret.id, reason: 'short' })).toMatchObject({ ok: false });
+    expect((await prisma.secret.findUniqueOrThrow({ where: { id: secret.id } })).status).toBe('ACTIVE');
+    const reason = 'Customer called: the secret is in a public gist';
+    expect(await emergencyDeactivate({ actor: support, organizationId: acme.org.id, secretId: secret.id, reason })).toEqual({ ok: true });
+    expect((await prisma.secret.findUniqueOrThrow({ where: { id: secret.id } })).status).toBe('DISABLED');
+    expect((await token(acme, secret.value)).status).toBe(401);
+    const [latest] = (await listAuditEvents({ organizationId: acme.org.id, limit: 1 })).events;
+    expect(latest).toMatchObject({ action: 'deactivated', actorRole: 'SUPPORT', reason, secretId: secret.id });
+  });
+
+  it('blocks every other change by support, and emergency deactivation by customers or in another organization', async () => {
+    const active = await acme.secret('ACTIVE');
+    const disabled = await acme.secret('DISABLED');
+    expect((await createSecret({ actor: support })).ok).toBe(false);
+    expect((await activateSecret({ actor: support, secretId: disabled.id })).ok).toBe(false);
+    expect((await rollSecret({ actor: support, secretId: active.id, graceSeconds: 0 })).ok).toBe(false);
+    expect((await deleteSecret({ actor: support, secretId: disabled.id })).ok).toBe(false);
+    expect((await renameSecret({ actor: support, secretId: active.id, name: 'x' })).ok).toBe(false);
+    expect((await changeSecretStatus({ actor: support, secretId: active.id, transition: 'deactivate' })).ok).toBe(false);
+    const reason = 'A sufficiently long reason';
+    for (const actor of [acme.actor, viewer, globex.actor]) {
+      expect((await emergencyDeactivate({ actor, organizationId: acme.org.id, secretId: active.id, reason })).ok).toBe(false);
+    }
+    // The right organization id is required too: a secret is not found through another organization.
+    expect((await emergencyDeactivate({ actor: support, organizationId: globex.org.id, secretId: active.id, reason })).ok).toBe(false);
+    expect((await prisma.secret.findUniqueOrThrow({ where: { id: active.id } })).status).toBe('ACTIVE');
+  });
+});
+
+describe('decoy secrets', () => {
+  it('refuse exactly like a wrong secret while raising a high-priority alarm', async () => {
+    const decoy = await acme.secret('DISABLED');
+    expect((await makeDecoy({ actor: acme.actor, secretId: decoy.id })).ok).toBe(true);
+    expect(await activateSecret({ actor: acme.actor, secretId: decoy.id })).toMatchObject({ ok: false, message: expect.stringContaining('decoy') });
+
+    const tripped = await token(acme, decoy.value, '198.51.100.23', 'curl/8.5');
+    const wrong = await token(acme, generateSecret(), '198.51.100.24');
+    expect(tripped.status).toBe(401);
+    expect(tripped.body).toBe(wrong.body);
+    expect(tripped.headers).toEqual(wrong.headers);
+
+    await usageRecorder.flush();
+    const [event] = (await listAuditEvents({ organizationId: acme.org.id, filters: { action: 'decoy_used' } })).events;
+    expect(event).toMatchObject({ priority: 'high', address: '198.51.100.23', userAgent: 'curl/8.5', secretId: decoy.id, actorRole: 'SYSTEM' });
+    const alerts = await listOpenAlerts({ organizationId: acme.org.id });
+    const alert = alerts.find((a) => a.secretId === decoy.id && a.kind === 'decoy_used');
+    expect(alert).toMatchObject({ lastAddress: '198.51.100.23', count: 1 });
+
+    // Another organization cannot acknowledge it; an admin of the organization can, and it is audited.
+    expect((await acknowledgeAlert({ actor: globex.actor, alertId: alert!.id })).ok).toBe(false);
+    expect((await acknowledgeAlert({ actor: viewer, alertId: alert!.id })).ok).toBe(false);
+    expect((await acknowledgeAlert({ actor: acme.actor, alertId: alert!.id })).ok).toBe(true);
+    expect((await listOpenAlerts({ organizationId: acme.org.id })).find((a) => a.id === alert!.id)).toBeUndefined();
+  });
+
+  it('trip the alarm whichever client id comes with them', async () => {
+    const decoy = await globex.secret('DISABLED');
+    await makeDecoy({ actor: globex.actor, secretId: decoy.id });
+    expect((await token(acme, decoy.value, '198.51.100.99')).status).toBe(401);
+    await usageRecorder.flush();
+    expect((await listOpenAlerts({ organizationId: globex.org.id })).some((a) => a.secretId === decoy.id)).toBe(true);
+  });
+
+  it('can only be made from a disabled secret of one’s own organization', async () => {
+    const active = await acme.secret('ACTIVE');
+    expect(await makeDecoy({ actor: acme.actor, secretId: active.id })).toMatchObject({ ok: false, code: 'conflict' });
+    expect(await makeDecoy({ actor: globex.actor, secretId: active.id })).toMatchObject({ ok: false, code: 'not_found' });
+    expect(await makeDecoy({ actor: viewer, secretId: active.id })).toMatchObject({ ok: false, code: 'forbidden' });
+  });
+});
