@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { RateLimiterMemory, RateLimiterPrisma, RateLimiterRes } from 'rate-limiter-flexible';
+import { prisma } from '@/lib/db';
+import { recordSecretEvent } from '@/lib/data/audit';
+import { raiseSecurityAlert } from '@/lib/data/alerts';
+import { secretVerifier } from '@/lib/oauth/secret-verifier';
+import { hashSecret, isWellFormedSecret } from '@/lib/secrets/format';
+
+/** The most secrets one report may carry; a larger report is ignored as a whole. */
+export const MAX_SECRETS_PER_REPORT = 100;
+/** The most bytes of a report's body that are read. */
+export const MAX_REPORT_BYTES = 64 * 1024;
+
+const WINDOW_SECONDS = 60;
+
+// Entries are checked one by one below, so that a stray number among real secrets does not void the report.
+const reportSchema = z.object({ secrets: z.array(z.unknown()).max(MAX_SECRETS_PER_REPORT) });
+
+function reportsPerAddress() {
+  const points = Number(process.env.LEAK_REPORTS_PER_ADDRESS ?? 30);
+  return Number.isInteger(points) && points > 0 ? points : 30;
+}
+
+const globalForLimiter = globalThis as unknown as { leakReportLimiter?: RateLimiterPrisma };
+
+// Created on first use, so that the limit is read after the environment is set.
+function limiter() {
+  const points = reportsPerAddress();
+  return (globalForLimiter.leakReportLimiter ??= new RateLimiterPrisma({
+    storeClient: prisma,
+    tableName: 'rateLimit',
+    keyPrefix: 'leak-report',
+    points,
+    duration: WINDOW_SECONDS,
+    // Once an address is over its limit, answer from memory: a flood costs no database writes.
+    inMemoryBlockOnConsumed: points,
+    inMemoryBlockDuration: WINDOW_SECONDS,
+    // If the database is unreachable, keep limiting per instance.
+    insuranceLimiter: new RateLimiterMemory({ keyPrefix: 'leak-report-insurance', points, duration: WINDOW_SECONDS }),
+  }));
+}
+
+/**
+ * Counts one report from this address, whatever it carries, shared by every
+ * instance. Returns the seconds to wait when the address is over its limit, or null.
+ */
+export async function countLeakReport({ address }: { address: string }): Promise<number | null> {
+  try {
+    await limiter().consume(address);
+    return null;
+  } catch (error) {
+    if (error instanceof RateLimiterRes) return Math.max(1, Math.ceil(error.msBeforeNext / 1000));
+    // Neither the database nor the memory limiter answered: letting the report through is the lesser harm.
+    console.error('leak report: rate limiter failed', error instanceof Error ? error.name : typeof error);
+    return null;
+  }
+}
+
+/**
+ * Deactivates every active secret named in a leak report (`{ secrets: [...] }`),
+ * with one audit event and one security alert each, and forgets it at every
+ * token endpoint before returning. Anything else in the report (malformed,
+ * unknown, already inactive or decoy secrets, other shapes) is ignored without
+ * a trace, so that the caller learns nothing about which secrets exist.
+ */
+export async function reportLeakedSecrets({
+  candidates,
+  address,
+  userAgent,
+}: {
+  candidates: unknown;
+  address: string;
+  userAgent?: string | null;
+}): Promise<{ revoked: number }> {
+  const parsed = reportSchema.safeParse(candidates);
+  if (!parsed.success) return { revoked: 0 };
+
+  // The checksum is checked offline first: random strings never reach the database.
+  const hashes = [
+    ...new Set(parsed.data.secrets.filter((s): s is string => typeof s === 'string' && isWellFormedSecret(s)).map(hashSecret)),
+  ];
+  if (hashes.length === 0) return { revoked: 0 };
+
+  const found = await prisma.secret.findMany({
+    where: { secretHash: { in: hashes }, status: 'ACTIVE', isDecoy: false },
+    select: { id: true, secretHash: true },
+  });
+
+  const context = { address, userAgent: userAgent?.slice(0, 512) ?? null };
+  let revoked = 0;
+  // One secret at a time: each waits for its change to be heard, and a failure leaves the others to go through.
+  for (const { id: secretId, secretHash } of found) {
+    try {
+      const count = await secretVerifier.change(
+        secretHash,
+        () =>
+          prisma.$transaction(async (tx) => {
+            const { count } = await tx.secret.updateMany({
+              where: { id: secretId, status: 'ACTIVE', isDecoy: false },
+              // As with a manual deactivation, this replaces any deactivation scheduled by a roll.
+              data: { status: 'DISABLED', deactivatedAt: new Date(), deactivateAt: null },
+            });
+            if (count === 1) {
+              await recordSecretEvent(tx, { secretId, actor: 'public', action: 'reported_leaked', context });
+              await raiseSecurityAlert(tx, { kind: 'leak_reported', secretId, ...context });
+            }
+            return count;
+          }),
+        (updated) => updated === 1,
+      );
+      revoked += count;
+    } catch (error) {
+      console.error('leak report: could not deactivate a secret', secretId, error instanceof Error ? error.name : typeof error);
+    }
+  }
+  return { revoked };
+}
