@@ -95,13 +95,15 @@ export async function reportLeakedSecrets({
         secretHash,
         () =>
           prisma.$transaction(async (tx) => {
+            const now = new Date();
             const { count } = await tx.secret.updateMany({
               where: { id: secretId, status: 'ACTIVE', isDecoy: false },
-              // As with a manual deactivation, this replaces any deactivation scheduled by a roll.
-              data: { status: 'DISABLED', deactivatedAt: new Date(), deactivateAt: null },
+              // As with a manual deactivation, this replaces any deactivation scheduled by a roll. Whoever found the
+              // secret may hold tokens it issued too: those are refused from now on as well.
+              data: { status: 'DISABLED', deactivatedAt: now, deactivateAt: null, tokensRevokedBefore: now },
             });
             if (count === 1) {
-              await recordSecretEvent(tx, { secretId, actor: 'public', action: 'reported_leaked', context });
+              await recordSecretEvent(tx, { secretId, actor: 'public', action: 'reported_leaked', priority: 'high', details: { revokedTokens: true }, context });
               await raiseSecurityAlert(tx, { kind: 'leak_reported', secretId, ...context });
             }
             return count;

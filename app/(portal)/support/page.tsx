@@ -31,7 +31,7 @@ export default async function SupportPage({ searchParams }: { searchParams: Prom
         <label htmlFor="support-search" className="sr-only">
           Search organizations
         </label>
-        <Input id="support-search" name="q" defaultValue={q} placeholder="Name, domain or Client ID" />
+        <Input id="support-search" type="search" name="q" defaultValue={q} placeholder="Name, domain or Client ID" />
         <Button type="submit">
           <Search className="size-4" aria-hidden />
           Search
