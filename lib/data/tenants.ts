@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { prisma } from '@/lib/db';
+import { hashPassword } from '@/lib/auth/password';
+import { newClientId } from '@/lib/data/credentials';
+import { normalizeEmail } from '@/lib/data/users';
+import { Prisma } from '@/lib/generated/prisma/client';
+
+/**
+ * Tenants are throwaway organizations for customers' end-to-end suites: each has its own OAuth client and
+ * one admin, and is deleted with everything it owns once the suite is done.
+ */
+
+export type TenantFailure = { ok: false; code: 'invalid_input' | 'not_found' | 'conflict'; message: string };
+
+export interface Tenant {
+  organizationId: string;
+  name: string;
+  clientId: string;
+  signInUrl: string;
+  admin: { email: string; password: string };
+}
+
+const createTenantSchema = z.object({
+  name: z.string().trim().min(1, 'The name must not be empty.').max(100, 'The name must be at most 100 characters.'),
+  domain: z.hostname('The domain must be a host name such as suite.example.test.').toLowerCase().optional(),
+  email: z.email('The email must be an email address.').max(254).optional(),
+});
+
+const deleteTenantSchema = z.object({
+  organizationId: z.uuid('The organization id must be a UUID.'),
+});
+
+/**
+ * Creates an organization with its OAuth client and one ADMIN user whose password is random and returned
+ * here only. Organization, client, user and membership are written in one statement, so a failure (an
+ * email already taken) leaves nothing behind.
+ */
+export async function createTenant(input: { name: string; domain?: string; email?: string }): Promise<{ ok: true; tenant: Tenant } | TenantFailure> {
+  const parsed = createTenantSchema.safeParse(input);
+  if (!parsed.success) return invalidInput(parsed.error);
+  const { name, domain } = parsed.data;
+  const email = normalizeEmail(parsed.data.email ?? `admin+${randomBytes(4).toString('hex')}@${slugOf(name)}.tenant.test`);
+  const password = randomBytes(24).toString('base64url');
+  // Hashed before the write: argon2id is the slow part and must not hold a connection or a lock.
+  const passwordHash = await hashPassword(password);
+
+  try {
+    const organization = await prisma.organization.create({
+      data: {
+        name,
+        domain,
+        oauthClient: { create: { clientId: newClientId() } },
+        memberships: { create: { role: 'ADMIN', user: { create: { email, name: `${name} admin`, passwordHash } } } },
+      },
+      select: { id: true, name: true, oauthClient: { select: { clientId: true } } },
+    });
+    return {
+      ok: true,
+      tenant: {
+        organizationId: organization.id,
+        name: organization.name,
+        clientId: organization.oauthClient!.clientId,
+        signInUrl: `${portalOrigin()}/sign-in`,
+        admin: { email, password },
+      },
+    };
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      return { ok: false, code: 'conflict', message: `A user with the email ${email} already exists.` };
+    }
+    throw error;
+  }
+}
+
+/**
+ * Deletes the organization and everything it owns: its client, secrets (with their usage and callers),
+ * memberships, alerts, and the users who were its members. Its audit_events rows stay: the trail is
+ * append-only and outlives what it describes.
+ */
+export async function deleteTenant(input: { organizationId: string }): Promise<{ ok: true; organizationId: string; deletedUsers: number } | TenantFailure> {
+  const parsed = deleteTenantSchema.safeParse(input);
+  if (!parsed.success) return invalidInput(parsed.error);
+  const { organizationId } = parsed.data;
+
+  return prisma.$transaction(async (tx) => {
+    // Users first: their memberships go with them, and nothing else of the organization refers to them
+    // except secrets.created_by_id, which is SET NULL and about to be deleted anyway.
+    const users = await tx.user.deleteMany({ where: { membership: { organizationId } } });
+    // The foreign keys cascade from here to oauth_clients, secrets, secret_usage, secret_callers,
+    // memberships and security_alerts.
+    const organizations = await tx.organization.deleteMany({ where: { id: organizationId } });
+    if (organizations.count === 0) {
+      return { ok: false as const, code: 'not_found' as const, message: `No organization has the id ${organizationId}.` };
+    }
+    return { ok: true as const, organizationId, deletedUsers: users.count };
+  });
+}
+
+/** "Suite 42" → "suite-42"; a name without Latin letters or digits gets "tenant". */
+function slugOf(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
+  return slug || 'tenant';
+}
+
+function portalOrigin(): string {
+  return (process.env.PORTAL_URL ?? process.env.NEXTAUTH_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
+}
+
+function invalidInput(error: z.ZodError): TenantFailure {
+  return { ok: false, code: 'invalid_input', message: error.issues.map((issue) => issue.message).join(' ') };
+}

@@ -1,0 +1,76 @@
+// npm run org:create -- --name "Suite 42" [--domain d] [--email e]  |  npm run org:delete -- --id <uuid>
+// Tenants for customers' end-to-end suites. Stdout carries exactly one line of JSON; everything else goes to
+// stderr, so a suite can JSON.parse what it reads (with `npm run --silent`, which drops npm's own banner).
+import { parseArgs } from 'node:util';
+import { runWithDatabase } from './database';
+
+const USAGE = [
+  'Usage:',
+  '  npm run --silent org:create -- --name "Suite 42" [--domain suite42.example.test] [--email admin@suite42.example.test]',
+  '  npm run --silent org:delete -- --id <organization uuid>',
+].join('\n');
+
+// The database helpers log progress with console.log; keep stdout for the result alone.
+console.log = (...args: unknown[]) => console.error(...args);
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+function parse() {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: { name: { type: 'string' }, domain: { type: 'string' }, email: { type: 'string' }, id: { type: 'string' } },
+    });
+  } catch (error) {
+    return fail(`${(error as Error).message}\n${USAGE}`);
+  }
+}
+
+const { positionals, values } = parse();
+const [command, ...extra] = positionals;
+if (command !== 'create' && command !== 'delete') fail(`Unknown command "${command ?? ''}".\n${USAGE}`);
+if (extra.length > 0) fail(`Unexpected argument "${extra[0]}".\n${USAGE}`);
+if (command === 'create' && (values.id !== undefined || values.name === undefined)) fail(`create takes --name (and optionally --domain, --email).\n${USAGE}`);
+if (command === 'delete' && (values.id === undefined || values.name !== undefined || values.domain !== undefined || values.email !== undefined)) {
+  fail(`delete takes --id only.\n${USAGE}`);
+}
+
+function printResult(result: object): Promise<void> {
+  return new Promise((resolve, reject) => process.stdout.write(`${JSON.stringify(result)}\n`, (error) => (error ? reject(error) : resolve())));
+}
+
+runWithDatabase(async (db) => {
+  // Only now: lib/db reads DATABASE_URL when it is imported.
+  const { createTenant, deleteTenant } = await import('@/lib/data/tenants');
+  const { prisma } = await import('@/lib/db');
+  let exitCode = 0;
+  try {
+    if (command === 'create') {
+      const started = performance.now();
+      const result = await createTenant({ name: values.name!, domain: values.domain, email: values.email });
+      if (result.ok) {
+        await printResult(result.tenant);
+        console.error(`Created organization ${result.tenant.organizationId} in ${Math.round(performance.now() - started)} ms.`);
+      } else {
+        console.error(result.message);
+        exitCode = 1;
+      }
+    } else {
+      const result = await deleteTenant({ organizationId: values.id! });
+      if (result.ok) {
+        await printResult({ deleted: true, organizationId: result.organizationId });
+        console.error(`Deleted organization ${result.organizationId} and ${result.deletedUsers} member user(s); its audit events stay.`);
+      } else {
+        console.error(result.message);
+        exitCode = 1;
+      }
+    }
+  } finally {
+    await prisma.$disconnect();
+  }
+  await db.stop();
+  process.exit(exitCode);
+});

@@ -1,0 +1,207 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { prisma } from '@/lib/db';
+import { createTenant, deleteTenant, type Tenant } from '@/lib/data/tenants';
+import { getActorByUserId, verifyUserCredentials } from '@/lib/data/users';
+import { activateSecret, createSecret, listSecrets } from '@/lib/data/secrets';
+import { raiseSecurityAlert } from '@/lib/data/alerts';
+import type { Actor } from '@/lib/auth/actor';
+
+async function tenant(name = `Suite ${randomUUID().slice(0, 8)}`): Promise<Tenant> {
+  const result = await createTenant({ name });
+  if (!result.ok) throw new Error(result.message);
+  return result.tenant;
+}
+
+async function adminOf(t: Tenant): Promise<Actor> {
+  const user = await prisma.user.findUniqueOrThrow({ where: { email: t.admin.email }, select: { id: true } });
+  return (await getActorByUserId({ userId: user.id })) as Actor;
+}
+
+async function secretOf(actor: Actor) {
+  const created = await createSecret({ actor });
+  if (!created.ok) throw new Error(created.message);
+  await activateSecret({ actor, secretId: created.secret.id });
+  return created.secret;
+}
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/org.ts', ...args], {
+      env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('createTenant', () => {
+  it('creates an organization with an OAuth client and an admin who can sign in with the returned password', async () => {
+    const result = await createTenant({ name: '  Suite 42  ' });
+    if (!result.ok) throw new Error(result.message);
+    const { tenant: created } = result;
+
+    expect(created).toMatchObject({ name: 'Suite 42', signInUrl: expect.stringMatching(/^https?:\/\/.+\/sign-in$/) });
+    expect(created.admin.email).toMatch(/^admin\+[0-9a-f]{8}@suite-42\.tenant\.test$/);
+    expect(created.admin.password).toMatch(/^[A-Za-z0-9_-]{24,}$/);
+
+    const user = await verifyUserCredentials({ email: created.admin.email, password: created.admin.password });
+    expect(user).toMatchObject({ email: created.admin.email });
+    expect(await verifyUserCredentials({ email: created.admin.email, password: `${created.admin.password}x` })).toBeNull();
+
+    const organization = await prisma.organization.findUniqueOrThrow({
+      where: { id: created.organizationId },
+      include: { oauthClient: true, memberships: true },
+    });
+    expect(organization.oauthClient?.clientId).toBe(created.clientId);
+    expect(created.clientId).toMatch(/^[0-9a-f]{24}$/);
+    expect(organization.memberships).toEqual([expect.objectContaining({ userId: user!.id, role: 'ADMIN' })]);
+    expect((await getActorByUserId({ userId: user!.id }))?.membership).toEqual({
+      organizationId: created.organizationId,
+      organizationName: 'Suite 42',
+      role: 'ADMIN',
+    });
+  });
+
+  it('gives every tenant its own admin and password, and takes a chosen domain and email', async () => {
+    const email = `qa-${randomUUID().slice(0, 8)}@Example.test`;
+    const result = await createTenant({ name: 'Suite 42', domain: 'suite42.example.test', email });
+    const other = await tenant('Suite 42');
+    if (!result.ok) throw new Error(result.message);
+
+    expect(result.tenant.admin.email).toBe(email.toLowerCase());
+    expect(other.admin.email).not.toBe(result.tenant.admin.email);
+    expect(other.admin.password).not.toBe(result.tenant.admin.password);
+    expect(other.clientId).not.toBe(result.tenant.clientId);
+    expect(await prisma.organization.findUniqueOrThrow({ where: { id: result.tenant.organizationId } })).toMatchObject({
+      domain: 'suite42.example.test',
+    });
+  });
+
+  it('blocks an empty or too long name, a malformed domain or email, and leaves nothing behind', async () => {
+    const before = await prisma.organization.count();
+    for (const input of [{ name: '   ' }, { name: 'x'.repeat(101) }, { name: 'Suite', domain: 'not a domain' }, { name: 'Suite', email: 'nobody' }]) {
+      expect(await createTenant(input)).toMatchObject({ ok: false, code: 'invalid_input' });
+    }
+    expect((await createTenant({ name: 'x'.repeat(100) })).ok).toBe(true);
+    expect(await prisma.organization.count()).toBe(before + 1);
+  });
+
+  it('blocks an email that is already taken without creating the organization', async () => {
+    const taken = await tenant();
+    const before = await prisma.organization.count();
+    expect(await createTenant({ name: 'Copycat', email: taken.admin.email })).toMatchObject({ ok: false, code: 'conflict' });
+    expect(await prisma.organization.count()).toBe(before);
+  });
+});
+
+describe('isolation', () => {
+  it("keeps each tenant's secrets out of the other's list and reach", async () => {
+    const [first, second] = await Promise.all([tenant(), tenant()]);
+    const [firstAdmin, secondAdmin] = await Promise.all([adminOf(first), adminOf(second)]);
+    const firstSecret = await secretOf(firstAdmin);
+    const secondSecret = await secretOf(secondAdmin);
+
+    expect((await listSecrets({ organizationId: first.organizationId })).map((s) => s.id)).toEqual([firstSecret.id]);
+    expect((await listSecrets({ organizationId: second.organizationId })).map((s) => s.id)).toEqual([secondSecret.id]);
+    expect(await activateSecret({ actor: secondAdmin, secretId: firstSecret.id })).toMatchObject({ ok: false, code: 'not_found' });
+  });
+});
+
+describe('deleteTenant', () => {
+  it('deletes the organization, its client, secrets, usage, callers, alerts, memberships and member users, but keeps its audit events', async () => {
+    const doomed = await tenant();
+    const kept = await tenant();
+    const [doomedAdmin, keptAdmin] = await Promise.all([adminOf(doomed), adminOf(kept)]);
+    const secret = await secretOf(doomedAdmin);
+    const keptSecret = await secretOf(keptAdmin);
+    const now = new Date();
+    await prisma.secretUsage.create({ data: { secretId: secret.id, minute: now, count: 3 } });
+    await prisma.secretCaller.create({
+      data: { secretId: secret.id, address: '198.51.100.7', userAgent: 'suite/1', firstSeen: now, lastSeen: now, count: 3 },
+    });
+    await raiseSecurityAlert(prisma, { kind: 'decoy_used', secretId: secret.id });
+    const orgId = doomed.organizationId;
+    const auditEvents = await prisma.auditEvent.count({ where: { organizationId: orgId } });
+    expect(auditEvents).toBeGreaterThan(0);
+
+    expect(await deleteTenant({ organizationId: orgId })).toEqual({ ok: true, organizationId: orgId, deletedUsers: 1 });
+
+    expect(await prisma.organization.count({ where: { id: orgId } })).toBe(0);
+    expect(await prisma.oAuthClient.count({ where: { organizationId: orgId } })).toBe(0);
+    expect(await prisma.oAuthClient.count({ where: { clientId: doomed.clientId } })).toBe(0);
+    expect(await prisma.secret.count({ where: { id: secret.id } })).toBe(0);
+    expect(await prisma.secretUsage.count({ where: { secretId: secret.id } })).toBe(0);
+    expect(await prisma.secretCaller.count({ where: { secretId: secret.id } })).toBe(0);
+    expect(await prisma.securityAlert.count({ where: { organizationId: orgId } })).toBe(0);
+    expect(await prisma.membership.count({ where: { organizationId: orgId } })).toBe(0);
+    expect(await prisma.user.count({ where: { id: doomedAdmin.userId } })).toBe(0);
+    expect(await verifyUserCredentials({ email: doomed.admin.email, password: doomed.admin.password })).toBeNull();
+    expect(await prisma.auditEvent.count({ where: { organizationId: orgId } })).toBe(auditEvents);
+
+    // The other tenant is untouched.
+    expect((await listSecrets({ organizationId: kept.organizationId })).map((s) => s.id)).toEqual([keptSecret.id]);
+    expect(await verifyUserCredentials({ email: kept.admin.email, password: kept.admin.password })).not.toBeNull();
+  });
+
+  it('reports an unknown id as not found and a malformed one as invalid, deleting nothing', async () => {
+    const bystander = await tenant();
+    const orgs = await prisma.organization.count();
+    const users = await prisma.user.count();
+
+    const unknown = randomUUID();
+    expect(await deleteTenant({ organizationId: unknown })).toEqual({
+      ok: false,
+      code: 'not_found',
+      message: `No organization has the id ${unknown}.`,
+    });
+    expect(await deleteTenant({ organizationId: 'not-a-uuid' })).toMatchObject({ ok: false, code: 'invalid_input' });
+    expect(await prisma.organization.count()).toBe(orgs);
+    expect(await prisma.user.count()).toBe(users);
+
+    expect((await deleteTenant({ organizationId: bystander.organizationId })).ok).toBe(true);
+    expect(await deleteTenant({ organizationId: bystander.organizationId })).toMatchObject({ ok: false, code: 'not_found' });
+  });
+});
+
+describe('the org CLI', () => {
+  it('prints one line of JSON on create, a working sign-in, and deletes the tenant by id', { timeout: 60_000 }, async () => {
+    const created = await runCli(['create', '--name', 'CLI Suite']);
+    expect(created.stderr).not.toContain('Error');
+    expect(created.code).toBe(0);
+    expect(created.stdout.endsWith('\n')).toBe(true);
+    expect(created.stdout.trimEnd().split('\n')).toHaveLength(1);
+    const printed = JSON.parse(created.stdout) as Tenant;
+    expect(Object.keys(printed).sort()).toEqual(['admin', 'clientId', 'name', 'organizationId', 'signInUrl']);
+    expect(Object.keys(printed.admin).sort()).toEqual(['email', 'password']);
+    expect(printed.name).toBe('CLI Suite');
+    expect(await verifyUserCredentials({ email: printed.admin.email, password: printed.admin.password })).not.toBeNull();
+    expect((await prisma.oAuthClient.findUniqueOrThrow({ where: { organizationId: printed.organizationId } })).clientId).toBe(printed.clientId);
+
+    const deleted = await runCli(['delete', '--id', printed.organizationId]);
+    expect(deleted.code).toBe(0);
+    expect(JSON.parse(deleted.stdout)).toEqual({ deleted: true, organizationId: printed.organizationId });
+    expect(await prisma.organization.count({ where: { id: printed.organizationId } })).toBe(0);
+    expect(await verifyUserCredentials({ email: printed.admin.email, password: printed.admin.password })).toBeNull();
+
+    const again = await runCli(['delete', '--id', printed.organizationId]);
+    expect(again).toMatchObject({ code: 1, stdout: '' });
+    expect(again.stderr).toContain(`No organization has the id ${printed.organizationId}.`);
+  });
+
+  it('exits with 1 and a message on stderr for a malformed id or a missing name', { timeout: 60_000 }, async () => {
+    const malformed = await runCli(['delete', '--id', 'not-a-uuid']);
+    expect(malformed).toMatchObject({ code: 1, stdout: '' });
+    expect(malformed.stderr).toContain('The organization id must be a UUID.');
+
+    const nameless = await runCli(['create']);
+    expect(nameless).toMatchObject({ code: 1, stdout: '' });
+    expect(nameless.stderr).toContain('create takes --name');
+  });
+});
