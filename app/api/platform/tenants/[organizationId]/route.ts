@@ -1,0 +1,14 @@
+// DELETE /api/platform/tenants/:organizationId — removes a suite's organization and everything it owns.
+import { deleteTenant } from '@/lib/data/tenants';
+import { platformAccess, platformDenied } from '@/lib/http/platform-token';
+
+export const dynamic = 'force-dynamic';
+
+export async function DELETE(request: Request, { params }: { params: Promise<{ organizationId: string }> }): Promise<Response> {
+  const access = platformAccess(request.headers.get('authorization'));
+  if (access !== 'allowed') return platformDenied(access);
+  const { organizationId } = await params;
+  const result = await deleteTenant({ organizationId });
+  if (!result.ok) return Response.json({ error: result.code, message: result.message }, { status: result.code === 'not_found' ? 404 : 400 });
+  return Response.json({ deleted: true, organizationId }, { headers: { 'Cache-Control': 'no-store' } });
+}

@@ -1,0 +1,20 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+/**
+ * The platform API (tenants for test suites) is off unless PLATFORM_API_TOKEN is set; then it needs
+ * `Authorization: Bearer <that token>`. Returns 'disabled', 'denied' or 'allowed'.
+ */
+export function platformAccess(authorization: string | null): 'disabled' | 'denied' | 'allowed' {
+  const expected = process.env.PLATFORM_API_TOKEN;
+  if (!expected || expected.length < 32) return 'disabled';
+  const given = authorization?.match(/^Bearer (\S+)$/i)?.[1] ?? '';
+  // Compare digests: equal length, constant time.
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected)) ? 'allowed' : 'denied';
+}
+
+export function platformDenied(access: 'disabled' | 'denied'): Response {
+  return access === 'disabled'
+    ? new Response('Not found', { status: 404 })
+    : Response.json({ error: 'unauthorized' }, { status: 401, headers: { 'WWW-Authenticate': 'Bearer', 'Cache-Control': 'no-store' } });
+}
