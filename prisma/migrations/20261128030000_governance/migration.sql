@@ -47,6 +47,12 @@ CREATE INDEX "audit_events_organization_id_created_at_id_idx" ON "audit_events"(
 CREATE INDEX "audit_events_organization_id_secret_id_created_at_idx" ON "audit_events"("organization_id", "secret_id", "created_at");
 
 -- CreateIndex
+CREATE INDEX "audit_events_organization_id_action_created_at_idx" ON "audit_events"("organization_id", "action", "created_at");
+
+-- CreateIndex
+CREATE INDEX "audit_events_organization_id_actor_id_created_at_idx" ON "audit_events"("organization_id", "actor_id", "created_at");
+
+-- CreateIndex
 CREATE INDEX "security_alerts_organization_id_acknowledged_at_idx" ON "security_alerts"("organization_id", "acknowledged_at");
 
 -- AddForeignKey
