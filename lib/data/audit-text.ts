@@ -15,6 +15,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   support_viewed: 'Support viewed credentials',
   alert_acknowledged: 'Alert acknowledged',
   tokens_revoked: 'Issued tokens revoked',
+  expired: 'Expired',
 };
 
 export function describeAuditEvent(event: { action: string; details: unknown; reason?: string | null; secretPreview?: string | null }): string | null {

@@ -449,6 +449,25 @@ export async function rollSecret({
 class RollRaced extends Error {}
 
 /**
+ * Records, once, each secret whose expiry has passed ("Expired", by the system,
+ * dated at the expiry). The token endpoint refused it from that instant already.
+ */
+export async function recordExpiries(now = new Date()): Promise<number> {
+  const rows = await prisma.$queryRaw<{ id: string }[]>`
+    WITH due AS (
+      UPDATE secrets SET expiry_recorded_at = expires_at
+      WHERE expires_at <= ${now} AND expiry_recorded_at IS DISTINCT FROM expires_at AND status <> 'DELETED'
+      RETURNING id, preview, oauth_client_id, expires_at
+    ), events AS (
+      INSERT INTO audit_events (id, organization_id, actor_name, actor_role, action, secret_id, secret_preview, details, created_at)
+      SELECT gen_random_uuid(), c.organization_id, 'System', 'SYSTEM', 'expired', due.id, due.preview, '{}'::jsonb, due.expires_at
+      FROM due JOIN oauth_clients c ON c.id = due.oauth_client_id
+    )
+    SELECT id FROM due`;
+  return rows.length;
+}
+
+/**
  * Deactivates rolled secrets whose grace period has ended and records each, as
  * the system. Run by every instance every second; each secret is changed, and
  * recorded, by exactly one of them.

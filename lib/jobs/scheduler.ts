@@ -1,14 +1,14 @@
 import { prisma } from '@/lib/db';
-import { runScheduledDeactivations } from '@/lib/data/secrets';
+import { recordExpiries, runScheduledDeactivations } from '@/lib/data/secrets';
 import { usageRecorder } from '@/lib/oauth/usage-recorder';
 
 const USAGE_RETENTION_DAYS = 31;
 
 /**
  * Background work of every server instance: deactivating rolled secrets when
- * their grace period ends (each second, so the table and history show it on
- * time whether or not anyone has the page open) and pruning usage older than
- * the charts show. The token endpoint already refuses such a secret from the
+ * their grace period ends and recording expiries (each second, so the table
+ * and history show them on time whether or not anyone has the page open), and
+ * pruning usage older than the charts show. The token endpoint already refuses such a secret from the
  * exact instant, without waiting for this job.
  */
 export function startScheduler(): () => Promise<void> {
@@ -18,6 +18,7 @@ export function startScheduler(): () => Promise<void> {
     running = true;
     try {
       await runScheduledDeactivations();
+      await recordExpiries();
     } catch (error) {
       console.error('scheduler: scheduled deactivations failed', error instanceof Error ? error.message : error);
     } finally {

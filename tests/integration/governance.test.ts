@@ -10,6 +10,7 @@ import {
   deactivateSecret,
   deleteSecret,
   makeDecoy,
+  recordExpiries,
   renameSecret,
   rollSecret,
   setAllowedCidrs,
@@ -84,6 +85,20 @@ describe('audit trail', () => {
     // A refused change records nothing.
     await deactivateSecret({ actor, secretId: id });
     expect(await countEvents(org.org.id)).toBe(before);
+  });
+
+  it('records the passing of an expiry once, as the system, at the expiry instant', async () => {
+    const secret = await acme.secret('ACTIVE');
+    const expiresAt = new Date(Date.now() + 200);
+    await setSecretExpiry({ actor: acme.actor, secretId: secret.id, expiresAt });
+    expect(await recordExpiries(new Date(expiresAt.getTime() - 1))).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await recordExpiries()).toBeGreaterThanOrEqual(1);
+    expect(await recordExpiries()).toBe(0);
+    const events = (await listAuditEvents({ organizationId: acme.org.id, filters: { secretId: secret.id, action: 'expired' } })).events;
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ actorRole: 'SYSTEM', actorName: 'System' });
+    expect(events[0]!.createdAt.getTime()).toBe(expiresAt.getTime());
   });
 
   it('cannot be changed or removed, even with direct SQL from the application', async () => {

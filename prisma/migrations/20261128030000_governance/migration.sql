@@ -1,5 +1,9 @@
 -- AlterTable
-ALTER TABLE "secrets" ADD COLUMN "is_decoy" BOOLEAN NOT NULL DEFAULT false;
+ALTER TABLE "secrets" ADD COLUMN "is_decoy" BOOLEAN NOT NULL DEFAULT false,
+ADD COLUMN "expiry_recorded_at" TIMESTAMPTZ(3);
+
+-- CreateIndex
+CREATE INDEX "secrets_expires_at_idx" ON "secrets"("expires_at");
 
 -- CreateTable
 CREATE TABLE "audit_events" (
