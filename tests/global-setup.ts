@@ -1,7 +1,6 @@
 import { rm } from 'node:fs/promises';
-import net from 'node:net';
 import type { TestProject } from 'vitest/node';
-import { embeddedSettings, startEmbeddedPostgres } from '@/lib/db/embedded';
+import { embeddedSettings, portAcceptsConnections, startEmbeddedPostgres } from '@/lib/db/embedded';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -26,19 +25,9 @@ export default async function setup(project: TestProject) {
   };
   // Start from an empty folder unless another test run is using the server right now (then share it:
   // every test file works in a database of its own anyway).
-  if (!(await serverRunning(embeddedSettings(env).port))) await rm(embeddedSettings(env).root, { recursive: true, force: true });
+  if (!(await portAcceptsConnections(embeddedSettings(env).port))) await rm(embeddedSettings(env).root, { recursive: true, force: true });
   const server = await startEmbeddedPostgres(env);
   project.provide('postgresServerUrl', server.serverUrl);
   return () => server.stop();
 }
 
-function serverRunning(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}

@@ -8,13 +8,16 @@ export type AlertKind = 'leak_reported' | 'decoy_used';
 
 /**
  * Raises (or, while one is still unacknowledged, repeats) an alert about a
- * secret for its organization's admins. Safe to call from several instances.
+ * secret for its organization's admins. Safe to call from several instances;
+ * call it inside a transaction (the lock is held until it ends).
  */
 export async function raiseSecurityAlert(
   db: Prisma.TransactionClient | typeof prisma,
   input: { kind: AlertKind; secretId: string; address?: string | null; userAgent?: string | null; at?: Date },
 ) {
   const at = input.at ?? new Date();
+  // One open alert per kind and secret, even when several instances raise it at once.
+  await db.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`alert:${input.kind}:${input.secretId}`}))`;
   const updated = await db.$executeRaw`
     UPDATE security_alerts SET count = count + 1, last_seen_at = ${at}, last_address = ${input.address ?? null},
            last_user_agent = ${input.userAgent ?? null}
@@ -62,7 +65,12 @@ export async function acknowledgeAlert({
       select: { secretId: true, kind: true },
     });
     if (!alert) return notFound('This alert was already acknowledged.');
-    await tx.securityAlert.update({ where: { id: alertId }, data: { acknowledgedAt: new Date(), acknowledgedById: actor.userId } });
+    // Conditional, so that two admins acknowledging at once record it once.
+    const { count } = await tx.securityAlert.updateMany({
+      where: { id: alertId, acknowledgedAt: null },
+      data: { acknowledgedAt: new Date(), acknowledgedById: actor.userId },
+    });
+    if (count !== 1) return notFound('This alert was already acknowledged.');
     await recordSecretEvent(tx, { secretId: alert.secretId, actor, action: 'alert_acknowledged', details: { kind: alert.kind }, context });
     return { ok: true as const };
   });

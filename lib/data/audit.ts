@@ -14,7 +14,7 @@ type Db = Prisma.TransactionClient | typeof prisma;
 export function roleOf(actor: Actor | null | 'public'): string {
   if (actor === null) return 'SYSTEM';
   if (actor === 'public') return 'PUBLIC';
-  return actor.membership?.role ?? actor.platformRole ?? 'UNKNOWN';
+  return actor.platformRole ?? actor.membership?.role ?? 'UNKNOWN';
 }
 
 function nameOf(actor: Actor | null | 'public'): string {

@@ -50,6 +50,7 @@ export async function createTenant(input: { name: string; domain?: string; email
       data: {
         name,
         domain,
+        isTenant: true,
         oauthClient: { create: { clientId: newClientId() } },
         memberships: { create: { role: 'ADMIN', user: { create: { email, name: `${name} admin`, passwordHash } } } },
       },
@@ -84,6 +85,10 @@ export async function deleteTenant(input: { organizationId: string }): Promise<{
   const { organizationId } = parsed.data;
 
   return prisma.$transaction(async (tx) => {
+    // Only organizations made for test suites: a platform token must never delete a real customer.
+    if (!(await tx.organization.findFirst({ where: { id: organizationId, isTenant: true }, select: { id: true } }))) {
+      return { ok: false as const, code: 'not_found' as const, message: `No test-suite tenant has the id ${organizationId}.` };
+    }
     // Users first: their memberships go with them, and nothing else of the organization refers to them
     // except secrets.created_by_id, which is SET NULL and about to be deleted anyway.
     const users = await tx.user.deleteMany({ where: { membership: { organizationId } } });

@@ -30,7 +30,7 @@ export function withDatabase(serverUrl: string, database: string): string {
   return url.toString();
 }
 
-function portAcceptsConnections(port: number): Promise<boolean> {
+export function portAcceptsConnections(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ port, host: '127.0.0.1' });
     socket.once('connect', () => {

@@ -117,3 +117,22 @@ export async function reportLeakedSecrets({
   }
   return { revoked };
 }
+
+const inFlight = new Set<Promise<unknown>>();
+
+/**
+ * Starts a report without waiting for it: the endpoint answers before any
+ * secret is looked up, so its timing says nothing about which secrets exist.
+ */
+export function startLeakReport(input: Parameters<typeof reportLeakedSecrets>[0]): void {
+  const work = reportLeakedSecrets(input).catch((error: unknown) => {
+    console.error('leak report failed', error instanceof Error ? error.name : typeof error);
+  });
+  inFlight.add(work);
+  void work.finally(() => inFlight.delete(work));
+}
+
+/** Resolves when every report started so far is done (for tests and shutdown). */
+export async function leakReportsSettled(): Promise<void> {
+  await Promise.all([...inFlight]);
+}

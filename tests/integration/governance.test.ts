@@ -17,7 +17,7 @@ import {
   setSecretExpiry,
 } from '@/lib/data/secrets';
 import { encodeCursor, listAuditEvents } from '@/lib/data/audit';
-import { acknowledgeAlert, listOpenAlerts } from '@/lib/data/alerts';
+import { acknowledgeAlert, listOpenAlerts, raiseSecurityAlert } from '@/lib/data/alerts';
 import { emergencyDeactivate, searchOrganizations, viewOrganizationCredentials } from '@/lib/data/support';
 import { handleTokenRequest } from '@/lib/oauth/token-endpoint';
 import { usageRecorder } from '@/lib/oauth/usage-recorder';
@@ -220,6 +220,20 @@ describe('decoy secrets', () => {
     expect((await acknowledgeAlert({ actor: viewer, alertId: alert!.id })).ok).toBe(false);
     expect((await acknowledgeAlert({ actor: acme.actor, alertId: alert!.id })).ok).toBe(true);
     expect((await listOpenAlerts({ organizationId: acme.org.id })).find((a) => a.id === alert!.id)).toBeUndefined();
+  });
+
+  it('keep one open alert and one acknowledgement under concurrency', async () => {
+    const decoy = await acme.secret('DISABLED');
+    await makeDecoy({ actor: acme.actor, secretId: decoy.id });
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) => prisma.$transaction((tx) => raiseSecurityAlert(tx, { kind: 'decoy_used', secretId: decoy.id, address: `192.0.2.${i}` }))),
+    );
+    const open = (await listOpenAlerts({ organizationId: acme.org.id })).filter((a) => a.secretId === decoy.id);
+    expect(open).toHaveLength(1);
+    expect(open[0]!.count).toBe(8);
+    const results = await Promise.all([1, 2, 3].map(() => acknowledgeAlert({ actor: acme.actor, alertId: open[0]!.id })));
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect((await listAuditEvents({ organizationId: acme.org.id, filters: { secretId: decoy.id, action: 'alert_acknowledged' } })).events).toHaveLength(1);
   });
 
   it('trip the alarm whichever client id comes with them', async () => {

@@ -4,6 +4,7 @@ import { generateSecret } from '@/lib/secrets/format';
 import { handleTokenRequest } from '@/lib/oauth/token-endpoint';
 import { reportLeakedSecrets } from '@/lib/secrets/leak-report';
 import { POST } from '@/app/api/secrets/revoke/route';
+import { leakReportsSettled } from '@/lib/secrets/leak-report';
 import { organizationWithAdmin } from '../helpers/fixtures';
 
 // Read when the limiter is first used; every test below reports from its own addresses.
@@ -21,13 +22,16 @@ function freshAddress() {
   return `198.51.100.${nextAddress}`;
 }
 
-function report(
+async function report(
   body: BodyInit | null,
   { address = freshAddress(), contentType = 'application/json', userAgent = 'leak-scanner/1.0' } = {},
 ) {
   const headers: Record<string, string> = { 'x-forwarded-for': `203.0.113.9, ${address}`, 'user-agent': userAgent };
   if (contentType) headers['content-type'] = contentType;
-  return POST(new Request(URL_, { method: 'POST', headers, body, ...(body instanceof ReadableStream ? { duplex: 'half' } : {}) }));
+  const response = await POST(new Request(URL_, { method: 'POST', headers, body, ...(body instanceof ReadableStream ? { duplex: 'half' } : {}) }));
+  // The endpoint answers before it works; wait for the work before looking at its effects.
+  await leakReportsSettled();
+  return response;
 }
 
 const reportSecrets = (secrets: unknown[], options?: Parameters<typeof report>[1]) => report(JSON.stringify({ secrets }), options);

@@ -152,17 +152,19 @@ describe('deleteTenant', () => {
 
   it('reports an unknown id as not found and a malformed one as invalid, deleting nothing', async () => {
     const bystander = await tenant();
-    const orgs = await prisma.organization.count();
     const users = await prisma.user.count();
 
     const unknown = randomUUID();
     expect(await deleteTenant({ organizationId: unknown })).toEqual({
       ok: false,
       code: 'not_found',
-      message: `No organization has the id ${unknown}.`,
+      message: `No test-suite tenant has the id ${unknown}.`,
     });
     expect(await deleteTenant({ organizationId: 'not-a-uuid' })).toMatchObject({ ok: false, code: 'invalid_input' });
-    expect(await prisma.organization.count()).toBe(orgs);
+    // A real customer is never a tenant: the tenant tools cannot delete it.
+    const customer = await prisma.organization.create({ data: { name: 'Real customer' } });
+    expect(await deleteTenant({ organizationId: customer.id })).toMatchObject({ ok: false, code: 'not_found' });
+    expect(await prisma.organization.findUnique({ where: { id: customer.id } })).not.toBeNull();
     expect(await prisma.user.count()).toBe(users);
 
     expect((await deleteTenant({ organizationId: bystander.organizationId })).ok).toBe(true);
@@ -192,7 +194,7 @@ describe('the org CLI', () => {
 
     const again = await runCli(['delete', '--id', printed.organizationId]);
     expect(again).toMatchObject({ code: 1, stdout: '' });
-    expect(again.stderr).toContain(`No organization has the id ${printed.organizationId}.`);
+    expect(again.stderr).toContain(`No test-suite tenant has the id ${printed.organizationId}.`);
   });
 
   it('exits with 1 and a message on stderr for a malformed id or a missing name', { timeout: 60_000 }, async () => {

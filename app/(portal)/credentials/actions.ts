@@ -1,10 +1,9 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { headers } from 'next/headers';
 import { z } from 'zod';
 import { getActor } from '@/lib/auth/session';
-import { clientAddress } from '@/lib/http/client-address';
+import { requestContext } from '@/lib/http/request';
 import { canManageSecrets, type Actor } from '@/lib/auth/actor';
 import {
   activateSecret,
@@ -30,12 +29,6 @@ const NOT_FOUND = { ok: false, message: 'This secret no longer exists. Reload th
 const INVALID = { ok: false, message: 'The request was not understood. Reload the page and try again.' } as const;
 const secretId = z.uuid();
 
-async function requestContext(): Promise<RequestContext> {
-  const list = await headers();
-  // Next.js puts the peer's address last in X-Forwarded-For.
-  const forwarded = list.get('x-forwarded-for');
-  return { address: forwarded ? clientAddress(forwarded.split(',').at(-1)?.trim(), forwarded) : null, userAgent: list.get('user-agent') };
-}
 
 /** Signed-in check, schema validation, the command, and revalidation on success only. */
 async function run<S extends z.ZodType, T extends object>(

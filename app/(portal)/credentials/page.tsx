@@ -6,8 +6,8 @@ import { requireActor } from '@/lib/auth/session';
 import { canManageSecrets } from '@/lib/auth/actor';
 import { getOAuthClient } from '@/lib/data/credentials';
 import { listSecrets, secretAllowance } from '@/lib/data/secrets';
-import { EXPIRY_WARNING_DAYS, displayStatus } from '@/lib/secrets/rules';
-import type { SecretRow } from './_components/types';
+import { EXPIRY_WARNING_DAYS } from '@/lib/secrets/rules';
+import { toSecretRow } from './_components/types';
 import { publicUrls } from '@/lib/config';
 import { ConnectionDetails } from './_components/connection-details';
 import { SecretsTable } from './_components/secrets-table';
@@ -61,16 +61,7 @@ export default async function CredentialsPage() {
     canManage ? listOpenAlerts({ organizationId }) : Promise.resolve([]),
   ]);
   const now = Date.now();
-  const soon = now + EXPIRY_WARNING_DAYS * 86_400_000;
-  const rows: SecretRow[] = secrets.map(({ activatedAt: _activatedAt, ...secret }) => ({
-    ...secret,
-    createdAt: secret.createdAt.toISOString(),
-    lastUsedAt: secret.lastUsedAt?.toISOString() ?? null,
-    expiresAt: secret.expiresAt?.toISOString() ?? null,
-    deactivateAt: secret.deactivateAt?.toISOString() ?? null,
-    displayStatus: displayStatus(secret.status, secret.expiresAt, now),
-    expiresSoon: !!secret.expiresAt && secret.expiresAt.getTime() > now && secret.expiresAt.getTime() <= soon,
-  }));
+  const rows = secrets.map((secret) => toSecretRow(secret, now));
   const expiringSoon = rows.filter((row) => row.expiresSoon).length;
   const host = requestHeaders.get('host') ?? 'localhost';
   const protocol = requestHeaders.get('x-forwarded-proto') ?? 'http';

@@ -1,10 +1,9 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { headers } from 'next/headers';
 import { z } from 'zod';
 import { getActor } from '@/lib/auth/session';
-import { clientAddress } from '@/lib/http/client-address';
+import { requestContext } from '@/lib/http/request';
 import { emergencyDeactivate } from '@/lib/data/support';
 
 export type SupportActionResult = { ok: true } | { ok: false; message: string; fieldErrors?: Record<string, string> };
@@ -19,13 +18,7 @@ export async function emergencyDeactivateAction(input: unknown): Promise<Support
   if (!actor) return { ok: false, message: 'Your session has ended. Sign in again to continue.' };
   const parsed = schema.safeParse(input);
   if (!parsed.success) return { ok: false, message: 'The request was not understood. Reload the page and try again.' };
-  const list = await headers();
-  const forwarded = list.get('x-forwarded-for');
-  const result = await emergencyDeactivate({
-    actor,
-    ...parsed.data,
-    context: { address: forwarded ? clientAddress(forwarded.split(',').at(-1)?.trim(), forwarded) : null, userAgent: list.get('user-agent') },
-  });
+  const result = await emergencyDeactivate({ actor, ...parsed.data, context: await requestContext() });
   if (!result.ok) {
     return result.message.startsWith('Write a reason')
       ? { ok: false, message: result.message, fieldErrors: { reason: result.message } }

@@ -2,6 +2,9 @@
 ALTER TABLE "secrets" ADD COLUMN "is_decoy" BOOLEAN NOT NULL DEFAULT false,
 ADD COLUMN "expiry_recorded_at" TIMESTAMPTZ(3);
 
+-- AlterTable
+ALTER TABLE "organizations" ADD COLUMN "is_tenant" BOOLEAN NOT NULL DEFAULT false;
+
 -- CreateIndex
 CREATE INDEX "secrets_expires_at_idx" ON "secrets"("expires_at");
 

@@ -7,13 +7,12 @@ import { requireActor } from '@/lib/auth/session';
 import { canManageSecrets } from '@/lib/auth/actor';
 import { getSecret } from '@/lib/data/secrets';
 import { callersSinceRoll, getUsageSeries, getUsageSummary, listCallers, listSecretEvents } from '@/lib/data/secret-usage';
-import { displayStatus, EXPIRY_WARNING_DAYS } from '@/lib/secrets/rules';
 import { AUDIT_ACTIONS, describeAuditEvent } from '@/lib/data/audit-text';
 import { LocalTime, RelativeTime } from '@/components/local-time';
 import { UsageChart } from '@/components/usage-chart';
 import { SecretStatusBadge } from '../_components/secret-status-badge';
 import { SecretRowActions } from '../_components/secret-row-actions';
-import type { SecretRow } from '../_components/types';
+import { toSecretRow } from '../_components/types';
 
 export const metadata: Metadata = { title: 'Secret' };
 
@@ -33,16 +32,7 @@ export default async function SecretDetailPage({ params }: { params: Promise<{ s
     listSecretEvents({ organizationId, secretId }),
     callersSinceRoll({ organizationId, secretId }),
   ]);
-  const now = Date.now();
-  const row: SecretRow = {
-    ...secret,
-    createdAt: secret.createdAt.toISOString(),
-    lastUsedAt: secret.lastUsedAt?.toISOString() ?? null,
-    expiresAt: secret.expiresAt?.toISOString() ?? null,
-    deactivateAt: secret.deactivateAt?.toISOString() ?? null,
-    displayStatus: displayStatus(secret.status, secret.expiresAt, now),
-    expiresSoon: !!secret.expiresAt && secret.expiresAt.getTime() > now && secret.expiresAt.getTime() <= now + EXPIRY_WARNING_DAYS * 86_400_000,
-  };
+  const row = toSecretRow(secret);
   const hourLabel = (d: Date) => d.toISOString().slice(11, 16) + ' UTC';
   const dayLabel = (d: Date) => d.toISOString().slice(5, 10);
 

@@ -1,30 +1,12 @@
 // POST /api/secrets/revoke — public report of leaked secrets, which are deactivated at once.
 import { clientAddress } from '@/lib/http/client-address';
-import { MAX_REPORT_BYTES, countLeakReport, reportLeakedSecrets } from '@/lib/secrets/leak-report';
+import { readBodyLimited } from '@/lib/http/request';
+import { MAX_REPORT_BYTES, countLeakReport, startLeakReport } from '@/lib/secrets/leak-report';
 
 export const dynamic = 'force-dynamic';
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
-/** The body, read no further than the limit; null when it is larger or cannot be read. */
-async function readLimited(request: Request): Promise<string | null> {
-  if (Number(request.headers.get('content-length') ?? 0) > MAX_REPORT_BYTES) return null;
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_REPORT_BYTES) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 function parseJson(text: string | null): unknown {
   if (text === null) return undefined;
@@ -45,8 +27,8 @@ export async function POST(request: Request): Promise<Response> {
       return Response.json({ error: 'rate_limited' }, { status: 429, headers: { ...NO_STORE, 'Retry-After': String(retryAfter) } });
     }
     // Whatever was sent (no content type is required), and whatever came of it, the answer is the same.
-    const candidates = parseJson(await readLimited(request));
-    await reportLeakedSecrets({ candidates, address, userAgent: request.headers.get('user-agent') });
+    const candidates = parseJson(await readBodyLimited(request, MAX_REPORT_BYTES));
+    startLeakReport({ candidates, address, userAgent: request.headers.get('user-agent') });
   } catch (error) {
     console.error('leak report: unexpected error', error instanceof Error ? error.name : typeof error);
   }

@@ -1,11 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { headers } from 'next/headers';
 import { notFound } from 'next/navigation';
 import { ChevronRight, Eye } from 'lucide-react';
 import { z } from 'zod';
 import { requireActor } from '@/lib/auth/session';
-import { clientAddress } from '@/lib/http/client-address';
+import { requestContext } from '@/lib/http/request';
 import { isSupport, viewOrganizationCredentials } from '@/lib/data/support';
 import { displayStatus } from '@/lib/secrets/rules';
 import { LocalTime, RelativeTime } from '@/components/local-time';
@@ -20,13 +19,7 @@ export default async function SupportOrganizationPage({ params }: { params: Prom
   if (!isSupport(actor)) notFound();
   const { organizationId } = await params;
   if (!z.uuid().safeParse(organizationId).success) notFound();
-  const list = await headers();
-  const forwarded = list.get('x-forwarded-for');
-  const result = await viewOrganizationCredentials({
-    actor,
-    organizationId,
-    context: { address: forwarded ? clientAddress(forwarded.split(',').at(-1)?.trim(), forwarded) : null, userAgent: list.get('user-agent') },
-  });
+  const result = await viewOrganizationCredentials({ actor, organizationId, context: await requestContext() });
   if (!result.ok) notFound();
   const { organization, secrets } = result;
   const now = Date.now();
