@@ -1,6 +1,5 @@
 'use server';
 
-import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { getActor } from '@/lib/auth/session';
 import { requestContext } from '@/lib/http/request';
@@ -24,6 +23,6 @@ export async function emergencyDeactivateAction(input: unknown): Promise<Support
       ? { ok: false, message: result.message, fieldErrors: { reason: result.message } }
       : { ok: false, message: result.message };
   }
-  revalidatePath(`/support/organizations/${parsed.data.organizationId}`);
+  // No revalidation: re-rendering the page would record another support view. The table updates the row itself.
   return { ok: true };
 }

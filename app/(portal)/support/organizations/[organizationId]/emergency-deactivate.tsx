@@ -7,7 +7,19 @@ import { Dialog, DialogContent, DialogDescription, DialogTitle } from '@/compone
 import { FieldError } from '@/components/ui/input';
 import { emergencyDeactivateAction } from '../../actions';
 
-export function EmergencyDeactivate({ organizationId, secretId, name, preview }: { organizationId: string; secretId: string; name: string; preview: string }) {
+export function EmergencyDeactivate({
+  organizationId,
+  secretId,
+  name,
+  preview,
+  onDeactivated,
+}: {
+  organizationId: string;
+  secretId: string;
+  name: string;
+  preview: string;
+  onDeactivated: () => void;
+}) {
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
   const [error, setError] = useState<{ message: string; field?: string } | null>(null);
@@ -29,6 +41,7 @@ export function EmergencyDeactivate({ organizationId, secretId, name, preview }:
       if (result.ok) {
         toast.success(`Secret ${name} deactivated. The customer sees your reason in their audit log.`);
         setOpen(false);
+        onDeactivated();
       } else {
         setError({ message: result.message, field: 'fieldErrors' in result ? result.fieldErrors?.reason : undefined });
       }

@@ -6,11 +6,9 @@ import { z } from 'zod';
 import { requireActor } from '@/lib/auth/session';
 import { requestContext } from '@/lib/http/request';
 import { isSupport, viewOrganizationCredentials } from '@/lib/data/support';
-import { displayStatus } from '@/lib/secrets/rules';
-import { LocalTime, RelativeTime } from '@/components/local-time';
-import { SecretStatusBadge } from '@/app/(portal)/credentials/_components/secret-status-badge';
-import { Badge } from '@/components/ui/badge';
-import { EmergencyDeactivate } from './emergency-deactivate';
+
+import { toSecretRow } from '@/app/(portal)/credentials/_components/types';
+import { SupportSecretsTable } from './support-secrets-table';
 
 export const metadata: Metadata = { title: 'Customer credentials' };
 
@@ -22,7 +20,6 @@ export default async function SupportOrganizationPage({ params }: { params: Prom
   const result = await viewOrganizationCredentials({ actor, organizationId, context: await requestContext() });
   if (!result.ok) notFound();
   const { organization, secrets } = result;
-  const now = Date.now();
 
   return (
     <div className="space-y-8">
@@ -44,51 +41,7 @@ export default async function SupportOrganizationPage({ params }: { params: Prom
 
       <section aria-labelledby="secrets-heading" className="rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5">
         <h2 id="secrets-heading" className="border-b border-slate-200 px-4 py-4 text-base font-semibold sm:px-6">Secrets</h2>
-        {secrets.length === 0 ? (
-          <p className="px-4 py-6 text-sm text-slate-600 sm:px-6">This organization has no secrets.</p>
-        ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <thead className="bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase">
-                <tr>
-                  <th scope="col" className="px-4 py-2.5 sm:px-6">Secret</th>
-                  <th scope="col" className="hidden px-4 py-2.5 md:table-cell">Created</th>
-                  <th scope="col" className="hidden px-4 py-2.5 sm:table-cell">Last used</th>
-                  <th scope="col" className="px-4 py-2.5">Status</th>
-                  <th scope="col" className="px-4 py-2.5 sm:pr-6"><span className="sr-only">Actions</span></th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {secrets.map((secret) => (
-                  <tr key={secret.id} data-testid="secret-row">
-                    <td className="px-4 py-3 sm:px-6">
-                      <span className="font-medium text-slate-900">{secret.name}</span>
-                      <code className="block font-mono text-xs text-slate-600">{secret.preview}</code>
-                    </td>
-                    <td className="hidden px-4 py-3 text-slate-600 md:table-cell">
-                      <LocalTime iso={secret.createdAt.toISOString()} />
-                      <span className="block text-xs text-slate-500">by {secret.createdByName ?? 'a removed user'}</span>
-                    </td>
-                    <td className="hidden px-4 py-3 text-slate-600 sm:table-cell">
-                      {secret.lastUsedAt ? <RelativeTime iso={secret.lastUsedAt.toISOString()} /> : 'Never'}
-                    </td>
-                    <td className="px-4 py-3">
-                      <div className="flex flex-col items-start gap-1">
-                        <SecretStatusBadge status={displayStatus(secret.status, secret.expiresAt, now)} />
-                        {secret.isDecoy && <Badge tone="red">Decoy</Badge>}
-                      </div>
-                    </td>
-                    <td className="px-4 py-3 text-right sm:pr-6">
-                      {secret.status === 'ACTIVE' && (
-                        <EmergencyDeactivate organizationId={organization.id} secretId={secret.id} name={secret.name} preview={secret.preview} />
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <SupportSecretsTable organizationId={organization.id} secrets={secrets.map((secret) => toSecretRow(secret))} />
       </section>
     </div>
   );
