@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogContent, DialogDescription, DialogTitle } from '@/components/ui/dialog';
+import { Dialog, DialogContent, DialogDescription, DialogTitle, DialogActions, DialogError } from '@/components/ui/dialog';
 import { rollSecretAction } from '../actions';
 import { useDialogAction } from './secret-dialogs';
 import type { CreatedSecret } from './secret-created-dialog';
@@ -49,12 +49,8 @@ export function RollDialog({
             ))}
           </div>
         </fieldset>
-        {error && (
-          <p role="alert" className="mt-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-            {error.message}
-          </p>
-        )}
-        <div className="mt-6 flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+        <DialogError message={error?.message} />
+        <DialogActions>
           <Button variant="secondary" onClick={() => onOpenChange(false)} disabled={pending}>
             Cancel
           </Button>
@@ -76,7 +72,7 @@ export function RollDialog({
           >
             Roll secret
           </Button>
-        </div>
+        </DialogActions>
       </DialogContent>
     </Dialog>
   );

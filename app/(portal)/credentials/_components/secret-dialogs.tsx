@@ -3,7 +3,7 @@
 import { useEffect, useState, useTransition, type ReactNode } from 'react';
 import { toast } from 'sonner';
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogContent, DialogDescription, DialogTitle } from '@/components/ui/dialog';
+import { Dialog, DialogContent, DialogDescription, DialogTitle, DialogActions, DialogError } from '@/components/ui/dialog';
 import { AlertDialog, AlertDialogCancel, AlertDialogContent, AlertDialogDescription, AlertDialogTitle } from '@/components/ui/alert-dialog';
 import { FieldError, Input } from '@/components/ui/input';
 import { relativeText } from '@/components/local-time';
@@ -76,14 +76,14 @@ function FormDialog({
               {error.message}
             </p>
           )}
-          <div className="mt-6 flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+          <DialogActions>
             <Button variant="secondary" onClick={() => onOpenChange(false)} disabled={pending}>
               Cancel
             </Button>
             <Button type="submit" disabled={pending}>
               {submitLabel}
             </Button>
-          </div>
+          </DialogActions>
         </form>
       </DialogContent>
     </Dialog>
@@ -327,12 +327,8 @@ export function ConfirmStatusDialog({
               </span>
             </label>
           )}
-          {error && (
-            <p role="alert" className="mt-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-              {error.message}
-            </p>
-          )}
-          <div className="mt-6 flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+          <DialogError message={error?.message} />
+          <DialogActions>
             <AlertDialogCancel asChild>
               <Button variant="secondary" disabled={pending}>
                 Cancel
@@ -356,7 +352,7 @@ export function ConfirmStatusDialog({
             >
               {kind === 'delete' ? 'Delete' : 'Deactivate'}
             </Button>
-          </div>
+          </DialogActions>
         </AlertDialogContent>
       )}
     </AlertDialog>
@@ -375,12 +371,8 @@ export function DecoyDialog({ secret, open, onOpenChange }: DialogProps) {
           never be valid. Plant it where a leak would expose it (a config file, a repository): anyone who tries it gets an ordinary
           error, and your admins get an alarm with their address. This cannot be undone.
         </AlertDialogDescription>
-        {error && (
-          <p role="alert" className="mt-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-            {error.message}
-          </p>
-        )}
-        <div className="mt-6 flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+        <DialogError message={error?.message} />
+        <DialogActions>
           <AlertDialogCancel asChild>
             <Button variant="secondary" disabled={pending}>
               Cancel
@@ -400,7 +392,7 @@ export function DecoyDialog({ secret, open, onOpenChange }: DialogProps) {
           >
             Make decoy
           </Button>
-        </div>
+        </DialogActions>
       </AlertDialogContent>
     </AlertDialog>
   );

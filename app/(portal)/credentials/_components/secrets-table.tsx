@@ -6,6 +6,7 @@ import { useMemo, useState } from 'react';
 import { toast } from 'sonner';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
+import { DialogActions, DialogError } from '@/components/ui/dialog';
 import { AlertDialog, AlertDialogCancel, AlertDialogContent, AlertDialogDescription, AlertDialogTitle } from '@/components/ui/alert-dialog';
 import { LocalTime, RelativeTime } from '@/components/local-time';
 import { bulkSecretsAction } from '../actions';
@@ -47,12 +48,8 @@ function BulkConfirm({
               </li>
             ))}
           </ul>
-          {error && (
-            <p role="alert" className="mt-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-              {error.message}
-            </p>
-          )}
-          <div className="mt-6 flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+          <DialogError message={error?.message} />
+          <DialogActions>
             <AlertDialogCancel asChild>
               <Button variant="secondary" disabled={pending}>
                 Cancel
@@ -75,7 +72,7 @@ function BulkConfirm({
             >
               {verb} {secrets.length}
             </Button>
-          </div>
+          </DialogActions>
         </AlertDialogContent>
       )}
     </AlertDialog>
