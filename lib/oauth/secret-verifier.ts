@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { prisma } from '@/lib/db';
 import { hashSecret, isWellFormedSecret } from '@/lib/secrets/format';
@@ -23,14 +24,18 @@ const MAX_ENTRIES = 200_000;
 const MAX_UNKNOWN = 20_000;
 /** Entries are re-read at least this often, even if a notification was somehow missed. */
 const ENTRY_TTL_MS = 60_000;
-const HEARTBEAT_MS = 10_000;
+const HEARTBEAT_MS = 5_000;
+/** Instances whose heartbeat is older than this are taken for gone and not waited for. */
+const LIVE_WITHIN_SECONDS = 15;
+const ACK_TIMEOUT_MS = 2_000;
 
 /**
  * Checks client secrets by SHA-256 lookup, caching what the database said per
  * hash. Every change to a secret, by any instance or by plain SQL, fires a
  * NOTIFY on commit (trigger in the migrations) and the listener drops that
- * entry. While the listener is not connected, nothing is cached and every check
- * reads the database. A heartbeat notices a silently dead listener connection.
+ * entry and acknowledges on channel secret_ack. While the listener is not
+ * connected, nothing is cached and every check reads the database. A heartbeat
+ * notices a silently dead listener connection and keeps this instance listed.
  */
 class SecretVerifier {
   private known = new Map<string, KnownSecret>();
@@ -42,7 +47,10 @@ class SecretVerifier {
   private listener: pg.Client | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private starting: Promise<void> | undefined;
-  private waiters = new Map<string, Set<() => void>>();
+  /** Per hash: who waits for acknowledgements of a change, and from which instances they came. */
+  private waiters = new Map<string, Set<(instance: string) => void>>();
+  /** This process's id among the instances that share the database (table token_instances). */
+  readonly instanceId = randomUUID();
   /** Per secret id: the instant before which its access tokens are refused (0: none). */
   private revocations = new Map<string, { cutoff: number; cachedAt: number }>();
 
@@ -130,11 +138,19 @@ class SecretVerifier {
       }, 1000).unref();
     };
     client.on('notification', (message) => {
-      // Payload: "<secret_hash>:<secret_id>".
-      const [hash, id] = message.payload?.split(':') ?? [];
+      const payload = message.payload ?? '';
+      if (message.channel === 'secret_ack') {
+        // "<instance>|<secret_hash>:<secret_id>": that instance has dropped the secret from its cache.
+        const [instance, change] = payload.split('|');
+        const hash = change?.split(':')[0];
+        if (instance && hash) for (const heard of this.waiters.get(hash) ?? []) heard(instance);
+        return;
+      }
+      // "<secret_hash>:<secret_id>": forget it, then tell whoever made the change.
+      const [hash, id] = payload.split(':');
       this.invalidate(hash);
       if (id) this.revocations.delete(id);
-      if (hash) for (const wake of this.waiters.get(hash) ?? []) wake();
+      client.query("SELECT pg_notify('secret_ack', $1)", [`${this.instanceId}|${payload}`]).catch(() => {});
     });
     client.on('error', lost);
     client.on('end', lost);
@@ -142,12 +158,22 @@ class SecretVerifier {
     try {
       await client.connect();
       await client.query('LISTEN secret_changed');
+      await client.query('LISTEN secret_ack');
+      const register = () =>
+        client.query(
+          `INSERT INTO token_instances (id, heartbeat_at) VALUES ($1, now())
+           ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()`,
+          [this.instanceId],
+        );
+      await register();
       // Start from an empty cache: changes made before LISTEN took effect were not heard.
       this.invalidate();
       this.listening = true;
       this.heartbeat = setInterval(() => {
         const timeout = setTimeout(lost, HEARTBEAT_MS / 2);
-        client.query('SELECT 1').then(() => clearTimeout(timeout), lost);
+        register()
+          .then(() => client.query(`DELETE FROM token_instances WHERE heartbeat_at < now() - interval '1 hour'`))
+          .then(() => clearTimeout(timeout), lost);
       }, HEARTBEAT_MS).unref();
     } catch {
       lost();
@@ -174,29 +200,50 @@ class SecretVerifier {
 
   /**
    * Wraps a change to the secret with this hash. The change is applied, this
-   * instance forgets the secret at once, and the call returns when the change's
-   * NOTIFY has come back from PostgreSQL, which signals every listening
-   * instance at the same commit. (Another instance may still be reading that
-   * signal off its socket; entries also expire after a minute in any case.)
+   * instance forgets the secret at once, and the call returns only when every
+   * live instance sharing the database (heartbeat in token_instances) has
+   * acknowledged dropping it: after that, no instance answers from its old
+   * entry. An instance that does not answer within 2 s is reported and skipped.
    */
   async change<T>(hash: string, apply: () => Promise<T>, applied: (result: T) => boolean): Promise<T> {
     this.starting ??= this.listen();
     await this.starting;
-    let wake!: () => void;
-    const heard = new Promise<'heard'>((resolve) => (wake = () => resolve('heard')));
+    const acked = new Set<string>();
+    let progress = () => {};
+    const heard = (instance: string) => {
+      acked.add(instance);
+      progress();
+    };
     const waiting = this.waiters.get(hash) ?? new Set();
-    waiting.add(wake);
+    waiting.add(heard);
     this.waiters.set(hash, waiting);
     try {
       const result = await apply();
       this.invalidate(hash);
       if (applied(result) && this.listening) {
-        const outcome = await Promise.race([heard, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 2000).unref())]);
-        if (outcome === 'timeout') console.warn('secret change: its notification did not come back within 2 s');
+        const live = await prisma.$queryRaw<{ id: string }[]>`
+          SELECT id::text FROM token_instances WHERE heartbeat_at > now() - make_interval(secs => ${LIVE_WITHIN_SECONDS})`;
+        const expected = new Set([...live.map((row) => row.id), this.instanceId]);
+        const all = () => [...expected].every((id) => acked.has(id));
+        const outcome = await new Promise<'acked' | 'timeout'>((resolve) => {
+          const timer = setTimeout(() => resolve('timeout'), ACK_TIMEOUT_MS);
+          timer.unref();
+          progress = () => {
+            if (all()) {
+              clearTimeout(timer);
+              resolve('acked');
+            }
+          };
+          progress();
+        });
+        if (outcome === 'timeout') {
+          const missing = [...expected].filter((id) => !acked.has(id)).length;
+          console.warn(`secret change: ${missing} instance(s) did not acknowledge within ${ACK_TIMEOUT_MS} ms`);
+        }
       }
       return result;
     } finally {
-      waiting.delete(wake);
+      waiting.delete(heard);
       if (waiting.size === 0) this.waiters.delete(hash);
     }
   }
@@ -208,6 +255,7 @@ class SecretVerifier {
     this.listening = false;
     clearInterval(this.heartbeat);
     this.invalidate();
+    await client?.query('DELETE FROM token_instances WHERE id = $1', [this.instanceId]).catch(() => {});
     await client?.end().catch(() => {});
   }
 }

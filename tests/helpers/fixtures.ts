@@ -4,6 +4,7 @@ import { createMember, createOrganization } from '@/lib/data/organizations';
 import { getActorByUserId } from '@/lib/data/users';
 import { activateSecret, createSecret, deleteSecret } from '@/lib/data/secrets';
 import type { Actor } from '@/lib/auth/actor';
+import { handleTokenRequest } from '@/lib/oauth/token-endpoint';
 
 /** An organization with its client and an admin, ready to create secrets through the data layer. */
 export async function organizationWithAdmin(name = `Org ${randomUUID().slice(0, 8)}`) {
@@ -32,4 +33,19 @@ export async function organizationWithAdmin(name = `Org ${randomUUID().slice(0, 
 
 export async function resetRateLimits() {
   await prisma.rateLimit.deleteMany();
+}
+
+/** A client-credentials token request for the organization's client, straight to the endpoint's handler. */
+export function requestToken(
+  org: { clientId: string },
+  secret: string,
+  { address = '198.51.100.7', userAgent = 'sdk/1' }: { address?: string; userAgent?: string } = {},
+) {
+  return handleTokenRequest({
+    contentType: 'application/x-www-form-urlencoded',
+    authorization: null,
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: org.clientId, client_secret: secret }).toString(),
+    address,
+    userAgent,
+  });
 }

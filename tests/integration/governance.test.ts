@@ -19,10 +19,9 @@ import {
 import { encodeCursor, listAuditEvents } from '@/lib/data/audit';
 import { acknowledgeAlert, listOpenAlerts, raiseSecurityAlert } from '@/lib/data/alerts';
 import { emergencyDeactivate, searchOrganizations, viewOrganizationCredentials } from '@/lib/data/support';
-import { handleTokenRequest } from '@/lib/oauth/token-endpoint';
 import { usageRecorder } from '@/lib/oauth/usage-recorder';
 import { generateSecret } from '@/lib/secrets/format';
-import { organizationWithAdmin } from '../helpers/fixtures';
+import { organizationWithAdmin, requestToken } from '../helpers/fixtures';
 
 type Org = Awaited<ReturnType<typeof organizationWithAdmin>>;
 let acme: Org;
@@ -41,15 +40,7 @@ beforeAll(async () => {
 
 const countEvents = (organizationId: string) => prisma.auditEvent.count({ where: { organizationId } });
 
-function token(org: Org, secret: string, address = '192.0.2.10', userAgent = 'attacker/1') {
-  return handleTokenRequest({
-    contentType: 'application/x-www-form-urlencoded',
-    authorization: null,
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: org.clientId, client_secret: secret }).toString(),
-    address,
-    userAgent,
-  });
-}
+const token = (org: Org, secret: string, address = '192.0.2.10', userAgent = 'attacker/1') => requestToken(org, secret, { address, userAgent });
 
 describe('audit trail', () => {
   it('records exactly one event for every change to a secret', async () => {

@@ -7,7 +7,8 @@ import { organizationWithAdmin } from '../helpers/fixtures';
 /** Starts a token endpoint in its own process on the test database. */
 function startInstance(): Promise<{ url: string; process: ChildProcess }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/token-server.ts'], {
-    env: { ...process.env },
+    // Refusals here are the point; the failure limiter (tested elsewhere) must not turn them into 429s.
+    env: { ...process.env, TOKEN_FAILURES_PER_CLIENT: '10000', TOKEN_FAILURES_PER_ADDRESS: '10000' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -54,6 +55,14 @@ describe('revocation across instances on one database', () => {
 
     await activateSecret({ actor: acme.actor, secretId: secret.id });
     expect([await tokenFrom(a), await tokenFrom(b)]).toEqual([200, 200]);
+
+    // Back and forth: every change is seen by both instances on their very next request.
+    for (let round = 0; round < 10; round++) {
+      await deactivateSecret({ actor: acme.actor, secretId: secret.id });
+      expect([await tokenFrom(b), await tokenFrom(a)]).toEqual([401, 401]);
+      await activateSecret({ actor: acme.actor, secretId: secret.id });
+      expect([await tokenFrom(a), await tokenFrom(b)]).toEqual([200, 200]);
+    }
 
     await deactivateSecret({ actor: acme.actor, secretId: secret.id });
     await deleteSecret({ actor: acme.actor, secretId: secret.id });

@@ -29,6 +29,14 @@ CREATE TABLE "audit_events" (
 );
 
 -- CreateTable
+CREATE TABLE "token_instances" (
+    "id" UUID NOT NULL,
+    "heartbeat_at" TIMESTAMPTZ(3) NOT NULL,
+
+    CONSTRAINT "token_instances_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "security_alerts" (
     "id" UUID NOT NULL,
     "organization_id" UUID NOT NULL,
