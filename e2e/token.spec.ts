@@ -43,6 +43,15 @@ test('a secret created in the browser authenticates only while it is active', as
   await page.getByRole('alertdialog').getByRole('button', { name: 'Deactivate' }).click();
   await expect(row).toContainText('Disabled');
   expect((await askForToken()).status()).toBe(401);
+
+  // Deactivating alone lets issued tokens live out their 30 minutes; revoking them stops them at once.
+  const meWithToken = () => request.get('/api/v1/me', { headers: { authorization: `Bearer ${token.access_token}` } });
+  expect((await meWithToken()).status()).toBe(200);
+  await actions.click();
+  await page.getByRole('menuitem', { name: 'Revoke issued tokens' }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Revoke tokens' }).click();
+  await expect(page.getByRole('alertdialog')).toBeHidden();
+  expect((await meWithToken()).status()).toBe(401);
 });
 
 test('the credentials page links the API reference', async ({ page, request }) => {

@@ -277,10 +277,30 @@ export function ConfirmStatusDialog({
   onClose,
 }: {
   secret: SecretRow;
-  kind: 'deactivate' | 'delete' | null;
+  kind: 'deactivate' | 'delete' | 'revoke' | null;
   onClose: () => void;
 }) {
   const { pending, error, setError, run } = useDialogAction();
+  const texts = {
+    deactivate: {
+      title: 'Deactivate this secret?',
+      body: 'Applications using it will no longer be able to obtain access tokens. You can activate it again later.',
+      button: 'Deactivate',
+      done: 'deactivated',
+    },
+    delete: {
+      title: 'Delete this secret?',
+      body: 'The secret is removed from your credentials for good. This cannot be undone.',
+      button: 'Delete',
+      done: 'deleted',
+    },
+    revoke: {
+      title: 'Revoke the access tokens this secret issued?',
+      body: 'The API refuses every access token it issued, at once, instead of letting them live out their 30 minutes.',
+      button: 'Revoke tokens',
+      done: 'had its issued tokens revoked',
+    },
+  } as const;
   const [usage, setUsage] = useState<UsageSummary | null>(null);
   const [revoke, setRevoke] = useState(false);
 
@@ -298,20 +318,17 @@ export function ConfirmStatusDialog({
     };
   }, [kind, secret.id, setError]);
 
-  const warning = usage ? usageWarning(usage) : null;
-  const title = kind === 'delete' ? 'Delete this secret?' : 'Deactivate this secret?';
-  const body =
-    kind === 'delete'
-      ? 'The secret is removed from your credentials for good. This cannot be undone.'
-      : 'Applications using it will no longer be able to obtain access tokens. You can activate it again later.';
+  const warning = usage && kind !== 'revoke' ? usageWarning(usage) : null;
+  const text = kind ? texts[kind] : null;
 
   return (
     <AlertDialog open={kind !== null} onOpenChange={(open) => !open && !pending && onClose()}>
-      {kind && (
+      {kind && text && (
         <AlertDialogContent>
-          <AlertDialogTitle>{title}</AlertDialogTitle>
+          <AlertDialogTitle>{text.title}</AlertDialogTitle>
           <AlertDialogDescription>
-            <span className="font-medium text-slate-900">{secret.name}</span> (<span className="font-mono">{secret.preview}</span>): {body}
+            <span className="font-medium text-slate-900">{secret.name}</span> (<span className="font-mono">{secret.preview}</span>): {text.body}
+            {kind === 'revoke' && usage ? ` ${usage.unexpiredTokens.toLocaleString('en-US')} have not expired yet.` : ''}
           </AlertDialogDescription>
           {warning && (
             <p role="status" className="mt-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-600/20">
@@ -342,15 +359,15 @@ export function ConfirmStatusDialog({
                   () =>
                     kind === 'delete'
                       ? deleteSecretAction({ secretId: secret.id })
-                      : deactivateSecretAction({ secretId: secret.id, ...(revoke ? { revokeTokens: true } : {}) }),
+                      : deactivateSecretAction({ secretId: secret.id, ...(revoke || kind === 'revoke' ? { revokeTokens: true } : {}) }),
                   () => {
-                    toast.success(`Secret ${secret.name} ${kind === 'delete' ? 'deleted' : 'deactivated'}.`);
+                    toast.success(`Secret ${secret.name} ${text.done}.`);
                     onClose();
                   },
                 )
               }
             >
-              {kind === 'delete' ? 'Delete' : 'Deactivate'}
+              {text.button}
             </Button>
           </DialogActions>
         </AlertDialogContent>

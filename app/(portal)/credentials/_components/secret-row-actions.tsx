@@ -17,7 +17,7 @@ type Open = 'rename' | 'expiry' | 'allowlist' | 'roll' | 'decoy' | null;
 export function SecretRowActions({ secret }: { secret: SecretRow }) {
   const [pending, startTransition] = useTransition();
   const [open, setOpen] = useState<Open>(null);
-  const [confirming, setConfirming] = useState<'deactivate' | 'delete' | null>(null);
+  const [confirming, setConfirming] = useState<'deactivate' | 'delete' | 'revoke' | null>(null);
   const [created, setCreated] = useState<CreatedSecret | null>(null);
   const expired = secret.displayStatus === 'EXPIRED';
   const rollable = secret.status === 'ACTIVE' && !expired && !secret.replacedById;
@@ -57,6 +57,9 @@ export function SecretRowActions({ secret }: { secret: SecretRow }) {
           {secret.status === 'DISABLED' && !secret.isDecoy && <DropdownMenuItem onSelect={() => setOpen('decoy')}>Make decoy</DropdownMenuItem>}
           {rollable && <DropdownMenuItem onSelect={() => setOpen('roll')}>Roll</DropdownMenuItem>}
           {secret.status === 'ACTIVE' && <DropdownMenuItem onSelect={() => setConfirming('deactivate')}>Deactivate</DropdownMenuItem>}
+          {secret.status === 'DISABLED' && secret.lastUsedAt && (
+            <DropdownMenuItem onSelect={() => setConfirming('revoke')}>Revoke issued tokens</DropdownMenuItem>
+          )}
           {secret.status === 'DISABLED' && (
             <DropdownMenuItem destructive onSelect={() => setConfirming('delete')}>
               Delete
