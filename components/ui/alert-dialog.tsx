@@ -1,7 +1,9 @@
 'use client';
 
 import * as AlertDialogPrimitive from '@radix-ui/react-alert-dialog';
-import type { ComponentProps } from 'react';
+import type { ComponentProps, ReactNode } from 'react';
+import { Button } from '@/components/ui/button';
+import { DialogActions } from '@/components/ui/dialog';
 import { cn } from '@/lib/utils';
 
 export const AlertDialog = AlertDialogPrimitive.Root;
@@ -32,4 +34,30 @@ export function AlertDialogTitle({ className, ...props }: ComponentProps<typeof 
 
 export function AlertDialogDescription({ className, ...props }: ComponentProps<typeof AlertDialogPrimitive.Description>) {
   return <AlertDialogPrimitive.Description className={cn('mt-2 text-sm text-slate-600', className)} {...props} />;
+}
+
+/** Cancel and a confirming button, both disabled while the confirmed action runs. */
+export function ConfirmActions({
+  pending,
+  onConfirm,
+  children,
+  variant = 'danger',
+}: {
+  pending: boolean;
+  onConfirm: () => void;
+  children: ReactNode;
+  variant?: 'danger' | 'primary';
+}) {
+  return (
+    <DialogActions>
+      <AlertDialogPrimitive.Cancel asChild>
+        <Button variant="secondary" disabled={pending}>
+          Cancel
+        </Button>
+      </AlertDialogPrimitive.Cancel>
+      <Button variant={variant} disabled={pending} onClick={onConfirm}>
+        {children}
+      </Button>
+    </DialogActions>
+  );
 }

@@ -19,6 +19,18 @@ function minuteOf(now: number): number {
 }
 
 /**
+ * True at most once a minute per key: an attacker hammering a secret makes one event a minute, not thousands.
+ * Entries older than the interval are dropped when the map grows large.
+ */
+function firstThisMinute(seen: Map<string, number>, key: string, now: number): boolean {
+  const previous = seen.get(key);
+  if (previous !== undefined && now - previous < BLOCKED_EVENT_INTERVAL_MS) return false;
+  if (seen.size > 100_000) for (const [k, at] of seen) if (now - at >= BLOCKED_EVENT_INTERVAL_MS) seen.delete(k);
+  seen.set(key, now);
+  return true;
+}
+
+/**
  * Counts token requests in memory and writes them in one batch every few
  * seconds: tokens per secret per minute, callers (address and user agent), the
  * last use (at most once a minute per secret), and blocked attempts (at most one
@@ -58,20 +70,14 @@ class UsageRecorder {
 
   recordBlocked(secretId: string, address: string, userAgent: string, now = Date.now()) {
     this.start();
-    const key = `${secretId}|${address}`;
-    const previous = this.blockedWritten.get(key);
-    if (previous !== undefined && now - previous < BLOCKED_EVENT_INTERVAL_MS) return;
-    this.blockedWritten.set(key, now);
+    if (!firstThisMinute(this.blockedWritten, `${secretId}|${address}`, now)) return;
     this.blocked.push({ secretId, address, userAgent, at: now });
   }
 
   /** A decoy was used: one high-priority audit event and alert update a minute per decoy and address. */
   recordDecoyUse(secretId: string, address: string, userAgent: string, now = Date.now()) {
     this.start();
-    const key = `${secretId}|${address}`;
-    const previous = this.decoyWritten.get(key);
-    if (previous !== undefined && now - previous < BLOCKED_EVENT_INTERVAL_MS) return;
-    this.decoyWritten.set(key, now);
+    if (!firstThisMinute(this.decoyWritten, `${secretId}|${address}`, now)) return;
     this.decoyUses.push({ secretId, address, userAgent, at: now });
     // An alarm should not wait for the next batch.
     void this.flush();

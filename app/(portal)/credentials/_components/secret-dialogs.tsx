@@ -4,7 +4,7 @@ import { useEffect, useState, useTransition, type ReactNode } from 'react';
 import { toast } from 'sonner';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogDescription, DialogTitle, DialogActions, DialogError } from '@/components/ui/dialog';
-import { AlertDialog, AlertDialogCancel, AlertDialogContent, AlertDialogDescription, AlertDialogTitle } from '@/components/ui/alert-dialog';
+import { AlertDialog, AlertDialogContent, AlertDialogDescription, AlertDialogTitle, ConfirmActions } from '@/components/ui/alert-dialog';
 import { FieldError, Input } from '@/components/ui/input';
 import { relativeText } from '@/components/local-time';
 import type { UsageSummary } from '@/lib/data/secret-usage';
@@ -345,16 +345,7 @@ export function ConfirmStatusDialog({
             </label>
           )}
           <DialogError message={error?.message} />
-          <DialogActions>
-            <AlertDialogCancel asChild>
-              <Button variant="secondary" disabled={pending}>
-                Cancel
-              </Button>
-            </AlertDialogCancel>
-            <Button
-              variant="danger"
-              disabled={pending}
-              onClick={() =>
+          <ConfirmActions pending={pending} onConfirm={() =>
                 run(
                   () =>
                     kind === 'delete'
@@ -365,11 +356,9 @@ export function ConfirmStatusDialog({
                     onClose();
                   },
                 )
-              }
-            >
+              }>
               {text.button}
-            </Button>
-          </DialogActions>
+            </ConfirmActions>
         </AlertDialogContent>
       )}
     </AlertDialog>
@@ -389,27 +378,17 @@ export function DecoyDialog({ secret, open, onOpenChange }: DialogProps) {
           error, and your admins get an alarm with their address. This cannot be undone.
         </AlertDialogDescription>
         <DialogError message={error?.message} />
-        <DialogActions>
-          <AlertDialogCancel asChild>
-            <Button variant="secondary" disabled={pending}>
-              Cancel
-            </Button>
-          </AlertDialogCancel>
-          <Button
-            disabled={pending}
-            onClick={() =>
-              run(
+        <ConfirmActions pending={pending} variant="primary" onConfirm={() =>
+                run(
                 () => makeDecoyAction({ secretId: secret.id }),
                 () => {
                   toast.success(`Secret ${secret.name} is now a decoy.`);
                   onOpenChange(false);
                 },
               )
-            }
-          >
-            Make decoy
-          </Button>
-        </DialogActions>
+              }>
+              Make decoy
+            </ConfirmActions>
       </AlertDialogContent>
     </AlertDialog>
   );

@@ -6,8 +6,8 @@ import { useMemo, useState } from 'react';
 import { toast } from 'sonner';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import { DialogActions, DialogError } from '@/components/ui/dialog';
-import { AlertDialog, AlertDialogCancel, AlertDialogContent, AlertDialogDescription, AlertDialogTitle } from '@/components/ui/alert-dialog';
+import { DialogError } from '@/components/ui/dialog';
+import { AlertDialog, AlertDialogContent, AlertDialogDescription, AlertDialogTitle, ConfirmActions } from '@/components/ui/alert-dialog';
 import { LocalTime, RelativeTime } from '@/components/local-time';
 import { bulkSecretsAction } from '../actions';
 import { useDialogAction } from './secret-dialogs';
@@ -49,16 +49,7 @@ function BulkConfirm({
             ))}
           </ul>
           <DialogError message={error?.message} />
-          <DialogActions>
-            <AlertDialogCancel asChild>
-              <Button variant="secondary" disabled={pending}>
-                Cancel
-              </Button>
-            </AlertDialogCancel>
-            <Button
-              variant="danger"
-              disabled={pending}
-              onClick={() =>
+          <ConfirmActions pending={pending} onConfirm={() =>
                 run(
                   () => bulkSecretsAction({ secretIds: secrets.map((s) => s.id), action }),
                   (result) => {
@@ -68,11 +59,9 @@ function BulkConfirm({
                     onDone();
                   },
                 )
-              }
-            >
+              }>
               {verb} {secrets.length}
-            </Button>
-          </DialogActions>
+            </ConfirmActions>
         </AlertDialogContent>
       )}
     </AlertDialog>
