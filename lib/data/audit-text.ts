@@ -16,6 +16,18 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   alert_acknowledged: 'Alert acknowledged',
   tokens_revoked: 'Issued tokens revoked',
   expired: 'Expired',
+  sign_in_succeeded: 'Signed in',
+  sign_in_failed: 'Sign-in failed',
+  sign_in_throttled: 'Sign-in throttled',
+  factor_enrolled: 'Two-factor method added',
+  factor_removed: 'Two-factor method removed',
+  recovery_code_used: 'Recovery code used',
+  recovery_codes_regenerated: 'Recovery codes regenerated',
+  session_ended: 'Session ended',
+  reauthenticated: 'Identity confirmed',
+  password_changed: 'Password changed',
+  two_factor_policy_changed: 'Two-factor requirement changed',
+  reauth_window_changed: 'Confirmation window changed',
 };
 
 export function describeAuditEvent(event: { action: string; details: unknown; reason?: string | null; secretPreview?: string | null }): string | null {

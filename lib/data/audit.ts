@@ -69,6 +69,39 @@ export async function recordOrganizationEvent(
   });
 }
 
+/**
+ * Appends an event about a user's own account (sign-in, factors, sessions). It goes to the user's
+ * organization's trail, or to the platform's log (no organization) for support staff. The organization
+ * and role are read with the user in the same statement, so a stale actor cannot misfile it.
+ */
+export async function recordAccountEvent(
+  db: Db,
+  input: {
+    userId: string;
+    action: string;
+    details?: Prisma.InputJsonObject;
+    reason?: string | null;
+    priority?: 'normal' | 'high';
+    context?: RequestContext;
+    /** Who acted when it was not the user themself (an admin ending someone's sessions). */
+    actor?: Actor;
+  },
+) {
+  const actorId = input.actor?.userId ?? input.userId;
+  await db.$executeRaw`
+    INSERT INTO audit_events (id, organization_id, actor_id, actor_name, actor_role, action, reason, priority, details,
+                              address, user_agent)
+    SELECT gen_random_uuid(), m.organization_id, a.id, a.name, COALESCE(a.platform_role::text, am.role::text, 'UNKNOWN'),
+           ${input.action}, ${input.reason ?? null}, ${input.priority ?? 'normal'},
+           ${JSON.stringify({ ...(input.details ?? {}), ...(input.actor ? { subjectId: input.userId } : {}) })}::jsonb,
+           ${input.context?.address ?? null}, ${input.context?.userAgent?.slice(0, 512) ?? null}
+    FROM users u
+    LEFT JOIN memberships m ON m.user_id = u.id
+    JOIN users a ON a.id = ${actorId}::uuid
+    LEFT JOIN memberships am ON am.user_id = a.id
+    WHERE u.id = ${input.userId}::uuid`;
+}
+
 export { AUDIT_ACTIONS } from '@/lib/data/audit-text';
 
 export interface AuditFilters {
