@@ -6,8 +6,10 @@ export interface Actor {
   email: string;
   name: string;
   platformRole: PlatformRole | null;
+  /** A confirmed authenticator app or at least one passkey. */
+  twoFactorEnabled: boolean;
   /** Null for platform staff, who belong to no customer organization. */
-  membership: { organizationId: string; organizationName: string; role: Role } | null;
+  membership: { organizationId: string; organizationName: string; role: Role; requireTwoFactor: boolean } | null;
 }
 
 export type MemberActor = Actor & { membership: NonNullable<Actor['membership']> };

@@ -24,7 +24,9 @@ export async function getActorByUserId({ userId }: { userId: string }): Promise<
       email: true,
       name: true,
       platformRole: true,
-      membership: { select: { organizationId: true, role: true, organization: { select: { name: true } } } },
+      membership: { select: { organizationId: true, role: true, organization: { select: { name: true, requireTwoFactor: true } } } },
+      totpFactor: { select: { confirmedAt: true } },
+      _count: { select: { passkeys: true } },
     },
   });
   if (!user) return null;
@@ -33,11 +35,13 @@ export async function getActorByUserId({ userId }: { userId: string }): Promise<
     email: user.email,
     name: user.name,
     platformRole: user.platformRole,
+    twoFactorEnabled: !!user.totpFactor?.confirmedAt || user._count.passkeys > 0,
     membership: user.membership
       ? {
           organizationId: user.membership.organizationId,
           organizationName: user.membership.organization.name,
           role: user.membership.role,
+          requireTwoFactor: user.membership.organization.requireTwoFactor,
         }
       : null,
   };
