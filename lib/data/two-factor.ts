@@ -409,16 +409,10 @@ export async function passkeyAuthenticationOptions({ userId }: { userId: string 
   const passkeys = await prisma.webAuthnCredential.findMany({ where: { userId }, select: { credentialId: true, transports: true } });
   return generateAuthenticationOptions({
     rpID: relyingParty().rpID,
-    allowCredentials: passkeys.map((key) => ({ id: key.credentialId, transports: key.transports as AuthenticatorTransportFuture[] })),
+    allowCredentials: passkeys.map((key) => ({ id: key.credentialId, transports: key.transports })),
     userVerification: 'preferred',
   });
 }
-
-type AuthenticatorTransportFuture = NonNullable<Parameters<typeof generateAuthenticationOptions>[0]['allowCredentials']>[number]['transports'] extends
-  | (infer T)[]
-  | undefined
-  ? T
-  : never;
 
 /**
  * True when `response` is a valid assertion of one of the user's passkeys over `expectedChallenge`, from
