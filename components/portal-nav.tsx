@@ -3,13 +3,18 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { cn } from '@/lib/utils';
-import { Building2, KeyRound, ScrollText } from 'lucide-react';
+import { Building2, KeyRound, ListOrdered, ScrollText, ShieldCheck } from 'lucide-react';
 import type { NavIcon, NavSection } from '@/components/nav-items';
 
-const ICONS: Record<NavIcon, typeof KeyRound> = { key: KeyRound, scroll: ScrollText, building: Building2 };
+const ICONS: Record<NavIcon, typeof KeyRound> = { key: KeyRound, scroll: ScrollText, building: Building2, shield: ShieldCheck, list: ListOrdered };
 
 export function PortalNav({ sections, onNavigate }: { sections: NavSection[]; onNavigate?: () => void }) {
   const pathname = usePathname();
+  // The longest matching link is the current one: /support/platform-log is not also "Organizations" (/support).
+  const currentHref = sections
+    .flatMap((section) => section.items.map((item) => item.href))
+    .filter((href) => pathname === href || pathname.startsWith(`${href}/`))
+    .sort((a, b) => b.length - a.length)[0];
   return (
     <nav aria-label="Portal" className="space-y-6">
       {sections.map((section) => (
@@ -18,7 +23,7 @@ export function PortalNav({ sections, onNavigate }: { sections: NavSection[]; on
           <ul className="mt-2 space-y-1">
             {section.items.map(({ href, label, icon }) => {
               const Icon = ICONS[icon];
-              const current = pathname === href || pathname.startsWith(`${href}/`);
+              const current = href === currentHref;
               return (
                 <li key={href}>
                   <Link

@@ -1,0 +1,58 @@
+'use client';
+
+import { useState, type ReactNode } from 'react';
+import { Button, type ButtonProps } from '@/components/ui/button';
+import { AlertDialog, AlertDialogContent, AlertDialogDescription, AlertDialogTitle, ConfirmActions } from '@/components/ui/alert-dialog';
+import { DialogError } from '@/components/ui/dialog';
+import type { SecurityActionResult } from '../actions';
+import { useSecurityAction } from './use-security-action';
+
+/** A button that asks for confirmation in an alert dialog, runs the action, and stays open on failure. */
+export function ConfirmButton<T>({
+  label,
+  title,
+  description,
+  confirmLabel,
+  action,
+  onDone,
+  variant = 'secondary',
+  confirmVariant = 'danger',
+  ...buttonProps
+}: {
+  label: ReactNode;
+  title: string;
+  description: ReactNode;
+  confirmLabel: string;
+  action: () => Promise<SecurityActionResult<T>>;
+  onDone?: (result: { ok: true } & T) => void;
+  confirmVariant?: 'danger' | 'primary';
+} & Omit<ButtonProps, 'onClick' | 'children' | 'title'>) {
+  const [open, setOpen] = useState(false);
+  const { pending, error, setError, run } = useSecurityAction();
+  return (
+    <>
+      <Button variant={variant} size="sm" {...buttonProps} onClick={() => (setError(null), setOpen(true))}>
+        {label}
+      </Button>
+      <AlertDialog open={open} onOpenChange={(next) => !pending && setOpen(next)}>
+        <AlertDialogContent>
+          <AlertDialogTitle>{title}</AlertDialogTitle>
+          <AlertDialogDescription>{description}</AlertDialogDescription>
+          <DialogError message={error?.message} />
+          <ConfirmActions
+            pending={pending}
+            variant={confirmVariant}
+            onConfirm={() =>
+              run(action, (result) => {
+                setOpen(false);
+                onDone?.(result);
+              })
+            }
+          >
+            {confirmLabel}
+          </ConfirmActions>
+        </AlertDialogContent>
+      </AlertDialog>
+    </>
+  );
+}
