@@ -1,6 +1,6 @@
 import type { Actor } from '@/lib/auth/actor';
 
-export type NavIcon = 'key' | 'scroll' | 'building';
+export type NavIcon = 'key' | 'scroll' | 'building' | 'shield';
 
 export interface NavSection {
   title: string;
@@ -9,11 +9,12 @@ export interface NavSection {
 
 /** The sections this actor may use; every entry leads to a built page the actor is allowed to open. */
 export function navSectionsFor(actor: Actor): NavSection[] {
+  const account: NavSection = { title: 'Account', items: [{ href: '/security', label: 'Security', icon: 'shield' }] };
   if (actor.platformRole === 'SUPPORT') {
-    return [{ title: 'Support', items: [{ href: '/support', label: 'Organizations', icon: 'building' }] }];
+    return [{ title: 'Support', items: [{ href: '/support', label: 'Organizations', icon: 'building' }] }, account];
   }
-  if (!actor.membership) return [];
+  if (!actor.membership) return [account];
   const items: NavSection['items'] = [{ href: '/credentials', label: 'Credentials', icon: 'key' }];
   if (actor.membership.role === 'ADMIN') items.push({ href: '/audit-log', label: 'Audit log', icon: 'scroll' });
-  return [{ title: 'Development', items }];
+  return [{ title: 'Development', items }, account];
 }

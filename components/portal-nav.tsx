@@ -3,10 +3,10 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { cn } from '@/lib/utils';
-import { Building2, KeyRound, ScrollText } from 'lucide-react';
+import { Building2, KeyRound, ScrollText, ShieldCheck } from 'lucide-react';
 import type { NavIcon, NavSection } from '@/components/nav-items';
 
-const ICONS: Record<NavIcon, typeof KeyRound> = { key: KeyRound, scroll: ScrollText, building: Building2 };
+const ICONS: Record<NavIcon, typeof KeyRound> = { key: KeyRound, scroll: ScrollText, building: Building2, shield: ShieldCheck };
 
 export function PortalNav({ sections, onNavigate }: { sections: NavSection[]; onNavigate?: () => void }) {
   const pathname = usePathname();

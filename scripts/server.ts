@@ -4,6 +4,7 @@ import next from 'next';
 import { AUTH_BODY_LIMIT_BYTES, isAuthPath, limitRequestBody } from '@/lib/http/body-limit';
 import { TOKEN_PATH, serveTokenRequest } from '@/lib/http/token-route';
 import { startScheduler } from '@/lib/jobs/scheduler';
+import { testClockEnabled } from '@/lib/clock';
 
 const port = Number(process.env.PORT ?? 3000);
 const app = next({ dev: false, dir: process.cwd(), port, hostname: 'localhost' });
@@ -21,6 +22,7 @@ const server = http.createServer((req, res) => {
 });
 server.keepAliveTimeout = 65_000;
 server.listen(port, () => console.log(`▲ Next.js ready on http://localhost:${port}`));
+if (testClockEnabled()) console.warn('⚠ TEST_CLOCK=1: POST /api/test-clock can move this server\'s clock. Never set it outside test runs.');
 
 const stopScheduler = startScheduler();
 

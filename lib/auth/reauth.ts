@@ -2,6 +2,8 @@
  * "Sudo mode": sensitive actions need the user to have proven who they are (password or second factor)
  * recently. A fresh sign-in counts, so signing in and acting at once asks nothing extra.
  */
+import { now } from '@/lib/clock';
+
 export const DEFAULT_REAUTH_WINDOW_MINUTES = 15;
 export const MIN_REAUTH_WINDOW_MINUTES = 5;
 export const MAX_REAUTH_WINDOW_MINUTES = 8 * 60;
@@ -19,6 +21,14 @@ export function isRecentlyAuthenticated(
   if (!session) return false;
   const age = at.getTime() - session.reauthenticatedAt.getTime();
   return age >= -60_000 && age <= windowMinutes * 60_000;
+}
+
+/** What a sensitive server action answers when the confirmation is too old; the client then asks for it. */
+export const REAUTH_REQUIRED = { ok: false, code: 'reauth_required', message: REAUTH_REQUIRED_MESSAGE } as const;
+
+/** Whether this request's session must confirm the user's identity before a sensitive action. */
+export function needsReauthentication(actor: { session: { reauthenticatedAt: Date } | null; reauthWindowMinutes: number }): boolean {
+  return !isRecentlyAuthenticated(actor.session, actor.reauthWindowMinutes, now());
 }
 
 export function describeWindow(minutes: number): string {

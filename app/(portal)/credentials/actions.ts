@@ -20,8 +20,7 @@ import {
 import { getUsageSummary, type UsageSummary } from '@/lib/data/secret-usage';
 import { acknowledgeAlert } from '@/lib/data/alerts';
 import type { CommandResult } from '@/lib/data/result';
-import { REAUTH_REQUIRED_MESSAGE, isRecentlyAuthenticated } from '@/lib/auth/reauth';
-import { now } from '@/lib/clock';
+import { REAUTH_REQUIRED, needsReauthentication } from '@/lib/auth/reauth';
 import { MAX_ALLOWED_RANGES, ROLL_GRACE_SECONDS, normalizeCidr, secretNameSchema } from '@/lib/secrets/rules';
 
 export type ActionResult<T = object> =
@@ -31,14 +30,8 @@ export type ActionResult<T = object> =
 const SIGNED_OUT = { ok: false, message: 'Your session has ended. Sign in again to continue.' } as const;
 const NOT_FOUND = { ok: false, message: 'This secret no longer exists. Reload the page to see the current list.' } as const;
 const INVALID = { ok: false, message: 'The request was not understood. Reload the page and try again.' } as const;
-const REAUTH = { ok: false, code: 'reauth_required', message: REAUTH_REQUIRED_MESSAGE } as const;
 const secretId = z.uuid();
 
-
-/** Sensitive actions need the user's identity confirmed within the organization's window ("sudo mode"). */
-function needsReauthentication(actor: Actor): boolean {
-  return canManageSecrets(actor) && !isRecentlyAuthenticated(actor.session, actor.reauthWindowMinutes, now());
-}
 
 /**
  * Signed-in check, schema validation, re-authentication for sensitive actions, the command, and
@@ -54,7 +47,8 @@ async function run<S extends z.ZodType, T extends object>(
   if (!actor) return SIGNED_OUT;
   const parsed = schema.safeParse(input);
   if (!parsed.success) return invalid as ActionResult<T>;
-  if (sensitive && needsReauthentication(actor)) return REAUTH;
+  // Viewers are refused by the command itself; only those who could act are asked to confirm.
+  if (sensitive && canManageSecrets(actor) && needsReauthentication(actor)) return REAUTH_REQUIRED;
   const result = await command(actor, parsed.data, await requestContext());
   if (!result.ok) return { ok: false, message: result.message, ...('fieldErrors' in result ? { fieldErrors: result.fieldErrors } : {}) };
   revalidatePath('/credentials', 'layout');

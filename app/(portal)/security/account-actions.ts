@@ -6,9 +6,13 @@ import { getActor } from '@/lib/auth/session';
 import { changePassword } from '@/lib/auth/change-password';
 import { newPasswordSchema } from '@/lib/auth/password-policy';
 import { endSessions } from '@/lib/data/sessions';
+import { setReauthWindow } from '@/lib/data/organizations';
+import { REAUTH_REQUIRED, REAUTH_WINDOW_CHOICES, needsReauthentication } from '@/lib/auth/reauth';
 import { requestContext } from '@/lib/http/request';
 
-type Result<T = object> = ({ ok: true } & T) | { ok: false; message: string; fieldErrors?: Record<string, string> };
+type Result<T = object> =
+  | ({ ok: true } & T)
+  | { ok: false; message: string; fieldErrors?: Record<string, string>; code?: 'reauth_required' };
 
 const SIGNED_OUT = { ok: false, message: 'Your session has ended. Sign in again to continue.' } as const;
 
@@ -63,4 +67,20 @@ export async function changePasswordAction(input: unknown): Promise<Result<{ end
   }
   revalidatePath('/security');
   return { ok: true, endedSessions: result.endedSessions };
+}
+
+/** The organization's re-authentication window; itself a sensitive change. */
+export async function setReauthWindowAction(input: unknown): Promise<Result> {
+  const actor = await getActor();
+  if (!actor) return SIGNED_OUT;
+  const parsed = z
+    .object({ minutes: z.number().refine((value) => (REAUTH_WINDOW_CHOICES as readonly number[]).includes(value)) })
+    .strict()
+    .safeParse(input);
+  if (!parsed.success) return { ok: false, message: 'Choose one of the offered durations.' };
+  if (needsReauthentication(actor)) return REAUTH_REQUIRED;
+  const result = await setReauthWindow({ actor, minutes: parsed.data.minutes, context: await requestContext() });
+  if (!result.ok) return { ok: false, message: result.message };
+  revalidatePath('/', 'layout');
+  return { ok: true };
 }
