@@ -1,13 +1,10 @@
 import 'server-only';
 import type { Actor } from '@/lib/auth/actor';
-import { checkSignInThrottle, recordSignInFailure, recordSignInSuccess, throttleMessage } from '@/lib/auth/sign-in-throttle';
-import { withPasswordCheckSlot } from '@/lib/auth/password-check-limit';
-import { recordAccountEvent, type RequestContext } from '@/lib/data/audit';
+import { checkIdentity, isOwnPassword } from '@/lib/auth/identity-check';
+import type { RequestContext } from '@/lib/data/audit';
 import { consumeConfirmChallenge, createConfirmChallenge } from '@/lib/data/auth-challenges';
 import { markReauthenticated } from '@/lib/data/sessions';
 import { passkeyAuthenticationOptions, verifyPasskeyAuthentication, verifyTotpCode } from '@/lib/data/two-factor';
-import { verifyUserCredentials } from '@/lib/data/users';
-import { prisma } from '@/lib/db';
 
 export type IdentityAnswer =
   | { method: 'password'; password: string }
@@ -22,10 +19,18 @@ const WRONG: Record<IdentityAnswer['method'], ConfirmResult> = {
   passkey: { ok: false, message: 'That passkey was not accepted. Try again or use your password.' },
 };
 
+function attemptFor(actor: Actor, answer: IdentityAnswer): () => Promise<boolean | 'busy'> {
+  if (answer.method === 'password') return isOwnPassword(actor, answer.password);
+  if (answer.method === 'totp') return () => verifyTotpCode({ userId: actor.userId, code: answer.code });
+  return async () => {
+    const challenge = await consumeConfirmChallenge({ userId: actor.userId, token: answer.challengeToken });
+    return challenge !== null && verifyPasskeyAuthentication({ userId: actor.userId, response: answer.response, expectedChallenge: challenge });
+  };
+}
+
 /**
- * Re-authentication ("sudo mode") for a signed-in user: the same throttle and password-check cap as
- * signing in, so the dialog is no shortcut for guessing. Success opens sensitive actions in this
- * session for the organization's window.
+ * Re-authentication ("sudo mode"): success opens sensitive actions in this session for the
+ * organization's window.
  */
 export async function confirmIdentity({
   actor,
@@ -37,28 +42,8 @@ export async function confirmIdentity({
   context: RequestContext;
 }): Promise<ConfirmResult> {
   if (!actor.session) return { ok: false, message: 'Your session has ended. Sign in again to continue.' };
-  const key = { email: actor.email, address: context.address ?? 'unknown' };
-  const throttled = await checkSignInThrottle(key);
-  if (throttled) return { ok: false, message: throttleMessage(throttled.retryAfterSeconds) };
-
-  let ok = false;
-  if (answer.method === 'password') {
-    const checked = await withPasswordCheckSlot(() => verifyUserCredentials({ email: actor.email, password: answer.password }));
-    if (!checked.ok) return { ok: false, message: 'The sign-in service is busy. Try again in a moment.' };
-    ok = checked.value?.id === actor.userId;
-  } else if (answer.method === 'totp') {
-    ok = await verifyTotpCode({ userId: actor.userId, code: answer.code });
-  } else {
-    const challenge = await consumeConfirmChallenge({ userId: actor.userId, token: answer.challengeToken });
-    ok = challenge !== null && (await verifyPasskeyAuthentication({ userId: actor.userId, response: answer.response, expectedChallenge: challenge }));
-  }
-
-  if (!ok) {
-    const blocked = await recordSignInFailure(key);
-    await recordAccountEvent(prisma, { userId: actor.userId, action: 'sign_in_failed', details: { stage: 'confirm', method: answer.method }, context });
-    return blocked ? { ok: false, message: throttleMessage(blocked.retryAfterSeconds) } : WRONG[answer.method];
-  }
-  await recordSignInSuccess(key);
+  const checked = await checkIdentity(actor, context, `confirm_${answer.method}`, attemptFor(actor, answer));
+  if (!checked.ok) return checked.wrong || !checked.message ? WRONG[answer.method] : { ok: false, message: checked.message };
   await markReauthenticated({ userId: actor.userId, sessionId: actor.session.id, context });
   return { ok: true };
 }

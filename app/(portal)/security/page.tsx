@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { ChevronRight } from 'lucide-react';
+import { PageHeader } from '@/components/page-header';
 import { requireActor } from '@/lib/auth/session';
 import { canManageSecrets } from '@/lib/auth/actor';
 import { ChangePasswordForm } from './_components/change-password-form';
@@ -12,17 +12,7 @@ export default async function SecurityPage() {
   const actor = await requireActor();
   return (
     <div className="space-y-8">
-      <header>
-        <nav aria-label="Breadcrumb" className="flex items-center gap-1 text-sm text-slate-500">
-          <span>Account</span>
-          <ChevronRight className="size-3.5" aria-hidden />
-          <span aria-current="page" className="text-slate-700">
-            Security
-          </span>
-        </nav>
-        <h1 className="mt-2 text-2xl font-semibold tracking-tight">Security</h1>
-        <p className="mt-2 max-w-2xl text-sm text-slate-600">How you sign in to the portal and where you are signed in.</p>
-      </header>
+      <PageHeader section="Account" title="Security" description="How you sign in to the portal and where you are signed in." />
       {canManageSecrets(actor) && (
         <section aria-labelledby="organization-heading" className="rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5">
           <div className="border-b border-slate-200 px-4 py-4 sm:px-6">
