@@ -163,7 +163,10 @@ try {
   console.log(JSON.stringify({ ...summary(`sign-in attack on ${SIGNIN_PATH}`, attack, [200, 302, 401, 429, 503]), target_rate: ATTACK_RATE }));
 
   const ratio = Number((underAttack.p99_ms / idle.p99_ms).toFixed(2));
-  console.log(JSON.stringify({ phase: 'result', p99_ratio: ratio, target: TARGET_RATIO, ok: ratio <= TARGET_RATIO }));
+  // autocannon's latencies are whole milliseconds and the idle p99 is a few of them: the throughput ratio
+  // says the same thing with less noise.
+  const throughput = Number((underAttack.requests_per_s / idle.requests_per_s).toFixed(2));
+  console.log(JSON.stringify({ phase: 'result', p99_ratio: ratio, throughput_ratio: throughput, target: TARGET_RATIO, ok: ratio <= TARGET_RATIO }));
 } finally {
   server.kill('SIGTERM');
   await new Promise((resolve) => server.once('exit', resolve));

@@ -103,6 +103,8 @@ function remainingMs(res: unknown): number {
 /**
  * Whether this attempt must wait, read without counting anything: call it before the password is checked.
  * The four rows are read in one query; the per-instance fallback answers while the database is unreachable.
+ * Under a flood, call it inside `withPasswordCheckSlot` with the check itself: 200 of these queries a second
+ * slowed the token endpoint far more than the refused requests did (see README, bench:signin).
  */
 export async function checkSignInThrottle(attempt: { email: string; address: string }): Promise<{ retryAfterSeconds: number } | null> {
   const { blocks, known } = limiters();
