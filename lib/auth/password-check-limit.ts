@@ -1,3 +1,4 @@
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { availableParallelism } from 'node:os';
 
 export type SlotResult<T> = { ok: true; value: T } | { ok: false };
@@ -75,4 +76,22 @@ export function withPasswordCheckSlot<T>(fn: () => Promise<T>): Promise<SlotResu
     maxWaitMs: PASSWORD_CHECK_MAX_WAIT_MS,
   });
   return globalForSlots.passwordCheckSlots.run(fn);
+}
+
+/**
+ * Sign-in attempts this instance admits per second, before any database query or argon2 check. A flood
+ * beyond it is answered 503 at once, costing the token endpoint next to nothing; the per-account and
+ * per-address throttles still decide about every admitted attempt.
+ */
+export const SIGN_IN_ATTEMPTS_PER_SECOND = 10;
+
+const globalForAdmission = globalThis as unknown as { signInAdmission?: RateLimiterMemory };
+
+/** Whether this instance can take one more sign-in attempt this second. */
+export async function admitSignInAttempt(): Promise<boolean> {
+  globalForAdmission.signInAdmission ??= new RateLimiterMemory({ keyPrefix: 'signin-admission', points: SIGN_IN_ATTEMPTS_PER_SECOND, duration: 1 });
+  return globalForAdmission.signInAdmission.consume('instance').then(
+    () => true,
+    () => false,
+  );
 }

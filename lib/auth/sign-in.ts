@@ -20,7 +20,7 @@ import {
   verifyTotpCode,
 } from '@/lib/data/two-factor';
 import { checkSignInThrottle, recordSignInFailure, recordSignInSuccess } from '@/lib/auth/sign-in-throttle';
-import { withPasswordCheckSlot } from '@/lib/auth/password-check-limit';
+import { admitSignInAttempt, withPasswordCheckSlot } from '@/lib/auth/password-check-limit';
 
 export interface SecondFactorMethods {
   totp: boolean;
@@ -63,9 +63,9 @@ async function failed(email: string, userId: string | null, stage: 'password' | 
 }
 
 /**
- * The password step. The throttle answers before argon2 runs, and argon2 runs only within the
- * instance's cap on concurrent checks, so a flood of guesses neither guesses fast nor starves the
- * token endpoint of CPU.
+ * The password step. Each instance admits a few attempts a second (a flood beyond is answered 503 at
+ * once); the throttle answers before argon2 runs; argon2 runs only within the instance's cap on
+ * concurrent checks. So a flood of guesses neither guesses fast nor starves the token endpoint of CPU.
  */
 export async function passwordStep({
   email,
@@ -76,6 +76,7 @@ export async function passwordStep({
   password: string;
   context: RequestContext;
 }): Promise<SignInStepResult> {
+  if (!(await admitSignInAttempt())) return { status: 'busy' };
   const throttled = await checkSignInThrottle({ email, address: addressOf(context) });
   if (throttled) return { status: 'throttled', retryAfterSeconds: throttled.retryAfterSeconds };
   const checked = await withPasswordCheckSlot(() => verifyUserCredentials({ email, password }));
