@@ -83,13 +83,16 @@ export function withPasswordCheckSlot<T>(fn: () => Promise<T>): Promise<SlotResu
  * beyond it is answered 503 at once, costing the token endpoint next to nothing; the per-account and
  * per-address throttles still decide about every admitted attempt.
  */
-export const SIGN_IN_ATTEMPTS_PER_SECOND = 10;
+export function signInAttemptsPerSecond(): number {
+  const value = Number(process.env.SIGN_IN_ATTEMPTS_PER_SECOND ?? 10);
+  return Number.isInteger(value) && value > 0 ? value : 10;
+}
 
 const globalForAdmission = globalThis as unknown as { signInAdmission?: RateLimiterMemory };
 
 /** Whether this instance can take one more sign-in attempt this second. */
 export async function admitSignInAttempt(): Promise<boolean> {
-  globalForAdmission.signInAdmission ??= new RateLimiterMemory({ keyPrefix: 'signin-admission', points: SIGN_IN_ATTEMPTS_PER_SECOND, duration: 1 });
+  globalForAdmission.signInAdmission ??= new RateLimiterMemory({ keyPrefix: 'signin-admission', points: signInAttemptsPerSecond(), duration: 1 });
   return globalForAdmission.signInAdmission.consume('instance').then(
     () => true,
     () => false,
