@@ -1,4 +1,6 @@
 import 'server-only';
+// Malformed responses are refused inside verifyPasskeyAuthentication; the cast only names the shape it checks.
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { Actor } from '@/lib/auth/actor';
 import { checkIdentity, isOwnPassword } from '@/lib/auth/identity-check';
 import type { RequestContext } from '@/lib/data/audit';
@@ -24,7 +26,7 @@ function attemptFor(actor: Actor, answer: IdentityAnswer): () => Promise<boolean
   if (answer.method === 'totp') return () => verifyTotpCode({ userId: actor.userId, code: answer.code });
   return async () => {
     const challenge = await consumeConfirmChallenge({ userId: actor.userId, token: answer.challengeToken });
-    return challenge !== null && verifyPasskeyAuthentication({ userId: actor.userId, response: answer.response, expectedChallenge: challenge });
+    return challenge !== null && verifyPasskeyAuthentication({ userId: actor.userId, response: answer.response as AuthenticationResponseJSON, expectedChallenge: challenge });
   };
 }
 

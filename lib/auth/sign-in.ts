@@ -1,4 +1,6 @@
 import 'server-only';
+// Malformed responses are refused inside verifyPasskeyAuthentication; the cast only names the shape it checks.
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { RequestContext } from '@/lib/data/audit';
 import { recordAccountEvent } from '@/lib/data/audit';
 import { prisma } from '@/lib/db';
@@ -133,7 +135,7 @@ export async function secondFactorStep({
   else if (pending.webauthnChallenge) {
     ok = await verifyPasskeyAuthentication({
       userId: pending.userId,
-      response: answer.response,
+      response: answer.response as AuthenticationResponseJSON,
       expectedChallenge: pending.webauthnChallenge,
     });
   }

@@ -34,8 +34,14 @@ export async function getActorByUserId({ userId }: { userId: string }): Promise<
       name: true,
       platformRole: true,
       membership: {
-        select: { organizationId: true, role: true, organization: { select: { name: true, reauthWindowMinutes: true } } },
+        select: {
+          organizationId: true,
+          role: true,
+          organization: { select: { name: true, requireTwoFactor: true, reauthWindowMinutes: true } },
+        },
       },
+      totpFactor: { select: { confirmedAt: true } },
+      _count: { select: { passkeys: true } },
     },
   });
   if (!user) return null;
@@ -44,11 +50,13 @@ export async function getActorByUserId({ userId }: { userId: string }): Promise<
     email: user.email,
     name: user.name,
     platformRole: user.platformRole,
+    twoFactorEnabled: !!user.totpFactor?.confirmedAt || user._count.passkeys > 0,
     membership: user.membership
       ? {
           organizationId: user.membership.organizationId,
           organizationName: user.membership.organization.name,
           role: user.membership.role,
+          requireTwoFactor: user.membership.organization.requireTwoFactor,
         }
       : null,
     session: null,

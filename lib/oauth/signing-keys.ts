@@ -1,5 +1,6 @@
-import { createCipheriv, createDecipheriv, createHash, createPrivateKey, generateKeyPairSync, randomBytes, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { prisma } from '@/lib/db';
+import { open, seal } from '@/lib/crypto/sealed';
 
 export const SIGNING_ALGORITHM = 'ES256';
 
@@ -9,27 +10,8 @@ export interface SigningKeys {
   jwks: JsonWebKey[];
 }
 
-/** The key that encrypts private signing keys at rest: 32 bytes, base64url, from TOKEN_KEY_ENCRYPTION_KEY. */
-function keyEncryptionKey(): Buffer {
-  const value = process.env.TOKEN_KEY_ENCRYPTION_KEY;
-  const key = value ? Buffer.from(value, 'base64url') : Buffer.alloc(0);
-  if (key.length !== 32) throw new Error('TOKEN_KEY_ENCRYPTION_KEY must hold 32 bytes in base64url (npm start sets one up)');
-  return key;
-}
-
-function encryptPrivateKey(kid: string, der: Buffer): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', keyEncryptionKey(), iv).setAAD(Buffer.from(kid));
-  const sealed = Buffer.concat([cipher.update(der), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64url');
-}
-
 function decryptPrivateKey(kid: string, stored: string): KeyObject {
-  const raw = Buffer.from(stored, 'base64url');
-  const decipher = createDecipheriv('aes-256-gcm', keyEncryptionKey(), raw.subarray(0, 12)).setAAD(Buffer.from(kid));
-  decipher.setAuthTag(raw.subarray(12, 28));
-  const der = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]);
-  return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+  return createPrivateKey({ key: open(kid, stored), format: 'der', type: 'pkcs8' });
 }
 
 /** Creates a signing key unless one is current; safe when several instances start at once. */
@@ -47,7 +29,7 @@ async function ensureCurrentKey(): Promise<void> {
         kid,
         algorithm: SIGNING_ALGORITHM,
         publicJwk: { ...jwk, kid, alg: SIGNING_ALGORITHM, use: 'sig' },
-        privateKeyEnc: encryptPrivateKey(kid, der),
+        privateKeyEnc: seal(kid, der),
       },
     });
   });
