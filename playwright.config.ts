@@ -60,6 +60,8 @@ export default defineConfig({
       // The suite adds more secrets than a customer may keep; usage is written every second to be seen quickly.
       MAX_SECRETS_PER_CLIENT: '200',
       USAGE_FLUSH_MS: '1000',
+      // Lets the suite move the server's account-security clock (re-authentication windows); npm start never sets it.
+      TEST_CLOCK: '1',
     },
   },
 });

@@ -5,3 +5,10 @@ declare module 'next-auth' {
     user?: DefaultSession['user'] & { id?: string };
   }
 }
+
+declare module 'next-auth/jwt' {
+  interface JWT {
+    /** The server-side session's token (its hash is the row's key); never sent to the browser's scripts. */
+    sid?: string;
+  }
+}

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { Logo } from '@/components/logo';
+import { safeCallbackPath } from '@/lib/auth/safe-redirect';
 import { getActor } from '@/lib/auth/session';
 import { SignInForm } from './sign-in-form';
 
@@ -9,8 +10,8 @@ export const metadata: Metadata = { title: 'Sign in' };
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
   if (await getActor()) redirect('/credentials');
   const { callbackUrl } = await searchParams;
-  // Only same-site paths: never redirect to another origin after sign-in.
-  const next = callbackUrl?.startsWith('/') && !callbackUrl.startsWith('//') ? callbackUrl : '/credentials';
+  // Only the portal's own paths: never redirect to another origin after sign-in.
+  const next = safeCallbackPath(callbackUrl, process.env.NEXTAUTH_URL ?? `http://localhost:${process.env.PORT ?? 3000}`);
 
   return (
     <main className="flex min-h-dvh flex-col items-center justify-center px-4 py-12">

@@ -1,55 +1,192 @@
 'use client';
 
+import { startAuthentication } from '@simplewebauthn/browser';
+import { KeyRound } from 'lucide-react';
 import { signIn } from 'next-auth/react';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { Button } from '@/components/ui/button';
+import { Input } from '@/components/ui/input';
 
-const inputClass =
-  'mt-1.5 block w-full rounded-md border-0 px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-indigo-600 focus:outline-none';
+interface Methods {
+  totp: boolean;
+  passkey: boolean;
+  recovery: boolean;
+}
+
+type Step = { kind: 'password' } | { kind: 'second_factor'; methods: Methods; use: 'totp' | 'recovery' };
+
+interface StepResponse {
+  status?: 'verified' | 'second_factor' | 'invalid' | 'expired' | 'throttled' | 'busy';
+  methods?: Methods;
+  message?: string;
+}
+
+const UNREACHABLE = 'The portal could not be reached. Check your connection and try again.';
+
+async function post(path: string, body: object): Promise<StepResponse> {
+  try {
+    const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return (await response.json().catch(() => ({ message: UNREACHABLE }))) as StepResponse;
+  } catch {
+    return { message: UNREACHABLE };
+  }
+}
 
 export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   const router = useRouter();
+  const [step, setStep] = useState<Step>({ kind: 'password' });
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
 
-  function submit(formData: FormData) {
+  /** Turns a verified sign-in into the session cookie, then opens the page the user asked for. */
+  async function finish() {
+    const result = await signIn('credentials', { redirect: false });
+    if (result?.ok && !result.error) {
+      router.replace(callbackUrl);
+      router.refresh();
+    } else {
+      setStep({ kind: 'password' });
+      setError('Your sign-in has expired. Enter your email and password again.');
+    }
+  }
+
+  async function handle(response: StepResponse) {
+    if (response.status === 'verified') return finish();
+    if (response.status === 'second_factor' && response.methods) {
+      setStep({ kind: 'second_factor', methods: response.methods, use: response.methods.totp || !response.methods.recovery ? 'totp' : 'recovery' });
+      return;
+    }
+    if (response.status === 'expired') setStep({ kind: 'password' });
+    setError(response.message ?? UNREACHABLE);
+  }
+
+  function submitPassword(form: FormData) {
     setError(null);
     startTransition(async () => {
-      const result = await signIn('credentials', {
-        email: String(formData.get('email') ?? ''),
-        password: String(formData.get('password') ?? ''),
-        redirect: false,
-      });
-      if (result?.ok && !result.error) {
-        router.replace(callbackUrl);
-        router.refresh();
-      } else {
-        // One message for every failure: it must not reveal whether the email exists.
-        setError('The email or password is incorrect.');
-      }
+      await handle(await post('/api/auth/sign-in', { email: String(form.get('email') ?? ''), password: String(form.get('password') ?? '') }));
     });
   }
 
+  function submitCode(form: FormData, method: 'totp' | 'recovery') {
+    setError(null);
+    startTransition(async () => {
+      await handle(await post('/api/auth/second-factor', { method, code: String(form.get('code') ?? '') }));
+    });
+  }
+
+  function usePasskey() {
+    setError(null);
+    startTransition(async () => {
+      const started = (await post('/api/auth/second-factor/passkey', {})) as StepResponse & { options?: Parameters<typeof startAuthentication>[0]['optionsJSON'] };
+      if (!started.options) return handle(started);
+      let response: unknown;
+      try {
+        response = await startAuthentication({ optionsJSON: started.options });
+      } catch {
+        setError('The passkey was not used. Try again or use another method.');
+        return;
+      }
+      await handle(await post('/api/auth/second-factor', { method: 'passkey', response }));
+    });
+  }
+
+  const errorBox = (
+    <p id="sign-in-error" role="alert" aria-live="polite" className="min-h-5 text-sm text-red-700">
+      {error}
+    </p>
+  );
+
+  if (step.kind === 'second_factor') {
+    const { methods, use } = step;
+    const codeLabel = use === 'totp' ? 'Authentication code' : 'Recovery code';
+    return (
+      <div className="mt-6 space-y-4">
+        <div>
+          <h2 className="text-base font-semibold text-slate-900">Two-factor authentication</h2>
+          <p className="mt-1 text-sm text-slate-600">
+            {use === 'totp'
+              ? methods.totp
+                ? 'Enter the 6-digit code from your authenticator app.'
+                : 'Use your passkey or security key to finish signing in.'
+              : 'Enter one of the recovery codes you saved. Each code works once.'}
+          </p>
+        </div>
+        {methods.passkey && (
+          <Button className="w-full justify-center" variant={methods.totp ? 'secondary' : 'primary'} onClick={usePasskey} disabled={pending}>
+            <KeyRound className="size-4" aria-hidden />
+            Use passkey
+          </Button>
+        )}
+        {(use === 'recovery' || methods.totp) && (
+          <form
+            key={use}
+            className="space-y-4"
+            noValidate
+            onSubmit={(event) => {
+              event.preventDefault();
+              submitCode(new FormData(event.currentTarget), use);
+            }}
+          >
+            <div>
+              <label htmlFor="code" className="block text-sm font-medium text-slate-700">
+                {codeLabel}
+              </label>
+              <Input
+                id="code"
+                name="code"
+                className="mt-1.5"
+                autoComplete="one-time-code"
+                inputMode={use === 'totp' ? 'numeric' : 'text'}
+                autoFocus
+                required
+                aria-describedby={error ? 'sign-in-error' : undefined}
+                aria-invalid={error ? true : undefined}
+              />
+            </div>
+            {errorBox}
+            <Button type="submit" className="w-full justify-center" disabled={pending}>
+              {pending ? 'Verifying…' : 'Verify'}
+            </Button>
+          </form>
+        )}
+        {use === 'totp' && !methods.totp && errorBox}
+        <div className="flex flex-wrap justify-between gap-2 text-sm">
+          {methods.recovery && use === 'totp' && (
+            <button type="button" className="font-medium text-indigo-700 hover:underline" onClick={() => { setError(null); setStep({ ...step, use: 'recovery' }); }}>
+              Use a recovery code
+            </button>
+          )}
+          {use === 'recovery' && (methods.totp || methods.passkey) && (
+            <button type="button" className="font-medium text-indigo-700 hover:underline" onClick={() => { setError(null); setStep({ ...step, use: 'totp' }); }}>
+              {methods.totp ? 'Use your authenticator app' : 'Use your passkey'}
+            </button>
+          )}
+          <button type="button" className="text-slate-600 hover:underline" onClick={() => { setError(null); setStep({ kind: 'password' }); }}>
+            Start over
+          </button>
+        </div>
+      </div>
+    );
+  }
+
   return (
-    <form action={submit} className="mt-6 space-y-4" noValidate>
+    <form action={submitPassword} className="mt-6 space-y-4" noValidate>
       <div>
         <label htmlFor="email" className="block text-sm font-medium text-slate-700">
           Email
         </label>
-        <input id="email" name="email" type="email" autoComplete="username" required className={inputClass}
+        <Input id="email" name="email" type="email" autoComplete="username" required className="mt-1.5"
           aria-describedby={error ? 'sign-in-error' : undefined} />
       </div>
       <div>
         <label htmlFor="password" className="block text-sm font-medium text-slate-700">
           Password
         </label>
-        <input id="password" name="password" type="password" autoComplete="current-password" required className={inputClass}
+        <Input id="password" name="password" type="password" autoComplete="current-password" required className="mt-1.5"
           aria-describedby={error ? 'sign-in-error' : undefined} />
       </div>
-      <p id="sign-in-error" role="alert" aria-live="polite" className="min-h-5 text-sm text-red-700">
-        {error}
-      </p>
+      {errorBox}
       <Button type="submit" className="w-full justify-center" disabled={pending}>
         {pending ? 'Signing in…' : 'Sign in'}
       </Button>

@@ -10,6 +10,10 @@ export interface Actor {
   twoFactorEnabled: boolean;
   /** Null for platform staff, who belong to no customer organization. */
   membership: { organizationId: string; organizationName: string; role: Role; requireTwoFactor: boolean } | null;
+  /** The signed-in session this request came with; null when the actor was loaded without one (jobs, tests). */
+  session: { id: string; reauthenticatedAt: Date } | null;
+  /** How long a confirmation of identity opens sensitive actions: the organization's setting, in minutes. */
+  reauthWindowMinutes: number;
 }
 
 export type MemberActor = Actor & { membership: NonNullable<Actor['membership']> };

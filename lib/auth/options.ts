@@ -1,36 +1,51 @@
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
-import { z } from 'zod';
-import { verifyUserCredentials } from '@/lib/data/users';
+import { completeSignIn } from '@/lib/auth/sign-in';
+import { SIGN_IN_COOKIE, readCookie } from '@/lib/auth/sign-in-cookie';
+import { endSessionByToken, SESSION_LIFETIME_SECONDS } from '@/lib/data/sessions';
+import { addressOf } from '@/lib/http/request';
 
-const signInSchema = z.object({
-  email: z.string().trim().min(1).max(254),
-  password: z.string().min(1).max(1024),
-});
+function header(headers: Record<string, unknown> | undefined, name: string): string | null {
+  const value = headers?.[name];
+  return typeof value === 'string' ? value : null;
+}
 
 export const authOptions: NextAuthOptions = {
-  session: { strategy: 'jwt', maxAge: 8 * 60 * 60 },
+  session: { strategy: 'jwt', maxAge: SESSION_LIFETIME_SECONDS },
   pages: { signIn: '/sign-in' },
   providers: [
     CredentialsProvider({
       name: 'Email and password',
-      credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
-      async authorize(credentials) {
-        const parsed = signInSchema.safeParse(credentials);
-        if (!parsed.success) return null;
-        return verifyUserCredentials(parsed.data);
+      credentials: {},
+      // The password and second factor were checked by /api/auth/sign-in (throttled, capped); this only
+      // turns the verified sign-in its httpOnly cookie names into a session, once.
+      async authorize(_credentials, req) {
+        const token = readCookie(header(req.headers, 'cookie'), SIGN_IN_COOKIE);
+        if (!token) return null;
+        const context = { address: addressOf(header(req.headers, 'x-forwarded-for')), userAgent: header(req.headers, 'user-agent') };
+        const signedIn = await completeSignIn({ token, context });
+        return signedIn ? { id: signedIn.userId, sessionToken: signedIn.sessionToken } : null;
       },
     }),
   ],
   callbacks: {
-    // The token carries the user id only; roles and memberships are read fresh on each request.
+    // The encrypted cookie carries the user id and the server-side session's token; roles, memberships
+    // and whether the session is still live are read from the database on each request.
     jwt({ token, user }) {
-      if (user) token.sub = user.id;
+      if (user) {
+        token.sub = user.id;
+        token.sid = (user as { sessionToken?: string }).sessionToken;
+      }
       return token;
     },
     session({ session, token }) {
       if (session.user && token.sub) session.user.id = token.sub;
       return session;
+    },
+  },
+  events: {
+    async signOut({ token }) {
+      if (typeof token?.sid === 'string') await endSessionByToken({ token: token.sid });
     },
   },
 };

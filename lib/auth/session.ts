@@ -1,16 +1,35 @@
 import 'server-only';
-import { getServerSession } from 'next-auth';
+import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { authOptions } from '@/lib/auth/options';
+import { decode } from 'next-auth/jwt';
 import type { Actor } from '@/lib/auth/actor';
 import { getActorByUserId } from '@/lib/data/users';
+import { findLiveSession } from '@/lib/data/sessions';
 
-/** The signed-in actor, or null. Reads the session cookie, then the user's current role from the database. */
+const COOKIE_NAMES = ['__Secure-next-auth.session-token', 'next-auth.session-token'];
+
+/** The session cookie's user and server-side session token, or null. */
+export async function sessionCookie(): Promise<{ userId: string; token: string } | null> {
+  const jar = await cookies();
+  const raw = COOKIE_NAMES.map((name) => jar.get(name)?.value).find(Boolean);
+  if (!raw) return null;
+  const jwt = await decode({ token: raw, secret: process.env.NEXTAUTH_SECRET ?? '' }).catch(() => null);
+  if (!jwt || typeof jwt.sub !== 'string' || typeof jwt.sid !== 'string') return null;
+  return { userId: jwt.sub, token: jwt.sid };
+}
+
+/**
+ * The signed-in actor, or null. The cookie only names a server-side session: it counts while that
+ * session's row is live (not signed out, not ended elsewhere, not expired), and the user's role is
+ * read fresh from the database on every request.
+ */
 export async function getActor(): Promise<Actor | null> {
-  const session = await getServerSession(authOptions);
-  const userId = session?.user?.id;
-  if (!userId) return null;
-  return getActorByUserId({ userId });
+  const cookie = await sessionCookie();
+  if (!cookie) return null;
+  const session = await findLiveSession(cookie);
+  if (!session) return null;
+  const actor = await getActorByUserId({ userId: cookie.userId });
+  return actor ? { ...actor, session } : null;
 }
 
 /** For pages: the signed-in actor, or a redirect to the sign-in page. */

@@ -3,6 +3,9 @@ import { newClientId } from '@/lib/data/credentials';
 import { hashPassword } from '@/lib/auth/password';
 import type { Role } from '@/lib/generated/prisma/enums';
 import { normalizeEmail } from '@/lib/data/users';
+import { canManageSecrets, type Actor } from '@/lib/auth/actor';
+import { recordAccountEvent, type RequestContext } from '@/lib/data/audit';
+import { forbidden } from '@/lib/data/result';
 
 /** Creates a customer organization together with its OAuth client. */
 export async function createOrganization({ name, domain, id }: { name: string; domain?: string; id?: string }) {
@@ -34,5 +37,28 @@ export async function createMember({
       membership: { create: { organizationId, role } },
     },
     select: { id: true, email: true, name: true },
+  });
+}
+
+/**
+ * Sets how long a confirmation of identity opens sensitive actions in the actor's organization.
+ * Admins only; recorded with the old and new values.
+ */
+export async function setReauthWindow({ actor, minutes, context }: { actor: Actor; minutes: number; context?: RequestContext }) {
+  if (!canManageSecrets(actor)) return forbidden('Only admins can change the organization’s security settings.');
+  const organizationId = actor.membership.organizationId;
+  return prisma.$transaction(async (tx) => {
+    const [before] = await tx.$queryRaw<{ reauth_window_minutes: number }[]>`
+      SELECT reauth_window_minutes FROM organizations WHERE id = ${organizationId}::uuid FOR UPDATE`;
+    if (!before) return forbidden();
+    if (before.reauth_window_minutes === minutes) return { ok: true as const };
+    await tx.organization.update({ where: { id: organizationId }, data: { reauthWindowMinutes: minutes } });
+    await recordAccountEvent(tx, {
+      userId: actor.userId,
+      action: 'reauth_window_changed',
+      details: { from: before.reauth_window_minutes, to: minutes },
+      context,
+    });
+    return { ok: true as const };
   });
 }

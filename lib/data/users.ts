@@ -1,6 +1,9 @@
 import { prisma } from '@/lib/db';
+import { now } from '@/lib/clock';
+import { recordAccountEvent, type RequestContext } from '@/lib/data/audit';
 import type { Actor } from '@/lib/auth/actor';
 import { verifyPassword } from '@/lib/auth/password';
+import { DEFAULT_REAUTH_WINDOW_MINUTES } from '@/lib/auth/reauth';
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -16,6 +19,12 @@ export async function verifyUserCredentials({ email, password }: { email: string
   return ok && user ? { id: user.id, email: user.email, name: user.name } : null;
 }
 
+/** The id of the account an email names, for the audit trail of failed sign-ins; null when there is none. */
+export async function findUserIdByEmail({ email }: { email: string }): Promise<string | null> {
+  const user = await prisma.user.findUnique({ where: { email: normalizeEmail(email) }, select: { id: true } });
+  return user?.id ?? null;
+}
+
 export async function getActorByUserId({ userId }: { userId: string }): Promise<Actor | null> {
   const user = await prisma.user.findUnique({
     where: { id: userId },
@@ -24,7 +33,13 @@ export async function getActorByUserId({ userId }: { userId: string }): Promise<
       email: true,
       name: true,
       platformRole: true,
-      membership: { select: { organizationId: true, role: true, organization: { select: { name: true, requireTwoFactor: true } } } },
+      membership: {
+        select: {
+          organizationId: true,
+          role: true,
+          organization: { select: { name: true, requireTwoFactor: true, reauthWindowMinutes: true } },
+        },
+      },
       totpFactor: { select: { confirmedAt: true } },
       _count: { select: { passkeys: true } },
     },
@@ -44,5 +59,15 @@ export async function getActorByUserId({ userId }: { userId: string }): Promise<
           requireTwoFactor: user.membership.organization.requireTwoFactor,
         }
       : null,
+    session: null,
+    reauthWindowMinutes: user.membership?.organization.reauthWindowMinutes ?? DEFAULT_REAUTH_WINDOW_MINUTES,
   };
+}
+
+/** Stores a new password hash and records the change. */
+export async function setPassword({ userId, passwordHash, context }: { userId: string; passwordHash: string; context?: RequestContext }) {
+  await prisma.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: userId }, data: { passwordHash, passwordChangedAt: now() } });
+    await recordAccountEvent(tx, { userId, action: 'password_changed', context });
+  });
 }

@@ -1,6 +1,7 @@
 import { prisma } from '@/lib/db';
 import { recordExpiries, runScheduledDeactivations } from '@/lib/data/secrets';
 import { usageRecorder } from '@/lib/oauth/usage-recorder';
+import { pruneAuthChallenges } from '@/lib/data/auth-challenges';
 
 const USAGE_RETENTION_DAYS = 31;
 
@@ -8,7 +9,7 @@ const USAGE_RETENTION_DAYS = 31;
  * Background work of every server instance: deactivating rolled secrets when
  * their grace period ends and recording expiries (each second, so the table
  * and history show them on time whether or not anyone has the page open), and
- * pruning usage older than the charts show. The token endpoint already refuses such a secret from the
+ * pruning usage older than the charts show and finished sign-in challenges. The token endpoint already refuses such a secret from the
  * exact instant, without waiting for this job.
  */
 export function startScheduler(): () => Promise<void> {
@@ -30,6 +31,7 @@ export function startScheduler(): () => Promise<void> {
     Promise.all([
       prisma.secretUsage.deleteMany({ where: { minute: { lt: before } } }),
       prisma.secretCaller.deleteMany({ where: { lastSeen: { lt: before } } }),
+      pruneAuthChallenges(),
     ]).catch(() => {});
   }, 3_600_000);
   tick.unref();

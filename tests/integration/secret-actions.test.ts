@@ -9,8 +9,12 @@ import { listSecrets } from '@/lib/data/secrets';
 // The session cookie is the one thing a test cannot send: it names the signed-in user,
 // whose role and organization the actions then read from the real database.
 const session = vi.hoisted(() => ({ userId: null as string | null }));
+// A session confirmed just now: re-authentication has its own tests (reauth.test.ts).
 vi.mock('@/lib/auth/session', () => ({
-  getActor: async () => (session.userId ? getActorByUserId({ userId: session.userId }) : null),
+  getActor: async () => {
+    const actor = session.userId ? await getActorByUserId({ userId: session.userId }) : null;
+    return actor && { ...actor, session: { id: randomUUID(), reauthenticatedAt: new Date() } };
+  },
 }));
 const revalidatePath = vi.hoisted(() => vi.fn());
 vi.mock('next/cache', () => ({ revalidatePath }));

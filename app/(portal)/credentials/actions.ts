@@ -20,9 +20,12 @@ import {
 import { getUsageSummary, type UsageSummary } from '@/lib/data/secret-usage';
 import { acknowledgeAlert } from '@/lib/data/alerts';
 import type { CommandResult } from '@/lib/data/result';
+import { REAUTH_REQUIRED, needsReauthentication } from '@/lib/auth/reauth';
 import { MAX_ALLOWED_RANGES, ROLL_GRACE_SECONDS, normalizeCidr, secretNameSchema } from '@/lib/secrets/rules';
 
-export type ActionResult<T = object> = ({ ok: true } & T) | { ok: false; message: string; fieldErrors?: Record<string, string> };
+export type ActionResult<T = object> =
+  | ({ ok: true } & T)
+  | { ok: false; message: string; fieldErrors?: Record<string, string>; code?: 'reauth_required' };
 
 const SIGNED_OUT = { ok: false, message: 'Your session has ended. Sign in again to continue.' } as const;
 const NOT_FOUND = { ok: false, message: 'This secret no longer exists. Reload the page to see the current list.' } as const;
@@ -30,17 +33,22 @@ const INVALID = { ok: false, message: 'The request was not understood. Reload th
 const secretId = z.uuid();
 
 
-/** Signed-in check, schema validation, the command, and revalidation on success only. */
+/**
+ * Signed-in check, schema validation, re-authentication for sensitive actions, the command, and
+ * revalidation on success only.
+ */
 async function run<S extends z.ZodType, T extends object>(
   schema: S,
   input: unknown,
   command: (actor: Actor, data: z.infer<S>, context: RequestContext) => Promise<CommandResult<T> | ActionResult<T>>,
-  invalid: ActionResult = NOT_FOUND,
+  { invalid = NOT_FOUND, sensitive = false }: { invalid?: ActionResult; sensitive?: boolean } = {},
 ): Promise<ActionResult<T>> {
   const actor = await getActor();
   if (!actor) return SIGNED_OUT;
   const parsed = schema.safeParse(input);
   if (!parsed.success) return invalid as ActionResult<T>;
+  // Viewers are refused by the command itself; only those who could act are asked to confirm.
+  if (sensitive && canManageSecrets(actor) && needsReauthentication(actor)) return REAUTH_REQUIRED;
   const result = await command(actor, parsed.data, await requestContext());
   if (!result.ok) return { ok: false, message: result.message, ...('fieldErrors' in result ? { fieldErrors: result.fieldErrors } : {}) };
   revalidatePath('/credentials', 'layout');
@@ -60,13 +68,13 @@ export async function createSecretAction(): Promise<
     if (!result.ok) return result;
     const { id, preview, name } = result.secret;
     return { ok: true, plaintext: result.plaintext, secret: { id, preview, name } };
-  });
+  }, { sensitive: true });
 }
 
 const transitionSchema = z.object({ secretId }).strict();
 
 export async function activateSecretAction(input: unknown): Promise<ActionResult> {
-  return run(transitionSchema, input, (actor, data, context) => activateSecret({ actor, ...data, context }));
+  return run(transitionSchema, input, (actor, data, context) => activateSecret({ actor, ...data, context }), { sensitive: true });
 }
 
 export async function deactivateSecretAction(input: unknown): Promise<ActionResult> {
@@ -110,7 +118,7 @@ export async function setSecretExpiryAction(input: unknown): Promise<ActionResul
     input,
     (actor, data, context) =>
       setSecretExpiry({ actor, secretId: data.secretId, expiresAt: data.expiresAt ? new Date(data.expiresAt) : null, context }),
-    { ok: false, message: 'Choose a valid date within ten years.' },
+    { invalid: { ok: false, message: 'Choose a valid date within ten years.' } },
   );
 }
 
@@ -125,7 +133,7 @@ export async function rollSecretAction(
     if (!result.ok) return result;
     const { id, preview, name } = result.secret;
     return { ok: true, plaintext: result.plaintext, secret: { id, preview, name }, deactivateAt: result.deactivateAt.toISOString() };
-  });
+  }, { sensitive: true });
 }
 
 export async function setAllowedRangesAction(input: unknown): Promise<ActionResult<{ ranges: string[] }>> {
@@ -147,7 +155,7 @@ export async function setAllowedRangesAction(input: unknown): Promise<ActionResu
   return run(transitionSchema, { secretId: parsed.data.secretId }, async (actor, data, context) => {
     const result = await setAllowedCidrs({ actor, secretId: data.secretId, cidrs: ranges, context });
     return result.ok ? { ok: true, ranges } : result;
-  });
+  }, { sensitive: true });
 }
 
 /** Deactivates or deletes several secrets, each under the same rules as one; reports what happened to each. */
@@ -180,12 +188,11 @@ export async function getSecretUsageAction(input: unknown): Promise<ActionResult
 }
 
 export async function makeDecoyAction(input: unknown): Promise<ActionResult> {
-  return run(transitionSchema, input, (actor, data, context) => makeDecoy({ actor, ...data, context }));
+  return run(transitionSchema, input, (actor, data, context) => makeDecoy({ actor, ...data, context }), { sensitive: true });
 }
 
 export async function acknowledgeAlertAction(input: unknown): Promise<ActionResult> {
   return run(z.object({ alertId: z.uuid() }).strict(), input, (actor, data, context) => acknowledgeAlert({ actor, ...data, context }), {
-    ok: false,
-    message: 'This alert was already acknowledged.',
+    invalid: { ok: false, message: 'This alert was already acknowledged.' },
   });
 }

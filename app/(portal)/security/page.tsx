@@ -1,14 +1,18 @@
 import type { Metadata } from 'next';
 import { ShieldAlert, ShieldCheck, ShieldOff } from 'lucide-react';
+import { PageHeader } from '@/components/page-header';
 import { requireActor } from '@/lib/auth/session';
 import { canManageSecrets } from '@/lib/auth/actor';
 import { enrollMessage, mustEnrollTwoFactor } from '@/lib/auth/two-factor-policy';
 import { getTwoFactorStatus } from '@/lib/data/two-factor';
+import { ChangePasswordForm } from './_components/change-password-form';
+import { ReauthWindowSetting } from './_components/reauth-window-setting';
+import { SessionsSection } from './_components/sessions-section';
 import { SecuritySection } from './_components/section';
 import { TotpSection } from './_components/totp-section';
 import { PasskeysSection } from './_components/passkeys-section';
 import { RecoveryCodesSection } from './_components/recovery-codes-section';
-import { OrganizationSection } from './_components/organization-section';
+import { RequireTwoFactorSetting } from './_components/require-two-factor-setting';
 
 export const metadata: Metadata = { title: 'Security' };
 
@@ -21,12 +25,8 @@ export default async function SecurityPage() {
   );
 
   return (
-    <div className="space-y-6">
-      <header>
-        <p className="text-sm text-slate-500">Account</p>
-        <h1 className="mt-2 text-2xl font-semibold tracking-tight">Security</h1>
-        <p className="mt-2 max-w-2xl text-sm text-slate-600">How you sign in to {actor.email}, and what protects it if your password leaks.</p>
-      </header>
+    <div className="space-y-8">
+      <PageHeader section="Account" title="Security" description="How you sign in to the portal and where you are signed in." />
 
       {blocked && (
         <p role="alert" className="flex gap-3 rounded-lg bg-amber-50 p-4 text-sm font-medium text-amber-900 ring-1 ring-amber-600/30">
@@ -35,39 +35,55 @@ export default async function SecurityPage() {
         </p>
       )}
 
-      <SecuritySection
-        id="two-factor"
-        title="Two-factor authentication"
-        description={
-          <p data-testid="two-factor-status" className="flex items-center gap-2">
-            {status.enabled ? (
-              <>
-                <ShieldCheck className="size-4 text-emerald-600" aria-hidden />
-                On: signing in needs your password and a code or passkey.
-              </>
-            ) : (
-              <>
-                <ShieldOff className="size-4 text-slate-500" aria-hidden />
-                Off: your password alone signs you in. Add an authenticator app or a passkey to turn it on.
-              </>
-            )}
-          </p>
-        }
-      />
-      <TotpSection enabled={status.totp} lastFactor={status.passkeys.length === 0} />
-      <PasskeysSection
-        passkeys={status.passkeys.map((passkey) => ({
-          id: passkey.id,
-          name: passkey.name,
-          createdAt: passkey.createdAt.toISOString(),
-          lastUsedAt: passkey.lastUsedAt?.toISOString() ?? null,
-        }))}
-        otherFactors={status.totp}
-      />
-      <RecoveryCodesSection enabled={status.enabled} left={status.recoveryCodesLeft} />
+      <div className="space-y-4">
+        <SecuritySection
+          id="two-factor"
+          title="Two-factor authentication"
+          description={
+            <p data-testid="two-factor-status" className="flex items-center gap-2">
+              {status.enabled ? (
+                <>
+                  <ShieldCheck className="size-4 shrink-0 text-emerald-600" aria-hidden />
+                  On: signing in needs your password and a code or passkey.
+                </>
+              ) : (
+                <>
+                  <ShieldOff className="size-4 shrink-0 text-slate-500" aria-hidden />
+                  Off: your password alone signs you in. Add an authenticator app or a passkey to turn it on.
+                </>
+              )}
+            </p>
+          }
+        />
+        <TotpSection enabled={status.totp} lastFactor={status.passkeys.length === 0} />
+        <PasskeysSection
+          passkeys={status.passkeys.map((passkey) => ({
+            id: passkey.id,
+            name: passkey.name,
+            createdAt: passkey.createdAt.toISOString(),
+            lastUsedAt: passkey.lastUsedAt?.toISOString() ?? null,
+          }))}
+          otherFactors={status.totp}
+        />
+        <RecoveryCodesSection enabled={status.enabled} left={status.recoveryCodesLeft} />
+      </div>
+
       {canManageSecrets(actor) && (
-        <OrganizationSection organizationName={actor.membership.organizationName} required={actor.membership.requireTwoFactor} />
+        <section aria-labelledby="organization-heading" className="rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5">
+          <div className="border-b border-slate-200 px-4 py-4 sm:px-6">
+            <h2 id="organization-heading" className="text-base font-semibold text-slate-900">
+              Organization
+            </h2>
+            <p className="mt-1 text-sm text-slate-600">Settings for every member of {actor.membership.organizationName}.</p>
+          </div>
+          <div className="space-y-6 px-4 py-4 sm:px-6">
+            <RequireTwoFactorSetting required={actor.membership.requireTwoFactor} />
+            <ReauthWindowSetting minutes={actor.reauthWindowMinutes} />
+          </div>
+        </section>
       )}
+      <SessionsSection userId={actor.userId} currentSessionId={actor.session?.id ?? null} />
+      <ChangePasswordForm />
     </div>
   );
 }

@@ -100,3 +100,29 @@ ALTER TABLE "totp_factors" ADD CONSTRAINT "totp_factors_user_id_fkey" FOREIGN KE
 ALTER TABLE "webauthn_credentials" ADD CONSTRAINT "webauthn_credentials_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 ALTER TABLE "recovery_codes" ADD CONSTRAINT "recovery_codes_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 ALTER TABLE "auth_challenges" ADD CONSTRAINT "auth_challenges_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- Removing a user from an organization (by any route: the portal, the tenant tools, plain SQL) ends the
+-- user's sessions at once, each recorded in the organization's trail.
+CREATE FUNCTION "end_sessions_of_removed_member"() RETURNS trigger AS $$
+BEGIN
+  WITH ended AS (
+    UPDATE "user_sessions" SET "ended_at" = CURRENT_TIMESTAMP, "ended_reason" = 'membership_removed'
+     WHERE "user_id" = OLD."user_id" AND "ended_at" IS NULL
+    RETURNING "id"
+  )
+  INSERT INTO "audit_events" ("id", "organization_id", "actor_id", "actor_name", "actor_role", "action", "details")
+  SELECT gen_random_uuid(), OLD."organization_id", NULL, 'System', 'SYSTEM', 'session_ended',
+         jsonb_build_object('sessionId', ended."id", 'reason', 'membership_removed', 'subjectId', OLD."user_id")
+    FROM ended;
+  RETURN OLD;
+END
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER "memberships_end_sessions_on_delete"
+  AFTER DELETE ON "memberships"
+  FOR EACH ROW EXECUTE FUNCTION "end_sessions_of_removed_member"();
+
+CREATE TRIGGER "memberships_end_sessions_on_move"
+  AFTER UPDATE OF "organization_id" ON "memberships"
+  FOR EACH ROW WHEN (OLD."organization_id" IS DISTINCT FROM NEW."organization_id")
+  EXECUTE FUNCTION "end_sessions_of_removed_member"();

@@ -3,19 +3,21 @@
 import { Loader2, Plus } from 'lucide-react';
 import { useState, useTransition } from 'react';
 import { toast } from 'sonner';
+import { useReauth } from '@/components/auth/reauth-provider';
 import { Button } from '@/components/ui/button';
 import { createSecretAction } from '../actions';
 import { SecretCreatedDialog, type CreatedSecret } from './secret-created-dialog';
 
 /** Creates the secret at once (one click, as the product documentation describes) and shows it in a dialog. */
 export function AddSecretButton({ count, max }: { count: number; max: number }) {
+  const ensure = useReauth();
   const [pending, startTransition] = useTransition();
   const [created, setCreated] = useState<CreatedSecret | null>(null);
   const atLimit = count >= max;
 
   function addSecret() {
     startTransition(async () => {
-      const result = await createSecretAction().catch(() => ({
+      const result = await ensure(() => createSecretAction()).catch(() => ({
         ok: false as const,
         message: 'The portal could not be reached. Check your connection and try again.',
       }));

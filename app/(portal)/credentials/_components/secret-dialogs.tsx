@@ -7,6 +7,7 @@ import { Dialog, DialogContent, DialogDescription, DialogTitle, DialogActions, D
 import { AlertDialog, AlertDialogContent, AlertDialogDescription, AlertDialogTitle, ConfirmActions } from '@/components/ui/alert-dialog';
 import { FieldError, Input } from '@/components/ui/input';
 import { relativeText } from '@/components/local-time';
+import { useReauth } from '@/components/auth/reauth-provider';
 import type { UsageSummary } from '@/lib/data/secret-usage';
 import {
   deactivateSecretAction,
@@ -24,12 +25,13 @@ const UNREACHABLE = { ok: false as const, message: 'The portal could not be reac
 
 /** Runs an action, keeping the dialog open with the error on failure (never a success toast after a failure). */
 export function useDialogAction() {
+  const ensure = useReauth();
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<{ message: string; fieldErrors?: Record<string, string> } | null>(null);
   function run<T>(action: () => Promise<ActionResult<T>>, onSuccess: (result: { ok: true } & T) => void) {
     setError(null);
     startTransition(async () => {
-      const result = await action().catch(() => UNREACHABLE);
+      const result = await ensure(action).catch(() => UNREACHABLE);
       if (result.ok) onSuccess(result as { ok: true } & T);
       else setError({ message: result.message, fieldErrors: 'fieldErrors' in result ? result.fieldErrors : undefined });
     });

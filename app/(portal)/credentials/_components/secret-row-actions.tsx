@@ -4,6 +4,7 @@ import { MoreHorizontal } from 'lucide-react';
 import Link from 'next/link';
 import { useState, useTransition } from 'react';
 import { toast } from 'sonner';
+import { useReauth } from '@/components/auth/reauth-provider';
 import { Button } from '@/components/ui/button';
 import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuSeparator, DropdownMenuTrigger } from '@/components/ui/dropdown-menu';
 import { activateSecretAction } from '../actions';
@@ -15,6 +16,7 @@ import type { SecretRow } from './types';
 type Open = 'rename' | 'expiry' | 'allowlist' | 'roll' | 'decoy' | null;
 
 export function SecretRowActions({ secret }: { secret: SecretRow }) {
+  const ensure = useReauth();
   const [pending, startTransition] = useTransition();
   const [open, setOpen] = useState<Open>(null);
   const [confirming, setConfirming] = useState<'deactivate' | 'delete' | 'revoke' | null>(null);
@@ -24,7 +26,7 @@ export function SecretRowActions({ secret }: { secret: SecretRow }) {
 
   function activate() {
     startTransition(async () => {
-      const result = await activateSecretAction({ secretId: secret.id }).catch(() => ({
+      const result = await ensure(() => activateSecretAction({ secretId: secret.id })).catch(() => ({
         ok: false as const,
         message: 'The portal could not be reached. Check your connection and try again.',
       }));

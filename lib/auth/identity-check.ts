@@ -1,0 +1,42 @@
+import 'server-only';
+import type { Actor } from '@/lib/auth/actor';
+import { withPasswordCheckSlot } from '@/lib/auth/password-check-limit';
+import { checkSignInThrottle, recordSignInFailure, recordSignInSuccess, throttleMessage } from '@/lib/auth/sign-in-throttle';
+import { recordAccountEvent, type RequestContext } from '@/lib/data/audit';
+import { verifyUserCredentials } from '@/lib/data/users';
+import { prisma } from '@/lib/db';
+
+export type IdentityCheck = { ok: true } | { ok: false; wrong: boolean; message?: string };
+
+/**
+ * A signed-in user proving who they are again (confirming a sensitive action, changing the password):
+ * throttled like a sign-in, counted against the same account and address, so no dialog is a shortcut
+ * for guessing. `attempt` answers whether the proof was right, or 'busy' when it could not be checked.
+ */
+export async function checkIdentity(
+  actor: Actor,
+  context: RequestContext,
+  stage: string,
+  attempt: () => Promise<boolean | 'busy'>,
+): Promise<IdentityCheck> {
+  const key = { email: actor.email, address: context.address ?? 'unknown' };
+  const throttled = await checkSignInThrottle(key);
+  if (throttled) return { ok: false, wrong: false, message: throttleMessage(throttled.retryAfterSeconds) };
+  const right = await attempt();
+  if (right === 'busy') return { ok: false, wrong: false, message: 'The sign-in service is busy. Try again in a moment.' };
+  if (right) {
+    await recordSignInSuccess(key);
+    return { ok: true };
+  }
+  const blocked = await recordSignInFailure(key);
+  await recordAccountEvent(prisma, { userId: actor.userId, action: 'sign_in_failed', details: { stage }, context });
+  return blocked ? { ok: false, wrong: false, message: throttleMessage(blocked.retryAfterSeconds) } : { ok: false, wrong: true };
+}
+
+/** The actor's own password, checked within the instance's cap on concurrent argon2 checks. */
+export function isOwnPassword(actor: Actor, password: string): () => Promise<boolean | 'busy'> {
+  return async () => {
+    const checked = await withPasswordCheckSlot(() => verifyUserCredentials({ email: actor.email, password }));
+    return checked.ok ? checked.value?.id === actor.userId : 'busy';
+  };
+}

@@ -1,0 +1,100 @@
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { availableParallelism } from 'node:os';
+
+export type SlotResult<T> = { ok: true; value: T } | { ok: false };
+
+export interface SlotLimiterOptions {
+  /** Checks running at once. */
+  concurrency: number;
+  /** Checks waiting for a slot; one more is refused at once. */
+  maxQueue: number;
+  /** How long a waiting check may wait before it is refused. */
+  maxWaitMs: number;
+}
+
+/**
+ * A concurrency cap whose queue is bounded in length and in waiting time (p-limit and p-queue bound
+ * neither, and a flood must be turned away rather than queued for ever). `fn`'s own errors propagate.
+ */
+export function createSlotLimiter({ concurrency, maxQueue, maxWaitMs }: SlotLimiterOptions) {
+  let running = 0;
+  const waiting: Array<{ start: () => void; timer: NodeJS.Timeout }> = [];
+
+  function release() {
+    const next = waiting.shift();
+    if (next) {
+      clearTimeout(next.timer);
+      next.start();
+    } else running--;
+  }
+
+  async function run<T>(fn: () => Promise<T>): Promise<SlotResult<T>> {
+    if (running < concurrency) running++;
+    else if (waiting.length >= maxQueue) return { ok: false };
+    else {
+      // The slot passes straight from the check that releases it to this one, so `running` stays put.
+      const started = await new Promise<boolean>((resolve) => {
+        const entry = {
+          start: () => resolve(true),
+          timer: setTimeout(() => {
+            waiting.splice(waiting.indexOf(entry), 1);
+            resolve(false);
+          }, maxWaitMs),
+        };
+        waiting.push(entry);
+      });
+      if (!started) return { ok: false };
+    }
+    try {
+      return { ok: true, value: await fn() };
+    } finally {
+      release();
+    }
+  }
+
+  return { run, stats: () => ({ running, waiting: waiting.length }) };
+}
+
+// argon2id (19 MiB, t=2) is about 50 ms of CPU on libuv's pool. Half the cores, at least one: on the
+// 2-core machine one check at a time, which leaves a core to the token endpoint and PostgreSQL during a
+// flood (about 20 checks a second per instance). 16 waiting checks drain in under a second, so the 2 s
+// wait is only reached when the CPU is already starved; beyond either bound the caller answers 503.
+export const PASSWORD_CHECK_CONCURRENCY = Math.max(1, Math.floor(availableParallelism() / 2));
+export const PASSWORD_CHECK_MAX_QUEUE = 16;
+export const PASSWORD_CHECK_MAX_WAIT_MS = 2_000;
+
+const globalForSlots = globalThis as unknown as { passwordCheckSlots?: ReturnType<typeof createSlotLimiter> };
+
+/**
+ * Runs `fn` (a password verification) in one of this instance's few password-check slots, or returns
+ * `{ ok: false }` when the slots and the bounded queue are full or the wait ran out.
+ */
+export function withPasswordCheckSlot<T>(fn: () => Promise<T>): Promise<SlotResult<T>> {
+  globalForSlots.passwordCheckSlots ??= createSlotLimiter({
+    concurrency: PASSWORD_CHECK_CONCURRENCY,
+    maxQueue: PASSWORD_CHECK_MAX_QUEUE,
+    maxWaitMs: PASSWORD_CHECK_MAX_WAIT_MS,
+  });
+  return globalForSlots.passwordCheckSlots.run(fn);
+}
+
+/**
+ * Sign-in attempts this instance admits per second, before any database query or argon2 check. A flood
+ * beyond it is answered 503 at once, costing the token endpoint next to nothing; the per-account and
+ * per-address throttles still decide about every admitted attempt.
+ */
+export function signInAttemptsPerSecond(): number {
+  const value = Number(process.env.SIGN_IN_ATTEMPTS_PER_SECOND ?? 10);
+  return Number.isInteger(value) && value > 0 ? value : 10;
+}
+
+const globalForAdmission = globalThis as unknown as { signInAdmission?: RateLimiterMemory };
+
+/** Whether this instance can take one more sign-in attempt this second. */
+export async function admitSignInAttempt(): Promise<boolean> {
+  globalForAdmission.signInAdmission ??= new RateLimiterMemory({ keyPrefix: 'signin-admission', points: signInAttemptsPerSecond(), duration: 1 });
+  return globalForAdmission.signInAdmission.consume('instance').then(
+    () => true,
+    () => false,
+  );
+}

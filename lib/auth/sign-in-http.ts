@@ -1,0 +1,75 @@
+import 'server-only';
+import { z } from 'zod';
+import type { SignInStepResult } from '@/lib/auth/sign-in';
+import { throttleMessage } from '@/lib/auth/sign-in-throttle';
+import { SIGN_IN_COOKIE, readCookie, signInCookie } from '@/lib/auth/sign-in-cookie';
+import { addressOf, readBodyLimited } from '@/lib/http/request';
+import type { RequestContext } from '@/lib/data/audit';
+
+/** Sign-in bodies are a few hundred bytes; anything larger is refused before it is read. */
+export const SIGN_IN_BODY_LIMIT = 16 * 1024;
+
+const NO_STORE = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+
+function portalOrigin(): string | null {
+  try {
+    return process.env.NEXTAUTH_URL ? new URL(process.env.NEXTAUTH_URL).origin : null;
+  } catch {
+    return null;
+  }
+}
+
+export function json(body: object, status: number, headers: Record<string, string> = {}) {
+  return Response.json(body, { status, headers: { ...NO_STORE, ...headers } });
+}
+
+/**
+ * Reads a sign-in request: same-origin (a browser on another site cannot sign a victim in as the
+ * attacker), at most 16 KiB, JSON matching the schema. Returns the data or the response to send.
+ */
+export async function readSignInRequest<S extends z.ZodType>(request: Request, schema: S) {
+  const origin = request.headers.get('origin');
+  const expected = portalOrigin();
+  if (origin && expected && origin !== expected) return { response: json({ message: 'Sign in from the portal itself.' }, 403) };
+  const text = await readBodyLimited(request, SIGN_IN_BODY_LIMIT);
+  if (text === null) return { response: json({ message: 'The request is too large.' }, 413) };
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) return { response: json({ message: 'Enter your email and password.' }, 400) };
+  const context: RequestContext = {
+    address: addressOf(request.headers.get('x-forwarded-for')),
+    userAgent: request.headers.get('user-agent'),
+  };
+  return { data: parsed.data as z.infer<S>, context, token: readCookie(request.headers.get('cookie'), SIGN_IN_COOKIE) };
+}
+
+const secure = () => (process.env.NEXTAUTH_URL ?? '').startsWith('https:');
+
+/** One wire shape for every step's outcome. */
+export function signInResponse(result: SignInStepResult, wrongMessage: string): Response {
+  switch (result.status) {
+    case 'verified':
+      return json({ status: 'verified' }, 200, { 'set-cookie': signInCookie(result.token, secure()) });
+    case 'second_factor':
+      return json({ status: 'second_factor', methods: result.methods }, 200, { 'set-cookie': signInCookie(result.token, secure()) });
+    case 'invalid':
+      return json({ status: 'invalid', message: wrongMessage }, 401);
+    case 'expired':
+      return json(
+        { status: 'expired', message: 'Your sign-in has expired. Enter your email and password again.' },
+        401,
+        { 'set-cookie': signInCookie(null, secure()) },
+      );
+    case 'throttled':
+      return json({ status: 'throttled', message: throttleMessage(result.retryAfterSeconds) }, 429, {
+        'retry-after': String(result.retryAfterSeconds),
+      });
+    case 'busy':
+      return json({ status: 'busy', message: 'The sign-in service is busy. Try again in a moment.' }, 503, { 'retry-after': '1' });
+  }
+}

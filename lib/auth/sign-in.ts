@@ -1,0 +1,163 @@
+import 'server-only';
+// Malformed responses are refused inside verifyPasskeyAuthentication; the cast only names the shape it checks.
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
+import type { RequestContext } from '@/lib/data/audit';
+import { recordAccountEvent } from '@/lib/data/audit';
+import { prisma } from '@/lib/db';
+import { findUserIdByEmail, verifyUserCredentials } from '@/lib/data/users';
+import {
+  consumeVerifiedSignIn,
+  createSignInChallenge,
+  findPendingSignIn,
+  markSignInVerified,
+  recordSecondFactorFailure,
+  setSignInWebAuthnChallenge,
+} from '@/lib/data/auth-challenges';
+import { createSession } from '@/lib/data/sessions';
+import {
+  getTwoFactorStatus,
+  passkeyAuthenticationOptions,
+  useRecoveryCode,
+  verifyPasskeyAuthentication,
+  verifyTotpCode,
+} from '@/lib/data/two-factor';
+import { checkSignInThrottle, recordSignInFailure, recordSignInSuccess } from '@/lib/auth/sign-in-throttle';
+import { admitSignInAttempt, withPasswordCheckSlot } from '@/lib/auth/password-check-limit';
+
+export interface SecondFactorMethods {
+  totp: boolean;
+  passkey: boolean;
+  recovery: boolean;
+}
+
+export type SignInStepResult =
+  | { status: 'verified'; token: string }
+  | { status: 'second_factor'; token: string; methods: SecondFactorMethods }
+  | { status: 'invalid' }
+  | { status: 'expired' }
+  | { status: 'throttled'; retryAfterSeconds: number }
+  | { status: 'busy' };
+
+function addressOf(context: RequestContext) {
+  return context.address ?? 'unknown';
+}
+
+/**
+ * Counts a failed attempt against the account and the address, and records it for an account that
+ * exists (an unknown email has no trail to write to). Returns the throttled answer once the failure
+ * tips the count over the limit.
+ */
+async function failed(email: string, userId: string | null, stage: 'password' | 'second_factor', context: RequestContext) {
+  const blocked = await recordSignInFailure({ email, address: addressOf(context) });
+  if (userId) {
+    await recordAccountEvent(prisma, { userId, action: 'sign_in_failed', details: { stage }, context });
+    if (blocked) {
+      await recordAccountEvent(prisma, {
+        userId,
+        action: 'sign_in_throttled',
+        priority: 'high',
+        details: { retryAfterSeconds: blocked.retryAfterSeconds },
+        context,
+      });
+    }
+  }
+  return blocked ? ({ status: 'throttled', retryAfterSeconds: blocked.retryAfterSeconds } as const) : ({ status: 'invalid' } as const);
+}
+
+/**
+ * The password step. Each instance admits a few attempts a second (a flood beyond is answered 503 at
+ * once); the throttle answers before argon2 runs; argon2 runs only within the instance's cap on
+ * concurrent checks. So a flood of guesses neither guesses fast nor starves the token endpoint of CPU.
+ */
+export async function passwordStep({
+  email,
+  password,
+  context,
+}: {
+  email: string;
+  password: string;
+  context: RequestContext;
+}): Promise<SignInStepResult> {
+  if (!(await admitSignInAttempt())) return { status: 'busy' };
+  const throttled = await checkSignInThrottle({ email, address: addressOf(context) });
+  if (throttled) return { status: 'throttled', retryAfterSeconds: throttled.retryAfterSeconds };
+  const checked = await withPasswordCheckSlot(() => verifyUserCredentials({ email, password }));
+  if (!checked.ok) return { status: 'busy' };
+  const user = checked.value;
+  if (!user) return failed(email, await findUserIdByEmail({ email }), 'password', context);
+
+  await recordSignInSuccess({ email, address: addressOf(context) });
+  const factors = await getTwoFactorStatus({ userId: user.id });
+  if (!factors.enabled) {
+    const { token } = await createSignInChallenge({ userId: user.id, verified: true, context });
+    return { status: 'verified', token };
+  }
+  const { token } = await createSignInChallenge({ userId: user.id, verified: false, context });
+  return {
+    status: 'second_factor',
+    token,
+    methods: { totp: factors.totp, passkey: factors.passkeys.length > 0, recovery: factors.recoveryCodesLeft > 0 },
+  };
+}
+
+/** WebAuthn options for the passkey of a sign-in waiting for its second factor; the challenge is kept with it. */
+export async function signInPasskeyOptions({ token }: { token: string }) {
+  const pending = await findPendingSignIn({ token });
+  if (!pending) return null;
+  const options = await passkeyAuthenticationOptions({ userId: pending.userId });
+  await setSignInWebAuthnChallenge({ id: pending.id, challenge: options.challenge });
+  return options;
+}
+
+export type SecondFactorAnswer =
+  | { method: 'totp'; code: string }
+  | { method: 'recovery'; code: string }
+  | { method: 'passkey'; response: unknown };
+
+/** The second-factor step: a wrong answer counts like a wrong password, against the account and the address. */
+export async function secondFactorStep({
+  token,
+  answer,
+  context,
+}: {
+  token: string;
+  answer: SecondFactorAnswer;
+  context: RequestContext;
+}): Promise<SignInStepResult> {
+  const pending = await findPendingSignIn({ token });
+  if (!pending) return { status: 'expired' };
+  const throttled = await checkSignInThrottle({ email: pending.email, address: addressOf(context) });
+  if (throttled) return { status: 'throttled', retryAfterSeconds: throttled.retryAfterSeconds };
+
+  let ok = false;
+  if (answer.method === 'totp') ok = await verifyTotpCode({ userId: pending.userId, code: answer.code });
+  else if (answer.method === 'recovery') ok = await useRecoveryCode({ userId: pending.userId, code: answer.code, context });
+  else if (pending.webauthnChallenge) {
+    ok = await verifyPasskeyAuthentication({
+      userId: pending.userId,
+      response: answer.response as AuthenticationResponseJSON,
+      expectedChallenge: pending.webauthnChallenge,
+    });
+  }
+
+  if (ok && (await markSignInVerified({ id: pending.id }))) {
+    await recordSignInSuccess({ email: pending.email, address: addressOf(context) });
+    return { status: 'verified', token };
+  }
+  const stillOpen = await recordSecondFactorFailure({ id: pending.id });
+  const result = await failed(pending.email, pending.userId, 'second_factor', context);
+  if (result.status === 'throttled') return result;
+  return stillOpen ? result : { status: 'expired' };
+}
+
+/**
+ * The last step, run by next-auth's credentials provider: a verified sign-in becomes a server-side
+ * session, once. Returns what the session cookie carries.
+ */
+export async function completeSignIn({ token, context }: { token: string; context: RequestContext }) {
+  const userId = await consumeVerifiedSignIn({ token });
+  if (!userId) return null;
+  const session = await createSession({ userId, context });
+  await recordAccountEvent(prisma, { userId, action: 'sign_in_succeeded', details: { sessionId: session.sessionId }, context });
+  return { userId, sessionToken: session.token };
+}

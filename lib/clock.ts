@@ -1,0 +1,22 @@
+/**
+ * The server's notion of "now" for account security (session expiry, re-authentication windows).
+ * End-to-end suites need to move it forward ("20 minutes after sign-in") without waiting. That is only
+ * possible in a process started with TEST_CLOCK=1, which `npm start` never sets (the server warns
+ * loudly when it is set).
+ */
+const globalForClock = globalThis as unknown as { clockOffsetMs?: number };
+
+export function testClockEnabled(): boolean {
+  return process.env.TEST_CLOCK === '1';
+}
+
+export function now(): Date {
+  return new Date(Date.now() + (globalForClock.clockOffsetMs ?? 0));
+}
+
+/** Moves the clock (test runs only); returns false when the test clock is not enabled. */
+export function setClockOffset(offsetMs: number): boolean {
+  if (!testClockEnabled()) return false;
+  globalForClock.clockOffsetMs = offsetMs;
+  return true;
+}

@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { prisma } from '@/lib/db';
+import { organizationWithAdmin, resetRateLimits } from '../helpers/fixtures';
+import { headersModule, sessionCookieFor } from '../helpers/signed-in';
+
+const jar = vi.hoisted(() => ({ cookie: null as string | null }));
+vi.mock('next/headers', () => headersModule(jar));
+vi.mock('next/cache', () => ({ revalidatePath: () => {} }));
+
+process.env.TEST_CLOCK = '1';
+const credentials = await import('@/app/(portal)/credentials/actions');
+const account = await import('@/app/(portal)/security/account-actions');
+const { confirmIdentityAction } = await import('@/app/(portal)/actions');
+const { setClockOffset } = await import('@/lib/clock');
+
+const PASSWORD = 'test-password-123';
+const MINUTE = 60_000;
+let fixture: Awaited<ReturnType<typeof organizationWithAdmin>>;
+
+beforeAll(async () => {
+  fixture = await organizationWithAdmin('Sudo');
+});
+afterAll(() => {
+  setClockOffset(0);
+  delete process.env.TEST_CLOCK;
+});
+beforeEach(async () => {
+  setClockOffset(0);
+  await resetRateLimits();
+  await prisma.organization.update({ where: { id: fixture.org.id }, data: { reauthWindowMinutes: 15 } });
+  jar.cookie = (await sessionCookieFor(fixture.actor.userId)).cookie;
+});
+
+async function disabledSecret() {
+  setClockOffset(0);
+  const created = await credentials.createSecretAction();
+  if (!created.ok) throw new Error(created.message);
+  return created.secret.id;
+}
+async function activeSecret() {
+  const id = await disabledSecret();
+  const activated = await credentials.activateSecretAction({ secretId: id });
+  if (!activated.ok) throw new Error(activated.message);
+  return id;
+}
+
+/** Every sensitive server action, with a way to see whether it changed anything. */
+const SENSITIVE: Record<string, { run: () => Promise<{ ok: boolean; code?: string }>; changed: () => Promise<boolean>; prepare?: () => Promise<void> }> = {};
+let target = '';
+let countBefore = 0;
+Object.assign(SENSITIVE, {
+  'create a secret': {
+    prepare: async () => {
+      countBefore = await prisma.secret.count({ where: { oauthClient: { organizationId: fixture.org.id } } });
+    },
+    run: () => credentials.createSecretAction(),
+    changed: async () => (await prisma.secret.count({ where: { oauthClient: { organizationId: fixture.org.id } } })) !== countBefore,
+  },
+  'activate a secret': {
+    prepare: async () => {
+      target = await disabledSecret();
+    },
+    run: () => credentials.activateSecretAction({ secretId: target }),
+    changed: async () => (await prisma.secret.findUniqueOrThrow({ where: { id: target } })).status === 'ACTIVE',
+  },
+  'roll a secret': {
+    prepare: async () => {
+      target = await activeSecret();
+    },
+    run: () => credentials.rollSecretAction({ secretId: target, graceSeconds: 3600 }),
+    changed: async () => (await prisma.secret.findUniqueOrThrow({ where: { id: target } })).replacedById !== null,
+  },
+  'change allowed addresses': {
+    prepare: async () => {
+      target = await activeSecret();
+    },
+    run: () => credentials.setAllowedRangesAction({ secretId: target, ranges: '10.0.0.0/8' }),
+    changed: async () => (await prisma.secret.findUniqueOrThrow({ where: { id: target } })).allowedCidrs.length > 0,
+  },
+  'make a decoy': {
+    prepare: async () => {
+      target = await disabledSecret();
+    },
+    run: () => credentials.makeDecoyAction({ secretId: target }),
+    changed: async () => (await prisma.secret.findUniqueOrThrow({ where: { id: target } })).isDecoy,
+  },
+  'change the confirmation window': {
+    run: () => account.setReauthWindowAction({ minutes: 60 }),
+    changed: async () => (await prisma.organization.findUniqueOrThrow({ where: { id: fixture.org.id } })).reauthWindowMinutes === 60,
+  },
+});
+
+describe('re-authentication for sensitive actions', () => {
+  for (const [name, action] of Object.entries(SENSITIVE)) {
+    it(`allows "${name}" within the window after sign-in`, async () => {
+      await action.prepare?.();
+      setClockOffset(14 * MINUTE);
+      expect((await action.run()).ok).toBe(true);
+      expect(await action.changed()).toBe(true);
+    });
+
+    it(`blocks "${name}" 16 minutes after sign-in, changing nothing, until the user confirms`, async () => {
+      await action.prepare?.();
+      setClockOffset(16 * MINUTE);
+      expect(await action.run()).toEqual({ ok: false, code: 'reauth_required', message: "Confirm it's you to continue." });
+      expect(await action.changed()).toBe(false);
+
+      const wrong = await confirmIdentityAction({ method: 'password', password: 'not-my-password' });
+      expect(wrong).toMatchObject({ ok: false, fieldErrors: { password: 'That password is not correct.' } });
+      expect((await action.run()).code).toBe('reauth_required');
+
+      expect(await confirmIdentityAction({ method: 'password', password: PASSWORD })).toEqual({ ok: true });
+      expect((await action.run()).ok).toBe(true);
+      expect(await action.changed()).toBe(true);
+    });
+  }
+
+  it('uses the organization\'s window', async () => {
+    await prisma.organization.update({ where: { id: fixture.org.id }, data: { reauthWindowMinutes: 60 } });
+    setClockOffset(50 * MINUTE);
+    expect((await credentials.createSecretAction()).ok).toBe(true);
+    setClockOffset(61 * MINUTE);
+    expect((await credentials.createSecretAction()).ok).toBe(false);
+  });
+
+  it('does not ask before everyday changes (rename, deactivate)', async () => {
+    const id = await activeSecret();
+    setClockOffset(16 * MINUTE);
+    expect((await credentials.renameSecretAction({ secretId: id, name: 'Renamed later' })).ok).toBe(true);
+    expect((await credentials.deactivateSecretAction({ secretId: id })).ok).toBe(true);
+  });
+
+  it('refuses a confirmation window outside the offered choices', async () => {
+    expect(await account.setReauthWindowAction({ minutes: 1 })).toMatchObject({ ok: false });
+    expect(await account.setReauthWindowAction({ minutes: 100_000 })).toMatchObject({ ok: false });
+    expect((await prisma.organization.findUniqueOrThrow({ where: { id: fixture.org.id } })).reauthWindowMinutes).toBe(15);
+  });
+
+  it('records each confirmation in the audit trail', async () => {
+    setClockOffset(16 * MINUTE);
+    await confirmIdentityAction({ method: 'password', password: PASSWORD });
+    expect(await prisma.auditEvent.count({ where: { organizationId: fixture.org.id, action: 'reauthenticated' } })).toBeGreaterThan(0);
+  });
+});
