@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { getActor } from '@/lib/auth/session';
 import { requestContext } from '@/lib/http/request';
+import { REAUTH_REQUIRED, needsReauthentication } from '@/lib/auth/reauth';
 import {
   beginTotpEnrollment,
   confirmTotpEnrollment,
@@ -17,12 +18,14 @@ import {
 } from '@/lib/data/two-factor';
 
 /**
- * One server action per operation on the account's factors, each complete in itself (signed-in check,
- * validation, the data-layer call, revalidation on success only), so that a further check such as a recent
- * re-authentication is one line in each.
+ * One server action per operation on the account's factors, each complete in itself: signed-in check,
+ * validation, a recent confirmation of identity (every change to how the account signs in is sensitive),
+ * the data-layer call, revalidation on success only.
  */
 
-export type SecurityActionResult<T = object> = ({ ok: true } & T) | { ok: false; message: string; fieldErrors?: Record<string, string> };
+export type SecurityActionResult<T = object> =
+  | ({ ok: true } & T)
+  | { ok: false; message: string; fieldErrors?: Record<string, string>; code?: 'reauth_required' };
 
 const SIGNED_OUT = { ok: false, message: 'Your session has ended. Sign in again to continue.' } as const;
 const INVALID = { ok: false, message: 'The request was not understood. Reload the page and try again.' } as const;
@@ -35,6 +38,7 @@ function done<T extends object>(value: T): { ok: true } & T {
 export async function beginTotpSetupAction(): Promise<SecurityActionResult<{ secret: string; uri: string; qrCode: string }>> {
   const actor = await getActor();
   if (!actor) return SIGNED_OUT;
+  if (needsReauthentication(actor)) return REAUTH_REQUIRED;
   const result = await beginTotpEnrollment({ userId: actor.userId });
   if (!result.ok) return { ok: false, message: result.message };
   // Nothing on the page changes until the app is confirmed: no revalidation.
@@ -46,6 +50,7 @@ export async function confirmTotpSetupAction(input: unknown): Promise<SecurityAc
   if (!actor) return SIGNED_OUT;
   const parsed = z.object({ code: z.string().max(20) }).strict().safeParse(input);
   if (!parsed.success) return INVALID;
+  if (needsReauthentication(actor)) return REAUTH_REQUIRED;
   const result = await confirmTotpEnrollment({ userId: actor.userId, code: parsed.data.code, context: await requestContext() });
   if (!result.ok) return { ok: false, message: result.message, ...(result.code === 'invalid_code' ? { fieldErrors: { code: result.message } } : {}) };
   return done({ recoveryCodes: result.recoveryCodes });
@@ -54,6 +59,7 @@ export async function confirmTotpSetupAction(input: unknown): Promise<SecurityAc
 export async function removeTotpAction(): Promise<SecurityActionResult> {
   const actor = await getActor();
   if (!actor) return SIGNED_OUT;
+  if (needsReauthentication(actor)) return REAUTH_REQUIRED;
   const result = await removeTotp({ userId: actor.userId, context: await requestContext() });
   if (!result.ok) return { ok: false, message: result.message };
   return done({});
@@ -64,6 +70,7 @@ export async function startPasskeyRegistrationAction(): Promise<
 > {
   const actor = await getActor();
   if (!actor) return SIGNED_OUT;
+  if (needsReauthentication(actor)) return REAUTH_REQUIRED;
   const result = await passkeyRegistrationOptions({ userId: actor.userId });
   if (!result.ok) return { ok: false, message: result.message };
   return { ok: true, ceremony: result.ceremony, options: result.options };
@@ -91,6 +98,7 @@ export async function finishPasskeyRegistrationAction(
   if (!actor) return SIGNED_OUT;
   const parsed = registrationSchema.safeParse(input);
   if (!parsed.success) return INVALID;
+  if (needsReauthentication(actor)) return REAUTH_REQUIRED;
   const { ceremony, name, response } = parsed.data;
   const result = await verifyPasskeyRegistration({
     userId: actor.userId,
@@ -108,6 +116,7 @@ export async function removePasskeyAction(input: unknown): Promise<SecurityActio
   if (!actor) return SIGNED_OUT;
   const parsed = z.object({ passkeyId: z.uuid() }).strict().safeParse(input);
   if (!parsed.success) return { ok: false, message: 'This passkey no longer exists.' };
+  if (needsReauthentication(actor)) return REAUTH_REQUIRED;
   const result = await removePasskey({ userId: actor.userId, passkeyId: parsed.data.passkeyId, context: await requestContext() });
   if (!result.ok) return { ok: false, message: result.message };
   return done({});
@@ -116,6 +125,7 @@ export async function removePasskeyAction(input: unknown): Promise<SecurityActio
 export async function regenerateRecoveryCodesAction(): Promise<SecurityActionResult<{ recoveryCodes: string[] }>> {
   const actor = await getActor();
   if (!actor) return SIGNED_OUT;
+  if (needsReauthentication(actor)) return REAUTH_REQUIRED;
   const result = await regenerateRecoveryCodes({ userId: actor.userId, context: await requestContext() });
   if (!result.ok) return { ok: false, message: result.message };
   return done({ recoveryCodes: result.recoveryCodes });
@@ -126,6 +136,7 @@ export async function setTwoFactorRequirementAction(input: unknown): Promise<Sec
   if (!actor) return SIGNED_OUT;
   const parsed = z.object({ required: z.boolean() }).strict().safeParse(input);
   if (!parsed.success) return INVALID;
+  if (needsReauthentication(actor)) return REAUTH_REQUIRED;
   const result = await setTwoFactorRequirement({ actor, required: parsed.data.required, context: await requestContext() });
   if (!result.ok) return { ok: false, message: result.message };
   return done({ required: result.required });

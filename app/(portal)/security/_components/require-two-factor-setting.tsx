@@ -1,13 +1,11 @@
 'use client';
 
 import { useOptimistic, useState } from 'react';
-import { useReauth } from '@/components/auth/reauth-provider';
 import { setTwoFactorRequirementAction } from '../actions';
 import { useSecurityAction } from './use-security-action';
 
 /** Admins only: whether the organization's admins must have a second factor to manage secrets. */
 export function RequireTwoFactorSetting({ required }: { required: boolean }) {
-  const ensure = useReauth();
   const { pending, error, run } = useSecurityAction();
   const [saved, setSaved] = useState(required);
   const [shown, setShown] = useOptimistic(saved);
@@ -35,7 +33,7 @@ export function RequireTwoFactorSetting({ required }: { required: boolean }) {
           run(
             async () => {
               setShown(!shown);
-              return ensure(() => setTwoFactorRequirementAction({ required: !shown }));
+              return setTwoFactorRequirementAction({ required: !shown });
             },
             (result) => setSaved(result.required),
           )
