@@ -41,6 +41,11 @@ export function describeAuditEvent(event: { action: string; details: unknown; re
   }
   if (event.action === 'deactivated' && d.scheduled) parts.push('At the end of its roll grace period');
   if (event.action === 'deactivated' && d.revokedTokens) parts.push('Its unexpired access tokens were revoked too');
+  if (event.action === 'factor_enrolled' || event.action === 'factor_removed') {
+    parts.push(d.method === 'passkey' ? `Passkey “${d.name}”` : 'Authenticator app');
+  }
+  if (event.action === 'recovery_code_used' && typeof d.remaining === 'number') parts.push(`${d.remaining} left`);
+  if (event.action === 'two_factor_policy_changed') parts.push(d.required ? 'Required for admins' : 'No longer required for admins');
   if (event.reason) parts.push(`Reason: ${event.reason}`);
   return parts.length ? parts.join(' · ') : null;
 }

@@ -93,3 +93,18 @@ export async function emergencyDeactivate({
   );
   return count === 1 ? { ok: true } : conflict('This secret changed meanwhile. Reload the page.');
 }
+
+/**
+ * The platform's own log: account events of support staff (sign-ins, factors, sessions), which belong to
+ * no organization. Newest first.
+ */
+export async function listPlatformEvents({ actor, limit = 200 }: { actor: Actor; limit?: number }) {
+  if (!isSupport(actor)) return forbidden(DENIED);
+  const events = await prisma.auditEvent.findMany({
+    where: { organizationId: null },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: Math.min(Math.max(limit, 1), 500),
+    select: { id: true, createdAt: true, actorName: true, actorRole: true, action: true, details: true, reason: true, address: true },
+  });
+  return { ok: true as const, events };
+}

@@ -21,6 +21,7 @@ import { getUsageSummary, type UsageSummary } from '@/lib/data/secret-usage';
 import { acknowledgeAlert } from '@/lib/data/alerts';
 import type { CommandResult } from '@/lib/data/result';
 import { REAUTH_REQUIRED, needsReauthentication } from '@/lib/auth/reauth';
+import { ENROLL_TO_MANAGE_SECRETS, mustEnrollTwoFactor } from '@/lib/auth/two-factor-policy';
 import { MAX_ALLOWED_RANGES, ROLL_GRACE_SECONDS, normalizeCidr, secretNameSchema } from '@/lib/secrets/rules';
 
 export type ActionResult<T = object> =
@@ -31,6 +32,7 @@ const SIGNED_OUT = { ok: false, message: 'Your session has ended. Sign in again 
 const NOT_FOUND = { ok: false, message: 'This secret no longer exists. Reload the page to see the current list.' } as const;
 const INVALID = { ok: false, message: 'The request was not understood. Reload the page and try again.' } as const;
 const secretId = z.uuid();
+const ENROLL_FIRST = { ok: false, message: ENROLL_TO_MANAGE_SECRETS } as const;
 
 
 /**
@@ -45,6 +47,7 @@ async function run<S extends z.ZodType, T extends object>(
 ): Promise<ActionResult<T>> {
   const actor = await getActor();
   if (!actor) return SIGNED_OUT;
+  if (mustEnrollTwoFactor(actor, 'manage_secrets')) return ENROLL_FIRST;
   const parsed = schema.safeParse(input);
   if (!parsed.success) return invalid as ActionResult<T>;
   // Viewers are refused by the command itself; only those who could act are asked to confirm.
@@ -181,6 +184,7 @@ export async function bulkSecretsAction(
 export async function getSecretUsageAction(input: unknown): Promise<ActionResult<{ usage: UsageSummary }>> {
   const actor = await getActor();
   if (!actor) return SIGNED_OUT;
+  if (mustEnrollTwoFactor(actor, 'manage_secrets')) return ENROLL_FIRST;
   const parsed = transitionSchema.safeParse(input);
   if (!parsed.success || !canManageSecrets(actor)) return NOT_FOUND;
   const usage = await getUsageSummary({ organizationId: actor.membership.organizationId, secretId: parsed.data.secretId });

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
+import { mustEnrollTwoFactor } from '@/lib/auth/two-factor-policy';
 import { ChevronRight, Info, TriangleAlert } from 'lucide-react';
 import { requireActor } from '@/lib/auth/session';
 import { canManageSecrets } from '@/lib/auth/actor';
@@ -19,6 +20,8 @@ export const metadata: Metadata = { title: 'Credentials' };
 
 export default async function CredentialsPage() {
   const actor = await requireActor();
+  // An admin whose organization requires two-factor sets it up before seeing or managing secrets.
+  if (mustEnrollTwoFactor(actor, 'manage_secrets')) redirect('/security');
 
   const header = (
     <header>

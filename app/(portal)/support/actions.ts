@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { getActor } from '@/lib/auth/session';
 import { requestContext } from '@/lib/http/request';
 import { emergencyDeactivate } from '@/lib/data/support';
+import { ENROLL_TO_OPEN_SUPPORT, mustEnrollTwoFactor } from '@/lib/auth/two-factor-policy';
 
 export type SupportActionResult = { ok: true } | { ok: false; message: string; fieldErrors?: Record<string, string> };
 
@@ -15,6 +16,7 @@ const schema = z
 export async function emergencyDeactivateAction(input: unknown): Promise<SupportActionResult> {
   const actor = await getActor();
   if (!actor) return { ok: false, message: 'Your session has ended. Sign in again to continue.' };
+  if (mustEnrollTwoFactor(actor, 'support_console')) return { ok: false, message: ENROLL_TO_OPEN_SUPPORT };
   const parsed = schema.safeParse(input);
   if (!parsed.success) return { ok: false, message: 'The request was not understood. Reload the page and try again.' };
   const result = await emergencyDeactivate({ actor, ...parsed.data, context: await requestContext() });

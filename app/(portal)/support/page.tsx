@@ -4,6 +4,8 @@ import { notFound } from 'next/navigation';
 import { Search } from 'lucide-react';
 import { requireActor } from '@/lib/auth/session';
 import { isSupport, searchOrganizations } from '@/lib/data/support';
+import { mustEnrollTwoFactor } from '@/lib/auth/two-factor-policy';
+import { TwoFactorRequired } from './_components/two-factor-required';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 
@@ -13,6 +15,7 @@ export default async function SupportPage({ searchParams }: { searchParams: Prom
   const actor = await requireActor();
   // Customers' admins and viewers must not learn that this page exists.
   if (!isSupport(actor)) notFound();
+  if (mustEnrollTwoFactor(actor, 'support_console')) return <TwoFactorRequired title="Organizations" />;
   const { q = '' } = await searchParams;
   const result = await searchOrganizations({ actor, query: typeof q === 'string' ? q : '' });
   const organizations = result.ok ? result.organizations : [];

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
+import { notFound, redirect } from 'next/navigation';
+import { mustEnrollTwoFactor } from '@/lib/auth/two-factor-policy';
 import { ChevronRight, Users } from 'lucide-react';
 import { z } from 'zod';
 import { requireActor } from '@/lib/auth/session';
@@ -18,6 +19,8 @@ export const metadata: Metadata = { title: 'Secret' };
 
 export default async function SecretDetailPage({ params }: { params: Promise<{ secretId: string }> }) {
   const actor = await requireActor();
+  // An admin whose organization requires two-factor sets it up before seeing or managing secrets.
+  if (mustEnrollTwoFactor(actor, 'manage_secrets')) redirect('/security');
   const { secretId } = await params;
   if (!actor.membership || !z.uuid().safeParse(secretId).success) notFound();
   const organizationId = actor.membership.organizationId;

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { requireActor } from '@/lib/auth/session';
 import { requestContext } from '@/lib/http/request';
 import { isSupport, viewOrganizationCredentials } from '@/lib/data/support';
+import { mustEnrollTwoFactor } from '@/lib/auth/two-factor-policy';
+import { TwoFactorRequired } from '../../_components/two-factor-required';
 
 import { toSecretRow } from '@/app/(portal)/credentials/_components/types';
 import { SupportSecretsTable } from './support-secrets-table';
@@ -15,6 +17,8 @@ export const metadata: Metadata = { title: 'Customer credentials' };
 export default async function SupportOrganizationPage({ params }: { params: Promise<{ organizationId: string }> }) {
   const actor = await requireActor();
   if (!isSupport(actor)) notFound();
+  // Before anything is read: a view is recorded in the customer's audit log.
+  if (mustEnrollTwoFactor(actor, 'support_console')) return <TwoFactorRequired title="Customer credentials" />;
   const { organizationId } = await params;
   if (!z.uuid().safeParse(organizationId).success) notFound();
   const result = await viewOrganizationCredentials({ actor, organizationId, context: await requestContext() });

@@ -1,0 +1,63 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { requireActor } from '@/lib/auth/session';
+import { mustEnrollTwoFactor } from '@/lib/auth/two-factor-policy';
+import { isSupport, listPlatformEvents } from '@/lib/data/support';
+import { AUDIT_ACTIONS, describeAuditEvent } from '@/lib/data/audit-text';
+import { LocalTime } from '@/components/local-time';
+import { PageHeader } from '@/components/page-header';
+import { TwoFactorRequired } from '../_components/two-factor-required';
+
+export const metadata: Metadata = { title: 'Platform log' };
+
+export default async function PlatformLogPage() {
+  const actor = await requireActor();
+  if (!isSupport(actor)) notFound();
+  if (mustEnrollTwoFactor(actor, 'support_console')) return <TwoFactorRequired title="Platform log" />;
+  const result = await listPlatformEvents({ actor });
+  const events = result.ok ? result.events : [];
+
+  return (
+    <div className="space-y-8">
+      <PageHeader
+        section="Support"
+        title="Platform log"
+        description="Account events of platform staff, which belong to no customer: sign-ins, two-factor changes, sessions. Newest first; entries can never be changed or removed."
+      />
+      <section aria-label="Platform events" className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5">
+        {events.length === 0 ? (
+          <p className="px-4 py-6 text-sm text-slate-600 sm:px-6">No events yet.</p>
+        ) : (
+          <table className="w-full min-w-[40rem] text-left text-sm">
+            <thead className="border-b border-slate-200 text-xs font-semibold tracking-wide text-slate-500 uppercase">
+              <tr>
+                <th scope="col" className="px-4 py-3 sm:px-6">Time</th>
+                <th scope="col" className="px-4 py-3">Event</th>
+                <th scope="col" className="px-4 py-3">Who</th>
+                <th scope="col" className="px-4 py-3 sm:pr-6">Address</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {events.map((event) => {
+                const detail = describeAuditEvent(event);
+                return (
+                  <tr key={event.id} data-testid="platform-event" className="align-top">
+                    <td className="px-4 py-3 whitespace-nowrap text-slate-600 sm:px-6">
+                      <LocalTime iso={event.createdAt.toISOString()} />
+                    </td>
+                    <td className="px-4 py-3">
+                      <p className="font-medium text-slate-900">{AUDIT_ACTIONS[event.action] ?? event.action}</p>
+                      {detail && <p className="break-words text-slate-600">{detail}</p>}
+                    </td>
+                    <td className="px-4 py-3 text-slate-700">{event.actorName}</td>
+                    <td className="px-4 py-3 font-mono text-xs text-slate-600 sm:pr-6">{event.address ?? '—'}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </div>
+  );
+}
