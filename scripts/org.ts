@@ -1,12 +1,13 @@
-// npm run org:create -- --name "Suite 42" [--domain d] [--email e]  |  npm run org:delete -- --id <uuid>
+// npm run org:create -- --name "Suite 42" [--domain d] [--email e] [--totp]  |  npm run org:delete -- --id <uuid>
 // Tenants for customers' end-to-end suites. Stdout carries exactly one line of JSON; everything else goes to
 // stderr, so a suite can JSON.parse what it reads (with `npm run --silent`, which drops npm's own banner).
 import { parseArgs } from 'node:util';
-import { runWithDatabase } from './database';
+import { persistentSecret, runWithDatabase } from './database';
 
 const USAGE = [
   'Usage:',
-  '  npm run --silent org:create -- --name "Suite 42" [--domain suite42.example.test] [--email admin@suite42.example.test]',
+  '  npm run --silent org:create -- --name "Suite 42" [--domain suite42.example.test] [--email admin@suite42.example.test] [--totp]',
+  '    --totp also enrolls an authenticator app for the admin and prints its key (admin.totp.secret) once.',
   '  npm run --silent org:delete -- --id <organization uuid>',
 ].join('\n');
 
@@ -22,7 +23,7 @@ function parse() {
   try {
     return parseArgs({
       allowPositionals: true,
-      options: { name: { type: 'string' }, domain: { type: 'string' }, email: { type: 'string' }, id: { type: 'string' } },
+      options: { name: { type: 'string' }, domain: { type: 'string' }, email: { type: 'string' }, id: { type: 'string' }, totp: { type: 'boolean' } },
     });
   } catch (error) {
     return fail(`${(error as Error).message}\n${USAGE}`);
@@ -33,8 +34,8 @@ const { positionals, values } = parse();
 const [command, ...extra] = positionals;
 if (command !== 'create' && command !== 'delete') fail(`Unknown command "${command ?? ''}".\n${USAGE}`);
 if (extra.length > 0) fail(`Unexpected argument "${extra[0]}".\n${USAGE}`);
-if (command === 'create' && (values.id !== undefined || values.name === undefined)) fail(`create takes --name (and optionally --domain, --email).\n${USAGE}`);
-if (command === 'delete' && (values.id === undefined || values.name !== undefined || values.domain !== undefined || values.email !== undefined)) {
+if (command === 'create' && (values.id !== undefined || values.name === undefined)) fail(`create takes --name (and optionally --domain, --email, --totp).\n${USAGE}`);
+if (command === 'delete' && (values.id === undefined || values.name !== undefined || values.domain !== undefined || values.email !== undefined || values.totp !== undefined)) {
   fail(`delete takes --id only.\n${USAGE}`);
 }
 
@@ -43,6 +44,8 @@ function printResult(result: object): Promise<void> {
 }
 
 runWithDatabase(async (db) => {
+  // The authenticator-app key is sealed under the same key the portal uses (kept beside the embedded data).
+  if (values.totp) process.env.TOKEN_KEY_ENCRYPTION_KEY = await persistentSecret('TOKEN_KEY_ENCRYPTION_KEY');
   // Only now: lib/db reads DATABASE_URL when it is imported.
   const { createTenant, deleteTenant } = await import('@/lib/data/tenants');
   const { prisma } = await import('@/lib/db');
@@ -50,7 +53,7 @@ runWithDatabase(async (db) => {
   try {
     if (command === 'create') {
       const started = performance.now();
-      const result = await createTenant({ name: values.name!, domain: values.domain, email: values.email });
+      const result = await createTenant({ name: values.name!, domain: values.domain, email: values.email, totp: values.totp });
       if (result.ok) {
         await printResult(result.tenant);
         console.error(`Created organization ${result.tenant.organizationId} in ${Math.round(performance.now() - started)} ms.`);

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db';
 import { verifyUserCredentials } from '@/lib/data/users';
+import { generate } from 'otplib';
+import { verifyTotpCode } from '@/lib/data/two-factor';
 import { POST } from '@/app/api/platform/tenants/route';
 import { DELETE } from '@/app/api/platform/tenants/[organizationId]/route';
 
@@ -57,5 +59,21 @@ describe('platform tenants API', () => {
     expect((await remove(tenant.organizationId, `Bearer ${TOKEN}`)).status).toBe(200);
     expect((await remove(tenant.organizationId, `Bearer ${TOKEN}`)).status).toBe(404);
     expect(await prisma.organization.findUnique({ where: { id: tenant.organizationId } })).toBeNull();
+  });
+
+  it('with "totp": true returns the admin\'s authenticator-app key once; without it the admin has no factor', async () => {
+    process.env.PLATFORM_API_TOKEN = TOKEN;
+    const plain = await (await create({ name: 'Suite plain' }, `Bearer ${TOKEN}`)).json();
+    expect(plain.admin.totp).toBeUndefined();
+    const plainUser = await prisma.user.findUniqueOrThrow({ where: { email: plain.admin.email }, include: { totpFactor: true } });
+    expect(plainUser.totpFactor).toBeNull();
+
+    const response = await create({ name: 'Suite 2FA', totp: true }, `Bearer ${TOKEN}`);
+    expect(response.status).toBe(201);
+    const tenant = await response.json();
+    const userId = (await prisma.user.findUniqueOrThrow({ where: { email: tenant.admin.email } })).id;
+    expect(await verifyTotpCode({ userId, code: await generate({ secret: tenant.admin.totp.secret }) })).toBe(true);
+
+    expect((await create({ name: 'Suite', totp: 'yes' }, `Bearer ${TOKEN}`)).status).toBe(400);
   });
 });

@@ -7,6 +7,8 @@ import { getActorByUserId, verifyUserCredentials } from '@/lib/data/users';
 import { activateSecret, createSecret, listSecrets } from '@/lib/data/secrets';
 import { raiseSecurityAlert } from '@/lib/data/alerts';
 import type { Actor } from '@/lib/auth/actor';
+import { generate } from 'otplib';
+import { verifyTotpCode } from '@/lib/data/two-factor';
 
 async function tenant(name = `Suite ${randomUUID().slice(0, 8)}`): Promise<Tenant> {
   const result = await createTenant({ name });
@@ -66,6 +68,7 @@ describe('createTenant', () => {
       organizationId: created.organizationId,
       organizationName: 'Suite 42',
       role: 'ADMIN',
+      requireTwoFactor: false,
     });
   });
 
@@ -195,6 +198,19 @@ describe('the org CLI', () => {
     const again = await runCli(['delete', '--id', printed.organizationId]);
     expect(again).toMatchObject({ code: 1, stdout: '' });
     expect(again.stderr).toContain(`No test-suite tenant has the id ${printed.organizationId}.`);
+  });
+
+  it('with --totp enrolls an authenticator app for the admin and prints its key once', { timeout: 60_000 }, async () => {
+    const created = await runCli(['create', '--name', 'TOTP Suite', '--totp']);
+    expect(created.code).toBe(0);
+    const printed = JSON.parse(created.stdout) as Tenant;
+    expect(printed.admin.totp).toMatchObject({ secret: expect.stringMatching(/^[A-Z2-7]{32}$/), uri: expect.stringMatching(/^otpauth:\/\/totp\//) });
+    expect(printed.admin.totp!.recoveryCodes).toHaveLength(10);
+    const userId = (await prisma.user.findUniqueOrThrow({ where: { email: printed.admin.email } })).id;
+    expect(await verifyTotpCode({ userId, code: await generate({ secret: printed.admin.totp!.secret }) })).toBe(true);
+    expect((await getActorByUserId({ userId }))?.twoFactorEnabled).toBe(true);
+    expect(created.stderr).not.toContain(printed.admin.totp!.secret);
+    expect((await runCli(['delete', '--id', printed.organizationId])).code).toBe(0);
   });
 
   it('exits with 1 and a message on stderr for a malformed id or a missing name', { timeout: 60_000 }, async () => {

@@ -1,4 +1,5 @@
-// POST /api/platform/tenants — creates a throwaway organization for an end-to-end suite (off unless PLATFORM_API_TOKEN is set).
+// POST /api/platform/tenants — creates a throwaway organization for an end-to-end suite (off unless PLATFORM_API_TOKEN is set);
+// `"totp": true` also enrolls an authenticator app for its admin and returns the key once.
 import { createTenant } from '@/lib/data/tenants';
 import { platformAccess, platformDenied } from '@/lib/http/platform-token';
 
@@ -8,11 +9,15 @@ export async function POST(request: Request): Promise<Response> {
   const access = platformAccess(request.headers.get('authorization'));
   if (access !== 'allowed') return platformDenied(access);
   const body: unknown = await request.json().catch(() => null);
-  const input = (body && typeof body === 'object' ? body : {}) as { name?: unknown; domain?: unknown; email?: unknown };
+  const input = (body && typeof body === 'object' ? body : {}) as { name?: unknown; domain?: unknown; email?: unknown; totp?: unknown };
+  if (input.totp !== undefined && typeof input.totp !== 'boolean') {
+    return Response.json({ error: 'invalid_input', message: 'totp must be true or false.' }, { status: 400, headers: { 'Cache-Control': 'no-store' } });
+  }
   const result = await createTenant({
     name: typeof input.name === 'string' ? input.name : '',
     domain: typeof input.domain === 'string' ? input.domain : undefined,
     email: typeof input.email === 'string' ? input.email : undefined,
+    totp: input.totp,
   });
   if (!result.ok) {
     return Response.json({ error: result.code, message: result.message }, { status: result.code === 'conflict' ? 409 : 400, headers: { 'Cache-Control': 'no-store' } });
