@@ -1,4 +1,5 @@
 // npm run org:create -- --name "Suite 42" [--domain d] [--email e] [--totp]  |  npm run org:delete -- --id <uuid>
+// npm run org:support -- --email e [--totp]  (a platform support user for suites that test the support console)
 // Tenants for customers' end-to-end suites. Stdout carries exactly one line of JSON; everything else goes to
 // stderr, so a suite can JSON.parse what it reads (with `npm run --silent`, which drops npm's own banner).
 import { parseArgs } from 'node:util';
@@ -9,6 +10,7 @@ const USAGE = [
   '  npm run --silent org:create -- --name "Suite 42" [--domain suite42.example.test] [--email admin@suite42.example.test] [--totp]',
   '    --totp also enrolls an authenticator app for the admin and prints its key (admin.totp.secret) once.',
   '  npm run --silent org:delete -- --id <organization uuid>',
+  '  npm run --silent org:support -- --email support@suite42.example.test [--totp]',
 ].join('\n');
 
 // The database helpers log progress with console.log; keep stdout for the result alone.
@@ -32,11 +34,15 @@ function parse() {
 
 const { positionals, values } = parse();
 const [command, ...extra] = positionals;
-if (command !== 'create' && command !== 'delete') fail(`Unknown command "${command ?? ''}".\n${USAGE}`);
+if (command !== 'create' && command !== 'delete' && command !== 'support') fail(`Unknown command "${command ?? ''}".\n${USAGE}`);
 if (extra.length > 0) fail(`Unexpected argument "${extra[0]}".\n${USAGE}`);
 if (command === 'create' && (values.id !== undefined || values.name === undefined)) fail(`create takes --name (and optionally --domain, --email, --totp).\n${USAGE}`);
 if (command === 'delete' && (values.id === undefined || values.name !== undefined || values.domain !== undefined || values.email !== undefined || values.totp !== undefined)) {
   fail(`delete takes --id only.\n${USAGE}`);
+}
+
+if (command === 'support' && (values.email === undefined || values.id !== undefined || values.name !== undefined || values.domain !== undefined)) {
+  fail(`support takes --email (and optionally --totp).\n${USAGE}`);
 }
 
 function printResult(result: object): Promise<void> {
@@ -47,7 +53,7 @@ runWithDatabase(async (db) => {
   // The authenticator-app key is sealed under the same key the portal uses (kept beside the embedded data).
   if (values.totp) process.env.TOKEN_KEY_ENCRYPTION_KEY = await persistentSecret('TOKEN_KEY_ENCRYPTION_KEY');
   // Only now: lib/db reads DATABASE_URL when it is imported.
-  const { createTenant, deleteTenant } = await import('@/lib/data/tenants');
+  const { createSupportStaff, createTenant, deleteTenant } = await import('@/lib/data/tenants');
   const { prisma } = await import('@/lib/db');
   let exitCode = 0;
   try {
@@ -57,6 +63,15 @@ runWithDatabase(async (db) => {
       if (result.ok) {
         await printResult(result.tenant);
         console.error(`Created organization ${result.tenant.organizationId} in ${Math.round(performance.now() - started)} ms.`);
+      } else {
+        console.error(result.message);
+        exitCode = 1;
+      }
+    } else if (command === 'support') {
+      const result = await createSupportStaff({ email: values.email!, totp: values.totp });
+      if (result.ok) {
+        await printResult(result.user);
+        console.error(`Created support user ${result.user.email}.`);
       } else {
         console.error(result.message);
         exitCode = 1;

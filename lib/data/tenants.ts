@@ -137,3 +137,30 @@ function portalOrigin(): string {
 function invalidInput(error: z.ZodError): TenantFailure {
   return { ok: false, code: 'invalid_input', message: error.issues.map((issue) => issue.message).join(' ') };
 }
+
+const supportStaffSchema = z.object({ email: z.email('The email must be an email address.').max(254) });
+
+/**
+ * A platform support user with a random password, returned here only: for suites that test the support
+ * console, which opens only once the user has a second factor (`totp` enrolls one and returns its key).
+ */
+export async function createSupportStaff(input: {
+  email: string;
+  totp?: boolean;
+}): Promise<{ ok: true; user: { email: string; password: string; totp?: { secret: string; uri: string; recoveryCodes: string[] } } } | TenantFailure> {
+  const parsed = supportStaffSchema.safeParse(input);
+  if (!parsed.success) return invalidInput(parsed.error);
+  const email = normalizeEmail(parsed.data.email);
+  const password = randomBytes(24).toString('base64url');
+  const passwordHash = await hashPassword(password);
+  try {
+    const user = await prisma.user.create({ data: { email, name: 'Support (test suite)', passwordHash, platformRole: 'SUPPORT' }, select: { id: true } });
+    const totp = input.totp ? await provisionTotp({ userId: user.id }) : undefined;
+    return { ok: true, user: { email, password, ...(totp ? { totp } : {}) } };
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      return { ok: false, code: 'conflict', message: `A user with the email ${email} already exists.` };
+    }
+    throw error;
+  }
+}
