@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { expect, type Page } from '@playwright/test';
+import { generate } from 'otplib';
 
 export const PASSWORD = process.env.DEMO_PASSWORD ?? 'demo-password';
 
@@ -27,4 +29,56 @@ export async function addSecret(page: Page): Promise<string> {
   await dialog.getByRole('button', { name: 'Close' }).click();
   await expect(dialog).toBeHidden();
   return value;
+}
+
+/**
+ * Runs scripts/org.ts against the suite's own embedded database (the server's, reused while it runs) and
+ * returns the one line of JSON it prints: tenants and support users made here keep the demo users as seeded.
+ */
+export function orgCli<T>(args: string[]): T {
+  const stdout = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/org.ts', ...args], {
+    env: { ...process.env, DATABASE_URL: '', EMBEDDED_PG_DIR: '.data/e2e', EMBEDDED_PG_PORT: process.env.E2E_PG_PORT ?? '54339' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: 60_000,
+  });
+  return JSON.parse(stdout.toString()) as T;
+}
+
+export interface CliUser {
+  email: string;
+  password: string;
+  totp?: { secret: string; uri: string; recoveryCodes: string[] };
+}
+
+export function createTenant(name: string, { totp = false } = {}) {
+  return orgCli<{ organizationId: string; name: string; admin: CliUser }>(['create', '--name', `${name} ${Date.now()}`, ...(totp ? ['--totp'] : [])]);
+}
+
+/** The code of the step `offset` steps from now: +1 is still accepted, and differs from a code just used. */
+export function totpCode(secret: string, offset = 0): Promise<string> {
+  return generate({ secret, epoch: Math.floor(Date.now() / 1000) + offset * 30 });
+}
+
+/** The password step of sign-in; where it leads (second factor or the portal) is for the caller to check. */
+export async function enterPassword(page: Page, email: string, password: string) {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Sets up an authenticator app on the Security page with a code computed here; returns its key and the recovery codes shown. */
+export async function enrollTotp(page: Page): Promise<{ secret: string; recoveryCodes: string[] }> {
+  await page.goto('/security');
+  await page.getByRole('region', { name: 'Authenticator app' }).getByRole('button', { name: 'Set up' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Set up an authenticator app' });
+  const secret = (await dialog.getByTestId('totp-secret').textContent())!.trim();
+  await dialog.getByLabel('Authentication code').fill(await totpCode(secret));
+  await dialog.getByRole('button', { name: 'Verify' }).click();
+  const codes = page.getByRole('dialog', { name: 'Save your recovery codes' });
+  await expect(codes.getByRole('listitem')).toHaveCount(10);
+  const recoveryCodes = (await codes.getByRole('listitem').allTextContents()).map((code) => code.trim());
+  await codes.getByRole('button', { name: 'Close' }).click();
+  await expect(codes).toBeHidden();
+  return { secret, recoveryCodes };
 }

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { addSecret, previewOf, rowOf, signIn } from './helpers';
+import { addSecret, enrollTotp, enterPassword, orgCli, previewOf, rowOf, signIn, type CliUser } from './helpers';
 
 test('support finds a customer, views credentials read-only, deactivates with a reason the customer then sees', async ({ page, browser }) => {
   // The customer's admin has an active secret.
@@ -11,11 +11,19 @@ test('support finds a customer, views credentials read-only, deactivates with a 
   await adminPage.getByRole('menuitem', { name: 'Activate' }).click();
   await expect(rowOf(adminPage, secret)).toContainText('Active');
 
-  // Support signs in and lands on the console.
-  await page.goto('/sign-in');
-  await page.getByLabel('Email').fill('support@portal.test');
-  await page.getByLabel('Password').fill(process.env.DEMO_PASSWORD ?? 'demo-password');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  // A support user of this suite's own (the demo support user stays factor-free) signs in; the console stays
+  // closed, with no customer data, until they set up two-factor authentication.
+  const support = orgCli<CliUser>(['support', '--email', `support-${Date.now()}@suite.test`, '--name', 'Suite Support']);
+  await enterPassword(page, support.email, support.password);
+  await expect(page).toHaveURL(/\/support$/);
+  await expect(page.getByRole('heading', { name: 'Set up two-factor authentication to open the support console' })).toBeVisible();
+  await expect(page.getByRole('searchbox', { name: 'Search organizations' })).toHaveCount(0);
+  await expect(page.getByText('Acme Corp')).toHaveCount(0);
+  await page.getByRole('link', { name: 'Set up two-factor authentication' }).click();
+  await expect(page).toHaveURL(/\/security$/);
+  await expect(page.getByRole('alert').filter({ hasText: 'Set up two-factor authentication to open the support console.' })).toBeVisible();
+  await enrollTotp(page);
+  await page.getByRole('navigation', { name: 'Portal' }).getByRole('link', { name: 'Organizations' }).click();
   await expect(page).toHaveURL(/\/support$/);
   await expect(page.getByRole('navigation', { name: 'Portal' }).getByRole('link', { name: 'Credentials' })).toHaveCount(0);
 
@@ -59,7 +67,7 @@ test('support finds a customer, views credentials read-only, deactivates with a 
   await expect(events.filter({ hasText: reason })).toContainText('Platform support');
   // One visit, one view: the emergency deactivation itself did not record another.
   await expect(events.filter({ hasText: 'Support viewed credentials' })).toHaveCount(1);
-  await expect(events.filter({ hasText: 'Support viewed credentials' })).toContainText('Sam Support');
+  await expect(events.filter({ hasText: 'Support viewed credentials' })).toContainText('Suite Support');
 
   await adminPage.getByLabel('Action').selectOption({ label: 'Support viewed credentials' });
   await adminPage.getByRole('button', { name: 'Filter' }).click();

@@ -1,5 +1,5 @@
 // npm run org:create -- --name "Suite 42" [--domain d] [--email e] [--totp]  |  npm run org:delete -- --id <uuid>
-// npm run org:support -- --email e [--totp]  (a platform support user for suites that test the support console)
+// npm run org:support -- --email e [--name n] [--totp]  (a platform support user for suites that test the support console)
 // Tenants for customers' end-to-end suites. Stdout carries exactly one line of JSON; everything else goes to
 // stderr, so a suite can JSON.parse what it reads (with `npm run --silent`, which drops npm's own banner).
 import { parseArgs } from 'node:util';
@@ -10,7 +10,7 @@ const USAGE = [
   '  npm run --silent org:create -- --name "Suite 42" [--domain suite42.example.test] [--email admin@suite42.example.test] [--totp]',
   '    --totp also enrolls an authenticator app for the admin and prints its key (admin.totp.secret) once.',
   '  npm run --silent org:delete -- --id <organization uuid>',
-  '  npm run --silent org:support -- --email support@suite42.example.test [--totp]',
+  '  npm run --silent org:support -- --email support@suite42.example.test [--name "Suite Support"] [--totp]',
 ].join('\n');
 
 // The database helpers log progress with console.log; keep stdout for the result alone.
@@ -41,8 +41,8 @@ if (command === 'delete' && (values.id === undefined || values.name !== undefine
   fail(`delete takes --id only.\n${USAGE}`);
 }
 
-if (command === 'support' && (values.email === undefined || values.id !== undefined || values.name !== undefined || values.domain !== undefined)) {
-  fail(`support takes --email (and optionally --totp).\n${USAGE}`);
+if (command === 'support' && (values.email === undefined || values.id !== undefined || values.domain !== undefined)) {
+  fail(`support takes --email (and optionally --name, --totp).\n${USAGE}`);
 }
 
 function printResult(result: object): Promise<void> {
@@ -68,7 +68,7 @@ runWithDatabase(async (db) => {
         exitCode = 1;
       }
     } else if (command === 'support') {
-      const result = await createSupportStaff({ email: values.email!, totp: values.totp });
+      const result = await createSupportStaff({ email: values.email!, name: values.name, totp: values.totp });
       if (result.ok) {
         await printResult(result.user);
         console.error(`Created support user ${result.user.email}.`);

@@ -138,7 +138,10 @@ function invalidInput(error: z.ZodError): TenantFailure {
   return { ok: false, code: 'invalid_input', message: error.issues.map((issue) => issue.message).join(' ') };
 }
 
-const supportStaffSchema = z.object({ email: z.email('The email must be an email address.').max(254) });
+const supportStaffSchema = z.object({
+  email: z.email('The email must be an email address.').max(254),
+  name: z.string().trim().min(1, 'The name must not be empty.').max(100, 'The name must be at most 100 characters.').default('Support (test suite)'),
+});
 
 /**
  * A platform support user with a random password, returned here only: for suites that test the support
@@ -146,6 +149,7 @@ const supportStaffSchema = z.object({ email: z.email('The email must be an email
  */
 export async function createSupportStaff(input: {
   email: string;
+  name?: string;
   totp?: boolean;
 }): Promise<{ ok: true; user: { email: string; password: string; totp?: { secret: string; uri: string; recoveryCodes: string[] } } } | TenantFailure> {
   const parsed = supportStaffSchema.safeParse(input);
@@ -154,7 +158,7 @@ export async function createSupportStaff(input: {
   const password = randomBytes(24).toString('base64url');
   const passwordHash = await hashPassword(password);
   try {
-    const user = await prisma.user.create({ data: { email, name: 'Support (test suite)', passwordHash, platformRole: 'SUPPORT' }, select: { id: true } });
+    const user = await prisma.user.create({ data: { email, name: parsed.data.name, passwordHash, platformRole: 'SUPPORT' }, select: { id: true } });
     const totp = input.totp ? await provisionTotp({ userId: user.id }) : undefined;
     return { ok: true, user: { email, password, ...(totp ? { totp } : {}) } };
   } catch (error) {
