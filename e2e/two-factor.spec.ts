@@ -55,7 +55,7 @@ test('enrolls an authenticator app with a computed code, shows recovery codes on
   await expect(code).toBeVisible();
   await code.fill(right);
   await second.getByRole('button', { name: 'Verify' }).click();
-  await expect(second.getByRole('alert')).toContainText(/not valid/);
+  await expect(second.locator('#sign-in-error')).toContainText(/not valid/);
   await expect(second).toHaveURL(/\/sign-in/);
   await code.fill(await totpCode(secret, 1));
   await second.getByRole('button', { name: 'Verify' }).click();
