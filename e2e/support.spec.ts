@@ -23,6 +23,11 @@ test('support finds a customer, views credentials read-only, deactivates with a 
   await expect(page).toHaveURL(/\/security$/);
   await expect(page.getByRole('alert').filter({ hasText: 'Set up two-factor authentication to open the support console.' })).toBeVisible();
   await enrollTotp(page);
+  // The enrollment is in the platform's own log, not a customer's.
+  await page.getByRole('navigation', { name: 'Portal' }).getByRole('link', { name: 'Platform log' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Platform log' })).toBeVisible();
+  await expect(page.getByTestId('platform-event').first()).toContainText('Two-factor method added');
+  await expect(page.getByTestId('platform-event').first()).toContainText('Suite Support');
   await page.getByRole('navigation', { name: 'Portal' }).getByRole('link', { name: 'Organizations' }).click();
   await expect(page).toHaveURL(/\/support$/);
   await expect(page.getByRole('navigation', { name: 'Portal' }).getByRole('link', { name: 'Credentials' })).toHaveCount(0);
