@@ -72,7 +72,7 @@ export async function enrollTotp(page: Page): Promise<{ secret: string; recovery
   await page.goto('/security');
   await page.getByRole('region', { name: 'Authenticator app' }).getByRole('button', { name: 'Set up' }).click();
   const dialog = page.getByRole('dialog', { name: 'Set up an authenticator app' });
-  const secret = (await dialog.getByTestId('totp-secret').textContent())!.trim();
+  const secret = (await dialog.getByTestId('totp-secret').textContent())!.replace(/\s/g, '');
   await dialog.getByLabel('Authentication code').fill(await totpCode(secret));
   await dialog.getByRole('button', { name: 'Verify' }).click();
   const codes = page.getByRole('dialog', { name: 'Save your recovery codes' });

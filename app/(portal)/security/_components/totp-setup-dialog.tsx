@@ -69,7 +69,8 @@ export function TotpSetupButton({ onEnrolled }: { onEnrolled: (recoveryCodes: st
                     data-testid="totp-secret"
                     className="mt-2 rounded-md bg-slate-100 px-3 py-2 font-mono text-sm break-all text-slate-900 select-all"
                   >
-                    {setup.secret}
+                    {/* Groups of four are easier to type; apps ignore the spaces, and Copy gives the key without them. */}
+                    {setup.secret.match(/.{1,4}/g)?.join(' ')}
                   </p>
                   <div className="mt-2">
                     <CopyButton value={setup.secret} label="Copy key" />
