@@ -92,9 +92,9 @@ test('throttles repeated failures with one message that does not reveal the acco
   for (let i = 0; i < 5; i++) {
     await page.getByLabel('Password').fill(`wrong password ${i}`);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect(page.getByRole('alert')).toHaveText(/The email or password is incorrect\.|Too many attempts/);
+    await expect(page.locator('#sign-in-error')).toHaveText(/The email or password is incorrect\.|Too many attempts/);
   }
   await page.getByLabel('Password').fill('wrong password again');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('alert')).toHaveText(/^Too many attempts\. Try again in \d+ minutes?\.$/);
+  await expect(page.locator('#sign-in-error')).toHaveText(/^Too many attempts\. Try again in \d+ minutes?\.$/);
 });

@@ -171,7 +171,16 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   }
 
   return (
-    <form action={submitPassword} className="mt-6 space-y-4" noValidate>
+    // onSubmit rather than a form action: a form action resets the fields, and a mistyped password
+    // should not cost the user their email too.
+    <form
+      className="mt-6 space-y-4"
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        submitPassword(new FormData(event.currentTarget));
+      }}
+    >
       <div>
         <label htmlFor="email" className="block text-sm font-medium text-slate-700">
           Email

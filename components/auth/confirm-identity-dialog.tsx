@@ -2,7 +2,7 @@
 
 import { startAuthentication } from '@simplewebauthn/browser';
 import { KeyRound } from 'lucide-react';
-import { useEffect, useState, useTransition } from 'react';
+import { useEffect, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogActions, DialogContent, DialogDescription, DialogError, DialogTitle } from '@/components/ui/dialog';
 import { FieldError, Input } from '@/components/ui/input';
@@ -29,7 +29,9 @@ export function ConfirmIdentityDialog({
 }) {
   const [use, setUse] = useState<'password' | 'totp'>('password');
   const [error, setError] = useState<{ message: string; fieldErrors?: Record<string, string> } | null>(null);
-  const [pending, startTransition] = useTransition();
+  // Plain state, not a transition: the action that asked for confirmation is itself waiting inside a
+  // transition, and React would hold this dialog's updates until that one ends, which waits for this.
+  const [pending, setPending] = useState(false);
 
   useEffect(() => {
     if (open) {
@@ -40,11 +42,14 @@ export function ConfirmIdentityDialog({
 
   function answer(run: () => Promise<{ ok: true } | { ok: false; message: string; fieldErrors?: Record<string, string> }>) {
     setError(null);
-    startTransition(async () => {
-      const result = await run().catch(() => UNREACHABLE);
-      if (result.ok) onDone(true);
-      else setError({ message: result.message, fieldErrors: 'fieldErrors' in result ? result.fieldErrors : undefined });
-    });
+    setPending(true);
+    void run()
+      .catch(() => UNREACHABLE)
+      .then((result) => {
+        setPending(false);
+        if (result.ok) onDone(true);
+        else setError({ message: result.message, fieldErrors: 'fieldErrors' in result ? result.fieldErrors : undefined });
+      });
   }
 
   function usePasskey() {
