@@ -114,9 +114,19 @@ test('enrolls a passkey with a virtual authenticator and signs in with it', asyn
   await page.goto('/security');
   await expect(passkeys).toContainText('Last used just now');
 
+  await passkeys.getByRole('button', { name: 'Rename passkey Test laptop' }).click();
+  const rename = page.getByRole('dialog', { name: 'Rename passkey' });
+  await rename.getByLabel('Name').fill('   ');
+  await rename.getByRole('button', { name: 'Save' }).click();
+  await expect(rename.getByLabel('Name')).toHaveAccessibleDescription('Give the passkey a name of 1 to 64 characters.');
+  await rename.getByLabel('Name').fill('Work laptop');
+  await rename.getByRole('button', { name: 'Save' }).click();
+  await expect(rename).toBeHidden();
+  await expect(passkeys.getByRole('list', { name: 'Passkeys' }).getByRole('listitem')).toContainText(['Work laptop']);
+
   // Removing the only factor turns two-factor off.
-  await passkeys.getByRole('button', { name: 'Remove passkey Test laptop' }).click();
-  await page.getByRole('alertdialog', { name: 'Remove “Test laptop”?' }).getByRole('button', { name: 'Remove' }).click();
+  await passkeys.getByRole('button', { name: 'Remove passkey Work laptop' }).click();
+  await page.getByRole('alertdialog', { name: 'Remove “Work laptop”?' }).getByRole('button', { name: 'Remove' }).click();
   await expect(page.getByTestId('two-factor-status')).toContainText('Off');
   await expect(passkeys.getByRole('list', { name: 'Passkeys' })).toHaveCount(0);
 });

@@ -13,6 +13,7 @@ import {
   regenerateRecoveryCodes,
   removePasskey,
   removeTotp,
+  renamePasskey,
   setTwoFactorRequirement,
   verifyPasskeyRegistration,
 } from '@/lib/data/two-factor';
@@ -109,6 +110,17 @@ export async function finishPasskeyRegistrationAction(
   });
   if (!result.ok) return { ok: false, message: result.message };
   return done({ passkey: result.passkey, recoveryCodes: result.recoveryCodes });
+}
+
+export async function renamePasskeyAction(input: unknown): Promise<SecurityActionResult<{ name: string }>> {
+  const actor = await getActor();
+  if (!actor) return SIGNED_OUT;
+  const parsed = z.object({ passkeyId: z.uuid(), name: z.string().max(1000) }).strict().safeParse(input);
+  if (!parsed.success) return { ok: false, message: 'This passkey no longer exists.' };
+  // A name changes nothing about how the account signs in: no confirmation of identity needed.
+  const result = await renamePasskey({ userId: actor.userId, ...parsed.data });
+  if (!result.ok) return { ok: false, message: result.message, ...(result.code === 'invalid_code' ? { fieldErrors: { name: result.message } } : {}) };
+  return done({ name: result.name });
 }
 
 export async function removePasskeyAction(input: unknown): Promise<SecurityActionResult> {

@@ -7,6 +7,7 @@ import { removePasskeyAction } from '../actions';
 import { AddPasskeyButton } from './add-passkey-dialog';
 import { ConfirmButton } from './confirm-button';
 import { RecoveryCodesDialog } from './recovery-codes-dialog';
+import { RenamePasskeyButton } from './rename-passkey-dialog';
 import { SecuritySection } from './section';
 
 export interface PasskeyRow {
@@ -39,18 +40,21 @@ export function PasskeysSection({ passkeys, otherFactors }: { passkeys: PasskeyR
                   </p>
                 </div>
               </div>
-              <ConfirmButton
-                label="Remove"
-                aria-label={`Remove passkey ${passkey.name}`}
-                title={`Remove “${passkey.name}”?`}
-                description={
-                  passkeys.length === 1 && !otherFactors
-                    ? 'It is your only second factor: two-factor authentication turns off and your recovery codes stop working.'
-                    : 'You will no longer be able to sign in with it.'
-                }
-                confirmLabel="Remove"
-                action={() => removePasskeyAction({ passkeyId: passkey.id })}
-              />
+              <div className="flex shrink-0 gap-2">
+                <RenamePasskeyButton passkey={passkey} />
+                <ConfirmButton
+                  label="Remove"
+                  aria-label={`Remove passkey ${passkey.name}`}
+                  title={`Remove “${passkey.name}”?`}
+                  description={
+                    passkeys.length === 1 && !otherFactors
+                      ? 'It is your only second factor: two-factor authentication turns off and your recovery codes stop working.'
+                      : 'You will no longer be able to sign in with it.'
+                  }
+                  confirmLabel="Remove"
+                  action={() => removePasskeyAction({ passkeyId: passkey.id })}
+                />
+              </div>
             </li>
           ))}
         </ul>
