@@ -26,7 +26,7 @@ import { Prisma } from '@/lib/generated/prisma/client';
 
 export type TwoFactorFailure = {
   ok: false;
-  code: 'invalid_code' | 'not_found' | 'conflict' | 'expired';
+  code: 'invalid_code' | 'invalid_input' | 'not_found' | 'conflict' | 'expired';
   message: string;
 };
 
@@ -256,7 +256,7 @@ export async function regenerateRecoveryCodes({
 
 // ————— Passkeys and security keys (WebAuthn) —————
 
-const passkeyNameSchemaMessage = 'Give the passkey a name of 1 to 64 characters.';
+const PASSKEY_NAME_MESSAGE = 'Give the passkey a name of 1 to 64 characters.';
 
 function cleanPasskeyName(name: string): string | null {
   const trimmed = name.trim();
@@ -315,7 +315,7 @@ export async function verifyPasskeyRegistration({
   context?: RequestContext;
 }): Promise<{ ok: true; passkey: { id: string; name: string }; recoveryCodes: string[] | null } | TwoFactorFailure> {
   const cleanName = cleanPasskeyName(name);
-  if (!cleanName) return { ok: false, code: 'invalid_code', message: passkeyNameSchemaMessage };
+  if (!cleanName) return { ok: false, code: 'invalid_input', message: PASSKEY_NAME_MESSAGE };
   const expired = { ok: false as const, code: 'expired' as const, message: 'The passkey request expired or was already used. Try again.' };
   const challenge = await prisma.authChallenge.findFirst({
     where: { tokenHash: sha256(ceremony), userId, purpose: WEBAUTHN_REGISTER, consumedAt: null, expiresAt: { gt: new Date() } },
@@ -376,7 +376,7 @@ export async function renamePasskey({
   name: string;
 }): Promise<{ ok: true; name: string } | TwoFactorFailure> {
   const cleanName = cleanPasskeyName(name);
-  if (!cleanName) return { ok: false, code: 'invalid_code', message: passkeyNameSchemaMessage };
+  if (!cleanName) return { ok: false, code: 'invalid_input', message: PASSKEY_NAME_MESSAGE };
   const renamed = await prisma.webAuthnCredential.updateMany({ where: { id: passkeyId, userId }, data: { name: cleanName } });
   return renamed.count === 1 ? { ok: true, name: cleanName } : { ok: false, code: 'not_found', message: 'This passkey no longer exists.' };
 }

@@ -23,6 +23,8 @@ import {
 import { open } from '@/lib/crypto/sealed';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { organizationWithAdmin } from '../helpers/fixtures';
+import { SoftAuthenticator } from '../helpers/soft-authenticator';
+import { relyingParty } from '@/lib/auth/webauthn';
 
 /** A code of the step `offset` steps from now. */
 function codeAt(secret: string, offset = 0) {
@@ -194,8 +196,55 @@ describe('passkeys', () => {
     });
     // The challenge was spent by that failed attempt.
     expect(await verifyPasskeyRegistration({ userId, ceremony: started.ceremony, name: 'Key', response: garbage })).toMatchObject({ ok: false, code: 'expired' });
-    expect(await verifyPasskeyRegistration({ userId, ceremony: started.ceremony, name: ' ', response: garbage })).toMatchObject({ ok: false, code: 'invalid_code' });
+    expect(await verifyPasskeyRegistration({ userId, ceremony: started.ceremony, name: ' ', response: garbage })).toMatchObject({ ok: false, code: 'invalid_input' });
     expect((await getTwoFactorStatus({ userId })).passkeys).toEqual([]);
+  });
+
+  it('registers a passkey and signs with it; refuses a wrong challenge, another origin and a replayed counter', async () => {
+    const { userId } = await member();
+    const { rpID, origin } = relyingParty();
+    const authenticator = new SoftAuthenticator(rpID, origin);
+    const started = await passkeyRegistrationOptions({ userId });
+    if (!started.ok) throw new Error(started.message);
+
+    // An answer to another challenge is refused, and spends the ceremony.
+    const stale = await verifyPasskeyRegistration({ userId, ceremony: started.ceremony, name: 'Key', response: authenticator.register('b3RoZXI') });
+    expect(stale).toMatchObject({ ok: false, code: 'invalid_code' });
+    const again = await passkeyRegistrationOptions({ userId });
+    if (!again.ok) throw new Error(again.message);
+    const registered = await verifyPasskeyRegistration({
+      userId,
+      ceremony: again.ceremony,
+      name: '  YubiKey 5  ',
+      response: authenticator.register(again.options.challenge),
+    });
+    if (!registered.ok) throw new Error(registered.message);
+    expect(registered.passkey.name).toBe('YubiKey 5');
+    expect(registered.recoveryCodes).toHaveLength(10);
+    expect(await accountEvents(userId, 'factor_enrolled')).toMatchObject([{ details: { method: 'passkey', name: 'YubiKey 5' } }]);
+    const status = await getTwoFactorStatus({ userId });
+    expect(status).toMatchObject({ enabled: true, totp: false, passkeys: [{ name: 'YubiKey 5', lastUsedAt: null }] });
+
+    // The same authenticator cannot be registered twice.
+    const twice = await passkeyRegistrationOptions({ userId });
+    if (!twice.ok) throw new Error(twice.message);
+    expect(twice.options.excludeCredentials?.map((c) => c.id)).toEqual([authenticator.id]);
+    expect(await verifyPasskeyRegistration({ userId, ceremony: twice.ceremony, name: 'Again', response: authenticator.register(twice.options.challenge) })).toMatchObject({
+      ok: false,
+      code: 'conflict',
+    });
+
+    const { challenge } = await passkeyAuthenticationOptions({ userId });
+    expect(await verifyPasskeyAuthentication({ userId, response: authenticator.authenticate('d3Jvbmc'), expectedChallenge: challenge })).toBe(false);
+    expect(await verifyPasskeyAuthentication({ userId, response: authenticator.authenticate(challenge, { origin: 'https://evil.example' }), expectedChallenge: challenge })).toBe(false);
+    const { userId: other } = await member();
+    expect(await verifyPasskeyAuthentication({ userId: other, response: authenticator.authenticate(challenge), expectedChallenge: challenge })).toBe(false);
+    expect(await verifyPasskeyAuthentication({ userId, response: authenticator.authenticate(challenge), expectedChallenge: challenge })).toBe(true);
+    const used = (await getTwoFactorStatus({ userId })).passkeys[0]!;
+    expect(used.lastUsedAt).not.toBeNull();
+    // A counter that does not move forward is a cloned authenticator.
+    expect(await verifyPasskeyAuthentication({ userId, response: authenticator.authenticate(challenge, { counter: 1 }), expectedChallenge: challenge })).toBe(false);
+    expect(await verifyPasskeyAuthentication({ userId, response: authenticator.authenticate(challenge), expectedChallenge: challenge })).toBe(true);
   });
 
   it('authentication refuses unknown credentials, malformed answers and other users’ passkeys without throwing', async () => {

@@ -119,7 +119,7 @@ export async function renamePasskeyAction(input: unknown): Promise<SecurityActio
   if (!parsed.success) return { ok: false, message: 'This passkey no longer exists.' };
   // A name changes nothing about how the account signs in: no confirmation of identity needed.
   const result = await renamePasskey({ userId: actor.userId, ...parsed.data });
-  if (!result.ok) return { ok: false, message: result.message, ...(result.code === 'invalid_code' ? { fieldErrors: { name: result.message } } : {}) };
+  if (!result.ok) return { ok: false, message: result.message, ...(result.code === 'invalid_input' ? { fieldErrors: { name: result.message } } : {}) };
   return done({ name: result.name });
 }
 
