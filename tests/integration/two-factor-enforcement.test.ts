@@ -90,3 +90,16 @@ describe('changing factors', () => {
     expect(await security.removeTotpAction()).toEqual({ ok: true });
   });
 });
+
+describe('removing a factor', () => {
+  it('ends every other session of the user and keeps this one', async () => {
+    const { actor } = await organizationWithAdmin();
+    await provisionTotp({ userId: actor.userId });
+    const elsewhere = await sessionCookieFor(actor.userId);
+    await signInAs(actor.userId);
+    expect(await security.removeTotpAction()).toEqual({ ok: true });
+    const sessions = await prisma.userSession.findMany({ where: { userId: actor.userId }, orderBy: { createdAt: 'asc' } });
+    expect(sessions.find((s) => s.id === elsewhere.sessionId)?.endedReason).toBe('factor_removed');
+    expect(sessions.filter((s) => s.endedAt === null)).toHaveLength(1);
+  });
+});

@@ -5,6 +5,9 @@ import { z } from 'zod';
 import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { getActor } from '@/lib/auth/session';
 import { requestContext } from '@/lib/http/request';
+import type { Actor } from '@/lib/auth/actor';
+import type { RequestContext } from '@/lib/data/audit';
+import { endSessions } from '@/lib/data/sessions';
 import { REAUTH_REQUIRED, needsReauthentication } from '@/lib/auth/reauth';
 import {
   beginTotpEnrollment,
@@ -57,12 +60,22 @@ export async function confirmTotpSetupAction(input: unknown): Promise<SecurityAc
   return done({ recoveryCodes: result.recoveryCodes });
 }
 
+/**
+ * A removed factor may have been the one an intruder enrolled or the one a thief holds: every other
+ * session of the user ends, as with a password change.
+ */
+async function endOtherSessionsAfterFactorRemoval(actor: Actor, context: RequestContext) {
+  await endSessions({ userId: actor.userId, exceptSessionId: actor.session?.id, reason: 'factor_removed', context });
+}
+
 export async function removeTotpAction(): Promise<SecurityActionResult> {
   const actor = await getActor();
   if (!actor) return SIGNED_OUT;
   if (needsReauthentication(actor)) return REAUTH_REQUIRED;
-  const result = await removeTotp({ userId: actor.userId, context: await requestContext() });
+  const context = await requestContext();
+  const result = await removeTotp({ userId: actor.userId, context });
   if (!result.ok) return { ok: false, message: result.message };
+  await endOtherSessionsAfterFactorRemoval(actor, context);
   return done({});
 }
 
@@ -129,8 +142,10 @@ export async function removePasskeyAction(input: unknown): Promise<SecurityActio
   const parsed = z.object({ passkeyId: z.uuid() }).strict().safeParse(input);
   if (!parsed.success) return { ok: false, message: 'This passkey no longer exists.' };
   if (needsReauthentication(actor)) return REAUTH_REQUIRED;
-  const result = await removePasskey({ userId: actor.userId, passkeyId: parsed.data.passkeyId, context: await requestContext() });
+  const context = await requestContext();
+  const result = await removePasskey({ userId: actor.userId, passkeyId: parsed.data.passkeyId, context });
   if (!result.ok) return { ok: false, message: result.message };
+  await endOtherSessionsAfterFactorRemoval(actor, context);
   return done({});
 }
 
