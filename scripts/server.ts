@@ -3,6 +3,8 @@ import http from 'node:http';
 import next from 'next';
 import { TOKEN_PATH, serveTokenRequest } from '@/lib/http/token-route';
 import { startScheduler } from '@/lib/jobs/scheduler';
+import { prisma } from '@/lib/db';
+import { inspectPrivileges, privilegeWarning } from '@/lib/db/roles';
 
 const port = Number(process.env.PORT ?? 3000);
 const app = next({ dev: false, dir: process.cwd(), port, hostname: 'localhost' });
@@ -20,6 +22,14 @@ server.keepAliveTimeout = 65_000;
 server.listen(port, () => console.log(`▲ Next.js ready on http://localhost:${port}`));
 
 const stopScheduler = startScheduler();
+
+// An application connection that could rewrite the audit log deserves a loud line at start-up.
+inspectPrivileges((sql) => prisma.$queryRawUnsafe<Record<string, unknown>[]>(sql))
+  .then((report) => {
+    const warning = privilegeWarning(report);
+    if (warning) console.warn(warning);
+  })
+  .catch(() => {});
 
 function shutdown() {
   // Write the usage counted so far before leaving.
