@@ -54,5 +54,8 @@ export function noteDatabaseSuccess(): void {
  * the error says so, or a query failed for that reason while the request ran (Prisma may wrap the cause away).
  */
 export function failedForDatabase(error: unknown, startedAt: number): boolean {
+  // Next.js's redirect() and notFound() travel as errors with a NEXT_ digest: never an outage.
+  const digest = (error as { digest?: unknown } | null)?.digest;
+  if (typeof digest === 'string' && digest.startsWith('NEXT_')) return false;
   return isDatabaseUnavailable(error) || state.lastFailureAt >= startedAt;
 }

@@ -20,9 +20,12 @@ import {
 import { getUsageSummary, type UsageSummary } from '@/lib/data/secret-usage';
 import { acknowledgeAlert } from '@/lib/data/alerts';
 import type { CommandResult } from '@/lib/data/result';
+import { retryableOnOutage } from '@/lib/http/unavailable';
 import { MAX_ALLOWED_RANGES, ROLL_GRACE_SECONDS, normalizeCidr, secretNameSchema } from '@/lib/secrets/rules';
 
-export type ActionResult<T = object> = ({ ok: true } & T) | { ok: false; message: string; fieldErrors?: Record<string, string> };
+export type ActionResult<T = object> =
+  | ({ ok: true } & T)
+  | { ok: false; message: string; fieldErrors?: Record<string, string>; retryable?: boolean };
 
 const SIGNED_OUT = { ok: false, message: 'Your session has ended. Sign in again to continue.' } as const;
 const NOT_FOUND = { ok: false, message: 'This secret no longer exists. Reload the page to see the current list.' } as const;
@@ -30,22 +33,27 @@ const INVALID = { ok: false, message: 'The request was not understood. Reload th
 const secretId = z.uuid();
 
 
-/** Signed-in check, schema validation, the command, and revalidation on success only. */
+/**
+ * Signed-in check, schema validation, the command, and revalidation on success only. An unreachable
+ * database gives a retryable "can't reach the service" result instead of a 500.
+ */
 async function run<S extends z.ZodType, T extends object>(
   schema: S,
   input: unknown,
   command: (actor: Actor, data: z.infer<S>, context: RequestContext) => Promise<CommandResult<T> | ActionResult<T>>,
   invalid: ActionResult = NOT_FOUND,
 ): Promise<ActionResult<T>> {
-  const actor = await getActor();
-  if (!actor) return SIGNED_OUT;
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) return invalid as ActionResult<T>;
-  const result = await command(actor, parsed.data, await requestContext());
-  if (!result.ok) return { ok: false, message: result.message, ...('fieldErrors' in result ? { fieldErrors: result.fieldErrors } : {}) };
-  revalidatePath('/credentials', 'layout');
-  const { ok: _ok, ...rest } = result as { ok: true } & T;
-  return { ok: true, ...(rest as T) };
+  return retryableOnOutage(async (): Promise<ActionResult<T>> => {
+    const actor = await getActor();
+    if (!actor) return SIGNED_OUT;
+    const parsed = schema.safeParse(input);
+    if (!parsed.success) return invalid as ActionResult<T>;
+    const result = await command(actor, parsed.data, await requestContext());
+    if (!result.ok) return { ok: false, message: result.message, ...('fieldErrors' in result ? { fieldErrors: result.fieldErrors } : {}) };
+    revalidatePath('/credentials', 'layout');
+    const { ok: _ok, ...rest } = result as { ok: true } & T;
+    return { ok: true, ...(rest as T) };
+  });
 }
 
 /**
@@ -80,8 +88,8 @@ export async function deleteSecretAction(input: unknown): Promise<ActionResult> 
 }
 
 export async function renameSecretAction(input: unknown): Promise<ActionResult<{ name: string }>> {
-  const actor = await getActor();
-  if (!actor) return SIGNED_OUT;
+  const actor = await retryableOnOutage(getActor);
+  if (!actor || 'retryable' in actor) return actor ?? SIGNED_OUT;
   const parsed = z.object({ secretId, name: z.string().max(1000) }).strict().safeParse(input);
   if (!parsed.success) return INVALID;
   const name = secretNameSchema.safeParse(parsed.data.name);
@@ -129,8 +137,8 @@ export async function rollSecretAction(
 }
 
 export async function setAllowedRangesAction(input: unknown): Promise<ActionResult<{ ranges: string[] }>> {
-  const actor = await getActor();
-  if (!actor) return SIGNED_OUT;
+  const actor = await retryableOnOutage(getActor);
+  if (!actor || 'retryable' in actor) return actor ?? SIGNED_OUT;
   const parsed = z.object({ secretId, ranges: z.string().max(5000) }).strict().safeParse(input);
   if (!parsed.success) return INVALID;
   const entries = parsed.data.ranges.split(/[\s,]+/).filter(Boolean);
@@ -171,11 +179,12 @@ export async function bulkSecretsAction(
 
 /** What deactivating would interrupt: tokens in the last hour and day, the last use, unexpired tokens. */
 export async function getSecretUsageAction(input: unknown): Promise<ActionResult<{ usage: UsageSummary }>> {
-  const actor = await getActor();
-  if (!actor) return SIGNED_OUT;
+  const actor = await retryableOnOutage(getActor);
+  if (!actor || 'retryable' in actor) return actor ?? SIGNED_OUT;
   const parsed = transitionSchema.safeParse(input);
   if (!parsed.success || !canManageSecrets(actor)) return NOT_FOUND;
-  const usage = await getUsageSummary({ organizationId: actor.membership.organizationId, secretId: parsed.data.secretId });
+  const usage = await retryableOnOutage(() => getUsageSummary({ organizationId: actor.membership.organizationId, secretId: parsed.data.secretId }));
+  if (usage && 'retryable' in usage) return usage;
   return usage ? { ok: true, usage } : NOT_FOUND;
 }
 
