@@ -1,5 +1,9 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate } from '@/lib/db/migrate';
 import { DEFAULT_TABLE_PRIVILEGES, TABLE_PRIVILEGES, privilegesFor } from '@/lib/db/privileges';
 import { inspectPrivileges, privilegeWarning } from '@/lib/db/roles';
 
@@ -100,5 +104,42 @@ describe('the application role', () => {
     await owner.end();
     expect(ownerReport.superuser).toBe(false);
     expect(privilegeWarning(ownerReport)).toMatch(/owns \d+ table/);
+  });
+});
+
+describe('npm run db:roles (an external database)', () => {
+  it("hands a superuser's database to a migration owner and prints a least-privileged application URL", async () => {
+    const suffix = randomBytes(4).toString('hex');
+    const admin = new URL(process.env.TEST_SUPERUSER_DATABASE_URL!);
+    admin.pathname = `/dba_${suffix}`;
+    const maintenance = new pg.Client({ connectionString: process.env.TEST_SUPERUSER_DATABASE_URL });
+    await maintenance.connect();
+    await maintenance.query(`CREATE DATABASE dba_${suffix}`);
+    await maintenance.end();
+    // As it was before: migrated by, and every table owned by, the superuser.
+    await migrate(admin.toString());
+
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/db-roles.ts'], {
+      env: { ...process.env, DATABASE_ADMIN_URL: admin.toString(), DB_OWNER_ROLE: `dba_owner_${suffix}`, DB_APP_ROLE: `dba_app_${suffix}` },
+    });
+    const urls = Object.fromEntries(stdout.trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+    expect(Object.keys(urls).sort()).toEqual(['DATABASE_URL', 'MIGRATION_DATABASE_URL']);
+
+    const app = new pg.Client({ connectionString: urls.DATABASE_URL });
+    const owner = new pg.Client({ connectionString: urls.MIGRATION_DATABASE_URL });
+    await app.connect();
+    await owner.connect();
+    try {
+      const appReport = await inspectPrivileges(async (sql) => (await app.query(sql)).rows);
+      expect(appReport).toMatchObject({ user: `dba_app_${suffix}`, superuser: false, ownedTables: [] });
+      const ownerReport = await inspectPrivileges(async (sql) => (await owner.query(sql)).rows);
+      expect(ownerReport.ownedTables).toContain('audit_events');
+      expect(ownerReport.superuser).toBe(false);
+      await expect(app.query('DELETE FROM audit_events')).rejects.toThrow(/permission denied/);
+      await expect(app.query('SELECT count(*) FROM secrets')).resolves.toBeTruthy();
+    } finally {
+      await app.end();
+      await owner.end();
+    }
   });
 });
