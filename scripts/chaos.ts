@@ -97,16 +97,27 @@ function postgresPids(): number[] {
   return [postmaster, ...children];
 }
 
-async function signIn(): Promise<string> {
+async function postSignIn(): Promise<Response> {
   const csrf = await fetch(`${BASE}/api/auth/csrf`);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   const cookies = csrf.headers.getSetCookie().map((cookie) => cookie.split(';')[0]);
-  const callback = await fetch(`${BASE}/api/auth/callback/credentials`, {
+  return fetch(`${BASE}/api/auth/callback/credentials`, {
     method: 'POST',
     redirect: 'manual',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookies.join('; ') },
     body: new URLSearchParams({ csrfToken, email: 'admin@acme.test', password: PASSWORD, json: 'true' }),
   });
+}
+
+/** What next-auth tells the sign-in form: the error in the URL it sends the browser to. */
+async function signInError(): Promise<string | null> {
+  const response = await postSignIn();
+  const target = response.headers.get('location') ?? ((await response.json().catch(() => ({}))) as { url?: string }).url ?? '';
+  return new URL(target, BASE).searchParams.get('error');
+}
+
+async function signIn(): Promise<string> {
+  const callback = await postSignIn();
   const session = callback.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).find((c) => c?.includes('session-token'));
   if (!session) throw new Error(`sign-in failed (${callback.status})`);
   return session;
@@ -186,7 +197,9 @@ async function main() {
   // Phase 1: PostgreSQL stopped (fast shutdown), then started again on the same folder.
   const stoppedAt = Date.now();
   await database.stop();
-  await sleep(OUTAGE_MS);
+  await sleep(1_000);
+  const signInDuringOutage = await signInError().catch((error: unknown) => `request failed: ${String(error)}`);
+  await sleep(OUTAGE_MS - 1_000);
   const restartedAt = Date.now();
   database = await startEmbeddedPostgres(env);
   const backAfterStop = Date.now();
@@ -235,6 +248,7 @@ async function main() {
   if (badRefusals.length) failures.push(`${badRefusals.length} refusals that are not a 503 with Retry-After and the designed body`);
   const slow = samples.filter((s) => s.end - s.start > LATENCY_LIMIT_MS);
   if (slow.length) failures.push(`${slow.length} requests took longer than ${LATENCY_LIMIT_MS} ms`);
+  if (signInDuringOutage !== 'ServiceUnavailable') failures.push(`sign-in during the outage answered error=${signInDuringOutage}, not ServiceUnavailable`);
   for (const kind of kinds) {
     for (const key of ['recoveredAfterRestartMs', 'recoveredAfterThawMs'] as const) {
       const ms = counts[kind]![key];
@@ -252,6 +266,7 @@ async function main() {
           restartTookMs: backAfterStop - restartedAt,
           frozenForMs: backAfterFreeze - frozenAt,
         },
+        signInDuringOutage,
         total: samples.length,
         status500: samples.filter((s) => s.status === 500).length,
         status401: wrong401.length,

@@ -4,6 +4,7 @@ import { signIn } from 'next-auth/react';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { Button } from '@/components/ui/button';
+import { SIGN_IN_UNAVAILABLE } from '@/lib/db/availability';
 
 const inputClass =
   'mt-1.5 block w-full rounded-md border-0 px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-indigo-600 focus:outline-none';
@@ -24,6 +25,8 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       if (result?.ok && !result.error) {
         router.replace(callbackUrl);
         router.refresh();
+      } else if (result?.error === SIGN_IN_UNAVAILABLE) {
+        setError("We can't reach the service right now, so your password could not be checked. Try again in a moment.");
       } else {
         // One message for every failure: it must not reveal whether the email exists.
         setError('The email or password is incorrect.');

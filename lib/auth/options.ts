@@ -2,6 +2,7 @@ import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { z } from 'zod';
 import { verifyUserCredentials } from '@/lib/data/users';
+import { SIGN_IN_UNAVAILABLE, failedForDatabase } from '@/lib/db/availability';
 
 const signInSchema = z.object({
   email: z.string().trim().min(1).max(254),
@@ -18,7 +19,14 @@ export const authOptions: NextAuthOptions = {
       async authorize(credentials) {
         const parsed = signInSchema.safeParse(credentials);
         if (!parsed.success) return null;
-        return verifyUserCredentials(parsed.data);
+        const startedAt = Date.now();
+        try {
+          return await verifyUserCredentials(parsed.data);
+        } catch (error) {
+          // Credentials that could not be checked are not wrong credentials: the form says so.
+          if (failedForDatabase(error, startedAt)) throw new Error(SIGN_IN_UNAVAILABLE);
+          throw error;
+        }
       },
     }),
   ],

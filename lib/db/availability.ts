@@ -8,6 +8,9 @@ export const RETRY_AFTER_SECONDS = 2;
 
 export const UNAVAILABLE_MESSAGE = "We can't reach the service right now. Nothing was changed; try again in a moment.";
 
+/** The error next-auth passes to the sign-in form when the credentials could not be checked at all. */
+export const SIGN_IN_UNAVAILABLE = 'ServiceUnavailable';
+
 const state = ((globalThis as unknown as { databaseAvailability?: { lastFailureAt: number; lastSuccessAt: number } }).databaseAvailability ??= {
   lastFailureAt: 0,
   lastSuccessAt: 0,
