@@ -1,6 +1,7 @@
 // POST /api/platform/tenants — creates a throwaway organization for an end-to-end suite (off unless PLATFORM_API_TOKEN is set).
 import { createTenant } from '@/lib/data/tenants';
 import { platformAccess, platformDenied } from '@/lib/http/platform-token';
+import { serviceUnavailableJson } from '@/lib/http/unavailable';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,11 +10,13 @@ export async function POST(request: Request): Promise<Response> {
   if (access !== 'allowed') return platformDenied(access);
   const body: unknown = await request.json().catch(() => null);
   const input = (body && typeof body === 'object' ? body : {}) as { name?: unknown; domain?: unknown; email?: unknown };
+  const startedAt = Date.now();
   const result = await createTenant({
     name: typeof input.name === 'string' ? input.name : '',
     domain: typeof input.domain === 'string' ? input.domain : undefined,
     email: typeof input.email === 'string' ? input.email : undefined,
-  });
+  }).catch((error: unknown) => serviceUnavailableJson(error, startedAt));
+  if (result instanceof Response) return result;
   if (!result.ok) {
     return Response.json({ error: result.code, message: result.message }, { status: result.code === 'conflict' ? 409 : 400, headers: { 'Cache-Control': 'no-store' } });
   }
