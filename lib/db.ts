@@ -1,18 +1,36 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from '@/lib/generated/prisma/client';
+import { connectionConfig } from '@/lib/db/settings';
+import { noteDatabaseFailure, noteDatabaseSuccess } from '@/lib/db/availability';
 
 // The one Prisma client of the process; kept on globalThis so that dev-mode reloads reuse its pool.
 // The pool connects on first query, so importing this during `next build` needs no database.
 const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient };
 
+/** A pool with the timeouts of lib/db/settings.ts that reports whether the database answers. */
+function observedPool(): pg.Pool {
+  const pool = new pg.Pool(connectionConfig(process.env.DATABASE_URL));
+  const observe = <T>(result: T): T => {
+    if (result instanceof Promise) {
+      result.then(noteDatabaseSuccess, noteDatabaseFailure);
+    }
+    return result;
+  };
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
+  Object.assign(pool, {
+    query: (...args: unknown[]) => observe(query(...args)),
+    connect: (...args: unknown[]) => observe(connect(...args)),
+  });
+  // An idle connection dropped by the server must not crash the process: note it, the pool replaces it.
+  pool.on('error', noteDatabaseFailure);
+  return pool;
+}
+
 export const prisma: PrismaClient =
   globalForPrisma.prisma ??
   new PrismaClient({
-    adapter: new PrismaPg({
-      connectionString: process.env.DATABASE_URL,
-      max: Number(process.env.DB_POOL_SIZE ?? 10),
-      // Timestamps travel as UTC text without an offset: the session must read them as UTC.
-      options: '-c TimeZone=UTC',
-    }),
+    adapter: new PrismaPg(observedPool(), { onPoolError: noteDatabaseFailure, onConnectionError: noteDatabaseFailure }),
   });
 globalForPrisma.prisma = prisma;

@@ -86,7 +86,7 @@ function summary(phase: string, result: autocannon.Result, expected: number[]) {
 }
 
 const db = await prepareDatabase();
-const credential = await seed(db.url);
+const credential = await seed(db.ownerUrl);
 const form = (secret: string) =>
   new URLSearchParams({ grant_type: 'client_credentials', client_id: credential.clientId, client_secret: secret }).toString();
 

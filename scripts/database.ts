@@ -1,32 +1,38 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { embeddedSettings, ensureDatabaseExists, startEmbeddedPostgres, withDatabase } from '@/lib/db/embedded';
+import { rm } from 'node:fs/promises';
+import { embeddedSettings, folderSecret, startEmbeddedPostgres } from '@/lib/db/embedded';
 import { migrate } from '@/lib/db/migrate';
+import { grantApplicationPrivileges } from '@/lib/db/privileges';
+import { APP_ROLE, OWNER_ROLE, ensureOwnedDatabase, urlAs } from '@/lib/db/roles';
 
 export interface PreparedDatabase {
+  /** The application role's connection: what the portal and the token endpoint use. */
   url: string;
+  /** The migration owner's connection (the same as `url` for an external database without MIGRATION_DATABASE_URL). */
+  ownerUrl: string;
   embedded: boolean;
   stop: () => Promise<void>;
 }
 
 /**
  * The database the portal uses: DATABASE_URL when set, otherwise the embedded
- * server (started here, or reused if already running). Migrations are applied either way.
+ * server (started here, or reused if already running). Migrations are applied either way, by the migration
+ * owner, who then grants the application role what lib/db/privileges.ts lists.
  */
 export async function prepareDatabase({ fresh = false }: { fresh?: boolean } = {}): Promise<PreparedDatabase> {
   const external = process.env.DATABASE_URL;
   if (external) {
-    logMigrations(await migrate(external));
-    return { url: external, embedded: false, stop: async () => {} };
+    const ownerUrl = process.env.MIGRATION_DATABASE_URL || external;
+    logMigrations(await migrate(ownerUrl));
+    if (ownerUrl !== external) await grantApplicationPrivileges(ownerUrl, decodeURIComponent(new URL(external).username));
+    return { url: external, ownerUrl, embedded: false, stop: async () => {} };
   }
   if (fresh) await rm(embeddedSettings().root, { recursive: true, force: true });
   const server = await startEmbeddedPostgres();
-  const url = withDatabase(server.serverUrl, 'portal');
-  await ensureDatabaseExists(server.serverUrl, 'portal');
-  logMigrations(await migrate(url));
-  return { url, embedded: true, stop: server.stop };
+  await ensureOwnedDatabase(server.serverUrl, 'portal', OWNER_ROLE);
+  const ownerUrl = urlAs(server.serverUrl, server.roles.owner, 'portal');
+  logMigrations(await migrate(ownerUrl));
+  await grantApplicationPrivileges(ownerUrl, APP_ROLE);
+  return { url: urlAs(server.serverUrl, server.roles.app, 'portal'), ownerUrl, embedded: true, stop: server.stop };
 }
 
 function logMigrations(result: { applied: string[]; alreadyApplied: string[] }) {
@@ -39,14 +45,7 @@ function logMigrations(result: { applied: string[]; alreadyApplied: string[] }) 
  * keys): the environment variable when set, otherwise one generated once and kept beside the embedded data.
  */
 export async function persistentSecret(envName: 'NEXTAUTH_SECRET' | 'TOKEN_KEY_ENCRYPTION_KEY'): Promise<string> {
-  const fromEnv = process.env[envName];
-  if (fromEnv) return fromEnv;
-  const file = path.join(embeddedSettings().root, envName.toLowerCase());
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const secret = randomBytes(32).toString('base64url');
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, secret, { mode: 0o600 });
-  return secret;
+  return process.env[envName] || folderSecret(embeddedSettings().root, envName.toLowerCase());
 }
 
 export function demoPassword(): string {

@@ -1,8 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { createTestDatabase } from './helpers/database';
+import { createTestDatabases } from './helpers/database';
 
-// Each test file gets its own migrated database, named in DATABASE_URL before the app's modules load.
-process.env.DATABASE_URL = await createTestDatabase();
+// Each test file gets its own migrated database, named in DATABASE_URL before the app's modules load. The app
+// connects as the least-privileged application role, as in production; the owner's URL is there for the
+// scripts that migrate (and for tests that need to be the owner).
+const database = await createTestDatabases();
+process.env.DATABASE_URL = database.appUrl;
+process.env.MIGRATION_DATABASE_URL = database.ownerUrl;
+process.env.TEST_SUPERUSER_DATABASE_URL = database.superuserUrl;
 process.env.TOKEN_KEY_ENCRYPTION_KEY ??= randomBytes(32).toString('base64url');
 process.env.NEXTAUTH_SECRET ??= randomBytes(32).toString('base64url');
 // Tests sign in faster than a person; the per-instance admission has its own test.

@@ -7,6 +7,7 @@ import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
+import { SIGN_IN_UNAVAILABLE } from '@/lib/db/availability';
 
 interface Methods {
   totp: boolean;
@@ -45,6 +46,8 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     if (result?.ok && !result.error) {
       router.replace(callbackUrl);
       router.refresh();
+    } else if (result?.error === SIGN_IN_UNAVAILABLE) {
+      setError("We can't reach the service right now, so your sign-in could not be completed. Try again in a moment.");
     } else {
       setStep({ kind: 'password' });
       setError('Your sign-in has expired. Enter your email and password again.');

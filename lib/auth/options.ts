@@ -4,6 +4,7 @@ import { completeSignIn } from '@/lib/auth/sign-in';
 import { SIGN_IN_COOKIE, readCookie } from '@/lib/auth/sign-in-cookie';
 import { endSessionByToken, SESSION_LIFETIME_SECONDS } from '@/lib/data/sessions';
 import { addressOf } from '@/lib/http/request';
+import { SIGN_IN_UNAVAILABLE, failedForDatabase } from '@/lib/db/availability';
 
 function header(headers: Record<string, unknown> | undefined, name: string): string | null {
   const value = headers?.[name];
@@ -23,8 +24,15 @@ export const authOptions: NextAuthOptions = {
         const token = readCookie(header(req.headers, 'cookie'), SIGN_IN_COOKIE);
         if (!token) return null;
         const context = { address: addressOf(header(req.headers, 'x-forwarded-for')), userAgent: header(req.headers, 'user-agent') };
-        const signedIn = await completeSignIn({ token, context });
-        return signedIn ? { id: signedIn.userId, sessionToken: signedIn.sessionToken } : null;
+        const startedAt = Date.now();
+        try {
+          const signedIn = await completeSignIn({ token, context });
+          return signedIn ? { id: signedIn.userId, sessionToken: signedIn.sessionToken } : null;
+        } catch (error) {
+          // A sign-in that could not be completed is not a wrong one: the form says so.
+          if (failedForDatabase(error, startedAt)) throw new Error(SIGN_IN_UNAVAILABLE);
+          throw error;
+        }
       },
     }),
   ],

@@ -5,6 +5,7 @@ import { throttleMessage } from '@/lib/auth/sign-in-throttle';
 import { SIGN_IN_COOKIE, readCookie, signInCookie } from '@/lib/auth/sign-in-cookie';
 import { addressOf, readBodyLimited } from '@/lib/http/request';
 import type { RequestContext } from '@/lib/data/audit';
+import { RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, failedForDatabase } from '@/lib/db/availability';
 
 /** Sign-in bodies are a few hundred bytes; anything larger is refused before it is read. */
 export const SIGN_IN_BODY_LIMIT = 16 * 1024;
@@ -19,6 +20,19 @@ function portalOrigin(): string | null {
   }
 }
 
+/**
+ * Runs a sign-in step; an unreachable database answers 503 with Retry-After, never "wrong password".
+ */
+export async function signInStep(run: () => Promise<Response>): Promise<Response> {
+  const startedAt = Date.now();
+  try {
+    return await run();
+  } catch (error) {
+    if (!failedForDatabase(error, startedAt)) throw error;
+    return json({ status: 'unavailable', message: UNAVAILABLE_MESSAGE }, 503, { 'retry-after': String(RETRY_AFTER_SECONDS) });
+  }
+}
+
 export function json(body: object, status: number, headers: Record<string, string> = {}) {
   return Response.json(body, { status, headers: { ...NO_STORE, ...headers } });
 }
@@ -27,7 +41,10 @@ export function json(body: object, status: number, headers: Record<string, strin
  * Reads a sign-in request: same-origin (a browser on another site cannot sign a victim in as the
  * attacker), at most 16 KiB, JSON matching the schema. Returns the data or the response to send.
  */
-export async function readSignInRequest<S extends z.ZodType>(request: Request, schema: S) {
+export async function readSignInRequest<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+): Promise<{ response: Response } | { data: z.infer<S>; context: RequestContext; token: string | null }> {
   const origin = request.headers.get('origin');
   const expected = portalOrigin();
   if (origin && expected && origin !== expected) return { response: json({ message: 'Sign in from the portal itself.' }, 403) };

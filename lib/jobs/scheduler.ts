@@ -2,6 +2,7 @@ import { prisma } from '@/lib/db';
 import { recordExpiries, runScheduledDeactivations } from '@/lib/data/secrets';
 import { usageRecorder } from '@/lib/oauth/usage-recorder';
 import { pruneAuthChallenges } from '@/lib/data/auth-challenges';
+import { isDatabaseUnavailable } from '@/lib/db/availability';
 
 const USAGE_RETENTION_DAYS = 31;
 
@@ -14,14 +15,19 @@ const USAGE_RETENTION_DAYS = 31;
  */
 export function startScheduler(): () => Promise<void> {
   let running = false;
+  // During a database outage the job fails every second: say so once, and once when it works again.
+  let outage = false;
   const tick = setInterval(async () => {
     if (running) return;
     running = true;
     try {
       await runScheduledDeactivations();
       await recordExpiries();
+      if (outage) console.error('scheduler: the database is reachable again');
+      outage = false;
     } catch (error) {
-      console.error('scheduler: scheduled deactivations failed', error instanceof Error ? error.message : error);
+      if (!outage) console.error('scheduler: scheduled deactivations failed', error instanceof Error ? error.message : error);
+      outage = isDatabaseUnavailable(error);
     } finally {
       running = false;
     }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { prisma } from '@/lib/db';
+import { connectionConfig } from '@/lib/db/settings';
+import { noteDatabaseFailure } from '@/lib/db/availability';
 import { hashSecret, isWellFormedSecret } from '@/lib/secrets/format';
 import { addressAllowed } from '@/lib/secrets/rules';
 
@@ -125,9 +127,10 @@ class SecretVerifier {
   }
 
   private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: process.env.DATABASE_URL, keepAlive: true });
-    const lost = () => {
+    const client = new pg.Client(connectionConfig(process.env.DATABASE_URL));
+    const lost = (error?: unknown) => {
       if (this.listener !== client) return;
+      noteDatabaseFailure(error);
       this.listening = false;
       this.listener = undefined;
       clearInterval(this.heartbeat);
@@ -153,7 +156,7 @@ class SecretVerifier {
       client.query("SELECT pg_notify('secret_ack', $1)", [`${this.instanceId}|${payload}`]).catch(() => {});
     });
     client.on('error', lost);
-    client.on('end', lost);
+    client.on('end', () => lost());
     this.listener = client;
     try {
       await client.connect();
@@ -170,14 +173,20 @@ class SecretVerifier {
       this.invalidate();
       this.listening = true;
       this.heartbeat = setInterval(() => {
-        const timeout = setTimeout(lost, HEARTBEAT_MS / 2);
+        const timeout = setTimeout(() => lost(new Error('Connection terminated: heartbeat timeout')), HEARTBEAT_MS / 2);
         register()
           .then(() => client.query(`DELETE FROM token_instances WHERE heartbeat_at < now() - interval '1 hour'`))
           .then(() => clearTimeout(timeout), lost);
       }, HEARTBEAT_MS).unref();
-    } catch {
-      lost();
+    } catch (error) {
+      lost(error);
     }
+  }
+
+  /** Starts the listener if nothing has yet; true while it is connected (for /readyz). */
+  isListening(): boolean {
+    this.starting ??= this.listen();
+    return this.listening;
   }
 
   /**

@@ -49,17 +49,48 @@ async function readKeys(): Promise<SigningKeys> {
   };
 }
 
-let loaded: { keys: Promise<SigningKeys>; at: number } | undefined;
+const RETRY_AFTER_FAILURE_MS = 5_000;
 
-/** Signing keys, read once and re-read every five minutes so that a rotation reaches every instance. */
+/** Shared through globalThis: scripts/server.ts and Next.js's bundle each load this module. */
+const cache = ((globalThis as unknown as { signingKeyCache?: SigningKeyCache }).signingKeyCache ??= { loadedAt: 0, failedAt: 0 });
+
+interface SigningKeyCache {
+  keys?: SigningKeys;
+  loadedAt: number;
+  failedAt: number;
+  reading?: Promise<SigningKeys>;
+}
+
+function reload(): Promise<SigningKeys> {
+  cache.reading ??= readKeys()
+    .then((keys) => {
+      cache.keys = keys;
+      cache.loadedAt = Date.now();
+      return keys;
+    })
+    .catch((error: unknown) => {
+      cache.failedAt = Date.now();
+      throw error;
+    })
+    .finally(() => {
+      cache.reading = undefined;
+    });
+  return cache.reading;
+}
+
+/**
+ * Signing keys, read once and re-read every five minutes so that a rotation reaches every instance. Once
+ * loaded they are served from memory, also while the database cannot be reached (the JWKS and token checks
+ * keep working); the re-read happens in the background and is retried every few seconds until it succeeds.
+ */
 export function getSigningKeys(): Promise<SigningKeys> {
   const now = Date.now();
-  if (!loaded || now - loaded.at > RELOAD_AFTER_MS) {
-    const keys = readKeys();
-    loaded = { keys, at: now };
-    keys.catch(() => {
-      if (loaded?.keys === keys) loaded = undefined;
-    });
-  }
-  return loaded.keys;
+  if (!cache.keys) return reload();
+  if (now - cache.loadedAt > RELOAD_AFTER_MS && now - cache.failedAt > RETRY_AFTER_FAILURE_MS) reload().catch(() => {});
+  return Promise.resolve(cache.keys);
+}
+
+/** Whether this process holds signing keys (for /readyz). */
+export function signingKeysLoaded(): boolean {
+  return cache.keys !== undefined;
 }

@@ -13,6 +13,7 @@ const settings = tokenSettings();
 export async function handleTokenRequest(
   raw: RawTokenRequest & { address: string; userAgent?: string | null },
 ): Promise<EndpointResponse> {
+  const startedAt = Date.now();
   const userAgent = (raw.userAgent ?? '').slice(0, 256);
   let clientId = '';
   try {
@@ -55,6 +56,6 @@ export async function handleTokenRequest(
       jti: claims.jti,
     });
   } catch (error) {
-    return oauthErrorResponse(error);
+    return oauthErrorResponse(error, startedAt);
   }
 }

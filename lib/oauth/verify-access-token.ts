@@ -1,4 +1,4 @@
-import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { getSigningKeys, SIGNING_ALGORITHM } from '@/lib/oauth/signing-keys';
 import { tokenSettings } from '@/lib/oauth/settings';
 import { secretVerifier } from '@/lib/oauth/secret-verifier';
@@ -10,25 +10,30 @@ export interface VerifiedAccessToken {
   expiresAt: number;
 }
 
-/** Checks a bearer token the way an API behind the API base URL must: signature, typ, exp, iss and aud. */
+/**
+ * Checks a bearer token the way an API behind the API base URL must: signature, typ, exp, iss and aud.
+ * Null for a token that is not valid; throws when it cannot be checked (signing keys never loaded, or the
+ * revocation cut-off unreadable because the database is unreachable): the caller answers 503, not 401.
+ */
 export async function verifyAccessToken(token: string): Promise<VerifiedAccessToken | null> {
   const { issuer, audience } = tokenSettings();
+  const { jwks } = await getSigningKeys();
+  let payload: JWTPayload;
   try {
-    const { jwks } = await getSigningKeys();
-    const { payload } = await jwtVerify(token, createLocalJWKSet({ keys: jwks } as JSONWebKeySet), {
+    ({ payload } = await jwtVerify(token, createLocalJWKSet({ keys: jwks } as JSONWebKeySet), {
       issuer,
       audience,
       algorithms: [SIGNING_ALGORITHM],
       typ: 'at+jwt',
       requiredClaims: ['exp', 'iat', 'sub', 'jti'],
-    });
-    if (typeof payload.sub !== 'string' || typeof payload.scope !== 'string' || typeof payload.secret_id !== 'string') return null;
-    // Tokens issued up to the cut-off were revoked together with their secret.
-    if (payload.iat! <= (await secretVerifier.tokensRevokedBefore(payload.secret_id))) return null;
-    return { clientId: payload.sub, scope: payload.scope, secretId: payload.secret_id, expiresAt: payload.exp! };
+    }));
   } catch {
     return null;
   }
+  if (typeof payload.sub !== 'string' || typeof payload.scope !== 'string' || typeof payload.secret_id !== 'string') return null;
+  // Tokens issued up to the cut-off were revoked together with their secret.
+  if (payload.iat! <= (await secretVerifier.tokensRevokedBefore(payload.secret_id))) return null;
+  return { clientId: payload.sub, scope: payload.scope, secretId: payload.secret_id, expiresAt: payload.exp! };
 }
 
 /** The token of an `Authorization: Bearer …` header, or null. */

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db';
 import type { Actor } from '@/lib/auth/actor';
@@ -92,17 +93,22 @@ describe('audit trail', () => {
     expect(events[0]!.createdAt.getTime()).toBe(expiresAt.getTime());
   });
 
-  it('cannot be changed or removed, even with direct SQL from the application', async () => {
+  it('cannot be changed or removed, even with direct SQL from the application or the schema owner', async () => {
     const before = await countEvents(acme.org.id);
     await acme.secret('DISABLED');
     expect(await countEvents(acme.org.id)).toBe(before + 1);
+    const owner = new pg.Client({ connectionString: process.env.MIGRATION_DATABASE_URL });
+    await owner.connect();
     for (const sql of [
       `UPDATE audit_events SET action = 'nothing' WHERE organization_id = '${acme.org.id}'`,
       `DELETE FROM audit_events WHERE organization_id = '${acme.org.id}'`,
       'TRUNCATE audit_events',
     ]) {
-      await expect(prisma.$executeRawUnsafe(sql)).rejects.toThrow(/append-only/);
+      // The application role lacks the privilege; the owner has it, and the trigger still refuses.
+      await expect(prisma.$executeRawUnsafe(sql)).rejects.toThrow(/permission denied/);
+      await expect(owner.query(sql)).rejects.toThrow(/append-only/);
     }
+    await owner.end();
     await expect(prisma.auditEvent.deleteMany({ where: { organizationId: acme.org.id } })).rejects.toThrow();
     expect(await countEvents(acme.org.id)).toBe(before + 1);
   });

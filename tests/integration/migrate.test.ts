@@ -47,7 +47,7 @@ describe('migration runner', () => {
   });
 
   it('changes nothing on an up-to-date database', async () => {
-    const url = process.env.DATABASE_URL!;
+    const url = process.env.MIGRATION_DATABASE_URL!;
     const before = await query(url, 'SELECT * FROM _prisma_migrations ORDER BY id');
     const result = await migrate(url);
     expect(result.applied).toEqual([]);

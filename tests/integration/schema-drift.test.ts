@@ -11,7 +11,7 @@ describe('schema.prisma and the migrations', () => {
 
   it('describe the same database: tables, columns, types, nullability, keys and foreign keys', async () => {
     expect(expected.tables).toContain('secrets');
-    expect(await shapeOfDatabase(process.env.DATABASE_URL!)).toEqual(expected);
+    expect(await shapeOfDatabase(process.env.MIGRATION_DATABASE_URL!)).toEqual(expected);
   });
 
   describe('the comparison notices each kind of drift', () => {

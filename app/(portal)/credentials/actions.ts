@@ -22,11 +22,12 @@ import { acknowledgeAlert } from '@/lib/data/alerts';
 import type { CommandResult } from '@/lib/data/result';
 import { REAUTH_REQUIRED, needsReauthentication } from '@/lib/auth/reauth';
 import { ENROLL_TO_MANAGE_SECRETS, mustEnrollTwoFactor } from '@/lib/auth/two-factor-policy';
+import { retryableOnOutage } from '@/lib/http/unavailable';
 import { MAX_ALLOWED_RANGES, ROLL_GRACE_SECONDS, normalizeCidr, secretNameSchema } from '@/lib/secrets/rules';
 
 export type ActionResult<T = object> =
   | ({ ok: true } & T)
-  | { ok: false; message: string; fieldErrors?: Record<string, string>; code?: 'reauth_required' };
+  | { ok: false; message: string; fieldErrors?: Record<string, string>; code?: 'reauth_required'; retryable?: boolean };
 
 const SIGNED_OUT = { ok: false, message: 'Your session has ended. Sign in again to continue.' } as const;
 const NOT_FOUND = { ok: false, message: 'This secret no longer exists. Reload the page to see the current list.' } as const;
@@ -36,8 +37,9 @@ const ENROLL_FIRST = { ok: false, message: ENROLL_TO_MANAGE_SECRETS } as const;
 
 
 /**
- * Signed-in check, schema validation, re-authentication for sensitive actions, the command, and
- * revalidation on success only.
+ * Signed-in check, two-factor enrollment where the organization requires it, schema validation,
+ * re-authentication for sensitive actions, the command, and revalidation on success only. An unreachable
+ * database gives a retryable "can't reach the service" result instead of a 500.
  */
 async function run<S extends z.ZodType, T extends object>(
   schema: S,
@@ -45,18 +47,20 @@ async function run<S extends z.ZodType, T extends object>(
   command: (actor: Actor, data: z.infer<S>, context: RequestContext) => Promise<CommandResult<T> | ActionResult<T>>,
   { invalid = NOT_FOUND, sensitive = false }: { invalid?: ActionResult; sensitive?: boolean } = {},
 ): Promise<ActionResult<T>> {
-  const actor = await getActor();
-  if (!actor) return SIGNED_OUT;
-  if (mustEnrollTwoFactor(actor, 'manage_secrets')) return ENROLL_FIRST;
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) return invalid as ActionResult<T>;
-  // Viewers are refused by the command itself; only those who could act are asked to confirm.
-  if (sensitive && canManageSecrets(actor) && needsReauthentication(actor)) return REAUTH_REQUIRED;
-  const result = await command(actor, parsed.data, await requestContext());
-  if (!result.ok) return { ok: false, message: result.message, ...('fieldErrors' in result ? { fieldErrors: result.fieldErrors } : {}) };
-  revalidatePath('/credentials', 'layout');
-  const { ok: _ok, ...rest } = result as { ok: true } & T;
-  return { ok: true, ...(rest as T) };
+  return retryableOnOutage(async (): Promise<ActionResult<T>> => {
+    const actor = await getActor();
+    if (!actor) return SIGNED_OUT;
+    if (mustEnrollTwoFactor(actor, 'manage_secrets')) return ENROLL_FIRST;
+    const parsed = schema.safeParse(input);
+    if (!parsed.success) return invalid as ActionResult<T>;
+    // Viewers are refused by the command itself; only those who could act are asked to confirm.
+    if (sensitive && canManageSecrets(actor) && needsReauthentication(actor)) return REAUTH_REQUIRED;
+    const result = await command(actor, parsed.data, await requestContext());
+    if (!result.ok) return { ok: false, message: result.message, ...('fieldErrors' in result ? { fieldErrors: result.fieldErrors } : {}) };
+    revalidatePath('/credentials', 'layout');
+    const { ok: _ok, ...rest } = result as { ok: true } & T;
+    return { ok: true, ...(rest as T) };
+  });
 }
 
 /**
@@ -91,8 +95,8 @@ export async function deleteSecretAction(input: unknown): Promise<ActionResult> 
 }
 
 export async function renameSecretAction(input: unknown): Promise<ActionResult<{ name: string }>> {
-  const actor = await getActor();
-  if (!actor) return SIGNED_OUT;
+  const actor = await retryableOnOutage(getActor);
+  if (!actor || 'retryable' in actor) return actor ?? SIGNED_OUT;
   const parsed = z.object({ secretId, name: z.string().max(1000) }).strict().safeParse(input);
   if (!parsed.success) return INVALID;
   const name = secretNameSchema.safeParse(parsed.data.name);
@@ -140,8 +144,8 @@ export async function rollSecretAction(
 }
 
 export async function setAllowedRangesAction(input: unknown): Promise<ActionResult<{ ranges: string[] }>> {
-  const actor = await getActor();
-  if (!actor) return SIGNED_OUT;
+  const actor = await retryableOnOutage(getActor);
+  if (!actor || 'retryable' in actor) return actor ?? SIGNED_OUT;
   const parsed = z.object({ secretId, ranges: z.string().max(5000) }).strict().safeParse(input);
   if (!parsed.success) return INVALID;
   const entries = parsed.data.ranges.split(/[\s,]+/).filter(Boolean);
@@ -182,12 +186,13 @@ export async function bulkSecretsAction(
 
 /** What deactivating would interrupt: tokens in the last hour and day, the last use, unexpired tokens. */
 export async function getSecretUsageAction(input: unknown): Promise<ActionResult<{ usage: UsageSummary }>> {
-  const actor = await getActor();
-  if (!actor) return SIGNED_OUT;
+  const actor = await retryableOnOutage(getActor);
+  if (!actor || 'retryable' in actor) return actor ?? SIGNED_OUT;
   if (mustEnrollTwoFactor(actor, 'manage_secrets')) return ENROLL_FIRST;
   const parsed = transitionSchema.safeParse(input);
   if (!parsed.success || !canManageSecrets(actor)) return NOT_FOUND;
-  const usage = await getUsageSummary({ organizationId: actor.membership.organizationId, secretId: parsed.data.secretId });
+  const usage = await retryableOnOutage(() => getUsageSummary({ organizationId: actor.membership.organizationId, secretId: parsed.data.secretId }));
+  if (usage && 'retryable' in usage) return usage;
   return usage ? { ok: true, usage } : NOT_FOUND;
 }
 

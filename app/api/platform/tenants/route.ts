@@ -2,6 +2,7 @@
 // `"totp": true` also enrolls an authenticator app for its admin and returns the key once.
 import { createTenant } from '@/lib/data/tenants';
 import { platformAccess, platformDenied } from '@/lib/http/platform-token';
+import { serviceUnavailableJson } from '@/lib/http/unavailable';
 
 export const dynamic = 'force-dynamic';
 
@@ -13,12 +14,14 @@ export async function POST(request: Request): Promise<Response> {
   if (input.totp !== undefined && typeof input.totp !== 'boolean') {
     return Response.json({ error: 'invalid_input', message: 'totp must be true or false.' }, { status: 400, headers: { 'Cache-Control': 'no-store' } });
   }
+  const startedAt = Date.now();
   const result = await createTenant({
     name: typeof input.name === 'string' ? input.name : '',
     domain: typeof input.domain === 'string' ? input.domain : undefined,
     email: typeof input.email === 'string' ? input.email : undefined,
     totp: input.totp,
-  });
+  }).catch((error: unknown) => serviceUnavailableJson(error, startedAt));
+  if (result instanceof Response) return result;
   if (!result.ok) {
     return Response.json({ error: result.code, message: result.message }, { status: result.code === 'conflict' ? 409 : 400, headers: { 'Cache-Control': 'no-store' } });
   }

@@ -1,6 +1,7 @@
 // DELETE /api/platform/tenants/:organizationId — removes a suite's organization and everything it owns.
 import { deleteTenant } from '@/lib/data/tenants';
 import { platformAccess, platformDenied } from '@/lib/http/platform-token';
+import { serviceUnavailableJson } from '@/lib/http/unavailable';
 
 export const dynamic = 'force-dynamic';
 
@@ -8,7 +9,9 @@ export async function DELETE(request: Request, { params }: { params: Promise<{ o
   const access = platformAccess(request.headers.get('authorization'));
   if (access !== 'allowed') return platformDenied(access);
   const { organizationId } = await params;
-  const result = await deleteTenant({ organizationId });
+  const startedAt = Date.now();
+  const result = await deleteTenant({ organizationId }).catch((error: unknown) => serviceUnavailableJson(error, startedAt));
+  if (result instanceof Response) return result;
   if (!result.ok) return Response.json({ error: result.code, message: result.message }, { status: result.code === 'not_found' ? 404 : 400 });
   return Response.json({ deleted: true, organizationId }, { headers: { 'Cache-Control': 'no-store' } });
 }

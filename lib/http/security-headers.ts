@@ -1,0 +1,38 @@
+/** Response headers that harden every page and API answer; used by proxy.ts and by scripts/server.ts. */
+
+/** Whether the portal is served over https (then browsers are told to stay on https). */
+export function portalIsHttps(env: Partial<Record<string, string>> = process.env): boolean {
+  return (env.PORTAL_URL ?? env.NEXTAUTH_URL ?? '').startsWith('https://');
+}
+
+/** Two years, subdomains included: only sent when the portal's own URL is https. */
+export function transportSecurityHeaders(env: Partial<Record<string, string>> = process.env): Record<string, string> {
+  return portalIsHttps(env) ? { 'Strict-Transport-Security': 'max-age=63072000; includeSubDomains' } : {};
+}
+
+/** What every API response carries: never cached, never content-sniffed. */
+export function apiSecurityHeaders(env: Partial<Record<string, string>> = process.env): Record<string, string> {
+  return { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...transportSecurityHeaders(env) };
+}
+
+/**
+ * The pages' Content-Security-Policy: scripts only with this response's nonce (and what they load, via
+ * 'strict-dynamic'), no plugins, no <base>, no framing, forms and connections to this origin only.
+ * Styles allow inline attributes: Radix and sonner position popovers and toasts with style attributes.
+ * `next dev` alone needs 'unsafe-eval' (React's debugging); production never gets it.
+ */
+export function contentSecurityPolicy(nonce: string, { dev = false, https = false } = {}): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ''}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    ...(https ? ['upgrade-insecure-requests'] : []),
+  ].join('; ');
+}
