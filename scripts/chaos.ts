@@ -97,27 +97,37 @@ function postgresPids(): number[] {
   return [postmaster, ...children];
 }
 
-async function postSignIn(): Promise<Response> {
-  const csrf = await fetch(`${BASE}/api/auth/csrf`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const cookies = csrf.headers.getSetCookie().map((cookie) => cookie.split(';')[0]);
-  return fetch(`${BASE}/api/auth/callback/credentials`, {
+/** The password step, as the sign-in page sends it. */
+function postPassword(): Promise<Response> {
+  return fetch(`${BASE}/api/auth/sign-in`, {
     method: 'POST',
-    redirect: 'manual',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookies.join('; ') },
-    body: new URLSearchParams({ csrfToken, email: 'admin@acme.test', password: PASSWORD, json: 'true' }),
+    headers: { 'Content-Type': 'application/json', Origin: BASE },
+    body: JSON.stringify({ email: 'admin@acme.test', password: PASSWORD }),
   });
 }
 
-/** What next-auth tells the sign-in form: the error in the URL it sends the browser to. */
+/** What the sign-in page would show during the outage: the password step's answer. */
 async function signInError(): Promise<string | null> {
-  const response = await postSignIn();
-  const target = response.headers.get('location') ?? ((await response.json().catch(() => ({}))) as { url?: string }).url ?? '';
-  return new URL(target, BASE).searchParams.get('error');
+  const response = await postPassword();
+  if (response.ok) return null;
+  const body = (await response.json().catch(() => ({}))) as { status?: string };
+  return `${response.status} ${body.status ?? ''}`.trim();
 }
 
+/** Password step, then next-auth's credentials callback with the step's httpOnly cookie: the session cookie. */
 async function signIn(): Promise<string> {
-  const callback = await postSignIn();
+  const step = await postPassword();
+  const challenge = step.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).find((c) => c?.startsWith('portal.sign-in='));
+  if (!challenge) throw new Error(`sign-in failed (${step.status})`);
+  const csrf = await fetch(`${BASE}/api/auth/csrf`);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const cookies = [challenge, ...csrf.headers.getSetCookie().map((cookie) => cookie.split(';')[0])];
+  const callback = await fetch(`${BASE}/api/auth/callback/credentials`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookies.join('; ') },
+    body: new URLSearchParams({ csrfToken, json: 'true' }),
+  });
   const session = callback.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).find((c) => c?.includes('session-token'));
   if (!session) throw new Error(`sign-in failed (${callback.status})`);
   return session;
@@ -248,7 +258,7 @@ async function main() {
   if (badRefusals.length) failures.push(`${badRefusals.length} refusals that are not a 503 with Retry-After and the designed body`);
   const slow = samples.filter((s) => s.end - s.start > LATENCY_LIMIT_MS);
   if (slow.length) failures.push(`${slow.length} requests took longer than ${LATENCY_LIMIT_MS} ms`);
-  if (signInDuringOutage !== 'ServiceUnavailable') failures.push(`sign-in during the outage answered error=${signInDuringOutage}, not ServiceUnavailable`);
+  if (signInDuringOutage !== '503 unavailable') failures.push(`sign-in during the outage answered ${signInDuringOutage}, not 503 unavailable`);
   for (const kind of kinds) {
     for (const key of ['recoveredAfterRestartMs', 'recoveredAfterThawMs'] as const) {
       const ms = counts[kind]![key];
