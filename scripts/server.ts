@@ -3,6 +3,7 @@
 import http from 'node:http';
 import next from 'next';
 import { AUTH_BODY_LIMIT_BYTES, isAuthPath, limitRequestBody } from '@/lib/http/body-limit';
+import { SIGN_IN_BUSY_MESSAGE, admitSignInAttempt, isSignInStep } from '@/lib/auth/password-check-limit';
 import { TOKEN_PATH, serveTokenRequest } from '@/lib/http/token-route';
 import { startScheduler } from '@/lib/jobs/scheduler';
 import { prisma } from '@/lib/db';
@@ -41,7 +42,14 @@ const server = http.createServer((req, res) => {
     );
   } else if (isAuthPath(req.url)) {
     // Sign-in bodies are tiny; a large one is refused before Next.js (and next-auth, which reads it all) sees it.
-    limitRequestBody(req, res, AUTH_BODY_LIMIT_BYTES, (limited) => void handle(limited, res));
+    const pass = () => limitRequestBody(req, res, AUTH_BODY_LIMIT_BYTES, (limited) => void handle(limited, res));
+    // A flood of sign-in attempts beyond what this instance admits is answered here, before Next.js, the
+    // database or argon2 spend anything on it.
+    if (req.method === 'POST' && isSignInStep(path)) {
+      void admitSignInAttempt().then((admitted) =>
+        admitted ? pass() : sendJson(res, 503, { status: 'busy', message: SIGN_IN_BUSY_MESSAGE }, { 'Retry-After': '1' }),
+      );
+    } else pass();
   } else {
     if (!path?.startsWith('/api/') && !path?.startsWith('/_next/static/')) replaceOutageErrors(req, res);
     void handle(req, res);

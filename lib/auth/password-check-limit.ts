@@ -79,9 +79,9 @@ export function withPasswordCheckSlot<T>(fn: () => Promise<T>): Promise<SlotResu
 }
 
 /**
- * Sign-in attempts this instance admits per second, before any database query or argon2 check. A flood
- * beyond it is answered 503 at once, costing the token endpoint next to nothing; the per-account and
- * per-address throttles still decide about every admitted attempt.
+ * Sign-in attempts this instance admits per second. The production server (scripts/server.ts) asks before
+ * Next.js sees the request, so a flood beyond it is answered 503 at once, costing the token endpoint next
+ * to nothing; the per-account and per-address throttles still decide about every admitted attempt.
  */
 export function signInAttemptsPerSecond(): number {
   const value = Number(process.env.SIGN_IN_ATTEMPTS_PER_SECOND ?? 10);
@@ -90,7 +90,14 @@ export function signInAttemptsPerSecond(): number {
 
 const globalForAdmission = globalThis as unknown as { signInAdmission?: RateLimiterMemory };
 
-/** Whether this instance can take one more sign-in attempt this second. */
+export const SIGN_IN_BUSY_MESSAGE = 'The sign-in service is busy. Try again in a moment.';
+
+/** The routes that check a password or a second factor: what the admission counts. */
+export function isSignInStep(path: string | undefined): boolean {
+  return path === '/api/auth/sign-in' || path === '/api/auth/second-factor';
+}
+
+/** Whether this instance can take one more sign-in attempt this second (the production server asks first). */
 export async function admitSignInAttempt(): Promise<boolean> {
   globalForAdmission.signInAdmission ??= new RateLimiterMemory({ keyPrefix: 'signin-admission', points: signInAttemptsPerSecond(), duration: 1 });
   return globalForAdmission.signInAdmission.consume('instance').then(

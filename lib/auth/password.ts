@@ -1,4 +1,5 @@
-import { hash, verify } from '@node-rs/argon2';
+import { hash } from '@node-rs/argon2';
+import { verifyOnLowPriorityThread } from '@/lib/auth/password-worker';
 
 // OWASP's argon2id baseline: 19 MiB, 2 iterations, 1 lane. Algorithm 2 is argon2id.
 const OPTIONS = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -13,8 +14,8 @@ let decoyHash: Promise<string> | undefined;
 export async function verifyPassword(storedHash: string | null, password: string): Promise<boolean> {
   if (storedHash === null) {
     decoyHash ??= hashPassword('decoy password, never matches');
-    await verify(await decoyHash, password).catch(() => false);
+    await verifyOnLowPriorityThread(await decoyHash, password);
     return false;
   }
-  return verify(storedHash, password).catch(() => false);
+  return verifyOnLowPriorityThread(storedHash, password);
 }

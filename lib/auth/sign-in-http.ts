@@ -2,6 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import type { SignInStepResult } from '@/lib/auth/sign-in';
 import { throttleMessage } from '@/lib/auth/sign-in-throttle';
+import { SIGN_IN_BUSY_MESSAGE } from '@/lib/auth/password-check-limit';
 import { SIGN_IN_COOKIE, readCookie, signInCookie } from '@/lib/auth/sign-in-cookie';
 import { addressOf, readBodyLimited } from '@/lib/http/request';
 import type { RequestContext } from '@/lib/data/audit';
@@ -87,6 +88,6 @@ export function signInResponse(result: SignInStepResult, wrongMessage: string): 
         'retry-after': String(result.retryAfterSeconds),
       });
     case 'busy':
-      return json({ status: 'busy', message: 'The sign-in service is busy. Try again in a moment.' }, 503, { 'retry-after': '1' });
+      return json({ status: 'busy', message: SIGN_IN_BUSY_MESSAGE }, 503, { 'retry-after': '1' });
   }
 }

@@ -22,7 +22,7 @@ import {
   verifyTotpCode,
 } from '@/lib/data/two-factor';
 import { checkSignInThrottle, recordSignInFailure, recordSignInSuccess } from '@/lib/auth/sign-in-throttle';
-import { admitSignInAttempt, withPasswordCheckSlot } from '@/lib/auth/password-check-limit';
+import { withPasswordCheckSlot } from '@/lib/auth/password-check-limit';
 
 export interface SecondFactorMethods {
   totp: boolean;
@@ -65,9 +65,9 @@ async function failed(email: string, userId: string | null, stage: 'password' | 
 }
 
 /**
- * The password step. Each instance admits a few attempts a second (a flood beyond is answered 503 at
- * once); the throttle answers before argon2 runs; argon2 runs only within the instance's cap on
- * concurrent checks. So a flood of guesses neither guesses fast nor starves the token endpoint of CPU.
+ * The password step. The production server admits a few attempts a second per instance before this runs;
+ * the throttle answers before argon2 runs; argon2 runs only within the instance's cap on concurrent checks,
+ * on low-priority threads. So a flood of guesses neither guesses fast nor starves the token endpoint.
  */
 export async function passwordStep({
   email,
@@ -78,7 +78,6 @@ export async function passwordStep({
   password: string;
   context: RequestContext;
 }): Promise<SignInStepResult> {
-  if (!(await admitSignInAttempt())) return { status: 'busy' };
   const throttled = await checkSignInThrottle({ email, address: addressOf(context) });
   if (throttled) return { status: 'throttled', retryAfterSeconds: throttled.retryAfterSeconds };
   const checked = await withPasswordCheckSlot(() => verifyUserCredentials({ email, password }));
