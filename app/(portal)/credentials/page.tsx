@@ -8,7 +8,7 @@ import { canManageSecrets } from '@/lib/auth/actor';
 import { getOAuthClient } from '@/lib/data/credentials';
 import { listSecrets, secretAllowance } from '@/lib/data/secrets';
 import { EXPIRY_WARNING_DAYS } from '@/lib/secrets/rules';
-import { toSecretRow } from './_components/types';
+import { toSecretRow } from '@/components/secrets/secret-row';
 import { publicUrls } from '@/lib/config';
 import { ConnectionDetails } from './_components/connection-details';
 import { SecretsTable } from './_components/secrets-table';

@@ -11,9 +11,10 @@ import { callersSinceRoll, getUsageSeries, getUsageSummary, listCallers, listSec
 import { AUDIT_ACTIONS, describeAuditEvent } from '@/lib/data/audit-text';
 import { LocalTime, RelativeTime } from '@/components/local-time';
 import { UsageChart } from '@/components/usage-chart';
-import { SecretStatusBadge } from '../_components/secret-status-badge';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { SecretStatusBadge } from '@/components/secrets/secret-status-badge';
 import { SecretRowActions } from '../_components/secret-row-actions';
-import { toSecretRow } from '../_components/types';
+import { toSecretRow } from '@/components/secrets/secret-row';
 
 export const metadata: Metadata = { title: 'Secret' };
 
@@ -114,30 +115,28 @@ export default async function SecretDetailPage({ params }: { params: Promise<{ s
         {!isAdmin ? (
           <p className="px-4 py-6 text-sm text-slate-600 sm:px-6">Callers are shown to admins.</p>
         ) : callers && callers.length > 0 ? (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <thead className="bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase">
-                <tr>
-                  <th scope="col" className="px-4 py-2.5 sm:px-6">Address</th>
-                  <th scope="col" className="px-4 py-2.5">User agent</th>
-                  <th scope="col" className="px-4 py-2.5">First seen</th>
-                  <th scope="col" className="px-4 py-2.5">Last seen</th>
-                  <th scope="col" className="px-4 py-2.5 text-right sm:pr-6">Tokens</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {callers.map((caller) => (
-                  <tr key={`${caller.address}|${caller.userAgent}`}>
-                    <td className="px-4 py-2.5 font-mono text-xs sm:px-6">{caller.address}</td>
-                    <td className="max-w-64 truncate px-4 py-2.5 text-slate-600" title={caller.userAgent}>{caller.userAgent || '—'}</td>
-                    <td className="px-4 py-2.5 whitespace-nowrap text-slate-600"><LocalTime iso={caller.firstSeen.toISOString()} /></td>
-                    <td className="px-4 py-2.5 whitespace-nowrap text-slate-600"><RelativeTime iso={caller.lastSeen.toISOString()} /></td>
-                    <td className="px-4 py-2.5 text-right tabular-nums sm:pr-6">{caller.count.toLocaleString('en-US')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table>
+            <TableHeader>
+              <TableRow>
+                <TableHead className="sm:px-6">Address</TableHead>
+                <TableHead>User agent</TableHead>
+                <TableHead>First seen</TableHead>
+                <TableHead>Last seen</TableHead>
+                <TableHead className="text-right sm:pr-6">Tokens</TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {callers.map((caller) => (
+                <TableRow key={`${caller.address}|${caller.userAgent}`}>
+                  <TableCell className="py-2.5 font-mono text-xs sm:px-6">{caller.address}</TableCell>
+                  <TableCell className="max-w-64 truncate py-2.5 text-slate-600" title={caller.userAgent}>{caller.userAgent || '—'}</TableCell>
+                  <TableCell className="py-2.5 whitespace-nowrap text-slate-600"><LocalTime iso={caller.firstSeen.toISOString()} /></TableCell>
+                  <TableCell className="py-2.5 whitespace-nowrap text-slate-600"><RelativeTime iso={caller.lastSeen.toISOString()} /></TableCell>
+                  <TableCell className="py-2.5 text-right tabular-nums sm:pr-6">{caller.count.toLocaleString('en-US')}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
         ) : (
           <p className="px-4 py-6 text-sm text-slate-600 sm:px-6">No token requests in the last 30 days.</p>
         )}

@@ -4,9 +4,9 @@ import { useEffect, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogDescription, DialogTitle, DialogActions, DialogError } from '@/components/ui/dialog';
 import { rollSecretAction } from '../actions';
-import { useDialogAction } from './secret-dialogs';
 import type { CreatedSecret } from './secret-created-dialog';
-import type { SecretRow } from './types';
+import type { SecretRow } from '@/components/secrets/secret-row';
+import { useDialogAction } from './use-dialog-action';
 
 const GRACE = [
   { seconds: 0, label: 'Now' },

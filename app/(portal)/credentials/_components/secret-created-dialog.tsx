@@ -7,7 +7,7 @@ import { CopyButton } from '@/components/ui/copy-button';
 import { Dialog, DialogClose, DialogContent, DialogDescription, DialogTitle } from '@/components/ui/dialog';
 import { FieldError, Input } from '@/components/ui/input';
 import { makeDecoyAction, renameSecretAction } from '../actions';
-import { useDialogAction } from './secret-dialogs';
+import { useDialogAction } from './use-dialog-action';
 
 export interface CreatedSecret {
   id: string;

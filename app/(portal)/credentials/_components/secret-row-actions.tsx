@@ -8,10 +8,14 @@ import { useReauth } from '@/components/auth/reauth-provider';
 import { Button } from '@/components/ui/button';
 import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuSeparator, DropdownMenuTrigger } from '@/components/ui/dropdown-menu';
 import { activateSecretAction } from '../actions';
-import { AllowlistDialog, ConfirmStatusDialog, DecoyDialog, ExpiryDialog, RenameDialog } from './secret-dialogs';
+import type { SecretRow } from '@/components/secrets/secret-row';
+import { AllowlistDialog } from './allowlist-dialog';
+import { ConfirmStatusDialog } from './confirm-status-dialog';
+import { DecoyDialog } from './decoy-dialog';
+import { ExpiryDialog } from './expiry-dialog';
+import { RenameDialog } from './rename-dialog';
 import { RollDialog } from './roll-dialog';
 import { SecretCreatedDialog, type CreatedSecret } from './secret-created-dialog';
-import type { SecretRow } from './types';
 
 type Open = 'rename' | 'expiry' | 'allowlist' | 'roll' | 'decoy' | null;
 

@@ -3,70 +3,14 @@
 import { KeyRound } from 'lucide-react';
 import Link from 'next/link';
 import { useMemo, useState } from 'react';
-import { toast } from 'sonner';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import { DialogError } from '@/components/ui/dialog';
-import { AlertDialog, AlertDialogContent, AlertDialogDescription, AlertDialogTitle, ConfirmActions } from '@/components/ui/alert-dialog';
+import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { LocalTime, RelativeTime } from '@/components/local-time';
-import { bulkSecretsAction } from '../actions';
-import { useDialogAction } from './secret-dialogs';
-import { SecretStatusBadge } from './secret-status-badge';
+import { SecretStatusBadge } from '@/components/secrets/secret-status-badge';
+import type { SecretRow } from '@/components/secrets/secret-row';
+import { BulkConfirmDialog } from './bulk-confirm-dialog';
 import { SecretRowActions } from './secret-row-actions';
-import type { SecretRow } from './types';
-
-function BulkConfirm({
-  action,
-  secrets,
-  onClose,
-  onDone,
-}: {
-  action: 'deactivate' | 'delete' | null;
-  secrets: SecretRow[];
-  onClose: () => void;
-  onDone: () => void;
-}) {
-  const { pending, error, run } = useDialogAction();
-  const verb = action === 'delete' ? 'Delete' : 'Deactivate';
-  return (
-    <AlertDialog open={action !== null} onOpenChange={(open) => !open && !pending && onClose()}>
-      {action && (
-        <AlertDialogContent>
-          <AlertDialogTitle>
-            {verb} {secrets.length} secret{secrets.length === 1 ? '' : 's'}?
-          </AlertDialogTitle>
-          <AlertDialogDescription>
-            {action === 'delete'
-              ? 'These secrets are removed for good. Active ones are skipped: deactivate them first.'
-              : 'Applications using these secrets will no longer obtain access tokens.'}
-          </AlertDialogDescription>
-          <ul className="mt-4 max-h-48 space-y-1 overflow-y-auto rounded-md bg-slate-50 p-3 text-sm">
-            {secrets.map((secret) => (
-              <li key={secret.id} className="flex justify-between gap-3">
-                <span className="truncate">{secret.name}</span>
-                <span className="shrink-0 font-mono text-slate-600">{secret.preview}</span>
-              </li>
-            ))}
-          </ul>
-          <DialogError message={error?.message} />
-          <ConfirmActions pending={pending} onConfirm={() =>
-                run(
-                  () => bulkSecretsAction({ secretIds: secrets.map((s) => s.id), action }),
-                  (result) => {
-                    const done = `${result.done.length} secret${result.done.length === 1 ? '' : 's'} ${action === 'delete' ? 'deleted' : 'deactivated'}`;
-                    if (result.failed.length) toast.warning(`${done}; ${result.failed.length} skipped: ${result.failed[0]!.message}`);
-                    else toast.success(`${done}.`);
-                    onDone();
-                  },
-                )
-              }>
-              {verb} {secrets.length}
-            </ConfirmActions>
-        </AlertDialogContent>
-      )}
-    </AlertDialog>
-  );
-}
 
 export function SecretsTable({ secrets, canManage }: { secrets: SecretRow[]; canManage: boolean }) {
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -111,99 +55,97 @@ export function SecretsTable({ secrets, canManage }: { secrets: SecretRow[]; can
           </Button>
         </div>
       )}
-      <div className="overflow-x-auto">
-        <table className="w-full text-left text-sm">
-          <caption className="sr-only">Secrets of your organization</caption>
-          <thead className="bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase">
-            <tr>
-              {canManage && (
-                <th scope="col" className="w-10 py-2.5 pl-4 sm:pl-6">
-                  <input
-                    type="checkbox"
-                    aria-label="Select all secrets"
-                    checked={allSelected}
-                    onChange={() => setSelected(allSelected ? new Set() : new Set(secrets.map((s) => s.id)))}
-                  />
-                </th>
-              )}
-              <th scope="col" className="px-4 py-2.5 sm:px-6">
-                Secret
-              </th>
-              <th scope="col" className="hidden px-4 py-2.5 md:table-cell">
-                Created
-              </th>
-              <th scope="col" className="hidden px-4 py-2.5 sm:table-cell">
-                Last used
-              </th>
-              <th scope="col" className="px-4 py-2.5">
-                Status
-              </th>
-              {canManage && (
-                <th scope="col" className="w-14 px-4 py-2.5 sm:pr-6">
-                  <span className="sr-only">Actions</span>
-                </th>
-              )}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {secrets.map((secret) => {
-              const createdBy = secret.createdByName ?? 'a removed user';
-              const lastUsed = secret.lastUsedAt ? <RelativeTime iso={secret.lastUsedAt} /> : 'Never';
-              return (
-                <tr key={secret.id} data-testid="secret-row" className="align-middle">
-                  {canManage && (
-                    <td className="py-3 pl-4 sm:pl-6">
-                      <input
-                        type="checkbox"
-                        aria-label={`Select secret ${secret.preview}`}
-                        checked={selected.has(secret.id)}
-                        onChange={() => toggle(secret.id)}
-                      />
-                    </td>
-                  )}
-                  <td className="px-4 py-3 sm:px-6">
-                    <Link href={`/credentials/${secret.id}`} className="font-medium text-slate-900 hover:text-indigo-700 hover:underline">
-                      {secret.name}
-                    </Link>
-                    <code className="block font-mono text-xs text-slate-600">{secret.preview}</code>
-                    <p className="mt-0.5 text-xs text-slate-500 md:hidden">
-                      Created <LocalTime iso={secret.createdAt} /> by {createdBy}
-                    </p>
-                    <p className="mt-0.5 text-xs text-slate-500 sm:hidden">Last used {lastUsed}</p>
-                  </td>
-                  <td className="hidden px-4 py-3 text-slate-600 md:table-cell">
-                    <LocalTime iso={secret.createdAt} />
-                    <span className="block text-xs text-slate-500">by {createdBy}</span>
-                  </td>
-                  <td className="hidden px-4 py-3 text-slate-600 sm:table-cell">{lastUsed}</td>
-                  <td className="px-4 py-3">
-                    <div className="flex flex-col items-start gap-1">
-                      <SecretStatusBadge status={secret.displayStatus} />
-                      {secret.isDecoy && <Badge tone="red">Decoy</Badge>}
-                      {secret.deactivateAt && secret.status === 'ACTIVE' && (
-                        <span className="text-xs text-amber-800">
-                          Stops <RelativeTime iso={secret.deactivateAt} />
-                        </span>
-                      )}
-                      {secret.expiresSoon && (
-                        <Badge tone="amber">
-                          Expires <RelativeTime iso={secret.expiresAt!} />
-                        </Badge>
-                      )}
-                    </div>
-                  </td>
-                  {canManage && (
-                    <td className="px-4 py-3 text-right sm:pr-6">
-                      <SecretRowActions secret={secret} />
-                    </td>
-                  )}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
-      <BulkConfirm action={bulk} secrets={chosen} onClose={() => setBulk(null)} onDone={() => { setBulk(null); setSelected(new Set()); }} />
+      <Table>
+        <TableCaption>Secrets of your organization</TableCaption>
+        <TableHeader>
+          <TableRow>
+            {canManage && (
+              <TableHead className="w-10 pr-0 sm:pl-6">
+                <input
+                  type="checkbox"
+                  aria-label="Select all secrets"
+                  checked={allSelected}
+                  onChange={() => setSelected(allSelected ? new Set() : new Set(secrets.map((s) => s.id)))}
+                />
+              </TableHead>
+            )}
+            <TableHead className="sm:px-6">
+              Secret
+            </TableHead>
+            <TableHead className="hidden md:table-cell">
+              Created
+            </TableHead>
+            <TableHead className="hidden sm:table-cell">
+              Last used
+            </TableHead>
+            <TableHead>
+              Status
+            </TableHead>
+            {canManage && (
+              <TableHead className="w-14 sm:pr-6">
+                <span className="sr-only">Actions</span>
+              </TableHead>
+            )}
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {secrets.map((secret) => {
+            const createdBy = secret.createdByName ?? 'a removed user';
+            const lastUsed = secret.lastUsedAt ? <RelativeTime iso={secret.lastUsedAt} /> : 'Never';
+            return (
+              <TableRow key={secret.id} data-testid="secret-row" className="align-middle">
+                {canManage && (
+                  <TableCell className="pr-0 sm:pl-6">
+                    <input
+                      type="checkbox"
+                      aria-label={`Select secret ${secret.preview}`}
+                      checked={selected.has(secret.id)}
+                      onChange={() => toggle(secret.id)}
+                    />
+                  </TableCell>
+                )}
+                <TableCell className="sm:px-6">
+                  <Link href={`/credentials/${secret.id}`} className="font-medium text-slate-900 hover:text-indigo-700 hover:underline">
+                    {secret.name}
+                  </Link>
+                  <code className="block font-mono text-xs text-slate-600">{secret.preview}</code>
+                  <p className="mt-0.5 text-xs text-slate-500 md:hidden">
+                    Created <LocalTime iso={secret.createdAt} /> by {createdBy}
+                  </p>
+                  <p className="mt-0.5 text-xs text-slate-500 sm:hidden">Last used {lastUsed}</p>
+                </TableCell>
+                <TableCell className="hidden text-slate-600 md:table-cell">
+                  <LocalTime iso={secret.createdAt} />
+                  <span className="block text-xs text-slate-500">by {createdBy}</span>
+                </TableCell>
+                <TableCell className="hidden text-slate-600 sm:table-cell">{lastUsed}</TableCell>
+                <TableCell>
+                  <div className="flex flex-col items-start gap-1">
+                    <SecretStatusBadge status={secret.displayStatus} />
+                    {secret.isDecoy && <Badge tone="red">Decoy</Badge>}
+                    {secret.deactivateAt && secret.status === 'ACTIVE' && (
+                      <span className="text-xs text-amber-800">
+                        Stops <RelativeTime iso={secret.deactivateAt} />
+                      </span>
+                    )}
+                    {secret.expiresSoon && (
+                      <Badge tone="amber">
+                        Expires <RelativeTime iso={secret.expiresAt!} />
+                      </Badge>
+                    )}
+                  </div>
+                </TableCell>
+                {canManage && (
+                  <TableCell className="text-right sm:pr-6">
+                    <SecretRowActions secret={secret} />
+                  </TableCell>
+                )}
+              </TableRow>
+            );
+          })}
+        </TableBody>
+      </Table>
+      <BulkConfirmDialog action={bulk} secrets={chosen} onClose={() => setBulk(null)} onDone={() => { setBulk(null); setSelected(new Set()); }} />
     </>
   );
 }

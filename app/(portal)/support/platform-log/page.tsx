@@ -6,6 +6,7 @@ import { isSupport, listPlatformEvents } from '@/lib/data/support';
 import { AUDIT_ACTIONS, describeAuditEvent } from '@/lib/data/audit-text';
 import { LocalTime } from '@/components/local-time';
 import { PageHeader } from '@/components/page-header';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { TwoFactorRequired } from '../_components/two-factor-required';
 
 export const metadata: Metadata = { title: 'Platform log' };
@@ -24,38 +25,38 @@ export default async function PlatformLogPage() {
         title="Platform log"
         description="Account events of platform staff, which belong to no customer: sign-ins, two-factor changes, sessions. Newest first; entries can never be changed or removed."
       />
-      <section aria-label="Platform events" className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5">
+      <section aria-label="Platform events" className="overflow-hidden rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5">
         {events.length === 0 ? (
           <p className="px-4 py-6 text-sm text-slate-600 sm:px-6">No events yet.</p>
         ) : (
-          <table className="w-full min-w-[40rem] text-left text-sm">
-            <thead className="border-b border-slate-200 text-xs font-semibold tracking-wide text-slate-500 uppercase">
-              <tr>
-                <th scope="col" className="px-4 py-3 sm:px-6">Time</th>
-                <th scope="col" className="px-4 py-3">Event</th>
-                <th scope="col" className="px-4 py-3">Who</th>
-                <th scope="col" className="px-4 py-3 sm:pr-6">Address</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
+          <Table className="min-w-[40rem]">
+            <TableHeader>
+              <TableRow>
+                <TableHead className="sm:px-6">Time</TableHead>
+                <TableHead>Event</TableHead>
+                <TableHead>Who</TableHead>
+                <TableHead className="sm:pr-6">Address</TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
               {events.map((event) => {
                 const detail = describeAuditEvent(event);
                 return (
-                  <tr key={event.id} data-testid="platform-event" className="align-top">
-                    <td className="px-4 py-3 whitespace-nowrap text-slate-600 sm:px-6">
+                  <TableRow key={event.id} data-testid="platform-event" className="align-top">
+                    <TableCell className="whitespace-nowrap text-slate-600 sm:px-6">
                       <LocalTime iso={event.createdAt.toISOString()} />
-                    </td>
-                    <td className="px-4 py-3">
+                    </TableCell>
+                    <TableCell>
                       <p className="font-medium text-slate-900">{AUDIT_ACTIONS[event.action] ?? event.action}</p>
                       {detail && <p className="break-words text-slate-600">{detail}</p>}
-                    </td>
-                    <td className="px-4 py-3 text-slate-700">{event.actorName}</td>
-                    <td className="px-4 py-3 font-mono text-xs text-slate-600 sm:pr-6">{event.address ?? '—'}</td>
-                  </tr>
+                    </TableCell>
+                    <TableCell className="text-slate-700">{event.actorName}</TableCell>
+                    <TableCell className="font-mono text-xs text-slate-600 sm:pr-6">{event.address ?? '—'}</TableCell>
+                  </TableRow>
                 );
               })}
-            </tbody>
-          </table>
+            </TableBody>
+          </Table>
         )}
       </section>
     </div>

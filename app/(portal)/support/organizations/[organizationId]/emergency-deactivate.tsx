@@ -5,6 +5,7 @@ import { toast } from 'sonner';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogDescription, DialogTitle } from '@/components/ui/dialog';
 import { FieldError } from '@/components/ui/input';
+import { Textarea } from '@/components/ui/textarea';
 import { emergencyDeactivateAction } from '../../actions';
 
 export function EmergencyDeactivate({
@@ -70,7 +71,7 @@ export function EmergencyDeactivate({
             <label htmlFor="emergency-reason" className="block text-sm font-medium text-slate-700">
               Reason
             </label>
-            <textarea
+            <Textarea
               id="emergency-reason"
               value={reason}
               onChange={(event) => setReason(event.target.value)}
@@ -79,7 +80,7 @@ export function EmergencyDeactivate({
               required
               aria-invalid={!!error?.field}
               aria-describedby="emergency-reason-error"
-              className="mt-1.5 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600 focus:outline-none aria-[invalid=true]:ring-red-500"
+              className="mt-1.5"
             />
             <FieldError id="emergency-reason-error" message={error?.field} />
             {error && !error.field && (

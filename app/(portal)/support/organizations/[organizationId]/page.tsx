@@ -9,7 +9,7 @@ import { isSupport, viewOrganizationCredentials } from '@/lib/data/support';
 import { mustEnrollTwoFactor } from '@/lib/auth/two-factor-policy';
 import { TwoFactorRequired } from '../../_components/two-factor-required';
 
-import { toSecretRow } from '@/app/(portal)/credentials/_components/types';
+import { toSecretRow } from '@/components/secrets/secret-row';
 import { SupportSecretsTable } from './support-secrets-table';
 
 export const metadata: Metadata = { title: 'Customer credentials' };

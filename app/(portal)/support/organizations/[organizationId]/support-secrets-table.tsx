@@ -2,9 +2,10 @@
 
 import { useState } from 'react';
 import { Badge } from '@/components/ui/badge';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { LocalTime, RelativeTime } from '@/components/local-time';
-import { SecretStatusBadge } from '@/app/(portal)/credentials/_components/secret-status-badge';
-import type { SecretRow } from '@/app/(portal)/credentials/_components/types';
+import { SecretStatusBadge } from '@/components/secrets/secret-status-badge';
+import type { SecretRow } from '@/components/secrets/secret-row';
 import { EmergencyDeactivate } from './emergency-deactivate';
 
 /**
@@ -15,56 +16,54 @@ export function SupportSecretsTable({ organizationId, secrets }: { organizationI
   const [deactivated, setDeactivated] = useState<Set<string>>(new Set());
   if (secrets.length === 0) return <p className="px-4 py-6 text-sm text-slate-600 sm:px-6">This organization has no secrets.</p>;
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-left text-sm">
-        <thead className="bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase">
-          <tr>
-            <th scope="col" className="px-4 py-2.5 sm:px-6">Secret</th>
-            <th scope="col" className="hidden px-4 py-2.5 md:table-cell">Created</th>
-            <th scope="col" className="hidden px-4 py-2.5 sm:table-cell">Last used</th>
-            <th scope="col" className="px-4 py-2.5">Status</th>
-            <th scope="col" className="px-4 py-2.5 sm:pr-6"><span className="sr-only">Actions</span></th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {secrets.map((secret) => {
-            const active = secret.status === 'ACTIVE' && !deactivated.has(secret.id);
-            const status = deactivated.has(secret.id) ? 'DISABLED' : secret.displayStatus;
-            return (
-              <tr key={secret.id} data-testid="secret-row">
-                <td className="px-4 py-3 sm:px-6">
-                  <span className="font-medium text-slate-900">{secret.name}</span>
-                  <code className="block font-mono text-xs text-slate-600">{secret.preview}</code>
-                </td>
-                <td className="hidden px-4 py-3 text-slate-600 md:table-cell">
-                  <LocalTime iso={secret.createdAt} />
-                  <span className="block text-xs text-slate-500">by {secret.createdByName ?? 'a removed user'}</span>
-                </td>
-                <td className="hidden px-4 py-3 text-slate-600 sm:table-cell">
-                  {secret.lastUsedAt ? <RelativeTime iso={secret.lastUsedAt} /> : 'Never'}
-                </td>
-                <td className="px-4 py-3">
-                  <div className="flex flex-col items-start gap-1">
-                    <SecretStatusBadge status={status} />
-                    {secret.isDecoy && <Badge tone="red">Decoy</Badge>}
-                  </div>
-                </td>
-                <td className="px-4 py-3 text-right sm:pr-6">
-                  {active && (
-                    <EmergencyDeactivate
-                      organizationId={organizationId}
-                      secretId={secret.id}
-                      name={secret.name}
-                      preview={secret.preview}
-                      onDeactivated={() => setDeactivated((current) => new Set(current).add(secret.id))}
-                    />
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <Table>
+      <TableHeader>
+        <TableRow>
+          <TableHead className="sm:px-6">Secret</TableHead>
+          <TableHead className="hidden md:table-cell">Created</TableHead>
+          <TableHead className="hidden sm:table-cell">Last used</TableHead>
+          <TableHead>Status</TableHead>
+          <TableHead className="sm:pr-6"><span className="sr-only">Actions</span></TableHead>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {secrets.map((secret) => {
+          const active = secret.status === 'ACTIVE' && !deactivated.has(secret.id);
+          const status = deactivated.has(secret.id) ? 'DISABLED' : secret.displayStatus;
+          return (
+            <TableRow key={secret.id} data-testid="secret-row">
+              <TableCell className="sm:px-6">
+                <span className="font-medium text-slate-900">{secret.name}</span>
+                <code className="block font-mono text-xs text-slate-600">{secret.preview}</code>
+              </TableCell>
+              <TableCell className="hidden text-slate-600 md:table-cell">
+                <LocalTime iso={secret.createdAt} />
+                <span className="block text-xs text-slate-500">by {secret.createdByName ?? 'a removed user'}</span>
+              </TableCell>
+              <TableCell className="hidden text-slate-600 sm:table-cell">
+                {secret.lastUsedAt ? <RelativeTime iso={secret.lastUsedAt} /> : 'Never'}
+              </TableCell>
+              <TableCell>
+                <div className="flex flex-col items-start gap-1">
+                  <SecretStatusBadge status={status} />
+                  {secret.isDecoy && <Badge tone="red">Decoy</Badge>}
+                </div>
+              </TableCell>
+              <TableCell className="text-right sm:pr-6">
+                {active && (
+                  <EmergencyDeactivate
+                    organizationId={organizationId}
+                    secretId={secret.id}
+                    name={secret.name}
+                    preview={secret.preview}
+                    onDeactivated={() => setDeactivated((current) => new Set(current).add(secret.id))}
+                  />
+                )}
+              </TableCell>
+            </TableRow>
+          );
+        })}
+      </TableBody>
+    </Table>
   );
 }

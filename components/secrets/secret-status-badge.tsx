@@ -1,5 +1,5 @@
 import { Badge } from '@/components/ui/badge';
-import type { SecretRow } from './types';
+import type { SecretRow } from './secret-row';
 
 const LOOK = {
   ACTIVE: { tone: 'green', dot: 'bg-emerald-500', label: 'Active' },

@@ -1,0 +1,105 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import { toast } from 'sonner';
+import { DialogError } from '@/components/ui/dialog';
+import { AlertDialog, AlertDialogContent, AlertDialogDescription, AlertDialogTitle, ConfirmActions } from '@/components/ui/alert-dialog';
+import type { SecretRow } from '@/components/secrets/secret-row';
+import { usageWarning } from '@/components/secrets/usage-warning';
+import type { UsageSummary } from '@/lib/data/secret-usage';
+import { deactivateSecretAction, deleteSecretAction, getSecretUsageAction } from '../actions';
+import { useDialogAction } from './use-dialog-action';
+
+export function ConfirmStatusDialog({
+  secret,
+  kind,
+  onClose,
+}: {
+  secret: SecretRow;
+  kind: 'deactivate' | 'delete' | 'revoke' | null;
+  onClose: () => void;
+}) {
+  const { pending, error, setError, run } = useDialogAction();
+  const texts = {
+    deactivate: {
+      title: 'Deactivate this secret?',
+      body: 'Applications using it will no longer be able to obtain access tokens. You can activate it again later.',
+      button: 'Deactivate',
+      done: 'deactivated',
+    },
+    delete: {
+      title: 'Delete this secret?',
+      body: 'The secret is removed from your credentials for good. This cannot be undone.',
+      button: 'Delete',
+      done: 'deleted',
+    },
+    revoke: {
+      title: 'Revoke the access tokens this secret issued?',
+      body: 'The API refuses every access token it issued, at once, instead of letting them live out their 30 minutes.',
+      button: 'Revoke tokens',
+      done: 'had its issued tokens revoked',
+    },
+  } as const;
+  const [usage, setUsage] = useState<UsageSummary | null>(null);
+  const [revoke, setRevoke] = useState(false);
+
+  useEffect(() => {
+    setError(null);
+    setRevoke(false);
+    setUsage(null);
+    if (!kind) return;
+    let current = true;
+    getSecretUsageAction({ secretId: secret.id })
+      .then((result) => current && result.ok && setUsage(result.usage))
+      .catch(() => {});
+    return () => {
+      current = false;
+    };
+  }, [kind, secret.id, setError]);
+
+  const warning = usage && kind !== 'revoke' ? usageWarning(usage) : null;
+  const text = kind ? texts[kind] : null;
+
+  return (
+    <AlertDialog open={kind !== null} onOpenChange={(open) => !open && !pending && onClose()}>
+      {kind && text && (
+        <AlertDialogContent>
+          <AlertDialogTitle>{text.title}</AlertDialogTitle>
+          <AlertDialogDescription>
+            <span className="font-medium text-slate-900">{secret.name}</span> (<span className="font-mono">{secret.preview}</span>): {text.body}
+            {kind === 'revoke' && usage ? ` ${usage.unexpiredTokens.toLocaleString('en-US')} have not expired yet.` : ''}
+          </AlertDialogDescription>
+          {warning && (
+            <p role="status" className="mt-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-600/20">
+              {warning} Make sure nothing still depends on it.
+            </p>
+          )}
+          {kind === 'deactivate' && usage && usage.unexpiredTokens > 0 && (
+            <label className="mt-4 flex items-start gap-2 text-sm text-slate-700">
+              <input type="checkbox" className="mt-0.5" checked={revoke} onChange={(event) => setRevoke(event.target.checked)} />
+              <span>
+                Also revoke the {usage.unexpiredTokens.toLocaleString('en-US')} access token{usage.unexpiredTokens === 1 ? '' : 's'} it
+                issued that have not expired yet (the API refuses them at once).
+              </span>
+            </label>
+          )}
+          <DialogError message={error?.message} />
+          <ConfirmActions pending={pending} onConfirm={() =>
+                run(
+                  () =>
+                    kind === 'delete'
+                      ? deleteSecretAction({ secretId: secret.id })
+                      : deactivateSecretAction({ secretId: secret.id, ...(revoke || kind === 'revoke' ? { revokeTokens: true } : {}) }),
+                  () => {
+                    toast.success(`Secret ${secret.name} ${text.done}.`);
+                    onClose();
+                  },
+                )
+              }>
+              {text.button}
+            </ConfirmActions>
+        </AlertDialogContent>
+      )}
+    </AlertDialog>
+  );
+}

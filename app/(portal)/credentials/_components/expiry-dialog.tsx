@@ -1,0 +1,77 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import { toast } from 'sonner';
+import { FormDialog } from '@/components/ui/form-dialog';
+import { Input } from '@/components/ui/input';
+import { EXPIRY_CHOICES, expiryFrom } from '@/components/secrets/expiry';
+import { setSecretExpiryAction } from '../actions';
+import type { SecretDialogProps } from './dialog-props';
+import { useDialogAction } from './use-dialog-action';
+
+export function ExpiryDialog({ secret, open, onOpenChange }: SecretDialogProps) {
+  const { pending, error, setError, run } = useDialogAction();
+  const [choice, setChoice] = useState<string>(secret.expiresAt ? 'date' : 'none');
+  useEffect(() => {
+    setError(null);
+    if (open) setChoice(secret.expiresAt ? 'date' : 'none');
+  }, [open, setError, secret.expiresAt]);
+  const today = new Date();
+  const minDate = new Date(today.getFullYear(), today.getMonth(), today.getDate()).toLocaleDateString('en-CA');
+  // Stored as the midnight that ends the chosen day: show the day itself.
+  const current = secret.expiresAt ? new Date(Date.parse(secret.expiresAt) - 1) : null;
+  return (
+    <FormDialog
+      open={open}
+      onOpenChange={onOpenChange}
+      title="Set expiry"
+      description="From its expiry on, the secret is refused at the token endpoint and cannot be activated again."
+      submitLabel="Save expiry"
+      pending={pending}
+      error={error}
+      onSubmit={(form) => {
+        const expiresAt = expiryFrom(choice, String(form.get('date') ?? ''));
+        if (expiresAt === undefined) {
+          setError({ message: 'Choose a date.' });
+          return;
+        }
+        run(
+          () => setSecretExpiryAction({ secretId: secret.id, expiresAt }),
+          () => {
+            toast.success(expiresAt ? `Secret ${secret.name} expires ${new Date(expiresAt).toLocaleString()}.` : `Secret ${secret.name} no longer expires.`);
+            onOpenChange(false);
+          },
+        );
+      }}
+    >
+      <fieldset>
+        <legend className="text-sm font-medium text-slate-700">Expires</legend>
+        <div className="mt-2 grid gap-2 sm:grid-cols-2">
+          {EXPIRY_CHOICES.map((preset) => (
+            <label key={preset.value} className="flex items-center gap-2 rounded-md px-3 py-2 text-sm ring-1 ring-slate-200 has-checked:ring-2 has-checked:ring-indigo-600">
+              <input type="radio" name="choice" value={preset.value} checked={choice === preset.value} onChange={() => setChoice(preset.value)} />
+              {preset.label}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      {choice === 'date' && (
+        <div className="mt-3">
+          <label htmlFor={`expiry-${secret.id}`} className="block text-sm font-medium text-slate-700">
+            Expiry date
+          </label>
+          <Input
+            id={`expiry-${secret.id}`}
+            type="date"
+            name="date"
+            min={minDate}
+            defaultValue={current ? current.toLocaleDateString('en-CA') : undefined}
+            className="mt-1.5"
+            required
+          />
+          <p className="mt-1 text-xs text-slate-500">The secret stops working at the end of that day, your time.</p>
+        </div>
+      )}
+    </FormDialog>
+  );
+}

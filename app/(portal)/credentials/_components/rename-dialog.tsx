@@ -1,0 +1,51 @@
+'use client';
+
+import { useEffect } from 'react';
+import { toast } from 'sonner';
+import { FormDialog } from '@/components/ui/form-dialog';
+import { FieldError, Input } from '@/components/ui/input';
+import { renameSecretAction } from '../actions';
+import type { SecretDialogProps } from './dialog-props';
+import { useDialogAction } from './use-dialog-action';
+
+export function RenameDialog({ secret, open, onOpenChange }: SecretDialogProps) {
+  const { pending, error, setError, run } = useDialogAction();
+  useEffect(() => setError(null), [open, setError]);
+  const fieldError = error?.fieldErrors?.name;
+  return (
+    <FormDialog
+      open={open}
+      onOpenChange={onOpenChange}
+      title="Rename secret"
+      description={<>A name tells your secrets apart; the value <span className="font-mono">{secret.preview}</span> does not change.</>}
+      submitLabel="Save"
+      pending={pending}
+      error={error}
+      onSubmit={(form) =>
+        run(
+          () => renameSecretAction({ secretId: secret.id, name: String(form.get('name') ?? '') }),
+          (result) => {
+            toast.success(`Secret renamed to “${result.name}”.`);
+            onOpenChange(false);
+          },
+        )
+      }
+    >
+      <label htmlFor={`rename-${secret.id}`} className="block text-sm font-medium text-slate-700">
+        Name
+      </label>
+      <Input
+        id={`rename-${secret.id}`}
+        name="name"
+        defaultValue={secret.name}
+        maxLength={64}
+        required
+        autoFocus
+        className="mt-1.5"
+        aria-invalid={!!fieldError}
+        aria-describedby={`rename-${secret.id}-error`}
+      />
+      <FieldError id={`rename-${secret.id}-error`} message={fieldError} />
+    </FormDialog>
+  );
+}

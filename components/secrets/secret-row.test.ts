@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import type { SecretListItem } from '@/lib/data/secrets';
+import { toSecretRow } from './secret-row';
+
+const now = Date.parse('2026-03-01T12:00:00.000Z');
+const day = 86_400_000;
+const item = (overrides: Partial<SecretListItem> = {}): SecretListItem => ({
+  id: 'secret-1',
+  name: 'Secret 1',
+  preview: 'uqs_…a1b2',
+  status: 'ACTIVE',
+  createdAt: new Date(now - 10 * day),
+  createdByName: 'Ada Admin',
+  activatedAt: new Date(now - 9 * day),
+  lastUsedAt: null,
+  expiresAt: null,
+  deactivateAt: null,
+  replacedById: null,
+  allowedCidrs: [],
+  isDecoy: false,
+  ...overrides,
+});
+
+describe('toSecretRow', () => {
+  it('sends dates as ISO strings and leaves out when it was activated', () => {
+    const row = toSecretRow(item({ lastUsedAt: new Date(now - 60_000), deactivateAt: new Date(now + day) }), now);
+    expect(row.createdAt).toBe('2026-02-19T12:00:00.000Z');
+    expect(row.lastUsedAt).toBe('2026-03-01T11:59:00.000Z');
+    expect(row.deactivateAt).toBe('2026-03-02T12:00:00.000Z');
+    expect(row.expiresAt).toBeNull();
+    expect(row).not.toHaveProperty('activatedAt');
+    expect(row.displayStatus).toBe('ACTIVE');
+    expect(row.expiresSoon).toBe(false);
+  });
+
+  it('shows a secret past its expiry as Expired, whatever its stored status', () => {
+    expect(toSecretRow(item({ expiresAt: new Date(now) }), now).displayStatus).toBe('EXPIRED');
+    expect(toSecretRow(item({ status: 'DISABLED', expiresAt: new Date(now - day) }), now).displayStatus).toBe('EXPIRED');
+    expect(toSecretRow(item({ status: 'DISABLED', expiresAt: new Date(now + 1) }), now).displayStatus).toBe('DISABLED');
+  });
+
+  it('flags a secret expiring within 14 days, and not one already expired or further off', () => {
+    expect(toSecretRow(item({ expiresAt: new Date(now + 14 * day) }), now).expiresSoon).toBe(true);
+    expect(toSecretRow(item({ expiresAt: new Date(now + 14 * day + 1) }), now).expiresSoon).toBe(false);
+    expect(toSecretRow(item({ expiresAt: new Date(now) }), now).expiresSoon).toBe(false);
+  });
+});

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { AUDIT_ACTIONS, describeAuditEvent } from './audit-text';
+
+describe('describeAuditEvent', () => {
+  it('has nothing to add for an event without details or reason', () => {
+    expect(describeAuditEvent({ action: 'created', details: null })).toBeNull();
+    expect(describeAuditEvent({ action: 'something_new', details: { a: 1 } })).toBeNull();
+  });
+
+  it('describes a rename, an expiry and allowed addresses', () => {
+    expect(describeAuditEvent({ action: 'renamed', details: { from: 'Secret 1', to: 'Production' } })).toBe('“Secret 1” → “Production”');
+    expect(describeAuditEvent({ action: 'expiry_set', details: { expiresAt: '2026-06-16T00:00:00.000Z' } })).toBe(
+      'Expires Tue, 16 Jun 2026 00:00:00 GMT',
+    );
+    expect(describeAuditEvent({ action: 'expiry_set', details: { expiresAt: null } })).toBe('No expiry');
+    expect(describeAuditEvent({ action: 'allowlist_set', details: { to: ['203.0.113.0/24', '2001:db8::/32'] } })).toBe(
+      '203.0.113.0/24, 2001:db8::/32',
+    );
+    expect(describeAuditEvent({ action: 'allowlist_set', details: { to: [] } })).toBe('Any address');
+  });
+
+  it('describes a roll with the old preview, the replacement and when the old one stops', () => {
+    expect(
+      describeAuditEvent({
+        action: 'rolled',
+        secretPreview: 'uqs_…a1b2',
+        details: { replacement: 'uqs_…c3d4', deactivateAt: '2026-03-02T12:00:00.000Z' },
+      }),
+    ).toBe('uqs_…a1b2 replaced by uqs_…c3d4; stops Mon, 02 Mar 2026 12:00:00 GMT');
+    expect(describeAuditEvent({ action: 'rolled', details: { replacement: 'uqs_…c3d4', deactivateAt: '2026-03-02T12:00:00.000Z' } })).toMatch(
+      /^Secret replaced by/,
+    );
+  });
+
+  it('joins every part of a deactivation, with the reason last', () => {
+    expect(describeAuditEvent({ action: 'deactivated', details: { scheduled: true } })).toBe('At the end of its roll grace period');
+    expect(describeAuditEvent({ action: 'deactivated', details: { revokedTokens: 3 }, reason: 'Leaked in a forum' })).toBe(
+      'Its unexpired access tokens were revoked too · Reason: Leaked in a forum',
+    );
+    expect(describeAuditEvent({ action: 'deactivated', details: {} })).toBeNull();
+  });
+
+  it('describes account-security events', () => {
+    expect(describeAuditEvent({ action: 'factor_enrolled', details: { method: 'passkey', name: 'Work laptop' } })).toBe('Passkey “Work laptop”');
+    expect(describeAuditEvent({ action: 'factor_removed', details: { method: 'totp' } })).toBe('Authenticator app');
+    expect(describeAuditEvent({ action: 'recovery_code_used', details: { remaining: 9 } })).toBe('9 left');
+    expect(describeAuditEvent({ action: 'recovery_code_used', details: {} })).toBeNull();
+    expect(describeAuditEvent({ action: 'two_factor_policy_changed', details: { required: true } })).toBe('Required for admins');
+    expect(describeAuditEvent({ action: 'two_factor_policy_changed', details: { required: false } })).toBe('No longer required for admins');
+  });
+
+  it('gives every action a label', () => {
+    for (const [action, label] of Object.entries(AUDIT_ACTIONS)) expect(label, action).toMatch(/^[A-Z]/);
+  });
+});
