@@ -36,6 +36,12 @@ export function preconditionFilter(conditions: readonly Precondition[], now: Dat
   return { AND: filters };
 }
 
+/**
+ * The columns the token endpoints' caches hold: a change to one of them fires NOTIFY secret_changed (trigger
+ * in the migrations) and is waited for; any other change (a name, a recorded expiry) has nothing to wait for.
+ */
+const CACHED_COLUMNS = new Set(['status', 'secretHash', 'oauthClientId', 'expiresAt', 'deactivateAt', 'allowedCidrs', 'tokensRevokedBefore', 'isDecoy']);
+
 class Refused extends Error {
   constructor(readonly failure: Failure) {
     super(failure.message);
@@ -80,7 +86,7 @@ export async function applySecretChange<P = undefined>(change: SecretChange<P>):
   if (refused) return conflict(refused);
 
   const conditions = preconditionFilter(change.action ? preconditionsOf(change.action) : [], now);
-  type Outcome = { applied: true; prepared: P } | { applied: false; failure?: Failure };
+  type Outcome = { applied: true; prepared: P; cached: boolean } | { applied: false; failure?: Failure };
   const outcome = await secretChanges.change<Outcome>(
     current.secretHash,
     () =>
@@ -94,14 +100,14 @@ export async function applySecretChange<P = undefined>(change: SecretChange<P>):
           const event = typeof change.event === 'function' ? change.event(prepared, current) : change.event;
           await recordSecretEvent(tx, { ...event, secretId: change.secretId });
           await change.after?.(tx);
-          return { applied: true as const, prepared };
+          return { applied: true as const, prepared, cached: Object.keys(data).some((column) => CACHED_COLUMNS.has(column)) };
         })
         .catch((error: unknown): Outcome => {
           if (error instanceof Refused) return { applied: false, failure: error.failure };
           if (error instanceof NotMatched) return { applied: false };
           throw error;
         }),
-    (result) => result.applied,
+    (result) => result.applied && result.cached,
   );
   if (outcome.applied) return { ok: true, prepared: outcome.prepared };
   if (outcome.failure) return outcome.failure;

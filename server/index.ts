@@ -3,8 +3,8 @@
 import http from 'node:http';
 import next from 'next';
 import { AUTH_BODY_LIMIT_BYTES, isAuthPath, limitRequestBody } from '@/lib/http/body-limit';
-import { TOKEN_PATH, serveTokenRequest } from '@/lib/http/token-route';
-import { startScheduler } from '@/lib/jobs/scheduler';
+import { TOKEN_PATH, serveTokenRequest } from '@/server/token-route';
+import { startScheduler } from '@/server/scheduler';
 import { prisma } from '@/lib/db';
 import { inspectPrivileges, privilegeWarning } from '@/lib/db/roles';
 import { RETRY_AFTER_SECONDS } from '@/lib/db/availability';
