@@ -1,5 +1,5 @@
 import { prisma } from '@/lib/db';
-import { hashPassword, verifyPassword } from '@/lib/auth/password';
+import { hashPassword, verifyPassword } from '@/lib/identity/password';
 import { newClientId } from '@/lib/data/credentials';
 import { DEMO_ORGANIZATION_ID, DEMO_USERS } from '@/lib/demo-users';
 

@@ -138,7 +138,7 @@ async function activeCredential(): Promise<{ clientId: string; secret: string }>
   process.env.DATABASE_URL = urlAs(database!.serverUrl, database!.roles.app, 'portal');
   const { prisma } = await import('@/lib/db');
   const { getActorByUserId } = await import('@/lib/data/users');
-  const { createSecret, activateSecret } = await import('@/lib/data/secrets');
+  const { createSecret, activateSecret } = await import('@/lib/data/secret-commands');
   const admin = await prisma.user.findUniqueOrThrow({ where: { email: 'admin@acme.test' } });
   const actor = (await getActorByUserId({ userId: admin.id }))!;
   const created = await createSecret({ actor });

@@ -21,7 +21,7 @@ runWithDatabase(
       await prisma.$disconnect();
     }
     const url = process.env.NEXTAUTH_URL ?? `http://localhost:${port}`;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/server.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
       stdio: ['ignore', 'inherit', 'inherit'],
       env: {
         ...process.env,

@@ -6,7 +6,7 @@ import { MobileNav } from '@/components/mobile-nav';
 import { SignOutButton } from '@/components/sign-out-button';
 import { navSectionsFor } from '@/components/nav-items';
 import { ReauthProvider } from '@/components/auth/reauth-provider';
-import { describeWindow } from '@/lib/auth/reauth';
+import { describeWindow } from '@/lib/identity/reauth';
 import { getTwoFactorStatus } from '@/lib/data/two-factor';
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SecretListItem } from '@/lib/data/secrets';
+import type { SecretListItem } from '@/lib/data/secret-queries';
 import { toSecretRow } from './secret-row';
 
 const now = Date.parse('2026-03-01T12:00:00.000Z');

@@ -1,4 +1,4 @@
-import type { SecretListItem } from '@/lib/data/secrets';
+import type { SecretListItem } from '@/lib/data/secret-queries';
 import { EXPIRY_WARNING_DAYS, displayStatus } from '@/lib/secrets/rules';
 
 /** A secret as the client components receive it: dates as ISO strings. */

@@ -1,7 +1,7 @@
 import 'server-only';
-import type { Actor } from '@/lib/auth/actor';
+import type { Actor } from '@/lib/identity/actor';
 import { checkIdentity, isOwnPassword } from '@/lib/auth/identity-check';
-import { hashPassword } from '@/lib/auth/password';
+import { hashPassword } from '@/lib/identity/password';
 import type { RequestContext } from '@/lib/data/audit';
 import { endSessions, markReauthenticated } from '@/lib/data/sessions';
 import { setPassword } from '@/lib/data/users';

@@ -1,7 +1,7 @@
 import 'server-only';
 // Malformed responses are refused inside verifyPasskeyAuthentication; the cast only names the shape it checks.
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
-import type { Actor } from '@/lib/auth/actor';
+import type { Actor } from '@/lib/identity/actor';
 import { checkIdentity, isOwnPassword } from '@/lib/auth/identity-check';
 import type { RequestContext } from '@/lib/data/audit';
 import { consumeConfirmChallenge, createConfirmChallenge } from '@/lib/data/auth-challenges';

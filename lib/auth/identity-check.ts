@@ -1,5 +1,5 @@
 import 'server-only';
-import type { Actor } from '@/lib/auth/actor';
+import type { Actor } from '@/lib/identity/actor';
 import { withPasswordCheckSlot } from '@/lib/auth/password-check-limit';
 import { checkSignInThrottle, recordSignInFailure, recordSignInSuccess, throttleMessage } from '@/lib/auth/sign-in-throttle';
 import { recordAccountEvent, type RequestContext } from '@/lib/data/audit';

@@ -5,7 +5,7 @@ import {
   createSlotLimiter,
   withPasswordCheckSlot,
 } from './password-check-limit';
-import { verifyPassword } from './password';
+import { verifyPassword } from '@/lib/identity/password';
 
 function deferred<T = void>() {
   let resolve!: (value: T) => void;

@@ -1,5 +1,5 @@
 import { prisma } from '@/lib/db';
-import type { Actor } from '@/lib/auth/actor';
+import type { Actor } from '@/lib/identity/actor';
 import { Prisma } from '@/lib/generated/prisma/client';
 
 /** Where a change came from, recorded with its event. */
@@ -10,44 +10,61 @@ export interface RequestContext {
 
 type Db = Prisma.TransactionClient | typeof prisma;
 
-/** SYSTEM for scheduled work, PUBLIC for anonymous reporters, otherwise the actor's role at the time. */
-export function roleOf(actor: Actor | null | 'public'): string {
-  if (actor === null) return 'SYSTEM';
+/** Who did it: a person, the system's scheduled work (null), an anonymous reporter, or the token endpoint. */
+export type AuditActor = Actor | null | 'public' | 'token-endpoint';
+
+/** SYSTEM for scheduled work and the token endpoint, PUBLIC for anonymous reporters, otherwise the actor's role at the time. */
+export function roleOf(actor: AuditActor): string {
+  if (actor === null || actor === 'token-endpoint') return 'SYSTEM';
   if (actor === 'public') return 'PUBLIC';
   return actor.platformRole ?? actor.membership?.role ?? 'UNKNOWN';
 }
 
-function nameOf(actor: Actor | null | 'public'): string {
+function nameOf(actor: AuditActor): string {
   if (actor === null) return 'System';
   if (actor === 'public') return 'Secret reporter';
+  if (actor === 'token-endpoint') return 'Token endpoint';
   return actor.name;
 }
 
+export interface SecretEvent {
+  secretId: string;
+  actor: AuditActor;
+  action: string;
+  details?: Prisma.InputJsonObject;
+  reason?: string | null;
+  priority?: 'normal' | 'high';
+  context?: RequestContext;
+  /** When it happened, if not now (a scheduled deactivation is dated at its due instant). */
+  at?: Date;
+}
+
 /**
- * Appends one event about a secret to its organization's audit trail. The
- * organization and the preview are read from the secret in the same statement.
+ * Appends events about secrets to their organizations' audit trails, in one statement. The organization
+ * and the preview are read from each secret in the same statement. It returns the statement unawaited,
+ * so that it can also take part in a batch transaction (`prisma.$transaction([...])`).
  */
-export async function recordSecretEvent(
-  db: Db,
-  input: {
-    secretId: string;
-    actor: Actor | null | 'public';
-    action: string;
-    details?: Prisma.InputJsonObject;
-    reason?: string | null;
-    priority?: 'normal' | 'high';
-    context?: RequestContext;
-  },
-) {
-  const actorId = input.actor && input.actor !== 'public' ? input.actor.userId : null;
-  await db.$executeRaw`
+export function recordSecretEvents(db: Db, events: readonly SecretEvent[]) {
+  const column = <T>(pick: (event: SecretEvent) => T) => events.map(pick);
+  return db.$executeRaw`
     INSERT INTO audit_events (id, organization_id, actor_id, actor_name, actor_role, action, secret_id, secret_preview,
-                              reason, priority, details, address, user_agent)
-    SELECT gen_random_uuid(), c.organization_id, ${actorId}::uuid, ${nameOf(input.actor)}, ${roleOf(input.actor)}, ${input.action},
-           s.id, s.preview, ${input.reason ?? null}, ${input.priority ?? 'normal'}, ${JSON.stringify(input.details ?? {})}::jsonb,
-           ${input.context?.address ?? null}, ${input.context?.userAgent?.slice(0, 512) ?? null}
-    FROM secrets s JOIN oauth_clients c ON c.id = s.oauth_client_id
-    WHERE s.id = ${input.secretId}::uuid`;
+                              reason, priority, details, address, user_agent, created_at)
+    SELECT gen_random_uuid(), c.organization_id, e.actor_id, e.actor_name, e.actor_role, e.action, s.id, s.preview,
+           e.reason, e.priority, e.details, e.address, e.user_agent, COALESCE(e.at, now())
+    FROM unnest(${column((e) => e.secretId)}::uuid[],
+                ${column((e) => (e.actor && typeof e.actor === 'object' ? e.actor.userId : null))}::uuid[],
+                ${column((e) => nameOf(e.actor))}::text[], ${column((e) => roleOf(e.actor))}::text[], ${column((e) => e.action)}::text[],
+                ${column((e) => e.reason ?? null)}::text[], ${column((e) => e.priority ?? 'normal')}::text[],
+                ${column((e) => JSON.stringify(e.details ?? {}))}::jsonb[], ${column((e) => e.context?.address ?? null)}::text[],
+                ${column((e) => e.context?.userAgent?.slice(0, 512) ?? null)}::text[], ${column((e) => e.at ?? null)}::timestamptz[])
+      AS e(secret_id, actor_id, actor_name, actor_role, action, reason, priority, details, address, user_agent, at)
+    JOIN secrets s ON s.id = e.secret_id
+    JOIN oauth_clients c ON c.id = s.oauth_client_id`;
+}
+
+/** Appends one event about a secret to its organization's audit trail. */
+export async function recordSecretEvent(db: Db, input: SecretEvent) {
+  await recordSecretEvents(db, [input]);
 }
 
 /** Appends an event about the organization as a whole (a support-staff view). */

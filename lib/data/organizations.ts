@@ -1,9 +1,9 @@
 import { prisma } from '@/lib/db';
 import { newClientId } from '@/lib/data/credentials';
-import { hashPassword } from '@/lib/auth/password';
+import { hashPassword } from '@/lib/identity/password';
 import type { Role } from '@/lib/generated/prisma/enums';
 import { normalizeEmail } from '@/lib/data/users';
-import { canManageSecrets, type Actor } from '@/lib/auth/actor';
+import { canManageSecrets, type Actor } from '@/lib/identity/actor';
 import { recordAccountEvent, type RequestContext } from '@/lib/data/audit';
 import { forbidden } from '@/lib/data/result';
 

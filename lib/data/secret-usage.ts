@@ -1,5 +1,5 @@
 import { prisma } from '@/lib/db';
-import { ACCESS_TOKEN_TTL_SECONDS } from '@/lib/oauth/settings';
+import { ACCESS_TOKEN_TTL_SECONDS } from '@/lib/secrets/rules';
 import { listAuditEvents } from '@/lib/data/audit';
 
 /** Usage is written in batches every few seconds (USAGE_FLUSH_MS), so these figures trail by that much. */

@@ -1,9 +1,9 @@
 import { prisma } from '@/lib/db';
-import type { Actor } from '@/lib/auth/actor';
+import type { Actor } from '@/lib/identity/actor';
 import { conflict, forbidden, notFound, type CommandResult } from '@/lib/data/result';
-import { recordOrganizationEvent, recordSecretEvent, type RequestContext } from '@/lib/data/audit';
-import { listSecrets } from '@/lib/data/secrets';
-import { secretVerifier } from '@/lib/oauth/secret-verifier';
+import { recordOrganizationEvent, type RequestContext } from '@/lib/data/audit';
+import { listSecrets } from '@/lib/data/secret-queries';
+import { applySecretChange } from '@/lib/data/secret-change';
 
 /** Support staff are a platform role: they belong to no organization and look after all of them. */
 export function isSupport(actor: Actor | null): actor is Actor {
@@ -70,28 +70,14 @@ export async function emergencyDeactivate({
   if (!isSupport(actor)) return forbidden(DENIED);
   const text = reason.trim();
   if (text.length < 10) return conflict('Write a reason of at least 10 characters: the customer will read it.');
-  const current = await prisma.secret.findFirst({
-    where: { id: secretId, oauthClient: { organizationId }, status: { not: 'DELETED' } },
-    select: { status: true, secretHash: true },
+  const result = await applySecretChange({
+    secretId,
+    scope: { oauthClient: { organizationId } },
+    action: 'deactivate',
+    data: { status: 'DISABLED', deactivatedAt: new Date(), deactivateAt: null },
+    event: { actor, action: 'deactivated', reason: text.slice(0, 1000), details: { emergency: true }, context },
   });
-  if (!current) return notFound();
-  if (current.status !== 'ACTIVE') return conflict('This secret is not active.');
-  const count = await secretVerifier.change(
-    current.secretHash,
-    () =>
-      prisma.$transaction(async (tx) => {
-        const { count } = await tx.secret.updateMany({
-          where: { id: secretId, status: 'ACTIVE' },
-          data: { status: 'DISABLED', deactivatedAt: new Date(), deactivateAt: null },
-        });
-        if (count === 1) {
-          await recordSecretEvent(tx, { secretId, actor, action: 'deactivated', reason: text.slice(0, 1000), details: { emergency: true }, context });
-        }
-        return count;
-      }),
-    (updated) => updated === 1,
-  );
-  return count === 1 ? { ok: true } : conflict('This secret changed meanwhile. Reload the page.');
+  return result.ok ? { ok: true } : result;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { prisma } from '@/lib/db';
-import { hashPassword } from '@/lib/auth/password';
+import { hashPassword } from '@/lib/identity/password';
 import { newClientId } from '@/lib/data/credentials';
 import { normalizeEmail } from '@/lib/data/users';
 import { provisionTotp } from '@/lib/data/two-factor';

@@ -10,11 +10,11 @@ import {
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import { prisma } from '@/lib/db';
-import type { Actor } from '@/lib/auth/actor';
+import type { Actor } from '@/lib/identity/actor';
 import { open, seal } from '@/lib/crypto/sealed';
-import { matchTotpStep, newTotpSecret, totpQrDataUrl, totpUri } from '@/lib/auth/totp';
-import { generateRecoveryCodes, hashRecoveryCode, normalizeRecoveryCode } from '@/lib/auth/recovery-codes';
-import { relyingParty } from '@/lib/auth/webauthn';
+import { matchTotpStep, newTotpSecret, totpQrDataUrl, totpUri } from '@/lib/identity/totp';
+import { generateRecoveryCodes, hashRecoveryCode, normalizeRecoveryCode } from '@/lib/identity/recovery-codes';
+import { relyingParty } from '@/lib/identity/webauthn';
 import { recordAccountEvent, type RequestContext } from '@/lib/data/audit';
 import { Prisma } from '@/lib/generated/prisma/client';
 

@@ -1,9 +1,9 @@
 import { prisma } from '@/lib/db';
 import { now } from '@/lib/clock';
 import { recordAccountEvent, type RequestContext } from '@/lib/data/audit';
-import type { Actor } from '@/lib/auth/actor';
-import { verifyPassword } from '@/lib/auth/password';
-import { DEFAULT_REAUTH_WINDOW_MINUTES } from '@/lib/auth/reauth';
+import type { Actor } from '@/lib/identity/actor';
+import { verifyPassword } from '@/lib/identity/password';
+import { DEFAULT_REAUTH_WINDOW_MINUTES } from '@/lib/identity/reauth';
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();

@@ -22,7 +22,7 @@ export async function readBodyLimited(request: Request, maxBytes: number): Promi
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** The address a Web request came from: Next.js (or scripts/server.ts) puts the peer last in X-Forwarded-For. */
+/** The address a Web request came from: Next.js (or server/index.ts) puts the peer last in X-Forwarded-For. */
 export function addressOf(forwardedFor: string | null): string | null {
   return forwardedFor ? clientAddress(forwardedFor.split(',').at(-1)?.trim(), forwardedFor) : null;
 }

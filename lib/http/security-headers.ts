@@ -1,4 +1,4 @@
-/** Response headers that harden every page and API answer; used by proxy.ts and by scripts/server.ts. */
+/** Response headers that harden every page and API answer; used by proxy.ts and by server/index.ts. */
 
 /** Whether the portal is served over https (then browsers are told to stay on https). */
 export function portalIsHttps(env: Partial<Record<string, string>> = process.env): boolean {

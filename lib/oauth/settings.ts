@@ -1,6 +1,6 @@
 import { publicUrls } from '@/lib/config';
 
-export const ACCESS_TOKEN_TTL_SECONDS = 1800;
+export { ACCESS_TOKEN_TTL_SECONDS } from '@/lib/secrets/rules';
 export const MAX_TOKEN_REQUEST_BYTES = 4096;
 
 /** Scopes a client may ask for; a request without `scope` gets all of them. */

@@ -1,5 +1,5 @@
 import { prisma } from '@/lib/db';
-import { recordSecretEvent } from '@/lib/data/audit';
+import { recordSecretEvent, recordSecretEvents } from '@/lib/data/audit';
 import { raiseSecurityAlert } from '@/lib/data/alerts';
 
 interface Caller {
@@ -145,12 +145,16 @@ class UsageRecorder {
           FROM unnest(${lastUses.map(([id]) => id)}::uuid[], ${lastUses.map(([, u]) => new Date(u.at))}::timestamptz[],
                       ${lastUses.map(([, u]) => u.address)}::text[], ${lastUses.map(([, u]) => u.userAgent)}::text[]) AS v(id, at, address, ua)
           WHERE secrets.id = v.id AND (secrets.last_used_at IS NULL OR secrets.last_used_at < v.at)`,
-        prisma.$executeRaw`
-          INSERT INTO audit_events (id, organization_id, actor_name, actor_role, action, secret_id, secret_preview, details, address, user_agent, created_at)
-          SELECT gen_random_uuid(), c.organization_id, 'Token endpoint', 'SYSTEM', 'blocked_address', s.id, s.preview, '{}'::jsonb, v.address, v.ua, v.at
-          FROM unnest(${blocked.map((b) => b.secretId)}::uuid[], ${blocked.map((b) => b.address)}::text[],
-                      ${blocked.map((b) => b.userAgent)}::text[], ${blocked.map((b) => new Date(b.at))}::timestamptz[]) AS v(id, address, ua, at)
-          JOIN secrets s ON s.id = v.id JOIN oauth_clients c ON c.id = s.oauth_client_id`,
+        recordSecretEvents(
+          prisma,
+          blocked.map((b) => ({
+            secretId: b.secretId,
+            actor: 'token-endpoint' as const,
+            action: 'blocked_address',
+            context: { address: b.address, userAgent: b.userAgent },
+            at: new Date(b.at),
+          })),
+        ),
       ]);
       for (const [id] of lastUses) this.lastUsedWritten.set(id, now);
     } catch (error) {

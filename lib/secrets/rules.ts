@@ -6,6 +6,9 @@ export function maxSecretsPerClient(): number {
   return Number(process.env.MAX_SECRETS_PER_CLIENT ?? 5);
 }
 
+/** Lifetime of the access tokens a secret obtains; the usage summary counts the tokens still alive. */
+export const ACCESS_TOKEN_TTL_SECONDS = 1800;
+
 export const EXPIRY_WARNING_DAYS = 14;
 export const ROLL_GRACE_SECONDS = [0, 3600, 86_400, 604_800] as const;
 export const MAX_ALLOWED_RANGES = 20;

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { prisma } from '@/lib/db';
 import { createMember, createOrganization } from '@/lib/data/organizations';
 import { getActorByUserId } from '@/lib/data/users';
-import { activateSecret, createSecret, deleteSecret } from '@/lib/data/secrets';
-import type { Actor } from '@/lib/auth/actor';
+import { activateSecret, createSecret, deleteSecret } from '@/lib/data/secret-commands';
+import type { Actor } from '@/lib/identity/actor';
 import { handleTokenRequest } from '@/lib/oauth/token-endpoint';
 
 /** An organization with its client and an admin, ready to create secrets through the data layer. */

@@ -2,7 +2,7 @@
 // Started as a child process by tests that need several instances on one database.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TOKEN_PATH, serveTokenRequest } from '@/lib/http/token-route';
+import { TOKEN_PATH, serveTokenRequest } from '@/server/token-route';
 
 export function startTokenServer(): Promise<{ url: string; close: () => Promise<void> }> {
   const server = http.createServer((req, res) => {

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db';
-import type { Actor } from '@/lib/auth/actor';
+import type { Actor } from '@/lib/identity/actor';
 import { getActorByUserId } from '@/lib/data/users';
 import { createMember } from '@/lib/data/organizations';
 import {
@@ -11,12 +11,12 @@ import {
   deactivateSecret,
   deleteSecret,
   makeDecoy,
-  recordExpiries,
   renameSecret,
   rollSecret,
   setAllowedCidrs,
   setSecretExpiry,
-} from '@/lib/data/secrets';
+} from '@/lib/data/secret-commands';
+import { recordExpiries } from '@/lib/jobs/secret-jobs';
 import { encodeCursor, listAuditEvents } from '@/lib/data/audit';
 import { acknowledgeAlert, listOpenAlerts, raiseSecurityAlert } from '@/lib/data/alerts';
 import { emergencyDeactivate, searchOrganizations, viewOrganizationCredentials } from '@/lib/data/support';

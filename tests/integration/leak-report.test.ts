@@ -2,9 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db';
 import { generateSecret } from '@/lib/secrets/format';
 import { handleTokenRequest } from '@/lib/oauth/token-endpoint';
-import { reportLeakedSecrets } from '@/lib/secrets/leak-report';
+import { reportLeakedSecrets } from '@/lib/data/leak-reports';
 import { POST } from '@/app/api/secrets/revoke/route';
-import { leakReportsSettled } from '@/lib/secrets/leak-report';
+import { leakReportsSettled } from '@/lib/data/leak-reports';
 import { organizationWithAdmin } from '../helpers/fixtures';
 
 // Read when the limiter is first used; every test below reports from its own addresses.

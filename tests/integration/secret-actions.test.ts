@@ -4,7 +4,7 @@ import { prisma } from '@/lib/db';
 import { getActorByUserId } from '@/lib/data/users';
 import { createMember, createOrganization } from '@/lib/data/organizations';
 import { hashSecret, isWellFormedSecret } from '@/lib/secrets/format';
-import { listSecrets } from '@/lib/data/secrets';
+import { listSecrets } from '@/lib/data/secret-queries';
 
 // The session cookie is the one thing a test cannot send: it names the signed-in user,
 // whose role and organization the actions then read from the real database.

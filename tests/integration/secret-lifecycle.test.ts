@@ -1,16 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db';
+import { limitMessage } from '@/lib/data/secret-queries';
 import {
   createSecret,
   renameSecret,
   rollSecret,
-  runScheduledDeactivations,
   setAllowedCidrs,
   setSecretExpiry,
   activateSecret,
   deactivateSecret,
-  limitMessage,
-} from '@/lib/data/secrets';
+} from '@/lib/data/secret-commands';
+import { runScheduledDeactivations } from '@/lib/jobs/secret-jobs';
 import { callersSinceRoll, getUsageSeries, getUsageSummary, listCallers, listSecretEvents } from '@/lib/data/secret-usage';
 import { usageRecorder } from '@/lib/oauth/usage-recorder';
 import { verifyAccessToken } from '@/lib/oauth/verify-access-token';

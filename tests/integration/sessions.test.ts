@@ -7,8 +7,8 @@ const jar = vi.hoisted(() => ({ cookie: null as string | null }));
 vi.mock('next/headers', () => headersModule(jar));
 vi.mock('next/cache', () => ({ revalidatePath: () => {} }));
 // Spied on, not replaced: the real argon2 runs; the tests count how often.
-vi.mock('@/lib/auth/password', async (importOriginal) => {
-  const original = await importOriginal<typeof import('@/lib/auth/password')>();
+vi.mock('@/lib/identity/password', async (importOriginal) => {
+  const original = await importOriginal<typeof import('@/lib/identity/password')>();
   return { ...original, verifyPassword: vi.fn(original.verifyPassword) };
 });
 
@@ -16,7 +16,7 @@ const { getActor } = await import('@/lib/auth/session');
 const { passwordStep, completeSignIn } = await import('@/lib/auth/sign-in');
 const { endSessionByToken } = await import('@/lib/data/sessions');
 const { endSessionAction, signOutEverywhereAction, changePasswordAction } = await import('@/app/(portal)/security/account-actions');
-const { verifyPassword } = await import('@/lib/auth/password');
+const { verifyPassword } = await import('@/lib/identity/password');
 const { setClockOffset } = await import('@/lib/clock');
 
 const PASSWORD = 'test-password-123';

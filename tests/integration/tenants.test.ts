@@ -4,9 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db';
 import { createTenant, deleteTenant, type Tenant } from '@/lib/data/tenants';
 import { getActorByUserId, verifyUserCredentials } from '@/lib/data/users';
-import { activateSecret, createSecret, listSecrets } from '@/lib/data/secrets';
+import { listSecrets } from '@/lib/data/secret-queries';
+import { activateSecret, createSecret } from '@/lib/data/secret-commands';
 import { raiseSecurityAlert } from '@/lib/data/alerts';
-import type { Actor } from '@/lib/auth/actor';
+import type { Actor } from '@/lib/identity/actor';
 import { generate } from 'otplib';
 import { verifyTotpCode } from '@/lib/data/two-factor';
 

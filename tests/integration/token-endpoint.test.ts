@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { prisma } from '@/lib/db';
-import { deactivateSecret, activateSecret, deleteSecret } from '@/lib/data/secrets';
+import { deactivateSecret, activateSecret, deleteSecret } from '@/lib/data/secret-commands';
 import { generateSecret } from '@/lib/secrets/format';
 import { GET as getJwks } from '@/app/.well-known/jwks.json/route';
 import { GET as getMetadata } from '@/app/.well-known/oauth-authorization-server/route';

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deactivateSecret, deleteSecret, activateSecret } from '@/lib/data/secrets';
+import { deactivateSecret, deleteSecret, activateSecret } from '@/lib/data/secret-commands';
 import { organizationWithAdmin } from '../helpers/fixtures';
 
 /** Starts a token endpoint in its own process on the test database. */

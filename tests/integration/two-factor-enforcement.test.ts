@@ -3,7 +3,7 @@ import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { prisma } from '@/lib/db';
 import { createMember } from '@/lib/data/organizations';
 import { provisionTotp } from '@/lib/data/two-factor';
-import { ENROLL_TO_MANAGE_SECRETS, ENROLL_TO_OPEN_SUPPORT } from '@/lib/auth/two-factor-policy';
+import { ENROLL_TO_MANAGE_SECRETS, ENROLL_TO_OPEN_SUPPORT } from '@/lib/identity/two-factor-policy';
 import { organizationWithAdmin } from '../helpers/fixtures';
 import { headersModule, sessionCookieFor } from '../helpers/signed-in';
 

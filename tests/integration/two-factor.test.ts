@@ -24,7 +24,7 @@ import { open } from '@/lib/crypto/sealed';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { organizationWithAdmin } from '../helpers/fixtures';
 import { SoftAuthenticator } from '../helpers/soft-authenticator';
-import { relyingParty } from '@/lib/auth/webauthn';
+import { relyingParty } from '@/lib/identity/webauthn';
 
 /** A code of the step `offset` steps from now. */
 function codeAt(secret: string, offset = 0) {

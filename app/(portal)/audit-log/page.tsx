@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { ChevronRight, Download } from 'lucide-react';
 import { requireActor } from '@/lib/auth/session';
-import { canManageSecrets } from '@/lib/auth/actor';
+import { canManageSecrets } from '@/lib/identity/actor';
 import { auditFilterOptions, listAuditEvents } from '@/lib/data/audit';
 import { AUDIT_ACTIONS, describeAuditEvent } from '@/lib/data/audit-text';
 import { LocalTime } from '@/components/local-time';

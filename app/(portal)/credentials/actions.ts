@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { getActor } from '@/lib/auth/session';
 import { requestContext } from '@/lib/http/request';
-import { canManageSecrets, type Actor } from '@/lib/auth/actor';
+import { canManageSecrets, type Actor } from '@/lib/identity/actor';
 import {
   activateSecret,
   createSecret,
@@ -16,12 +16,12 @@ import {
   setAllowedCidrs,
   setSecretExpiry,
   type RequestContext,
-} from '@/lib/data/secrets';
+} from '@/lib/data/secret-commands';
 import { getUsageSummary, type UsageSummary } from '@/lib/data/secret-usage';
 import { acknowledgeAlert } from '@/lib/data/alerts';
 import type { CommandResult } from '@/lib/data/result';
-import { REAUTH_REQUIRED, needsReauthentication } from '@/lib/auth/reauth';
-import { ENROLL_TO_MANAGE_SECRETS, mustEnrollTwoFactor } from '@/lib/auth/two-factor-policy';
+import { REAUTH_REQUIRED, needsReauthentication } from '@/lib/identity/reauth';
+import { ENROLL_TO_MANAGE_SECRETS, mustEnrollTwoFactor } from '@/lib/identity/two-factor-policy';
 import { retryableOnOutage } from '@/lib/http/unavailable';
 import { MAX_ALLOWED_RANGES, ROLL_GRACE_SECONDS, normalizeCidr, secretNameSchema } from '@/lib/secrets/rules';
 

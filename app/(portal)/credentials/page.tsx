@@ -1,12 +1,12 @@
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { mustEnrollTwoFactor } from '@/lib/auth/two-factor-policy';
+import { mustEnrollTwoFactor } from '@/lib/identity/two-factor-policy';
 import { ChevronRight, Info, TriangleAlert } from 'lucide-react';
 import { requireActor } from '@/lib/auth/session';
-import { canManageSecrets } from '@/lib/auth/actor';
+import { canManageSecrets } from '@/lib/identity/actor';
 import { getOAuthClient } from '@/lib/data/credentials';
-import { listSecrets, secretAllowance } from '@/lib/data/secrets';
+import { listSecrets, secretAllowance } from '@/lib/data/secret-queries';
 import { EXPIRY_WARNING_DAYS } from '@/lib/secrets/rules';
 import { toSecretRow } from '@/components/secrets/secret-row';
 import { publicUrls } from '@/lib/config';

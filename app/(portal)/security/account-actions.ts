@@ -4,10 +4,10 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { getActor } from '@/lib/auth/session';
 import { changePassword } from '@/lib/auth/change-password';
-import { newPasswordSchema } from '@/lib/auth/password-policy';
+import { newPasswordSchema } from '@/lib/identity/password-policy';
 import { endSessions } from '@/lib/data/sessions';
 import { setReauthWindow } from '@/lib/data/organizations';
-import { REAUTH_REQUIRED, REAUTH_WINDOW_CHOICES, needsReauthentication } from '@/lib/auth/reauth';
+import { REAUTH_REQUIRED, REAUTH_WINDOW_CHOICES, needsReauthentication } from '@/lib/identity/reauth';
 import { requestContext } from '@/lib/http/request';
 
 type Result<T = object> =

@@ -5,10 +5,10 @@ import { z } from 'zod';
 import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { getActor } from '@/lib/auth/session';
 import { requestContext } from '@/lib/http/request';
-import type { Actor } from '@/lib/auth/actor';
+import type { Actor } from '@/lib/identity/actor';
 import type { RequestContext } from '@/lib/data/audit';
 import { endSessions } from '@/lib/data/sessions';
-import { REAUTH_REQUIRED, needsReauthentication } from '@/lib/auth/reauth';
+import { REAUTH_REQUIRED, needsReauthentication } from '@/lib/identity/reauth';
 import {
   beginTotpEnrollment,
   confirmTotpEnrollment,

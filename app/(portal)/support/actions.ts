@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { getActor } from '@/lib/auth/session';
 import { requestContext } from '@/lib/http/request';
 import { emergencyDeactivate } from '@/lib/data/support';
-import { ENROLL_TO_OPEN_SUPPORT, mustEnrollTwoFactor } from '@/lib/auth/two-factor-policy';
+import { ENROLL_TO_OPEN_SUPPORT, mustEnrollTwoFactor } from '@/lib/identity/two-factor-policy';
 import { retryableOnOutage } from '@/lib/http/unavailable';
 
 export type SupportActionResult = { ok: true } | { ok: false; message: string; fieldErrors?: Record<string, string>; retryable?: boolean };

@@ -4,7 +4,7 @@ import { notFound } from 'next/navigation';
 import { Search } from 'lucide-react';
 import { requireActor } from '@/lib/auth/session';
 import { isSupport, searchOrganizations } from '@/lib/data/support';
-import { mustEnrollTwoFactor } from '@/lib/auth/two-factor-policy';
+import { mustEnrollTwoFactor } from '@/lib/identity/two-factor-policy';
 import { TwoFactorRequired } from './_components/two-factor-required';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';

@@ -1,6 +1,6 @@
 // GET /audit-log/export — the organization's audit trail as CSV, with the page's filters; admins only.
 import { getActor } from '@/lib/auth/session';
-import { canManageSecrets } from '@/lib/auth/actor';
+import { canManageSecrets } from '@/lib/identity/actor';
 import { auditCsvStream } from '@/lib/data/audit-csv';
 import { parseAuditQuery } from '../filters';
 

@@ -1,12 +1,12 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound, redirect } from 'next/navigation';
-import { mustEnrollTwoFactor } from '@/lib/auth/two-factor-policy';
+import { mustEnrollTwoFactor } from '@/lib/identity/two-factor-policy';
 import { ChevronRight, Users } from 'lucide-react';
 import { z } from 'zod';
 import { requireActor } from '@/lib/auth/session';
-import { canManageSecrets } from '@/lib/auth/actor';
-import { getSecret } from '@/lib/data/secrets';
+import { canManageSecrets } from '@/lib/identity/actor';
+import { getSecret } from '@/lib/data/secret-queries';
 import { callersSinceRoll, getUsageSeries, getUsageSummary, listCallers, listSecretEvents } from '@/lib/data/secret-usage';
 import { AUDIT_ACTIONS, describeAuditEvent } from '@/lib/data/audit-text';
 import { LocalTime, RelativeTime } from '@/components/local-time';
@@ -36,12 +36,12 @@ export default async function SecretDetailPage({ params }: { params: Promise<{ s
     listSecretEvents({ organizationId, secretId }),
     callersSinceRoll({ organizationId, secretId }),
   ]);
-  const row = toSecretRow(secret);
+  const row = secret.deleted ? null : toSecretRow(secret);
   const hourLabel = (d: Date) => d.toISOString().slice(11, 16) + ' UTC';
   const dayLabel = (d: Date) => d.toISOString().slice(5, 10);
 
   const facts: [string, React.ReactNode][] = [
-    ['Created', <><LocalTime iso={row.createdAt} /> by {secret.createdByName ?? 'a removed user'}</>],
+    ['Created', <><LocalTime iso={secret.createdAt.toISOString()} /> by {secret.createdByName ?? 'a removed user'}</>],
     ['Expires', secret.expiresAt ? <LocalTime iso={secret.expiresAt.toISOString()} /> : 'Never'],
     [
       'Last used',
@@ -73,10 +73,10 @@ export default async function SecretDetailPage({ params }: { params: Promise<{ s
             <h1 className="text-2xl font-semibold tracking-tight break-words">{secret.name}</h1>
             <div className="mt-2 flex flex-wrap items-center gap-2">
               <code className="font-mono text-sm text-slate-600">{secret.preview}</code>
-              {secret.deleted ? <span className="text-sm text-slate-500">Deleted</span> : <SecretStatusBadge status={row.displayStatus} />}
+              {row ? <SecretStatusBadge status={row.displayStatus} /> : <span className="text-sm text-slate-500">Deleted</span>}
             </div>
           </div>
-          {isAdmin && !secret.deleted && <SecretRowActions secret={row} />}
+          {isAdmin && row && <SecretRowActions secret={row} />}
         </div>
       </header>
 

@@ -7,6 +7,7 @@ import { toast } from 'sonner';
 import { useReauth } from '@/components/auth/reauth-provider';
 import { Button } from '@/components/ui/button';
 import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuSeparator, DropdownMenuTrigger } from '@/components/ui/dropdown-menu';
+import { allowedActions } from '@/lib/secrets/lifecycle';
 import { activateSecretAction } from '../actions';
 import type { SecretRow } from '@/components/secrets/secret-row';
 import { AllowlistDialog } from './allowlist-dialog';
@@ -25,8 +26,7 @@ export function SecretRowActions({ secret }: { secret: SecretRow }) {
   const [open, setOpen] = useState<Open>(null);
   const [confirming, setConfirming] = useState<'deactivate' | 'delete' | 'revoke' | null>(null);
   const [created, setCreated] = useState<CreatedSecret | null>(null);
-  const expired = secret.displayStatus === 'EXPIRED';
-  const rollable = secret.status === 'ACTIVE' && !expired && !secret.replacedById;
+  const allowed = allowedActions(secret, Date.now());
 
   function activate() {
     startTransition(async () => {
@@ -53,20 +53,16 @@ export function SecretRowActions({ secret }: { secret: SecretRow }) {
           <DropdownMenuItem asChild>
             <Link href={`/credentials/${secret.id}`}>View details</Link>
           </DropdownMenuItem>
-          <DropdownMenuItem onSelect={() => setOpen('rename')}>Rename</DropdownMenuItem>
-          {!expired && <DropdownMenuItem onSelect={() => setOpen('expiry')}>Set expiry</DropdownMenuItem>}
-          <DropdownMenuItem onSelect={() => setOpen('allowlist')}>Allowed addresses</DropdownMenuItem>
+          {allowed.has('rename') && <DropdownMenuItem onSelect={() => setOpen('rename')}>Rename</DropdownMenuItem>}
+          {allowed.has('setExpiry') && <DropdownMenuItem onSelect={() => setOpen('expiry')}>Set expiry</DropdownMenuItem>}
+          {allowed.has('setAllowedAddresses') && <DropdownMenuItem onSelect={() => setOpen('allowlist')}>Allowed addresses</DropdownMenuItem>}
           <DropdownMenuSeparator />
-          {secret.status === 'DISABLED' && !expired && !secret.isDecoy && !secret.replacedById && (
-            <DropdownMenuItem onSelect={activate}>Activate</DropdownMenuItem>
-          )}
-          {secret.status === 'DISABLED' && !secret.isDecoy && <DropdownMenuItem onSelect={() => setOpen('decoy')}>Make decoy</DropdownMenuItem>}
-          {rollable && <DropdownMenuItem onSelect={() => setOpen('roll')}>Roll</DropdownMenuItem>}
-          {secret.status === 'ACTIVE' && <DropdownMenuItem onSelect={() => setConfirming('deactivate')}>Deactivate</DropdownMenuItem>}
-          {secret.status === 'DISABLED' && secret.lastUsedAt && (
-            <DropdownMenuItem onSelect={() => setConfirming('revoke')}>Revoke issued tokens</DropdownMenuItem>
-          )}
-          {secret.status === 'DISABLED' && (
+          {allowed.has('activate') && <DropdownMenuItem onSelect={activate}>Activate</DropdownMenuItem>}
+          {allowed.has('makeDecoy') && <DropdownMenuItem onSelect={() => setOpen('decoy')}>Make decoy</DropdownMenuItem>}
+          {allowed.has('roll') && <DropdownMenuItem onSelect={() => setOpen('roll')}>Roll</DropdownMenuItem>}
+          {allowed.has('deactivate') && <DropdownMenuItem onSelect={() => setConfirming('deactivate')}>Deactivate</DropdownMenuItem>}
+          {allowed.has('revokeTokens') && <DropdownMenuItem onSelect={() => setConfirming('revoke')}>Revoke issued tokens</DropdownMenuItem>}
+          {allowed.has('delete') && (
             <DropdownMenuItem destructive onSelect={() => setConfirming('delete')}>
               Delete
             </DropdownMenuItem>

@@ -5,7 +5,7 @@ import { toast } from 'sonner';
 import { useReauth } from '@/components/auth/reauth-provider';
 import { Button } from '@/components/ui/button';
 import { DialogError } from '@/components/ui/dialog';
-import { REAUTH_WINDOW_CHOICES, describeWindow } from '@/lib/auth/reauth';
+import { REAUTH_WINDOW_CHOICES, describeWindow } from '@/lib/identity/reauth';
 import { setReauthWindowAction } from '../account-actions';
 
 /** The organization's "sudo mode" window: how long a confirmation of identity opens sensitive actions. */

@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { ShieldAlert } from 'lucide-react';
 import { Button } from '@/components/ui/button';
-import { ENROLL_TO_OPEN_SUPPORT } from '@/lib/auth/two-factor-policy';
+import { ENROLL_TO_OPEN_SUPPORT } from '@/lib/identity/two-factor-policy';
 
 /** In place of the support console for staff without a second factor: no customer data, a way forward. */
 export function TwoFactorRequired({ title }: { title: string }) {

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { requireActor } from '@/lib/auth/session';
-import { mustEnrollTwoFactor } from '@/lib/auth/two-factor-policy';
+import { mustEnrollTwoFactor } from '@/lib/identity/two-factor-policy';
 import { isSupport, listPlatformEvents } from '@/lib/data/support';
 import { AUDIT_ACTIONS, describeAuditEvent } from '@/lib/data/audit-text';
 import { LocalTime } from '@/components/local-time';

@@ -1,7 +1,7 @@
 // POST /api/secrets/revoke — public report of leaked secrets, which are deactivated at once.
 import { clientAddress } from '@/lib/http/client-address';
 import { readBodyLimited } from '@/lib/http/request';
-import { MAX_REPORT_BYTES, countLeakReport, startLeakReport } from '@/lib/secrets/leak-report';
+import { MAX_REPORT_BYTES, countLeakReport, startLeakReport } from '@/lib/data/leak-reports';
 
 export const dynamic = 'force-dynamic';
 

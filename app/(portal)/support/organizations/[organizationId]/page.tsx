@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { requireActor } from '@/lib/auth/session';
 import { requestContext } from '@/lib/http/request';
 import { isSupport, viewOrganizationCredentials } from '@/lib/data/support';
-import { mustEnrollTwoFactor } from '@/lib/auth/two-factor-policy';
+import { mustEnrollTwoFactor } from '@/lib/identity/two-factor-policy';
 import { TwoFactorRequired } from '../../_components/two-factor-required';
 
 import { toSecretRow } from '@/components/secrets/secret-row';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mustEnrollTwoFactor } from '@/lib/auth/two-factor-policy';
+import { mustEnrollTwoFactor } from '@/lib/identity/two-factor-policy';
 
 const admin = (requireTwoFactor: boolean, twoFactorEnabled: boolean) => ({
   platformRole: null,

@@ -1,5 +1,5 @@
 import { hash } from '@node-rs/argon2';
-import { verifyOnLowPriorityThread } from '@/lib/auth/password-worker';
+import { verifyOnLowPriorityThread } from '@/lib/identity/password-worker';
 
 // OWASP's argon2id baseline: 19 MiB, 2 iterations, 1 lane. Algorithm 2 is argon2id.
 const OPTIONS = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;

@@ -1,4 +1,4 @@
-import type { Actor } from '@/lib/auth/actor';
+import type { Actor } from '@/lib/identity/actor';
 
 /** What an actor may be asked to protect with a second factor first. */
 export type TwoFactorGuarded = 'manage_secrets' | 'support_console';

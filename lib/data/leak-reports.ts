@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { RateLimiterMemory, RateLimiterPrisma, RateLimiterRes } from 'rate-limiter-flexible';
 import { prisma } from '@/lib/db';
-import { recordSecretEvent } from '@/lib/data/audit';
 import { raiseSecurityAlert } from '@/lib/data/alerts';
-import { secretVerifier } from '@/lib/oauth/secret-verifier';
+import { applySecretChange } from '@/lib/data/secret-change';
 import { hashSecret, isWellFormedSecret } from '@/lib/secrets/format';
 
 /** The most secrets one report may carry; a larger report is ignored as a whole. */
@@ -83,33 +82,27 @@ export async function reportLeakedSecrets({
 
   const found = await prisma.secret.findMany({
     where: { secretHash: { in: hashes }, status: 'ACTIVE', isDecoy: false },
-    select: { id: true, secretHash: true },
+    select: { id: true },
   });
 
   const context = { address, userAgent: userAgent?.slice(0, 512) ?? null };
   let revoked = 0;
   // One secret at a time: each waits for its change to be heard, and a failure leaves the others to go through.
-  for (const { id: secretId, secretHash } of found) {
+  for (const { id: secretId } of found) {
     try {
-      const count = await secretVerifier.change(
-        secretHash,
-        () =>
-          prisma.$transaction(async (tx) => {
-            const now = new Date();
-            const { count } = await tx.secret.updateMany({
-              where: { id: secretId, status: 'ACTIVE', isDecoy: false },
-              // As with a manual deactivation, this replaces any deactivation scheduled by a roll. Whoever found the
-              // secret may hold tokens it issued too: those are refused from now on as well.
-              data: { status: 'DISABLED', deactivatedAt: now, deactivateAt: null, tokensRevokedBefore: now },
-            });
-            if (count === 1) {
-              await recordSecretEvent(tx, { secretId, actor: 'public', action: 'reported_leaked', priority: 'high', details: { revokedTokens: true }, context });
-              await raiseSecurityAlert(tx, { kind: 'leak_reported', secretId, ...context });
-            }
-            return count;
-          }),
-        (updated) => updated === 1,
-      );
+      const now = new Date();
+      const result = await applySecretChange({
+        secretId,
+        action: 'deactivate',
+        where: { isDecoy: false },
+        now,
+        // As with a manual deactivation, this replaces any deactivation scheduled by a roll. Whoever found the
+        // secret may hold tokens it issued too: those are refused from now on as well.
+        data: { status: 'DISABLED', deactivatedAt: now, deactivateAt: null, tokensRevokedBefore: now },
+        event: { actor: 'public', action: 'reported_leaked', priority: 'high', details: { revokedTokens: true }, context },
+        after: async (tx) => void (await raiseSecurityAlert(tx, { kind: 'leak_reported', secretId, ...context })),
+      });
+      const count = result.ok ? 1 : 0;
       revoked += count;
     } catch (error) {
       console.error('leak report: could not deactivate a secret', secretId, error instanceof Error ? error.name : typeof error);

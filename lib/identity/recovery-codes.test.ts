@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { generateRecoveryCodes, hashRecoveryCode, normalizeRecoveryCode } from '@/lib/auth/recovery-codes';
-import { normalizeTotpCode } from '@/lib/auth/totp';
+import { generateRecoveryCodes, hashRecoveryCode, normalizeRecoveryCode } from '@/lib/identity/recovery-codes';
+import { normalizeTotpCode } from '@/lib/identity/totp';
 
 describe('recovery codes', () => {
   it('are ten distinct base32 codes of two groups of five', () => {

@@ -1,5 +1,5 @@
 import { prisma } from '@/lib/db';
-import { recordExpiries, runScheduledDeactivations } from '@/lib/data/secrets';
+import { recordExpiries, runScheduledDeactivations } from '@/lib/jobs/secret-jobs';
 import { usageRecorder } from '@/lib/oauth/usage-recorder';
 import { pruneAuthChallenges } from '@/lib/data/auth-challenges';
 import { isDatabaseUnavailable } from '@/lib/db/availability';

@@ -1,0 +1,119 @@
+import { prisma } from '@/lib/db';
+import { secretChanges } from '@/lib/db/secret-changes';
+import { Prisma } from '@/lib/generated/prisma/client';
+import { CHANGED_MEANWHILE, preconditionsOf, refusal, type Precondition, type SecretAction } from '@/lib/secrets/lifecycle';
+import { conflict, notFound, type CommandResult } from '@/lib/data/result';
+import { recordSecretEvent, type SecretEvent } from '@/lib/data/audit';
+
+type Tx = Prisma.TransactionClient;
+type Failure = Extract<CommandResult, { ok: false }>;
+
+const CURRENT_SELECT = {
+  secretHash: true,
+  status: true,
+  isDecoy: true,
+  replacedById: true,
+  expiresAt: true,
+  name: true,
+  allowedCidrs: true,
+  oauthClientId: true,
+  preview: true,
+} satisfies Prisma.SecretSelect;
+
+/** The secret as it was read before the change (for refusals and for the event's "from" details). */
+export type CurrentSecret = Prisma.SecretGetPayload<{ select: typeof CURRENT_SELECT }>;
+
+/** The lifecycle's preconditions as a Prisma filter; a deleted secret never matches. */
+export function preconditionFilter(conditions: readonly Precondition[], now: Date): Prisma.SecretWhereInput {
+  const filters: Prisma.SecretWhereInput[] = [{ status: { not: 'DELETED' } }];
+  for (const condition of conditions) {
+    if (condition === 'active') filters.push({ status: 'ACTIVE' });
+    else if (condition === 'disabled') filters.push({ status: 'DISABLED' });
+    else if (condition === 'notReplaced') filters.push({ replacedById: null });
+    else if (condition === 'notDecoy') filters.push({ isDecoy: false });
+    else filters.push({ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
+  }
+  return { AND: filters };
+}
+
+/**
+ * The columns the token endpoints' caches hold: a change to one of them fires NOTIFY secret_changed (trigger
+ * in the migrations) and is waited for; any other change (a name, a recorded expiry) has nothing to wait for.
+ */
+const CACHED_COLUMNS = new Set(['status', 'secretHash', 'oauthClientId', 'expiresAt', 'deactivateAt', 'allowedCidrs', 'tokensRevokedBefore', 'isDecoy']);
+
+class Refused extends Error {
+  constructor(readonly failure: Failure) {
+    super(failure.message);
+  }
+}
+class NotMatched extends Error {}
+
+const isFailure = (value: unknown): value is Failure =>
+  typeof value === 'object' && value !== null && (value as { ok?: unknown }).ok === false;
+
+export interface SecretChange<P> {
+  secretId: string;
+  /** Limits the change to secrets the caller may see, e.g. `{ oauthClient: { organizationId } }`. */
+  scope?: Prisma.SecretWhereInput;
+  /** The lifecycle action: its preconditions go into the UPDATE's WHERE, and its refusals explain a miss. */
+  action?: SecretAction;
+  /** Further conditions (a scheduled deactivation that is due, an expiry not yet recorded). */
+  where?: Prisma.SecretWhereInput;
+  now?: Date;
+  /** Work in the same transaction before the UPDATE (a roll inserts its replacement); may refuse. */
+  prepare?: (tx: Tx, current: CurrentSecret) => Promise<P | Failure>;
+  data: Prisma.SecretUncheckedUpdateManyInput | ((prepared: P, current: CurrentSecret) => Prisma.SecretUncheckedUpdateManyInput);
+  /** The one audit row of the change. */
+  event: Omit<SecretEvent, 'secretId'> | ((prepared: P, current: CurrentSecret) => Omit<SecretEvent, 'secretId'>);
+  /** Work in the same transaction after the UPDATE and its audit row (a leak report raises an alert). */
+  after?: (tx: Tx) => Promise<void>;
+}
+
+/**
+ * The one way a secret's state changes (portal, support, leak reports, scheduled jobs). The action's
+ * preconditions are part of the conditional UPDATE's WHERE, so a change that raced with another cannot
+ * land on a secret that no longer allows it; the UPDATE, any preparatory work and exactly one audit row
+ * commit together or not at all; and the call returns only once every token endpoint instance has dropped
+ * the secret from its cache (lib/db/secret-changes).
+ */
+export async function applySecretChange<P = undefined>(change: SecretChange<P>): Promise<CommandResult<{ prepared: P }>> {
+  const now = change.now ?? new Date();
+  const owned: Prisma.SecretWhereInput = { id: change.secretId, ...change.scope };
+  const current = await prisma.secret.findFirst({ where: owned, select: CURRENT_SELECT });
+  if (!current || current.status === 'DELETED') return notFound();
+  const refused = change.action ? refusal(change.action, current, now) : null;
+  if (refused) return conflict(refused);
+
+  const conditions = preconditionFilter(change.action ? preconditionsOf(change.action) : [], now);
+  type Outcome = { applied: true; prepared: P; cached: boolean } | { applied: false; failure?: Failure };
+  const outcome = await secretChanges.change<Outcome>(
+    current.secretHash,
+    () =>
+      prisma
+        .$transaction(async (tx) => {
+          const prepared = (change.prepare ? await change.prepare(tx, current) : undefined) as P | Failure;
+          if (isFailure(prepared)) throw new Refused(prepared);
+          const data = typeof change.data === 'function' ? change.data(prepared, current) : change.data;
+          const { count } = await tx.secret.updateMany({ where: { AND: [owned, conditions, change.where ?? {}] }, data });
+          if (count !== 1) throw new NotMatched();
+          const event = typeof change.event === 'function' ? change.event(prepared, current) : change.event;
+          await recordSecretEvent(tx, { ...event, secretId: change.secretId });
+          await change.after?.(tx);
+          return { applied: true as const, prepared, cached: Object.keys(data).some((column) => CACHED_COLUMNS.has(column)) };
+        })
+        .catch((error: unknown): Outcome => {
+          if (error instanceof Refused) return { applied: false, failure: error.failure };
+          if (error instanceof NotMatched) return { applied: false };
+          throw error;
+        }),
+    (result) => result.applied && result.cached,
+  );
+  if (outcome.applied) return { ok: true, prepared: outcome.prepared };
+  if (outcome.failure) return outcome.failure;
+
+  // The secret changed between the read and the write: say what it allows now.
+  const latest = await prisma.secret.findFirst({ where: owned, select: CURRENT_SELECT });
+  if (!latest || latest.status === 'DELETED') return notFound();
+  return conflict((change.action && refusal(change.action, latest, now)) || CHANGED_MEANWHILE);
+}

@@ -1,0 +1,336 @@
+import { prisma } from '@/lib/db';
+import { canManageSecrets, type Actor, type MemberActor } from '@/lib/identity/actor';
+import { generateSecret, hashSecret, previewSecret } from '@/lib/secrets/format';
+import { maxSecretsPerClient } from '@/lib/secrets/rules';
+import { conflict, forbidden, notFound, type CommandResult } from '@/lib/data/result';
+import { Prisma } from '@/lib/generated/prisma/client';
+import type { SecretStatus } from '@/lib/generated/prisma/enums';
+import { recordSecretEvent as recordEvent, type RequestContext } from '@/lib/data/audit';
+import { applySecretChange } from '@/lib/data/secret-change';
+import { LIST_SELECT, limitMessage, toSecretView, type SecretListItem } from '@/lib/data/secret-queries';
+
+export type { RequestContext };
+
+type Tx = Prisma.TransactionClient;
+
+/** Locks the client row so that concurrent creates count secrets one after another. */
+async function lockClient(tx: Tx, organizationId: string) {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM oauth_clients WHERE organization_id = ${organizationId}::uuid FOR UPDATE`;
+  return rows[0]?.id ?? null;
+}
+
+async function limitReached(tx: Tx, oauthClientId: string) {
+  const count = await tx.secret.count({ where: { oauthClientId, status: { not: 'DELETED' } } });
+  return count >= maxSecretsPerClient();
+}
+
+/** "Secret N" with the first N, from the count of secrets on, that is free. */
+async function defaultName(tx: Tx, oauthClientId: string, base?: string) {
+  const taken = new Set(
+    (await tx.secret.findMany({ where: { oauthClientId }, select: { name: true } })).map((row) => row.name),
+  );
+  if (base) {
+    for (let n = 1; ; n++) {
+      const candidate = n === 1 ? `${base} (rolled)` : `${base} (rolled ${n})`;
+      if (candidate.length <= 64 && !taken.has(candidate)) return candidate;
+      if (candidate.length > 64) return defaultName(tx, oauthClientId);
+    }
+  }
+  for (let n = taken.size + 1; ; n++) if (!taken.has(`Secret ${n}`)) return `Secret ${n}`;
+}
+
+async function insertSecret(
+  tx: Tx,
+  input: {
+    oauthClientId: string;
+    actor: MemberActor;
+    name: string;
+    status: 'ACTIVE' | 'DISABLED';
+    /** A replacement keeps the restrictions of the secret it replaces. */
+    allowedCidrs?: string[];
+    expiresAt?: Date | null;
+  },
+) {
+  const plaintext = generateSecret();
+  const row = await tx.secret.create({
+    data: {
+      oauthClientId: input.oauthClientId,
+      secretHash: hashSecret(plaintext),
+      preview: previewSecret(plaintext),
+      name: input.name,
+      status: input.status,
+      activatedAt: input.status === 'ACTIVE' ? new Date() : null,
+      allowedCidrs: input.allowedCidrs ?? [],
+      expiresAt: input.expiresAt ?? null,
+      createdById: input.actor.userId,
+    },
+    select: LIST_SELECT,
+  });
+  return { plaintext, secret: { ...toSecretView(row), status: input.status } satisfies SecretListItem };
+}
+
+/**
+ * Creates a disabled secret for the actor's organization, within the limit even
+ * under concurrent requests. The plaintext is in the return value and nowhere
+ * else: only its hash and preview are stored.
+ */
+export async function createSecret({
+  actor,
+  context,
+}: {
+  actor: Actor;
+  context?: RequestContext;
+}): Promise<CommandResult<{ secret: SecretListItem; plaintext: string }>> {
+  if (!canManageSecrets(actor)) return forbidden();
+  return prisma.$transaction(async (tx) => {
+    const oauthClientId = await lockClient(tx, actor.membership.organizationId);
+    if (!oauthClientId) return notFound('Your organization has no OAuth client. Contact support.');
+    if (await limitReached(tx, oauthClientId)) return conflict(limitMessage());
+    const created = await insertSecret(tx, { oauthClientId, actor, name: await defaultName(tx, oauthClientId), status: 'DISABLED' });
+    await recordEvent(tx, { secretId: created.secret.id, actor, action: 'created', context });
+    return { ok: true as const, ...created };
+  });
+}
+
+
+const scopeOf = (actor: MemberActor) => ({ oauthClient: { organizationId: actor.membership.organizationId } });
+
+export async function renameSecret({
+  actor,
+  secretId,
+  name,
+  context,
+}: {
+  actor: Actor;
+  secretId: string;
+  name: string;
+  context?: RequestContext;
+}): Promise<CommandResult<{ name: string }>> {
+  if (!canManageSecrets(actor)) return forbidden();
+  const current = await prisma.secret.findFirst({ where: { id: secretId, ...scopeOf(actor), status: { not: 'DELETED' } }, select: { name: true } });
+  if (!current) return notFound();
+  if (current.name === name) return { ok: true, name };
+  try {
+    const result = await applySecretChange({
+      secretId,
+      scope: scopeOf(actor),
+      action: 'rename',
+      // The same lock as creating and rolling, which pick free default names.
+      prepare: async (tx) => void (await lockClient(tx, actor.membership.organizationId)),
+      data: { name },
+      event: (_prepared, before) => ({ actor, action: 'renamed', details: { from: before.name, to: name }, context }),
+    });
+    return result.ok ? { ok: true, name } : result;
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      return conflict(`Another secret of this account is already named “${name}”. Choose another name.`);
+    }
+    throw error;
+  }
+}
+
+export async function setSecretExpiry({
+  actor,
+  secretId,
+  expiresAt,
+  context,
+  now = new Date(),
+}: {
+  actor: Actor;
+  secretId: string;
+  expiresAt: Date | null;
+  context?: RequestContext;
+  now?: Date;
+}): Promise<CommandResult<{ expiresAt: Date | null }>> {
+  if (!canManageSecrets(actor)) return forbidden();
+  if (expiresAt && expiresAt.getTime() <= now.getTime()) return conflict('Choose an expiry in the future.');
+  const result = await applySecretChange({
+    secretId,
+    scope: scopeOf(actor),
+    action: 'setExpiry',
+    now,
+    data: { expiresAt },
+    event: (_prepared, before) => ({
+      actor,
+      action: 'expiry_set',
+      details: { expiresAt: expiresAt?.toISOString() ?? null, previous: before.expiresAt?.toISOString() ?? null },
+      context,
+    }),
+  });
+  return result.ok ? { ok: true, expiresAt } : result;
+}
+
+export async function setAllowedCidrs({
+  actor,
+  secretId,
+  cidrs,
+  context,
+}: {
+  actor: Actor;
+  secretId: string;
+  cidrs: string[];
+  context?: RequestContext;
+}): Promise<CommandResult<{ cidrs: string[] }>> {
+  if (!canManageSecrets(actor)) return forbidden();
+  const result = await applySecretChange({
+    secretId,
+    scope: scopeOf(actor),
+    action: 'setAllowedAddresses',
+    data: { allowedCidrs: cidrs },
+    event: (_prepared, before) => ({ actor, action: 'allowlist_set', details: { from: before.allowedCidrs, to: cidrs }, context }),
+  });
+  return result.ok ? { ok: true, cidrs } : result;
+}
+
+const TRANSITIONS = {
+  activate: { to: 'ACTIVE', stamp: 'activatedAt', event: 'activated' },
+  deactivate: { to: 'DISABLED', stamp: 'deactivatedAt', event: 'deactivated' },
+  delete: { to: 'DELETED', stamp: 'deletedAt', event: 'deleted' },
+} as const satisfies Record<string, { to: SecretStatus; stamp: 'activatedAt' | 'deactivatedAt' | 'deletedAt'; event: string }>;
+
+export type SecretTransition = keyof typeof TRANSITIONS;
+
+/**
+ * Moves one of the actor's organization's secrets from one status to the next,
+ * under the lifecycle's rules (lib/secrets/lifecycle.ts), written into the
+ * conditional UPDATE: two admins acting at once cannot both succeed, and a
+ * secret of another organization is indistinguishable from one that does not
+ * exist. It returns once every token endpoint instance has heard of the change.
+ */
+export async function changeSecretStatus({
+  actor,
+  secretId,
+  transition,
+  revokeTokens = false,
+  context,
+}: {
+  actor: Actor;
+  secretId: string;
+  transition: SecretTransition;
+  /** With deactivate: also refuse the access tokens the secret already issued. */
+  revokeTokens?: boolean;
+  context?: RequestContext;
+}): Promise<CommandResult<{ secretId: string; status: SecretStatus }>> {
+  if (!canManageSecrets(actor)) return forbidden();
+  const rule = TRANSITIONS[transition];
+  const now = new Date();
+  if (transition === 'deactivate' && revokeTokens) {
+    const current = await prisma.secret.findFirst({ where: { id: secretId, ...scopeOf(actor) }, select: { status: true } });
+    if (current?.status === 'DISABLED') {
+      // Already disabled (e.g. rolled with no grace period): revoking its issued tokens is still possible.
+      const result = await applySecretChange({
+        secretId,
+        scope: scopeOf(actor),
+        action: 'revokeTokens',
+        now,
+        data: { tokensRevokedBefore: now },
+        event: { actor, action: 'tokens_revoked', context },
+      });
+      return result.ok ? { ok: true, secretId, status: 'DISABLED' } : result;
+    }
+  }
+  const revoking = revokeTokens && transition === 'deactivate';
+  const result = await applySecretChange({
+    secretId,
+    scope: scopeOf(actor),
+    action: transition,
+    now,
+    data: {
+      status: rule.to,
+      [rule.stamp]: now,
+      // A manual deactivation replaces any scheduled one.
+      ...(transition === 'deactivate' ? { deactivateAt: null } : {}),
+      ...(revoking ? { tokensRevokedBefore: now } : {}),
+    },
+    event: { actor, action: rule.event, details: revoking ? { revokedTokens: true } : {}, context },
+  });
+  return result.ok ? { ok: true, secretId, status: rule.to } : result;
+}
+
+export const activateSecret = (input: { actor: Actor; secretId: string; context?: RequestContext }) =>
+  changeSecretStatus({ ...input, transition: 'activate' });
+export const deactivateSecret = (input: { actor: Actor; secretId: string; revokeTokens?: boolean; context?: RequestContext }) =>
+  changeSecretStatus({ ...input, transition: 'deactivate' });
+export const deleteSecret = (input: { actor: Actor; secretId: string; context?: RequestContext }) =>
+  changeSecretStatus({ ...input, transition: 'delete' });
+
+/**
+ * Rolls an active secret (as Stripe's "roll key"): creates its replacement,
+ * already active, and schedules the old one to stop after the grace period
+ * (at once when it is zero).
+ */
+export async function rollSecret({
+  actor,
+  secretId,
+  graceSeconds,
+  context,
+}: {
+  actor: Actor;
+  secretId: string;
+  graceSeconds: number;
+  context?: RequestContext;
+}): Promise<CommandResult<{ secret: SecretListItem; plaintext: string; deactivateAt: Date }>> {
+  if (!canManageSecrets(actor)) return forbidden();
+  const now = new Date();
+  const deactivateAt = new Date(now.getTime() + graceSeconds * 1000);
+  const result = await applySecretChange<Awaited<ReturnType<typeof insertSecret>>>({
+    secretId,
+    scope: scopeOf(actor),
+    action: 'roll',
+    now,
+    prepare: async (tx, old) => {
+      await lockClient(tx, actor.membership.organizationId);
+      if (await limitReached(tx, old.oauthClientId)) return conflict(limitMessage());
+      return insertSecret(tx, {
+        oauthClientId: old.oauthClientId,
+        actor,
+        name: await defaultName(tx, old.oauthClientId, [...old.name].slice(0, 50).join('')),
+        status: 'ACTIVE',
+        allowedCidrs: old.allowedCidrs,
+        expiresAt: old.expiresAt,
+      });
+    },
+    data: (created) =>
+      graceSeconds === 0
+        ? { replacedById: created.secret.id, status: 'DISABLED', deactivatedAt: now }
+        : { replacedById: created.secret.id, deactivateAt },
+    // One action, one event: the roll names its replacement and says when the old secret stops.
+    event: (created) => ({
+      actor,
+      action: 'rolled',
+      details: {
+        replacementId: created.secret.id,
+        replacement: created.secret.preview,
+        graceSeconds,
+        deactivateAt: deactivateAt.toISOString(),
+      },
+      context,
+    }),
+  });
+  return result.ok ? { ok: true, ...result.prepared, deactivateAt } : result;
+}
+
+/**
+ * Turns a disabled secret into a decoy, for good: it can never be activated, and
+ * any use of it at the token endpoint raises an alarm for the organization's admins.
+ */
+export async function makeDecoy({
+  actor,
+  secretId,
+  context,
+}: {
+  actor: Actor;
+  secretId: string;
+  context?: RequestContext;
+}): Promise<CommandResult> {
+  if (!canManageSecrets(actor)) return forbidden();
+  const result = await applySecretChange({
+    secretId,
+    scope: scopeOf(actor),
+    action: 'makeDecoy',
+    data: { isDecoy: true },
+    event: { actor, action: 'decoy_set', context },
+  });
+  return result.ok ? { ok: true } : result;
+}

@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { prisma } from '@/lib/db';
+import { connectionConfig } from '@/lib/db/settings';
+import { noteDatabaseFailure } from '@/lib/db/availability';
+
+const HEARTBEAT_MS = 5_000;
+/** Instances whose heartbeat is older than this are taken for gone and not waited for. */
+const LIVE_WITHIN_SECONDS = 15;
+const ACK_TIMEOUT_MS = 2_000;
+
+/** What a cache must forget: one secret (its hash and id), or everything when both are absent. */
+export type Invalidation = { hash?: string; secretId?: string };
+
+/**
+ * The cross-instance channel for changes to secrets. Every change to a secret, by any instance or by plain
+ * SQL, fires NOTIFY secret_changed on commit (trigger in the migrations); this channel tells its subscribers
+ * (the token side's caches) to forget that secret and acknowledges on channel secret_ack. `change()` wraps a
+ * write so that it returns only when every live instance has acknowledged. A heartbeat notices a silently
+ * dead connection and keeps this instance listed in token_instances. While the channel is not connected,
+ * subscribers are told to forget everything and should cache nothing.
+ */
+class SecretChangeChannel {
+  private listening = false;
+  private listener: pg.Client | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private starting: Promise<void> | undefined;
+  private subscribers = new Set<(change: Invalidation) => void>();
+  /** Per hash: who waits for acknowledgements of a change, and from which instances they came. */
+  private waiters = new Map<string, Set<(instance: string) => void>>();
+  /** Bumped on every invalidation, so that a cache lookup that raced with a change is not kept. */
+  private generationCount = 0;
+  /** This process's id among the instances that share the database (table token_instances). */
+  readonly instanceId = randomUUID();
+
+  get generation(): number {
+    return this.generationCount;
+  }
+
+  /** Starts listening if nothing has yet; true while the connection is up (then caching is safe). */
+  isListening(): boolean {
+    this.starting ??= this.listen();
+    return this.listening;
+  }
+
+  /** Calls `forget` on every invalidation; returns the unsubscribe function. */
+  subscribe(forget: (change: Invalidation) => void): () => void {
+    this.subscribers.add(forget);
+    return () => this.subscribers.delete(forget);
+  }
+
+  private invalidate(change: Invalidation = {}) {
+    this.generationCount += 1;
+    for (const forget of this.subscribers) forget(change);
+  }
+
+  private async listen(): Promise<void> {
+    const client = new pg.Client(connectionConfig(process.env.DATABASE_URL));
+    const lost = (error?: unknown) => {
+      if (this.listener !== client) return;
+      noteDatabaseFailure(error);
+      this.listening = false;
+      this.listener = undefined;
+      clearInterval(this.heartbeat);
+      this.invalidate();
+      client.end().catch(() => {});
+      setTimeout(() => {
+        this.starting = this.listen();
+      }, 1000).unref();
+    };
+    client.on('notification', (message) => {
+      const payload = message.payload ?? '';
+      if (message.channel === 'secret_ack') {
+        // "<instance>|<secret_hash>:<secret_id>": that instance has dropped the secret from its cache.
+        const [instance, change] = payload.split('|');
+        const hash = change?.split(':')[0];
+        if (instance && hash) for (const heard of this.waiters.get(hash) ?? []) heard(instance);
+        return;
+      }
+      // "<secret_hash>:<secret_id>": forget it, then tell whoever made the change.
+      const [hash, secretId] = payload.split(':');
+      this.invalidate({ hash, secretId: secretId || undefined });
+      client.query("SELECT pg_notify('secret_ack', $1)", [`${this.instanceId}|${payload}`]).catch(() => {});
+    });
+    client.on('error', lost);
+    client.on('end', () => lost());
+    this.listener = client;
+    try {
+      await client.connect();
+      await client.query('LISTEN secret_changed');
+      await client.query('LISTEN secret_ack');
+      const register = () =>
+        client.query(
+          `INSERT INTO token_instances (id, heartbeat_at) VALUES ($1, now())
+           ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()`,
+          [this.instanceId],
+        );
+      await register();
+      // Start from empty caches: changes made before LISTEN took effect were not heard.
+      this.invalidate();
+      this.listening = true;
+      this.heartbeat = setInterval(() => {
+        const timeout = setTimeout(() => lost(new Error('Connection terminated: heartbeat timeout')), HEARTBEAT_MS / 2);
+        register()
+          .then(() => client.query(`DELETE FROM token_instances WHERE heartbeat_at < now() - interval '1 hour'`))
+          .then(() => clearTimeout(timeout), lost);
+      }, HEARTBEAT_MS).unref();
+    } catch (error) {
+      lost(error);
+    }
+  }
+
+  /**
+   * Wraps a change to the secret with this hash. The change is applied, this
+   * instance forgets the secret at once, and the call returns only when every
+   * live instance sharing the database (heartbeat in token_instances) has
+   * acknowledged dropping it: after that, no instance answers from its old
+   * entry. An instance that does not answer within 2 s is reported and skipped.
+   */
+  async change<T>(hash: string, apply: () => Promise<T>, applied: (result: T) => boolean): Promise<T> {
+    this.starting ??= this.listen();
+    await this.starting;
+    const acked = new Set<string>();
+    let progress = () => {};
+    const heard = (instance: string) => {
+      acked.add(instance);
+      progress();
+    };
+    const waiting = this.waiters.get(hash) ?? new Set();
+    waiting.add(heard);
+    this.waiters.set(hash, waiting);
+    try {
+      const result = await apply();
+      this.invalidate({ hash });
+      if (applied(result) && this.listening) {
+        const live = await prisma.$queryRaw<{ id: string }[]>`
+          SELECT id::text FROM token_instances WHERE heartbeat_at > now() - make_interval(secs => ${LIVE_WITHIN_SECONDS})`;
+        const expected = new Set([...live.map((row) => row.id), this.instanceId]);
+        const all = () => [...expected].every((id) => acked.has(id));
+        const outcome = await new Promise<'acked' | 'timeout'>((resolve) => {
+          const timer = setTimeout(() => resolve('timeout'), ACK_TIMEOUT_MS);
+          timer.unref();
+          progress = () => {
+            if (all()) {
+              clearTimeout(timer);
+              resolve('acked');
+            }
+          };
+          progress();
+        });
+        if (outcome === 'timeout') {
+          const missing = [...expected].filter((id) => !acked.has(id)).length;
+          console.warn(`secret change: ${missing} instance(s) did not acknowledge within ${ACK_TIMEOUT_MS} ms`);
+        }
+      }
+      return result;
+    } finally {
+      waiting.delete(heard);
+      if (waiting.size === 0) this.waiters.delete(hash);
+    }
+  }
+
+  /** For tests and shutdown. */
+  async close() {
+    const client = this.listener;
+    this.listener = undefined;
+    this.listening = false;
+    clearInterval(this.heartbeat);
+    this.invalidate();
+    await client?.query('DELETE FROM token_instances WHERE id = $1', [this.instanceId]).catch(() => {});
+    await client?.end().catch(() => {});
+  }
+}
+
+const globalForChanges = globalThis as unknown as { secretChanges?: SecretChangeChannel };
+export const secretChanges = (globalForChanges.secretChanges ??= new SecretChangeChannel());

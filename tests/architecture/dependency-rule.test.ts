@@ -1,0 +1,111 @@
+// The direction of dependencies (README, "Layout"), checked on every import of the code base.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** Pure modules: rules, formats, hashing, clocks. They import only each other (and the generated enums). */
+const PURE = ['lib/secrets', 'lib/identity', 'lib/crypto', 'lib/clock', 'lib/config', 'lib/utils', 'lib/demo-users', 'lib/generated'];
+
+/** Each layer of lib/, and the layers its modules may import (besides their own layer and the pure ones). */
+export const RULE: Record<string, readonly string[]> = {
+  pure: [],
+  'lib/db': [],
+  'lib/data': ['lib/db'],
+  'lib/oauth': ['lib/data', 'lib/db'],
+  'lib/http': ['lib/oauth', 'lib/data', 'lib/db'],
+  'lib/auth': ['lib/http', 'lib/data', 'lib/db'],
+  'lib/jobs': ['lib/oauth', 'lib/data', 'lib/db'],
+  'lib/seed': ['lib/data', 'lib/db'],
+  server: ['lib/jobs', 'lib/auth', 'lib/http', 'lib/oauth', 'lib/data', 'lib/db'],
+  app: ['components', 'lib/auth', 'lib/http', 'lib/oauth', 'lib/data', 'lib/db'],
+  // Shared components may call server actions (confirm-identity-dialog calls the security page's).
+  components: ['app'],
+};
+
+/** The layer of a path relative to the repository root, or null for files outside the rule (tests, scripts). */
+export function layerOf(file: string): string | null {
+  const name = file.replace(/\\/g, '/').replace(/\.(tsx?|mjs|js)$/, '').replace(/\/index$/, '');
+  if (PURE.some((root) => name === root || name.startsWith(`${root}/`))) return 'pure';
+  if (name === 'lib/db' || name.startsWith('lib/db/')) return 'lib/db';
+  for (const layer of ['lib/data', 'lib/oauth', 'lib/http', 'lib/auth', 'lib/jobs', 'lib/seed']) {
+    if (name === layer || name.startsWith(`${layer}/`)) return layer;
+  }
+  if (name.startsWith('lib/')) return 'unclassified lib module';
+  for (const layer of ['server', 'app', 'components']) if (name.startsWith(`${layer}/`)) return layer;
+  return null;
+}
+
+/** The repository paths a module imports (import, export … from, import(), require), aliases resolved. */
+export function importsOf(file: string, text: string): string[] {
+  const { importedFiles } = ts.preProcessFile(text, true, true);
+  return importedFiles
+    .map(({ fileName }) => fileName)
+    .flatMap((specifier) => {
+      if (specifier.startsWith('@/')) return [specifier.slice(2)];
+      if (specifier.startsWith('.')) return [path.posix.join(path.posix.dirname(file), specifier)];
+      return [];
+    });
+}
+
+export interface Violation {
+  file: string;
+  imports: string;
+  reason: string;
+}
+
+/** Every import in these files that the rule forbids. */
+export function violations(files: ReadonlyMap<string, string>): Violation[] {
+  const found: Violation[] = [];
+  for (const [file, text] of files) {
+    const from = layerOf(file);
+    if (!from) continue;
+    if (from === 'unclassified lib module') {
+      found.push({ file, imports: '', reason: 'is in no layer: add its folder to the rule (README, Layout)' });
+      continue;
+    }
+    for (const target of importsOf(file, text)) {
+      const to = layerOf(target);
+      if (!to || to === from || to === 'pure') continue;
+      if (!RULE[from]!.includes(to)) found.push({ file, imports: target, reason: `${from} may not import ${to}` });
+    }
+  }
+  return found;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(path.join(ROOT, dir), { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && /\.(tsx?|mjs)$/.test(entry.name) && !entry.name.endsWith('.d.ts'))
+    .map((entry) => path.relative(ROOT, path.join(entry.parentPath, entry.name)).replace(/\\/g, '/'))
+    .filter((file) => !file.startsWith('lib/generated/'));
+}
+
+describe('direction of dependencies', () => {
+  it('allows only the imports the rule allows, in lib/, server/, app/ and components/', () => {
+    const files = new Map(
+      ['lib', 'server', 'app', 'components'].flatMap((dir) => sourceFiles(dir)).map((file) => [file, readFileSync(path.join(ROOT, file), 'utf8')] as const),
+    );
+    expect(files.size).toBeGreaterThan(100);
+    expect(violations(files)).toEqual([]);
+  });
+
+  it('blocks an import against the rule, whichever way it is written', () => {
+    const files = new Map([
+      ['lib/secrets/lifecycle.ts', "import { prisma } from '@/lib/data/secret-queries';"],
+      ['lib/db/secret-changes.ts', "export { secretVerifier } from '../oauth/secret-verifier';"],
+      ['lib/data/audit.ts', "import type { Session } from '@/lib/auth/session';"],
+      ['lib/oauth/token-endpoint.ts', "const jobs = await import('@/lib/jobs/secret-jobs');"],
+      ['lib/newfolder/thing.ts', "import { x } from '@/lib/db';"],
+      ['lib/data/secret-change.ts', "import { secretChanges } from '@/lib/db/secret-changes';\nimport { refusal } from '@/lib/secrets/lifecycle';"],
+    ]);
+    expect(violations(files).map((v) => `${v.file}: ${v.reason}`)).toEqual([
+      'lib/secrets/lifecycle.ts: pure may not import lib/data',
+      'lib/db/secret-changes.ts: lib/db may not import lib/oauth',
+      'lib/data/audit.ts: lib/data may not import lib/auth',
+      'lib/oauth/token-endpoint.ts: lib/oauth may not import lib/jobs',
+      'lib/newfolder/thing.ts: is in no layer: add its folder to the rule (README, Layout)',
+    ]);
+  });
+});
