@@ -38,9 +38,14 @@ export function layerOf(file: string): string | null {
   return null;
 }
 
-/** The repository paths a module imports (import, export … from, import(), require), aliases resolved. */
+/**
+ * The repository paths a module imports (import, export … from, import(), require), aliases resolved.
+ * In components/ only, `import type` is left out: client components describe the rows the data layer
+ * returns by their type, which is no dependency at run time. Everywhere else a type import counts.
+ */
 export function importsOf(file: string, text: string): string[] {
-  const { importedFiles } = ts.preProcessFile(text, true, true);
+  const source = file.startsWith('components/') ? text.replace(/^\s*import\s+type\s[^;]*;/gm, '') : text;
+  const { importedFiles } = ts.preProcessFile(source, true, true);
   return importedFiles
     .map(({ fileName }) => fileName)
     .flatMap((specifier) => {
