@@ -1,6 +1,6 @@
 import { prisma } from '@/lib/db';
 import type { Actor } from '@/lib/auth/actor';
-import { conflict, forbidden, notFound, type CommandResult } from '@/lib/data/result';
+import { conflict, forbidden, notFound, type CommandResult } from '@/lib/result';
 import { recordOrganizationEvent, recordSecretEvent, type RequestContext } from '@/lib/data/audit';
 import { listSecrets } from '@/lib/data/secrets';
 import { secretVerifier } from '@/lib/oauth/secret-verifier';
