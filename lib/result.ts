@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'reauth_required'
   | 'invalid_input'
   | 'invalid_code'
+  | 'invalid_credentials'
   | 'expired'
   | 'forbidden'
   | 'not_found'

@@ -1,6 +1,6 @@
 import { prisma } from '@/lib/db';
 import type { Actor } from '@/lib/auth/actor';
-import { conflict, forbidden, notFound, type CommandResult } from '@/lib/result';
+import { conflict, forbidden, invalidInput, notFound, type CommandResult, type Failure } from '@/lib/result';
 import { recordOrganizationEvent, recordSecretEvent, type RequestContext } from '@/lib/data/audit';
 import { listSecrets } from '@/lib/data/secrets';
 import { secretVerifier } from '@/lib/oauth/secret-verifier';
@@ -66,10 +66,10 @@ export async function emergencyDeactivate({
   secretId: string;
   reason: string;
   context?: RequestContext;
-}): Promise<CommandResult> {
+}): Promise<CommandResult | Failure<'invalid_input'>> {
   if (!isSupport(actor)) return forbidden(DENIED);
   const text = reason.trim();
-  if (text.length < 10) return conflict('Write a reason of at least 10 characters: the customer will read it.');
+  if (text.length < 10) return invalidInput('Write a reason of at least 10 characters: the customer will read it.', 'reason');
   const current = await prisma.secret.findFirst({
     where: { id: secretId, oauthClient: { organizationId }, status: { not: 'DELETED' } },
     select: { status: true, secretHash: true },
