@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { SignInStepResult } from '@/lib/auth/sign-in';
 import { throttleMessage } from '@/lib/auth/sign-in-throttle';
 import { SIGN_IN_COOKIE, readCookie, signInCookie } from '@/lib/auth/sign-in-cookie';
-import { addressOf, readBodyLimited } from '@/lib/http/request';
+import { readBodyLimited } from '@/lib/http/request';
+import { clientAddress } from '@/lib/http/client-address';
 import type { RequestContext } from '@/lib/data/audit';
 import { RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, failedForDatabase } from '@/lib/db/availability';
 
@@ -59,7 +60,7 @@ export async function readSignInRequest<S extends z.ZodType>(
   const parsed = schema.safeParse(body);
   if (!parsed.success) return { response: json({ message: 'Enter your email and password.' }, 400) };
   const context: RequestContext = {
-    address: addressOf(request.headers.get('x-forwarded-for')),
+    address: clientAddress(request),
     userAgent: request.headers.get('user-agent'),
   };
   return { data: parsed.data as z.infer<S>, context, token: readCookie(request.headers.get('cookie'), SIGN_IN_COOKIE) };
