@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { ErrorCode, Failure } from '@/lib/result';
 
 /**
  * The platform API (tenants for test suites) is off unless PLATFORM_API_TOKEN is set; then it needs
@@ -17,4 +18,15 @@ export function platformDenied(access: 'disabled' | 'denied'): Response {
   return access === 'disabled'
     ? new Response('Not found', { status: 404 })
     : Response.json({ error: 'unauthorized' }, { status: 401, headers: { 'WWW-Authenticate': 'Bearer', 'Cache-Control': 'no-store' } });
+}
+
+/** The platform API's status for each failure a tenant command can return; anything else is a bad request. */
+const PLATFORM_STATUS: Partial<Record<ErrorCode, number>> = { invalid_input: 400, not_found: 404, conflict: 409 };
+
+/** The one mapper from a command's failure to the platform API's JSON: `{ error: code, message }`. */
+export function platformFailure(failure: Pick<Failure, 'code' | 'message'>): Response {
+  return Response.json(
+    { error: failure.code, message: failure.message },
+    { status: PLATFORM_STATUS[failure.code] ?? 400, headers: { 'Cache-Control': 'no-store' } },
+  );
 }
