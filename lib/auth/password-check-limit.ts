@@ -1,5 +1,6 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { availableParallelism } from 'node:os';
+import { env } from '@/lib/env';
 
 export type SlotResult<T> = { ok: true; value: T } | { ok: false };
 
@@ -84,8 +85,7 @@ export function withPasswordCheckSlot<T>(fn: () => Promise<T>): Promise<SlotResu
  * per-address throttles still decide about every admitted attempt.
  */
 export function signInAttemptsPerSecond(): number {
-  const value = Number(process.env.SIGN_IN_ATTEMPTS_PER_SECOND ?? 10);
-  return Number.isInteger(value) && value > 0 ? value : 10;
+  return env.SIGN_IN_ATTEMPTS_PER_SECOND;
 }
 
 const globalForAdmission = globalThis as unknown as { signInAdmission?: RateLimiterMemory };

@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { env } from '@/lib/env';
 
 type NodeHeaders = Record<string, string | string[] | undefined>;
 type HeaderList = Pick<Headers, 'get'> | NodeHeaders;
@@ -23,7 +24,7 @@ function forwardedFor(headers: HeaderList): string | null {
  * client sent). Behind Next.js (or scripts/server.ts, which overwrites the header unless TRUST_PROXY=1) the
  * peer is the last hop of X-Forwarded-For. Null when nothing says.
  */
-export function clientAddress(source: AddressSource, trustProxy = process.env.TRUST_PROXY === '1'): string | null {
+export function clientAddress(source: AddressSource, trustProxy = env.TRUST_PROXY): string | null {
   const request = !isHeaderList(source) && typeof source.headers === 'object' && source.headers !== null ? (source as Exclude<AddressSource, HeaderList>) : null;
   const lastHop = forwardedFor(request ? request.headers : (source as HeaderList))?.split(',').at(-1)?.trim() || undefined;
   const raw = request?.socket ? (trustProxy && lastHop ? lastHop : request.socket.remoteAddress) : lastHop;

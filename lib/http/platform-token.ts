@@ -1,12 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ErrorCode, Failure } from '@/lib/result';
+import { env } from '@/lib/env';
 
 /**
  * The platform API (tenants for test suites) is off unless PLATFORM_API_TOKEN is set; then it needs
  * `Authorization: Bearer <that token>`. Returns 'disabled', 'denied' or 'allowed'.
  */
 export function platformAccess(authorization: string | null): 'disabled' | 'denied' | 'allowed' {
-  const expected = process.env.PLATFORM_API_TOKEN;
+  const expected = env.PLATFORM_API_TOKEN;
   if (!expected || expected.length < 32) return 'disabled';
   const given = authorization?.match(/^Bearer (\S+)$/i)?.[1] ?? '';
   // Compare digests: equal length, constant time.

@@ -5,6 +5,7 @@ import { connectionConfig } from '@/lib/db/settings';
 import { noteDatabaseFailure } from '@/lib/db/availability';
 import { hashSecret, isWellFormedSecret } from '@/lib/secrets/format';
 import { addressAllowed } from '@/lib/secrets/rules';
+import { env } from '@/lib/env';
 
 /** What the token endpoint needs to know about a secret, as the database last said. */
 interface KnownSecret {
@@ -127,7 +128,7 @@ class SecretVerifier {
   }
 
   private async listen(): Promise<void> {
-    const client = new pg.Client(connectionConfig(process.env.DATABASE_URL));
+    const client = new pg.Client(connectionConfig(env.DATABASE_URL));
     const lost = (error?: unknown) => {
       if (this.listener !== client) return;
       noteDatabaseFailure(error);
