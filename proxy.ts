@@ -30,6 +30,7 @@ export function proxy(request: NextRequest) {
   }
 
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');
+  // NODE_ENV is not configuration: Next.js replaces it with a constant when it builds.
   const csp = contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === 'development', https: portalIsHttps() });
   // Next.js reads the nonce from the request's CSP header and puts it on its own scripts.
   const requestHeaders = new Headers(request.headers);

@@ -1,3 +1,4 @@
+import { env } from '@/lib/env';
 /**
  * The server's notion of "now" for account security (session expiry, re-authentication windows).
  * End-to-end suites need to move it forward ("20 minutes after sign-in") without waiting. That is only
@@ -7,7 +8,7 @@
 const globalForClock = globalThis as unknown as { clockOffsetMs?: number };
 
 export function testClockEnabled(): boolean {
-  return process.env.TEST_CLOCK === '1';
+  return env.TEST_CLOCK;
 }
 
 export function now(): Date {

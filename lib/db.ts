@@ -3,6 +3,7 @@ import pg from 'pg';
 import { PrismaClient } from '@/lib/generated/prisma/client';
 import { connectionConfig } from '@/lib/db/settings';
 import { noteDatabaseFailure, noteDatabaseSuccess } from '@/lib/db/availability';
+import { env } from '@/lib/env';
 
 // The one Prisma client of the process; kept on globalThis so that dev-mode reloads reuse its pool.
 // The pool connects on first query, so importing this during `next build` needs no database.
@@ -10,7 +11,7 @@ const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient };
 
 /** A pool with the timeouts of lib/db/settings.ts that reports whether the database answers. */
 function observedPool(): pg.Pool {
-  const pool = new pg.Pool(connectionConfig(process.env.DATABASE_URL));
+  const pool = new pg.Pool(connectionConfig(env.DATABASE_URL));
   const observe = <T>(result: T): T => {
     if (result instanceof Promise) {
       result.then(noteDatabaseSuccess, noteDatabaseFailure);

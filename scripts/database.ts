@@ -3,6 +3,7 @@ import { embeddedSettings, folderSecret, startEmbeddedPostgres } from '@/lib/db/
 import { migrate } from '@/lib/db/migrate';
 import { grantApplicationPrivileges } from '@/lib/db/privileges';
 import { APP_ROLE, OWNER_ROLE, ensureOwnedDatabase, urlAs } from '@/lib/db/roles';
+import { env } from '@/lib/env';
 
 export interface PreparedDatabase {
   /** The application role's connection: what the portal and the token endpoint use. */
@@ -19,9 +20,9 @@ export interface PreparedDatabase {
  * owner, who then grants the application role what lib/db/privileges.ts lists.
  */
 export async function prepareDatabase({ fresh = false }: { fresh?: boolean } = {}): Promise<PreparedDatabase> {
-  const external = process.env.DATABASE_URL;
+  const external = env.DATABASE_URL;
   if (external) {
-    const ownerUrl = process.env.MIGRATION_DATABASE_URL || external;
+    const ownerUrl = env.MIGRATION_DATABASE_URL ?? external;
     logMigrations(await migrate(ownerUrl));
     if (ownerUrl !== external) await grantApplicationPrivileges(ownerUrl, decodeURIComponent(new URL(external).username));
     return { url: external, ownerUrl, embedded: false, stop: async () => {} };
@@ -45,11 +46,11 @@ function logMigrations(result: { applied: string[]; alreadyApplied: string[] }) 
  * keys): the environment variable when set, otherwise one generated once and kept beside the embedded data.
  */
 export async function persistentSecret(envName: 'NEXTAUTH_SECRET' | 'TOKEN_KEY_ENCRYPTION_KEY'): Promise<string> {
-  return process.env[envName] || folderSecret(embeddedSettings().root, envName.toLowerCase());
+  return env[envName] ?? folderSecret(embeddedSettings().root, envName.toLowerCase());
 }
 
 export function demoPassword(): string {
-  return process.env.DEMO_PASSWORD ?? 'demo-password';
+  return env.DEMO_PASSWORD ?? 'demo-password';
 }
 
 /** Runs `main`, stopping the embedded database however the process ends. */

@@ -5,8 +5,10 @@ import { randomBytes } from 'node:crypto';
 import { migrate } from '@/lib/db/migrate';
 import { grantApplicationPrivileges } from '@/lib/db/privileges';
 import { APP_ROLE, OWNER_ROLE, ensureOwnedDatabase, ensureRoles, urlAs } from '@/lib/db/roles';
+import { checkEnv, env } from '@/lib/env';
 
-const admin = process.env.DATABASE_ADMIN_URL;
+checkEnv();
+const admin = env.DATABASE_ADMIN_URL;
 if (!admin) {
   console.error("Set DATABASE_ADMIN_URL to a superuser's URL of the portal's database, e.g. postgresql://postgres:…@db:5432/portal");
   process.exit(1);
@@ -14,15 +16,15 @@ if (!admin) {
 
 const database = decodeURIComponent(new URL(admin).pathname.slice(1)) || 'portal';
 const generated: string[] = [];
-const password = (name: string) => {
-  const value = process.env[name];
+const password = (name: 'DB_OWNER_PASSWORD' | 'DB_APP_PASSWORD') => {
+  const value = env[name];
   if (value) return value;
   generated.push(name);
   return randomBytes(24).toString('base64url');
 };
 const roles = {
-  owner: { user: process.env.DB_OWNER_ROLE || OWNER_ROLE, password: password('DB_OWNER_PASSWORD') },
-  app: { user: process.env.DB_APP_ROLE || APP_ROLE, password: password('DB_APP_PASSWORD') },
+  owner: { user: env.DB_OWNER_ROLE ?? OWNER_ROLE, password: password('DB_OWNER_PASSWORD') },
+  app: { user: env.DB_APP_ROLE ?? APP_ROLE, password: password('DB_APP_PASSWORD') },
 };
 // Roles and databases are the cluster's: manage them from the maintenance database.
 const cluster = new URL(admin);

@@ -3,8 +3,10 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { demoPassword, persistentSecret, runWithDatabase } from './database';
 import { DEMO_USERS } from '@/lib/demo-users';
+import { checkEnv, env } from '@/lib/env';
 
-const port = Number(process.env.PORT ?? 3000);
+checkEnv();
+const port = env.PORT;
 const fresh = process.argv.includes('--fresh');
 
 if (!existsSync('.next/BUILD_ID')) {
@@ -20,7 +22,7 @@ runWithDatabase(
       await seedDemoData({ password: demoPassword() });
       await prisma.$disconnect();
     }
-    const url = process.env.NEXTAUTH_URL ?? `http://localhost:${port}`;
+    const url = env.NEXTAUTH_URL ?? `http://localhost:${port}`;
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
       stdio: ['ignore', 'inherit', 'inherit'],
       env: {
@@ -54,7 +56,7 @@ runWithDatabase(
     console.log(`\nCustomer portal: ${url}/credentials`);
     console.log(`Database: ${db.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}`);
     if (db.embedded) {
-      const password = process.env.DEMO_PASSWORD ? '(the value of DEMO_PASSWORD)' : demoPassword();
+      const password = env.DEMO_PASSWORD ? '(the value of DEMO_PASSWORD)' : demoPassword();
       for (const user of DEMO_USERS) console.log(`  sign in as ${user.email} / ${password}`);
     }
     console.log('');

@@ -15,8 +15,11 @@ import { replaceOutageErrors } from '@/lib/http/unavailable-page';
 import { getSigningKeys } from '@/lib/oauth/signing-keys';
 import { secretVerifier } from '@/lib/oauth/secret-verifier';
 import { testClockEnabled } from '@/lib/clock';
+import { checkEnv, env } from '@/lib/env';
 
-const port = Number(process.env.PORT ?? 3000);
+// A bad variable stops the start here, named, rather than at its first use.
+checkEnv();
+const port = env.PORT;
 const app = next({ dev: false, dir: process.cwd(), port, hostname: 'localhost' });
 await app.prepare();
 const handle = app.getRequestHandler();
@@ -29,7 +32,7 @@ function sendJson(res: http.ServerResponse, status: number, payload: unknown, he
 
 const server = http.createServer((req, res) => {
   // Without a trusted proxy in front, the peer is the socket: a client-sent X-Forwarded-For is not believed.
-  if (process.env.TRUST_PROXY !== '1') req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
+  if (!env.TRUST_PROXY) req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
   const path = req.url?.split('?', 1)[0];
   if (path === TOKEN_PATH) {
     for (const [name, value] of Object.entries(apiSecurityHeaders())) res.setHeader(name, value);

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clientAddress } from '@/lib/http/client-address';
 import { handleTokenRequest } from '@/lib/oauth/token-endpoint';
 import { MAX_TOKEN_REQUEST_BYTES } from '@/lib/oauth/settings';
-import { jsonResponse, type EndpointResponse } from '@/lib/oauth/errors';
+import { OAuthError, oauthErrorResponse, type EndpointResponse } from '@/lib/oauth/errors';
 
 export const TOKEN_PATH = '/api/oauth/token';
 
@@ -39,12 +39,11 @@ function send(res: ServerResponse, response: EndpointResponse) {
  */
 export async function serveTokenRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== 'POST') {
-    send(res, jsonResponse(405, { error: 'invalid_request', error_description: 'Use POST.' }, { Allow: 'POST' }));
+    send(res, oauthErrorResponse(new OAuthError('method_not_allowed', 'Use POST.')));
     return;
   }
   try {
     const body = await readBody(req);
-    const forwarded = req.headers['x-forwarded-for'];
     send(
       res,
       await handleTokenRequest({
@@ -52,10 +51,10 @@ export async function serveTokenRequest(req: IncomingMessage, res: ServerRespons
         authorization: req.headers.authorization ?? null,
         body,
         userAgent: req.headers['user-agent'] ?? null,
-        address: clientAddress(req.socket.remoteAddress, Array.isArray(forwarded) ? forwarded[0] : forwarded),
+        address: clientAddress(req) ?? 'unknown',
       }),
     );
   } catch {
-    if (!res.headersSent) send(res, jsonResponse(400, { error: 'invalid_request', error_description: 'The request could not be read.' }));
+    if (!res.headersSent) send(res, oauthErrorResponse(new OAuthError('invalid_request', 'The request could not be read.')));
   }
 }

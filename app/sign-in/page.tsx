@@ -4,6 +4,7 @@ import { Logo } from '@/components/logo';
 import { safeCallbackPath } from '@/lib/auth/safe-redirect';
 import { getActor } from '@/lib/auth/session';
 import { SignInForm } from './sign-in-form';
+import { env } from '@/lib/env';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
@@ -11,7 +12,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   if (await getActor()) redirect('/credentials');
   const { callbackUrl } = await searchParams;
   // Only the portal's own paths: never redirect to another origin after sign-in.
-  const next = safeCallbackPath(callbackUrl, process.env.NEXTAUTH_URL ?? `http://localhost:${process.env.PORT ?? 3000}`);
+  const next = safeCallbackPath(callbackUrl, env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}`);
 
   return (
     <main className="flex min-h-dvh flex-col items-center justify-center px-4 py-12">

@@ -5,8 +5,9 @@ import { hashPassword } from '@/lib/identity/password';
 import type { RequestContext } from '@/lib/data/audit';
 import { endSessions, markReauthenticated } from '@/lib/data/sessions';
 import { setPassword } from '@/lib/data/users';
+import { fail, type Result } from '@/lib/result';
 
-export type ChangePasswordResult = { ok: true; endedSessions: number } | { ok: false; message: string; field?: 'currentPassword' };
+export type ChangePasswordResult = Result<{ endedSessions: number }, 'signed_out' | 'invalid_credentials' | 'rate_limited'>;
 
 /**
  * Changes the actor's password after checking the current one, then ends every other session of the
@@ -23,12 +24,12 @@ export async function changePassword({
   newPassword: string;
   context: RequestContext;
 }): Promise<ChangePasswordResult> {
-  if (!actor.session) return { ok: false, message: 'Your session has ended. Sign in again to continue.' };
+  if (!actor.session) return fail('signed_out', 'Your session has ended. Sign in again to continue.');
   const checked = await checkIdentity(actor, context, 'change_password', isOwnPassword(actor, currentPassword));
   if (!checked.ok) {
     return checked.wrong
-      ? { ok: false, message: 'That is not your current password.', field: 'currentPassword' }
-      : { ok: false, message: checked.message ?? 'Try again in a moment.' };
+      ? fail('invalid_credentials', 'That is not your current password.', 'currentPassword')
+      : fail('rate_limited', checked.message ?? 'Try again in a moment.');
   }
   await setPassword({ userId: actor.userId, passwordHash: await hashPassword(newPassword), context });
   const endedSessions = await endSessions({ userId: actor.userId, exceptSessionId: actor.session.id, reason: 'password_changed', context });

@@ -7,18 +7,19 @@ import type { RequestContext } from '@/lib/data/audit';
 import { consumeConfirmChallenge, createConfirmChallenge } from '@/lib/data/auth-challenges';
 import { markReauthenticated } from '@/lib/data/sessions';
 import { passkeyAuthenticationOptions, verifyPasskeyAuthentication, verifyTotpCode } from '@/lib/data/two-factor';
+import { fail, type Result } from '@/lib/result';
 
 export type IdentityAnswer =
   | { method: 'password'; password: string }
   | { method: 'totp'; code: string }
   | { method: 'passkey'; challengeToken: string; response: unknown };
 
-export type ConfirmResult = { ok: true } | { ok: false; message: string; field?: 'password' | 'code' };
+export type ConfirmResult = Result<object, 'signed_out' | 'invalid_credentials' | 'invalid_code' | 'rate_limited'>;
 
 const WRONG: Record<IdentityAnswer['method'], ConfirmResult> = {
-  password: { ok: false, message: 'That password is not correct.', field: 'password' },
-  totp: { ok: false, message: 'That code is not valid.', field: 'code' },
-  passkey: { ok: false, message: 'That passkey was not accepted. Try again or use your password.' },
+  password: fail('invalid_credentials', 'That password is not correct.', 'password'),
+  totp: fail('invalid_code', 'That code is not valid.', 'code'),
+  passkey: fail('invalid_credentials', 'That passkey was not accepted. Try again or use your password.'),
 };
 
 function attemptFor(actor: Actor, answer: IdentityAnswer): () => Promise<boolean | 'busy'> {
@@ -43,9 +44,9 @@ export async function confirmIdentity({
   answer: IdentityAnswer;
   context: RequestContext;
 }): Promise<ConfirmResult> {
-  if (!actor.session) return { ok: false, message: 'Your session has ended. Sign in again to continue.' };
+  if (!actor.session) return fail('signed_out', 'Your session has ended. Sign in again to continue.');
   const checked = await checkIdentity(actor, context, `confirm_${answer.method}`, attemptFor(actor, answer));
-  if (!checked.ok) return checked.wrong || !checked.message ? WRONG[answer.method] : { ok: false, message: checked.message };
+  if (!checked.ok) return checked.wrong || !checked.message ? WRONG[answer.method] : fail('rate_limited', checked.message);
   await markReauthenticated({ userId: actor.userId, sessionId: actor.session.id, context });
   return { ok: true };
 }

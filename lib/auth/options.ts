@@ -3,7 +3,7 @@ import CredentialsProvider from 'next-auth/providers/credentials';
 import { completeSignIn } from '@/lib/auth/sign-in';
 import { SIGN_IN_COOKIE, readCookie } from '@/lib/auth/sign-in-cookie';
 import { endSessionByToken, SESSION_LIFETIME_SECONDS } from '@/lib/data/sessions';
-import { addressOf } from '@/lib/http/request';
+import { clientAddress } from '@/lib/http/client-address';
 import { SIGN_IN_UNAVAILABLE, failedForDatabase } from '@/lib/db/availability';
 
 function header(headers: Record<string, unknown> | undefined, name: string): string | null {
@@ -23,7 +23,7 @@ export const authOptions: NextAuthOptions = {
       async authorize(_credentials, req) {
         const token = readCookie(header(req.headers, 'cookie'), SIGN_IN_COOKIE);
         if (!token) return null;
-        const context = { address: addressOf(header(req.headers, 'x-forwarded-for')), userAgent: header(req.headers, 'user-agent') };
+        const context = { address: clientAddress({ headers: req.headers ?? {} }), userAgent: header(req.headers, 'user-agent') };
         const startedAt = Date.now();
         try {
           const signedIn = await completeSignIn({ token, context });

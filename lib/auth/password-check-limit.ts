@@ -1,5 +1,6 @@
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { availableParallelism } from 'node:os';
+import { env } from '@/lib/env';
 
 export type SlotResult<T> = { ok: true; value: T } | { ok: false };
 
@@ -79,13 +80,12 @@ export function withPasswordCheckSlot<T>(fn: () => Promise<T>): Promise<SlotResu
 }
 
 /**
- * Sign-in attempts this instance admits per second. The production server (scripts/server.ts) asks before
+ * Sign-in attempts this instance admits per second. The production server (server/index.ts) asks before
  * Next.js sees the request, so a flood beyond it is answered 503 at once, costing the token endpoint next
  * to nothing; the per-account and per-address throttles still decide about every admitted attempt.
  */
 export function signInAttemptsPerSecond(): number {
-  const value = Number(process.env.SIGN_IN_ATTEMPTS_PER_SECOND ?? 10);
-  return Number.isInteger(value) && value > 0 ? value : 10;
+  return env.SIGN_IN_ATTEMPTS_PER_SECOND;
 }
 
 const globalForAdmission = globalThis as unknown as { signInAdmission?: RateLimiterMemory };

@@ -5,6 +5,7 @@ import { decode } from 'next-auth/jwt';
 import type { Actor } from '@/lib/identity/actor';
 import { getActorByUserId } from '@/lib/data/users';
 import { findLiveSession } from '@/lib/data/sessions';
+import { env } from '@/lib/env';
 
 const COOKIE_NAMES = ['__Secure-next-auth.session-token', 'next-auth.session-token'];
 
@@ -13,7 +14,7 @@ export async function sessionCookie(): Promise<{ userId: string; token: string }
   const jar = await cookies();
   const raw = COOKIE_NAMES.map((name) => jar.get(name)?.value).find(Boolean);
   if (!raw) return null;
-  const jwt = await decode({ token: raw, secret: process.env.NEXTAUTH_SECRET ?? '' }).catch(() => null);
+  const jwt = await decode({ token: raw, secret: env.NEXTAUTH_SECRET ?? '' }).catch(() => null);
   if (!jwt || typeof jwt.sub !== 'string' || typeof jwt.sid !== 'string') return null;
   return { userId: jwt.sub, token: jwt.sid };
 }

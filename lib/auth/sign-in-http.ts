@@ -4,9 +4,11 @@ import type { SignInStepResult } from '@/lib/auth/sign-in';
 import { throttleMessage } from '@/lib/auth/sign-in-throttle';
 import { SIGN_IN_BUSY_MESSAGE } from '@/lib/auth/password-check-limit';
 import { SIGN_IN_COOKIE, readCookie, signInCookie } from '@/lib/auth/sign-in-cookie';
-import { addressOf, readBodyLimited } from '@/lib/http/request';
+import { readBodyLimited } from '@/lib/http/request';
+import { clientAddress } from '@/lib/http/client-address';
 import type { RequestContext } from '@/lib/data/audit';
 import { RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, failedForDatabase } from '@/lib/db/availability';
+import { env } from '@/lib/env';
 
 /** Sign-in bodies are a few hundred bytes; anything larger is refused before it is read. */
 export const SIGN_IN_BODY_LIMIT = 16 * 1024;
@@ -15,7 +17,7 @@ const NO_STORE = { 'cache-control': 'no-store', 'x-content-type-options': 'nosni
 
 function portalOrigin(): string | null {
   try {
-    return process.env.NEXTAUTH_URL ? new URL(process.env.NEXTAUTH_URL).origin : null;
+    return env.NEXTAUTH_URL ? new URL(env.NEXTAUTH_URL).origin : null;
   } catch {
     return null;
   }
@@ -60,13 +62,13 @@ export async function readSignInRequest<S extends z.ZodType>(
   const parsed = schema.safeParse(body);
   if (!parsed.success) return { response: json({ message: 'Enter your email and password.' }, 400) };
   const context: RequestContext = {
-    address: addressOf(request.headers.get('x-forwarded-for')),
+    address: clientAddress(request),
     userAgent: request.headers.get('user-agent'),
   };
   return { data: parsed.data as z.infer<S>, context, token: readCookie(request.headers.get('cookie'), SIGN_IN_COOKIE) };
 }
 
-const secure = () => (process.env.NEXTAUTH_URL ?? '').startsWith('https:');
+const secure = () => (env.NEXTAUTH_URL ?? '').startsWith('https:');
 
 /** One wire shape for every step's outcome. */
 export function signInResponse(result: SignInStepResult, wrongMessage: string): Response {

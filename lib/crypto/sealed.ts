@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { env } from '@/lib/env';
 
 /**
  * Encryption at rest for the few secrets the server must read back (token signing keys, authenticator-app
@@ -9,7 +10,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 /** 32 bytes, base64url, from TOKEN_KEY_ENCRYPTION_KEY. */
 function encryptionKey(): Buffer {
-  const value = process.env.TOKEN_KEY_ENCRYPTION_KEY;
+  const value = env.TOKEN_KEY_ENCRYPTION_KEY;
   const key = value ? Buffer.from(value, 'base64url') : Buffer.alloc(0);
   if (key.length !== 32) throw new Error('TOKEN_KEY_ENCRYPTION_KEY must hold 32 bytes in base64url (npm start sets one up)');
   return key;

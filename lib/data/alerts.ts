@@ -1,6 +1,6 @@
 import { prisma } from '@/lib/db';
 import { canManageSecrets, type Actor } from '@/lib/identity/actor';
-import { forbidden, notFound, type CommandResult } from '@/lib/data/result';
+import { forbidden, notFound, type CommandResult } from '@/lib/result';
 import { recordSecretEvent, type RequestContext } from '@/lib/data/audit';
 import type { Prisma } from '@/lib/generated/prisma/client';
 

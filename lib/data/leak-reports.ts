@@ -4,6 +4,7 @@ import { prisma } from '@/lib/db';
 import { raiseSecurityAlert } from '@/lib/data/alerts';
 import { applySecretChange } from '@/lib/data/secret-change';
 import { hashSecret, isWellFormedSecret } from '@/lib/secrets/format';
+import { env } from '@/lib/env';
 
 /** The most secrets one report may carry; a larger report is ignored as a whole. */
 export const MAX_SECRETS_PER_REPORT = 100;
@@ -16,8 +17,7 @@ const WINDOW_SECONDS = 60;
 const reportSchema = z.object({ secrets: z.array(z.unknown()).max(MAX_SECRETS_PER_REPORT) });
 
 function reportsPerAddress() {
-  const points = Number(process.env.LEAK_REPORTS_PER_ADDRESS ?? 30);
-  return Number.isInteger(points) && points > 0 ? points : 30;
+  return env.LEAK_REPORTS_PER_ADDRESS;
 }
 
 const globalForLimiter = globalThis as unknown as { leakReportLimiter?: RateLimiterPrisma };

@@ -5,7 +5,7 @@ import type { Role } from '@/lib/generated/prisma/enums';
 import { normalizeEmail } from '@/lib/data/users';
 import { canManageSecrets, type Actor } from '@/lib/identity/actor';
 import { recordAccountEvent, type RequestContext } from '@/lib/data/audit';
-import { forbidden } from '@/lib/data/result';
+import { forbidden } from '@/lib/result';
 
 /** Creates a customer organization together with its OAuth client. */
 export async function createOrganization({ name, domain, id }: { name: string; domain?: string; id?: string }) {

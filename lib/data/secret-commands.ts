@@ -2,7 +2,7 @@ import { prisma } from '@/lib/db';
 import { canManageSecrets, type Actor, type MemberActor } from '@/lib/identity/actor';
 import { generateSecret, hashSecret, previewSecret } from '@/lib/secrets/format';
 import { maxSecretsPerClient } from '@/lib/secrets/rules';
-import { conflict, forbidden, notFound, type CommandResult } from '@/lib/data/result';
+import { conflict, forbidden, notFound, type CommandResult } from '@/lib/result';
 import { Prisma } from '@/lib/generated/prisma/client';
 import type { SecretStatus } from '@/lib/generated/prisma/enums';
 import { recordSecretEvent as recordEvent, type RequestContext } from '@/lib/data/audit';

@@ -1,6 +1,6 @@
 import { prisma } from '@/lib/db';
 import type { Actor } from '@/lib/identity/actor';
-import { conflict, forbidden, notFound, type CommandResult } from '@/lib/data/result';
+import { forbidden, invalidInput, notFound, type CommandResult, type Failure } from '@/lib/result';
 import { recordOrganizationEvent, type RequestContext } from '@/lib/data/audit';
 import { listSecrets } from '@/lib/data/secret-queries';
 import { applySecretChange } from '@/lib/data/secret-change';
@@ -66,10 +66,10 @@ export async function emergencyDeactivate({
   secretId: string;
   reason: string;
   context?: RequestContext;
-}): Promise<CommandResult> {
+}): Promise<CommandResult | Failure<'invalid_input'>> {
   if (!isSupport(actor)) return forbidden(DENIED);
   const text = reason.trim();
-  if (text.length < 10) return conflict('Write a reason of at least 10 characters: the customer will read it.');
+  if (text.length < 10) return invalidInput('Write a reason of at least 10 characters: the customer will read it.', 'reason');
   const result = await applySecretChange({
     secretId,
     scope: { oauthClient: { organizationId } },

@@ -6,13 +6,15 @@ import { newClientId } from '@/lib/data/credentials';
 import { normalizeEmail } from '@/lib/data/users';
 import { provisionTotp } from '@/lib/data/two-factor';
 import { Prisma } from '@/lib/generated/prisma/client';
+import type { Failure } from '@/lib/result';
+import { portalUrl } from '@/lib/env';
 
 /**
  * Tenants are throwaway organizations for customers' end-to-end suites: each has its own OAuth client and
  * one admin, and is deleted with everything it owns once the suite is done.
  */
 
-export type TenantFailure = { ok: false; code: 'invalid_input' | 'not_found' | 'conflict'; message: string };
+export type TenantFailure = Failure<'invalid_input' | 'not_found' | 'conflict'>;
 
 export interface Tenant {
   organizationId: string;
@@ -131,7 +133,7 @@ function slugOf(name: string): string {
 }
 
 function portalOrigin(): string {
-  return (process.env.PORTAL_URL ?? process.env.NEXTAUTH_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
+  return portalUrl();
 }
 
 function invalidInput(error: z.ZodError): TenantFailure {

@@ -17,6 +17,7 @@ import { generateRecoveryCodes, hashRecoveryCode, normalizeRecoveryCode } from '
 import { relyingParty } from '@/lib/identity/webauthn';
 import { recordAccountEvent, type RequestContext } from '@/lib/data/audit';
 import { Prisma } from '@/lib/generated/prisma/client';
+import type { Failure } from '@/lib/result';
 
 /**
  * Second factors: an authenticator app (TOTP, key sealed with AES-256-GCM), passkeys and security keys
@@ -24,11 +25,7 @@ import { Prisma } from '@/lib/generated/prisma/client';
  * "is this the first factor?" and "was that the last one?" are answered once even under concurrent clicks.
  */
 
-export type TwoFactorFailure = {
-  ok: false;
-  code: 'invalid_code' | 'invalid_input' | 'not_found' | 'conflict' | 'expired';
-  message: string;
-};
+export type TwoFactorFailure = Failure<'invalid_code' | 'invalid_input' | 'not_found' | 'conflict' | 'expired'>;
 
 export interface TwoFactorStatus {
   enabled: boolean;
@@ -138,7 +135,7 @@ export async function confirmTotpEnrollment({
     return { ok: false, code: 'not_found', message: 'There is no authenticator app waiting for confirmation. Start again.' };
   }
   const step = await matchTotpStep({ secret: open(totpAad(userId), factor.secretEnc).toString(), code });
-  if (step === null) return { ok: false, code: 'invalid_code', message: WRONG_CODE };
+  if (step === null) return { ok: false, code: 'invalid_code', message: WRONG_CODE, field: 'code' };
 
   return prisma.$transaction(async (tx) => {
     if (!(await lockUser(tx, userId))) return { ok: false as const, code: 'not_found' as const, message: 'Your account no longer exists.' };
@@ -376,7 +373,7 @@ export async function renamePasskey({
   name: string;
 }): Promise<{ ok: true; name: string } | TwoFactorFailure> {
   const cleanName = cleanPasskeyName(name);
-  if (!cleanName) return { ok: false, code: 'invalid_input', message: PASSKEY_NAME_MESSAGE };
+  if (!cleanName) return { ok: false, code: 'invalid_input', message: PASSKEY_NAME_MESSAGE, field: 'name' };
   const renamed = await prisma.webAuthnCredential.updateMany({ where: { id: passkeyId, userId }, data: { name: cleanName } });
   return renamed.count === 1 ? { ok: true, name: cleanName } : { ok: false, code: 'not_found', message: 'This passkey no longer exists.' };
 }

@@ -6,8 +6,8 @@ import path from 'node:path';
 import net from 'node:net';
 import pg from 'pg';
 import { APP_ROLE, OWNER_ROLE, ensureRoles, type RoleCredentials } from '@/lib/db/roles';
+import { env, envOf, type RawEnv } from '@/lib/env';
 
-export const DEFAULT_EMBEDDED_PORT = 54329;
 const SUPERUSER = 'postgres';
 /** The password of data folders made before each folder got its own; replaced at their next start. */
 const LEGACY_PASSWORD = 'postgres';
@@ -21,13 +21,11 @@ export interface EmbeddedDatabase {
   stop: () => Promise<void>;
 }
 
-export function embeddedSettings(env: NodeJS.ProcessEnv = process.env) {
-  const root = path.resolve(env.EMBEDDED_PG_DIR ?? '.data');
-  const port = Number(env.EMBEDDED_PG_PORT ?? DEFAULT_EMBEDDED_PORT);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new Error(`EMBEDDED_PG_PORT must be a TCP port, got "${env.EMBEDDED_PG_PORT}"`);
-  }
-  return { root, dataDir: path.join(root, 'postgres'), port };
+/** Where the embedded database lives: from the process's environment, or from one built for a child process. */
+export function embeddedSettings(source?: RawEnv) {
+  const values = source ? envOf(source) : env;
+  const root = path.resolve(values.EMBEDDED_PG_DIR);
+  return { root, dataDir: path.join(root, 'postgres'), port: values.EMBEDDED_PG_PORT };
 }
 
 export function portAcceptsConnections(port: number): Promise<boolean> {
@@ -102,8 +100,9 @@ async function loadEmbeddedPostgres() {
   return EmbeddedPostgres;
 }
 
-export async function startEmbeddedPostgres(env: NodeJS.ProcessEnv = process.env): Promise<EmbeddedDatabase> {
-  const { root, dataDir, port } = embeddedSettings(env);
+export async function startEmbeddedPostgres(source?: RawEnv): Promise<EmbeddedDatabase> {
+  const { root, dataDir, port } = embeddedSettings(source);
+  const verbose = (source ? envOf(source) : env).EMBEDDED_PG_VERBOSE;
   await mkdir(root, { recursive: true });
   const initialised = existsSync(path.join(dataDir, 'PG_VERSION'));
   const passwordFile = path.join(root, 'postgres-superuser-password');
@@ -170,7 +169,7 @@ export async function startEmbeddedPostgres(env: NodeJS.ProcessEnv = process.env
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
     onLog: () => {},
     onError: (message) => {
-      if (env.EMBEDDED_PG_VERBOSE) console.error('[postgres]', message);
+      if (verbose) console.error('[postgres]', message);
     },
   });
   if (!initialised) {

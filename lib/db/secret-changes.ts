@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { prisma } from '@/lib/db';
 import { connectionConfig } from '@/lib/db/settings';
+import { env } from '@/lib/env';
 import { noteDatabaseFailure } from '@/lib/db/availability';
 
 const HEARTBEAT_MS = 5_000;
@@ -55,7 +56,7 @@ class SecretChangeChannel {
   }
 
   private async listen(): Promise<void> {
-    const client = new pg.Client(connectionConfig(process.env.DATABASE_URL));
+    const client = new pg.Client(connectionConfig(env.DATABASE_URL));
     const lost = (error?: unknown) => {
       if (this.listener !== client) return;
       noteDatabaseFailure(error);

@@ -1,26 +1,16 @@
 import type pg from 'pg';
-import { z } from 'zod';
+import { env, envOf, type Env, type RawEnv } from '@/lib/env';
 
-const schema = z.object({
-  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
-  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(3_000),
-});
+export type DatabaseSettings = Pick<Env, 'DB_POOL_SIZE' | 'DB_CONNECT_TIMEOUT_MS' | 'DB_STATEMENT_TIMEOUT_MS'>;
 
-export type DatabaseSettings = z.infer<typeof schema>;
-
-/** The pool's limits, read once from the environment; a bad value stops start-up with its name. */
-export function databaseSettings(env: NodeJS.ProcessEnv = process.env): DatabaseSettings {
-  const parsed = schema.safeParse({
-    DB_POOL_SIZE: env.DB_POOL_SIZE || undefined,
-    DB_CONNECT_TIMEOUT_MS: env.DB_CONNECT_TIMEOUT_MS || undefined,
-    DB_STATEMENT_TIMEOUT_MS: env.DB_STATEMENT_TIMEOUT_MS || undefined,
-  });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`${String(issue.path[0])} is invalid: ${issue.message}`);
-  }
-  return parsed.data;
+/** The pool's limits (parsed and range-checked by lib/env.ts); from the process's environment unless given another. */
+export function databaseSettings(source?: RawEnv): DatabaseSettings {
+  const values = source ? envOf(source) : env;
+  return {
+    DB_POOL_SIZE: values.DB_POOL_SIZE,
+    DB_CONNECT_TIMEOUT_MS: values.DB_CONNECT_TIMEOUT_MS,
+    DB_STATEMENT_TIMEOUT_MS: values.DB_STATEMENT_TIMEOUT_MS,
+  };
 }
 
 /** How long a query may wait on a database that does not answer (frozen, or a dead network) before giving up. */

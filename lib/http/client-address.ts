@@ -1,12 +1,34 @@
 import ipaddr from 'ipaddr.js';
+import { env } from '@/lib/env';
+
+type NodeHeaders = Record<string, string | string[] | undefined>;
+type HeaderList = Pick<Headers, 'get'> | NodeHeaders;
+
+/** Anything a request arrives as: a Web `Request` or its headers, Node's `IncomingMessage`, next-auth's request. */
+export type AddressSource = HeaderList | { headers: HeaderList; socket?: { remoteAddress?: string } };
+
+function isHeaderList(value: unknown): value is Pick<Headers, 'get'> {
+  return typeof (value as Headers).get === 'function';
+}
+
+function forwardedFor(headers: HeaderList): string | null {
+  if (isHeaderList(headers)) return headers.get('x-forwarded-for');
+  const value = headers['x-forwarded-for'];
+  return (Array.isArray(value) ? value.join(',') : value) ?? null;
+}
 
 /**
- * The address failures are counted against: the socket's, or with TRUST_PROXY=1 the address our own
- * proxy appended to X-Forwarded-For (the last hop; earlier ones are whatever the client sent).
+ * The one answer to "where did this request come from", for rate limits, allowlists and the audit trail.
+ * On Node's own server (the token endpoint's fast path) it is the socket's address, or with TRUST_PROXY=1
+ * the address our own proxy appended to X-Forwarded-For (the last hop; earlier ones are whatever the
+ * client sent). Behind Next.js (or server/index.ts, which overwrites the header unless TRUST_PROXY=1) the
+ * peer is the last hop of X-Forwarded-For. Null when nothing says.
  */
-export function clientAddress(socketAddress: string | undefined, forwardedFor: string | null | undefined): string {
-  const raw = process.env.TRUST_PROXY === '1' && forwardedFor ? forwardedFor.split(',').at(-1)!.trim() : socketAddress;
-  if (!raw) return 'unknown';
+export function clientAddress(source: AddressSource, trustProxy = env.TRUST_PROXY): string | null {
+  const request = !isHeaderList(source) && typeof source.headers === 'object' && source.headers !== null ? (source as Exclude<AddressSource, HeaderList>) : null;
+  const lastHop = forwardedFor(request ? request.headers : (source as HeaderList))?.split(',').at(-1)?.trim() || undefined;
+  const raw = request?.socket ? (trustProxy && lastHop ? lastHop : request.socket.remoteAddress) : lastHop;
+  if (!raw) return null;
   // One spelling per address: IPv4 peers of a dual-stack socket arrive as ::ffff:a.b.c.d.
   try {
     return ipaddr.process(raw).toString();

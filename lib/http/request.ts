@@ -22,13 +22,8 @@ export async function readBodyLimited(request: Request, maxBytes: number): Promi
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** The address a Web request came from: Next.js (or server/index.ts) puts the peer last in X-Forwarded-For. */
-export function addressOf(forwardedFor: string | null): string | null {
-  return forwardedFor ? clientAddress(forwardedFor.split(',').at(-1)?.trim(), forwardedFor) : null;
-}
-
 /** Where the current server action or page request came from, for the audit trail. */
 export async function requestContext(): Promise<RequestContext> {
   const list = await headers();
-  return { address: addressOf(list.get('x-forwarded-for')), userAgent: list.get('user-agent') };
+  return { address: clientAddress(list), userAgent: list.get('user-agent') };
 }

@@ -1,18 +1,21 @@
+import { env, envOf, type RawEnv } from '@/lib/env';
+
 /** Response headers that harden every page and API answer; used by proxy.ts and by server/index.ts. */
 
 /** Whether the portal is served over https (then browsers are told to stay on https). */
-export function portalIsHttps(env: Partial<Record<string, string>> = process.env): boolean {
-  return (env.PORTAL_URL ?? env.NEXTAUTH_URL ?? '').startsWith('https://');
+export function portalIsHttps(source?: RawEnv): boolean {
+  const values = source ? envOf(source) : env;
+  return (values.PORTAL_URL ?? values.NEXTAUTH_URL ?? '').startsWith('https://');
 }
 
 /** Two years, subdomains included: only sent when the portal's own URL is https. */
-export function transportSecurityHeaders(env: Partial<Record<string, string>> = process.env): Record<string, string> {
-  return portalIsHttps(env) ? { 'Strict-Transport-Security': 'max-age=63072000; includeSubDomains' } : {};
+export function transportSecurityHeaders(source?: RawEnv): Record<string, string> {
+  return portalIsHttps(source) ? { 'Strict-Transport-Security': 'max-age=63072000; includeSubDomains' } : {};
 }
 
 /** What every API response carries: never cached, never content-sniffed. */
-export function apiSecurityHeaders(env: Partial<Record<string, string>> = process.env): Record<string, string> {
-  return { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...transportSecurityHeaders(env) };
+export function apiSecurityHeaders(source?: RawEnv): Record<string, string> {
+  return { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...transportSecurityHeaders(source) };
 }
 
 /**

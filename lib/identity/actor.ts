@@ -18,10 +18,6 @@ export interface Actor {
 
 export type MemberActor = Actor & { membership: NonNullable<Actor['membership']> };
 
-export function isMember(actor: Actor): actor is MemberActor {
-  return actor.membership !== null;
-}
-
 /** Only an organization's admins may create or change its secrets. */
 export function canManageSecrets(actor: Actor): actor is MemberActor {
   return actor.membership?.role === 'ADMIN';

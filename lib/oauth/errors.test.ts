@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OAuthError, oauthErrorResponse } from '@/lib/oauth/errors';
+import { OAuthError, TOKEN_ERRORS, oauthErrorResponse, tokenErrorCodes } from '@/lib/oauth/errors';
+import { openApiDocument } from '@/lib/oauth/openapi';
 
 describe('oauthErrorResponse', () => {
   it('answers an unreachable database with 503 temporarily_unavailable and Retry-After, never 401 or 500', () => {
@@ -14,5 +15,35 @@ describe('oauthErrorResponse', () => {
   it('keeps RFC 6749 errors and real bugs as they were', () => {
     expect(oauthErrorResponse(new OAuthError('invalid_client', 'x')).status).toBe(401);
     expect(oauthErrorResponse(new TypeError('bug'), Date.now() + 60_000).status).toBe(500);
+  });
+});
+
+describe('the token error table', () => {
+  it('answers every refusal in the RFC 6749 shape with its status and headers, 429 included', () => {
+    const throttled = oauthErrorResponse(new OAuthError('too_many_failures', 'Too many.', 37));
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers).toMatchObject({ 'Retry-After': '37', 'WWW-Authenticate': 'Basic realm="token"', 'Cache-Control': 'no-store' });
+    expect(JSON.parse(throttled.body)).toEqual({ error: 'invalid_client', error_description: 'Too many.' });
+
+    const refused = oauthErrorResponse(new OAuthError('invalid_client', 'No.'));
+    expect(refused.headers['WWW-Authenticate']).toBe('Basic realm="token"');
+    expect(refused.headers['Retry-After']).toBeUndefined();
+    expect(oauthErrorResponse(new OAuthError('method_not_allowed', 'Use POST.')).headers.Allow).toBe('POST');
+    for (const kind of ['invalid_request', 'unsupported_grant_type', 'invalid_scope'] as const) {
+      const response = oauthErrorResponse(new OAuthError(kind, 'x'));
+      expect([response.status, JSON.parse(response.body).error]).toEqual([400, kind]);
+    }
+  });
+
+  it('is what the OpenAPI document lists: 429 is invalid_client with Retry-After, never slow_down', () => {
+    const document = openApiDocument();
+    const responses = document.paths['/api/oauth/token'].post.responses as Record<string, { description: string; headers: Record<string, unknown> }>;
+    for (const [kind, entry] of Object.entries(TOKEN_ERRORS)) {
+      expect(responses[String(entry.status)]?.description, kind).toContain(entry.error);
+    }
+    expect(responses['429']!.description).toContain('invalid_client');
+    expect(responses['429']!.headers['Retry-After']).toBeDefined();
+    expect(JSON.stringify(document)).not.toContain('slow_down');
+    expect(document.components.schemas.OAuthError.properties.error.enum).toEqual(tokenErrorCodes());
   });
 });

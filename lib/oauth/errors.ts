@@ -1,28 +1,44 @@
 import { RETRY_AFTER_SECONDS, failedForDatabase } from '@/lib/db/availability';
 
-/** The error codes of RFC 6749 §5.2, with the HTTP status each is sent with. */
-const STATUS = {
-  invalid_request: 400,
-  invalid_client: 401,
-  unsupported_grant_type: 400,
-  invalid_scope: 400,
-  unauthorized_client: 400,
-  invalid_grant: 400,
-} as const;
+/**
+ * Every failure the token endpoint answers: its RFC 6749 §5.2 `error`, HTTP status and fixed headers. The
+ * mapper below and the OpenAPI document are both generated from this one table.
+ */
+export const TOKEN_ERRORS = {
+  invalid_request: { error: 'invalid_request', status: 400, summary: 'wrong content type, body too large, repeated or missing parameters, two authentication methods' },
+  unsupported_grant_type: { error: 'unsupported_grant_type', status: 400, summary: 'a grant other than client_credentials' },
+  invalid_scope: { error: 'invalid_scope', status: 400, summary: 'a scope that is not offered' },
+  // RFC 7235: every 401 names the scheme to authenticate with.
+  invalid_client: { error: 'invalid_client', status: 401, summary: 'unknown client, or a wrong, disabled, deleted, expired, rolled-out or address-restricted secret', headers: { 'WWW-Authenticate': 'Basic realm="token"' } },
+  // Too many failed authentications: still invalid_client (RFC 6749 has no code for it), with 429 and Retry-After.
+  too_many_failures: { error: 'invalid_client', status: 429, summary: 'too many failed client authentications; wait Retry-After seconds', headers: { 'WWW-Authenticate': 'Basic realm="token"' }, retryAfter: true },
+  method_not_allowed: { error: 'invalid_request', status: 405, summary: 'a method other than POST', headers: { Allow: 'POST' } },
+  temporarily_unavailable: { error: 'temporarily_unavailable', status: 503, summary: 'the database cannot be reached; retry after Retry-After seconds', retryAfter: true },
+  server_error: { error: 'server_error', status: 500, summary: 'an unexpected error' },
+} as const satisfies Record<string, { error: string; status: number; summary: string; headers?: Record<string, string>; retryAfter?: boolean }>;
 
-export type OAuthErrorCode = keyof typeof STATUS;
+export type TokenErrorKind = keyof typeof TOKEN_ERRORS;
+
+/** The failures a request can be refused with by the endpoint's own checks (the rest come from the mapper). */
+export type OAuthErrorKind = Exclude<TokenErrorKind, 'temporarily_unavailable' | 'server_error'>;
 
 export class OAuthError extends Error {
   constructor(
-    readonly code: OAuthErrorCode,
+    readonly kind: OAuthErrorKind,
     readonly description: string,
-    readonly extraHeaders: Record<string, string> = {},
+    /** With `too_many_failures`: how long the caller must wait. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(description);
   }
 
+  /** The RFC 6749 `error` sent on the wire. */
+  get code(): string {
+    return TOKEN_ERRORS[this.kind].error;
+  }
+
   get status(): number {
-    return STATUS[this.code];
+    return TOKEN_ERRORS[this.kind].status;
   }
 }
 
@@ -43,16 +59,21 @@ export function jsonResponse(status: number, payload: unknown, headers: Record<s
   return { status, headers: { ...NO_STORE, ...headers }, body: JSON.stringify(payload) };
 }
 
+function tokenErrorResponse(kind: TokenErrorKind, description: string, retryAfterSeconds = RETRY_AFTER_SECONDS): EndpointResponse {
+  const entry: { error: string; status: number; headers?: Record<string, string>; retryAfter?: boolean } = TOKEN_ERRORS[kind];
+  return jsonResponse(
+    entry.status,
+    { error: entry.error, error_description: description },
+    { ...entry.headers, ...(entry.retryAfter ? { 'Retry-After': String(retryAfterSeconds) } : {}) },
+  );
+}
+
 /**
  * The answer while the database cannot be reached: RFC 6749's temporarily_unavailable with a 503 and
  * Retry-After, so that a client retries instead of taking its credentials for wrong.
  */
 export function temporarilyUnavailableResponse(): EndpointResponse {
-  return jsonResponse(
-    503,
-    { error: 'temporarily_unavailable', error_description: 'The authorization server is temporarily unavailable. Try again shortly.' },
-    { 'Retry-After': String(RETRY_AFTER_SECONDS) },
-  );
+  return tokenErrorResponse('temporarily_unavailable', 'The authorization server is temporarily unavailable. Try again shortly.');
 }
 
 /**
@@ -60,12 +81,25 @@ export function temporarilyUnavailableResponse(): EndpointResponse {
  * `startedAt` is when the request began: a database failure seen since then makes the answer a 503.
  */
 export function oauthErrorResponse(error: unknown, startedAt = Date.now()): EndpointResponse {
-  if (error instanceof OAuthError) {
-    // RFC 7235: every 401 names the scheme to authenticate with.
-    const challenge: Record<string, string> = error.status === 401 ? { 'WWW-Authenticate': 'Basic realm="token"' } : {};
-    return jsonResponse(error.status, { error: error.code, error_description: error.description }, { ...challenge, ...error.extraHeaders });
-  }
+  if (error instanceof OAuthError) return tokenErrorResponse(error.kind, error.description, error.retryAfterSeconds);
   if (failedForDatabase(error, startedAt)) return temporarilyUnavailableResponse();
   console.error('token endpoint: unexpected error', error instanceof Error ? error.name : typeof error);
-  return jsonResponse(500, { error: 'server_error', error_description: 'The server could not handle the request.' });
+  return tokenErrorResponse('server_error', 'The server could not handle the request.');
+}
+
+/** For the OpenAPI document: the `error` codes answered with each status, and whether it carries Retry-After. */
+export function tokenErrorsByStatus(): Record<string, { errors: string[]; summaries: string[]; retryAfter: boolean }> {
+  const byStatus: Record<string, { errors: string[]; summaries: string[]; retryAfter: boolean }> = {};
+  for (const entry of Object.values(TOKEN_ERRORS) as { error: string; status: number; summary: string; retryAfter?: boolean }[]) {
+    const row = (byStatus[String(entry.status)] ??= { errors: [], summaries: [], retryAfter: false });
+    if (!row.errors.includes(entry.error)) row.errors.push(entry.error);
+    row.summaries.push(entry.summary);
+    row.retryAfter ||= entry.retryAfter === true;
+  }
+  return byStatus;
+}
+
+/** Every `error` code the token endpoint can answer. */
+export function tokenErrorCodes(): string[] {
+  return [...new Set(Object.values(TOKEN_ERRORS).map((entry) => entry.error))];
 }

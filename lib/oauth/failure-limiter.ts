@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { RateLimiterMemory, RateLimiterPrisma, RateLimiterRes } from 'rate-limiter-flexible';
 import { prisma } from '@/lib/db';
+import { env } from '@/lib/env';
 
 const WINDOW_SECONDS = 60;
 
@@ -25,8 +26,8 @@ const globalForLimiters = globalThis as unknown as {
 
 function limiters() {
   return (globalForLimiters.failureLimiters ??= {
-    byClient: limiter('token-fail-client', Number(process.env.TOKEN_FAILURES_PER_CLIENT ?? 20)),
-    byAddress: limiter('token-fail-address', Number(process.env.TOKEN_FAILURES_PER_ADDRESS ?? 60)),
+    byClient: limiter('token-fail-client', env.TOKEN_FAILURES_PER_CLIENT),
+    byAddress: limiter('token-fail-address', env.TOKEN_FAILURES_PER_ADDRESS),
   });
 }
 

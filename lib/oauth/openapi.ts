@@ -1,10 +1,22 @@
 import { ACCESS_TOKEN_TTL_SECONDS, MAX_TOKEN_REQUEST_BYTES, SUPPORTED_SCOPES, tokenSettings } from '@/lib/oauth/settings';
+import { tokenErrorCodes, tokenErrorsByStatus } from '@/lib/oauth/errors';
 
-const oauthError = (codes: string[]) => ({
-  description: `Error (RFC 6749 §5.2): ${codes.join(', ')}`,
-  headers: { 'Cache-Control': { schema: { type: 'string', const: 'no-store' } } },
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/OAuthError' } } },
-});
+/** The token endpoint's error responses, from the same table its error mapper answers with. */
+function tokenErrorResponses() {
+  return Object.fromEntries(
+    Object.entries(tokenErrorsByStatus()).map(([status, { errors, summaries, retryAfter }]) => [
+      status,
+      {
+        description: `Error (RFC 6749 §5.2): ${errors.join(', ')} (${summaries.join('; ')})`,
+        headers: {
+          'Cache-Control': { schema: { type: 'string', const: 'no-store' } },
+          ...(retryAfter ? { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } } : {}),
+        },
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/OAuthError' } } },
+      },
+    ]),
+  );
+}
 
 /** OpenAPI 3.1 description of the authorization API and the endpoints that verify its tokens. */
 export function openApiDocument() {
@@ -48,12 +60,7 @@ export function openApiDocument() {
               headers: { 'Cache-Control': { schema: { type: 'string', const: 'no-store' } } },
               content: { 'application/json': { schema: { $ref: '#/components/schemas/TokenResponse' } } },
             },
-            '400': oauthError(['invalid_request', 'unsupported_grant_type', 'invalid_scope']),
-            '401': oauthError(['invalid_client']),
-            '429': {
-              ...oauthError(['slow_down']),
-              headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } },
-            },
+            ...tokenErrorResponses(),
           },
         },
       },
@@ -119,7 +126,7 @@ export function openApiDocument() {
           type: 'object',
           required: ['error'],
           properties: {
-            error: { type: 'string', enum: ['invalid_request', 'invalid_client', 'unsupported_grant_type', 'invalid_scope', 'slow_down'] },
+            error: { type: 'string', enum: tokenErrorCodes() },
             error_description: { type: 'string' },
           },
         },

@@ -2,6 +2,7 @@ import { prisma } from '@/lib/db';
 import { secretChanges, type Invalidation } from '@/lib/db/secret-changes';
 import { hashSecret, isWellFormedSecret } from '@/lib/secrets/format';
 import { addressAllowed } from '@/lib/secrets/rules';
+import { env } from '@/lib/env';
 
 /** What the token endpoint needs to know about a secret, as the database last said. */
 interface KnownSecret {

@@ -28,11 +28,7 @@ export async function handleTokenRequest(
       if (verified.reason === 'decoy' && verified.secretId) usageRecorder.recordDecoyUse(verified.secretId, raw.address, userAgent);
       const retryAfter = await recordFailedAuthentication({ clientId, address: raw.address });
       if (retryAfter !== null) {
-        return jsonResponse(
-          429,
-          { error: 'invalid_client', error_description: 'Too many failed client authentications. Try again later.' },
-          { 'Retry-After': String(retryAfter), 'WWW-Authenticate': 'Basic realm="token"' },
-        );
+        throw new OAuthError('too_many_failures', 'Too many failed client authentications. Try again later.', retryAfter);
       }
       // Unknown client, wrong, disabled or deleted secret: one answer for all.
       throw new OAuthError('invalid_client', 'Client authentication failed.');

@@ -12,7 +12,6 @@ export interface TokenRequest {
   clientId: string;
   clientSecret: string;
   scopes: string[];
-  authMethod: 'client_secret_basic' | 'client_secret_post';
 }
 
 const MAX_PARAMETER_LENGTH = 512;
@@ -72,12 +71,12 @@ export function parseTokenRequest(raw: RawTokenRequest): TokenRequest {
     if (bodyId !== undefined && bodyId !== basic.clientId) {
       throw new OAuthError('invalid_request', 'client_id differs from the one in the Authorization header.');
     }
-    credentials = { ...basic, authMethod: 'client_secret_basic' };
+    credentials = basic;
   } else {
     if (!bodyId || !bodySecret) {
       throw new OAuthError('invalid_client', 'Client authentication failed.');
     }
-    credentials = { clientId: bodyId, clientSecret: bodySecret, authMethod: 'client_secret_post' };
+    credentials = { clientId: bodyId, clientSecret: bodySecret };
   }
 
   const requested = params.get('scope');

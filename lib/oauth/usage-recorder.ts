@@ -1,6 +1,7 @@
 import { prisma } from '@/lib/db';
 import { recordSecretEvent, recordSecretEvents } from '@/lib/data/audit';
 import { raiseSecurityAlert } from '@/lib/data/alerts';
+import { env } from '@/lib/env';
 
 interface Caller {
   secretId: string;
@@ -85,7 +86,7 @@ class UsageRecorder {
 
   private start() {
     if (this.timer) return;
-    this.timer = setInterval(() => void this.flush(), Number(process.env.USAGE_FLUSH_MS ?? 10_000));
+    this.timer = setInterval(() => void this.flush(), env.USAGE_FLUSH_MS);
     this.timer.unref();
   }
 

@@ -1,9 +1,10 @@
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { env } from '@/lib/env';
 
 /** Most secrets a client may hold, deleted ones not counted. */
 export function maxSecretsPerClient(): number {
-  return Number(process.env.MAX_SECRETS_PER_CLIENT ?? 5);
+  return env.MAX_SECRETS_PER_CLIENT;
 }
 
 /** Lifetime of the access tokens a secret obtains; the usage summary counts the tokens still alive. */

@@ -1,10 +1,7 @@
 'use server';
 
-import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { getActor } from '@/lib/auth/session';
-import { requestContext } from '@/lib/http/request';
-import { canManageSecrets, type Actor } from '@/lib/identity/actor';
+import { canManageSecrets } from '@/lib/identity/actor';
 import {
   activateSecret,
   createSecret,
@@ -15,52 +12,35 @@ import {
   rollSecret,
   setAllowedCidrs,
   setSecretExpiry,
-  type RequestContext,
 } from '@/lib/data/secret-commands';
 import { getUsageSummary, type UsageSummary } from '@/lib/data/secret-usage';
 import { acknowledgeAlert } from '@/lib/data/alerts';
-import type { CommandResult } from '@/lib/data/result';
-import { REAUTH_REQUIRED, needsReauthentication } from '@/lib/identity/reauth';
-import { ENROLL_TO_MANAGE_SECRETS, mustEnrollTwoFactor } from '@/lib/identity/two-factor-policy';
-import { retryableOnOutage } from '@/lib/http/unavailable';
+import { INVALID_REQUEST, run, type ActionResult as Answer, type RunOptions } from '@/lib/actions/run';
+import { notFound, type Result } from '@/lib/result';
 import { MAX_ALLOWED_RANGES, ROLL_GRACE_SECONDS, normalizeCidr, secretNameSchema } from '@/lib/secrets/rules';
 
-export type ActionResult<T = object> =
-  | ({ ok: true } & T)
-  | { ok: false; message: string; fieldErrors?: Record<string, string>; code?: 'reauth_required'; retryable?: boolean };
+/** What the credentials page's actions answer (the shared action result, under the name its components use). */
+export type ActionResult<T = object> = Answer<T>;
 
-const SIGNED_OUT = { ok: false, message: 'Your session has ended. Sign in again to continue.' } as const;
-const NOT_FOUND = { ok: false, message: 'This secret no longer exists. Reload the page to see the current list.' } as const;
-const INVALID = { ok: false, message: 'The request was not understood. Reload the page and try again.' } as const;
 const secretId = z.uuid();
-const ENROLL_FIRST = { ok: false, message: ENROLL_TO_MANAGE_SECRETS } as const;
-
+const transitionSchema = z.object({ secretId }).strict();
 
 /**
- * Signed-in check, two-factor enrollment where the organization requires it, schema validation,
- * re-authentication for sensitive actions, the command, and revalidation on success only. An unreachable
- * database gives a retryable "can't reach the service" result instead of a 500.
+ * The credentials page's policy: admins without a required second factor are sent to enroll; malformed
+ * input looks like a secret that no longer exists; sensitive actions ask only those who could act (viewers
+ * are refused by the command itself); success revalidates the whole credentials layout.
  */
-async function run<S extends z.ZodType, T extends object>(
-  schema: S,
-  input: unknown,
-  command: (actor: Actor, data: z.infer<S>, context: RequestContext) => Promise<CommandResult<T> | ActionResult<T>>,
-  { invalid = NOT_FOUND, sensitive = false }: { invalid?: ActionResult; sensitive?: boolean } = {},
-): Promise<ActionResult<T>> {
-  return retryableOnOutage(async (): Promise<ActionResult<T>> => {
-    const actor = await getActor();
-    if (!actor) return SIGNED_OUT;
-    if (mustEnrollTwoFactor(actor, 'manage_secrets')) return ENROLL_FIRST;
-    const parsed = schema.safeParse(input);
-    if (!parsed.success) return invalid as ActionResult<T>;
-    // Viewers are refused by the command itself; only those who could act are asked to confirm.
-    if (sensitive && canManageSecrets(actor) && needsReauthentication(actor)) return REAUTH_REQUIRED;
-    const result = await command(actor, parsed.data, await requestContext());
-    if (!result.ok) return { ok: false, message: result.message, ...('fieldErrors' in result ? { fieldErrors: result.fieldErrors } : {}) };
-    revalidatePath('/credentials', 'layout');
-    const { ok: _ok, ...rest } = result as { ok: true } & T;
-    return { ok: true, ...(rest as T) };
-  });
+function secretAction<S extends z.ZodType, F extends z.ZodType | undefined = undefined>(
+  options: Omit<RunOptions<S, F>, 'sensitive'> & { sensitive?: boolean },
+): RunOptions<S, F> {
+  const { sensitive = false, ...rest } = options;
+  return {
+    twoFactor: 'manage_secrets',
+    invalid: notFound(),
+    revalidate: { path: '/credentials', type: 'layout' },
+    ...rest,
+    sensitive: sensitive ? canManageSecrets : false,
+  };
 }
 
 /**
@@ -70,43 +50,40 @@ async function run<S extends z.ZodType, T extends object>(
 export async function createSecretAction(): Promise<
   ActionResult<{ secret: { id: string; preview: string; name: string }; plaintext: string }>
 > {
-  return run(z.undefined(), undefined, async (actor, _data, context) => {
+  return run(undefined, secretAction({ schema: z.undefined(), sensitive: true }), async ({ actor, context }) => {
     const result = await createSecret({ actor, context });
     if (!result.ok) return result;
     const { id, preview, name } = result.secret;
     return { ok: true, plaintext: result.plaintext, secret: { id, preview, name } };
-  }, { sensitive: true });
+  });
 }
 
-const transitionSchema = z.object({ secretId }).strict();
-
 export async function activateSecretAction(input: unknown): Promise<ActionResult> {
-  return run(transitionSchema, input, (actor, data, context) => activateSecret({ actor, ...data, context }), { sensitive: true });
+  return run(input, secretAction({ schema: transitionSchema, sensitive: true }), ({ actor, data, context }) =>
+    activateSecret({ actor, ...data, context }),
+  );
 }
 
 export async function deactivateSecretAction(input: unknown): Promise<ActionResult> {
-  return run(z.object({ secretId, revokeTokens: z.boolean().optional() }).strict(), input, (actor, data, context) =>
+  return run(input, secretAction({ schema: z.object({ secretId, revokeTokens: z.boolean().optional() }).strict() }), ({ actor, data, context }) =>
     deactivateSecret({ actor, ...data, context }),
   );
 }
 
 export async function deleteSecretAction(input: unknown): Promise<ActionResult> {
-  return run(transitionSchema, input, (actor, data, context) => deleteSecret({ actor, ...data, context }));
+  return run(input, secretAction({ schema: transitionSchema }), ({ actor, data, context }) => deleteSecret({ actor, ...data, context }));
 }
 
 export async function renameSecretAction(input: unknown): Promise<ActionResult<{ name: string }>> {
-  const actor = await retryableOnOutage(getActor);
-  if (!actor || 'retryable' in actor) return actor ?? SIGNED_OUT;
-  const parsed = z.object({ secretId, name: z.string().max(1000) }).strict().safeParse(input);
-  if (!parsed.success) return INVALID;
-  const name = secretNameSchema.safeParse(parsed.data.name);
-  if (!name.success) {
-    const message = name.error.issues[0]?.message ?? 'Enter a valid name.';
-    return { ok: false, message, fieldErrors: { name: message } };
-  }
-  return run(transitionSchema, { secretId: parsed.data.secretId }, async (actor, data, context) => {
-    const result = await renameSecret({ actor, secretId: data.secretId, name: name.data, context });
-    return result.ok || result.code !== 'conflict' ? result : { ...result, fieldErrors: { name: result.message } };
+  const options = secretAction({
+    schema: z.object({ secretId, name: z.string().max(1000) }).strict(),
+    invalid: INVALID_REQUEST,
+    fields: z.object({ name: secretNameSchema }),
+  });
+  return run(input, options, async ({ actor, data, context }) => {
+    const result = await renameSecret({ actor, secretId: data.secretId, name: data.name, context });
+    // Names are unique within the account: a taken name belongs next to the name field.
+    return result.ok || result.code !== 'conflict' ? result : { ...result, field: 'name' };
   });
 }
 
@@ -120,12 +97,9 @@ export async function setSecretExpiryAction(input: unknown): Promise<ActionResul
         .refine((value) => value === null || Date.parse(value) < Date.now() + 10 * 365 * 86_400_000, 'Choose a date within ten years.'),
     })
     .strict();
-  return run(
-    schema,
-    input,
-    (actor, data, context) =>
-      setSecretExpiry({ actor, secretId: data.secretId, expiresAt: data.expiresAt ? new Date(data.expiresAt) : null, context }),
-    { invalid: { ok: false, message: 'Choose a valid date within ten years.' } },
+  const options = secretAction({ schema, invalid: { ok: false, code: 'invalid_input', message: 'Choose a valid date within ten years.' } });
+  return run(input, options, ({ actor, data, context }) =>
+    setSecretExpiry({ actor, secretId: data.secretId, expiresAt: data.expiresAt ? new Date(data.expiresAt) : null, context }),
   );
 }
 
@@ -135,34 +109,41 @@ export async function rollSecretAction(
   const schema = z
     .object({ secretId, graceSeconds: z.number().refine((value) => (ROLL_GRACE_SECONDS as readonly number[]).includes(value)) })
     .strict();
-  return run(schema, input, async (actor, data, context) => {
+  return run(input, secretAction({ schema, sensitive: true }), async ({ actor, data, context }) => {
     const result = await rollSecret({ actor, ...data, context });
     if (!result.ok) return result;
     const { id, preview, name } = result.secret;
     return { ok: true, plaintext: result.plaintext, secret: { id, preview, name }, deactivateAt: result.deactivateAt.toISOString() };
-  }, { sensitive: true });
+  });
 }
 
-export async function setAllowedRangesAction(input: unknown): Promise<ActionResult<{ ranges: string[] }>> {
-  const actor = await retryableOnOutage(getActor);
-  if (!actor || 'retryable' in actor) return actor ?? SIGNED_OUT;
-  const parsed = z.object({ secretId, ranges: z.string().max(5000) }).strict().safeParse(input);
-  if (!parsed.success) return INVALID;
-  const entries = parsed.data.ranges.split(/[\s,]+/).filter(Boolean);
+/** The allowlist as typed (addresses and ranges, separated by spaces, commas or lines), normalized and deduplicated. */
+const rangesField = z.string().transform((text, context) => {
+  const entries = text.split(/[\s,]+/).filter(Boolean);
   const invalid = entries.filter((entry) => normalizeCidr(entry) === null);
   if (invalid.length > 0) {
-    const message = `Not an IPv4 or IPv6 address or range: ${invalid.slice(0, 5).join(', ')}`;
-    return { ok: false, message, fieldErrors: { ranges: message } };
+    context.addIssue({ code: 'custom', message: `Not an IPv4 or IPv6 address or range: ${invalid.slice(0, 5).join(', ')}` });
+    return z.NEVER;
   }
   const ranges = [...new Set(entries.map((entry) => normalizeCidr(entry)!))];
   if (ranges.length > MAX_ALLOWED_RANGES) {
-    const message = `Use at most ${MAX_ALLOWED_RANGES} ranges.`;
-    return { ok: false, message, fieldErrors: { ranges: message } };
+    context.addIssue({ code: 'custom', message: `Use at most ${MAX_ALLOWED_RANGES} ranges.` });
+    return z.NEVER;
   }
-  return run(transitionSchema, { secretId: parsed.data.secretId }, async (actor, data, context) => {
-    const result = await setAllowedCidrs({ actor, secretId: data.secretId, cidrs: ranges, context });
-    return result.ok ? { ok: true, ranges } : result;
-  }, { sensitive: true });
+  return ranges;
+});
+
+export async function setAllowedRangesAction(input: unknown): Promise<ActionResult<{ ranges: string[] }>> {
+  const options = secretAction({
+    schema: z.object({ secretId, ranges: z.string().max(5000) }).strict(),
+    invalid: INVALID_REQUEST,
+    fields: z.object({ ranges: rangesField }),
+    sensitive: true,
+  });
+  return run(input, options, async ({ actor, data, context }) => {
+    const result = await setAllowedCidrs({ actor, secretId: data.secretId, cidrs: data.ranges, context });
+    return result.ok ? { ok: true, ranges: data.ranges } : result;
+  });
 }
 
 /** Deactivates or deletes several secrets, each under the same rules as one; reports what happened to each. */
@@ -170,7 +151,7 @@ export async function bulkSecretsAction(
   input: unknown,
 ): Promise<ActionResult<{ done: string[]; failed: { secretId: string; message: string }[] }>> {
   const schema = z.object({ secretIds: z.array(secretId).min(1).max(100), action: z.enum(['deactivate', 'delete']) }).strict();
-  return run(schema, input, async (actor, data, context) => {
+  return run(input, secretAction({ schema }), async ({ actor, data, context }) => {
     const done: string[] = [];
     const failed: { secretId: string; message: string }[] = [];
     for (const id of new Set(data.secretIds)) {
@@ -186,22 +167,24 @@ export async function bulkSecretsAction(
 
 /** What deactivating would interrupt: tokens in the last hour and day, the last use, unexpired tokens. */
 export async function getSecretUsageAction(input: unknown): Promise<ActionResult<{ usage: UsageSummary }>> {
-  const actor = await retryableOnOutage(getActor);
-  if (!actor || 'retryable' in actor) return actor ?? SIGNED_OUT;
-  if (mustEnrollTwoFactor(actor, 'manage_secrets')) return ENROLL_FIRST;
-  const parsed = transitionSchema.safeParse(input);
-  if (!parsed.success || !canManageSecrets(actor)) return NOT_FOUND;
-  const usage = await retryableOnOutage(() => getUsageSummary({ organizationId: actor.membership.organizationId, secretId: parsed.data.secretId }));
-  if (usage && 'retryable' in usage) return usage;
-  return usage ? { ok: true, usage } : NOT_FOUND;
+  // A read: nothing to revalidate, and a viewer learns nothing about usage (it looks like a missing secret).
+  return run(input, secretAction({ schema: transitionSchema, revalidate: false }), async ({ actor, data }): Promise<Result<{ usage: UsageSummary }>> => {
+    if (!canManageSecrets(actor)) return notFound();
+    const usage = await getUsageSummary({ organizationId: actor.membership.organizationId, secretId: data.secretId });
+    return usage ? { ok: true, usage } : notFound();
+  });
 }
 
 export async function makeDecoyAction(input: unknown): Promise<ActionResult> {
-  return run(transitionSchema, input, (actor, data, context) => makeDecoy({ actor, ...data, context }), { sensitive: true });
+  return run(input, secretAction({ schema: transitionSchema, sensitive: true }), ({ actor, data, context }) =>
+    makeDecoy({ actor, ...data, context }),
+  );
 }
 
 export async function acknowledgeAlertAction(input: unknown): Promise<ActionResult> {
-  return run(z.object({ alertId: z.uuid() }).strict(), input, (actor, data, context) => acknowledgeAlert({ actor, ...data, context }), {
-    invalid: { ok: false, message: 'This alert was already acknowledged.' },
+  const options = secretAction({
+    schema: z.object({ alertId: z.uuid() }).strict(),
+    invalid: { ok: false, code: 'not_found', message: 'This alert was already acknowledged.' },
   });
+  return run(input, options, ({ actor, data, context }) => acknowledgeAlert({ actor, ...data, context }));
 }

@@ -15,8 +15,7 @@ export async function POST(request: Request): Promise<Response> {
     authorization: request.headers.get('authorization'),
     body: await readBodyLimited(request, MAX_TOKEN_REQUEST_BYTES),
     userAgent: request.headers.get('user-agent'),
-    // Next.js puts the peer's address last in X-Forwarded-For.
-    address: clientAddress(request.headers.get('x-forwarded-for')?.split(',').at(-1)?.trim(), request.headers.get('x-forwarded-for')),
+    address: clientAddress(request) ?? 'unknown',
   });
   return new Response(response.body, { status: response.status, headers: response.headers });
 }

@@ -1,7 +1,8 @@
 // POST /api/platform/tenants — creates a throwaway organization for an end-to-end suite (off unless PLATFORM_API_TOKEN is set);
 // `"totp": true` also enrolls an authenticator app for its admin and returns the key once.
 import { createTenant } from '@/lib/data/tenants';
-import { platformAccess, platformDenied } from '@/lib/http/platform-token';
+import { platformAccess, platformDenied, platformFailure } from '@/lib/http/platform-token';
+import { invalidInput } from '@/lib/result';
 import { serviceUnavailableJson } from '@/lib/http/unavailable';
 
 export const dynamic = 'force-dynamic';
@@ -12,7 +13,7 @@ export async function POST(request: Request): Promise<Response> {
   const body: unknown = await request.json().catch(() => null);
   const input = (body && typeof body === 'object' ? body : {}) as { name?: unknown; domain?: unknown; email?: unknown; totp?: unknown };
   if (input.totp !== undefined && typeof input.totp !== 'boolean') {
-    return Response.json({ error: 'invalid_input', message: 'totp must be true or false.' }, { status: 400, headers: { 'Cache-Control': 'no-store' } });
+    return platformFailure(invalidInput('totp must be true or false.', 'totp'));
   }
   const startedAt = Date.now();
   const result = await createTenant({
@@ -22,8 +23,6 @@ export async function POST(request: Request): Promise<Response> {
     totp: input.totp,
   }).catch((error: unknown) => serviceUnavailableJson(error, startedAt));
   if (result instanceof Response) return result;
-  if (!result.ok) {
-    return Response.json({ error: result.code, message: result.message }, { status: result.code === 'conflict' ? 409 : 400, headers: { 'Cache-Control': 'no-store' } });
-  }
+  if (!result.ok) return platformFailure(result);
   return Response.json(result.tenant, { status: 201, headers: { 'Cache-Control': 'no-store' } });
 }

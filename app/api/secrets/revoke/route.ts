@@ -19,9 +19,7 @@ function parseJson(text: string | null): unknown {
 
 export async function POST(request: Request): Promise<Response> {
   try {
-    const forwardedFor = request.headers.get('x-forwarded-for');
-    // Next.js puts the peer's address last in X-Forwarded-For.
-    const address = clientAddress(forwardedFor?.split(',').at(-1)?.trim(), forwardedFor).slice(0, 128);
+    const address = (clientAddress(request) ?? 'unknown').slice(0, 128);
     const retryAfter = await countLeakReport({ address });
     if (retryAfter !== null) {
       return Response.json({ error: 'rate_limited' }, { status: 429, headers: { ...NO_STORE, 'Retry-After': String(retryAfter) } });

@@ -1,6 +1,6 @@
 // DELETE /api/platform/tenants/:organizationId — removes a suite's organization and everything it owns.
 import { deleteTenant } from '@/lib/data/tenants';
-import { platformAccess, platformDenied } from '@/lib/http/platform-token';
+import { platformAccess, platformDenied, platformFailure } from '@/lib/http/platform-token';
 import { serviceUnavailableJson } from '@/lib/http/unavailable';
 
 export const dynamic = 'force-dynamic';
@@ -12,6 +12,6 @@ export async function DELETE(request: Request, { params }: { params: Promise<{ o
   const startedAt = Date.now();
   const result = await deleteTenant({ organizationId }).catch((error: unknown) => serviceUnavailableJson(error, startedAt));
   if (result instanceof Response) return result;
-  if (!result.ok) return Response.json({ error: result.code, message: result.message }, { status: result.code === 'not_found' ? 404 : 400 });
+  if (!result.ok) return platformFailure(result);
   return Response.json({ deleted: true, organizationId }, { headers: { 'Cache-Control': 'no-store' } });
 }

@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ENV_NAMES, EnvError, checkEnv, envOf, portalUrl } from '@/lib/env';
+
+describe('env', () => {
+  it('types and defaults every variable, an empty value counting as unset', () => {
+    const values = envOf({ PORT: '', TRUST_PROXY: '1', MAX_SECRETS_PER_CLIENT: '12' });
+    expect(values.PORT).toBe(3000);
+    expect(values.TRUST_PROXY).toBe(true);
+    expect(values.TEST_CLOCK).toBe(false);
+    expect(values.MAX_SECRETS_PER_CLIENT).toBe(12);
+    expect(values.DB_POOL_SIZE).toBe(10);
+    expect(portalUrl(values)).toBe('http://localhost:3000');
+    expect(portalUrl(envOf({ NEXTAUTH_URL: 'https://portal.example/', PORTAL_URL: 'https://public.example/' }))).toBe('https://public.example');
+  });
+
+  it('follows a variable that changes after the first read', () => {
+    const source: Record<string, string> = { USAGE_FLUSH_MS: '1000' };
+    const values = envOf(source);
+    expect(values.USAGE_FLUSH_MS).toBe(1000);
+    source.USAGE_FLUSH_MS = '2000';
+    expect(values.USAGE_FLUSH_MS).toBe(2000);
+  });
+
+  it('blocks a value out of range or of the wrong kind, naming the variable and never echoing the value', () => {
+    expect(() => envOf({ DB_POOL_SIZE: 'ten' }).DB_POOL_SIZE).toThrow(/DB_POOL_SIZE/);
+    expect(() => envOf({ MAX_SECRETS_PER_CLIENT: '0' }).MAX_SECRETS_PER_CLIENT).toThrow(EnvError);
+    expect(() => envOf({ TRUST_PROXY: 'yes' }).TRUST_PROXY).toThrow(/TRUST_PROXY/);
+    expect(() => envOf({ TOKEN_KEY_ENCRYPTION_KEY: 'too-short-secret' }).TOKEN_KEY_ENCRYPTION_KEY).toThrow(/TOKEN_KEY_ENCRYPTION_KEY/);
+    expect(() => envOf({ TOKEN_KEY_ENCRYPTION_KEY: 'too-short-secret' }).TOKEN_KEY_ENCRYPTION_KEY).not.toThrow(/too-short-secret/);
+    try {
+      checkEnv({ PORT: '70000', NEXTAUTH_URL: 'portal.example' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as EnvError).problems.map((problem) => problem.name)).toEqual(['PORT', 'NEXTAUTH_URL']);
+    }
+    expect(() => checkEnv({})).not.toThrow();
+  });
+
+  it('is documented: every variable is in the README', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    for (const name of ENV_NAMES) expect(readme, name).toContain(`\`${name}\``);
+  });
+});

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the portal, the token endpoint and their scripts read, parsed with zod:
+ * typed, defaulted and range-checked (README, "Running it", lists each). Nothing else reads `process.env`.
+ *
+ * Each variable is parsed when first read and again only when its raw value changes, so that `next build`
+ * (no database, no secrets) imports modules freely, tests may set a variable before or between cases, and
+ * scripts may set DATABASE_URL before opening the database. `checkEnv()` parses them all at once at
+ * start-up and names every bad one. An empty value counts as unset.
+ */
+
+const count = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+const port = (fallback: number) => count(1, 65_535, fallback);
+const flag = z.enum(['0', '1'], 'Use 1 to turn it on, 0 (or nothing) to leave it off.').default('0').transform((value) => value === '1');
+const httpUrl = z.url({ protocol: /^https?$/, error: 'Use an http(s) URL, e.g. https://portal.example.com.' });
+const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, 'Use a postgresql:// URL.');
+const key32 = z
+  .string()
+  .refine((value) => /^[A-Za-z0-9_-]+$/.test(value) && Buffer.from(value, 'base64url').length === 32, 'Use 32 bytes in base64url.');
+
+const schema = {
+  PORT: port(3000),
+  NEXTAUTH_URL: httpUrl.optional(),
+  PORTAL_URL: httpUrl.optional(),
+  NEXTAUTH_SECRET: z.string().optional(),
+  AUTH_BASE_URL: httpUrl.optional(),
+  API_BASE_URL: httpUrl.optional(),
+
+  DATABASE_URL: postgresUrl.optional(),
+  MIGRATION_DATABASE_URL: postgresUrl.optional(),
+  DB_POOL_SIZE: count(1, 200, 10),
+  DB_CONNECT_TIMEOUT_MS: count(100, 60_000, 2_000),
+  DB_STATEMENT_TIMEOUT_MS: count(100, 600_000, 3_000),
+  EMBEDDED_PG_DIR: z.string().default('.data'),
+  EMBEDDED_PG_PORT: port(54329),
+  EMBEDDED_PG_VERBOSE: flag,
+  DEMO_PASSWORD: z.string().min(1).max(256).optional(),
+
+  TOKEN_KEY_ENCRYPTION_KEY: key32.optional(),
+  TOKEN_FAILURES_PER_CLIENT: count(1, 1_000_000, 20),
+  TOKEN_FAILURES_PER_ADDRESS: count(1, 1_000_000, 60),
+  MAX_SECRETS_PER_CLIENT: count(1, 10_000, 5),
+  USAGE_FLUSH_MS: count(100, 3_600_000, 10_000),
+  LEAK_REPORTS_PER_ADDRESS: count(1, 1_000_000, 30),
+  TRUST_PROXY: flag,
+  /** Shorter than 32 characters leaves the platform API off, as when unset. */
+  PLATFORM_API_TOKEN: z.string().optional(),
+  SIGN_IN_ATTEMPTS_PER_SECOND: count(1, 1_000_000, 10),
+  TEST_CLOCK: flag,
+
+  // `npm run db:roles` only.
+  DATABASE_ADMIN_URL: postgresUrl.optional(),
+  DB_OWNER_PASSWORD: z.string().optional(),
+  DB_APP_PASSWORD: z.string().optional(),
+  DB_OWNER_ROLE: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'Use a lower-case PostgreSQL role name.').optional(),
+  DB_APP_ROLE: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'Use a lower-case PostgreSQL role name.').optional(),
+} satisfies Record<string, z.ZodType>;
+
+export type EnvName = keyof typeof schema;
+
+/** Every variable's name, e.g. for checking that the README documents each. */
+export const ENV_NAMES = Object.keys(schema) as EnvName[];
+export type Env = { readonly [K in EnvName]: z.output<(typeof schema)[K]> };
+
+/** Where raw values come from: `process.env`, or a map a caller builds for a child process or a test. */
+export type RawEnv = Partial<Record<string, string | undefined>>;
+
+export class EnvError extends Error {
+  constructor(readonly problems: { name: string; message: string }[]) {
+    // Only names and rules: a bad value may be a secret.
+    super(`Invalid environment: ${problems.map(({ name, message }) => `${name}: ${message}`).join('; ')}`);
+    this.name = 'EnvError';
+  }
+}
+
+function parse(name: EnvName, raw: string | undefined): unknown {
+  const parsed = schema[name].safeParse(raw);
+  if (!parsed.success) throw new EnvError([{ name, message: parsed.error.issues[0]?.message ?? 'invalid' }]);
+  return parsed.data;
+}
+
+/** Typed, lazily parsed view of `source`. */
+export function envOf(source: RawEnv): Env {
+  const cache = new Map<EnvName, { raw: string | undefined; value: unknown }>();
+  const view = {};
+  for (const name of ENV_NAMES) {
+    Object.defineProperty(view, name, {
+      enumerable: true,
+      get() {
+        const raw = source[name] || undefined;
+        const hit = cache.get(name);
+        if (hit && hit.raw === raw) return hit.value;
+        const value = parse(name, raw);
+        cache.set(name, { raw, value });
+        return value;
+      },
+    });
+  }
+  return Object.freeze(view) as Env;
+}
+
+/** The process's environment. */
+export const env: Env = envOf(process.env);
+
+/** Parses every variable now; throws one error naming each bad variable. For the start of a server or script. */
+export function checkEnv(source: RawEnv = process.env): Env {
+  const problems: { name: string; message: string }[] = [];
+  for (const name of ENV_NAMES) {
+    try {
+      parse(name, source[name] || undefined);
+    } catch (error) {
+      if (!(error instanceof EnvError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  if (problems.length > 0) throw new EnvError(problems);
+  return envOf(source);
+}
+
+/** The portal's public address: PORTAL_URL, else NEXTAUTH_URL, else this machine on PORT. No trailing slash. */
+export function portalUrl(values: Env = env): string {
+  return (values.PORTAL_URL ?? values.NEXTAUTH_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, '');
+}
