@@ -78,7 +78,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     });
   }
 
-  function usePasskey() {
+  function signInWithPasskey() {
     setError(null);
     startTransition(async () => {
       const started = (await post('/api/auth/second-factor/passkey', {})) as StepResponse & { options?: Parameters<typeof startAuthentication>[0]['optionsJSON'] };
@@ -116,7 +116,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
           </p>
         </div>
         {methods.passkey && (
-          <Button className="w-full justify-center" variant={methods.totp ? 'secondary' : 'primary'} onClick={usePasskey} disabled={pending}>
+          <Button className="w-full justify-center" variant={methods.totp ? 'secondary' : 'primary'} onClick={signInWithPasskey} disabled={pending}>
             <KeyRound className="size-4" aria-hidden />
             Use passkey
           </Button>

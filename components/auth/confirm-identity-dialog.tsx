@@ -52,7 +52,7 @@ export function ConfirmIdentityDialog({
       });
   }
 
-  function usePasskey() {
+  function confirmWithPasskey() {
     answer(async () => {
       const started = await confirmPasskeyOptionsAction();
       if (!started.ok) return started;
@@ -122,7 +122,7 @@ export function ConfirmIdentityDialog({
               Cancel
             </Button>
             {methods.passkey && (
-              <Button variant="secondary" onClick={usePasskey} disabled={pending}>
+              <Button variant="secondary" onClick={confirmWithPasskey} disabled={pending}>
                 <KeyRound className="size-4" aria-hidden />
                 Use passkey
               </Button>

@@ -2,6 +2,7 @@ const FALLBACK = '/credentials';
 
 // Backslashes (browsers read `/\x` as `//x`), C0/C1 controls, DEL and any Unicode whitespace: browsers
 // strip or reinterpret them, so a value holding one may mean something else to the browser than to us.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what this is for.
 const FORBIDDEN = /[\\\u0000-\u001F\u007F-\u009F\s\u200B-\u200D\u2060\uFEFF]/u;
 
 /** The value and every layer of percent-decoding of it; null when it is encoded more than three deep. */
@@ -36,7 +37,7 @@ function isLocalPath(value: string): boolean {
 export function safeCallbackPath(value: string | null | undefined, portalOrigin: string): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > 2048) return FALLBACK;
   const layers = decodedLayers(value);
-  if (!layers || !layers.every(isLocalPath)) return FALLBACK;
+  if (!layers?.every(isLocalPath)) return FALLBACK;
   let origin: string;
   let resolved: URL;
   try {

@@ -1,5 +1,5 @@
 import 'server-only';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { SignInStepResult } from '@/lib/auth/sign-in';
 import { throttleMessage } from '@/lib/auth/sign-in-throttle';
 import { SIGN_IN_BUSY_MESSAGE } from '@/lib/auth/password-check-limit';

@@ -17,7 +17,7 @@ import { createSession } from '@/lib/data/sessions';
 import {
   getTwoFactorStatus,
   passkeyAuthenticationOptions,
-  useRecoveryCode,
+  redeemRecoveryCode,
   verifyPasskeyAuthentication,
   verifyTotpCode,
 } from '@/lib/data/two-factor';
@@ -130,7 +130,7 @@ export async function secondFactorStep({
 
   let ok = false;
   if (answer.method === 'totp') ok = await verifyTotpCode({ userId: pending.userId, code: answer.code });
-  else if (answer.method === 'recovery') ok = await useRecoveryCode({ userId: pending.userId, code: answer.code, context });
+  else if (answer.method === 'recovery') ok = await redeemRecoveryCode({ userId: pending.userId, code: answer.code, context });
   else if (pending.webauthnChallenge) {
     ok = await verifyPasskeyAuthentication({
       userId: pending.userId,

@@ -1,6 +1,6 @@
 import { prisma } from '@/lib/db';
 import type { Actor } from '@/lib/identity/actor';
-import { Prisma } from '@/lib/generated/prisma/client';
+import type { Prisma } from '@/lib/generated/prisma/client';
 
 /** Where a change came from, recorded with its event. */
 export interface RequestContext {

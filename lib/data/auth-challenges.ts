@@ -48,7 +48,7 @@ export async function findPendingSignIn({ token }: { token: string }) {
     where: { tokenHash: hashToken(token) },
     select: { id: true, userId: true, purpose: true, challenge: true, verifiedAt: true, consumedAt: true, expiresAt: true, user: { select: { email: true } } },
   });
-  if (!row || row.purpose !== 'sign_in' || row.consumedAt || row.verifiedAt || row.expiresAt <= now()) return null;
+  if (row?.purpose !== 'sign_in' || row.consumedAt || row.verifiedAt || row.expiresAt <= now()) return null;
   return { id: row.id, userId: row.userId, email: row.user.email, webauthnChallenge: row.challenge };
 }
 

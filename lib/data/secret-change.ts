@@ -1,6 +1,6 @@
 import { prisma } from '@/lib/db';
 import { secretChanges } from '@/lib/db/secret-changes';
-import { Prisma } from '@/lib/generated/prisma/client';
+import type { Prisma } from '@/lib/generated/prisma/client';
 import { CHANGED_MEANWHILE, preconditionsOf, refusal, type Precondition, type SecretAction } from '@/lib/secrets/lifecycle';
 import { conflict, notFound, type CommandResult } from '@/lib/result';
 import { recordSecretEvent, type SecretEvent } from '@/lib/data/audit';

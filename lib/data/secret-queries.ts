@@ -1,6 +1,6 @@
 import { prisma } from '@/lib/db';
 import { maxSecretsPerClient } from '@/lib/secrets/rules';
-import { Prisma } from '@/lib/generated/prisma/client';
+import type { Prisma } from '@/lib/generated/prisma/client';
 import type { SecretStatus } from '@/lib/generated/prisma/enums';
 
 export interface SecretListItem {

@@ -209,7 +209,7 @@ export async function provisionTotp({
 // ————— Recovery codes —————
 
 /** Uses one recovery code: true once per code (claimed by a conditional UPDATE), false otherwise. */
-export async function useRecoveryCode({
+export async function redeemRecoveryCode({
   userId,
   code,
   context,

@@ -39,9 +39,11 @@ function connect() {
   const waiters: Array<() => void> = [];
   socket.on('data', (chunk) => {
     received += chunk.toString('latin1');
-    waiters.splice(0).forEach((wake) => wake());
+    for (const wake of waiters.splice(0)) wake();
   });
-  socket.on('close', () => waiters.splice(0).forEach((wake) => wake()));
+  socket.on('close', () => {
+    for (const wake of waiters.splice(0)) wake();
+  });
   socket.on('error', () => {});
   return {
     socket,

@@ -2,7 +2,6 @@ import { prisma } from '@/lib/db';
 import { secretChanges, type Invalidation } from '@/lib/db/secret-changes';
 import { hashSecret, isWellFormedSecret } from '@/lib/secrets/format';
 import { addressAllowed } from '@/lib/secrets/rules';
-import { env } from '@/lib/env';
 
 /** What the token endpoint needs to know about a secret, as the database last said. */
 interface KnownSecret {
@@ -56,7 +55,7 @@ class SecretVerifier {
 
     // A decoy is never valid, whichever client id comes with it; its use is an alarm.
     if (entry?.decoy) return { ok: false, reason: 'decoy', secretId: entry.secretId };
-    if (!entry || !entry.active || entry.clientId !== clientId || now >= entry.stopsAt) return { ok: false, reason: 'unknown' };
+    if (!entry?.active || entry.clientId !== clientId || now >= entry.stopsAt) return { ok: false, reason: 'unknown' };
     if (!addressAllowed(address, entry.allowedCidrs)) return { ok: false, reason: 'blocked_address', secretId: entry.secretId };
     return { ok: true, secretId: entry.secretId };
   }

@@ -1,4 +1,4 @@
-import { MAX_TOKEN_REQUEST_BYTES, SUPPORTED_SCOPES } from '@/lib/oauth/settings';
+import { SUPPORTED_SCOPES } from '@/lib/oauth/settings';
 import { OAuthError } from '@/lib/oauth/errors';
 
 export interface RawTokenRequest {

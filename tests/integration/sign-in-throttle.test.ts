@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import pg from 'pg';
-import { prisma } from '@/lib/db';
 import { verifyUserCredentials } from '@/lib/data/users';
 import {
   checkSignInThrottle,

@@ -15,7 +15,7 @@ import {
   removePasskey,
   removeTotp,
   setTwoFactorRequirement,
-  useRecoveryCode,
+  redeemRecoveryCode,
   verifyPasskeyAuthentication,
   verifyPasskeyRegistration,
   verifyTotpCode,
@@ -116,7 +116,7 @@ describe('authenticator app (TOTP)', () => {
     expect(await removeTotp({ userId })).toEqual({ ok: true });
     expect(await getTwoFactorStatus({ userId })).toMatchObject({ enabled: false, totp: false, recoveryCodesLeft: 0 });
     expect(await verifyTotpCode({ userId, code: await codeAt(secret) })).toBe(false);
-    expect(await useRecoveryCode({ userId, code: recoveryCodes[0]! })).toBe(false);
+    expect(await redeemRecoveryCode({ userId, code: recoveryCodes[0]! })).toBe(false);
     expect(await removeTotp({ userId })).toMatchObject({ ok: false, code: 'not_found' });
     expect(await accountEvents(userId, 'factor_removed')).toHaveLength(1);
   });
@@ -139,10 +139,10 @@ describe('recovery codes', () => {
     expect(stored.map((row) => row.codeHash).join()).not.toContain(recoveryCodes[0]!.replace('-', ''));
 
     const [first, second] = recoveryCodes as [string, string];
-    expect(await useRecoveryCode({ userId, code: ` ${first.toUpperCase().replace('-', ' ')} ` })).toBe(true);
-    expect(await useRecoveryCode({ userId, code: first })).toBe(false);
-    expect(await useRecoveryCode({ userId, code: 'aaaaa-aaaaa' })).toBe(false);
-    const results = await Promise.all([useRecoveryCode({ userId, code: second }), useRecoveryCode({ userId, code: second })]);
+    expect(await redeemRecoveryCode({ userId, code: ` ${first.toUpperCase().replace('-', ' ')} ` })).toBe(true);
+    expect(await redeemRecoveryCode({ userId, code: first })).toBe(false);
+    expect(await redeemRecoveryCode({ userId, code: 'aaaaa-aaaaa' })).toBe(false);
+    const results = await Promise.all([redeemRecoveryCode({ userId, code: second }), redeemRecoveryCode({ userId, code: second })]);
     expect(results.filter(Boolean)).toHaveLength(1);
     expect((await getTwoFactorStatus({ userId })).recoveryCodesLeft).toBe(8);
     const events = await accountEvents(userId, 'recovery_code_used');
@@ -152,8 +152,8 @@ describe('recovery codes', () => {
   it("are another user's codes to nobody else", async () => {
     const a = await withTotp();
     const b = await withTotp();
-    expect(await useRecoveryCode({ userId: b.userId, code: a.recoveryCodes[0]! })).toBe(false);
-    expect(await useRecoveryCode({ userId: a.userId, code: a.recoveryCodes[0]! })).toBe(true);
+    expect(await redeemRecoveryCode({ userId: b.userId, code: a.recoveryCodes[0]! })).toBe(false);
+    expect(await redeemRecoveryCode({ userId: a.userId, code: a.recoveryCodes[0]! })).toBe(true);
   });
 
   it('regenerating invalidates every old code, and needs a factor', async () => {
@@ -162,8 +162,8 @@ describe('recovery codes', () => {
     if (!regenerated.ok) throw new Error(regenerated.message);
     expect(regenerated.recoveryCodes).toHaveLength(10);
     expect(regenerated.recoveryCodes).not.toContain(recoveryCodes[0]);
-    expect(await useRecoveryCode({ userId, code: recoveryCodes[0]! })).toBe(false);
-    expect(await useRecoveryCode({ userId, code: regenerated.recoveryCodes[0]! })).toBe(true);
+    expect(await redeemRecoveryCode({ userId, code: recoveryCodes[0]! })).toBe(false);
+    expect(await redeemRecoveryCode({ userId, code: regenerated.recoveryCodes[0]! })).toBe(true);
     expect(await accountEvents(userId, 'recovery_codes_regenerated')).toHaveLength(1);
 
     const { userId: without } = await member();

@@ -30,6 +30,7 @@ export default async function SupportPage({ searchParams }: { searchParams: Prom
           customer&apos;s audit log.
         </p>
       </header>
+      {/* biome-ignore lint/a11y/useSemanticElements: a form with role search is what every screen reader knows; <search> is too new */}
       <form role="search" className="flex max-w-xl gap-2" action="/support">
         <label htmlFor="support-search" className="sr-only">
           Search organizations

@@ -37,22 +37,22 @@ export default async function SecretDetailPage({ params }: { params: Promise<{ s
     callersSinceRoll({ organizationId, secretId }),
   ]);
   const row = secret.deleted ? null : toSecretRow(secret);
-  const hourLabel = (d: Date) => d.toISOString().slice(11, 16) + ' UTC';
+  const hourLabel = (d: Date) => `${d.toISOString().slice(11, 16)} UTC`;
   const dayLabel = (d: Date) => d.toISOString().slice(5, 10);
 
   const facts: [string, React.ReactNode][] = [
-    ['Created', <><LocalTime iso={secret.createdAt.toISOString()} /> by {secret.createdByName ?? 'a removed user'}</>],
-    ['Expires', secret.expiresAt ? <LocalTime iso={secret.expiresAt.toISOString()} /> : 'Never'],
+    ['Created', <span key="created"><LocalTime iso={secret.createdAt.toISOString()} /> by {secret.createdByName ?? 'a removed user'}</span>],
+    ['Expires', secret.expiresAt ? <LocalTime key="expires" iso={secret.expiresAt.toISOString()} /> : 'Never'],
     [
       'Last used',
       secret.lastUsedAt ? (
-        <>
+        <span key="last-used">
           <RelativeTime iso={secret.lastUsedAt.toISOString()} />
           {isAdmin && secret.lastUsedAddress && <span className="block text-xs text-slate-500">from {secret.lastUsedAddress} · {secret.lastUsedUserAgent || 'no user agent'}</span>}
-        </>
+        </span>
       ) : 'Never',
     ],
-    ['Allowed addresses', secret.allowedCidrs.length ? <span className="font-mono text-xs">{secret.allowedCidrs.join(', ')}</span> : 'Any'],
+    ['Allowed addresses', secret.allowedCidrs.length ? <span key="cidrs" className="font-mono text-xs">{secret.allowedCidrs.join(', ')}</span> : 'Any'],
     ['Unexpired access tokens', (usage?.unexpiredTokens ?? 0).toLocaleString('en-US')],
   ];
   if (secret.deactivateAt && secret.status === 'ACTIVE') facts.push(['Stops working', <LocalTime key="stop" iso={secret.deactivateAt.toISOString()} />]);

@@ -10,7 +10,10 @@ import { useDialogAction } from './use-dialog-action';
 
 export function DecoyDialog({ secret, open, onOpenChange }: SecretDialogProps) {
   const { pending, error, setError, run } = useDialogAction();
-  useEffect(() => setError(null), [open, setError]);
+  // A dialog opens without the error of its last use.
+  useEffect(() => {
+    if (open) setError(null);
+  }, [open, setError]);
   return (
     <AlertDialog open={open} onOpenChange={(next) => !pending && onOpenChange(next)}>
       <AlertDialogContent>

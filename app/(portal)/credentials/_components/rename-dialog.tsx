@@ -10,7 +10,10 @@ import { useDialogAction } from './use-dialog-action';
 
 export function RenameDialog({ secret, open, onOpenChange }: SecretDialogProps) {
   const { pending, error, setError, run } = useDialogAction();
-  useEffect(() => setError(null), [open, setError]);
+  // A dialog opens without the error of its last use.
+  useEffect(() => {
+    if (open) setError(null);
+  }, [open, setError]);
   const fieldError = error?.fieldErrors?.name;
   return (
     <FormDialog

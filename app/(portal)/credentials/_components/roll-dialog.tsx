@@ -28,7 +28,10 @@ export function RollDialog({
 }) {
   const { pending, error, setError, run } = useDialogAction();
   const [grace, setGrace] = useState<number>(86_400);
-  useEffect(() => setError(null), [open, setError]);
+  // A dialog opens without the error of its last use.
+  useEffect(() => {
+    if (open) setError(null);
+  }, [open, setError]);
 
   return (
     <Dialog open={open} onOpenChange={(next) => !pending && onOpenChange(next)}>

@@ -1,7 +1,7 @@
 'use client';
 
 import { CheckCircle2, Download, TriangleAlert } from 'lucide-react';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
 import { Dialog, DialogClose, DialogContent, DialogDescription, DialogTitle } from '@/components/ui/dialog';
@@ -35,7 +35,6 @@ function NameField({ secret }: { secret: CreatedSecret }) {
   const { pending, error, setError, run } = useDialogAction();
   const [saved, setSaved] = useState(secret.name);
   const [value, setValue] = useState(secret.name);
-  useEffect(() => setError(null), [value, setError]);
   const message = error?.fieldErrors?.name ?? error?.message;
   return (
     <form
@@ -53,7 +52,10 @@ function NameField({ secret }: { secret: CreatedSecret }) {
           id="new-secret-name"
           value={value}
           maxLength={64}
-          onChange={(event) => setValue(event.target.value)}
+          onChange={(event) => {
+            setValue(event.target.value);
+            setError(null);
+          }}
           aria-invalid={!!message}
           aria-describedby="new-secret-name-status"
         />

@@ -45,7 +45,7 @@ export function SecretsTable({ secrets, canManage }: { secrets: SecretRow[]; can
   return (
     <>
       {canManage && chosen.length > 0 && (
-        <div role="region" aria-label="Selected secrets" className="flex flex-wrap items-center gap-2 border-b border-slate-200 bg-indigo-50 px-4 py-2.5 sm:px-6">
+        <section aria-label="Selected secrets" className="flex flex-wrap items-center gap-2 border-b border-slate-200 bg-indigo-50 px-4 py-2.5 sm:px-6">
           <span className="mr-auto text-sm font-medium text-indigo-900">{chosen.length} selected</span>
           <Button size="sm" variant="secondary" onClick={() => setBulk('deactivate')}>
             Deactivate selected
@@ -53,7 +53,7 @@ export function SecretsTable({ secrets, canManage }: { secrets: SecretRow[]; can
           <Button size="sm" variant="danger" onClick={() => setBulk('delete')}>
             Delete selected
           </Button>
-        </div>
+        </section>
       )}
       <Table>
         <TableCaption>Secrets of your organization</TableCaption>

@@ -12,7 +12,7 @@ import { useSecurityAction } from './use-security-action';
 async function register(name: string): Promise<SecurityActionResult<{ recoveryCodes: string[] | null }>> {
   const started = await startPasskeyRegistrationAction();
   if (!started.ok) return started;
-  let response;
+  let response: Awaited<ReturnType<typeof startRegistration>>;
   try {
     response = await startRegistration({ optionsJSON: started.options });
   } catch (error) {

@@ -31,7 +31,10 @@ export function ConfirmButton<T>({
   const { pending, error, setError, run } = useSecurityAction();
   return (
     <>
-      <Button variant={variant} size="sm" {...buttonProps} onClick={() => (setError(null), setOpen(true))}>
+      <Button variant={variant} size="sm" {...buttonProps} onClick={() => {
+          setError(null);
+          setOpen(true);
+        }}>
         {label}
       </Button>
       <AlertDialog open={open} onOpenChange={(next) => !pending && setOpen(next)}>

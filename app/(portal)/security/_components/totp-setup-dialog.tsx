@@ -54,7 +54,7 @@ export function TotpSetupButton({ onEnrolled }: { onEnrolled: (recoveryCodes: st
               }}
             >
               <div className="mt-5 flex flex-col items-center gap-4 sm:flex-row sm:items-start">
-                {/* eslint-disable-next-line @next/next/no-img-element -- a data URL rendered on the server; nothing to optimise */}
+                {/* biome-ignore lint/performance/noImgElement: a data URL rendered on the server; nothing to optimise */}
                 <img
                   src={setup.qrCode}
                   alt="QR code of the authenticator app key"
@@ -65,7 +65,6 @@ export function TotpSetupButton({ onEnrolled }: { onEnrolled: (recoveryCodes: st
                 <div className="min-w-0 flex-1 text-sm text-slate-700">
                   <p id="totp-key-label">Can&apos;t scan it? Enter this key in the app instead:</p>
                   <p
-                    aria-labelledby="totp-key-label"
                     data-testid="totp-secret"
                     className="mt-2 rounded-md bg-slate-100 px-3 py-2 font-mono text-sm break-all text-slate-900 select-all"
                   >
