@@ -1,7 +1,12 @@
 // Runs before every page and API route: a fresh CSP nonce per page, security headers, and a 403 for a
 // server action (or any form post) sent from another origin, which Next.js would otherwise answer with a 500.
 import { NextResponse, type NextRequest } from 'next/server';
-import { apiSecurityHeaders, contentSecurityPolicy, portalIsHttps, transportSecurityHeaders } from '@/lib/http/security-headers';
+import {
+  apiSecurityHeaders,
+  contentSecurityPolicy,
+  portalIsHttps,
+  transportSecurityHeaders,
+} from '@/lib/http/security-headers';
 
 function foreignOrigin(request: NextRequest): boolean {
   const origin = request.headers.get('origin');
@@ -23,10 +28,13 @@ export function proxy(request: NextRequest) {
   }
 
   if (request.method === 'POST' && foreignOrigin(request)) {
-    return new NextResponse(JSON.stringify({ error: 'forbidden', error_description: 'Cross-origin requests are not allowed.' }), {
-      status: 403,
-      headers: { 'Content-Type': 'application/json', ...apiSecurityHeaders() },
-    });
+    return new NextResponse(
+      JSON.stringify({ error: 'forbidden', error_description: 'Cross-origin requests are not allowed.' }),
+      {
+        status: 403,
+        headers: { 'Content-Type': 'application/json', ...apiSecurityHeaders() },
+      },
+    );
   }
 
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');

@@ -3,7 +3,12 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 
 const noop = () => () => {};
-const useIsClient = () => useSyncExternalStore(noop, () => true, () => false);
+const useIsClient = () =>
+  useSyncExternalStore(
+    noop,
+    () => true,
+    () => false,
+  );
 
 function absolute(date: Date, isClient: boolean): string {
   const text = new Intl.DateTimeFormat(isClient ? undefined : 'en-GB', {

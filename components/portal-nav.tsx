@@ -6,7 +6,13 @@ import { cn } from '@/lib/utils';
 import { Building2, KeyRound, ListOrdered, ScrollText, ShieldCheck } from 'lucide-react';
 import type { NavIcon, NavSection } from '@/components/nav-items';
 
-const ICONS: Record<NavIcon, typeof KeyRound> = { key: KeyRound, scroll: ScrollText, building: Building2, shield: ShieldCheck, list: ListOrdered };
+const ICONS: Record<NavIcon, typeof KeyRound> = {
+  key: KeyRound,
+  scroll: ScrollText,
+  building: Building2,
+  shield: ShieldCheck,
+  list: ListOrdered,
+};
 
 export function PortalNav({ sections, onNavigate }: { sections: NavSection[]; onNavigate?: () => void }) {
   const pathname = usePathname();

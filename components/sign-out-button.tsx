@@ -6,7 +6,13 @@ import { Button } from '@/components/ui/button';
 
 export function SignOutButton() {
   return (
-    <Button variant="ghost" size="icon" aria-label="Sign out" title="Sign out" onClick={() => signOut({ callbackUrl: '/sign-in' })}>
+    <Button
+      variant="ghost"
+      size="icon"
+      aria-label="Sign out"
+      title="Sign out"
+      onClick={() => signOut({ callbackUrl: '/sign-in' })}
+    >
       <LogOut className="size-4" aria-hidden />
     </Button>
   );

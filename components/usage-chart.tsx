@@ -20,7 +20,13 @@ export function UsageChart({
         <span className="font-medium text-slate-900">{title}</span>
         <span className="text-slate-500">{total.toLocaleString('en-US')} tokens</span>
       </figcaption>
-      <svg viewBox={`0 0 ${width} ${height}`} className="mt-2 h-28 w-full" preserveAspectRatio="none" role="img" aria-label={`${title}: ${total} tokens`}>
+      <svg
+        viewBox={`0 0 ${width} ${height}`}
+        className="mt-2 h-28 w-full"
+        preserveAspectRatio="none"
+        role="img"
+        aria-label={`${title}: ${total} tokens`}
+      >
         <line x1="0" y1={height - 0.5} x2={width} y2={height - 0.5} className="stroke-slate-200" />
         {points.map((point, index) => {
           const barHeight = point.count === 0 ? 0 : Math.max(2, (point.count / max) * (height - 4));

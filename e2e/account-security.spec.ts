@@ -17,7 +17,9 @@ test.afterEach(async ({ page }) => {
   await moveServerClock(page, 0);
 });
 
-test('asks "Confirm it\'s you" before Add Secret 20 minutes after sign-in, then creates the secret', async ({ page }) => {
+test('asks "Confirm it\'s you" before Add Secret 20 minutes after sign-in, then creates the secret', async ({
+  page,
+}) => {
   await signIn(page, 'admin@acme.test');
   await moveServerClock(page, 20 * 60);
   await page.getByRole('button', { name: 'Add Secret' }).click();
@@ -99,15 +101,22 @@ test('throttles repeated failures with one message that does not reveal the acco
   await expect(page.locator('#sign-in-error')).toHaveText(/^Too many attempts\. Try again in \d+ minutes?\.$/);
 });
 
-test('admits a few sign-in attempts a second per instance and answers a flood with 503 at once', async ({ request }) => {
+test('admits a few sign-in attempts a second per instance and answers a flood with 503 at once', async ({
+  request,
+}) => {
   // Empty bodies: refused as invalid once admitted, so the flood counts against no account or address.
-  const responses = await Promise.all(Array.from({ length: 40 }, () => request.post('/api/auth/sign-in', { data: {} })));
+  const responses = await Promise.all(
+    Array.from({ length: 40 }, () => request.post('/api/auth/sign-in', { data: {} })),
+  );
   const statuses = responses.map((response) => response.status());
   expect(statuses).toContain(400);
   const busy = responses.filter((response) => response.status() === 503);
   expect(busy.length).toBeGreaterThan(0);
   expect(busy[0]!.headers()['retry-after']).toBe('1');
-  expect(await busy[0]!.json()).toMatchObject({ status: 'busy', message: 'The sign-in service is busy. Try again in a moment.' });
+  expect(await busy[0]!.json()).toMatchObject({
+    status: 'busy',
+    message: 'The sign-in service is busy. Try again in a moment.',
+  });
   // A second later a person can sign in again.
   await new Promise((resolve) => setTimeout(resolve, 1100));
   expect((await request.post('/api/auth/sign-in', { data: {} })).status()).toBe(400);

@@ -37,7 +37,12 @@ export async function addSecret(page: Page): Promise<string> {
  */
 export function orgCli<T>(args: string[]): T {
   const stdout = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/org.ts', ...args], {
-    env: { ...process.env, DATABASE_URL: '', EMBEDDED_PG_DIR: '.data/e2e', EMBEDDED_PG_PORT: process.env.E2E_PG_PORT ?? '54339' },
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      EMBEDDED_PG_DIR: '.data/e2e',
+      EMBEDDED_PG_PORT: process.env.E2E_PG_PORT ?? '54339',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
     timeout: 60_000,
   });
@@ -51,7 +56,12 @@ export interface CliUser {
 }
 
 export function createTenant(name: string, { totp = false } = {}) {
-  return orgCli<{ organizationId: string; name: string; admin: CliUser }>(['create', '--name', `${name} ${Date.now()}`, ...(totp ? ['--totp'] : [])]);
+  return orgCli<{ organizationId: string; name: string; admin: CliUser }>([
+    'create',
+    '--name',
+    `${name} ${Date.now()}`,
+    ...(totp ? ['--totp'] : []),
+  ]);
 }
 
 /** The code of the step `offset` steps from now: +1 is still accepted, and differs from a code just used. */

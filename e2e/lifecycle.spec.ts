@@ -2,7 +2,9 @@ import { expect, test, type Page } from '@playwright/test';
 import { addSecret, previewOf, rowOf, signIn } from './helpers';
 
 async function openMenu(page: Page, secret: string) {
-  await rowOf(page, secret).getByRole('button', { name: `Actions for secret ${previewOf(secret)}` }).click();
+  await rowOf(page, secret)
+    .getByRole('button', { name: `Actions for secret ${previewOf(secret)}` })
+    .click();
 }
 
 async function activate(page: Page, secret: string) {
@@ -88,7 +90,9 @@ test('rolls an active secret with a grace period: both work until the old one st
   await page.keyboard.press('Escape');
 
   for (const secret of [old, replacement]) {
-    const response = await request.post('/api/oauth/token', { form: { grant_type: 'client_credentials', client_id: clientId, client_secret: secret } });
+    const response = await request.post('/api/oauth/token', {
+      form: { grant_type: 'client_credentials', client_id: clientId, client_secret: secret },
+    });
     expect(response.status()).toBe(200);
   }
 });
@@ -111,7 +115,9 @@ test('warns before deactivating a secret in use, and can revoke the tokens it is
     await page.keyboard.press('Escape');
     await openMenu(page, secret);
     await page.getByRole('menuitem', { name: 'Deactivate' }).click();
-    await expect(confirm).toContainText('This secret obtained 3 tokens in the last hour; the last one', { timeout: 1000 });
+    await expect(confirm).toContainText('This secret obtained 3 tokens in the last hour; the last one', {
+      timeout: 1000,
+    });
   }).toPass({ timeout: 15_000 });
 
   await confirm.getByLabel(/Also revoke the 3 access tokens/).check();
@@ -125,7 +131,9 @@ test('warns before deactivating a secret in use, and can revoke the tokens it is
   await rowOf(page, secret).getByRole('link').click();
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   await expect(page.getByRole('table').filter({ hasText: 'e2e-sdk/2.0' })).toContainText('3');
-  await expect(page.getByRole('region', { name: 'History' })).toContainText('Its unexpired access tokens were revoked too');
+  await expect(page.getByRole('region', { name: 'History' })).toContainText(
+    'Its unexpired access tokens were revoked too',
+  );
 });
 
 test('deactivates several secrets with one confirmation that lists them', async ({ page }) => {
@@ -135,7 +143,10 @@ test('deactivates several secrets with one confirmation that lists them', async 
   await activate(page, second);
   await page.getByRole('checkbox', { name: `Select secret ${previewOf(first)}` }).check();
   await page.getByRole('checkbox', { name: `Select secret ${previewOf(second)}` }).check();
-  await page.getByRole('region', { name: 'Selected secrets' }).getByRole('button', { name: 'Deactivate selected' }).click();
+  await page
+    .getByRole('region', { name: 'Selected secrets' })
+    .getByRole('button', { name: 'Deactivate selected' })
+    .click();
   const confirm = page.getByRole('alertdialog');
   await expect(confirm).toContainText('Deactivate 2 secrets?');
   await expect(confirm).toContainText(previewOf(first));

@@ -4,12 +4,14 @@ import { addSecret, signIn } from './helpers';
 test('pages run under a strict, nonce-based Content-Security-Policy without a single violation', async ({ page }) => {
   const violations: string[] = [];
   page.on('console', (message) => {
-    if (/Content Security Policy|Refused to (execute|load|apply)/i.test(message.text())) violations.push(message.text());
+    if (/Content Security Policy|Refused to (execute|load|apply)/i.test(message.text()))
+      violations.push(message.text());
   });
   const response = await page.goto('/sign-in');
   const csp = response!.headers()['content-security-policy']!;
   expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
-  for (const directive of ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]) expect(csp).toContain(directive);
+  for (const directive of ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"])
+    expect(csp).toContain(directive);
   expect(csp).not.toContain('unsafe-eval');
   expect(response!.headers()['permissions-policy']).toContain('camera=()');
 
@@ -25,9 +27,16 @@ test('pages run under a strict, nonce-based Content-Security-Policy without a si
   expect(violations).toEqual([]);
 });
 
-test('a server action posted from another origin gets 403, not 500; from the portal it works', async ({ page, request }) => {
+test('a server action posted from another origin gets 403, not 500; from the portal it works', async ({
+  page,
+  request,
+}) => {
   const foreign = await request.post('/credentials', {
-    headers: { Origin: 'https://attacker.example', 'Next-Action': '0'.repeat(42), 'Content-Type': 'text/plain;charset=UTF-8' },
+    headers: {
+      Origin: 'https://attacker.example',
+      'Next-Action': '0'.repeat(42),
+      'Content-Type': 'text/plain;charset=UTF-8',
+    },
     data: '[]',
   });
   expect(foreign.status()).toBe(403);

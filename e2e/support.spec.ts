@@ -1,27 +1,42 @@
 import { expect, test } from '@playwright/test';
 import { addSecret, enrollTotp, enterPassword, orgCli, previewOf, rowOf, signIn, type CliUser } from './helpers';
 
-test('support finds a customer, views credentials read-only, deactivates with a reason the customer then sees', async ({ page, browser }) => {
+test('support finds a customer, views credentials read-only, deactivates with a reason the customer then sees', async ({
+  page,
+  browser,
+}) => {
   // The customer's admin has an active secret.
   const adminPage = await (await browser.newContext()).newPage();
   await signIn(adminPage, 'admin@acme.test');
   const clientId = (await adminPage.getByTestId('client-id').textContent())!;
   const secret = await addSecret(adminPage);
-  await rowOf(adminPage, secret).getByRole('button', { name: `Actions for secret ${previewOf(secret)}` }).click();
+  await rowOf(adminPage, secret)
+    .getByRole('button', { name: `Actions for secret ${previewOf(secret)}` })
+    .click();
   await adminPage.getByRole('menuitem', { name: 'Activate' }).click();
   await expect(rowOf(adminPage, secret)).toContainText('Active');
 
   // A support user of this suite's own (the demo support user stays factor-free) signs in; the console stays
   // closed, with no customer data, until they set up two-factor authentication.
-  const support = orgCli<CliUser>(['support', '--email', `support-${Date.now()}@suite.test`, '--name', 'Suite Support']);
+  const support = orgCli<CliUser>([
+    'support',
+    '--email',
+    `support-${Date.now()}@suite.test`,
+    '--name',
+    'Suite Support',
+  ]);
   await enterPassword(page, support.email, support.password);
   await expect(page).toHaveURL(/\/support$/);
-  await expect(page.getByRole('heading', { name: 'Set up two-factor authentication to open the support console' })).toBeVisible();
+  await expect(
+    page.getByRole('heading', { name: 'Set up two-factor authentication to open the support console' }),
+  ).toBeVisible();
   await expect(page.getByRole('searchbox', { name: 'Search organizations' })).toHaveCount(0);
   await expect(page.getByText('Acme Corp')).toHaveCount(0);
   await page.getByRole('link', { name: 'Set up two-factor authentication' }).click();
   await expect(page).toHaveURL(/\/security$/);
-  await expect(page.getByRole('alert').filter({ hasText: 'Set up two-factor authentication to open the support console.' })).toBeVisible();
+  await expect(
+    page.getByRole('alert').filter({ hasText: 'Set up two-factor authentication to open the support console.' }),
+  ).toBeVisible();
   await enrollTotp(page);
   // The enrollment is in the platform's own log, not a customer's.
   await page.getByRole('navigation', { name: 'Portal' }).getByRole('link', { name: 'Platform log' }).click();
@@ -30,7 +45,9 @@ test('support finds a customer, views credentials read-only, deactivates with a 
   await expect(page.getByTestId('platform-event').first()).toContainText('Suite Support');
   await page.getByRole('navigation', { name: 'Portal' }).getByRole('link', { name: 'Organizations' }).click();
   await expect(page).toHaveURL(/\/support$/);
-  await expect(page.getByRole('navigation', { name: 'Portal' }).getByRole('link', { name: 'Credentials' })).toHaveCount(0);
+  await expect(page.getByRole('navigation', { name: 'Portal' }).getByRole('link', { name: 'Credentials' })).toHaveCount(
+    0,
+  );
 
   for (const query of ['acme', 'ACME.TEST', clientId.slice(0, 10)]) {
     await page.getByRole('searchbox', { name: 'Search organizations' }).fill(query);
@@ -52,7 +69,9 @@ test('support finds a customer, views credentials read-only, deactivates with a 
   await expect(page.getByRole('button', { name: /^Actions for secret/ })).toHaveCount(0);
   expect(await page.content()).not.toContain(secret);
 
-  await rowOf(page, secret).getByRole('button', { name: `Emergency deactivate secret ${previewOf(secret)}` }).click();
+  await rowOf(page, secret)
+    .getByRole('button', { name: `Emergency deactivate secret ${previewOf(secret)}` })
+    .click();
   const dialog = page.getByRole('dialog', { name: 'Emergency deactivation' });
   await dialog.getByLabel('Reason').fill('too short');
   await dialog.getByRole('button', { name: 'Deactivate' }).click();

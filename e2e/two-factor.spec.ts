@@ -75,7 +75,10 @@ test('enrolls an authenticator app with a computed code, shows recovery codes on
 
   // Regenerating shows ten new codes once.
   await page.getByRole('button', { name: 'Regenerate recovery codes' }).click();
-  await page.getByRole('alertdialog', { name: 'Make new recovery codes?' }).getByRole('button', { name: 'Make new codes' }).click();
+  await page
+    .getByRole('alertdialog', { name: 'Make new recovery codes?' })
+    .getByRole('button', { name: 'Make new codes' })
+    .click();
   await expect(codesDialog.getByRole('listitem')).toHaveCount(10);
   expect(await codesDialog.getByRole('listitem').allTextContents()).not.toContain(recoveryCodes[1]);
   await codesDialog.getByRole('button', { name: 'Close' }).click();
@@ -86,7 +89,13 @@ test('enrolls a passkey with a virtual authenticator and signs in with it', asyn
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('WebAuthn.enable');
   await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+    },
   });
 
   const { admin } = createTenant('Passkey suite');
@@ -126,12 +135,17 @@ test('enrolls a passkey with a virtual authenticator and signs in with it', asyn
 
   // Removing the only factor turns two-factor off.
   await passkeys.getByRole('button', { name: 'Remove passkey Work laptop' }).click();
-  await page.getByRole('alertdialog', { name: 'Remove “Work laptop”?' }).getByRole('button', { name: 'Remove' }).click();
+  await page
+    .getByRole('alertdialog', { name: 'Remove “Work laptop”?' })
+    .getByRole('button', { name: 'Remove' })
+    .click();
   await expect(page.getByTestId('two-factor-status')).toContainText('Off');
   await expect(passkeys.getByRole('list', { name: 'Passkeys' })).toHaveCount(0);
 });
 
-test('an admin of an organization that requires two-factor is sent to enroll before managing secrets', async ({ page }) => {
+test('an admin of an organization that requires two-factor is sent to enroll before managing secrets', async ({
+  page,
+}) => {
   const { admin } = createTenant('Policy suite');
   await enterPassword(page, admin.email, admin.password);
   await expect(page).toHaveURL(/\/credentials$/);
@@ -141,7 +155,9 @@ test('an admin of an organization that requires two-factor is sent to enroll bef
   await requirement.click();
   await expect(requirement).toHaveAttribute('aria-checked', 'true');
 
-  const banner = page.getByRole('alert').filter({ hasText: 'Your organization requires two-factor authentication. Set it up to manage secrets.' });
+  const banner = page
+    .getByRole('alert')
+    .filter({ hasText: 'Your organization requires two-factor authentication. Set it up to manage secrets.' });
   await nav(page).getByRole('link', { name: 'Credentials' }).click();
   await expect(page).toHaveURL(/\/security$/);
   await expect(banner).toBeVisible();

@@ -11,7 +11,9 @@ describe('env', () => {
     expect(values.MAX_SECRETS_PER_CLIENT).toBe(12);
     expect(values.DB_POOL_SIZE).toBe(10);
     expect(portalUrl(values)).toBe('http://localhost:3000');
-    expect(portalUrl(envOf({ NEXTAUTH_URL: 'https://portal.example/', PORTAL_URL: 'https://public.example/' }))).toBe('https://public.example');
+    expect(portalUrl(envOf({ NEXTAUTH_URL: 'https://portal.example/', PORTAL_URL: 'https://public.example/' }))).toBe(
+      'https://public.example',
+    );
   });
 
   it('follows a variable that changes after the first read', () => {
@@ -26,8 +28,12 @@ describe('env', () => {
     expect(() => envOf({ DB_POOL_SIZE: 'ten' }).DB_POOL_SIZE).toThrow(/DB_POOL_SIZE/);
     expect(() => envOf({ MAX_SECRETS_PER_CLIENT: '0' }).MAX_SECRETS_PER_CLIENT).toThrow(EnvError);
     expect(() => envOf({ TRUST_PROXY: 'yes' }).TRUST_PROXY).toThrow(/TRUST_PROXY/);
-    expect(() => envOf({ TOKEN_KEY_ENCRYPTION_KEY: 'too-short-secret' }).TOKEN_KEY_ENCRYPTION_KEY).toThrow(/TOKEN_KEY_ENCRYPTION_KEY/);
-    expect(() => envOf({ TOKEN_KEY_ENCRYPTION_KEY: 'too-short-secret' }).TOKEN_KEY_ENCRYPTION_KEY).not.toThrow(/too-short-secret/);
+    expect(() => envOf({ TOKEN_KEY_ENCRYPTION_KEY: 'too-short-secret' }).TOKEN_KEY_ENCRYPTION_KEY).toThrow(
+      /TOKEN_KEY_ENCRYPTION_KEY/,
+    );
+    expect(() => envOf({ TOKEN_KEY_ENCRYPTION_KEY: 'too-short-secret' }).TOKEN_KEY_ENCRYPTION_KEY).not.toThrow(
+      /too-short-secret/,
+    );
     try {
       checkEnv({ PORT: '70000', NEXTAUTH_URL: 'portal.example' });
       expect.unreachable();

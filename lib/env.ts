@@ -10,14 +10,21 @@ import { z } from 'zod';
  * start-up and names every bad one. An empty value counts as unset.
  */
 
-const count = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+const count = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
 const port = (fallback: number) => count(1, 65_535, fallback);
-const flag = z.enum(['0', '1'], 'Use 1 to turn it on, 0 (or nothing) to leave it off.').default('0').transform((value) => value === '1');
+const flag = z
+  .enum(['0', '1'], 'Use 1 to turn it on, 0 (or nothing) to leave it off.')
+  .default('0')
+  .transform((value) => value === '1');
 const httpUrl = z.url({ protocol: /^https?$/, error: 'Use an http(s) URL, e.g. https://portal.example.com.' });
 const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, 'Use a postgresql:// URL.');
 const key32 = z
   .string()
-  .refine((value) => /^[A-Za-z0-9_-]+$/.test(value) && Buffer.from(value, 'base64url').length === 32, 'Use 32 bytes in base64url.');
+  .refine(
+    (value) => /^[A-Za-z0-9_-]+$/.test(value) && Buffer.from(value, 'base64url').length === 32,
+    'Use 32 bytes in base64url.',
+  );
 
 const schema = {
   PORT: port(3000),
@@ -53,8 +60,14 @@ const schema = {
   DATABASE_ADMIN_URL: postgresUrl.optional(),
   DB_OWNER_PASSWORD: z.string().optional(),
   DB_APP_PASSWORD: z.string().optional(),
-  DB_OWNER_ROLE: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'Use a lower-case PostgreSQL role name.').optional(),
-  DB_APP_ROLE: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'Use a lower-case PostgreSQL role name.').optional(),
+  DB_OWNER_ROLE: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'Use a lower-case PostgreSQL role name.')
+    .optional(),
+  DB_APP_ROLE: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'Use a lower-case PostgreSQL role name.')
+    .optional(),
 } satisfies Record<string, z.ZodType>;
 
 export type EnvName = keyof typeof schema;

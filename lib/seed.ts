@@ -22,7 +22,9 @@ export async function seedDemoData({ password }: { password: string }): Promise<
   for (const demo of DEMO_USERS) {
     const existing = await prisma.user.findUnique({ where: { email: demo.email }, select: { passwordHash: true } });
     const passwordHash =
-      existing && (await verifyPassword(existing.passwordHash, password)) ? existing.passwordHash : await hashPassword(password);
+      existing && (await verifyPassword(existing.passwordHash, password))
+        ? existing.passwordHash
+        : await hashPassword(password);
     const user = await prisma.user.upsert({
       where: { email: demo.email },
       create: { email: demo.email, name: demo.name, passwordHash, platformRole: demo.platformRole ?? null },

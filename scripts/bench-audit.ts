@@ -15,7 +15,8 @@ const { listAuditEvents } = await import('@/lib/data/audit');
 async function organizationWithEvents(count: number): Promise<string> {
   const name = `Audit bench ${count}`;
   const existing = await prisma.organization.findFirst({ where: { name } });
-  if (existing && (await prisma.auditEvent.count({ where: { organizationId: existing.id } })) >= count) return existing.id;
+  if (existing && (await prisma.auditEvent.count({ where: { organizationId: existing.id } })) >= count)
+    return existing.id;
   const id = randomUUID();
   await prisma.organization.create({ data: { id, name } });
   // Spread over 30 days, a tenth of them with a second action, as a busy account would have.
@@ -35,7 +36,10 @@ async function timed(run: () => Promise<unknown>, repeat = 30) {
     samples.push(performance.now() - start);
   }
   samples.sort((a, b) => a - b);
-  return { median_ms: Number(samples[Math.floor(repeat / 2)]!.toFixed(2)), p95_ms: Number(samples[Math.floor(repeat * 0.95)]!.toFixed(2)) };
+  return {
+    median_ms: Number(samples[Math.floor(repeat / 2)]!.toFixed(2)),
+    p95_ms: Number(samples[Math.floor(repeat * 0.95)]!.toFixed(2)),
+  };
 }
 
 try {
@@ -43,15 +47,23 @@ try {
   const large = await organizationWithEvents(100_000);
   await timed(() => listAuditEvents({ organizationId: large }), 5); // warm-up
   // A cursor deep in the large trail: the 90,000th event.
-  const [deep] = await prisma.auditEvent.findMany({ where: { organizationId: large }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: 90_000, take: 1 });
+  const [deep] = await prisma.auditEvent.findMany({
+    where: { organizationId: large },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    skip: 90_000,
+    take: 1,
+  });
   const cursor = { createdAt: deep!.createdAt.toISOString(), id: deep!.id };
   const results = {
     first_page_10_events: await timed(() => listAuditEvents({ organizationId: small })),
     first_page_100000_events: await timed(() => listAuditEvents({ organizationId: large })),
     page_after_90000_of_100000: await timed(() => listAuditEvents({ organizationId: large, cursor })),
-    filtered_renamed_of_100000: await timed(() => listAuditEvents({ organizationId: large, filters: { action: 'renamed' } })),
+    filtered_renamed_of_100000: await timed(() =>
+      listAuditEvents({ organizationId: large, filters: { action: 'renamed' } }),
+    ),
   };
-  for (const [phase, figures] of Object.entries(results)) console.log(JSON.stringify({ phase, page_size: 50, ...figures }));
+  for (const [phase, figures] of Object.entries(results))
+    console.log(JSON.stringify({ phase, page_size: 50, ...figures }));
 } finally {
   await prisma.$disconnect();
   await db.stop();

@@ -46,7 +46,11 @@ async function seed(url: string) {
   const clientId = `bench-signin-${randomUUID().slice(0, 8)}`;
   const secret = generateSecret();
   await db.query('INSERT INTO organizations (id, name) VALUES ($1, $2)', [orgId, `Bench sign-in ${clientId}`]);
-  await db.query('INSERT INTO oauth_clients (id, organization_id, client_id) VALUES ($1, $2, $3)', [clientRowId, orgId, clientId]);
+  await db.query('INSERT INTO oauth_clients (id, organization_id, client_id) VALUES ($1, $2, $3)', [
+    clientRowId,
+    orgId,
+    clientId,
+  ]);
   await db.query(
     `INSERT INTO secrets (id, oauth_client_id, secret_hash, preview, status, name) VALUES ($1, $2, $3, $4, 'ACTIVE', 'Benchmark')`,
     [randomUUID(), clientRowId, hashSecret(secret), previewSecret(secret)],
@@ -71,7 +75,9 @@ function tokenLoad(form: string, duration = DURATION): Promise<autocannon.Result
 
 // Half the guesses name a real account, half an unknown one: both must cost the same to the server.
 function randomEmail() {
-  return randomInt(2) === 0 ? DEMO_USERS[randomInt(DEMO_USERS.length)]!.email : `nobody-${randomBytes(4).toString('hex')}@acme.test`;
+  return randomInt(2) === 0
+    ? DEMO_USERS[randomInt(DEMO_USERS.length)]!.email
+    : `nobody-${randomBytes(4).toString('hex')}@acme.test`;
 }
 
 function randomAddress() {
@@ -82,7 +88,10 @@ function randomAddress() {
 async function csrf(): Promise<{ token: string; cookie: string }> {
   const response = await fetch(`http://127.0.0.1:${PORT}/api/auth/csrf`);
   const { csrfToken } = (await response.json()) as { csrfToken: string };
-  const cookie = response.headers.getSetCookie().map((line) => line.split(';', 1)[0]).join('; ');
+  const cookie = response.headers
+    .getSetCookie()
+    .map((line) => line.split(';', 1)[0])
+    .join('; ');
   return { token: csrfToken, cookie };
 }
 
@@ -120,7 +129,9 @@ function statusCounts(result: autocannon.Result): Record<string, number> {
 
 function summary(phase: string, result: autocannon.Result, expected: number[]) {
   const counts = statusCounts(result);
-  const unexpected = Object.entries(counts).filter(([code]) => !expected.includes(Number(code))).reduce((n, [, count]) => n + count, 0);
+  const unexpected = Object.entries(counts)
+    .filter(([code]) => !expected.includes(Number(code)))
+    .reduce((n, [, count]) => n + count, 0);
   return {
     phase,
     connections: result.connections,
@@ -135,7 +146,11 @@ function summary(phase: string, result: autocannon.Result, expected: number[]) {
 
 const db = await prepareDatabase();
 const credential = await seed(db.url);
-const tokenForm = new URLSearchParams({ grant_type: 'client_credentials', client_id: credential.clientId, client_secret: credential.secret }).toString();
+const tokenForm = new URLSearchParams({
+  grant_type: 'client_credentials',
+  client_id: credential.clientId,
+  client_secret: credential.secret,
+}).toString();
 
 const server = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
   env: { ...process.env, PORT: String(PORT), NODE_ENV: 'production', TRUST_PROXY: '1' },
@@ -151,7 +166,11 @@ await new Promise<void>((resolve, reject) => {
 try {
   // Warm-up: JIT, key loading, the pool, the secret cache, and the sign-in route's first compile.
   await tokenLoad(tokenForm, 2);
-  await fetch(`http://127.0.0.1:${PORT}${SIGNIN_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  await fetch(`http://127.0.0.1:${PORT}${SIGNIN_PATH}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
 
   const idle = summary('token endpoint alone', await tokenLoad(tokenForm), [200]);
   console.log(JSON.stringify(idle));
@@ -160,13 +179,26 @@ try {
   const underAttack = summary(`token endpoint during ${ATTACK_RATE} sign-ins/s`, during, [200]);
   console.log(JSON.stringify(underAttack));
   // 401 wrong password, 429 throttled, 503 no password-check slot; next-auth's callback answers 401 or a redirect.
-  console.log(JSON.stringify({ ...summary(`sign-in attack on ${SIGNIN_PATH}`, attack, [200, 302, 401, 429, 503]), target_rate: ATTACK_RATE }));
+  console.log(
+    JSON.stringify({
+      ...summary(`sign-in attack on ${SIGNIN_PATH}`, attack, [200, 302, 401, 429, 503]),
+      target_rate: ATTACK_RATE,
+    }),
+  );
 
   const ratio = Number((underAttack.p99_ms / idle.p99_ms).toFixed(2));
   // autocannon's latencies are whole milliseconds and the idle p99 is a few of them: the throughput ratio
   // says the same thing with less noise.
   const throughput = Number((underAttack.requests_per_s / idle.requests_per_s).toFixed(2));
-  console.log(JSON.stringify({ phase: 'result', p99_ratio: ratio, throughput_ratio: throughput, target: TARGET_RATIO, ok: ratio <= TARGET_RATIO }));
+  console.log(
+    JSON.stringify({
+      phase: 'result',
+      p99_ratio: ratio,
+      throughput_ratio: throughput,
+      target: TARGET_RATIO,
+      ok: ratio <= TARGET_RATIO,
+    }),
+  );
 } finally {
   server.kill('SIGTERM');
   await new Promise((resolve) => server.once('exit', resolve));

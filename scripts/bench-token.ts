@@ -35,16 +35,32 @@ async function seed(url: string) {
       const orgId = randomUUID();
       const clientRowId = randomUUID();
       await db.query('INSERT INTO organizations (id, name) VALUES ($1, $2)', [orgId, `Bench ${org}`]);
-      await db.query('INSERT INTO oauth_clients (id, organization_id, client_id) VALUES ($1, $2, $3)', [clientRowId, orgId, `bench-client-${org}`]);
+      await db.query('INSERT INTO oauth_clients (id, organization_id, client_id) VALUES ($1, $2, $3)', [
+        clientRowId,
+        orgId,
+        `bench-client-${org}`,
+      ]);
       const values: string[] = [];
       const params: unknown[] = [];
       for (let i = 0; i < SECRETS_PER_ORG; i++) {
         const secret = generateSecret();
         const base = params.length;
-        values.push(`($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}::"SecretStatus", $${base + 6})`);
-        params.push(randomUUID(), clientRowId, hashSecret(secret), previewSecret(secret), i % 2 === 0 ? 'ACTIVE' : 'DISABLED', `Secret ${i + 1}`);
+        values.push(
+          `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}::"SecretStatus", $${base + 6})`,
+        );
+        params.push(
+          randomUUID(),
+          clientRowId,
+          hashSecret(secret),
+          previewSecret(secret),
+          i % 2 === 0 ? 'ACTIVE' : 'DISABLED',
+          `Secret ${i + 1}`,
+        );
       }
-      await db.query(`INSERT INTO secrets (id, oauth_client_id, secret_hash, preview, status, name) VALUES ${values.join(',')}`, params);
+      await db.query(
+        `INSERT INTO secrets (id, oauth_client_id, secret_hash, preview, status, name) VALUES ${values.join(',')}`,
+        params,
+      );
     }
   }
   // The benchmark's own credential: a fresh active secret on one of the seeded clients.
@@ -72,7 +88,9 @@ function load(body: string, connections = CONNECTIONS): Promise<autocannon.Resul
 
 function summary(phase: string, result: autocannon.Result, expected: number[]) {
   const counts = (result as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {};
-  const unexpected = Object.entries(counts).filter(([code]) => !expected.includes(Number(code))).reduce((n, [, s]) => n + s.count, 0);
+  const unexpected = Object.entries(counts)
+    .filter(([code]) => !expected.includes(Number(code)))
+    .reduce((n, [, s]) => n + s.count, 0);
   return {
     phase,
     connections: result.connections,
@@ -88,7 +106,11 @@ function summary(phase: string, result: autocannon.Result, expected: number[]) {
 const db = await prepareDatabase();
 const credential = await seed(db.ownerUrl);
 const form = (secret: string) =>
-  new URLSearchParams({ grant_type: 'client_credentials', client_id: credential.clientId, client_secret: secret }).toString();
+  new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: credential.clientId,
+    client_secret: secret,
+  }).toString();
 
 const server = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
   env: { ...process.env, PORT: String(PORT), NODE_ENV: 'production' },
@@ -103,8 +125,14 @@ await new Promise<void>((resolve, reject) => {
 
 try {
   // Warm-up: JIT, key loading, the pool and the cache.
-  await autocannon({ url: `http://127.0.0.1:${PORT}/api/oauth/token`, method: 'POST', connections: 10, duration: 2,
-    headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form(credential.secret) });
+  await autocannon({
+    url: `http://127.0.0.1:${PORT}/api/oauth/token`,
+    method: 'POST',
+    connections: 10,
+    duration: 2,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form(credential.secret),
+  });
 
   const valid = summary('valid secret', await load(form(credential.secret)), [200]);
   console.log(JSON.stringify(valid));

@@ -62,7 +62,10 @@ async function timed(kind: Kind, request: () => Promise<Response>) {
     retryAfter = response.headers.has('retry-after');
     const body = await response.text();
     if (status === 503) {
-      designed503 = kind === 'page' ? body.includes("We can't reach the service right now") : body.includes('"error":"temporarily_unavailable"');
+      designed503 =
+        kind === 'page'
+          ? body.includes("We can't reach the service right now")
+          : body.includes('"error":"temporarily_unavailable"');
     }
   } catch {
     status = 0;
@@ -117,7 +120,10 @@ async function signInError(): Promise<string | null> {
 /** Password step, then next-auth's credentials callback with the step's httpOnly cookie: the session cookie. */
 async function signIn(): Promise<string> {
   const step = await postPassword();
-  const challenge = step.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).find((c) => c?.startsWith('portal.sign-in='));
+  const challenge = step.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(';')[0])
+    .find((c) => c?.startsWith('portal.sign-in='));
   if (!challenge) throw new Error(`sign-in failed (${step.status})`);
   const csrf = await fetch(`${BASE}/api/auth/csrf`);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
@@ -128,7 +134,10 @@ async function signIn(): Promise<string> {
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookies.join('; ') },
     body: new URLSearchParams({ csrfToken, json: 'true' }),
   });
-  const session = callback.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).find((c) => c?.includes('session-token'));
+  const session = callback.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(';')[0])
+    .find((c) => c?.includes('session-token'));
   if (!session) throw new Error(`sign-in failed (${callback.status})`);
   return session;
 }
@@ -145,7 +154,9 @@ async function activeCredential(): Promise<{ clientId: string; secret: string }>
   if (!created.ok) throw new Error(created.message);
   const activated = await activateSecret({ actor, secretId: created.secret.id });
   if (!activated.ok) throw new Error(activated.message);
-  const client = await prisma.oAuthClient.findUniqueOrThrow({ where: { organizationId: actor.membership!.organizationId } });
+  const client = await prisma.oAuthClient.findUniqueOrThrow({
+    where: { organizationId: actor.membership!.organizationId },
+  });
   await prisma.$disconnect();
   return { clientId: client.clientId, secret: created.plaintext };
 }
@@ -158,7 +169,9 @@ async function drive(kind: Kind, request: () => Promise<Response>) {
 }
 
 function firstSuccessAfter(kind: Kind, at: number): number | null {
-  const success = samples.filter((s) => s.kind === kind && s.status === 200 && s.end >= at).sort((a, b) => a.end - b.end)[0];
+  const success = samples
+    .filter((s) => s.kind === kind && s.status === 200 && s.end >= at)
+    .sort((a, b) => a.end - b.end)[0];
   return success ? success.end - at : null;
 }
 
@@ -188,9 +201,21 @@ async function main() {
   if (!issued.ok) throw new Error(`token request failed before the outage: ${issued.status} ${await issued.text()}`);
   const { access_token: accessToken } = (await issued.json()) as { access_token: string };
   const cookie = await signIn();
-  const me = () => fetch(`${BASE}/api/v1/me`, { headers: { Authorization: `Bearer ${accessToken}` }, signal: AbortSignal.timeout(30_000) });
-  const pageLoad = () => fetch(`${BASE}/credentials`, { headers: { Cookie: cookie }, redirect: 'manual', signal: AbortSignal.timeout(30_000) });
-  for (const [name, check] of [['/api/v1/me', me], ['/credentials', pageLoad]] as const) {
+  const me = () =>
+    fetch(`${BASE}/api/v1/me`, {
+      headers: { Authorization: `Bearer ${accessToken}` },
+      signal: AbortSignal.timeout(30_000),
+    });
+  const pageLoad = () =>
+    fetch(`${BASE}/credentials`, {
+      headers: { Cookie: cookie },
+      redirect: 'manual',
+      signal: AbortSignal.timeout(30_000),
+    });
+  for (const [name, check] of [
+    ['/api/v1/me', me],
+    ['/credentials', pageLoad],
+  ] as const) {
     const response = await check();
     if (response.status !== 200) throw new Error(`${name} failed before the outage: ${response.status}`);
   }
@@ -227,7 +252,9 @@ async function main() {
   await Promise.all(drivers);
 
   const kinds: Kind[] = ['token', 'me', 'page'];
-  const during = (s: Sample) => (s.end >= stoppedAt && s.start <= backAfterStop + RECOVERY_LIMIT_MS) || (s.end >= frozenAt && s.start <= backAfterFreeze + RECOVERY_LIMIT_MS);
+  const during = (s: Sample) =>
+    (s.end >= stoppedAt && s.start <= backAfterStop + RECOVERY_LIMIT_MS) ||
+    (s.end >= frozenAt && s.start <= backAfterFreeze + RECOVERY_LIMIT_MS);
   const counts = Object.fromEntries(
     kinds.map((kind) => {
       const mine = samples.filter((s) => s.kind === kind);
@@ -255,22 +282,29 @@ async function main() {
   if (unanswered.length) failures.push(`${unanswered.length} requests without an HTTP answer`);
   const refusals = samples.filter((s) => s.status !== 200);
   const badRefusals = refusals.filter((s) => s.status !== 503 || !s.retryAfter || !s.designed503);
-  if (badRefusals.length) failures.push(`${badRefusals.length} refusals that are not a 503 with Retry-After and the designed body`);
+  if (badRefusals.length)
+    failures.push(`${badRefusals.length} refusals that are not a 503 with Retry-After and the designed body`);
   const slow = samples.filter((s) => s.end - s.start > LATENCY_LIMIT_MS);
   if (slow.length) failures.push(`${slow.length} requests took longer than ${LATENCY_LIMIT_MS} ms`);
-  if (signInDuringOutage !== '503 unavailable') failures.push(`sign-in during the outage answered ${signInDuringOutage}, not 503 unavailable`);
+  if (signInDuringOutage !== '503 unavailable')
+    failures.push(`sign-in during the outage answered ${signInDuringOutage}, not 503 unavailable`);
   for (const kind of kinds) {
     for (const key of ['recoveredAfterRestartMs', 'recoveredAfterThawMs'] as const) {
       const ms = counts[kind]![key];
       if (ms === null || ms > RECOVERY_LIMIT_MS) failures.push(`${kind}: ${key} = ${ms}`);
     }
-    if (!samples.some((s) => s.kind === kind && s.status === 503)) failures.push(`${kind}: never saw the outage (no 503)`);
+    if (!samples.some((s) => s.kind === kind && s.status === 503))
+      failures.push(`${kind}: never saw the outage (no 503)`);
   }
 
   console.log(
     JSON.stringify(
       {
-        timeouts: { connectMs: settings.DB_CONNECT_TIMEOUT_MS, statementMs: settings.DB_STATEMENT_TIMEOUT_MS, latencyLimitMs: LATENCY_LIMIT_MS },
+        timeouts: {
+          connectMs: settings.DB_CONNECT_TIMEOUT_MS,
+          statementMs: settings.DB_STATEMENT_TIMEOUT_MS,
+          latencyLimitMs: LATENCY_LIMIT_MS,
+        },
         phases: {
           stoppedForMs: restartedAt - stoppedAt,
           restartTookMs: backAfterStop - restartedAt,

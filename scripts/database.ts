@@ -24,7 +24,8 @@ export async function prepareDatabase({ fresh = false }: { fresh?: boolean } = {
   if (external) {
     const ownerUrl = env.MIGRATION_DATABASE_URL ?? external;
     logMigrations(await migrate(ownerUrl));
-    if (ownerUrl !== external) await grantApplicationPrivileges(ownerUrl, decodeURIComponent(new URL(external).username));
+    if (ownerUrl !== external)
+      await grantApplicationPrivileges(ownerUrl, decodeURIComponent(new URL(external).username));
     return { url: external, ownerUrl, embedded: false, stop: async () => {} };
   }
   if (fresh) await rm(embeddedSettings().root, { recursive: true, force: true });

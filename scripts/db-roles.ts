@@ -10,7 +10,9 @@ import { checkEnv, env } from '@/lib/env';
 checkEnv();
 const admin = env.DATABASE_ADMIN_URL;
 if (!admin) {
-  console.error("Set DATABASE_ADMIN_URL to a superuser's URL of the portal's database, e.g. postgresql://postgres:…@db:5432/portal");
+  console.error(
+    "Set DATABASE_ADMIN_URL to a superuser's URL of the portal's database, e.g. postgresql://postgres:…@db:5432/portal",
+  );
   process.exit(1);
 }
 

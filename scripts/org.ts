@@ -25,7 +25,13 @@ function parse() {
   try {
     return parseArgs({
       allowPositionals: true,
-      options: { name: { type: 'string' }, domain: { type: 'string' }, email: { type: 'string' }, id: { type: 'string' }, totp: { type: 'boolean' } },
+      options: {
+        name: { type: 'string' },
+        domain: { type: 'string' },
+        email: { type: 'string' },
+        id: { type: 'string' },
+        totp: { type: 'boolean' },
+      },
     });
   } catch (error) {
     return fail(`${(error as Error).message}\n${USAGE}`);
@@ -34,10 +40,19 @@ function parse() {
 
 const { positionals, values } = parse();
 const [command, ...extra] = positionals;
-if (command !== 'create' && command !== 'delete' && command !== 'support') fail(`Unknown command "${command ?? ''}".\n${USAGE}`);
+if (command !== 'create' && command !== 'delete' && command !== 'support')
+  fail(`Unknown command "${command ?? ''}".\n${USAGE}`);
 if (extra.length > 0) fail(`Unexpected argument "${extra[0]}".\n${USAGE}`);
-if (command === 'create' && (values.id !== undefined || values.name === undefined)) fail(`create takes --name (and optionally --domain, --email, --totp).\n${USAGE}`);
-if (command === 'delete' && (values.id === undefined || values.name !== undefined || values.domain !== undefined || values.email !== undefined || values.totp !== undefined)) {
+if (command === 'create' && (values.id !== undefined || values.name === undefined))
+  fail(`create takes --name (and optionally --domain, --email, --totp).\n${USAGE}`);
+if (
+  command === 'delete' &&
+  (values.id === undefined ||
+    values.name !== undefined ||
+    values.domain !== undefined ||
+    values.email !== undefined ||
+    values.totp !== undefined)
+) {
   fail(`delete takes --id only.\n${USAGE}`);
 }
 
@@ -46,7 +61,9 @@ if (command === 'support' && (values.email === undefined || values.id !== undefi
 }
 
 function printResult(result: object): Promise<void> {
-  return new Promise((resolve, reject) => process.stdout.write(`${JSON.stringify(result)}\n`, (error) => (error ? reject(error) : resolve())));
+  return new Promise((resolve, reject) =>
+    process.stdout.write(`${JSON.stringify(result)}\n`, (error) => (error ? reject(error) : resolve())),
+  );
 }
 
 runWithDatabase(async (db) => {
@@ -59,10 +76,17 @@ runWithDatabase(async (db) => {
   try {
     if (command === 'create') {
       const started = performance.now();
-      const result = await createTenant({ name: values.name!, domain: values.domain, email: values.email, totp: values.totp });
+      const result = await createTenant({
+        name: values.name!,
+        domain: values.domain,
+        email: values.email,
+        totp: values.totp,
+      });
       if (result.ok) {
         await printResult(result.tenant);
-        console.error(`Created organization ${result.tenant.organizationId} in ${Math.round(performance.now() - started)} ms.`);
+        console.error(
+          `Created organization ${result.tenant.organizationId} in ${Math.round(performance.now() - started)} ms.`,
+        );
       } else {
         console.error(result.message);
         exitCode = 1;
@@ -80,7 +104,9 @@ runWithDatabase(async (db) => {
       const result = await deleteTenant({ organizationId: values.id! });
       if (result.ok) {
         await printResult({ deleted: true, organizationId: result.organizationId });
-        console.error(`Deleted organization ${result.organizationId} and ${result.deletedUsers} member user(s); its audit events stay.`);
+        console.error(
+          `Deleted organization ${result.organizationId} and ${result.deletedUsers} member user(s); its audit events stay.`,
+        );
       } else {
         console.error(result.message);
         exitCode = 1;

@@ -26,7 +26,12 @@ const handle = app.getRequestHandler();
 
 function sendJson(res: http.ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}) {
   const body = JSON.stringify(payload);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...apiSecurityHeaders(), ...headers });
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(body),
+    ...apiSecurityHeaders(),
+    ...headers,
+  });
   res.end(body);
 }
 
@@ -41,7 +46,12 @@ const server = http.createServer((req, res) => {
     sendJson(res, 200, { status: 'ok' });
   } else if (path === '/readyz') {
     void readiness().then((state) =>
-      sendJson(res, state.ready ? 200 : 503, { status: state.ready ? 'ready' : 'unavailable', ...state.checks }, state.ready ? {} : { 'Retry-After': String(RETRY_AFTER_SECONDS) }),
+      sendJson(
+        res,
+        state.ready ? 200 : 503,
+        { status: state.ready ? 'ready' : 'unavailable', ...state.checks },
+        state.ready ? {} : { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+      ),
     );
   } else if (isAuthPath(req.url)) {
     // Sign-in bodies are tiny; a large one is refused before Next.js (and next-auth, which reads it all) sees it.
@@ -50,7 +60,9 @@ const server = http.createServer((req, res) => {
     // database or argon2 spend anything on it.
     if (req.method === 'POST' && isSignInStep(path)) {
       void admitSignInAttempt().then((admitted) =>
-        admitted ? pass() : sendJson(res, 503, { status: 'busy', message: SIGN_IN_BUSY_MESSAGE }, { 'Retry-After': '1' }),
+        admitted
+          ? pass()
+          : sendJson(res, 503, { status: 'busy', message: SIGN_IN_BUSY_MESSAGE }, { 'Retry-After': '1' }),
       );
     } else pass();
   } else {
@@ -60,7 +72,8 @@ const server = http.createServer((req, res) => {
 });
 server.keepAliveTimeout = 65_000;
 server.listen(port, () => console.log(`▲ Next.js ready on http://localhost:${port}`));
-if (testClockEnabled()) console.warn('⚠ TEST_CLOCK=1: POST /api/test-clock can move this server\'s clock. Never set it outside test runs.');
+if (testClockEnabled())
+  console.warn("⚠ TEST_CLOCK=1: POST /api/test-clock can move this server's clock. Never set it outside test runs.");
 
 const stopScheduler = startScheduler();
 

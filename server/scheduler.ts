@@ -26,7 +26,8 @@ export function startScheduler(): () => Promise<void> {
       if (outage) console.error('scheduler: the database is reachable again');
       outage = false;
     } catch (error) {
-      if (!outage) console.error('scheduler: scheduled deactivations failed', error instanceof Error ? error.message : error);
+      if (!outage)
+        console.error('scheduler: scheduled deactivations failed', error instanceof Error ? error.message : error);
       outage = isDatabaseUnavailable(error);
     } finally {
       running = false;

@@ -55,6 +55,7 @@ export async function serveTokenRequest(req: IncomingMessage, res: ServerRespons
       }),
     );
   } catch {
-    if (!res.headersSent) send(res, oauthErrorResponse(new OAuthError('invalid_request', 'The request could not be read.')));
+    if (!res.headersSent)
+      send(res, oauthErrorResponse(new OAuthError('invalid_request', 'The request could not be read.')));
   }
 }

@@ -35,7 +35,8 @@ export default async function setup(project: TestProject) {
   };
   // Start from an empty folder unless another test run is using the server right now (then share it:
   // every test file works in a database of its own anyway).
-  if (!(await portAcceptsConnections(embeddedSettings(env).port))) await rm(embeddedSettings(env).root, { recursive: true, force: true });
+  if (!(await portAcceptsConnections(embeddedSettings(env).port)))
+    await rm(embeddedSettings(env).root, { recursive: true, force: true });
   const server = await startEmbeddedPostgres(env);
   project.provide('postgresServerUrl', server.serverUrl);
   project.provide('postgresRoles', server.roles);

@@ -7,8 +7,16 @@ import { invalidInput } from '@/lib/result';
 
 const answerSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('password'), password: z.string().min(1, 'Enter your password.').max(1024) }).strict(),
-  z.object({ method: z.literal('totp'), code: z.string().trim().min(1, 'Enter the code from your app.').max(16) }).strict(),
-  z.object({ method: z.literal('passkey'), challengeToken: z.string().min(1).max(128), response: z.record(z.string(), z.unknown()) }).strict(),
+  z
+    .object({ method: z.literal('totp'), code: z.string().trim().min(1, 'Enter the code from your app.').max(16) })
+    .strict(),
+  z
+    .object({
+      method: z.literal('passkey'),
+      challengeToken: z.string().min(1).max(128),
+      response: z.record(z.string(), z.unknown()),
+    })
+    .strict(),
 ]);
 
 /** An unusable answer belongs next to the field the dialog showed: the code's for an app, else the password's. */

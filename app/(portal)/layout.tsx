@@ -44,7 +44,10 @@ export default async function PortalLayout({ children }: { children: ReactNode }
       </header>
       <main className="min-w-0 flex-1 lg:pl-64">
         <div className="mx-auto max-w-5xl px-4 py-6 sm:px-8 sm:py-10">
-          <ReauthProvider methods={{ totp: factors.totp, passkey: factors.passkeys.length > 0 }} windowText={describeWindow(actor.reauthWindowMinutes)}>
+          <ReauthProvider
+            methods={{ totp: factors.totp, passkey: factors.passkeys.length > 0 }}
+            windowText={describeWindow(actor.reauthWindowMinutes)}
+          >
             {children}
           </ReauthProvider>
         </div>

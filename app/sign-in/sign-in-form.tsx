@@ -27,7 +27,11 @@ const UNREACHABLE = 'The portal could not be reached. Check your connection and 
 
 async function post(path: string, body: object): Promise<StepResponse> {
   try {
-    const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return (await response.json().catch(() => ({ message: UNREACHABLE }))) as StepResponse;
   } catch {
     return { message: UNREACHABLE };
@@ -57,7 +61,11 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   async function handle(response: StepResponse) {
     if (response.status === 'verified') return finish();
     if (response.status === 'second_factor' && response.methods) {
-      setStep({ kind: 'second_factor', methods: response.methods, use: response.methods.totp || !response.methods.recovery ? 'totp' : 'recovery' });
+      setStep({
+        kind: 'second_factor',
+        methods: response.methods,
+        use: response.methods.totp || !response.methods.recovery ? 'totp' : 'recovery',
+      });
       return;
     }
     if (response.status === 'expired') setStep({ kind: 'password' });
@@ -67,7 +75,12 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   function submitPassword(form: FormData) {
     setError(null);
     startTransition(async () => {
-      await handle(await post('/api/auth/sign-in', { email: String(form.get('email') ?? ''), password: String(form.get('password') ?? '') }));
+      await handle(
+        await post('/api/auth/sign-in', {
+          email: String(form.get('email') ?? ''),
+          password: String(form.get('password') ?? ''),
+        }),
+      );
     });
   }
 
@@ -81,7 +94,9 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   function signInWithPasskey() {
     setError(null);
     startTransition(async () => {
-      const started = (await post('/api/auth/second-factor/passkey', {})) as StepResponse & { options?: Parameters<typeof startAuthentication>[0]['optionsJSON'] };
+      const started = (await post('/api/auth/second-factor/passkey', {})) as StepResponse & {
+        options?: Parameters<typeof startAuthentication>[0]['optionsJSON'];
+      };
       if (!started.options) return handle(started);
       let response: unknown;
       try {
@@ -116,7 +131,12 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
           </p>
         </div>
         {methods.passkey && (
-          <Button className="w-full justify-center" variant={methods.totp ? 'secondary' : 'primary'} onClick={signInWithPasskey} disabled={pending}>
+          <Button
+            className="w-full justify-center"
+            variant={methods.totp ? 'secondary' : 'primary'}
+            onClick={signInWithPasskey}
+            disabled={pending}
+          >
             <KeyRound className="size-4" aria-hidden />
             Use passkey
           </Button>
@@ -156,16 +176,37 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
         {use === 'totp' && !methods.totp && errorBox}
         <div className="flex flex-wrap justify-between gap-2 text-sm">
           {methods.recovery && use === 'totp' && (
-            <button type="button" className="font-medium text-indigo-700 hover:underline" onClick={() => { setError(null); setStep({ ...step, use: 'recovery' }); }}>
+            <button
+              type="button"
+              className="font-medium text-indigo-700 hover:underline"
+              onClick={() => {
+                setError(null);
+                setStep({ ...step, use: 'recovery' });
+              }}
+            >
               Use a recovery code
             </button>
           )}
           {use === 'recovery' && (methods.totp || methods.passkey) && (
-            <button type="button" className="font-medium text-indigo-700 hover:underline" onClick={() => { setError(null); setStep({ ...step, use: 'totp' }); }}>
+            <button
+              type="button"
+              className="font-medium text-indigo-700 hover:underline"
+              onClick={() => {
+                setError(null);
+                setStep({ ...step, use: 'totp' });
+              }}
+            >
               {methods.totp ? 'Use your authenticator app' : 'Use your passkey'}
             </button>
           )}
-          <button type="button" className="text-slate-600 hover:underline" onClick={() => { setError(null); setStep({ kind: 'password' }); }}>
+          <button
+            type="button"
+            className="text-slate-600 hover:underline"
+            onClick={() => {
+              setError(null);
+              setStep({ kind: 'password' });
+            }}
+          >
             Start over
           </button>
         </div>
@@ -188,15 +229,29 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
         <label htmlFor="email" className="block text-sm font-medium text-slate-700">
           Email
         </label>
-        <Input id="email" name="email" type="email" autoComplete="username" required className="mt-1.5"
-          aria-describedby={error ? 'sign-in-error' : undefined} />
+        <Input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          className="mt-1.5"
+          aria-describedby={error ? 'sign-in-error' : undefined}
+        />
       </div>
       <div>
         <label htmlFor="password" className="block text-sm font-medium text-slate-700">
           Password
         </label>
-        <Input id="password" name="password" type="password" autoComplete="current-password" required className="mt-1.5"
-          aria-describedby={error ? 'sign-in-error' : undefined} />
+        <Input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          className="mt-1.5"
+          aria-describedby={error ? 'sign-in-error' : undefined}
+        />
       </div>
       {errorBox}
       <Button type="submit" className="w-full justify-center" disabled={pending}>

@@ -4,7 +4,14 @@ import { startAuthentication } from '@simplewebauthn/browser';
 import { KeyRound } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogActions, DialogContent, DialogDescription, DialogError, DialogTitle } from '@/components/ui/dialog';
+import {
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogDescription,
+  DialogError,
+  DialogTitle,
+} from '@/components/ui/dialog';
 import { FieldError, Input } from '@/components/ui/input';
 import { confirmIdentityAction, confirmPasskeyOptionsAction } from '@/app/(portal)/actions';
 
@@ -13,7 +20,10 @@ export interface ConfirmMethods {
   passkey: boolean;
 }
 
-const UNREACHABLE = { ok: false as const, message: 'The portal could not be reached. Check your connection and try again.' };
+const UNREACHABLE = {
+  ok: false as const,
+  message: 'The portal could not be reached. Check your connection and try again.',
+};
 
 /** "Confirm it's you": password, authenticator code or passkey, then the caller retries its action. */
 export function ConfirmIdentityDialog({
@@ -40,7 +50,9 @@ export function ConfirmIdentityDialog({
     }
   }, [open]);
 
-  function answer(run: () => Promise<{ ok: true } | { ok: false; message: string; fieldErrors?: Record<string, string> }>) {
+  function answer(
+    run: () => Promise<{ ok: true } | { ok: false; message: string; fieldErrors?: Record<string, string> }>,
+  ) {
     setError(null);
     setPending(true);
     void run()
@@ -48,7 +60,8 @@ export function ConfirmIdentityDialog({
       .then((result) => {
         setPending(false);
         if (result.ok) onDone(true);
-        else setError({ message: result.message, fieldErrors: 'fieldErrors' in result ? result.fieldErrors : undefined });
+        else
+          setError({ message: result.message, fieldErrors: 'fieldErrors' in result ? result.fieldErrors : undefined });
       });
   }
 
@@ -81,7 +94,11 @@ export function ConfirmIdentityDialog({
           onSubmit={(event) => {
             event.preventDefault();
             const value = String(new FormData(event.currentTarget).get(field) ?? '');
-            answer(() => (use === 'password' ? confirmIdentityAction({ method: 'password', password: value }) : confirmIdentityAction({ method: 'totp', code: value })));
+            answer(() =>
+              use === 'password'
+                ? confirmIdentityAction({ method: 'password', password: value })
+                : confirmIdentityAction({ method: 'totp', code: value }),
+            );
           }}
         >
           <label htmlFor={`confirm-${field}`} className="block text-sm font-medium text-slate-700">

@@ -13,7 +13,15 @@ const ReauthContext = createContext<Ensure | null>(null);
  * ago. The provider then asks "Confirm it's you" and, once confirmed, runs the same action again, so the
  * user's one click completes what they asked for.
  */
-export function ReauthProvider({ methods, windowText, children }: { methods: ConfirmMethods; windowText: string; children: ReactNode }) {
+export function ReauthProvider({
+  methods,
+  windowText,
+  children,
+}: {
+  methods: ConfirmMethods;
+  windowText: string;
+  children: ReactNode;
+}) {
   const [open, setOpen] = useState(false);
   const settle = useRef<((confirmed: boolean) => void) | null>(null);
 

@@ -35,7 +35,9 @@ describe('toSecretRow', () => {
 
   it('shows a secret past its expiry as Expired, whatever its stored status', () => {
     expect(toSecretRow(item({ expiresAt: new Date(now) }), now).displayStatus).toBe('EXPIRED');
-    expect(toSecretRow(item({ status: 'DISABLED', expiresAt: new Date(now - day) }), now).displayStatus).toBe('EXPIRED');
+    expect(toSecretRow(item({ status: 'DISABLED', expiresAt: new Date(now - day) }), now).displayStatus).toBe(
+      'EXPIRED',
+    );
     expect(toSecretRow(item({ status: 'DISABLED', expiresAt: new Date(now + 1) }), now).displayStatus).toBe('DISABLED');
   });
 

@@ -2,7 +2,10 @@ import type { SecretListItem } from '@/lib/data/secret-queries';
 import { EXPIRY_WARNING_DAYS, displayStatus } from '@/lib/secrets/rules';
 
 /** A secret as the client components receive it: dates as ISO strings. */
-export type SecretRow = Omit<SecretListItem, 'createdAt' | 'activatedAt' | 'lastUsedAt' | 'expiresAt' | 'deactivateAt'> & {
+export type SecretRow = Omit<
+  SecretListItem,
+  'createdAt' | 'activatedAt' | 'lastUsedAt' | 'expiresAt' | 'deactivateAt'
+> & {
   createdAt: string;
   lastUsedAt: string | null;
   expiresAt: string | null;

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { usageWarning } from './usage-warning';
 
 const now = Date.parse('2026-03-01T12:00:00.000Z');
-const usage = (lastHour: number, last24Hours: number, lastUsedAt: Date | null = null) => ({ lastHour, last24Hours, unexpiredTokens: 0, lastUsedAt });
+const usage = (lastHour: number, last24Hours: number, lastUsedAt: Date | null = null) => ({
+  lastHour,
+  last24Hours,
+  unexpiredTokens: 0,
+  lastUsedAt,
+});
 
 describe('usageWarning', () => {
   it('says nothing about a secret unused for 24 hours', () => {
@@ -22,7 +27,9 @@ describe('usageWarning', () => {
   });
 
   it('says "token" for one and "just now" for the last few seconds', () => {
-    expect(usageWarning(usage(1, 1, new Date(now - 12_000)), now)).toBe('This secret obtained 1 token in the last hour; the last one just now.');
+    expect(usageWarning(usage(1, 1, new Date(now - 12_000)), now)).toBe(
+      'This secret obtained 1 token in the last hour; the last one just now.',
+    );
   });
 
   it('leaves out the last use when it is not known', () => {

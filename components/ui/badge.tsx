@@ -8,7 +8,15 @@ const tones = {
   amber: 'bg-amber-50 text-amber-800 ring-amber-600/20',
 } as const;
 
-export function Badge({ tone, children, className }: { tone: keyof typeof tones; children: ReactNode; className?: string }) {
+export function Badge({
+  tone,
+  children,
+  className,
+}: {
+  tone: keyof typeof tones;
+  children: ReactNode;
+  className?: string;
+}) {
   return (
     <span
       className={cn(

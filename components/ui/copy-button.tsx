@@ -35,7 +35,11 @@ export function CopyButton({
   return (
     <span className="inline-flex items-center gap-2">
       <Button variant="secondary" size={showText ? 'sm' : 'icon'} aria-label={label} onClick={copy} {...props}>
-        {state === 'copied' ? <Check className="size-4 text-emerald-600" aria-hidden /> : <Copy className="size-4" aria-hidden />}
+        {state === 'copied' ? (
+          <Check className="size-4 text-emerald-600" aria-hidden />
+        ) : (
+          <Copy className="size-4" aria-hidden />
+        )}
         {showText && <span>Copy</span>}
       </Button>
       <span role="status" aria-live="polite" className={state === 'idle' ? 'sr-only' : 'text-xs text-slate-500'}>

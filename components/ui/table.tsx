@@ -15,7 +15,12 @@ export function TableCaption({ className, ...props }: ComponentProps<'caption'>)
 }
 
 export function TableHeader({ className, ...props }: ComponentProps<'thead'>) {
-  return <thead className={cn('bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase', className)} {...props} />;
+  return (
+    <thead
+      className={cn('bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase', className)}
+      {...props}
+    />
+  );
 }
 
 export function TableBody({ className, ...props }: ComponentProps<'tbody'>) {

@@ -40,7 +40,12 @@ export function issuesAsFieldErrors(error: z.ZodError): Failure {
     const key = String(issue.path[0] ?? '');
     if (key && !(key in fieldErrors)) fieldErrors[key] = issue.message;
   }
-  return { ok: false, code: 'invalid_input', message: error.issues[0]?.message ?? INVALID_REQUEST.message, fieldErrors };
+  return {
+    ok: false,
+    code: 'invalid_input',
+    message: error.issues[0]?.message ?? INVALID_REQUEST.message,
+    fieldErrors,
+  };
 }
 
 export interface RunOptions<S extends z.ZodType, F extends z.ZodType | undefined> {
@@ -61,7 +66,8 @@ export interface RunOptions<S extends z.ZodType, F extends z.ZodType | undefined
   revalidate?: false | { path: string; type?: 'layout' | 'page' };
 }
 
-type Data<S extends z.ZodType, F extends z.ZodType | undefined> = z.infer<S> & (F extends z.ZodType ? z.output<F> : unknown);
+type Data<S extends z.ZodType, F extends z.ZodType | undefined> = z.infer<S> &
+  (F extends z.ZodType ? z.output<F> : unknown);
 
 export interface ActionCall<D> {
   actor: Actor;
@@ -98,7 +104,8 @@ export async function run<S extends z.ZodType, T extends object, F extends z.Zod
       data = { ...(data as object), ...(checked.data as object) } as Data<S, F>;
     }
     const { sensitive = false } = options;
-    if ((typeof sensitive === 'function' ? sensitive(actor) : sensitive) && needsReauthentication(actor)) return REAUTH_REQUIRED;
+    if ((typeof sensitive === 'function' ? sensitive(actor) : sensitive) && needsReauthentication(actor))
+      return REAUTH_REQUIRED;
     const outcome = await command({ actor, data, context: await requestContext() });
     if (outcome.ok && options.revalidate) revalidatePath(options.revalidate.path, options.revalidate.type);
     return outcome;

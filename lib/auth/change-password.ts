@@ -7,7 +7,10 @@ import { endSessions, markReauthenticated } from '@/lib/data/sessions';
 import { setPassword } from '@/lib/data/users';
 import { fail, type Result } from '@/lib/result';
 
-export type ChangePasswordResult = Result<{ endedSessions: number }, 'signed_out' | 'invalid_credentials' | 'rate_limited'>;
+export type ChangePasswordResult = Result<
+  { endedSessions: number },
+  'signed_out' | 'invalid_credentials' | 'rate_limited'
+>;
 
 /**
  * Changes the actor's password after checking the current one, then ends every other session of the
@@ -32,7 +35,12 @@ export async function changePassword({
       : fail('rate_limited', checked.message ?? 'Try again in a moment.');
   }
   await setPassword({ userId: actor.userId, passwordHash: await hashPassword(newPassword), context });
-  const endedSessions = await endSessions({ userId: actor.userId, exceptSessionId: actor.session.id, reason: 'password_changed', context });
+  const endedSessions = await endSessions({
+    userId: actor.userId,
+    exceptSessionId: actor.session.id,
+    reason: 'password_changed',
+    context,
+  });
   await markReauthenticated({ userId: actor.userId, sessionId: actor.session.id, context });
   return { ok: true, endedSessions };
 }

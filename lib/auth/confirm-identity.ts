@@ -27,7 +27,14 @@ function attemptFor(actor: Actor, answer: IdentityAnswer): () => Promise<boolean
   if (answer.method === 'totp') return () => verifyTotpCode({ userId: actor.userId, code: answer.code });
   return async () => {
     const challenge = await consumeConfirmChallenge({ userId: actor.userId, token: answer.challengeToken });
-    return challenge !== null && verifyPasskeyAuthentication({ userId: actor.userId, response: answer.response as AuthenticationResponseJSON, expectedChallenge: challenge });
+    return (
+      challenge !== null &&
+      verifyPasskeyAuthentication({
+        userId: actor.userId,
+        response: answer.response as AuthenticationResponseJSON,
+        expectedChallenge: challenge,
+      })
+    );
   };
 }
 
@@ -46,7 +53,8 @@ export async function confirmIdentity({
 }): Promise<ConfirmResult> {
   if (!actor.session) return fail('signed_out', 'Your session has ended. Sign in again to continue.');
   const checked = await checkIdentity(actor, context, `confirm_${answer.method}`, attemptFor(actor, answer));
-  if (!checked.ok) return checked.wrong || !checked.message ? WRONG[answer.method] : fail('rate_limited', checked.message);
+  if (!checked.ok)
+    return checked.wrong || !checked.message ? WRONG[answer.method] : fail('rate_limited', checked.message);
   await markReauthenticated({ userId: actor.userId, sessionId: actor.session.id, context });
   return { ok: true };
 }

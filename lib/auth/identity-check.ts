@@ -1,7 +1,12 @@
 import 'server-only';
 import type { Actor } from '@/lib/identity/actor';
 import { withPasswordCheckSlot } from '@/lib/auth/password-check-limit';
-import { checkSignInThrottle, recordSignInFailure, recordSignInSuccess, throttleMessage } from '@/lib/auth/sign-in-throttle';
+import {
+  checkSignInThrottle,
+  recordSignInFailure,
+  recordSignInSuccess,
+  throttleMessage,
+} from '@/lib/auth/sign-in-throttle';
 import { recordAccountEvent, type RequestContext } from '@/lib/data/audit';
 import { verifyUserCredentials } from '@/lib/data/users';
 import { prisma } from '@/lib/db';
@@ -23,14 +28,17 @@ export async function checkIdentity(
   const throttled = await checkSignInThrottle(key);
   if (throttled) return { ok: false, wrong: false, message: throttleMessage(throttled.retryAfterSeconds) };
   const right = await attempt();
-  if (right === 'busy') return { ok: false, wrong: false, message: 'The sign-in service is busy. Try again in a moment.' };
+  if (right === 'busy')
+    return { ok: false, wrong: false, message: 'The sign-in service is busy. Try again in a moment.' };
   if (right) {
     await recordSignInSuccess(key);
     return { ok: true };
   }
   const blocked = await recordSignInFailure(key);
   await recordAccountEvent(prisma, { userId: actor.userId, action: 'sign_in_failed', details: { stage }, context });
-  return blocked ? { ok: false, wrong: false, message: throttleMessage(blocked.retryAfterSeconds) } : { ok: false, wrong: true };
+  return blocked
+    ? { ok: false, wrong: false, message: throttleMessage(blocked.retryAfterSeconds) }
+    : { ok: false, wrong: true };
 }
 
 /** The actor's own password, checked within the instance's cap on concurrent argon2 checks. */

@@ -23,7 +23,10 @@ export const authOptions: NextAuthOptions = {
       async authorize(_credentials, req) {
         const token = readCookie(header(req.headers, 'cookie'), SIGN_IN_COOKIE);
         if (!token) return null;
-        const context = { address: clientAddress({ headers: req.headers ?? {} }), userAgent: header(req.headers, 'user-agent') };
+        const context = {
+          address: clientAddress({ headers: req.headers ?? {} }),
+          userAgent: header(req.headers, 'user-agent'),
+        };
         const startedAt = Date.now();
         try {
           const signedIn = await completeSignIn({ token, context });

@@ -99,7 +99,11 @@ export function isSignInStep(path: string | undefined): boolean {
 
 /** Whether this instance can take one more sign-in attempt this second (the production server asks first). */
 export async function admitSignInAttempt(): Promise<boolean> {
-  globalForAdmission.signInAdmission ??= new RateLimiterMemory({ keyPrefix: 'signin-admission', points: signInAttemptsPerSecond(), duration: 1 });
+  globalForAdmission.signInAdmission ??= new RateLimiterMemory({
+    keyPrefix: 'signin-admission',
+    points: signInAttemptsPerSecond(),
+    duration: 1,
+  });
   return globalForAdmission.signInAdmission.consume('instance').then(
     () => true,
     () => false,

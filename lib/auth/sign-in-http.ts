@@ -32,7 +32,9 @@ export async function signInStep(run: () => Promise<Response>): Promise<Response
     return await run();
   } catch (error) {
     if (!failedForDatabase(error, startedAt)) throw error;
-    return json({ status: 'unavailable', message: UNAVAILABLE_MESSAGE }, 503, { 'retry-after': String(RETRY_AFTER_SECONDS) });
+    return json({ status: 'unavailable', message: UNAVAILABLE_MESSAGE }, 503, {
+      'retry-after': String(RETRY_AFTER_SECONDS),
+    });
   }
 }
 
@@ -50,7 +52,8 @@ export async function readSignInRequest<S extends z.ZodType>(
 ): Promise<{ response: Response } | { data: z.infer<S>; context: RequestContext; token: string | null }> {
   const origin = request.headers.get('origin');
   const expected = portalOrigin();
-  if (origin && expected && origin !== expected) return { response: json({ message: 'Sign in from the portal itself.' }, 403) };
+  if (origin && expected && origin !== expected)
+    return { response: json({ message: 'Sign in from the portal itself.' }, 403) };
   const text = await readBodyLimited(request, SIGN_IN_BODY_LIMIT);
   if (text === null) return { response: json({ message: 'The request is too large.' }, 413) };
   let body: unknown;
@@ -76,7 +79,9 @@ export function signInResponse(result: SignInStepResult, wrongMessage: string): 
     case 'verified':
       return json({ status: 'verified' }, 200, { 'set-cookie': signInCookie(result.token, secure()) });
     case 'second_factor':
-      return json({ status: 'second_factor', methods: result.methods }, 200, { 'set-cookie': signInCookie(result.token, secure()) });
+      return json({ status: 'second_factor', methods: result.methods }, 200, {
+        'set-cookie': signInCookie(result.token, secure()),
+      });
     case 'invalid':
       return json({ status: 'invalid', message: wrongMessage }, 401);
     case 'expired':

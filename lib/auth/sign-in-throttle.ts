@@ -43,7 +43,14 @@ export function blockSecondsAfter(scope: Scope, failures: number): number {
 function limiter(keyPrefix: string, points: number, duration: number) {
   // If the database is unreachable, keep throttling per instance.
   const insurance = new RateLimiterMemory({ keyPrefix: `${keyPrefix}-insurance`, points, duration });
-  const store = new RateLimiterPrisma({ storeClient: prisma, tableName: 'rateLimit', keyPrefix, points, duration, insuranceLimiter: insurance });
+  const store = new RateLimiterPrisma({
+    storeClient: prisma,
+    tableName: 'rateLimit',
+    keyPrefix,
+    points,
+    duration,
+    insuranceLimiter: insurance,
+  });
   return Object.assign(store, { insurance });
 }
 
@@ -63,8 +70,16 @@ function limiters(): Limiters {
   return (globalForThrottle.signInThrottle ??= {
     failures: {
       pair: limiter('signin-fail-pair', SIGN_IN_THROTTLE.pair.threshold, SIGN_IN_THROTTLE.pair.windowSeconds),
-      account: limiter('signin-fail-account', SIGN_IN_THROTTLE.account.threshold, SIGN_IN_THROTTLE.account.windowSeconds),
-      address: limiter('signin-fail-address', SIGN_IN_THROTTLE.address.threshold, SIGN_IN_THROTTLE.address.windowSeconds),
+      account: limiter(
+        'signin-fail-account',
+        SIGN_IN_THROTTLE.account.threshold,
+        SIGN_IN_THROTTLE.account.windowSeconds,
+      ),
+      address: limiter(
+        'signin-fail-address',
+        SIGN_IN_THROTTLE.address.threshold,
+        SIGN_IN_THROTTLE.address.windowSeconds,
+      ),
     },
     blocks: limiter('signin-block', 1, 1),
     known: limiter('signin-known', 1, KNOWN_ADDRESS_SECONDS),
@@ -106,7 +121,10 @@ function remainingMs(res: unknown): number {
  * Under a flood, call it inside `withPasswordCheckSlot` with the check itself: 200 of these queries a second
  * slowed the token endpoint far more than the refused requests did (see README, bench:signin).
  */
-export async function checkSignInThrottle(attempt: { email: string; address: string }): Promise<{ retryAfterSeconds: number } | null> {
+export async function checkSignInThrottle(attempt: {
+  email: string;
+  address: string;
+}): Promise<{ retryAfterSeconds: number } | null> {
   const { blocks, known } = limiters();
   const keys = keysOf(attempt);
   const blockKeys = SCOPES.map((scope) => blocks.getKey(`${scope}:${keys[scope]}`));
@@ -134,7 +152,10 @@ export async function checkSignInThrottle(attempt: { email: string; address: str
 }
 
 /** Counts a failed sign-in in all three ways; returns the longest block it starts, or null. */
-export async function recordSignInFailure(attempt: { email: string; address: string }): Promise<{ retryAfterSeconds: number } | null> {
+export async function recordSignInFailure(attempt: {
+  email: string;
+  address: string;
+}): Promise<{ retryAfterSeconds: number } | null> {
   const { failures, blocks } = limiters();
   const keys = keysOf(attempt);
   const started = await Promise.all(

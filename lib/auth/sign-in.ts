@@ -47,7 +47,12 @@ function addressOf(context: RequestContext) {
  * exists (an unknown email has no trail to write to). Returns the throttled answer once the failure
  * tips the count over the limit.
  */
-async function failed(email: string, userId: string | null, stage: 'password' | 'second_factor', context: RequestContext) {
+async function failed(
+  email: string,
+  userId: string | null,
+  stage: 'password' | 'second_factor',
+  context: RequestContext,
+) {
   const blocked = await recordSignInFailure({ email, address: addressOf(context) });
   if (userId) {
     await recordAccountEvent(prisma, { userId, action: 'sign_in_failed', details: { stage }, context });
@@ -61,7 +66,9 @@ async function failed(email: string, userId: string | null, stage: 'password' | 
       });
     }
   }
-  return blocked ? ({ status: 'throttled', retryAfterSeconds: blocked.retryAfterSeconds } as const) : ({ status: 'invalid' } as const);
+  return blocked
+    ? ({ status: 'throttled', retryAfterSeconds: blocked.retryAfterSeconds } as const)
+    : ({ status: 'invalid' } as const);
 }
 
 /**
@@ -130,7 +137,8 @@ export async function secondFactorStep({
 
   let ok = false;
   if (answer.method === 'totp') ok = await verifyTotpCode({ userId: pending.userId, code: answer.code });
-  else if (answer.method === 'recovery') ok = await redeemRecoveryCode({ userId: pending.userId, code: answer.code, context });
+  else if (answer.method === 'recovery')
+    ok = await redeemRecoveryCode({ userId: pending.userId, code: answer.code, context });
   else if (pending.webauthnChallenge) {
     ok = await verifyPasskeyAuthentication({
       userId: pending.userId,
@@ -157,6 +165,11 @@ export async function completeSignIn({ token, context }: { token: string; contex
   const userId = await consumeVerifiedSignIn({ token });
   if (!userId) return null;
   const session = await createSession({ userId, context });
-  await recordAccountEvent(prisma, { userId, action: 'sign_in_succeeded', details: { sessionId: session.sessionId }, context });
+  await recordAccountEvent(prisma, {
+    userId,
+    action: 'sign_in_succeeded',
+    details: { sessionId: session.sessionId },
+    context,
+  });
   return { userId, sessionToken: session.token };
 }

@@ -12,7 +12,8 @@ import { env } from '@/lib/env';
 function encryptionKey(): Buffer {
   const value = env.TOKEN_KEY_ENCRYPTION_KEY;
   const key = value ? Buffer.from(value, 'base64url') : Buffer.alloc(0);
-  if (key.length !== 32) throw new Error('TOKEN_KEY_ENCRYPTION_KEY must hold 32 bytes in base64url (npm start sets one up)');
+  if (key.length !== 32)
+    throw new Error('TOKEN_KEY_ENCRYPTION_KEY must hold 32 bytes in base64url (npm start sets one up)');
   return key;
 }
 
@@ -26,7 +27,9 @@ export function seal(associatedData: string, plaintext: Uint8Array): string {
 /** Throws when the value was altered, sealed under another key, or for other associated data. */
 export function open(associatedData: string, stored: string): Buffer {
   const raw = Buffer.from(stored, 'base64url');
-  const decipher = createDecipheriv('aes-256-gcm', encryptionKey(), raw.subarray(0, 12)).setAAD(Buffer.from(associatedData));
+  const decipher = createDecipheriv('aes-256-gcm', encryptionKey(), raw.subarray(0, 12)).setAAD(
+    Buffer.from(associatedData),
+  );
   decipher.setAuthTag(raw.subarray(12, 28));
   return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]);
 }

@@ -71,7 +71,13 @@ export async function acknowledgeAlert({
       data: { acknowledgedAt: new Date(), acknowledgedById: actor.userId },
     });
     if (count !== 1) return notFound('This alert was already acknowledged.');
-    await recordSecretEvent(tx, { secretId: alert.secretId, actor, action: 'alert_acknowledged', details: { kind: alert.kind }, context });
+    await recordSecretEvent(tx, {
+      secretId: alert.secretId,
+      actor,
+      action: 'alert_acknowledged',
+      details: { kind: alert.kind },
+      context,
+    });
     return { ok: true as const };
   });
 }

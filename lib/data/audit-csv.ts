@@ -1,7 +1,19 @@
 import { listAuditEvents, type AuditFilters } from '@/lib/data/audit';
 import { AUDIT_ACTIONS } from '@/lib/data/audit-text';
 
-const COLUMNS = ['time', 'actor', 'role', 'action', 'secret_id', 'secret_preview', 'reason', 'priority', 'address', 'user_agent', 'details'];
+const COLUMNS = [
+  'time',
+  'actor',
+  'role',
+  'action',
+  'secret_id',
+  'secret_preview',
+  'reason',
+  'priority',
+  'address',
+  'user_agent',
+  'details',
+];
 
 /** RFC 4180 quoting; a leading = + - @ is prefixed so that spreadsheets do not run it as a formula. */
 export function csvField(value: unknown): string {
@@ -11,7 +23,13 @@ export function csvField(value: unknown): string {
 }
 
 /** The whole filtered trail as CSV, read page by page so that memory stays flat however long it is. */
-export function auditCsvStream({ organizationId, filters }: { organizationId: string; filters: AuditFilters }): ReadableStream<Uint8Array> {
+export function auditCsvStream({
+  organizationId,
+  filters,
+}: {
+  organizationId: string;
+  filters: AuditFilters;
+}): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let cursor: Parameters<typeof listAuditEvents>[0]['cursor'] = null;
   let started = false;

@@ -8,7 +8,9 @@ describe('describeAuditEvent', () => {
   });
 
   it('describes a rename, an expiry and allowed addresses', () => {
-    expect(describeAuditEvent({ action: 'renamed', details: { from: 'Secret 1', to: 'Production' } })).toBe('“Secret 1” → “Production”');
+    expect(describeAuditEvent({ action: 'renamed', details: { from: 'Secret 1', to: 'Production' } })).toBe(
+      '“Secret 1” → “Production”',
+    );
     expect(describeAuditEvent({ action: 'expiry_set', details: { expiresAt: '2026-06-16T00:00:00.000Z' } })).toBe(
       'Expires Tue, 16 Jun 2026 00:00:00 GMT',
     );
@@ -27,26 +29,37 @@ describe('describeAuditEvent', () => {
         details: { replacement: 'uqs_…c3d4', deactivateAt: '2026-03-02T12:00:00.000Z' },
       }),
     ).toBe('uqs_…a1b2 replaced by uqs_…c3d4; stops Mon, 02 Mar 2026 12:00:00 GMT');
-    expect(describeAuditEvent({ action: 'rolled', details: { replacement: 'uqs_…c3d4', deactivateAt: '2026-03-02T12:00:00.000Z' } })).toMatch(
-      /^Secret replaced by/,
-    );
+    expect(
+      describeAuditEvent({
+        action: 'rolled',
+        details: { replacement: 'uqs_…c3d4', deactivateAt: '2026-03-02T12:00:00.000Z' },
+      }),
+    ).toMatch(/^Secret replaced by/);
   });
 
   it('joins every part of a deactivation, with the reason last', () => {
-    expect(describeAuditEvent({ action: 'deactivated', details: { scheduled: true } })).toBe('At the end of its roll grace period');
-    expect(describeAuditEvent({ action: 'deactivated', details: { revokedTokens: 3 }, reason: 'Leaked in a forum' })).toBe(
-      'Its unexpired access tokens were revoked too · Reason: Leaked in a forum',
+    expect(describeAuditEvent({ action: 'deactivated', details: { scheduled: true } })).toBe(
+      'At the end of its roll grace period',
     );
+    expect(
+      describeAuditEvent({ action: 'deactivated', details: { revokedTokens: 3 }, reason: 'Leaked in a forum' }),
+    ).toBe('Its unexpired access tokens were revoked too · Reason: Leaked in a forum');
     expect(describeAuditEvent({ action: 'deactivated', details: {} })).toBeNull();
   });
 
   it('describes account-security events', () => {
-    expect(describeAuditEvent({ action: 'factor_enrolled', details: { method: 'passkey', name: 'Work laptop' } })).toBe('Passkey “Work laptop”');
+    expect(describeAuditEvent({ action: 'factor_enrolled', details: { method: 'passkey', name: 'Work laptop' } })).toBe(
+      'Passkey “Work laptop”',
+    );
     expect(describeAuditEvent({ action: 'factor_removed', details: { method: 'totp' } })).toBe('Authenticator app');
     expect(describeAuditEvent({ action: 'recovery_code_used', details: { remaining: 9 } })).toBe('9 left');
     expect(describeAuditEvent({ action: 'recovery_code_used', details: {} })).toBeNull();
-    expect(describeAuditEvent({ action: 'two_factor_policy_changed', details: { required: true } })).toBe('Required for admins');
-    expect(describeAuditEvent({ action: 'two_factor_policy_changed', details: { required: false } })).toBe('No longer required for admins');
+    expect(describeAuditEvent({ action: 'two_factor_policy_changed', details: { required: true } })).toBe(
+      'Required for admins',
+    );
+    expect(describeAuditEvent({ action: 'two_factor_policy_changed', details: { required: false } })).toBe(
+      'No longer required for admins',
+    );
   });
 
   it('gives every action a label', () => {

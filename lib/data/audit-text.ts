@@ -30,14 +30,23 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   reauth_window_changed: 'Confirmation window changed',
 };
 
-export function describeAuditEvent(event: { action: string; details: unknown; reason?: string | null; secretPreview?: string | null }): string | null {
+export function describeAuditEvent(event: {
+  action: string;
+  details: unknown;
+  reason?: string | null;
+  secretPreview?: string | null;
+}): string | null {
   const d = (event.details ?? {}) as Record<string, unknown>;
   const parts: string[] = [];
   if (event.action === 'renamed') parts.push(`“${d.from}” → “${d.to}”`);
-  if (event.action === 'expiry_set') parts.push(d.expiresAt ? `Expires ${new Date(String(d.expiresAt)).toUTCString()}` : 'No expiry');
-  if (event.action === 'allowlist_set') parts.push(Array.isArray(d.to) && d.to.length ? d.to.join(', ') : 'Any address');
+  if (event.action === 'expiry_set')
+    parts.push(d.expiresAt ? `Expires ${new Date(String(d.expiresAt)).toUTCString()}` : 'No expiry');
+  if (event.action === 'allowlist_set')
+    parts.push(Array.isArray(d.to) && d.to.length ? d.to.join(', ') : 'Any address');
   if (event.action === 'rolled') {
-    parts.push(`${event.secretPreview ?? 'Secret'} replaced by ${d.replacement}; stops ${new Date(String(d.deactivateAt)).toUTCString()}`);
+    parts.push(
+      `${event.secretPreview ?? 'Secret'} replaced by ${d.replacement}; stops ${new Date(String(d.deactivateAt)).toUTCString()}`,
+    );
   }
   if (event.action === 'deactivated' && d.scheduled) parts.push('At the end of its roll grace period');
   if (event.action === 'deactivated' && d.revokedTokens) parts.push('Its unexpired access tokens were revoked too');
@@ -45,7 +54,8 @@ export function describeAuditEvent(event: { action: string; details: unknown; re
     parts.push(d.method === 'passkey' ? `Passkey “${d.name}”` : 'Authenticator app');
   }
   if (event.action === 'recovery_code_used' && typeof d.remaining === 'number') parts.push(`${d.remaining} left`);
-  if (event.action === 'two_factor_policy_changed') parts.push(d.required ? 'Required for admins' : 'No longer required for admins');
+  if (event.action === 'two_factor_policy_changed')
+    parts.push(d.required ? 'Required for admins' : 'No longer required for admins');
   if (event.reason) parts.push(`Reason: ${event.reason}`);
   return parts.length ? parts.join(' · ') : null;
 }

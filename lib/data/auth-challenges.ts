@@ -46,7 +46,16 @@ export async function createSignInChallenge({
 export async function findPendingSignIn({ token }: { token: string }) {
   const row = await prisma.authChallenge.findUnique({
     where: { tokenHash: hashToken(token) },
-    select: { id: true, userId: true, purpose: true, challenge: true, verifiedAt: true, consumedAt: true, expiresAt: true, user: { select: { email: true } } },
+    select: {
+      id: true,
+      userId: true,
+      purpose: true,
+      challenge: true,
+      verifiedAt: true,
+      consumedAt: true,
+      expiresAt: true,
+      user: { select: { email: true } },
+    },
   });
   if (row?.purpose !== 'sign_in' || row.consumedAt || row.verifiedAt || row.expiresAt <= now()) return null;
   return { id: row.id, userId: row.userId, email: row.user.email, webauthnChallenge: row.challenge };
@@ -78,7 +87,13 @@ export async function recordSecondFactorFailure({ id }: { id: string }): Promise
 /** Turns a verified sign-in into its user id, once: a second use of the same token finds nothing. */
 export async function consumeVerifiedSignIn({ token }: { token: string }): Promise<string | null> {
   const rows = await prisma.authChallenge.updateManyAndReturn({
-    where: { tokenHash: hashToken(token), purpose: 'sign_in', consumedAt: null, verifiedAt: { not: null }, expiresAt: { gt: now() } },
+    where: {
+      tokenHash: hashToken(token),
+      purpose: 'sign_in',
+      consumedAt: null,
+      verifiedAt: { not: null },
+      expiresAt: { gt: now() },
+    },
     data: { consumedAt: now() },
     select: { userId: true },
   });
@@ -90,15 +105,34 @@ export async function createConfirmChallenge({ userId, challenge }: { userId: st
   const token = randomBytes(32).toString('base64url');
   const at = now();
   await prisma.authChallenge.create({
-    data: { tokenHash: hashToken(token), userId, purpose: 'webauthn_confirm', challenge, createdAt: at, expiresAt: new Date(at.getTime() + SIGN_IN_CHALLENGE_SECONDS * 1000) },
+    data: {
+      tokenHash: hashToken(token),
+      userId,
+      purpose: 'webauthn_confirm',
+      challenge,
+      createdAt: at,
+      expiresAt: new Date(at.getTime() + SIGN_IN_CHALLENGE_SECONDS * 1000),
+    },
   });
   return { token };
 }
 
 /** Takes a confirmation challenge of this user, once. */
-export async function consumeConfirmChallenge({ userId, token }: { userId: string; token: string }): Promise<string | null> {
+export async function consumeConfirmChallenge({
+  userId,
+  token,
+}: {
+  userId: string;
+  token: string;
+}): Promise<string | null> {
   const rows = await prisma.authChallenge.updateManyAndReturn({
-    where: { tokenHash: hashToken(token), userId, purpose: 'webauthn_confirm', consumedAt: null, expiresAt: { gt: now() } },
+    where: {
+      tokenHash: hashToken(token),
+      userId,
+      purpose: 'webauthn_confirm',
+      consumedAt: null,
+      expiresAt: { gt: now() },
+    },
     data: { consumedAt: now() },
     select: { challenge: true },
   });
@@ -107,6 +141,8 @@ export async function consumeConfirmChallenge({ userId, token }: { userId: strin
 
 /** Challenges are short-lived; the scheduler's pruning removes those an hour past their expiry. */
 export async function pruneAuthChallenges(): Promise<number> {
-  const { count } = await prisma.authChallenge.deleteMany({ where: { expiresAt: { lt: new Date(now().getTime() - 3_600_000) } } });
+  const { count } = await prisma.authChallenge.deleteMany({
+    where: { expiresAt: { lt: new Date(now().getTime() - 3_600_000) } },
+  });
   return count;
 }

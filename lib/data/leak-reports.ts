@@ -76,7 +76,9 @@ export async function reportLeakedSecrets({
 
   // The checksum is checked offline first: random strings never reach the database.
   const hashes = [
-    ...new Set(parsed.data.secrets.filter((s): s is string => typeof s === 'string' && isWellFormedSecret(s)).map(hashSecret)),
+    ...new Set(
+      parsed.data.secrets.filter((s): s is string => typeof s === 'string' && isWellFormedSecret(s)).map(hashSecret),
+    ),
   ];
   if (hashes.length === 0) return { revoked: 0 };
 
@@ -99,13 +101,23 @@ export async function reportLeakedSecrets({
         // As with a manual deactivation, this replaces any deactivation scheduled by a roll. Whoever found the
         // secret may hold tokens it issued too: those are refused from now on as well.
         data: { status: 'DISABLED', deactivatedAt: now, deactivateAt: null, tokensRevokedBefore: now },
-        event: { actor: 'public', action: 'reported_leaked', priority: 'high', details: { revokedTokens: true }, context },
+        event: {
+          actor: 'public',
+          action: 'reported_leaked',
+          priority: 'high',
+          details: { revokedTokens: true },
+          context,
+        },
         after: async (tx) => void (await raiseSecurityAlert(tx, { kind: 'leak_reported', secretId, ...context })),
       });
       const count = result.ok ? 1 : 0;
       revoked += count;
     } catch (error) {
-      console.error('leak report: could not deactivate a secret', secretId, error instanceof Error ? error.name : typeof error);
+      console.error(
+        'leak report: could not deactivate a secret',
+        secretId,
+        error instanceof Error ? error.name : typeof error,
+      );
     }
   }
   return { revoked };

@@ -44,7 +44,15 @@ export async function createMember({
  * Sets how long a confirmation of identity opens sensitive actions in the actor's organization.
  * Admins only; recorded with the old and new values.
  */
-export async function setReauthWindow({ actor, minutes, context }: { actor: Actor; minutes: number; context?: RequestContext }) {
+export async function setReauthWindow({
+  actor,
+  minutes,
+  context,
+}: {
+  actor: Actor;
+  minutes: number;
+  context?: RequestContext;
+}) {
   if (!canManageSecrets(actor)) return forbidden('Only admins can change the organization’s security settings.');
   const organizationId = actor.membership.organizationId;
   return prisma.$transaction(async (tx) => {

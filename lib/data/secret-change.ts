@@ -1,7 +1,13 @@
 import { prisma } from '@/lib/db';
 import { secretChanges } from '@/lib/db/secret-changes';
 import type { Prisma } from '@/lib/generated/prisma/client';
-import { CHANGED_MEANWHILE, preconditionsOf, refusal, type Precondition, type SecretAction } from '@/lib/secrets/lifecycle';
+import {
+  CHANGED_MEANWHILE,
+  preconditionsOf,
+  refusal,
+  type Precondition,
+  type SecretAction,
+} from '@/lib/secrets/lifecycle';
 import { conflict, notFound, type CommandResult } from '@/lib/result';
 import { recordSecretEvent, type SecretEvent } from '@/lib/data/audit';
 
@@ -40,7 +46,16 @@ export function preconditionFilter(conditions: readonly Precondition[], now: Dat
  * The columns the token endpoints' caches hold: a change to one of them fires NOTIFY secret_changed (trigger
  * in the migrations) and is waited for; any other change (a name, a recorded expiry) has nothing to wait for.
  */
-const CACHED_COLUMNS = new Set(['status', 'secretHash', 'oauthClientId', 'expiresAt', 'deactivateAt', 'allowedCidrs', 'tokensRevokedBefore', 'isDecoy']);
+const CACHED_COLUMNS = new Set([
+  'status',
+  'secretHash',
+  'oauthClientId',
+  'expiresAt',
+  'deactivateAt',
+  'allowedCidrs',
+  'tokensRevokedBefore',
+  'isDecoy',
+]);
 
 class Refused extends Error {
   constructor(readonly failure: Failure) {
@@ -63,7 +78,9 @@ export interface SecretChange<P> {
   now?: Date;
   /** Work in the same transaction before the UPDATE (a roll inserts its replacement); may refuse. */
   prepare?: (tx: Tx, current: CurrentSecret) => Promise<P | Failure>;
-  data: Prisma.SecretUncheckedUpdateManyInput | ((prepared: P, current: CurrentSecret) => Prisma.SecretUncheckedUpdateManyInput);
+  data:
+    | Prisma.SecretUncheckedUpdateManyInput
+    | ((prepared: P, current: CurrentSecret) => Prisma.SecretUncheckedUpdateManyInput);
   /** The one audit row of the change. */
   event: Omit<SecretEvent, 'secretId'> | ((prepared: P, current: CurrentSecret) => Omit<SecretEvent, 'secretId'>);
   /** Work in the same transaction after the UPDATE and its audit row (a leak report raises an alert). */
@@ -77,7 +94,9 @@ export interface SecretChange<P> {
  * commit together or not at all; and the call returns only once every token endpoint instance has dropped
  * the secret from its cache (lib/db/secret-changes).
  */
-export async function applySecretChange<P = undefined>(change: SecretChange<P>): Promise<CommandResult<{ prepared: P }>> {
+export async function applySecretChange<P = undefined>(
+  change: SecretChange<P>,
+): Promise<CommandResult<{ prepared: P }>> {
   const now = change.now ?? new Date();
   const owned: Prisma.SecretWhereInput = { id: change.secretId, ...change.scope };
   const current = await prisma.secret.findFirst({ where: owned, select: CURRENT_SELECT });
@@ -95,12 +114,19 @@ export async function applySecretChange<P = undefined>(change: SecretChange<P>):
           const prepared = (change.prepare ? await change.prepare(tx, current) : undefined) as P | Failure;
           if (isFailure(prepared)) throw new Refused(prepared);
           const data = typeof change.data === 'function' ? change.data(prepared, current) : change.data;
-          const { count } = await tx.secret.updateMany({ where: { AND: [owned, conditions, change.where ?? {}] }, data });
+          const { count } = await tx.secret.updateMany({
+            where: { AND: [owned, conditions, change.where ?? {}] },
+            data,
+          });
           if (count !== 1) throw new NotMatched();
           const event = typeof change.event === 'function' ? change.event(prepared, current) : change.event;
           await recordSecretEvent(tx, { ...event, secretId: change.secretId });
           await change.after?.(tx);
-          return { applied: true as const, prepared, cached: Object.keys(data).some((column) => CACHED_COLUMNS.has(column)) };
+          return {
+            applied: true as const,
+            prepared,
+            cached: Object.keys(data).some((column) => CACHED_COLUMNS.has(column)),
+          };
         })
         .catch((error: unknown): Outcome => {
           if (error instanceof Refused) return { applied: false, failure: error.failure };

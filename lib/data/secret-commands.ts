@@ -87,12 +87,16 @@ export async function createSecret({
     const oauthClientId = await lockClient(tx, actor.membership.organizationId);
     if (!oauthClientId) return notFound('Your organization has no OAuth client. Contact support.');
     if (await limitReached(tx, oauthClientId)) return conflict(limitMessage());
-    const created = await insertSecret(tx, { oauthClientId, actor, name: await defaultName(tx, oauthClientId), status: 'DISABLED' });
+    const created = await insertSecret(tx, {
+      oauthClientId,
+      actor,
+      name: await defaultName(tx, oauthClientId),
+      status: 'DISABLED',
+    });
     await recordEvent(tx, { secretId: created.secret.id, actor, action: 'created', context });
     return { ok: true as const, ...created };
   });
 }
-
 
 const scopeOf = (actor: MemberActor) => ({ oauthClient: { organizationId: actor.membership.organizationId } });
 
@@ -108,7 +112,10 @@ export async function renameSecret({
   context?: RequestContext;
 }): Promise<CommandResult<{ name: string }>> {
   if (!canManageSecrets(actor)) return forbidden();
-  const current = await prisma.secret.findFirst({ where: { id: secretId, ...scopeOf(actor), status: { not: 'DELETED' } }, select: { name: true } });
+  const current = await prisma.secret.findFirst({
+    where: { id: secretId, ...scopeOf(actor), status: { not: 'DELETED' } },
+    select: { name: true },
+  });
   if (!current) return notFound();
   if (current.name === name) return { ok: true, name };
   try {
@@ -178,7 +185,12 @@ export async function setAllowedCidrs({
     scope: scopeOf(actor),
     action: 'setAllowedAddresses',
     data: { allowedCidrs: cidrs },
-    event: (_prepared, before) => ({ actor, action: 'allowlist_set', details: { from: before.allowedCidrs, to: cidrs }, context }),
+    event: (_prepared, before) => ({
+      actor,
+      action: 'allowlist_set',
+      details: { from: before.allowedCidrs, to: cidrs },
+      context,
+    }),
   });
   return result.ok ? { ok: true, cidrs } : result;
 }
@@ -187,7 +199,10 @@ const TRANSITIONS = {
   activate: { to: 'ACTIVE', stamp: 'activatedAt', event: 'activated' },
   deactivate: { to: 'DISABLED', stamp: 'deactivatedAt', event: 'deactivated' },
   delete: { to: 'DELETED', stamp: 'deletedAt', event: 'deleted' },
-} as const satisfies Record<string, { to: SecretStatus; stamp: 'activatedAt' | 'deactivatedAt' | 'deletedAt'; event: string }>;
+} as const satisfies Record<
+  string,
+  { to: SecretStatus; stamp: 'activatedAt' | 'deactivatedAt' | 'deletedAt'; event: string }
+>;
 
 export type SecretTransition = keyof typeof TRANSITIONS;
 
@@ -216,7 +231,10 @@ export async function changeSecretStatus({
   const rule = TRANSITIONS[transition];
   const now = new Date();
   if (transition === 'deactivate' && revokeTokens) {
-    const current = await prisma.secret.findFirst({ where: { id: secretId, ...scopeOf(actor) }, select: { status: true } });
+    const current = await prisma.secret.findFirst({
+      where: { id: secretId, ...scopeOf(actor) },
+      select: { status: true },
+    });
     if (current?.status === 'DISABLED') {
       // Already disabled (e.g. rolled with no grace period): revoking its issued tokens is still possible.
       const result = await applySecretChange({
@@ -250,8 +268,12 @@ export async function changeSecretStatus({
 
 export const activateSecret = (input: { actor: Actor; secretId: string; context?: RequestContext }) =>
   changeSecretStatus({ ...input, transition: 'activate' });
-export const deactivateSecret = (input: { actor: Actor; secretId: string; revokeTokens?: boolean; context?: RequestContext }) =>
-  changeSecretStatus({ ...input, transition: 'deactivate' });
+export const deactivateSecret = (input: {
+  actor: Actor;
+  secretId: string;
+  revokeTokens?: boolean;
+  context?: RequestContext;
+}) => changeSecretStatus({ ...input, transition: 'deactivate' });
 export const deleteSecret = (input: { actor: Actor; secretId: string; context?: RequestContext }) =>
   changeSecretStatus({ ...input, transition: 'delete' });
 

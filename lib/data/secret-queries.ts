@@ -38,7 +38,10 @@ export const LIST_SELECT = {
   createdBy: { select: { name: true } },
 } satisfies Prisma.SecretSelect;
 
-export function toSecretView({ createdBy, ...row }: Prisma.SecretGetPayload<{ select: typeof LIST_SELECT }>): SecretView {
+export function toSecretView({
+  createdBy,
+  ...row
+}: Prisma.SecretGetPayload<{ select: typeof LIST_SELECT }>): SecretView {
   return { ...row, createdByName: createdBy?.name ?? null };
 }
 
@@ -60,13 +63,21 @@ export async function listSecrets({ organizationId }: { organizationId: string }
 export async function getSecret({ organizationId, secretId }: { organizationId: string; secretId: string }) {
   const row = await prisma.secret.findFirst({
     where: { id: secretId, oauthClient: { organizationId } },
-    select: { ...LIST_SELECT, lastUsedAddress: true, lastUsedUserAgent: true, tokensRevokedBefore: true, replaces: { select: { id: true, name: true } } },
+    select: {
+      ...LIST_SELECT,
+      lastUsedAddress: true,
+      lastUsedUserAgent: true,
+      tokensRevokedBefore: true,
+      replaces: { select: { id: true, name: true } },
+    },
   });
   if (!row) return null;
   const { lastUsedAddress, lastUsedUserAgent, tokensRevokedBefore, replaces, ...rest } = row;
   const secret = toSecretView(rest);
   const extras = { lastUsedAddress, lastUsedUserAgent, tokensRevokedBefore, replaces };
-  return isListed(secret) ? { ...secret, ...extras, deleted: false as const } : { ...secret, ...extras, deleted: true as const };
+  return isListed(secret)
+    ? { ...secret, ...extras, deleted: false as const }
+    : { ...secret, ...extras, deleted: true as const };
 }
 
 export function limitMessage() {

@@ -4,7 +4,10 @@ import { listAuditEvents } from '@/lib/data/audit';
 
 /** Usage is written in batches every few seconds (USAGE_FLUSH_MS), so these figures trail by that much. */
 async function ownedSecretId(organizationId: string, secretId: string) {
-  const row = await prisma.secret.findFirst({ where: { id: secretId, oauthClient: { organizationId } }, select: { id: true } });
+  const row = await prisma.secret.findFirst({
+    where: { id: secretId, oauthClient: { organizationId } },
+    select: { id: true },
+  });
   return row?.id ?? null;
 }
 
@@ -43,7 +46,15 @@ export interface UsagePoint {
 }
 
 /** Tokens per hour over the last 24 hours and per day over the last 30 days, gaps filled with zero. */
-export async function getUsageSeries({ organizationId, secretId, now = new Date() }: { organizationId: string; secretId: string; now?: Date }) {
+export async function getUsageSeries({
+  organizationId,
+  secretId,
+  now = new Date(),
+}: {
+  organizationId: string;
+  secretId: string;
+  now?: Date;
+}) {
   const id = await ownedSecretId(organizationId, secretId);
   if (!id) return null;
   const [hourly, daily] = await Promise.all([
@@ -70,7 +81,15 @@ export interface Caller {
 }
 
 /** Distinct source address and user agent that used the secret in the last 30 days, most recent first. */
-export async function listCallers({ organizationId, secretId, now = new Date() }: { organizationId: string; secretId: string; now?: Date }) {
+export async function listCallers({
+  organizationId,
+  secretId,
+  now = new Date(),
+}: {
+  organizationId: string;
+  secretId: string;
+  now?: Date;
+}) {
   const id = await ownedSecretId(organizationId, secretId);
   if (!id) return null;
   return prisma.secretCaller.findMany({
@@ -92,7 +111,10 @@ export async function listSecretEvents({ organizationId, secretId }: { organizat
 export async function callersSinceRoll({ organizationId, secretId }: { organizationId: string; secretId: string }) {
   const id = await ownedSecretId(organizationId, secretId);
   if (!id) return null;
-  const rolled = await prisma.auditEvent.findFirst({ where: { organizationId, secretId: id, action: 'rolled' }, orderBy: { createdAt: 'desc' } });
+  const rolled = await prisma.auditEvent.findFirst({
+    where: { organizationId, secretId: id, action: 'rolled' },
+    orderBy: { createdAt: 'desc' },
+  });
   if (!rolled) return null;
   return prisma.secretCaller.count({ where: { secretId: id, lastSeen: { gt: rolled.createdAt } } });
 }

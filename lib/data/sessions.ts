@@ -67,9 +67,20 @@ export async function listLiveSessions({ userId }: { userId: string }) {
 }
 
 /** Records that the user proved who they are again in this session (password or second factor). */
-export async function markReauthenticated({ userId, sessionId, context }: { userId: string; sessionId: string; context?: RequestContext }) {
+export async function markReauthenticated({
+  userId,
+  sessionId,
+  context,
+}: {
+  userId: string;
+  sessionId: string;
+  context?: RequestContext;
+}) {
   await prisma.$transaction(async (tx) => {
-    const { count } = await tx.userSession.updateMany({ where: { id: sessionId, userId, endedAt: null }, data: { reauthenticatedAt: now() } });
+    const { count } = await tx.userSession.updateMany({
+      where: { id: sessionId, userId, endedAt: null },
+      data: { reauthenticatedAt: now() },
+    });
     if (count === 1) await recordAccountEvent(tx, { userId, action: 'reauthenticated', context });
   });
 }
@@ -103,7 +114,12 @@ export async function endSessions({
       select: { id: true },
     });
     for (const session of ended) {
-      await recordAccountEvent(tx, { userId, action: 'session_ended', details: { sessionId: session.id, reason }, context });
+      await recordAccountEvent(tx, {
+        userId,
+        action: 'session_ended',
+        details: { sessionId: session.id, reason },
+        context,
+      });
     }
     return ended.length;
   });
@@ -111,6 +127,9 @@ export async function endSessions({
 
 /** Ends the session a cookie's token names (sign-out). */
 export async function endSessionByToken({ token, context }: { token: string; context?: RequestContext }) {
-  const session = await prisma.userSession.findUnique({ where: { tokenHash: hashToken(token) }, select: { id: true, userId: true } });
+  const session = await prisma.userSession.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: { id: true, userId: true },
+  });
   if (session) await endSessions({ userId: session.userId, sessionId: session.id, reason: 'signed_out', context });
 }

@@ -69,7 +69,8 @@ export async function emergencyDeactivate({
 }): Promise<CommandResult | Failure<'invalid_input'>> {
   if (!isSupport(actor)) return forbidden(DENIED);
   const text = reason.trim();
-  if (text.length < 10) return invalidInput('Write a reason of at least 10 characters: the customer will read it.', 'reason');
+  if (text.length < 10)
+    return invalidInput('Write a reason of at least 10 characters: the customer will read it.', 'reason');
   const result = await applySecretChange({
     secretId,
     scope: { oauthClient: { organizationId } },
@@ -90,7 +91,16 @@ export async function listPlatformEvents({ actor, limit = 200 }: { actor: Actor;
     where: { organizationId: null },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: Math.min(Math.max(limit, 1), 500),
-    select: { id: true, createdAt: true, actorName: true, actorRole: true, action: true, details: true, reason: true, address: true },
+    select: {
+      id: true,
+      createdAt: true,
+      actorName: true,
+      actorRole: true,
+      action: true,
+      details: true,
+      reason: true,
+      address: true,
+    },
   });
   return { ok: true as const, events };
 }

@@ -55,7 +55,9 @@ export async function createTenant(input: {
   const parsed = createTenantSchema.safeParse(input);
   if (!parsed.success) return invalidInput(parsed.error);
   const { name, domain } = parsed.data;
-  const email = normalizeEmail(parsed.data.email ?? `admin+${randomBytes(4).toString('hex')}@${slugOf(name)}.tenant.test`);
+  const email = normalizeEmail(
+    parsed.data.email ?? `admin+${randomBytes(4).toString('hex')}@${slugOf(name)}.tenant.test`,
+  );
   const password = randomBytes(24).toString('base64url');
   // Hashed before the write: argon2id is the slow part and must not hold a connection or a lock.
   const passwordHash = await hashPassword(password);
@@ -69,7 +71,12 @@ export async function createTenant(input: {
         oauthClient: { create: { clientId: newClientId() } },
         memberships: { create: { role: 'ADMIN', user: { create: { email, name: `${name} admin`, passwordHash } } } },
       },
-      select: { id: true, name: true, oauthClient: { select: { clientId: true } }, memberships: { select: { userId: true } } },
+      select: {
+        id: true,
+        name: true,
+        oauthClient: { select: { clientId: true } },
+        memberships: { select: { userId: true } },
+      },
     });
     // After the organization exists: the factor's audit event goes to its trail. Without --totp the admin
     // signs in with email and password alone, like the demo users.
@@ -97,7 +104,9 @@ export async function createTenant(input: {
  * memberships, alerts, and the users who were its members. Its audit_events rows stay: the trail is
  * append-only and outlives what it describes.
  */
-export async function deleteTenant(input: { organizationId: string }): Promise<{ ok: true; organizationId: string; deletedUsers: number } | TenantFailure> {
+export async function deleteTenant(input: {
+  organizationId: string;
+}): Promise<{ ok: true; organizationId: string; deletedUsers: number } | TenantFailure> {
   const parsed = deleteTenantSchema.safeParse(input);
   if (!parsed.success) return invalidInput(parsed.error);
   const { organizationId } = parsed.data;
@@ -105,7 +114,11 @@ export async function deleteTenant(input: { organizationId: string }): Promise<{
   return prisma.$transaction(async (tx) => {
     // Only organizations made for test suites: a platform token must never delete a real customer.
     if (!(await tx.organization.findFirst({ where: { id: organizationId, isTenant: true }, select: { id: true } }))) {
-      return { ok: false as const, code: 'not_found' as const, message: `No test-suite tenant has the id ${organizationId}.` };
+      return {
+        ok: false as const,
+        code: 'not_found' as const,
+        message: `No test-suite tenant has the id ${organizationId}.`,
+      };
     }
     // Users first: their memberships go with them, and nothing else of the organization refers to them
     // except secrets.created_by_id, which is SET NULL and about to be deleted anyway.
@@ -114,7 +127,11 @@ export async function deleteTenant(input: { organizationId: string }): Promise<{
     // memberships and security_alerts.
     const organizations = await tx.organization.deleteMany({ where: { id: organizationId } });
     if (organizations.count === 0) {
-      return { ok: false as const, code: 'not_found' as const, message: `No organization has the id ${organizationId}.` };
+      return {
+        ok: false as const,
+        code: 'not_found' as const,
+        message: `No organization has the id ${organizationId}.`,
+      };
     }
     return { ok: true as const, organizationId, deletedUsers: users.count };
   });
@@ -142,25 +159,35 @@ function invalidInput(error: z.ZodError): TenantFailure {
 
 const supportStaffSchema = z.object({
   email: z.email('The email must be an email address.').max(254),
-  name: z.string().trim().min(1, 'The name must not be empty.').max(100, 'The name must be at most 100 characters.').default('Support (test suite)'),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'The name must not be empty.')
+    .max(100, 'The name must be at most 100 characters.')
+    .default('Support (test suite)'),
 });
 
 /**
  * A platform support user with a random password, returned here only: for suites that test the support
  * console, which opens only once the user has a second factor (`totp` enrolls one and returns its key).
  */
-export async function createSupportStaff(input: {
-  email: string;
-  name?: string;
-  totp?: boolean;
-}): Promise<{ ok: true; user: { email: string; password: string; totp?: { secret: string; uri: string; recoveryCodes: string[] } } } | TenantFailure> {
+export async function createSupportStaff(input: { email: string; name?: string; totp?: boolean }): Promise<
+  | {
+      ok: true;
+      user: { email: string; password: string; totp?: { secret: string; uri: string; recoveryCodes: string[] } };
+    }
+  | TenantFailure
+> {
   const parsed = supportStaffSchema.safeParse(input);
   if (!parsed.success) return invalidInput(parsed.error);
   const email = normalizeEmail(parsed.data.email);
   const password = randomBytes(24).toString('base64url');
   const passwordHash = await hashPassword(password);
   try {
-    const user = await prisma.user.create({ data: { email, name: parsed.data.name, passwordHash, platformRole: 'SUPPORT' }, select: { id: true } });
+    const user = await prisma.user.create({
+      data: { email, name: parsed.data.name, passwordHash, platformRole: 'SUPPORT' },
+      select: { id: true },
+    });
     const totp = input.totp ? await provisionTotp({ userId: user.id }) : undefined;
     return { ok: true, user: { email, password, ...(totp ? { totp } : {}) } };
   } catch (error) {

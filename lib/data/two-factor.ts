@@ -65,7 +65,9 @@ async function factorCount(tx: Tx, userId: string): Promise<number> {
 async function replaceRecoveryCodes(tx: Tx, userId: string): Promise<string[]> {
   const codes = generateRecoveryCodes();
   await tx.recoveryCode.deleteMany({ where: { userId } });
-  await tx.recoveryCode.createMany({ data: codes.map((code) => ({ userId, codeHash: hashRecoveryCode(userId, code) })) });
+  await tx.recoveryCode.createMany({
+    data: codes.map((code) => ({ userId, codeHash: hashRecoveryCode(userId, code) })),
+  });
   return codes;
 }
 
@@ -98,10 +100,17 @@ export async function beginTotpEnrollment({
 }: {
   userId: string;
 }): Promise<{ ok: true; secret: string; uri: string; qrCode: string } | TwoFactorFailure> {
-  const user = await prisma.user.findUnique({ where: { id: userId }, select: { email: true, totpFactor: { select: { confirmedAt: true } } } });
+  const user = await prisma.user.findUnique({
+    where: { id: userId },
+    select: { email: true, totpFactor: { select: { confirmedAt: true } } },
+  });
   if (!user) return { ok: false, code: 'not_found', message: 'Your account no longer exists.' };
   if (user.totpFactor?.confirmedAt) {
-    return { ok: false, code: 'conflict', message: 'An authenticator app is already set up. Remove it first to set up another.' };
+    return {
+      ok: false,
+      code: 'conflict',
+      message: 'An authenticator app is already set up. Remove it first to set up another.',
+    };
   }
   const secret = newTotpSecret();
   const secretEnc = seal(totpAad(userId), Buffer.from(secret));
@@ -111,7 +120,11 @@ export async function beginTotpEnrollment({
     ON CONFLICT (user_id) DO UPDATE SET secret_enc = EXCLUDED.secret_enc, last_used_step = NULL, created_at = now()
     WHERE totp_factors.confirmed_at IS NULL`;
   if (written === 0) {
-    return { ok: false, code: 'conflict', message: 'An authenticator app is already set up. Remove it first to set up another.' };
+    return {
+      ok: false,
+      code: 'conflict',
+      message: 'An authenticator app is already set up. Remove it first to set up another.',
+    };
   }
   const uri = totpUri({ secret, account: user.email });
   return { ok: true, secret, uri, qrCode: await totpQrDataUrl(uri) };
@@ -130,15 +143,23 @@ export async function confirmTotpEnrollment({
   code: string;
   context?: RequestContext;
 }): Promise<{ ok: true; recoveryCodes: string[] | null } | TwoFactorFailure> {
-  const factor = await prisma.totpFactor.findUnique({ where: { userId }, select: { secretEnc: true, confirmedAt: true } });
+  const factor = await prisma.totpFactor.findUnique({
+    where: { userId },
+    select: { secretEnc: true, confirmedAt: true },
+  });
   if (!factor || factor.confirmedAt) {
-    return { ok: false, code: 'not_found', message: 'There is no authenticator app waiting for confirmation. Start again.' };
+    return {
+      ok: false,
+      code: 'not_found',
+      message: 'There is no authenticator app waiting for confirmation. Start again.',
+    };
   }
   const step = await matchTotpStep({ secret: open(totpAad(userId), factor.secretEnc).toString(), code });
   if (step === null) return { ok: false, code: 'invalid_code', message: WRONG_CODE, field: 'code' };
 
   return prisma.$transaction(async (tx) => {
-    if (!(await lockUser(tx, userId))) return { ok: false as const, code: 'not_found' as const, message: 'Your account no longer exists.' };
+    if (!(await lockUser(tx, userId)))
+      return { ok: false as const, code: 'not_found' as const, message: 'Your account no longer exists.' };
     const first = (await factorCount(tx, userId)) === 0;
     // The key verified above, still unconfirmed: a restarted setup in another tab makes this one stale.
     const confirmed = await tx.totpFactor.updateMany({
@@ -146,21 +167,42 @@ export async function confirmTotpEnrollment({
       data: { confirmedAt: new Date(), lastUsedStep: step },
     });
     if (confirmed.count === 0) {
-      return { ok: false as const, code: 'conflict' as const, message: 'This setup was replaced or finished in another window. Start again.' };
+      return {
+        ok: false as const,
+        code: 'conflict' as const,
+        message: 'This setup was replaced or finished in another window. Start again.',
+      };
     }
     const recoveryCodes = first ? await replaceRecoveryCodes(tx, userId) : null;
-    await recordAccountEvent(tx, { userId, action: 'factor_enrolled', details: { method: 'totp', name: AUTHENTICATOR_APP }, context });
+    await recordAccountEvent(tx, {
+      userId,
+      action: 'factor_enrolled',
+      details: { method: 'totp', name: AUTHENTICATOR_APP },
+      context,
+    });
     return { ok: true as const, recoveryCodes };
   });
 }
 
-export async function removeTotp({ userId, context }: { userId: string; context?: RequestContext }): Promise<{ ok: true } | TwoFactorFailure> {
+export async function removeTotp({
+  userId,
+  context,
+}: {
+  userId: string;
+  context?: RequestContext;
+}): Promise<{ ok: true } | TwoFactorFailure> {
   return prisma.$transaction(async (tx) => {
     await lockUser(tx, userId);
     const removed = await tx.totpFactor.deleteMany({ where: { userId, confirmedAt: { not: null } } });
-    if (removed.count === 0) return { ok: false as const, code: 'not_found' as const, message: 'No authenticator app is set up.' };
+    if (removed.count === 0)
+      return { ok: false as const, code: 'not_found' as const, message: 'No authenticator app is set up.' };
     await dropRecoveryCodesIfNoFactor(tx, userId);
-    await recordAccountEvent(tx, { userId, action: 'factor_removed', details: { method: 'totp', name: AUTHENTICATOR_APP }, context });
+    await recordAccountEvent(tx, {
+      userId,
+      action: 'factor_removed',
+      details: { method: 'totp', name: AUTHENTICATOR_APP },
+      context,
+    });
     return { ok: true as const };
   });
 }
@@ -171,7 +213,10 @@ export async function removeTotp({ userId, context }: { userId: string; context?
  * conditional UPDATE, so two requests racing with the same code cannot both pass.
  */
 export async function verifyTotpCode({ userId, code }: { userId: string; code: string }): Promise<boolean> {
-  const factor = await prisma.totpFactor.findFirst({ where: { userId, confirmedAt: { not: null } }, select: { secretEnc: true } });
+  const factor = await prisma.totpFactor.findFirst({
+    where: { userId, confirmedAt: { not: null } },
+    select: { secretEnc: true },
+  });
   if (!factor) return false;
   const step = await matchTotpStep({ secret: open(totpAad(userId), factor.secretEnc).toString(), code });
   if (step === null) return false;
@@ -198,9 +243,16 @@ export async function provisionTotp({
   const recoveryCodes = await prisma.$transaction(async (tx) => {
     await lockUser(tx, userId);
     await tx.totpFactor.deleteMany({ where: { userId } });
-    await tx.totpFactor.create({ data: { userId, secretEnc: seal(totpAad(userId), Buffer.from(secret)), confirmedAt: new Date() } });
+    await tx.totpFactor.create({
+      data: { userId, secretEnc: seal(totpAad(userId), Buffer.from(secret)), confirmedAt: new Date() },
+    });
     const codes = await replaceRecoveryCodes(tx, userId);
-    await recordAccountEvent(tx, { userId, action: 'factor_enrolled', details: { method: 'totp', name: AUTHENTICATOR_APP }, context });
+    await recordAccountEvent(tx, {
+      userId,
+      action: 'factor_enrolled',
+      details: { method: 'totp', name: AUTHENTICATOR_APP },
+      context,
+    });
     return codes;
   });
   return { secret, uri: totpUri({ secret, account: user.email }), recoveryCodes };
@@ -227,7 +279,13 @@ export async function redeemRecoveryCode({
     });
     if (used.count !== 1) return false;
     const left = await tx.recoveryCode.count({ where: { userId, usedAt: null } });
-    await recordAccountEvent(tx, { userId, action: 'recovery_code_used', details: { remaining: left }, priority: 'high', context });
+    await recordAccountEvent(tx, {
+      userId,
+      action: 'recovery_code_used',
+      details: { remaining: left },
+      priority: 'high',
+      context,
+    });
     return true;
   });
 }
@@ -243,7 +301,11 @@ export async function regenerateRecoveryCodes({
   return prisma.$transaction(async (tx) => {
     await lockUser(tx, userId);
     if ((await factorCount(tx, userId)) === 0) {
-      return { ok: false as const, code: 'conflict' as const, message: 'Set up two-factor authentication first: recovery codes back up a second factor.' };
+      return {
+        ok: false as const,
+        code: 'conflict' as const,
+        message: 'Set up two-factor authentication first: recovery codes back up a second factor.',
+      };
     }
     const recoveryCodes = await replaceRecoveryCodes(tx, userId);
     await recordAccountEvent(tx, { userId, action: 'recovery_codes_regenerated', context });
@@ -291,7 +353,13 @@ export async function passkeyRegistrationOptions({
     // Expired and abandoned ceremonies of this user go with each new one.
     prisma.authChallenge.deleteMany({ where: { userId, purpose: WEBAUTHN_REGISTER } }),
     prisma.authChallenge.create({
-      data: { userId, purpose: WEBAUTHN_REGISTER, tokenHash: sha256(ceremony), challenge: options.challenge, expiresAt: new Date(Date.now() + CEREMONY_MS) },
+      data: {
+        userId,
+        purpose: WEBAUTHN_REGISTER,
+        tokenHash: sha256(ceremony),
+        challenge: options.challenge,
+        expiresAt: new Date(Date.now() + CEREMONY_MS),
+      },
     }),
   ]);
   return { ok: true, ceremony, options };
@@ -313,14 +381,27 @@ export async function verifyPasskeyRegistration({
 }): Promise<{ ok: true; passkey: { id: string; name: string }; recoveryCodes: string[] | null } | TwoFactorFailure> {
   const cleanName = cleanPasskeyName(name);
   if (!cleanName) return { ok: false, code: 'invalid_input', message: PASSKEY_NAME_MESSAGE };
-  const expired = { ok: false as const, code: 'expired' as const, message: 'The passkey request expired or was already used. Try again.' };
+  const expired = {
+    ok: false as const,
+    code: 'expired' as const,
+    message: 'The passkey request expired or was already used. Try again.',
+  };
   const challenge = await prisma.authChallenge.findFirst({
-    where: { tokenHash: sha256(ceremony), userId, purpose: WEBAUTHN_REGISTER, consumedAt: null, expiresAt: { gt: new Date() } },
+    where: {
+      tokenHash: sha256(ceremony),
+      userId,
+      purpose: WEBAUTHN_REGISTER,
+      consumedAt: null,
+      expiresAt: { gt: new Date() },
+    },
     select: { id: true, challenge: true },
   });
   if (!challenge?.challenge) return expired;
   // Claimed before verifying, so that one challenge can never register two credentials.
-  const claimed = await prisma.authChallenge.updateMany({ where: { id: challenge.id, consumedAt: null }, data: { consumedAt: new Date() } });
+  const claimed = await prisma.authChallenge.updateMany({
+    where: { id: challenge.id, consumedAt: null },
+    data: { consumedAt: new Date() },
+  });
   if (claimed.count !== 1) return expired;
 
   const { rpID, origin } = relyingParty();
@@ -332,7 +413,11 @@ export async function verifyPasskeyRegistration({
     requireUserVerification: false,
   }).catch(() => null);
   if (!verification?.verified) {
-    return { ok: false, code: 'invalid_code', message: 'The passkey could not be verified. Try again, or use another authenticator.' };
+    return {
+      ok: false,
+      code: 'invalid_code',
+      message: 'The passkey could not be verified. Try again, or use another authenticator.',
+    };
   }
   const { credential } = verification.registrationInfo;
 
@@ -352,7 +437,12 @@ export async function verifyPasskeyRegistration({
         select: { id: true, name: true },
       });
       const recoveryCodes = first ? await replaceRecoveryCodes(tx, userId) : null;
-      await recordAccountEvent(tx, { userId, action: 'factor_enrolled', details: { method: 'passkey', name: cleanName }, context });
+      await recordAccountEvent(tx, {
+        userId,
+        action: 'factor_enrolled',
+        details: { method: 'passkey', name: cleanName },
+        context,
+      });
       return { ok: true as const, passkey, recoveryCodes };
     });
   } catch (error) {
@@ -374,8 +464,13 @@ export async function renamePasskey({
 }): Promise<{ ok: true; name: string } | TwoFactorFailure> {
   const cleanName = cleanPasskeyName(name);
   if (!cleanName) return { ok: false, code: 'invalid_input', message: PASSKEY_NAME_MESSAGE, field: 'name' };
-  const renamed = await prisma.webAuthnCredential.updateMany({ where: { id: passkeyId, userId }, data: { name: cleanName } });
-  return renamed.count === 1 ? { ok: true, name: cleanName } : { ok: false, code: 'not_found', message: 'This passkey no longer exists.' };
+  const renamed = await prisma.webAuthnCredential.updateMany({
+    where: { id: passkeyId, userId },
+    data: { name: cleanName },
+  });
+  return renamed.count === 1
+    ? { ok: true, name: cleanName }
+    : { ok: false, code: 'not_found', message: 'This passkey no longer exists.' };
 }
 
 export async function removePasskey({
@@ -393,7 +488,12 @@ export async function removePasskey({
     if (!passkey) return { ok: false as const, code: 'not_found' as const, message: 'This passkey no longer exists.' };
     await tx.webAuthnCredential.delete({ where: { id: passkeyId } });
     await dropRecoveryCodesIfNoFactor(tx, userId);
-    await recordAccountEvent(tx, { userId, action: 'factor_removed', details: { method: 'passkey', name: passkey.name }, context });
+    await recordAccountEvent(tx, {
+      userId,
+      action: 'factor_removed',
+      details: { method: 'passkey', name: passkey.name },
+      context,
+    });
     return { ok: true as const };
   });
 }
@@ -402,8 +502,15 @@ export async function removePasskey({
  * Options for navigator.credentials.get() listing the user's passkeys. The caller keeps
  * `options.challenge` (in its own AuthChallenge row) and passes it to verifyPasskeyAuthentication.
  */
-export async function passkeyAuthenticationOptions({ userId }: { userId: string }): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  const passkeys = await prisma.webAuthnCredential.findMany({ where: { userId }, select: { credentialId: true, transports: true } });
+export async function passkeyAuthenticationOptions({
+  userId,
+}: {
+  userId: string;
+}): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  const passkeys = await prisma.webAuthnCredential.findMany({
+    where: { userId },
+    select: { credentialId: true, transports: true },
+  });
   return generateAuthenticationOptions({
     rpID: relyingParty().rpID,
     allowCredentials: passkeys.map((key) => ({ id: key.credentialId, transports: key.transports })),
@@ -475,19 +582,34 @@ export async function setTwoFactorRequirement({
   context?: RequestContext;
 }): Promise<{ ok: true; required: boolean } | TwoFactorFailure> {
   const organizationId = actor.membership?.organizationId;
-  const missing = { ok: false as const, code: 'not_found' as const, message: 'This setting is not available to your account.' };
+  const missing = {
+    ok: false as const,
+    code: 'not_found' as const,
+    message: 'This setting is not available to your account.',
+  };
   if (!organizationId) return missing;
   return prisma.$transaction(async (tx) => {
     const changed = await tx.organization.updateMany({
-      where: { id: organizationId, requireTwoFactor: !required, memberships: { some: { userId: actor.userId, role: 'ADMIN' } } },
+      where: {
+        id: organizationId,
+        requireTwoFactor: !required,
+        memberships: { some: { userId: actor.userId, role: 'ADMIN' } },
+      },
       data: { requireTwoFactor: required },
     });
     if (changed.count === 0) {
       // Unchanged (already so) is fine; not an admin of it is "not found".
-      const mine = await tx.organization.count({ where: { id: organizationId, memberships: { some: { userId: actor.userId, role: 'ADMIN' } } } });
+      const mine = await tx.organization.count({
+        where: { id: organizationId, memberships: { some: { userId: actor.userId, role: 'ADMIN' } } },
+      });
       return mine === 1 ? { ok: true as const, required } : missing;
     }
-    await recordAccountEvent(tx, { userId: actor.userId, action: 'two_factor_policy_changed', details: { required }, context });
+    await recordAccountEvent(tx, {
+      userId: actor.userId,
+      action: 'two_factor_policy_changed',
+      details: { required },
+      context,
+    });
     return { ok: true as const, required };
   });
 }

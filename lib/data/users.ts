@@ -65,7 +65,15 @@ export async function getActorByUserId({ userId }: { userId: string }): Promise<
 }
 
 /** Stores a new password hash and records the change. */
-export async function setPassword({ userId, passwordHash, context }: { userId: string; passwordHash: string; context?: RequestContext }) {
+export async function setPassword({
+  userId,
+  passwordHash,
+  context,
+}: {
+  userId: string;
+  passwordHash: string;
+  context?: RequestContext;
+}) {
   await prisma.$transaction(async (tx) => {
     await tx.user.update({ where: { id: userId }, data: { passwordHash, passwordChangedAt: now() } });
     await recordAccountEvent(tx, { userId, action: 'password_changed', context });

@@ -3,7 +3,11 @@ import { failedForDatabase, isDatabaseUnavailable, noteDatabaseFailure } from '@
 
 describe('isDatabaseUnavailable', () => {
   it('recognises an unreachable, stopped, frozen or overloaded database however it is wrapped', () => {
-    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED', syscall: 'connect', errno: -111 });
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+      code: 'ECONNREFUSED',
+      syscall: 'connect',
+      errno: -111,
+    });
     for (const error of [
       refused,
       new Error('timeout exceeded when trying to connect'),
@@ -15,7 +19,9 @@ describe('isDatabaseUnavailable', () => {
       // Prisma's driver-adapter shapes.
       Object.assign(new Error('wrapped'), { cause: { kind: 'DatabaseNotReachable' } }),
       Object.assign(new Error('P1001'), { code: 'P1001' }),
-      Object.assign(new Error('outer'), { meta: { driverAdapterError: { cause: { kind: 'postgres', code: '57P01' } } } }),
+      Object.assign(new Error('outer'), {
+        meta: { driverAdapterError: { cause: { kind: 'postgres', code: '57P01' } } },
+      }),
       Object.assign(new Error('outer'), { cause: refused }),
     ]) {
       expect(isDatabaseUnavailable(error), String(error.message)).toBe(true);
@@ -43,6 +49,11 @@ describe('failedForDatabase', () => {
     expect(failedForDatabase(new Error('opaque'), startedAt + 1_000_000)).toBe(false);
     noteDatabaseFailure(new Error('Connection terminated unexpectedly'));
     expect(failedForDatabase(new Error('opaque'), startedAt)).toBe(true);
-    expect(failedForDatabase(Object.assign(new Error('NEXT_REDIRECT'), { digest: 'NEXT_REDIRECT;replace;/sign-in;307;' }), startedAt)).toBe(false);
+    expect(
+      failedForDatabase(
+        Object.assign(new Error('NEXT_REDIRECT'), { digest: 'NEXT_REDIRECT;replace;/sign-in;307;' }),
+        startedAt,
+      ),
+    ).toBe(false);
   });
 });

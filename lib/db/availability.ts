@@ -11,16 +11,40 @@ export const UNAVAILABLE_MESSAGE = "We can't reach the service right now. Nothin
 /** The error next-auth passes to the sign-in form when the credentials could not be checked at all. */
 export const SIGN_IN_UNAVAILABLE = 'ServiceUnavailable';
 
-const state = ((globalThis as unknown as { databaseAvailability?: { lastFailureAt: number; lastSuccessAt: number } }).databaseAvailability ??= {
+const state = ((
+  globalThis as unknown as { databaseAvailability?: { lastFailureAt: number; lastSuccessAt: number } }
+).databaseAvailability ??= {
   lastFailureAt: 0,
   lastSuccessAt: 0,
 });
 
 // Socket and pg errors, Prisma's driver-adapter kinds and codes, and the server's "going away" SQLSTATEs.
 const UNREACHABLE_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN',
-  '57P01', '57P02', '57P03', '57014', '53300', '08000', '08001', '08003', '08004', '08006', '08P01',
-  'P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+  '57014',
+  '53300',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '08P01',
+  'P1001',
+  'P1002',
+  'P1008',
+  'P1017',
+  'P2024',
+  'P2028',
 ]);
 const UNREACHABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
 const UNREACHABLE_MESSAGES =
@@ -37,7 +61,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     const record = item as Record<string, unknown>;
     if (typeof record.code === 'string' && UNREACHABLE_CODES.has(record.code)) return true;
     if (typeof record.kind === 'string' && UNREACHABLE_KINDS.has(record.kind)) return true;
-    if (record.kind === 'postgres' && typeof record.code === 'string' && UNREACHABLE_CODES.has(record.code)) return true;
+    if (record.kind === 'postgres' && typeof record.code === 'string' && UNREACHABLE_CODES.has(record.code))
+      return true;
     if (typeof record.message === 'string' && UNREACHABLE_MESSAGES.test(record.message)) return true;
     queue.push(record.cause, (record.meta as Record<string, unknown> | undefined)?.driverAdapterError);
   }

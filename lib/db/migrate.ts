@@ -21,7 +21,10 @@ export interface MigrateResult {
 
 export async function readMigrations(dir = DEFAULT_MIGRATIONS_DIR): Promise<MigrationFile[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const names = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(path.join(dir, name, 'migration.sql'), 'utf8');
@@ -55,16 +58,23 @@ export async function migrate(connectionString: string, dir = DEFAULT_MIGRATIONS
   try {
     await client.query('SELECT pg_advisory_lock($1)', [PRISMA_ADVISORY_LOCK]);
     await client.query(CREATE_MIGRATIONS_TABLE);
-    const { rows } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null }>(
-      'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"',
-    );
+    const { rows } = await client.query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      rolled_back_at: Date | null;
+    }>('SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"');
     const failed = rows.find((row) => row.finished_at === null && row.rolled_back_at === null);
     if (failed) {
-      throw new Error(`Migration ${failed.migration_name} failed earlier and must be resolved before others are applied`);
+      throw new Error(
+        `Migration ${failed.migration_name} failed earlier and must be resolved before others are applied`,
+      );
     }
     // Rows marked rolled back (prisma migrate resolve --rolled-back) do not count as applied.
     const done = new Map(
-      rows.filter((row) => row.finished_at !== null && row.rolled_back_at === null).map((row) => [row.migration_name, row.checksum]),
+      rows
+        .filter((row) => row.finished_at !== null && row.rolled_back_at === null)
+        .map((row) => [row.migration_name, row.checksum]),
     );
     const local = new Set(migrations.map((migration) => migration.name));
     const unknown = [...done.keys()].filter((name) => !local.has(name));

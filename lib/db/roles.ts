@@ -22,7 +22,10 @@ export function urlAs(serverUrl: string, role: RoleCredentials, database: string
  * Creates (or updates the password of) the migration owner and the application role. Neither is a
  * superuser, neither may create roles or databases; run with a superuser or a CREATEROLE connection.
  */
-export async function ensureRoles(adminUrl: string, roles: { owner: RoleCredentials; app: RoleCredentials }): Promise<void> {
+export async function ensureRoles(
+  adminUrl: string,
+  roles: { owner: RoleCredentials; app: RoleCredentials },
+): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
@@ -112,8 +115,12 @@ export interface PrivilegeReport {
 }
 
 /** Who the connection is, and whether it has more power than an application should. */
-export async function inspectPrivileges(query: (sql: string) => Promise<Record<string, unknown>[]>): Promise<PrivilegeReport> {
-  const [me] = await query(`SELECT current_user AS "user", rolsuper AS superuser FROM pg_roles WHERE rolname = current_user`);
+export async function inspectPrivileges(
+  query: (sql: string) => Promise<Record<string, unknown>[]>,
+): Promise<PrivilegeReport> {
+  const [me] = await query(
+    `SELECT current_user AS "user", rolsuper AS superuser FROM pg_roles WHERE rolname = current_user`,
+  );
   const owned = await query(
     `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user ORDER BY 1`,
   );
@@ -128,7 +135,9 @@ export async function inspectPrivileges(query: (sql: string) => Promise<Record<s
 export function privilegeWarning(report: PrivilegeReport): string | null {
   const problems = [
     report.superuser ? 'is a superuser' : null,
-    report.ownedTables.length ? `owns ${report.ownedTables.length} table(s) (${report.ownedTables.slice(0, 3).join(', ')}…)` : null,
+    report.ownedTables.length
+      ? `owns ${report.ownedTables.length} table(s) (${report.ownedTables.slice(0, 3).join(', ')}…)`
+      : null,
   ].filter(Boolean);
   if (!problems.length) return null;
   return (

@@ -63,13 +63,16 @@ function connect() {
   };
 }
 
-const chunk = (data: Buffer) => Buffer.concat([Buffer.from(`${data.length.toString(16)}\r\n`), data, Buffer.from('\r\n')]);
+const chunk = (data: Buffer) =>
+  Buffer.concat([Buffer.from(`${data.length.toString(16)}\r\n`), data, Buffer.from('\r\n')]);
 
 describe('limitRequestBody', () => {
   it('refuses a declared Content-Length over 16 KiB with 413 before a byte of the body is sent, and closes', async () => {
     const before = handled.length;
     const client = connect();
-    await client.write(`POST /api/auth/sign-in HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${10 * 1024 * 1024}\r\n\r\n`);
+    await client.write(
+      `POST /api/auth/sign-in HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${10 * 1024 * 1024}\r\n\r\n`,
+    );
     expect(await client.status()).toBe(413);
     expect(client.received()).toMatch(/connection: close/i);
     await client.closed();
@@ -91,27 +94,39 @@ describe('limitRequestBody', () => {
 
   it('hands a chunked body within the limit on in full, with its length declared', async () => {
     const client = connect();
-    await client.write('POST /api/auth/sign-in HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n');
+    await client.write(
+      'POST /api/auth/sign-in HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n',
+    );
     for (let i = 0; i < 4; i++) await client.write(chunk(Buffer.alloc(4096, 'b')));
     await client.write('0\r\n\r\n');
     expect(await client.status()).toBe(200);
     await client.closed();
     expect(client.received()).toContain(`{"bytes":${AUTH_BODY_LIMIT_BYTES}}`);
-    expect(handled.at(-1)).toEqual({ url: '/api/auth/sign-in', bytes: AUTH_BODY_LIMIT_BYTES, contentLength: String(AUTH_BODY_LIMIT_BYTES) });
+    expect(handled.at(-1)).toEqual({
+      url: '/api/auth/sign-in',
+      bytes: AUTH_BODY_LIMIT_BYTES,
+      contentLength: String(AUTH_BODY_LIMIT_BYTES),
+    });
   });
 
   it('passes bodies with a Content-Length within the limit, and requests without a body, untouched', async () => {
     const json = JSON.stringify({ email: 'a@b.test', password: 'x'.repeat(100) });
     const posted = await fetch(`http://127.0.0.1:${port}/api/auth/sign-in`, { method: 'POST', body: json });
     expect(await posted.json()).toEqual({ bytes: json.length });
-    const exact = await fetch(`http://127.0.0.1:${port}/api/auth/sign-in`, { method: 'POST', body: 'c'.repeat(AUTH_BODY_LIMIT_BYTES) });
+    const exact = await fetch(`http://127.0.0.1:${port}/api/auth/sign-in`, {
+      method: 'POST',
+      body: 'c'.repeat(AUTH_BODY_LIMIT_BYTES),
+    });
     expect(exact.status).toBe(200);
     const session = await fetch(`http://127.0.0.1:${port}/api/auth/session`);
     expect(await session.json()).toEqual({ bytes: 0 });
   });
 
   it('leaves other paths alone', async () => {
-    const big = await fetch(`http://127.0.0.1:${port}/api/secrets/revoke`, { method: 'POST', body: 'd'.repeat(64 * 1024) });
+    const big = await fetch(`http://127.0.0.1:${port}/api/secrets/revoke`, {
+      method: 'POST',
+      body: 'd'.repeat(64 * 1024),
+    });
     expect(await big.json()).toEqual({ bytes: 64 * 1024 });
   });
 });

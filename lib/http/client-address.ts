@@ -25,8 +25,15 @@ function forwardedFor(headers: HeaderList): string | null {
  * peer is the last hop of X-Forwarded-For. Null when nothing says.
  */
 export function clientAddress(source: AddressSource, trustProxy = env.TRUST_PROXY): string | null {
-  const request = !isHeaderList(source) && typeof source.headers === 'object' && source.headers !== null ? (source as Exclude<AddressSource, HeaderList>) : null;
-  const lastHop = forwardedFor(request ? request.headers : (source as HeaderList))?.split(',').at(-1)?.trim() || undefined;
+  const request =
+    !isHeaderList(source) && typeof source.headers === 'object' && source.headers !== null
+      ? (source as Exclude<AddressSource, HeaderList>)
+      : null;
+  const lastHop =
+    forwardedFor(request ? request.headers : (source as HeaderList))
+      ?.split(',')
+      .at(-1)
+      ?.trim() || undefined;
   const raw = request?.socket ? (trustProxy && lastHop ? lastHop : request.socket.remoteAddress) : lastHop;
   if (!raw) return null;
   // One spelling per address: IPv4 peers of a dual-stack socket arrive as ::ffff:a.b.c.d.

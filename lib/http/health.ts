@@ -13,8 +13,14 @@ export interface Readiness {
  */
 export async function readiness(): Promise<Readiness> {
   const [database, signingKey] = await Promise.all([
-    prisma.$queryRaw`SELECT 1`.then(() => true, () => false),
-    getSigningKeys().then(() => true, () => false),
+    prisma.$queryRaw`SELECT 1`.then(
+      () => true,
+      () => false,
+    ),
+    getSigningKeys().then(
+      () => true,
+      () => false,
+    ),
   ]);
   const checks = { database, listener: secretVerifier.isListening(), signingKey };
   return { ready: checks.database && checks.listener && checks.signingKey, checks };

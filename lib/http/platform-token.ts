@@ -18,7 +18,10 @@ export function platformAccess(authorization: string | null): 'disabled' | 'deni
 export function platformDenied(access: 'disabled' | 'denied'): Response {
   return access === 'disabled'
     ? new Response('Not found', { status: 404 })
-    : Response.json({ error: 'unauthorized' }, { status: 401, headers: { 'WWW-Authenticate': 'Bearer', 'Cache-Control': 'no-store' } });
+    : Response.json(
+        { error: 'unauthorized' },
+        { status: 401, headers: { 'WWW-Authenticate': 'Bearer', 'Cache-Control': 'no-store' } },
+      );
 }
 
 /** The platform API's status for each failure a tenant command can return; anything else is a bad request. */

@@ -7,7 +7,11 @@ describe('server actions and API routes during an outage', () => {
   it('turn an unreachable database into a retryable result or a 503, and let anything else through', async () => {
     await expect(retryableOnOutage(async () => ({ ok: true }))).resolves.toEqual({ ok: true });
     await expect(retryableOnOutage(() => Promise.reject(refused()))).resolves.toEqual(UNAVAILABLE_ACTION_RESULT);
-    expect(UNAVAILABLE_ACTION_RESULT).toMatchObject({ ok: false, retryable: true, message: expect.stringMatching(/can't reach the service/) });
+    expect(UNAVAILABLE_ACTION_RESULT).toMatchObject({
+      ok: false,
+      retryable: true,
+      message: expect.stringMatching(/can't reach the service/),
+    });
     await expect(retryableOnOutage(() => Promise.reject(new TypeError('bug')))).rejects.toThrow('bug');
 
     const response = serviceUnavailableJson(refused(), Date.now());

@@ -7,7 +7,10 @@ import { RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, failedForDatabase } from '@/l
 export function serviceUnavailableJson(error: unknown, startedAt: number): Response {
   if (!failedForDatabase(error, startedAt)) throw error;
   return Response.json(
-    { error: 'temporarily_unavailable', error_description: 'The service cannot reach its database. Try again shortly.' },
+    {
+      error: 'temporarily_unavailable',
+      error_description: 'The service cannot reach its database. Try again shortly.',
+    },
     { status: 503, headers: { 'Retry-After': String(RETRY_AFTER_SECONDS), 'Cache-Control': 'no-store' } },
   );
 }

@@ -27,7 +27,10 @@ export function isRecentlyAuthenticated(
 export const REAUTH_REQUIRED = { ok: false, code: 'reauth_required', message: REAUTH_REQUIRED_MESSAGE } as const;
 
 /** Whether this request's session must confirm the user's identity before a sensitive action. */
-export function needsReauthentication(actor: { session: { reauthenticatedAt: Date } | null; reauthWindowMinutes: number }): boolean {
+export function needsReauthentication(actor: {
+  session: { reauthenticatedAt: Date } | null;
+  reauthWindowMinutes: number;
+}): boolean {
   return !isRecentlyAuthenticated(actor.session, actor.reauthWindowMinutes, now());
 }
 

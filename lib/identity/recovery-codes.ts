@@ -19,5 +19,7 @@ export function normalizeRecoveryCode(input: string): string {
 
 /** Salted with the user id, so one hash cannot be tried against every user's codes at once. */
 export function hashRecoveryCode(userId: string, code: string): string {
-  return createHash('sha256').update(`${userId}:${normalizeRecoveryCode(code)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${userId}:${normalizeRecoveryCode(code)}`)
+    .digest('hex');
 }

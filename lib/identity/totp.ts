@@ -30,9 +30,22 @@ export function normalizeTotpCode(input: string): string | null {
  * The time step a code belongs to when it matches the current step or one either side (clock drift and
  * a code typed as it changes), else null. Refusing a step already used is the caller's job.
  */
-export async function matchTotpStep({ secret, code, at = new Date() }: { secret: string; code: string; at?: Date }): Promise<number | null> {
+export async function matchTotpStep({
+  secret,
+  code,
+  at = new Date(),
+}: {
+  secret: string;
+  code: string;
+  at?: Date;
+}): Promise<number | null> {
   const token = normalizeTotpCode(code);
   if (!token) return null;
-  const result = await verify({ secret, token, epoch: Math.floor(at.getTime() / 1000), epochTolerance: TOTP_PERIOD_SECONDS }).catch(() => null);
+  const result = await verify({
+    secret,
+    token,
+    epoch: Math.floor(at.getTime() / 1000),
+    epochTolerance: TOTP_PERIOD_SECONDS,
+  }).catch(() => null);
   return result?.valid && 'timeStep' in result ? result.timeStep : null;
 }

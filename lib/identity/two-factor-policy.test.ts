@@ -7,7 +7,11 @@ const admin = (requireTwoFactor: boolean, twoFactorEnabled: boolean) => ({
   membership: { organizationId: 'o', organizationName: 'Acme', role: 'ADMIN' as const, requireTwoFactor },
 });
 const viewer = { ...admin(true, false), membership: { ...admin(true, false).membership, role: 'VIEWER' as const } };
-const support = (twoFactorEnabled: boolean) => ({ platformRole: 'SUPPORT' as const, twoFactorEnabled, membership: null });
+const support = (twoFactorEnabled: boolean) => ({
+  platformRole: 'SUPPORT' as const,
+  twoFactorEnabled,
+  membership: null,
+});
 
 describe('mustEnrollTwoFactor', () => {
   it('holds back an admin without a factor only when the organization requires one', () => {

@@ -3,7 +3,8 @@ import type { Actor } from '@/lib/identity/actor';
 /** What an actor may be asked to protect with a second factor first. */
 export type TwoFactorGuarded = 'manage_secrets' | 'support_console';
 
-export const ENROLL_TO_MANAGE_SECRETS = 'Your organization requires two-factor authentication. Set it up to manage secrets.';
+export const ENROLL_TO_MANAGE_SECRETS =
+  'Your organization requires two-factor authentication. Set it up to manage secrets.';
 export const ENROLL_TO_OPEN_SUPPORT = 'Set up two-factor authentication to open the support console.';
 
 /**

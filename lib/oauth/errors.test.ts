@@ -22,7 +22,11 @@ describe('the token error table', () => {
   it('answers every refusal in the RFC 6749 shape with its status and headers, 429 included', () => {
     const throttled = oauthErrorResponse(new OAuthError('too_many_failures', 'Too many.', 37));
     expect(throttled.status).toBe(429);
-    expect(throttled.headers).toMatchObject({ 'Retry-After': '37', 'WWW-Authenticate': 'Basic realm="token"', 'Cache-Control': 'no-store' });
+    expect(throttled.headers).toMatchObject({
+      'Retry-After': '37',
+      'WWW-Authenticate': 'Basic realm="token"',
+      'Cache-Control': 'no-store',
+    });
     expect(JSON.parse(throttled.body)).toEqual({ error: 'invalid_client', error_description: 'Too many.' });
 
     const refused = oauthErrorResponse(new OAuthError('invalid_client', 'No.'));
@@ -37,7 +41,10 @@ describe('the token error table', () => {
 
   it('is what the OpenAPI document lists: 429 is invalid_client with Retry-After, never slow_down', () => {
     const document = openApiDocument();
-    const responses = document.paths['/api/oauth/token'].post.responses as Record<string, { description: string; headers: Record<string, unknown> }>;
+    const responses = document.paths['/api/oauth/token'].post.responses as Record<
+      string,
+      { description: string; headers: Record<string, unknown> }
+    >;
     for (const [kind, entry] of Object.entries(TOKEN_ERRORS)) {
       expect(responses[String(entry.status)]?.description, kind).toContain(entry.error);
     }

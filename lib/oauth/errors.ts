@@ -5,17 +5,49 @@ import { RETRY_AFTER_SECONDS, failedForDatabase } from '@/lib/db/availability';
  * mapper below and the OpenAPI document are both generated from this one table.
  */
 export const TOKEN_ERRORS = {
-  invalid_request: { error: 'invalid_request', status: 400, summary: 'wrong content type, body too large, repeated or missing parameters, two authentication methods' },
-  unsupported_grant_type: { error: 'unsupported_grant_type', status: 400, summary: 'a grant other than client_credentials' },
+  invalid_request: {
+    error: 'invalid_request',
+    status: 400,
+    summary: 'wrong content type, body too large, repeated or missing parameters, two authentication methods',
+  },
+  unsupported_grant_type: {
+    error: 'unsupported_grant_type',
+    status: 400,
+    summary: 'a grant other than client_credentials',
+  },
   invalid_scope: { error: 'invalid_scope', status: 400, summary: 'a scope that is not offered' },
   // RFC 7235: every 401 names the scheme to authenticate with.
-  invalid_client: { error: 'invalid_client', status: 401, summary: 'unknown client, or a wrong, disabled, deleted, expired, rolled-out or address-restricted secret', headers: { 'WWW-Authenticate': 'Basic realm="token"' } },
+  invalid_client: {
+    error: 'invalid_client',
+    status: 401,
+    summary: 'unknown client, or a wrong, disabled, deleted, expired, rolled-out or address-restricted secret',
+    headers: { 'WWW-Authenticate': 'Basic realm="token"' },
+  },
   // Too many failed authentications: still invalid_client (RFC 6749 has no code for it), with 429 and Retry-After.
-  too_many_failures: { error: 'invalid_client', status: 429, summary: 'too many failed client authentications; wait Retry-After seconds', headers: { 'WWW-Authenticate': 'Basic realm="token"' }, retryAfter: true },
-  method_not_allowed: { error: 'invalid_request', status: 405, summary: 'a method other than POST', headers: { Allow: 'POST' } },
-  temporarily_unavailable: { error: 'temporarily_unavailable', status: 503, summary: 'the database cannot be reached; retry after Retry-After seconds', retryAfter: true },
+  too_many_failures: {
+    error: 'invalid_client',
+    status: 429,
+    summary: 'too many failed client authentications; wait Retry-After seconds',
+    headers: { 'WWW-Authenticate': 'Basic realm="token"' },
+    retryAfter: true,
+  },
+  method_not_allowed: {
+    error: 'invalid_request',
+    status: 405,
+    summary: 'a method other than POST',
+    headers: { Allow: 'POST' },
+  },
+  temporarily_unavailable: {
+    error: 'temporarily_unavailable',
+    status: 503,
+    summary: 'the database cannot be reached; retry after Retry-After seconds',
+    retryAfter: true,
+  },
   server_error: { error: 'server_error', status: 500, summary: 'an unexpected error' },
-} as const satisfies Record<string, { error: string; status: number; summary: string; headers?: Record<string, string>; retryAfter?: boolean }>;
+} as const satisfies Record<
+  string,
+  { error: string; status: number; summary: string; headers?: Record<string, string>; retryAfter?: boolean }
+>;
 
 export type TokenErrorKind = keyof typeof TOKEN_ERRORS;
 
@@ -59,8 +91,13 @@ export function jsonResponse(status: number, payload: unknown, headers: Record<s
   return { status, headers: { ...NO_STORE, ...headers }, body: JSON.stringify(payload) };
 }
 
-function tokenErrorResponse(kind: TokenErrorKind, description: string, retryAfterSeconds = RETRY_AFTER_SECONDS): EndpointResponse {
-  const entry: { error: string; status: number; headers?: Record<string, string>; retryAfter?: boolean } = TOKEN_ERRORS[kind];
+function tokenErrorResponse(
+  kind: TokenErrorKind,
+  description: string,
+  retryAfterSeconds = RETRY_AFTER_SECONDS,
+): EndpointResponse {
+  const entry: { error: string; status: number; headers?: Record<string, string>; retryAfter?: boolean } =
+    TOKEN_ERRORS[kind];
   return jsonResponse(
     entry.status,
     { error: entry.error, error_description: description },
@@ -73,7 +110,10 @@ function tokenErrorResponse(kind: TokenErrorKind, description: string, retryAfte
  * Retry-After, so that a client retries instead of taking its credentials for wrong.
  */
 export function temporarilyUnavailableResponse(): EndpointResponse {
-  return tokenErrorResponse('temporarily_unavailable', 'The authorization server is temporarily unavailable. Try again shortly.');
+  return tokenErrorResponse(
+    'temporarily_unavailable',
+    'The authorization server is temporarily unavailable. Try again shortly.',
+  );
 }
 
 /**
@@ -90,7 +130,12 @@ export function oauthErrorResponse(error: unknown, startedAt = Date.now()): Endp
 /** For the OpenAPI document: the `error` codes answered with each status, and whether it carries Retry-After. */
 export function tokenErrorsByStatus(): Record<string, { errors: string[]; summaries: string[]; retryAfter: boolean }> {
   const byStatus: Record<string, { errors: string[]; summaries: string[]; retryAfter: boolean }> = {};
-  for (const entry of Object.values(TOKEN_ERRORS) as { error: string; status: number; summary: string; retryAfter?: boolean }[]) {
+  for (const entry of Object.values(TOKEN_ERRORS) as {
+    error: string;
+    status: number;
+    summary: string;
+    retryAfter?: boolean;
+  }[]) {
     const row = (byStatus[String(entry.status)] ??= { errors: [], summaries: [], retryAfter: false });
     if (!row.errors.includes(entry.error)) row.errors.push(entry.error);
     row.summaries.push(entry.summary);

@@ -1,4 +1,9 @@
-import { ACCESS_TOKEN_TTL_SECONDS, MAX_TOKEN_REQUEST_BYTES, SUPPORTED_SCOPES, tokenSettings } from '@/lib/oauth/settings';
+import {
+  ACCESS_TOKEN_TTL_SECONDS,
+  MAX_TOKEN_REQUEST_BYTES,
+  SUPPORTED_SCOPES,
+  tokenSettings,
+} from '@/lib/oauth/settings';
 import { tokenErrorCodes, tokenErrorsByStatus } from '@/lib/oauth/errors';
 
 /** The token endpoint's error responses, from the same table its error mapper answers with. */
@@ -47,8 +52,15 @@ export function openApiDocument() {
                   properties: {
                     grant_type: { type: 'string', const: 'client_credentials' },
                     client_id: { type: 'string', description: 'Required unless HTTP Basic is used.' },
-                    client_secret: { type: 'string', description: 'Required unless HTTP Basic is used.', pattern: '^uqs_[0-9A-Za-z]{49}$' },
-                    scope: { type: 'string', description: `Space-separated, from: ${SUPPORTED_SCOPES.join(', ')}. Defaults to all.` },
+                    client_secret: {
+                      type: 'string',
+                      description: 'Required unless HTTP Basic is used.',
+                      pattern: '^uqs_[0-9A-Za-z]{49}$',
+                    },
+                    scope: {
+                      type: 'string',
+                      description: `Space-separated, from: ${SUPPORTED_SCOPES.join(', ')}. Defaults to all.`,
+                    },
                   },
                 },
               },
@@ -68,14 +80,21 @@ export function openApiDocument() {
         get: {
           operationId: 'getJwks',
           summary: 'Public keys that verify access tokens',
-          responses: { '200': { description: 'JSON Web Key Set (RFC 7517)', content: { 'application/json': { schema: { type: 'object' } } } } },
+          responses: {
+            '200': {
+              description: 'JSON Web Key Set (RFC 7517)',
+              content: { 'application/json': { schema: { type: 'object' } } },
+            },
+          },
         },
       },
       '/.well-known/oauth-authorization-server': {
         get: {
           operationId: 'getMetadata',
           summary: 'Authorization server metadata (RFC 8414)',
-          responses: { '200': { description: 'Metadata', content: { 'application/json': { schema: { type: 'object' } } } } },
+          responses: {
+            '200': { description: 'Metadata', content: { 'application/json': { schema: { type: 'object' } } } },
+          },
         },
       },
       '/api/v1/me': {
@@ -92,7 +111,11 @@ export function openApiDocument() {
                   schema: {
                     type: 'object',
                     required: ['client_id', 'scope', 'expires_at'],
-                    properties: { client_id: { type: 'string' }, scope: { type: 'string' }, expires_at: { type: 'string', format: 'date-time' } },
+                    properties: {
+                      client_id: { type: 'string' },
+                      scope: { type: 'string' },
+                      expires_at: { type: 'string', format: 'date-time' },
+                    },
                   },
                 },
               },
@@ -115,7 +138,10 @@ export function openApiDocument() {
           type: 'object',
           required: ['access_token', 'token_type', 'expires_in', 'scope', 'jti'],
           properties: {
-            access_token: { type: 'string', description: 'A JWS signed with ES256; verify it with /.well-known/jwks.json' },
+            access_token: {
+              type: 'string',
+              description: 'A JWS signed with ES256; verify it with /.well-known/jwks.json',
+            },
             token_type: { type: 'string', const: 'bearer' },
             expires_in: { type: 'integer', const: ACCESS_TOKEN_TTL_SECONDS },
             scope: { type: 'string' },

@@ -56,7 +56,8 @@ class SecretVerifier {
     // A decoy is never valid, whichever client id comes with it; its use is an alarm.
     if (entry?.decoy) return { ok: false, reason: 'decoy', secretId: entry.secretId };
     if (!entry?.active || entry.clientId !== clientId || now >= entry.stopsAt) return { ok: false, reason: 'unknown' };
-    if (!addressAllowed(address, entry.allowedCidrs)) return { ok: false, reason: 'blocked_address', secretId: entry.secretId };
+    if (!addressAllowed(address, entry.allowedCidrs))
+      return { ok: false, reason: 'blocked_address', secretId: entry.secretId };
     return { ok: true, secretId: entry.secretId };
   }
 

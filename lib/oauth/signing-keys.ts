@@ -22,7 +22,9 @@ async function ensureCurrentKey(): Promise<void> {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const jwk = publicKey.export({ format: 'jwk' });
     // RFC 7638 thumbprint of the public key as its kid.
-    const kid = createHash('sha256').update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y })).digest('base64url');
+    const kid = createHash('sha256')
+      .update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }))
+      .digest('base64url');
     const der = privateKey.export({ format: 'der', type: 'pkcs8' });
     await tx.signingKey.create({
       data: {
@@ -52,7 +54,10 @@ async function readKeys(): Promise<SigningKeys> {
 const RETRY_AFTER_FAILURE_MS = 5_000;
 
 /** Shared through globalThis: server/index.ts and Next.js's bundle each load this module. */
-const cache = ((globalThis as unknown as { signingKeyCache?: SigningKeyCache }).signingKeyCache ??= { loadedAt: 0, failedAt: 0 });
+const cache = ((globalThis as unknown as { signingKeyCache?: SigningKeyCache }).signingKeyCache ??= {
+  loadedAt: 0,
+  failedAt: 0,
+});
 
 interface SigningKeyCache {
   keys?: SigningKeys;

@@ -23,12 +23,18 @@ export async function handleTokenRequest(
     const verified = await secretVerifier.verify(request.clientId, request.clientSecret, raw.address);
     if (!verified.ok) {
       // A right secret from outside its allowlist: refused like any other, and shown to the admin.
-      if (verified.reason === 'blocked_address' && verified.secretId) usageRecorder.recordBlocked(verified.secretId, raw.address, userAgent);
+      if (verified.reason === 'blocked_address' && verified.secretId)
+        usageRecorder.recordBlocked(verified.secretId, raw.address, userAgent);
       // A decoy tripped: the caller sees an ordinary invalid_client, the admins an alarm.
-      if (verified.reason === 'decoy' && verified.secretId) usageRecorder.recordDecoyUse(verified.secretId, raw.address, userAgent);
+      if (verified.reason === 'decoy' && verified.secretId)
+        usageRecorder.recordDecoyUse(verified.secretId, raw.address, userAgent);
       const retryAfter = await recordFailedAuthentication({ clientId, address: raw.address });
       if (retryAfter !== null) {
-        throw new OAuthError('too_many_failures', 'Too many failed client authentications. Try again later.', retryAfter);
+        throw new OAuthError(
+          'too_many_failures',
+          'Too many failed client authentications. Try again later.',
+          retryAfter,
+        );
       }
       // Unknown client, wrong, disabled or deleted secret: one answer for all.
       throw new OAuthError('invalid_client', 'Client authentication failed.');

@@ -4,8 +4,14 @@ import { parseTokenRequest, type RawTokenRequest } from '@/lib/oauth/token-reque
 import { MAX_TOKEN_REQUEST_BYTES, SUPPORTED_SCOPES } from '@/lib/oauth/settings';
 
 const FORM = 'application/x-www-form-urlencoded';
-const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
-const request = (body: string | null, extra: Partial<RawTokenRequest> = {}): RawTokenRequest => ({ contentType: FORM, authorization: null, body, ...extra });
+const basic = (id: string, secret: string) =>
+  `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+const request = (body: string | null, extra: Partial<RawTokenRequest> = {}): RawTokenRequest => ({
+  contentType: FORM,
+  authorization: null,
+  body,
+  ...extra,
+});
 
 function refusal(raw: RawTokenRequest): { kind: string; code: string; status: number } {
   try {
@@ -24,32 +30,71 @@ describe('parseTokenRequest', () => {
       clientSecret: 's3cret',
       scopes: [...SUPPORTED_SCOPES],
     });
-    expect(parseTokenRequest(request('grant_type=client_credentials&scope=sdk', { authorization: basic('a b', 's:c+t') }))).toEqual({
+    expect(
+      parseTokenRequest(request('grant_type=client_credentials&scope=sdk', { authorization: basic('a b', 's:c+t') })),
+    ).toEqual({
       clientId: 'a b',
       clientSecret: 's:c+t',
       scopes: ['sdk'],
     });
-    expect(parseTokenRequest(request('grant_type=client_credentials&client_id=abc', { authorization: basic('abc', 'x'), contentType: `${FORM}; charset=utf-8` })).clientId).toBe('abc');
+    expect(
+      parseTokenRequest(
+        request('grant_type=client_credentials&client_id=abc', {
+          authorization: basic('abc', 'x'),
+          contentType: `${FORM}; charset=utf-8`,
+        }),
+      ).clientId,
+    ).toBe('abc');
   });
 
   it('blocks a wrong content type, an oversized body, repeated or missing parameters', () => {
-    expect(refusal(request('grant_type=client_credentials', { contentType: 'application/json' }))).toMatchObject({ code: 'invalid_request', status: 400 });
+    expect(refusal(request('grant_type=client_credentials', { contentType: 'application/json' }))).toMatchObject({
+      code: 'invalid_request',
+      status: 400,
+    });
     expect(refusal(request(null))).toMatchObject({ code: 'invalid_request', status: 400 });
-    expect(refusal(request('grant_type=client_credentials&grant_type=client_credentials&client_id=a&client_secret=b'))).toMatchObject({ code: 'invalid_request' });
+    expect(
+      refusal(request('grant_type=client_credentials&grant_type=client_credentials&client_id=a&client_secret=b')),
+    ).toMatchObject({ code: 'invalid_request' });
     expect(refusal(request('client_id=a&client_secret=b'))).toMatchObject({ code: 'invalid_request' });
-    expect(refusal(request(`grant_type=client_credentials&client_id=${'a'.repeat(MAX_TOKEN_REQUEST_BYTES)}&client_secret=b`))).toMatchObject({ code: 'invalid_request' });
+    expect(
+      refusal(
+        request(`grant_type=client_credentials&client_id=${'a'.repeat(MAX_TOKEN_REQUEST_BYTES)}&client_secret=b`),
+      ),
+    ).toMatchObject({ code: 'invalid_request' });
   });
 
   it('blocks two authentication methods, a mismatched client_id, and missing or malformed credentials', () => {
-    expect(refusal(request('grant_type=client_credentials&client_secret=b', { authorization: basic('a', 'b') }))).toMatchObject({ code: 'invalid_request' });
-    expect(refusal(request('grant_type=client_credentials&client_id=other', { authorization: basic('a', 'b') }))).toMatchObject({ code: 'invalid_request' });
-    expect(refusal(request('grant_type=client_credentials&client_id=a'))).toMatchObject({ code: 'invalid_client', status: 401 });
-    expect(refusal(request('grant_type=client_credentials', { authorization: 'Basic !!!' }))).toMatchObject({ code: 'invalid_client' });
-    expect(refusal(request('grant_type=client_credentials', { authorization: `Basic ${Buffer.from('no-colon').toString('base64')}` }))).toMatchObject({ code: 'invalid_client' });
+    expect(
+      refusal(request('grant_type=client_credentials&client_secret=b', { authorization: basic('a', 'b') })),
+    ).toMatchObject({ code: 'invalid_request' });
+    expect(
+      refusal(request('grant_type=client_credentials&client_id=other', { authorization: basic('a', 'b') })),
+    ).toMatchObject({ code: 'invalid_request' });
+    expect(refusal(request('grant_type=client_credentials&client_id=a'))).toMatchObject({
+      code: 'invalid_client',
+      status: 401,
+    });
+    expect(refusal(request('grant_type=client_credentials', { authorization: 'Basic !!!' }))).toMatchObject({
+      code: 'invalid_client',
+    });
+    expect(
+      refusal(
+        request('grant_type=client_credentials', {
+          authorization: `Basic ${Buffer.from('no-colon').toString('base64')}`,
+        }),
+      ),
+    ).toMatchObject({ code: 'invalid_client' });
   });
 
   it('blocks other grants and unknown scopes', () => {
-    expect(refusal(request('grant_type=password&client_id=a&client_secret=b'))).toMatchObject({ code: 'unsupported_grant_type', status: 400 });
-    expect(refusal(request('grant_type=client_credentials&client_id=a&client_secret=b&scope=admin'))).toMatchObject({ code: 'invalid_scope', status: 400 });
+    expect(refusal(request('grant_type=password&client_id=a&client_secret=b'))).toMatchObject({
+      code: 'unsupported_grant_type',
+      status: 400,
+    });
+    expect(refusal(request('grant_type=client_credentials&client_id=a&client_secret=b&scope=admin'))).toMatchObject({
+      code: 'invalid_scope',
+      status: 400,
+    });
   });
 });

@@ -49,7 +49,8 @@ export function parseTokenRequest(raw: RawTokenRequest): TokenRequest {
   const params = new Map<string, string>();
   for (const [name, value] of new URLSearchParams(raw.body)) {
     if (params.has(name)) throw new OAuthError('invalid_request', `The parameter ${name} is repeated.`);
-    if (value.length > MAX_PARAMETER_LENGTH) throw new OAuthError('invalid_request', `The parameter ${name} is too long.`);
+    if (value.length > MAX_PARAMETER_LENGTH)
+      throw new OAuthError('invalid_request', `The parameter ${name} is too long.`);
     // An empty parameter counts as omitted (RFC 6749 §3.1).
     if (value !== '') params.set(name, value);
   }
@@ -65,7 +66,10 @@ export function parseTokenRequest(raw: RawTokenRequest): TokenRequest {
   let credentials: Omit<TokenRequest, 'scopes'>;
   if (raw.authorization && /^basic /i.test(raw.authorization)) {
     if (bodySecret !== undefined) {
-      throw new OAuthError('invalid_request', 'Use one client authentication method, not both Basic and client_secret.');
+      throw new OAuthError(
+        'invalid_request',
+        'Use one client authentication method, not both Basic and client_secret.',
+      );
     }
     const basic = parseBasic(raw.authorization);
     if (bodyId !== undefined && bodyId !== basic.clientId) {

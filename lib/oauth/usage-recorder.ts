@@ -103,7 +103,9 @@ class UsageRecorder {
     const decoyUses = this.decoyUses;
     this.decoyUses = [];
     const now = Date.now();
-    const lastUses = [...this.lastUse.entries()].filter(([id]) => now - (this.lastUsedWritten.get(id) ?? -Infinity) >= LAST_USED_INTERVAL_MS);
+    const lastUses = [...this.lastUse.entries()].filter(
+      ([id]) => now - (this.lastUsedWritten.get(id) ?? -Infinity) >= LAST_USED_INTERVAL_MS,
+    );
     this.counts = new Map();
     this.callers = new Map();
     this.blocked = [];
@@ -113,8 +115,19 @@ class UsageRecorder {
         .$transaction(async (tx) => {
           for (const use of decoyUses) {
             const context = { address: use.address, userAgent: use.userAgent };
-            await recordSecretEvent(tx, { secretId: use.secretId, actor: null, action: 'decoy_used', priority: 'high', context });
-            await raiseSecurityAlert(tx, { kind: 'decoy_used', secretId: use.secretId, ...context, at: new Date(use.at) });
+            await recordSecretEvent(tx, {
+              secretId: use.secretId,
+              actor: null,
+              action: 'decoy_used',
+              priority: 'high',
+              context,
+            });
+            await raiseSecurityAlert(tx, {
+              kind: 'decoy_used',
+              secretId: use.secretId,
+              ...context,
+              at: new Date(use.at),
+            });
           }
         })
         .catch(() => this.decoyUses.push(...decoyUses));

@@ -19,7 +19,8 @@ describe('address ranges', () => {
     expect(normalizeCidr(' 192.168.0.7 ')).toBe('192.168.0.7/32');
     expect(normalizeCidr('2001:db8::1/32')).toBe('2001:db8::/32');
     expect(normalizeCidr('::1')).toBe('::1/128');
-    for (const bad of ['10.0.0.0/33', '300.1.1.1', 'example.com', '', '10.0.0.0/-1', '1.2.3.4/8/9']) expect(normalizeCidr(bad)).toBeNull();
+    for (const bad of ['10.0.0.0/33', '300.1.1.1', 'example.com', '', '10.0.0.0/-1', '1.2.3.4/8/9'])
+      expect(normalizeCidr(bad)).toBeNull();
   });
 
   it('matches addresses, including IPv4-mapped IPv6 peers', () => {

@@ -34,9 +34,8 @@ export function normalizeCidr(input: string): string | null {
     if (text.includes('/')) {
       const [address, prefix] = ipaddr.parseCIDR(text);
       // Canonical network address: 10.1.2.3/8 becomes 10.0.0.0/8.
-      const network = address.kind() === 'ipv4'
-        ? ipaddr.IPv4.networkAddressFromCIDR(text)
-        : ipaddr.IPv6.networkAddressFromCIDR(text);
+      const network =
+        address.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(text) : ipaddr.IPv6.networkAddressFromCIDR(text);
       return `${network.toString()}/${prefix}`;
     }
     const address = ipaddr.parse(text);

@@ -8,13 +8,19 @@ import { SignJWT, generateKeyPair } from 'jose';
 
 const port = Number(process.argv[2] ?? 3410);
 const clientId = process.env.BENCH_CLIENT_ID ?? 'bench-client';
-const secretHash = createHash('sha256').update(process.env.BENCH_CLIENT_SECRET ?? 'bench-secret').digest('hex');
+const secretHash = createHash('sha256')
+  .update(process.env.BENCH_CLIENT_SECRET ?? 'bench-secret')
+  .digest('hex');
 const cache = new Map([[secretHash, { clientId }]]);
 const { privateKey } = await generateKeyPair('ES256');
 
 function send(res: http.ServerResponse, status: number, body: object) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+  });
   res.end(text);
 }
 
@@ -25,7 +31,11 @@ http
     req.on('end', async () => {
       const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
       if (form.get('grant_type') !== 'client_credentials') return send(res, 400, { error: 'unsupported_grant_type' });
-      const found = cache.get(createHash('sha256').update(form.get('client_secret') ?? '').digest('hex'));
+      const found = cache.get(
+        createHash('sha256')
+          .update(form.get('client_secret') ?? '')
+          .digest('hex'),
+      );
       if (!found || found.clientId !== form.get('client_id')) return send(res, 401, { error: 'invalid_client' });
       const jti = randomUUID();
       const token = await new SignJWT({ client_id: found.clientId, scope: 'sdk api' })

@@ -7,7 +7,9 @@ import { ROOT, sourceFiles, violations } from './dependency-rule';
 describe('direction of dependencies', () => {
   it('allows only the imports the rule allows, in lib/, server/, app/ and components/', () => {
     const files = new Map(
-      ['lib', 'server', 'app', 'components'].flatMap((dir) => sourceFiles(dir)).map((file) => [file, readFileSync(path.join(ROOT, file), 'utf8')] as const),
+      ['lib', 'server', 'app', 'components']
+        .flatMap((dir) => sourceFiles(dir))
+        .map((file) => [file, readFileSync(path.join(ROOT, file), 'utf8')] as const),
     );
     expect(files.size).toBeGreaterThan(100);
     expect(violations(files)).toEqual([]);
@@ -20,7 +22,10 @@ describe('direction of dependencies', () => {
       ['lib/data/audit.ts', "import type { Session } from '@/lib/auth/session';"],
       ['lib/oauth/token-endpoint.ts', "const jobs = await import('@/lib/jobs/secret-jobs');"],
       ['lib/newfolder/thing.ts', "import { x } from '@/lib/db';"],
-      ['lib/data/secret-change.ts', "import { secretChanges } from '@/lib/db/secret-changes';\nimport { refusal } from '@/lib/secrets/lifecycle';"],
+      [
+        'lib/data/secret-change.ts',
+        "import { secretChanges } from '@/lib/db/secret-changes';\nimport { refusal } from '@/lib/secrets/lifecycle';",
+      ],
     ]);
     expect(violations(files).map((v) => `${v.file}: ${v.reason}`)).toEqual([
       'lib/secrets/lifecycle.ts: pure may not import lib/data',

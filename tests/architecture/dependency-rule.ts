@@ -10,8 +10,16 @@ export const ROOT = path.resolve(import.meta.dirname, '../..');
  * only each other (and the generated enums).
  */
 const PURE = [
-  'lib/secrets', 'lib/identity', 'lib/crypto', 'lib/clock', 'lib/config', 'lib/utils', 'lib/demo-users', 'lib/generated',
-  'lib/result', 'lib/env',
+  'lib/secrets',
+  'lib/identity',
+  'lib/crypto',
+  'lib/clock',
+  'lib/config',
+  'lib/utils',
+  'lib/demo-users',
+  'lib/generated',
+  'lib/result',
+  'lib/env',
 ];
 
 /** Each layer of lib/, and the layers its modules may import (besides their own layer and the pure ones). */
@@ -34,7 +42,11 @@ export const RULE: Record<string, readonly string[]> = {
 
 /** The layer of a path relative to the repository root, or null for files outside the rule (tests, scripts). */
 export function layerOf(file: string): string | null {
-  const name = file.replace(/\\/g, '/').replace(/\.(tsx?|mjs|js)$/, '').replace(/\.test$/, '').replace(/\/index$/, '');
+  const name = file
+    .replace(/\\/g, '/')
+    .replace(/\.(tsx?|mjs|js)$/, '')
+    .replace(/\.test$/, '')
+    .replace(/\/index$/, '');
   if (PURE.some((root) => name === root || name.startsWith(`${root}/`))) return 'pure';
   if (name === 'lib/db' || name.startsWith('lib/db/')) return 'lib/db';
   for (const layer of ['lib/data', 'lib/oauth', 'lib/http', 'lib/auth', 'lib/jobs', 'lib/actions', 'lib/seed']) {
@@ -93,4 +105,3 @@ export function sourceFiles(dir: string): string[] {
     .map((entry) => path.relative(ROOT, path.join(entry.parentPath, entry.name)).replace(/\\/g, '/'))
     .filter((file) => !file.startsWith('lib/generated/'));
 }
-

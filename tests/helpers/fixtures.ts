@@ -44,7 +44,11 @@ export function requestToken(
   return handleTokenRequest({
     contentType: 'application/x-www-form-urlencoded',
     authorization: null,
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: org.clientId, client_secret: secret }).toString(),
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: org.clientId,
+      client_secret: secret,
+    }).toString(),
     address,
     userAgent,
   });

@@ -40,7 +40,11 @@ function add(shape: SchemaShape, key: string, value: string) {
 }
 
 function sorted(shape: SchemaShape): SchemaShape {
-  return Object.fromEntries(Object.entries(shape).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, [...v].sort()]));
+  return Object.fromEntries(
+    Object.entries(shape)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => [k, [...v].sort()]),
+  );
 }
 
 /** The shape that schema.prisma describes, read with Prisma's own parser. */
@@ -77,7 +81,11 @@ export async function shapeOfPrismaSchema(schemaPath = 'prisma/schema.prisma'): 
           : nativeName
             ? (NATIVE_TYPES[nativeName]?.(nativeArgs ?? []) ?? `unmapped ${nativeName}`)
             : (SCALAR_TYPES[field.type] ?? `unmapped ${field.type}`);
-      add(shape, `${table} columns`, `${field.dbName ?? field.name} ${type}${field.isList ? '[]' : ''} ${field.isRequired ? 'not null' : 'null'}`);
+      add(
+        shape,
+        `${table} columns`,
+        `${field.dbName ?? field.name} ${type}${field.isList ? '[]' : ''} ${field.isRequired ? 'not null' : 'null'}`,
+      );
     }
   }
   for (const index of dmmf.datamodel.indexes) {
@@ -102,8 +110,15 @@ export async function shapeOfDatabase(connectionString: string): Promise<SchemaS
     for (const e of enums.rows) add(shape, `enum ${e.name}`, e.labels.join(','));
 
     const columns = await client.query<{
-      table_name: string; column_name: string; udt_name: string; data_type: string; is_nullable: string;
-      character_maximum_length: number | null; datetime_precision: number | null; numeric_precision: number | null; numeric_scale: number | null;
+      table_name: string;
+      column_name: string;
+      udt_name: string;
+      data_type: string;
+      is_nullable: string;
+      character_maximum_length: number | null;
+      datetime_precision: number | null;
+      numeric_precision: number | null;
+      numeric_scale: number | null;
     }>(`
       SELECT c.table_name, c.column_name, c.udt_name, c.data_type, c.is_nullable,
              c.character_maximum_length, c.datetime_precision, c.numeric_precision, c.numeric_scale
@@ -116,18 +131,40 @@ export async function shapeOfDatabase(connectionString: string): Promise<SchemaS
       const array = c.data_type === 'ARRAY';
       const udt = array ? c.udt_name.slice(1) : c.udt_name;
       const type =
-        c.data_type === 'USER-DEFINED' ? `enum ${udt}`
-        : udt === 'bpchar' ? `char(${c.character_maximum_length})`
-        : udt === 'varchar' ? (c.character_maximum_length ? `varchar(${c.character_maximum_length})` : 'varchar')
-        : udt === 'timestamptz' ? `timestamptz(${c.datetime_precision})`
-        : udt === 'timestamp' ? `timestamp(${c.datetime_precision})`
-        : udt === 'numeric' ? `numeric(${c.numeric_precision},${c.numeric_scale})`
-        : ({ int4: 'integer', int8: 'bigint', bool: 'boolean', float8: 'double precision' } as Record<string, string>)[udt] ?? udt;
-      add(shape, `${c.table_name} columns`, `${c.column_name} ${type}${array ? '[]' : ''} ${c.is_nullable === 'YES' ? 'null' : 'not null'}`);
+        c.data_type === 'USER-DEFINED'
+          ? `enum ${udt}`
+          : udt === 'bpchar'
+            ? `char(${c.character_maximum_length})`
+            : udt === 'varchar'
+              ? c.character_maximum_length
+                ? `varchar(${c.character_maximum_length})`
+                : 'varchar'
+              : udt === 'timestamptz'
+                ? `timestamptz(${c.datetime_precision})`
+                : udt === 'timestamp'
+                  ? `timestamp(${c.datetime_precision})`
+                  : udt === 'numeric'
+                    ? `numeric(${c.numeric_precision},${c.numeric_scale})`
+                    : ((
+                        { int4: 'integer', int8: 'bigint', bool: 'boolean', float8: 'double precision' } as Record<
+                          string,
+                          string
+                        >
+                      )[udt] ?? udt);
+      add(
+        shape,
+        `${c.table_name} columns`,
+        `${c.column_name} ${type}${array ? '[]' : ''} ${c.is_nullable === 'YES' ? 'null' : 'not null'}`,
+      );
     }
     for (const table of tables) add(shape, 'tables', table);
 
-    const indexes = await client.query<{ table_name: string; is_primary: boolean; is_unique: boolean; columns: string[] }>(`
+    const indexes = await client.query<{
+      table_name: string;
+      is_primary: boolean;
+      is_unique: boolean;
+      columns: string[];
+    }>(`
       SELECT t.relname AS table_name, i.indisprimary AS is_primary, i.indisunique AS is_unique,
              array_agg(a.attname ORDER BY k.ord)::text[] AS columns
       FROM pg_index i
@@ -141,7 +178,13 @@ export async function shapeOfDatabase(connectionString: string): Promise<SchemaS
       add(shape, `${i.table_name} keys`, `${kind} (${i.columns.join(',')})`);
     }
 
-    const foreignKeys = await client.query<{ table_name: string; columns: string[]; ref_table: string; ref_columns: string[]; on_delete: string }>(`
+    const foreignKeys = await client.query<{
+      table_name: string;
+      columns: string[];
+      ref_table: string;
+      ref_columns: string[];
+      on_delete: string;
+    }>(`
       SELECT t.relname AS table_name, rt.relname AS ref_table, c.confdeltype AS on_delete,
         (SELECT array_agg(a.attname ORDER BY k.ord)::text[] FROM unnest(c.conkey) WITH ORDINALITY k(attnum, ord)
            JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum) AS columns,
@@ -152,8 +195,11 @@ export async function shapeOfDatabase(connectionString: string): Promise<SchemaS
       JOIN pg_namespace n ON n.oid = t.relnamespace
       WHERE c.contype = 'f' AND n.nspname = 'public'`);
     for (const fk of foreignKeys.rows) {
-      add(shape, `${fk.table_name} foreign keys`,
-        `(${fk.columns.join(',')}) -> ${fk.ref_table}(${fk.ref_columns.join(',')}) on delete ${ON_DELETE[fk.on_delete] ?? fk.on_delete}`);
+      add(
+        shape,
+        `${fk.table_name} foreign keys`,
+        `(${fk.columns.join(',')}) -> ${fk.ref_table}(${fk.ref_columns.join(',')}) on delete ${ON_DELETE[fk.on_delete] ?? fk.on_delete}`,
+      );
     }
     return sorted(shape);
   } finally {

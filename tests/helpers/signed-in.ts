@@ -16,7 +16,8 @@ export function headersModule(jar: { cookie: string | null }) {
   return {
     headers: async () => new Headers({ 'user-agent': 'vitest', 'x-forwarded-for': '203.0.113.9' }),
     cookies: async () => ({
-      get: (name: string) => (name === 'next-auth.session-token' && jar.cookie ? { name, value: jar.cookie } : undefined),
+      get: (name: string) =>
+        name === 'next-auth.session-token' && jar.cookie ? { name, value: jar.cookie } : undefined,
     }),
   };
 }

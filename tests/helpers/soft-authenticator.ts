@@ -35,10 +35,15 @@ const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).
 
 export class SoftAuthenticator {
   readonly credentialId = randomBytes(16);
-  private readonly keys: { privateKey: KeyObject; publicKey: KeyObject } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  private readonly keys: { privateKey: KeyObject; publicKey: KeyObject } = generateKeyPairSync('ec', {
+    namedCurve: 'P-256',
+  });
   counter = 0;
 
-  constructor(private readonly rpID: string, private readonly origin: string) {}
+  constructor(
+    private readonly rpID: string,
+    private readonly origin: string,
+  ) {}
 
   get id(): string {
     return b64url(this.credentialId);
@@ -82,7 +87,10 @@ export class SoftAuthenticator {
   }
 
   /** Signs an assertion; `counter` moves forward unless told which value to send. */
-  authenticate(challenge: string, { origin = this.origin, counter = ++this.counter }: { origin?: string; counter?: number } = {}): AuthenticationResponseJSON {
+  authenticate(
+    challenge: string,
+    { origin = this.origin, counter = ++this.counter }: { origin?: string; counter?: number } = {},
+  ): AuthenticationResponseJSON {
     const count = Buffer.alloc(4);
     count.writeUInt32BE(counter);
     const authData = Buffer.concat([sha256(this.rpID), Buffer.from([0x05]), count]);
@@ -92,7 +100,11 @@ export class SoftAuthenticator {
       id: this.id,
       rawId: this.id,
       type: 'public-key',
-      response: { clientDataJSON: b64url(clientDataJSON), authenticatorData: b64url(authData), signature: b64url(signature) },
+      response: {
+        clientDataJSON: b64url(clientDataJSON),
+        authenticatorData: b64url(authData),
+        signature: b64url(signature),
+      },
       clientExtensionResults: {},
     };
   }

@@ -33,15 +33,24 @@ let viewer: Actor;
 beforeAll(async () => {
   acme = await organizationWithAdmin('Acme Industries');
   globex = await organizationWithAdmin('Globex');
-  const user = await prisma.user.create({ data: { email: 'support@platform.test', name: 'Sam Support', passwordHash: 'x', platformRole: 'SUPPORT' } });
+  const user = await prisma.user.create({
+    data: { email: 'support@platform.test', name: 'Sam Support', passwordHash: 'x', platformRole: 'SUPPORT' },
+  });
   support = (await getActorByUserId({ userId: user.id }))!;
-  const v = await createMember({ organizationId: acme.org.id, email: 'viewer@acme.test', name: 'Vic', password: 'password-123', role: 'VIEWER' });
+  const v = await createMember({
+    organizationId: acme.org.id,
+    email: 'viewer@acme.test',
+    name: 'Vic',
+    password: 'password-123',
+    role: 'VIEWER',
+  });
   viewer = (await getActorByUserId({ userId: v.id }))!;
 });
 
 const countEvents = (organizationId: string) => prisma.auditEvent.count({ where: { organizationId } });
 
-const token = (org: Org, secret: string, address = '192.0.2.10', userAgent = 'attacker/1') => requestToken(org, secret, { address, userAgent });
+const token = (org: Org, secret: string, address = '192.0.2.10', userAgent = 'attacker/1') =>
+  requestToken(org, secret, { address, userAgent });
 
 describe('audit trail', () => {
   it('records exactly one event for every change to a secret', async () => {
@@ -63,7 +72,9 @@ describe('audit trail', () => {
     const id = created.secret.id;
     await expectOne('renamed', () => renameSecret({ actor, secretId: id, name: 'Payments' }));
     await expectOne('activated', () => activateSecret({ actor, secretId: id }));
-    await expectOne('expiry_set', () => setSecretExpiry({ actor, secretId: id, expiresAt: new Date(Date.now() + 86_400_000) }));
+    await expectOne('expiry_set', () =>
+      setSecretExpiry({ actor, secretId: id, expiresAt: new Date(Date.now() + 86_400_000) }),
+    );
     await expectOne('allowlist_set', () => setAllowedCidrs({ actor, secretId: id, cidrs: ['10.0.0.0/8'] }));
     await expectOne('rolled', () => rollSecret({ actor, secretId: id, graceSeconds: 0 }));
     await expectOne('deleted', () => deleteSecret({ actor, secretId: id }));
@@ -72,7 +83,9 @@ describe('audit trail', () => {
     before = await countEvents(org.org.id);
     await expectOne('decoy_set', () => makeDecoy({ actor, secretId: other.secret.id }));
 
-    const [first] = (await listAuditEvents({ organizationId: org.org.id, filters: { action: 'created', secretId: created.secret.id } })).events;
+    const [first] = (
+      await listAuditEvents({ organizationId: org.org.id, filters: { action: 'created', secretId: created.secret.id } })
+    ).events;
     expect(first).toMatchObject({ secretId: created.secret.id, secretPreview: created.secret.preview });
     // A refused change records nothing.
     await deactivateSecret({ actor, secretId: id });
@@ -87,7 +100,9 @@ describe('audit trail', () => {
     await new Promise((resolve) => setTimeout(resolve, 250));
     expect(await recordExpiries()).toBeGreaterThanOrEqual(1);
     expect(await recordExpiries()).toBe(0);
-    const events = (await listAuditEvents({ organizationId: acme.org.id, filters: { secretId: secret.id, action: 'expired' } })).events;
+    const events = (
+      await listAuditEvents({ organizationId: acme.org.id, filters: { secretId: secret.id, action: 'expired' } })
+    ).events;
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ actorRole: 'SYSTEM', actorName: 'System' });
     expect(events[0]!.createdAt.getTime()).toBe(expiresAt.getTime());
@@ -120,7 +135,11 @@ describe('audit trail', () => {
     const seen: string[] = [];
     let cursor = null;
     for (;;) {
-      const page: Awaited<ReturnType<typeof listAuditEvents>> = await listAuditEvents({ organizationId: org.org.id, cursor, limit: 25 });
+      const page: Awaited<ReturnType<typeof listAuditEvents>> = await listAuditEvents({
+        organizationId: org.org.id,
+        cursor,
+        limit: 25,
+      });
       seen.push(...page.events.map((e) => e.id));
       const times = page.events.map((e) => e.createdAt.getTime());
       expect([...times].sort((a, b) => b - a)).toEqual(times);
@@ -131,10 +150,18 @@ describe('audit trail', () => {
     }
     expect(seen).toHaveLength(61);
     expect(new Set(seen).size).toBe(61);
-    expect((await listAuditEvents({ organizationId: org.org.id, filters: { action: 'created' } })).events).toHaveLength(1);
-    expect((await listAuditEvents({ organizationId: org.org.id, filters: { actorId: support.userId } })).events).toHaveLength(0);
-    expect((await listAuditEvents({ organizationId: org.org.id, filters: { secretId: secret.id }, limit: 100 })).events).toHaveLength(61);
-    expect((await listAuditEvents({ organizationId: acme.org.id, filters: { secretId: secret.id } })).events).toHaveLength(0);
+    expect((await listAuditEvents({ organizationId: org.org.id, filters: { action: 'created' } })).events).toHaveLength(
+      1,
+    );
+    expect(
+      (await listAuditEvents({ organizationId: org.org.id, filters: { actorId: support.userId } })).events,
+    ).toHaveLength(0);
+    expect(
+      (await listAuditEvents({ organizationId: org.org.id, filters: { secretId: secret.id }, limit: 100 })).events,
+    ).toHaveLength(61);
+    expect(
+      (await listAuditEvents({ organizationId: acme.org.id, filters: { secretId: secret.id } })).events,
+    ).toHaveLength(0);
   });
 });
 
@@ -155,19 +182,32 @@ describe('support staff', () => {
 
   it('records every view in the customer’s audit trail', async () => {
     const before = await countEvents(acme.org.id);
-    const view = await viewOrganizationCredentials({ actor: support, organizationId: acme.org.id, context: { address: '203.0.113.5', userAgent: 'browser' } });
+    const view = await viewOrganizationCredentials({
+      actor: support,
+      organizationId: acme.org.id,
+      context: { address: '203.0.113.5', userAgent: 'browser' },
+    });
     expect(view.ok).toBe(true);
     expect(await countEvents(acme.org.id)).toBe(before + 1);
     const [latest] = (await listAuditEvents({ organizationId: acme.org.id, limit: 1 })).events;
-    expect(latest).toMatchObject({ action: 'support_viewed', actorRole: 'SUPPORT', actorName: 'Sam Support', address: '203.0.113.5' });
+    expect(latest).toMatchObject({
+      action: 'support_viewed',
+      actorRole: 'SUPPORT',
+      actorName: 'Sam Support',
+      address: '203.0.113.5',
+    });
   });
 
   it('deactivates in an emergency only with a written reason, which the customer sees', async () => {
     const secret = await acme.secret('ACTIVE');
-    expect(await emergencyDeactivate({ actor: support, organizationId: acme.org.id, secretId: secret.id, reason: 'short' })).toMatchObject({ ok: false });
+    expect(
+      await emergencyDeactivate({ actor: support, organizationId: acme.org.id, secretId: secret.id, reason: 'short' }),
+    ).toMatchObject({ ok: false });
     expect((await prisma.secret.findUniqueOrThrow({ where: { id: secret.id } })).status).toBe('ACTIVE');
     const reason = 'Customer called: the secret is in a public gist';
-    expect(await emergencyDeactivate({ actor: support, organizationId: acme.org.id, secretId: secret.id, reason })).toEqual({ ok: true });
+    expect(
+      await emergencyDeactivate({ actor: support, organizationId: acme.org.id, secretId: secret.id, reason }),
+    ).toEqual({ ok: true });
     expect((await prisma.secret.findUniqueOrThrow({ where: { id: secret.id } })).status).toBe('DISABLED');
     expect((await token(acme, secret.value)).status).toBe(401);
     const [latest] = (await listAuditEvents({ organizationId: acme.org.id, limit: 1 })).events;
@@ -182,13 +222,19 @@ describe('support staff', () => {
     expect((await rollSecret({ actor: support, secretId: active.id, graceSeconds: 0 })).ok).toBe(false);
     expect((await deleteSecret({ actor: support, secretId: disabled.id })).ok).toBe(false);
     expect((await renameSecret({ actor: support, secretId: active.id, name: 'x' })).ok).toBe(false);
-    expect((await changeSecretStatus({ actor: support, secretId: active.id, transition: 'deactivate' })).ok).toBe(false);
+    expect((await changeSecretStatus({ actor: support, secretId: active.id, transition: 'deactivate' })).ok).toBe(
+      false,
+    );
     const reason = 'A sufficiently long reason';
     for (const actor of [acme.actor, viewer, globex.actor]) {
-      expect((await emergencyDeactivate({ actor, organizationId: acme.org.id, secretId: active.id, reason })).ok).toBe(false);
+      expect((await emergencyDeactivate({ actor, organizationId: acme.org.id, secretId: active.id, reason })).ok).toBe(
+        false,
+      );
     }
     // The right organization id is required too: a secret is not found through another organization.
-    expect((await emergencyDeactivate({ actor: support, organizationId: globex.org.id, secretId: active.id, reason })).ok).toBe(false);
+    expect(
+      (await emergencyDeactivate({ actor: support, organizationId: globex.org.id, secretId: active.id, reason })).ok,
+    ).toBe(false);
     expect((await prisma.secret.findUniqueOrThrow({ where: { id: active.id } })).status).toBe('ACTIVE');
   });
 });
@@ -197,7 +243,10 @@ describe('decoy secrets', () => {
   it('refuse exactly like a wrong secret while raising a high-priority alarm', async () => {
     const decoy = await acme.secret('DISABLED');
     expect((await makeDecoy({ actor: acme.actor, secretId: decoy.id })).ok).toBe(true);
-    expect(await activateSecret({ actor: acme.actor, secretId: decoy.id })).toMatchObject({ ok: false, message: expect.stringContaining('decoy') });
+    expect(await activateSecret({ actor: acme.actor, secretId: decoy.id })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('decoy'),
+    });
 
     const tripped = await token(acme, decoy.value, '198.51.100.23', 'curl/8.5');
     const wrong = await token(acme, generateSecret(), '198.51.100.24');
@@ -207,7 +256,13 @@ describe('decoy secrets', () => {
 
     await usageRecorder.flush();
     const [event] = (await listAuditEvents({ organizationId: acme.org.id, filters: { action: 'decoy_used' } })).events;
-    expect(event).toMatchObject({ priority: 'high', address: '198.51.100.23', userAgent: 'curl/8.5', secretId: decoy.id, actorRole: 'SYSTEM' });
+    expect(event).toMatchObject({
+      priority: 'high',
+      address: '198.51.100.23',
+      userAgent: 'curl/8.5',
+      secretId: decoy.id,
+      actorRole: 'SYSTEM',
+    });
     const alerts = await listOpenAlerts({ organizationId: acme.org.id });
     const alert = alerts.find((a) => a.secretId === decoy.id && a.kind === 'decoy_used');
     expect(alert).toMatchObject({ lastAddress: '198.51.100.23', count: 1 });
@@ -223,14 +278,27 @@ describe('decoy secrets', () => {
     const decoy = await acme.secret('DISABLED');
     await makeDecoy({ actor: acme.actor, secretId: decoy.id });
     await Promise.all(
-      Array.from({ length: 8 }, (_, i) => prisma.$transaction((tx) => raiseSecurityAlert(tx, { kind: 'decoy_used', secretId: decoy.id, address: `192.0.2.${i}` }))),
+      Array.from({ length: 8 }, (_, i) =>
+        prisma.$transaction((tx) =>
+          raiseSecurityAlert(tx, { kind: 'decoy_used', secretId: decoy.id, address: `192.0.2.${i}` }),
+        ),
+      ),
     );
     const open = (await listOpenAlerts({ organizationId: acme.org.id })).filter((a) => a.secretId === decoy.id);
     expect(open).toHaveLength(1);
     expect(open[0]!.count).toBe(8);
-    const results = await Promise.all([1, 2, 3].map(() => acknowledgeAlert({ actor: acme.actor, alertId: open[0]!.id })));
+    const results = await Promise.all(
+      [1, 2, 3].map(() => acknowledgeAlert({ actor: acme.actor, alertId: open[0]!.id })),
+    );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
-    expect((await listAuditEvents({ organizationId: acme.org.id, filters: { secretId: decoy.id, action: 'alert_acknowledged' } })).events).toHaveLength(1);
+    expect(
+      (
+        await listAuditEvents({
+          organizationId: acme.org.id,
+          filters: { secretId: decoy.id, action: 'alert_acknowledged' },
+        })
+      ).events,
+    ).toHaveLength(1);
   });
 
   it('trip the alarm whichever client id comes with them', async () => {
@@ -244,7 +312,10 @@ describe('decoy secrets', () => {
   it('can only be made from a disabled secret of one’s own organization', async () => {
     const active = await acme.secret('ACTIVE');
     expect(await makeDecoy({ actor: acme.actor, secretId: active.id })).toMatchObject({ ok: false, code: 'conflict' });
-    expect(await makeDecoy({ actor: globex.actor, secretId: active.id })).toMatchObject({ ok: false, code: 'not_found' });
+    expect(await makeDecoy({ actor: globex.actor, secretId: active.id })).toMatchObject({
+      ok: false,
+      code: 'not_found',
+    });
     expect(await makeDecoy({ actor: viewer, secretId: active.id })).toMatchObject({ ok: false, code: 'forbidden' });
   });
 });

@@ -28,13 +28,16 @@ async function report(
 ) {
   const headers: Record<string, string> = { 'x-forwarded-for': `203.0.113.9, ${address}`, 'user-agent': userAgent };
   if (contentType) headers['content-type'] = contentType;
-  const response = await POST(new Request(URL_, { method: 'POST', headers, body, ...(body instanceof ReadableStream ? { duplex: 'half' } : {}) }));
+  const response = await POST(
+    new Request(URL_, { method: 'POST', headers, body, ...(body instanceof ReadableStream ? { duplex: 'half' } : {}) }),
+  );
   // The endpoint answers before it works; wait for the work before looking at its effects.
   await leakReportsSettled();
   return response;
 }
 
-const reportSecrets = (secrets: unknown[], options?: Parameters<typeof report>[1]) => report(JSON.stringify({ secrets }), options);
+const reportSecrets = (secrets: unknown[], options?: Parameters<typeof report>[1]) =>
+  report(JSON.stringify({ secrets }), options);
 
 /** Everything a caller can see of a response. */
 async function observable(response: Response) {
@@ -63,7 +66,11 @@ function tokenRequest(clientId: string, secret: string) {
   return handleTokenRequest({
     contentType: 'application/x-www-form-urlencoded',
     authorization: null,
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret }).toString(),
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: clientId,
+      client_secret: secret,
+    }).toString(),
     address: '127.0.0.1',
   });
 }
@@ -90,7 +97,12 @@ describe('allows reporting a leaked active secret', () => {
 
     const alerts = await alertsOf(secret.id);
     expect(alerts).toHaveLength(1);
-    expect(alerts[0]).toMatchObject({ organizationId: acme.org.id, kind: 'leak_reported', acknowledgedAt: null, lastAddress: address });
+    expect(alerts[0]).toMatchObject({
+      organizationId: acme.org.id,
+      kind: 'leak_reported',
+      acknowledgedAt: null,
+      lastAddress: address,
+    });
 
     // Reported again, in the same report and in a later one: nothing more is recorded.
     await expectAccepted(await reportSecrets([secret.value, secret.value]));
@@ -116,8 +128,16 @@ describe('allows reporting a leaked active secret', () => {
     const [active, disabled, deleted] = [await make(10, 'ACTIVE'), await make(5, 'DISABLED'), await make(5, 'DELETED')];
     const bystander = await acme.secret('ACTIVE');
     const fakes = Array.from({ length: 40 }, () => generateSecret());
-    const malformed = Array.from({ length: 40 }, (_, i) => (i % 2 ? `${active[i % 10]!.value.slice(0, -1)}x` : `not a secret ${i}`));
-    const secrets = [...active.map((s) => s.value), ...disabled.map((s) => s.value), ...deleted.map((s) => s.value), ...fakes, ...malformed];
+    const malformed = Array.from({ length: 40 }, (_, i) =>
+      i % 2 ? `${active[i % 10]!.value.slice(0, -1)}x` : `not a secret ${i}`,
+    );
+    const secrets = [
+      ...active.map((s) => s.value),
+      ...disabled.map((s) => s.value),
+      ...deleted.map((s) => s.value),
+      ...fakes,
+      ...malformed,
+    ];
     expect(secrets).toHaveLength(100);
 
     await expectAccepted(await reportSecrets(secrets.sort()));
@@ -127,7 +147,9 @@ describe('allows reporting a leaked active secret', () => {
     for (const s of deleted) expect((await statusOf(s.id)).status).toBe('DELETED');
     expect((await statusOf(bystander.id)).status).toBe('ACTIVE');
     const reported = [...active, ...disabled, ...deleted, bystander].map((s) => s.id);
-    const recorded = await prisma.auditEvent.findMany({ where: { action: 'reported_leaked', secretId: { in: reported } } });
+    const recorded = await prisma.auditEvent.findMany({
+      where: { action: 'reported_leaked', secretId: { in: reported } },
+    });
     expect(recorded.map((e) => e.secretId).sort()).toEqual(active.map((s) => s.id).sort());
   });
 

@@ -31,7 +31,13 @@ describe('the application role', () => {
     const { rows } = await app.query(
       'SELECT rolsuper, rolcreaterole, rolcreatedb, rolreplication, rolbypassrls FROM pg_roles WHERE rolname = current_user',
     );
-    expect(rows[0]).toEqual({ rolsuper: false, rolcreaterole: false, rolcreatedb: false, rolreplication: false, rolbypassrls: false });
+    expect(rows[0]).toEqual({
+      rolsuper: false,
+      rolcreaterole: false,
+      rolcreatedb: false,
+      rolreplication: false,
+      rolbypassrls: false,
+    });
     const report = await inspectPrivileges(async (sql) => (await app.query(sql)).rows);
     expect(report).toMatchObject({ superuser: false, ownedTables: [] });
     expect(privilegeWarning(report)).toBeNull();
@@ -66,7 +72,9 @@ describe('the application role', () => {
     // Granting itself a privilege it lacks is a no-op with a warning ("no privileges were granted").
     await app.query('GRANT DELETE, UPDATE, TRUNCATE ON audit_events TO CURRENT_USER');
     for (const sql of attempts) {
-      await expect(app.query(sql), sql).rejects.toThrow(/permission denied|must be owner|must be superuser|only superusers|not allowed|privilege/i);
+      await expect(app.query(sql), sql).rejects.toThrow(
+        /permission denied|must be owner|must be superuser|only superusers|not allowed|privilege/i,
+      );
       await app.query('ROLLBACK').catch(() => {});
     }
     expect(await auditRows()).toBe(before);
@@ -85,10 +93,15 @@ describe('the application role', () => {
        CROSS JOIN unnest(ARRAY['SELECT','INSERT','UPDATE','DELETE','TRUNCATE','REFERENCES','TRIGGER']) AS p(privilege)
        WHERE t.schemaname = 'public' AND has_table_privilege(current_user, format('public.%I', t.tablename), p.privilege)`,
     );
-    const tables = (await app.query<{ table: string }>(`SELECT tablename AS table FROM pg_tables WHERE schemaname = 'public'`)).rows;
+    const tables = (
+      await app.query<{ table: string }>(`SELECT tablename AS table FROM pg_tables WHERE schemaname = 'public'`)
+    ).rows;
     expect(tables.length).toBeGreaterThan(10);
     for (const { table } of tables) {
-      const held = rows.filter((row) => row.table === table).map((row) => row.privilege).sort();
+      const held = rows
+        .filter((row) => row.table === table)
+        .map((row) => row.privilege)
+        .sort();
       expect(held, table).toEqual([...privilegesFor(table)].sort());
     }
     expect(TABLE_PRIVILEGES.audit_events).toEqual(['SELECT', 'INSERT']);
@@ -120,9 +133,19 @@ describe('npm run db:roles (an external database)', () => {
     await migrate(admin.toString());
 
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/db-roles.ts'], {
-      env: { ...process.env, DATABASE_ADMIN_URL: admin.toString(), DB_OWNER_ROLE: `dba_owner_${suffix}`, DB_APP_ROLE: `dba_app_${suffix}` },
+      env: {
+        ...process.env,
+        DATABASE_ADMIN_URL: admin.toString(),
+        DB_OWNER_ROLE: `dba_owner_${suffix}`,
+        DB_APP_ROLE: `dba_app_${suffix}`,
+      },
     });
-    const urls = Object.fromEntries(stdout.trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+    const urls = Object.fromEntries(
+      stdout
+        .trim()
+        .split('\n')
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
     expect(Object.keys(urls).sort()).toEqual(['DATABASE_URL', 'MIGRATION_DATABASE_URL']);
 
     const app = new pg.Client({ connectionString: urls.DATABASE_URL });

@@ -30,8 +30,15 @@ describe('migration runner', () => {
     const result = await migrate(url);
     expect(result.applied).toEqual(local.map((m) => m.name));
 
-    const rows = await query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>(
-      url, 'SELECT migration_name, checksum, finished_at, applied_steps_count FROM _prisma_migrations ORDER BY migration_name');
+    const rows = await query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      applied_steps_count: number;
+    }>(
+      url,
+      'SELECT migration_name, checksum, finished_at, applied_steps_count FROM _prisma_migrations ORDER BY migration_name',
+    );
     expect(rows).toHaveLength(local.length);
     for (const [i, migration] of local.entries()) {
       const file = await readFile(path.join(DEFAULT_MIGRATIONS_DIR, migration.name, 'migration.sql'));
@@ -42,7 +49,10 @@ describe('migration runner', () => {
       });
       expect(rows[i]!.finished_at).toBeInstanceOf(Date);
     }
-    const tables = await query<{ n: number }>(url, "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'secrets'");
+    const tables = await query<{ n: number }>(
+      url,
+      "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'secrets'",
+    );
     expect(tables[0]!.n).toBe(1);
   });
 
@@ -68,12 +78,16 @@ describe('migration runner', () => {
     const url = await createTestDatabase();
     const dir = await copyOfMigrations();
     await mkdir(path.join(dir, '29990101000000_broken'));
-    await writeFile(path.join(dir, '29990101000000_broken', 'migration.sql'),
-      'CREATE TABLE half_done (id int);\nALTER TABLE no_such_table ADD COLUMN x int;\n');
+    await writeFile(
+      path.join(dir, '29990101000000_broken', 'migration.sql'),
+      'CREATE TABLE half_done (id int);\nALTER TABLE no_such_table ADD COLUMN x int;\n',
+    );
 
     await expect(migrate(url, dir)).rejects.toThrow(/29990101000000_broken failed and was rolled back/);
     expect(await query(url, "SELECT 1 FROM information_schema.tables WHERE table_name = 'half_done'")).toHaveLength(0);
-    expect(await query(url, "SELECT 1 FROM _prisma_migrations WHERE migration_name = '29990101000000_broken'")).toHaveLength(0);
+    expect(
+      await query(url, "SELECT 1 FROM _prisma_migrations WHERE migration_name = '29990101000000_broken'"),
+    ).toHaveLength(0);
   });
 
   it('refuses to go on when an applied migration was edited afterwards', async () => {

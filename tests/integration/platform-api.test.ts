@@ -9,17 +9,25 @@ import { DELETE } from '@/app/api/platform/tenants/[organizationId]/route';
 const TOKEN = 'platform-token-for-tests-0123456789abcdef';
 
 function create(body: unknown, authorization?: string) {
-  return POST(new Request('http://portal.test/api/platform/tenants', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
-    body: JSON.stringify(body),
-  }));
+  return POST(
+    new Request('http://portal.test/api/platform/tenants', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+      body: JSON.stringify(body),
+    }),
+  );
 }
 
 function remove(id: string, authorization?: string) {
-  return DELETE(new Request(`http://portal.test/api/platform/tenants/${id}`, { method: 'DELETE', headers: authorization ? { authorization } : {} }), {
-    params: Promise.resolve({ organizationId: id }),
-  });
+  return DELETE(
+    new Request(`http://portal.test/api/platform/tenants/${id}`, {
+      method: 'DELETE',
+      headers: authorization ? { authorization } : {},
+    }),
+    {
+      params: Promise.resolve({ organizationId: id }),
+    },
+  );
 }
 
 afterEach(() => {
@@ -50,7 +58,11 @@ describe('platform tenants API', () => {
     const elapsed = performance.now() - started;
     expect(response.status).toBe(201);
     const tenant = await response.json();
-    expect(tenant).toMatchObject({ name: 'Suite 42', clientId: expect.any(String), admin: { email: expect.any(String), password: expect.any(String) } });
+    expect(tenant).toMatchObject({
+      name: 'Suite 42',
+      clientId: expect.any(String),
+      admin: { email: expect.any(String), password: expect.any(String) },
+    });
     expect(await verifyUserCredentials({ email: tenant.admin.email, password: tenant.admin.password })).not.toBeNull();
     console.log(`platform API: tenant created in ${elapsed.toFixed(0)} ms`);
 
@@ -65,7 +77,10 @@ describe('platform tenants API', () => {
     process.env.PLATFORM_API_TOKEN = TOKEN;
     const plain = await (await create({ name: 'Suite plain' }, `Bearer ${TOKEN}`)).json();
     expect(plain.admin.totp).toBeUndefined();
-    const plainUser = await prisma.user.findUniqueOrThrow({ where: { email: plain.admin.email }, include: { totpFactor: true } });
+    const plainUser = await prisma.user.findUniqueOrThrow({
+      where: { email: plain.admin.email },
+      include: { totpFactor: true },
+    });
     expect(plainUser.totpFactor).toBeNull();
 
     const response = await create({ name: 'Suite 2FA', totp: true }, `Bearer ${TOKEN}`);

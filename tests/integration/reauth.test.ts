@@ -45,7 +45,10 @@ async function activeSecret() {
 }
 
 /** Every sensitive server action, with a way to see whether it changed anything. */
-const SENSITIVE: Record<string, { run: () => Promise<{ ok: boolean; code?: string }>; changed: () => Promise<boolean>; prepare?: () => Promise<void> }> = {};
+const SENSITIVE: Record<
+  string,
+  { run: () => Promise<{ ok: boolean; code?: string }>; changed: () => Promise<boolean>; prepare?: () => Promise<void> }
+> = {};
 let target = '';
 let countBefore = 0;
 Object.assign(SENSITIVE, {
@@ -54,7 +57,8 @@ Object.assign(SENSITIVE, {
       countBefore = await prisma.secret.count({ where: { oauthClient: { organizationId: fixture.org.id } } });
     },
     run: () => credentials.createSecretAction(),
-    changed: async () => (await prisma.secret.count({ where: { oauthClient: { organizationId: fixture.org.id } } })) !== countBefore,
+    changed: async () =>
+      (await prisma.secret.count({ where: { oauthClient: { organizationId: fixture.org.id } } })) !== countBefore,
   },
   'activate a secret': {
     prepare: async () => {
@@ -86,7 +90,8 @@ Object.assign(SENSITIVE, {
   },
   'change the confirmation window': {
     run: () => account.setReauthWindowAction({ minutes: 60 }),
-    changed: async () => (await prisma.organization.findUniqueOrThrow({ where: { id: fixture.org.id } })).reauthWindowMinutes === 60,
+    changed: async () =>
+      (await prisma.organization.findUniqueOrThrow({ where: { id: fixture.org.id } })).reauthWindowMinutes === 60,
   },
 });
 
@@ -102,7 +107,11 @@ describe('re-authentication for sensitive actions', () => {
     it(`blocks "${name}" 16 minutes after sign-in, changing nothing, until the user confirms`, async () => {
       await action.prepare?.();
       setClockOffset(16 * MINUTE);
-      expect(await action.run()).toEqual({ ok: false, code: 'reauth_required', message: "Confirm it's you to continue." });
+      expect(await action.run()).toEqual({
+        ok: false,
+        code: 'reauth_required',
+        message: "Confirm it's you to continue.",
+      });
       expect(await action.changed()).toBe(false);
 
       const wrong = await confirmIdentityAction({ method: 'password', password: 'not-my-password' });
@@ -115,7 +124,7 @@ describe('re-authentication for sensitive actions', () => {
     });
   }
 
-  it('uses the organization\'s window', async () => {
+  it("uses the organization's window", async () => {
     await prisma.organization.update({ where: { id: fixture.org.id }, data: { reauthWindowMinutes: 60 } });
     setClockOffset(50 * MINUTE);
     expect((await credentials.createSecretAction()).ok).toBe(true);
@@ -133,12 +142,16 @@ describe('re-authentication for sensitive actions', () => {
   it('refuses a confirmation window outside the offered choices', async () => {
     expect(await account.setReauthWindowAction({ minutes: 1 })).toMatchObject({ ok: false });
     expect(await account.setReauthWindowAction({ minutes: 100_000 })).toMatchObject({ ok: false });
-    expect((await prisma.organization.findUniqueOrThrow({ where: { id: fixture.org.id } })).reauthWindowMinutes).toBe(15);
+    expect((await prisma.organization.findUniqueOrThrow({ where: { id: fixture.org.id } })).reauthWindowMinutes).toBe(
+      15,
+    );
   });
 
   it('records each confirmation in the audit trail', async () => {
     setClockOffset(16 * MINUTE);
     await confirmIdentityAction({ method: 'password', password: PASSWORD });
-    expect(await prisma.auditEvent.count({ where: { organizationId: fixture.org.id, action: 'reauthenticated' } })).toBeGreaterThan(0);
+    expect(
+      await prisma.auditEvent.count({ where: { organizationId: fixture.org.id, action: 'reauthenticated' } }),
+    ).toBeGreaterThan(0);
   });
 });

@@ -23,7 +23,7 @@ describe('schema.prisma and the migrations', () => {
       'a foreign key action': `ALTER TABLE secrets DROP CONSTRAINT secrets_created_by_id_fkey,
         ADD CONSTRAINT secrets_created_by_id_fkey FOREIGN KEY (created_by_id) REFERENCES users(id) ON DELETE CASCADE`,
       'an extra table': 'CREATE TABLE stray (id int PRIMARY KEY)',
-      'an enum value': "ALTER TYPE \"SecretStatus\" ADD VALUE 'REVOKED'",
+      'an enum value': 'ALTER TYPE "SecretStatus" ADD VALUE \'REVOKED\'',
     };
     for (const [what, sql] of Object.entries(drifts)) {
       it(`reports ${what}`, async () => {

@@ -18,7 +18,9 @@ vi.mock('@/lib/auth/session', () => ({
 }));
 const revalidatePath = vi.hoisted(() => vi.fn());
 vi.mock('next/cache', () => ({ revalidatePath }));
-vi.mock('next/headers', () => ({ headers: async () => new Headers({ 'user-agent': 'vitest', 'x-forwarded-for': '203.0.113.9' }) }));
+vi.mock('next/headers', () => ({
+  headers: async () => new Headers({ 'user-agent': 'vitest', 'x-forwarded-for': '203.0.113.9' }),
+}));
 
 const {
   createSecretAction,
@@ -31,15 +33,18 @@ const {
   setSecretExpiryAction,
   bulkSecretsAction,
   getSecretUsageAction,
-} = await import(
-  '@/app/(portal)/credentials/actions'
-);
+} = await import('@/app/(portal)/credentials/actions');
 
 const NOT_FOUND = 'This secret no longer exists. Reload the page to see the current list.';
 
 let acme: { id: string };
 let globex: { id: string };
-const users: Record<'admin' | 'viewer' | 'otherAdmin' | 'support', string> = { admin: '', viewer: '', otherAdmin: '', support: '' };
+const users: Record<'admin' | 'viewer' | 'otherAdmin' | 'support', string> = {
+  admin: '',
+  viewer: '',
+  otherAdmin: '',
+  support: '',
+};
 
 function signInAs(who: keyof typeof users | null) {
   session.userId = who ? users[who] : null;
@@ -60,11 +65,25 @@ beforeAll(async () => {
   acme = await createOrganization({ name: 'Acme' });
   globex = await createOrganization({ name: 'Globex' });
   const password = 'a-long-test-password';
-  users.admin = (await createMember({ organizationId: acme.id, email: 'admin@acme.example', name: 'Ada', password, role: 'ADMIN' })).id;
-  users.viewer = (await createMember({ organizationId: acme.id, email: 'viewer@acme.example', name: 'Vic', password, role: 'VIEWER' })).id;
-  users.otherAdmin = (await createMember({ organizationId: globex.id, email: 'admin@globex.example', name: 'Gus', password, role: 'ADMIN' })).id;
+  users.admin = (
+    await createMember({ organizationId: acme.id, email: 'admin@acme.example', name: 'Ada', password, role: 'ADMIN' })
+  ).id;
+  users.viewer = (
+    await createMember({ organizationId: acme.id, email: 'viewer@acme.example', name: 'Vic', password, role: 'VIEWER' })
+  ).id;
+  users.otherAdmin = (
+    await createMember({
+      organizationId: globex.id,
+      email: 'admin@globex.example',
+      name: 'Gus',
+      password,
+      role: 'ADMIN',
+    })
+  ).id;
   users.support = (
-    await prisma.user.create({ data: { email: 'support@portal.example', name: 'Sam', passwordHash: 'x', platformRole: 'SUPPORT' } })
+    await prisma.user.create({
+      data: { email: 'support@portal.example', name: 'Sam', passwordHash: 'x', platformRole: 'SUPPORT' },
+    })
   ).id;
 });
 
@@ -81,8 +100,15 @@ describe('createSecretAction', () => {
     expect(isWellFormedSecret(result.plaintext)).toBe(true);
     expect(result.secret.preview).toBe(`uqs_…${result.plaintext.slice(-4)}`);
 
-    const row = await prisma.secret.findUniqueOrThrow({ where: { id: result.secret.id }, include: { oauthClient: true } });
-    expect(row).toMatchObject({ status: 'DISABLED', secretHash: hashSecret(result.plaintext), createdById: users.admin });
+    const row = await prisma.secret.findUniqueOrThrow({
+      where: { id: result.secret.id },
+      include: { oauthClient: true },
+    });
+    expect(row).toMatchObject({
+      status: 'DISABLED',
+      secretHash: hashSecret(result.plaintext),
+      createdById: users.admin,
+    });
     expect(row.oauthClient.organizationId).toBe(acme.id);
 
     // The plaintext is nowhere in the database, in any table or column.
@@ -104,7 +130,10 @@ describe('createSecretAction', () => {
       const result = await createSecretAction();
       expect(result).toEqual({
         ok: false,
-        message: who === null ? 'Your session has ended. Sign in again to continue.' : 'You need the Admin role to manage secrets.',
+        message:
+          who === null
+            ? 'Your session has ended. Sign in again to continue.'
+            : 'You need the Admin role to manage secrets.',
       });
     }
     expect(await prisma.secret.count()).toBe(before);
@@ -134,7 +163,10 @@ describe('activateSecretAction', () => {
     revalidatePath.mockClear();
     for (const who of ['viewer', 'support'] as const) {
       signInAs(who);
-      expect(await activateSecretAction({ secretId: id })).toEqual({ ok: false, message: 'You need the Admin role to manage secrets.' });
+      expect(await activateSecretAction({ secretId: id })).toEqual({
+        ok: false,
+        message: 'You need the Admin role to manage secrets.',
+      });
     }
     expect(await statusOf(id)).toBe('DISABLED');
     expect(revalidatePath).not.toHaveBeenCalled();
@@ -151,13 +183,24 @@ describe('activateSecretAction', () => {
   it('blocks a signed-out caller', async () => {
     const { id } = await newSecret();
     signInAs(null);
-    expect(await activateSecretAction({ secretId: id })).toMatchObject({ ok: false, message: expect.stringMatching(/Sign in again/) });
+    expect(await activateSecretAction({ secretId: id })).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/Sign in again/),
+    });
     expect(await statusOf(id)).toBe('DISABLED');
   });
 
   it('rejects hostile input with the not-found message', async () => {
     const { id } = await newSecret();
-    for (const input of [undefined, null, 'x', { secretId: "' OR 1=1 --" }, { secretId: 42 }, { secretId: id, organizationId: globex.id }, [id]]) {
+    for (const input of [
+      undefined,
+      null,
+      'x',
+      { secretId: "' OR 1=1 --" },
+      { secretId: 42 },
+      { secretId: id, organizationId: globex.id },
+      [id],
+    ]) {
       expect(await activateSecretAction(input)).toEqual({ ok: false, message: NOT_FOUND });
     }
     expect(await statusOf(id)).toBe('DISABLED');
@@ -187,7 +230,10 @@ describe('deactivateSecretAction and deleteSecretAction', () => {
   it('blocks deleting an active secret until it is deactivated', async () => {
     const { id } = await newSecret();
     await activateSecretAction({ secretId: id });
-    expect(await deleteSecretAction({ secretId: id })).toEqual({ ok: false, message: 'Deactivate this secret before deleting it.' });
+    expect(await deleteSecretAction({ secretId: id })).toEqual({
+      ok: false,
+      message: 'Deactivate this secret before deleting it.',
+    });
     expect(await statusOf(id)).toBe('ACTIVE');
   });
 
@@ -208,7 +254,10 @@ describe('deactivateSecretAction and deleteSecretAction', () => {
 describe('lifecycle actions', () => {
   it('renames with a trimmed name and reports bad names as field errors, changing nothing', async () => {
     const { id } = await newSecret();
-    expect(await renameSecretAction({ secretId: id, name: '  Billing  ' })).toMatchObject({ ok: true, name: 'Billing' });
+    expect(await renameSecretAction({ secretId: id, name: '  Billing  ' })).toMatchObject({
+      ok: true,
+      name: 'Billing',
+    });
     for (const name of ['', '   ', 'x'.repeat(65)]) {
       const result = await renameSecretAction({ secretId: id, name });
       expect(result).toMatchObject({ ok: false, fieldErrors: { name: expect.any(String) } });
@@ -223,7 +272,10 @@ describe('lifecycle actions', () => {
       fieldErrors: { ranges: 'Not an IPv4 or IPv6 address or range: nonsense, 300.1.1.1' },
     });
     expect((await prisma.secret.findUniqueOrThrow({ where: { id } })).allowedCidrs).toEqual([]);
-    expect(await setAllowedRangesAction({ secretId: id, ranges: '10.1.2.3/8\n2001:db8::1' })).toMatchObject({ ok: true, ranges: ['10.0.0.0/8', '2001:db8::1/128'] });
+    expect(await setAllowedRangesAction({ secretId: id, ranges: '10.1.2.3/8\n2001:db8::1' })).toMatchObject({
+      ok: true,
+      ranges: ['10.0.0.0/8', '2001:db8::1/128'],
+    });
   });
 
   it('accepts only the offered grace periods and future expiries', async () => {
@@ -231,8 +283,12 @@ describe('lifecycle actions', () => {
     await activateSecretAction({ secretId: id });
     expect((await rollSecretAction({ secretId: id, graceSeconds: 42 })).ok).toBe(false);
     expect((await setSecretExpiryAction({ secretId: id, expiresAt: 'tomorrow' })).ok).toBe(false);
-    expect((await setSecretExpiryAction({ secretId: id, expiresAt: new Date(Date.now() - 60_000).toISOString() })).ok).toBe(false);
-    expect((await setSecretExpiryAction({ secretId: id, expiresAt: new Date(Date.now() + 86_400_000).toISOString() })).ok).toBe(true);
+    expect(
+      (await setSecretExpiryAction({ secretId: id, expiresAt: new Date(Date.now() - 60_000).toISOString() })).ok,
+    ).toBe(false);
+    expect(
+      (await setSecretExpiryAction({ secretId: id, expiresAt: new Date(Date.now() + 86_400_000).toISOString() })).ok,
+    ).toBe(true);
     const rolled = await rollSecretAction({ secretId: id, graceSeconds: 3600 });
     expect(rolled).toMatchObject({ ok: true, plaintext: expect.stringMatching(/^uqs_/) });
   });
@@ -250,14 +306,18 @@ describe('lifecycle actions', () => {
     expect(await statusOf(id)).toBe('DISABLED');
   });
 
-  it('applies a bulk action to the caller\'s own secrets only, and reports the rest', async () => {
+  it("applies a bulk action to the caller's own secrets only, and reports the rest", async () => {
     const mine = await newSecret();
     signInAs('otherAdmin');
     const theirs = await createSecretAction();
     if (!theirs.ok) throw new Error(theirs.message);
     signInAs('admin');
     const result = await bulkSecretsAction({ secretIds: [mine.id, theirs.secret.id], action: 'delete' });
-    expect(result).toMatchObject({ ok: true, done: [mine.id], failed: [{ secretId: theirs.secret.id, message: NOT_FOUND }] });
+    expect(result).toMatchObject({
+      ok: true,
+      done: [mine.id],
+      failed: [{ secretId: theirs.secret.id, message: NOT_FOUND }],
+    });
     expect(await statusOf(theirs.secret.id)).toBe('DISABLED');
     expect(await statusOf(mine.id)).toBe('DELETED');
   });

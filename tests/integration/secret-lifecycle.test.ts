@@ -11,7 +11,13 @@ import {
   deactivateSecret,
 } from '@/lib/data/secret-commands';
 import { runScheduledDeactivations } from '@/lib/jobs/secret-jobs';
-import { callersSinceRoll, getUsageSeries, getUsageSummary, listCallers, listSecretEvents } from '@/lib/data/secret-usage';
+import {
+  callersSinceRoll,
+  getUsageSeries,
+  getUsageSummary,
+  listCallers,
+  listSecretEvents,
+} from '@/lib/data/secret-usage';
 import { usageRecorder } from '@/lib/oauth/usage-recorder';
 import { verifyAccessToken } from '@/lib/oauth/verify-access-token';
 import { organizationWithAdmin, requestToken } from '../helpers/fixtures';
@@ -28,7 +34,8 @@ beforeAll(async () => {
   acme = await organizationWithAdmin('Acme');
 });
 
-const token = (org: Org, secret: string, options?: { address?: string; userAgent?: string }) => requestToken(org, secret, options);
+const token = (org: Org, secret: string, options?: { address?: string; userAgent?: string }) =>
+  requestToken(org, secret, options);
 
 describe('names', () => {
   it('gives new secrets a free default name and keeps names unique within the client', async () => {
@@ -44,7 +51,10 @@ describe('names', () => {
       code: 'conflict',
       message: expect.stringContaining('already named'),
     });
-    expect(await renameSecret({ actor: org.actor, secretId: first.secret.id, name: 'Production 生产' })).toEqual({ ok: true, name: 'Production 生产' });
+    expect(await renameSecret({ actor: org.actor, secretId: first.secret.id, name: 'Production 生产' })).toEqual({
+      ok: true,
+      name: 'Production 生产',
+    });
     // The freed name can be taken, and another organization may use the same names.
     expect((await renameSecret({ actor: org.actor, secretId: second.secret.id, name: 'Secret 1' })).ok).toBe(true);
     const other = await organizationWithAdmin();
@@ -60,8 +70,17 @@ describe('names', () => {
   it('blocks a viewer and other organizations from renaming', async () => {
     const { id } = await acme.secret('DISABLED');
     const other = await organizationWithAdmin();
-    expect(await renameSecret({ actor: other.actor, secretId: id, name: 'Mine' })).toMatchObject({ ok: false, code: 'not_found' });
-    expect(await renameSecret({ actor: { ...acme.actor, membership: { ...acme.actor.membership!, role: 'VIEWER' } }, secretId: id, name: 'Mine' })).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(await renameSecret({ actor: other.actor, secretId: id, name: 'Mine' })).toMatchObject({
+      ok: false,
+      code: 'not_found',
+    });
+    expect(
+      await renameSecret({
+        actor: { ...acme.actor, membership: { ...acme.actor.membership!, role: 'VIEWER' } },
+        secretId: id,
+        name: 'Mine',
+      }),
+    ).toMatchObject({ ok: false, code: 'forbidden' });
   });
 });
 
@@ -73,7 +92,8 @@ describe('the limit of secrets per client', () => {
       for (let i = 0; i < 4; i++) expect((await createSecret({ actor: org.actor })).ok).toBe(true);
       const results = await Promise.all(Array.from({ length: 20 }, () => createSecret({ actor: org.actor })));
       expect(results.filter((r) => r.ok)).toHaveLength(1);
-      for (const refused of results.filter((r) => !r.ok)) expect(refused).toEqual({ ok: false, code: 'conflict', message: limitMessage() });
+      for (const refused of results.filter((r) => !r.ok))
+        expect(refused).toEqual({ ok: false, code: 'conflict', message: limitMessage() });
       expect(await prisma.secret.count({ where: { oauthClient: { organizationId: org.org.id } } })).toBe(5);
     } finally {
       process.env.MAX_SECRETS_PER_CLIENT = '1000';
@@ -108,12 +128,17 @@ describe('expiry', () => {
     expect((await token(acme, secret.value)).status).toBe(401);
 
     await deactivateSecret({ actor: acme.actor, secretId: secret.id });
-    expect(await activateSecret({ actor: acme.actor, secretId: secret.id })).toMatchObject({ ok: false, message: expect.stringContaining('expired') });
+    expect(await activateSecret({ actor: acme.actor, secretId: secret.id })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('expired'),
+    });
   });
 
   it('blocks an expiry in the past', async () => {
     const secret = await acme.secret('ACTIVE');
-    expect(await setSecretExpiry({ actor: acme.actor, secretId: secret.id, expiresAt: new Date(Date.now() - 1000) })).toMatchObject({ ok: false, code: 'conflict' });
+    expect(
+      await setSecretExpiry({ actor: acme.actor, secretId: secret.id, expiresAt: new Date(Date.now() - 1000) }),
+    ).toMatchObject({ ok: false, code: 'conflict' });
   });
 });
 
@@ -126,7 +151,10 @@ describe('rolling', () => {
     expect(rolled.secret.status).toBe('ACTIVE');
     expect((await token(acme, rolled.plaintext)).status).toBe(200);
     expect((await token(acme, old.value)).status).toBe(200);
-    expect(await rollSecret({ actor: acme.actor, secretId: old.id, graceSeconds: 0 })).toMatchObject({ ok: false, message: expect.stringContaining('already been rolled') });
+    expect(await rollSecret({ actor: acme.actor, secretId: old.id, graceSeconds: 0 })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('already been rolled'),
+    });
 
     const row = await prisma.secret.findUniqueOrThrow({ where: { id: old.id } });
     expect(row.replacedById).toBe(rolled.secret.id);
@@ -183,7 +211,9 @@ describe('usage', () => {
     const secret = await acme.secret('ACTIVE');
     await usageRecorder.flush();
     const callers = ['10.0.0.1', '10.0.0.2'];
-    const results = await Promise.all(Array.from({ length: 1000 }, (_, i) => token(acme, secret.value, { address: callers[i % 2]! })));
+    const results = await Promise.all(
+      Array.from({ length: 1000 }, (_, i) => token(acme, secret.value, { address: callers[i % 2]! })),
+    );
     expect(results.every((r) => r.status === 200)).toBe(true);
     expect(await prisma.secretUsage.count({ where: { secretId: secret.id } })).toBe(0);
     await usageRecorder.flush();
@@ -196,7 +226,10 @@ describe('usage', () => {
     expect(series!.hourly.reduce((sum, p) => sum + p.count, 0)).toBe(1000);
     expect(series!.daily.at(-1)!.count).toBe(1000);
     const list = await listCallers({ organizationId: acme.org.id, secretId: secret.id });
-    expect(list!.map((c) => [c.address, c.count]).sort()).toEqual([['10.0.0.1', 500], ['10.0.0.2', 500]]);
+    expect(list!.map((c) => [c.address, c.count]).sort()).toEqual([
+      ['10.0.0.1', 500],
+      ['10.0.0.2', 500],
+    ]);
     const row = await prisma.secret.findUniqueOrThrow({ where: { id: secret.id } });
     expect(row.lastUsedAt).toBeInstanceOf(Date);
     expect(row.lastUsedUserAgent).toBe('sdk/1');
@@ -213,7 +246,9 @@ describe('usage', () => {
 describe('allowed addresses', () => {
   it('refuses the secret from elsewhere as invalid_client and records the blocked attempt', async () => {
     const secret = await acme.secret('ACTIVE');
-    expect((await setAllowedCidrs({ actor: acme.actor, secretId: secret.id, cidrs: ['192.0.2.0/24', '2001:db8::/32'] })).ok).toBe(true);
+    expect(
+      (await setAllowedCidrs({ actor: acme.actor, secretId: secret.id, cidrs: ['192.0.2.0/24', '2001:db8::/32'] })).ok,
+    ).toBe(true);
     expect((await token(acme, secret.value, { address: '192.0.2.44' })).status).toBe(200);
     expect((await token(acme, secret.value, { address: '::ffff:192.0.2.45' })).status).toBe(200);
     expect((await token(acme, secret.value, { address: '2001:db8::9' })).status).toBe(200);

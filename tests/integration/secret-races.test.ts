@@ -45,9 +45,15 @@ describe('conflicting changes fired at once', { timeout: 180_000 }, () => {
       // In either order the activation is refused (already active, or rolled) and the roll succeeds.
       expect(rolled.ok).toBe(true);
       const state = await row(secret.id);
-      expect({ status: state.status, replaced: state.replacedById !== null }).toEqual({ status: 'DISABLED', replaced: true });
+      expect({ status: state.status, replaced: state.replacedById !== null }).toEqual({
+        status: 'DISABLED',
+        replaced: true,
+      });
       await expectEndpointAgrees(secret.id, secret.value);
-      await prisma.secret.updateMany({ where: { id: { in: [secret.id, state.replacedById!] } }, data: { status: 'DELETED' } });
+      await prisma.secret.updateMany({
+        where: { id: { in: [secret.id, state.replacedById!] } },
+        data: { status: 'DELETED' },
+      });
     }
   });
 
@@ -84,7 +90,10 @@ describe('conflicting changes fired at once', { timeout: 180_000 }, () => {
       // The expiry falls within the few milliseconds the activation takes.
       const expiresAt = new Date(Date.now() + (i % 10) * 2);
       await prisma.secret.update({ where: { id: secret.id }, data: { expiresAt } });
-      const [activated] = await Promise.all([activateSecret({ actor: org.actor, secretId: secret.id }), recordExpiries()]);
+      const [activated] = await Promise.all([
+        activateSecret({ actor: org.actor, secretId: secret.id }),
+        recordExpiries(),
+      ]);
       const state = await row(secret.id);
       if (activated.ok) {
         expect(state.status).toBe('ACTIVE');
@@ -106,7 +115,10 @@ describe('conflicting changes fired at once', { timeout: 180_000 }, () => {
         for (const { id } of secrets) results.push(await deleteSecret({ actor: org.actor, secretId: id }));
         return results;
       };
-      const [bulkResults, activated] = await Promise.all([bulk(), activateSecret({ actor: org.actor, secretId: target.id })]);
+      const [bulkResults, activated] = await Promise.all([
+        bulk(),
+        activateSecret({ actor: org.actor, secretId: target.id }),
+      ]);
       expect(bulkResults[1]!.ok !== activated.ok).toBe(true);
       expect((await row(target.id)).status).toBe(activated.ok ? 'ACTIVE' : 'DELETED');
       for (const other of [secrets[0]!, secrets[2]!]) expect((await row(other.id)).status).toBe('DELETED');

@@ -15,7 +15,9 @@ vi.mock('@/lib/identity/password', async (importOriginal) => {
 const { getActor } = await import('@/lib/auth/session');
 const { passwordStep, completeSignIn } = await import('@/lib/auth/sign-in');
 const { endSessionByToken } = await import('@/lib/data/sessions');
-const { endSessionAction, signOutEverywhereAction, changePasswordAction } = await import('@/app/(portal)/security/account-actions');
+const { endSessionAction, signOutEverywhereAction, changePasswordAction } = await import(
+  '@/app/(portal)/security/account-actions'
+);
 const { verifyPassword } = await import('@/lib/identity/password');
 const { setClockOffset } = await import('@/lib/clock');
 
@@ -50,7 +52,9 @@ describe('signing in', () => {
 
   it('blocks a wrong password without a session, and records the failure for an existing account', async () => {
     const { actor } = await organizationWithAdmin();
-    expect(await passwordStep({ email: actor.email, password: 'wrong-password', context })).toEqual({ status: 'invalid' });
+    expect(await passwordStep({ email: actor.email, password: 'wrong-password', context })).toEqual({
+      status: 'invalid',
+    });
     expect(await liveSessions(actor.userId)).toBe(0);
     expect(await prisma.auditEvent.count({ where: { actorId: actor.userId, action: 'sign_in_failed' } })).toBe(1);
   });
@@ -64,11 +68,21 @@ describe('signing in', () => {
     expect(vi.mocked(verifyPassword).mock.calls.length).toBe(checksBefore);
     expect(await prisma.auditEvent.count({ where: { actorId: actor.userId, action: 'sign_in_throttled' } })).toBe(1);
     // Another address is not held by this one's failures.
-    expect((await passwordStep({ email: actor.email, password: PASSWORD, context: { ...context, address: '198.51.100.99' } })).status).toBe('verified');
+    expect(
+      (
+        await passwordStep({
+          email: actor.email,
+          password: PASSWORD,
+          context: { ...context, address: '198.51.100.99' },
+        })
+      ).status,
+    ).toBe('verified');
   });
 
   it('treats an unknown email exactly like a wrong password', async () => {
-    expect(await passwordStep({ email: 'nobody@example.test', password: PASSWORD, context })).toEqual({ status: 'invalid' });
+    expect(await passwordStep({ email: 'nobody@example.test', password: PASSWORD, context })).toEqual({
+      status: 'invalid',
+    });
   });
 });
 
@@ -105,7 +119,7 @@ describe('sessions end on the server', () => {
     expect(await prisma.auditEvent.count({ where: { actorId: actor.userId, action: 'session_ended' } })).toBe(2);
   });
 
-  it('signs out one other session, and cannot name another user\'s session', async () => {
+  it("signs out one other session, and cannot name another user's session", async () => {
     const { actor } = await organizationWithAdmin();
     const { actor: stranger } = await organizationWithAdmin();
     const strangers = await sessionCookieFor(stranger.userId);
@@ -136,18 +150,32 @@ describe('sessions end on the server', () => {
     const here = await sessionCookieFor(actor.userId);
     const elsewhere = await sessionCookieFor(actor.userId);
     jar.cookie = here.cookie;
-    const wrong = await changePasswordAction({ currentPassword: 'not-it', newPassword: 'a-brand-new-password', confirmPassword: 'a-brand-new-password' });
+    const wrong = await changePasswordAction({
+      currentPassword: 'not-it',
+      newPassword: 'a-brand-new-password',
+      confirmPassword: 'a-brand-new-password',
+    });
     expect(wrong).toMatchObject({ ok: false, fieldErrors: { currentPassword: 'That is not your current password.' } });
-    const weak = await changePasswordAction({ currentPassword: PASSWORD, newPassword: 'short', confirmPassword: 'short' });
+    const weak = await changePasswordAction({
+      currentPassword: PASSWORD,
+      newPassword: 'short',
+      confirmPassword: 'short',
+    });
     expect(weak).toMatchObject({ ok: false, fieldErrors: { newPassword: 'Use at least 12 characters.' } });
     expect(await liveSessions(actor.userId)).toBe(2);
 
-    const changed = await changePasswordAction({ currentPassword: PASSWORD, newPassword: 'a-brand-new-password', confirmPassword: 'a-brand-new-password' });
+    const changed = await changePasswordAction({
+      currentPassword: PASSWORD,
+      newPassword: 'a-brand-new-password',
+      confirmPassword: 'a-brand-new-password',
+    });
     expect(changed).toEqual({ ok: true, endedSessions: 1 });
     expect(await getActor()).not.toBeNull();
     jar.cookie = elsewhere.cookie;
     expect(await getActor()).toBeNull();
     expect((await passwordStep({ email: actor.email, password: PASSWORD, context })).status).toBe('invalid');
-    expect((await passwordStep({ email: actor.email, password: 'a-brand-new-password', context })).status).toBe('verified');
+    expect((await passwordStep({ email: actor.email, password: 'a-brand-new-password', context })).status).toBe(
+      'verified',
+    );
   });
 });

@@ -91,15 +91,19 @@ describe('per address and account', () => {
   it('counts the normalized email, and an IPv6 /64 as one address', async () => {
     const target = email();
     for (let i = 0; i < 5; i++) await fail(i % 2 ? `  ${target.toUpperCase()} ` : target, `2001:db8:1:2::${i + 1}`);
-    expect(await checkSignInThrottle({ email: target, address: '2001:db8:1:2:ffff::9' })).toEqual({ retryAfterSeconds: 60 });
+    expect(await checkSignInThrottle({ email: target, address: '2001:db8:1:2:ffff::9' })).toEqual({
+      retryAfterSeconds: 60,
+    });
     expect(await checkSignInThrottle({ email: target, address: '2001:db8:1:3::1' })).toBeNull();
   });
 
   it('starts again after a success: the failures before it no longer count', async () => {
     const address = freshAddress();
-    for (let i = 0; i < 4; i++) expect((await signIn({ email: admin.email, password: 'wrong', address })).status).toBe(401);
+    for (let i = 0; i < 4; i++)
+      expect((await signIn({ email: admin.email, password: 'wrong', address })).status).toBe(401);
     expect((await signIn({ email: admin.email, password: PASSWORD, address })).status).toBe(200);
-    for (let i = 0; i < 4; i++) expect((await signIn({ email: admin.email, password: 'wrong', address })).status).toBe(401);
+    for (let i = 0; i < 4; i++)
+      expect((await signIn({ email: admin.email, password: 'wrong', address })).status).toBe(401);
     expect(await checkSignInThrottle({ email: admin.email, address })).toBeNull();
     expect((await signIn({ email: admin.email, password: 'wrong', address })).blockedFor).toBe(60);
     expect((await signIn({ email: admin.email, password: PASSWORD, address })).status).toBe(429);
@@ -139,7 +143,9 @@ describe('per account, from many addresses', () => {
       }
       expect((await signIn({ email: admin.email, password: 'guess', address: freshAddress() })).status).toBe(401);
     }
-    expect(await checkSignInThrottle({ email: admin.email, address: freshAddress() })).toEqual({ retryAfterSeconds: 300 });
+    expect(await checkSignInThrottle({ email: admin.email, address: freshAddress() })).toEqual({
+      retryAfterSeconds: 300,
+    });
 
     // From home the attack does not hold the user; elsewhere, once the block ends, the password works.
     expect((await signIn({ email: admin.email, password: PASSWORD, address: home })).status).toBe(200);

@@ -56,7 +56,9 @@ describe('createTenant', () => {
 
     const user = await verifyUserCredentials({ email: created.admin.email, password: created.admin.password });
     expect(user).toMatchObject({ email: created.admin.email });
-    expect(await verifyUserCredentials({ email: created.admin.email, password: `${created.admin.password}x` })).toBeNull();
+    expect(
+      await verifyUserCredentials({ email: created.admin.email, password: `${created.admin.password}x` }),
+    ).toBeNull();
 
     const organization = await prisma.organization.findUniqueOrThrow({
       where: { id: created.organizationId },
@@ -90,7 +92,12 @@ describe('createTenant', () => {
 
   it('blocks an empty or too long name, a malformed domain or email, and leaves nothing behind', async () => {
     const before = await prisma.organization.count();
-    for (const input of [{ name: '   ' }, { name: 'x'.repeat(101) }, { name: 'Suite', domain: 'not a domain' }, { name: 'Suite', email: 'nobody' }]) {
+    for (const input of [
+      { name: '   ' },
+      { name: 'x'.repeat(101) },
+      { name: 'Suite', domain: 'not a domain' },
+      { name: 'Suite', email: 'nobody' },
+    ]) {
       expect(await createTenant(input)).toMatchObject({ ok: false, code: 'invalid_input' });
     }
     expect((await createTenant({ name: 'x'.repeat(100) })).ok).toBe(true);
@@ -100,7 +107,10 @@ describe('createTenant', () => {
   it('blocks an email that is already taken without creating the organization', async () => {
     const taken = await tenant();
     const before = await prisma.organization.count();
-    expect(await createTenant({ name: 'Copycat', email: taken.admin.email })).toMatchObject({ ok: false, code: 'conflict' });
+    expect(await createTenant({ name: 'Copycat', email: taken.admin.email })).toMatchObject({
+      ok: false,
+      code: 'conflict',
+    });
     expect(await prisma.organization.count()).toBe(before);
   });
 });
@@ -114,7 +124,10 @@ describe('isolation', () => {
 
     expect((await listSecrets({ organizationId: first.organizationId })).map((s) => s.id)).toEqual([firstSecret.id]);
     expect((await listSecrets({ organizationId: second.organizationId })).map((s) => s.id)).toEqual([secondSecret.id]);
-    expect(await activateSecret({ actor: secondAdmin, secretId: firstSecret.id })).toMatchObject({ ok: false, code: 'not_found' });
+    expect(await activateSecret({ actor: secondAdmin, secretId: firstSecret.id })).toMatchObject({
+      ok: false,
+      code: 'not_found',
+    });
   });
 });
 
@@ -128,7 +141,14 @@ describe('deleteTenant', () => {
     const now = new Date();
     await prisma.secretUsage.create({ data: { secretId: secret.id, minute: now, count: 3 } });
     await prisma.secretCaller.create({
-      data: { secretId: secret.id, address: '198.51.100.7', userAgent: 'suite/1', firstSeen: now, lastSeen: now, count: 3 },
+      data: {
+        secretId: secret.id,
+        address: '198.51.100.7',
+        userAgent: 'suite/1',
+        firstSeen: now,
+        lastSeen: now,
+        count: 3,
+      },
     });
     await raiseSecurityAlert(prisma, { kind: 'decoy_used', secretId: secret.id });
     const orgId = doomed.organizationId;
@@ -172,12 +192,17 @@ describe('deleteTenant', () => {
     expect(await prisma.user.count()).toBe(users);
 
     expect((await deleteTenant({ organizationId: bystander.organizationId })).ok).toBe(true);
-    expect(await deleteTenant({ organizationId: bystander.organizationId })).toMatchObject({ ok: false, code: 'not_found' });
+    expect(await deleteTenant({ organizationId: bystander.organizationId })).toMatchObject({
+      ok: false,
+      code: 'not_found',
+    });
   });
 });
 
 describe('the org CLI', () => {
-  it('prints one line of JSON on create, a working sign-in, and deletes the tenant by id', { timeout: 60_000 }, async () => {
+  it('prints one line of JSON on create, a working sign-in, and deletes the tenant by id', {
+    timeout: 60_000,
+  }, async () => {
     const created = await runCli(['create', '--name', 'CLI Suite']);
     expect(created.stderr).not.toContain('Error');
     expect(created.code).toBe(0);
@@ -187,8 +212,12 @@ describe('the org CLI', () => {
     expect(Object.keys(printed).sort()).toEqual(['admin', 'clientId', 'name', 'organizationId', 'signInUrl']);
     expect(Object.keys(printed.admin).sort()).toEqual(['email', 'password']);
     expect(printed.name).toBe('CLI Suite');
-    expect(await verifyUserCredentials({ email: printed.admin.email, password: printed.admin.password })).not.toBeNull();
-    expect((await prisma.oAuthClient.findUniqueOrThrow({ where: { organizationId: printed.organizationId } })).clientId).toBe(printed.clientId);
+    expect(
+      await verifyUserCredentials({ email: printed.admin.email, password: printed.admin.password }),
+    ).not.toBeNull();
+    expect(
+      (await prisma.oAuthClient.findUniqueOrThrow({ where: { organizationId: printed.organizationId } })).clientId,
+    ).toBe(printed.clientId);
 
     const deleted = await runCli(['delete', '--id', printed.organizationId]);
     expect(deleted.code).toBe(0);
@@ -201,11 +230,16 @@ describe('the org CLI', () => {
     expect(again.stderr).toContain(`No test-suite tenant has the id ${printed.organizationId}.`);
   });
 
-  it('with --totp enrolls an authenticator app for the admin and prints its key once', { timeout: 60_000 }, async () => {
+  it('with --totp enrolls an authenticator app for the admin and prints its key once', {
+    timeout: 60_000,
+  }, async () => {
     const created = await runCli(['create', '--name', 'TOTP Suite', '--totp']);
     expect(created.code).toBe(0);
     const printed = JSON.parse(created.stdout) as Tenant;
-    expect(printed.admin.totp).toMatchObject({ secret: expect.stringMatching(/^[A-Z2-7]{32}$/), uri: expect.stringMatching(/^otpauth:\/\/totp\//) });
+    expect(printed.admin.totp).toMatchObject({
+      secret: expect.stringMatching(/^[A-Z2-7]{32}$/),
+      uri: expect.stringMatching(/^otpauth:\/\/totp\//),
+    });
     expect(printed.admin.totp!.recoveryCodes).toHaveLength(10);
     const userId = (await prisma.user.findUniqueOrThrow({ where: { email: printed.admin.email } })).id;
     expect(await verifyTotpCode({ userId, code: await generate({ secret: printed.admin.totp!.secret }) })).toBe(true);

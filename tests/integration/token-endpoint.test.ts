@@ -51,11 +51,19 @@ async function expectError(response: Response, status: number, error: string) {
 describe('allows an active secret', () => {
   it('with client_secret_post: a signed token for 1800 s, verifiable against the served JWKS alone', async () => {
     const secret = await acme.secret('ACTIVE');
-    const response = await post(form({ grant_type: 'client_credentials', client_id: acme.clientId, client_secret: secret.value }));
+    const response = await post(
+      form({ grant_type: 'client_credentials', client_id: acme.clientId, client_secret: secret.value }),
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
     const body = await response.json();
-    expect(body).toEqual({ access_token: expect.any(String), token_type: 'bearer', expires_in: 1800, scope: 'sdk api', jti: expect.any(String) });
+    expect(body).toEqual({
+      access_token: expect.any(String),
+      token_type: 'bearer',
+      expires_in: 1800,
+      scope: 'sdk api',
+      jti: expect.any(String),
+    });
 
     const jwks = await (await getJwks()).json();
     const { payload, protectedHeader } = await jwtVerify(body.access_token, createLocalJWKSet(jwks), {
@@ -82,14 +90,21 @@ describe('allows an active secret', () => {
 
   it('through the Next.js route handler too, with the same contract', async () => {
     const secret = await acme.secret('ACTIVE');
-    const ok = await postTokenViaNext(new Request('http://portal.test/api/oauth/token', {
-      method: 'POST', headers: { 'content-type': FORM },
-      body: form({ grant_type: 'client_credentials', client_id: acme.clientId, client_secret: secret.value }),
-    }));
+    const ok = await postTokenViaNext(
+      new Request('http://portal.test/api/oauth/token', {
+        method: 'POST',
+        headers: { 'content-type': FORM },
+        body: form({ grant_type: 'client_credentials', client_id: acme.clientId, client_secret: secret.value }),
+      }),
+    );
     expect(ok.status).toBe(200);
-    const bad = await postTokenViaNext(new Request('http://portal.test/api/oauth/token', {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}',
-    }));
+    const bad = await postTokenViaNext(
+      new Request('http://portal.test/api/oauth/token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      }),
+    );
     await expectError(bad, 400, 'invalid_request');
   });
 
@@ -134,10 +149,16 @@ describe('blocks every secret that is not active for that client, identically', 
   });
 
   it('adds WWW-Authenticate: Basic when Basic was used', async () => {
-    const response = await post(form({ grant_type: 'client_credentials' }), { 'content-type': FORM, authorization: basic(acme.clientId, generateSecret()) });
+    const response = await post(form({ grant_type: 'client_credentials' }), {
+      'content-type': FORM,
+      authorization: basic(acme.clientId, generateSecret()),
+    });
     await expectError(response, 401, 'invalid_client');
     expect(response.headers.get('www-authenticate')).toMatch(/^Basic/);
-    const garbled = await post(form({ grant_type: 'client_credentials' }), { 'content-type': FORM, authorization: 'Basic %%%' });
+    const garbled = await post(form({ grant_type: 'client_credentials' }), {
+      'content-type': FORM,
+      authorization: 'Basic %%%',
+    });
     await expectError(garbled, 401, 'invalid_client');
   });
 
@@ -162,14 +183,31 @@ describe('blocks malformed requests with RFC 6749 errors, never a 500', () => {
     ['a JSON body', () => post(JSON.stringify(valid()), { 'content-type': 'application/json' })],
     ['no content type', () => post(form(valid()), {})],
     ['an oversized body', () => post(form({ ...valid(), padding: 'x'.repeat(5000) }))],
-    ['an oversized body without Content-Length', () =>
-      fetch(server.url, { method: 'POST', headers: { 'content-type': FORM }, body: new Blob([form({ ...valid(), padding: 'x'.repeat(5000) })]).stream(), duplex: 'half' } as RequestInit)],
+    [
+      'an oversized body without Content-Length',
+      () =>
+        fetch(server.url, {
+          method: 'POST',
+          headers: { 'content-type': FORM },
+          body: new Blob([form({ ...valid(), padding: 'x'.repeat(5000) })]).stream(),
+          duplex: 'half',
+        } as RequestInit),
+    ],
     ['a repeated grant_type', () => post(`${form(valid())}&grant_type=client_credentials`)],
     ['a repeated client_secret', () => post(`${form(valid())}&client_secret=x`)],
     ['a missing grant_type', () => post(form({ client_id: acme.clientId, client_secret: generateSecret() }))],
-    ['Basic and client_secret together', () => post(form(valid()), { 'content-type': FORM, authorization: basic(acme.clientId, generateSecret()) })],
-    ['a client_id that differs from Basic', () =>
-      post(form({ grant_type: 'client_credentials', client_id: 'someone-else' }), { 'content-type': FORM, authorization: basic(acme.clientId, generateSecret()) })],
+    [
+      'Basic and client_secret together',
+      () => post(form(valid()), { 'content-type': FORM, authorization: basic(acme.clientId, generateSecret()) }),
+    ],
+    [
+      'a client_id that differs from Basic',
+      () =>
+        post(form({ grant_type: 'client_credentials', client_id: 'someone-else' }), {
+          'content-type': FORM,
+          authorization: basic(acme.clientId, generateSecret()),
+        }),
+    ],
   ])('invalid_request for %s', async (_, send) => {
     await expectError(await send(), 400, 'invalid_request');
   });
@@ -213,12 +251,16 @@ describe('discovery and the protected API', () => {
     });
     const openapi = await (await getOpenApi()).json();
     expect(openapi.openapi).toBe('3.1.0');
-    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/api/oauth/token', '/api/v1/me', '/.well-known/jwks.json']));
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining(['/api/oauth/token', '/api/v1/me', '/.well-known/jwks.json']),
+    );
   });
 
   it('allows /api/v1/me with a valid token and blocks a missing, forged or tampered one', async () => {
     const secret = await acme.secret('ACTIVE');
-    const { access_token: token } = await (await post(form({ grant_type: 'client_credentials', client_id: acme.clientId, client_secret: secret.value }))).json();
+    const { access_token: token } = await (
+      await post(form({ grant_type: 'client_credentials', client_id: acme.clientId, client_secret: secret.value }))
+    ).json();
     const me = await getMe(new Request('http://api.test/api/v1/me', { headers: { authorization: `Bearer ${token}` } }));
     expect(me.status).toBe(200);
     expect(await me.json()).toMatchObject({ client_id: acme.clientId, scope: 'sdk api' });
@@ -227,8 +269,17 @@ describe('discovery and the protected API', () => {
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
     const tampered = `${header}.${Buffer.from(JSON.stringify({ ...claims, sub: other.clientId })).toString('base64url')}.${signature}`;
     const unsigned = `${Buffer.from(JSON.stringify({ ...decodeProtectedHeader(token), alg: 'none' })).toString('base64url')}.${payload}.`;
-    for (const authorization of [undefined, 'Bearer', `Bearer ${tampered}`, `Bearer ${unsigned}`, `Basic ${token}`, 'Bearer not.a.jwt']) {
-      const response = await getMe(new Request('http://api.test/api/v1/me', { headers: authorization ? { authorization } : {} }));
+    for (const authorization of [
+      undefined,
+      'Bearer',
+      `Bearer ${tampered}`,
+      `Bearer ${unsigned}`,
+      `Basic ${token}`,
+      'Bearer not.a.jwt',
+    ]) {
+      const response = await getMe(
+        new Request('http://api.test/api/v1/me', { headers: authorization ? { authorization } : {} }),
+      );
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
     }
@@ -238,14 +289,23 @@ describe('discovery and the protected API', () => {
     const { current } = await getSigningKeys();
     const base = { key: current, clientId: acme.clientId, secretId: (await acme.secret('ACTIVE')).id, scopes: ['api'] };
     const tokens = [
-      issueAccessToken({ ...base, issuer: 'http://auth.test', audience: 'http://api.test/api/v1', now: Date.now() - 1801_000 }).token,
+      issueAccessToken({
+        ...base,
+        issuer: 'http://auth.test',
+        audience: 'http://api.test/api/v1',
+        now: Date.now() - 1801_000,
+      }).token,
       issueAccessToken({ ...base, issuer: 'http://evil.test', audience: 'http://api.test/api/v1' }).token,
       issueAccessToken({ ...base, issuer: 'http://auth.test', audience: 'http://other-api.test' }).token,
     ];
     const fresh = issueAccessToken({ ...base, issuer: 'http://auth.test', audience: 'http://api.test/api/v1' }).token;
-    expect((await getMe(new Request('http://api.test/api/v1/me', { headers: { authorization: `Bearer ${fresh}` } }))).status).toBe(200);
+    expect(
+      (await getMe(new Request('http://api.test/api/v1/me', { headers: { authorization: `Bearer ${fresh}` } }))).status,
+    ).toBe(200);
     for (const token of tokens) {
-      const response = await getMe(new Request('http://api.test/api/v1/me', { headers: { authorization: `Bearer ${token}` } }));
+      const response = await getMe(
+        new Request('http://api.test/api/v1/me', { headers: { authorization: `Bearer ${token}` } }),
+      );
       expect(response.status).toBe(401);
     }
   });

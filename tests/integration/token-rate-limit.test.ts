@@ -19,7 +19,11 @@ function attempt(clientId: string, secret: string, address: string) {
   return handleTokenRequest({
     contentType: 'application/x-www-form-urlencoded',
     authorization: null,
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret }).toString(),
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: clientId,
+      client_secret: secret,
+    }).toString(),
     address,
   });
 }
@@ -45,7 +49,8 @@ describe('failed client authentications are rate-limited', () => {
 
   it('blocks an address that sprays many client ids, but not other addresses', async () => {
     const statuses = [];
-    for (let i = 0; i < 10; i++) statuses.push((await attempt(`client-${i}-${Date.now()}`, generateSecret(), '10.0.3.1')).status);
+    for (let i = 0; i < 10; i++)
+      statuses.push((await attempt(`client-${i}-${Date.now()}`, generateSecret(), '10.0.3.1')).status);
     expect(statuses.slice(0, 8).every((status) => status === 401)).toBe(true);
     expect(statuses.slice(8)).toEqual([429, 429]);
     expect((await attempt(`client-x-${Date.now()}`, generateSecret(), '10.0.3.2')).status).toBe(401);

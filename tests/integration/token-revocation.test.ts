@@ -32,13 +32,20 @@ describe('revocation across instances on one database', () => {
   it('refuses a deactivated or deleted secret on the next request at every instance', async () => {
     const acme = await organizationWithAdmin('Acme');
     const secret = await acme.secret('ACTIVE');
-    const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: acme.clientId, client_secret: secret.value }).toString();
+    const body = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: acme.clientId,
+      client_secret: secret.value,
+    }).toString();
     const tokenFrom = async (url: string) =>
-      (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body })).status;
+      (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body }))
+        .status;
     const [a, b] = instances.map((instance) => instance.url) as [string, string];
 
     // Both instances have verified (and cached) the secret.
-    expect([await tokenFrom(a), await tokenFrom(b), await tokenFrom(a), await tokenFrom(b)]).toEqual([200, 200, 200, 200]);
+    expect([await tokenFrom(a), await tokenFrom(b), await tokenFrom(a), await tokenFrom(b)]).toEqual([
+      200, 200, 200, 200,
+    ]);
 
     // A change made outside the data layer (another service, a DBA) reaches the caches through the trigger alone.
     const sql = new pg.Client({ connectionString: process.env.DATABASE_URL });

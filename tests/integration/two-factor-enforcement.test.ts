@@ -34,8 +34,14 @@ describe('an organization that requires two-factor', () => {
     expect(await security.setTwoFactorRequirementAction({ required: true })).toEqual({ ok: true, required: true });
 
     expect(await credentials.createSecretAction()).toEqual({ ok: false, message: ENROLL_TO_MANAGE_SECRETS });
-    expect(await credentials.getSecretUsageAction({ secretId: randomUUID() })).toEqual({ ok: false, message: ENROLL_TO_MANAGE_SECRETS });
-    expect(await credentials.activateSecretAction({ secretId: randomUUID() })).toEqual({ ok: false, message: ENROLL_TO_MANAGE_SECRETS });
+    expect(await credentials.getSecretUsageAction({ secretId: randomUUID() })).toEqual({
+      ok: false,
+      message: ENROLL_TO_MANAGE_SECRETS,
+    });
+    expect(await credentials.activateSecretAction({ secretId: randomUUID() })).toEqual({
+      ok: false,
+      message: ENROLL_TO_MANAGE_SECRETS,
+    });
     expect(await prisma.secret.count({ where: { oauthClient: { organizationId: org.id } } })).toBe(0);
 
     await provisionTotp({ userId: actor.userId });
@@ -45,12 +51,21 @@ describe('an organization that requires two-factor', () => {
   it('does not hold back viewers (they manage nothing anyway), and only admins change the setting', async () => {
     const { org, actor } = await organizationWithAdmin();
     await prisma.organization.update({ where: { id: org.id }, data: { requireTwoFactor: true } });
-    const viewer = await createMember({ organizationId: org.id, email: `viewer-${randomUUID()}@example.test`, name: 'Vic', password: 'password-123', role: 'VIEWER' });
+    const viewer = await createMember({
+      organizationId: org.id,
+      email: `viewer-${randomUUID()}@example.test`,
+      name: 'Vic',
+      password: 'password-123',
+      role: 'VIEWER',
+    });
     await signInAs(viewer.id);
     const created = await credentials.createSecretAction();
     expect(created.ok).toBe(false);
     expect(created.ok === false && created.message).not.toBe(ENROLL_TO_MANAGE_SECRETS);
-    expect(await security.setTwoFactorRequirementAction({ required: false })).toMatchObject({ ok: false, message: 'This setting is not available to your account.' });
+    expect(await security.setTwoFactorRequirementAction({ required: false })).toMatchObject({
+      ok: false,
+      message: 'This setting is not available to your account.',
+    });
     expect((await prisma.organization.findUniqueOrThrow({ where: { id: org.id } })).requireTwoFactor).toBe(true);
     expect(actor.membership?.role).toBe('ADMIN');
   });
@@ -59,9 +74,15 @@ describe('an organization that requires two-factor', () => {
 describe('support staff', () => {
   it('cannot use the support console before enrolling a factor', async () => {
     const { actor: admin } = await organizationWithAdmin();
-    const user = await prisma.user.create({ data: { email: `support-${randomUUID()}@platform.test`, name: 'Sam', passwordHash: 'x', platformRole: 'SUPPORT' } });
+    const user = await prisma.user.create({
+      data: { email: `support-${randomUUID()}@platform.test`, name: 'Sam', passwordHash: 'x', platformRole: 'SUPPORT' },
+    });
     await signInAs(user.id);
-    const input = { organizationId: admin.membership!.organizationId, secretId: randomUUID(), reason: 'Posted in a public forum thread' };
+    const input = {
+      organizationId: admin.membership!.organizationId,
+      secretId: randomUUID(),
+      reason: 'Posted in a public forum thread',
+    };
     expect(await support.emergencyDeactivateAction(input)).toEqual({ ok: false, message: ENROLL_TO_OPEN_SUPPORT });
     await provisionTotp({ userId: user.id });
     // Past the two-factor check: now the unknown secret is what refuses it.
@@ -98,7 +119,10 @@ describe('removing a factor', () => {
     const elsewhere = await sessionCookieFor(actor.userId);
     await signInAs(actor.userId);
     expect(await security.removeTotpAction()).toEqual({ ok: true });
-    const sessions = await prisma.userSession.findMany({ where: { userId: actor.userId }, orderBy: { createdAt: 'asc' } });
+    const sessions = await prisma.userSession.findMany({
+      where: { userId: actor.userId },
+      orderBy: { createdAt: 'asc' },
+    });
     expect(sessions.find((s) => s.id === elsewhere.sessionId)?.endedReason).toBe('factor_removed');
     expect(sessions.filter((s) => s.endedAt === null)).toHaveLength(1);
   });

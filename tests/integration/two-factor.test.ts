@@ -34,7 +34,13 @@ function codeAt(secret: string, offset = 0) {
 async function member(role: 'ADMIN' | 'VIEWER' = 'ADMIN') {
   const { org, actor } = await organizationWithAdmin();
   if (role === 'ADMIN') return { org, userId: actor.userId };
-  const user = await createMember({ organizationId: org.id, email: `viewer-${randomUUID()}@example.test`, name: 'Vic', password: 'password-123', role });
+  const user = await createMember({
+    organizationId: org.id,
+    email: `viewer-${randomUUID()}@example.test`,
+    name: 'Vic',
+    password: 'password-123',
+    role,
+  });
   return { org, userId: user.id };
 }
 
@@ -67,7 +73,9 @@ describe('authenticator app (TOTP)', () => {
     expect(open(`totp:${userId}`, row.secretEnc).toString()).toBe(begun.secret);
     expect(() => open(`totp:${randomUUID()}`, row.secretEnc)).toThrow();
 
-    expect(await confirmTotpEnrollment({ userId, code: '000000' === (await codeAt(begun.secret)) ? '111111' : '000000' })).toMatchObject({
+    expect(
+      await confirmTotpEnrollment({ userId, code: '000000' === (await codeAt(begun.secret)) ? '111111' : '000000' }),
+    ).toMatchObject({
       ok: false,
       code: 'invalid_code',
     });
@@ -142,7 +150,10 @@ describe('recovery codes', () => {
     expect(await redeemRecoveryCode({ userId, code: ` ${first.toUpperCase().replace('-', ' ')} ` })).toBe(true);
     expect(await redeemRecoveryCode({ userId, code: first })).toBe(false);
     expect(await redeemRecoveryCode({ userId, code: 'aaaaa-aaaaa' })).toBe(false);
-    const results = await Promise.all([redeemRecoveryCode({ userId, code: second }), redeemRecoveryCode({ userId, code: second })]);
+    const results = await Promise.all([
+      redeemRecoveryCode({ userId, code: second }),
+      redeemRecoveryCode({ userId, code: second }),
+    ]);
     expect(results.filter(Boolean)).toHaveLength(1);
     expect((await getTwoFactorStatus({ userId })).recoveryCodesLeft).toBe(8);
     const events = await accountEvents(userId, 'recovery_code_used');
@@ -176,27 +187,46 @@ describe('passkeys', () => {
     const { userId } = await member();
     const started = await passkeyRegistrationOptions({ userId });
     if (!started.ok) throw new Error(started.message);
-    expect(started.options.rp).toEqual({ id: new URL(process.env.NEXTAUTH_URL ?? 'http://localhost:3000').hostname, name: 'Credentials console' });
+    expect(started.options.rp).toEqual({
+      id: new URL(process.env.NEXTAUTH_URL ?? 'http://localhost:3000').hostname,
+      name: 'Credentials console',
+    });
     expect(started.options.authenticatorSelection?.userVerification).toBe('preferred');
     const row = await prisma.authChallenge.findFirstOrThrow({ where: { userId, purpose: 'webauthn_register' } });
     expect(row.challenge).toBe(started.options.challenge);
     expect(row.tokenHash).not.toBe(started.ceremony);
     expect(row.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(5 * 60_000);
 
-    const garbage = { id: 'x', rawId: 'x', type: 'public-key', response: {}, clientExtensionResults: {} } as unknown as RegistrationResponseJSON;
-    expect(await verifyPasskeyRegistration({ userId, ceremony: 'not-the-ceremony', name: 'Key', response: garbage })).toMatchObject({ ok: false, code: 'expired' });
+    const garbage = {
+      id: 'x',
+      rawId: 'x',
+      type: 'public-key',
+      response: {},
+      clientExtensionResults: {},
+    } as unknown as RegistrationResponseJSON;
+    expect(
+      await verifyPasskeyRegistration({ userId, ceremony: 'not-the-ceremony', name: 'Key', response: garbage }),
+    ).toMatchObject({ ok: false, code: 'expired' });
     const { userId: stranger } = await member();
-    expect(await verifyPasskeyRegistration({ userId: stranger, ceremony: started.ceremony, name: 'Key', response: garbage })).toMatchObject({
+    expect(
+      await verifyPasskeyRegistration({ userId: stranger, ceremony: started.ceremony, name: 'Key', response: garbage }),
+    ).toMatchObject({
       ok: false,
       code: 'expired',
     });
-    expect(await verifyPasskeyRegistration({ userId, ceremony: started.ceremony, name: 'Key', response: garbage })).toMatchObject({
+    expect(
+      await verifyPasskeyRegistration({ userId, ceremony: started.ceremony, name: 'Key', response: garbage }),
+    ).toMatchObject({
       ok: false,
       code: 'invalid_code',
     });
     // The challenge was spent by that failed attempt.
-    expect(await verifyPasskeyRegistration({ userId, ceremony: started.ceremony, name: 'Key', response: garbage })).toMatchObject({ ok: false, code: 'expired' });
-    expect(await verifyPasskeyRegistration({ userId, ceremony: started.ceremony, name: ' ', response: garbage })).toMatchObject({ ok: false, code: 'invalid_input' });
+    expect(
+      await verifyPasskeyRegistration({ userId, ceremony: started.ceremony, name: 'Key', response: garbage }),
+    ).toMatchObject({ ok: false, code: 'expired' });
+    expect(
+      await verifyPasskeyRegistration({ userId, ceremony: started.ceremony, name: ' ', response: garbage }),
+    ).toMatchObject({ ok: false, code: 'invalid_input' });
     expect((await getTwoFactorStatus({ userId })).passkeys).toEqual([]);
   });
 
@@ -208,7 +238,12 @@ describe('passkeys', () => {
     if (!started.ok) throw new Error(started.message);
 
     // An answer to another challenge is refused, and spends the ceremony.
-    const stale = await verifyPasskeyRegistration({ userId, ceremony: started.ceremony, name: 'Key', response: authenticator.register('b3RoZXI') });
+    const stale = await verifyPasskeyRegistration({
+      userId,
+      ceremony: started.ceremony,
+      name: 'Key',
+      response: authenticator.register('b3RoZXI'),
+    });
     expect(stale).toMatchObject({ ok: false, code: 'invalid_code' });
     const again = await passkeyRegistrationOptions({ userId });
     if (!again.ok) throw new Error(again.message);
@@ -221,7 +256,9 @@ describe('passkeys', () => {
     if (!registered.ok) throw new Error(registered.message);
     expect(registered.passkey.name).toBe('YubiKey 5');
     expect(registered.recoveryCodes).toHaveLength(10);
-    expect(await accountEvents(userId, 'factor_enrolled')).toMatchObject([{ details: { method: 'passkey', name: 'YubiKey 5' } }]);
+    expect(await accountEvents(userId, 'factor_enrolled')).toMatchObject([
+      { details: { method: 'passkey', name: 'YubiKey 5' } },
+    ]);
     const status = await getTwoFactorStatus({ userId });
     expect(status).toMatchObject({ enabled: true, totp: false, passkeys: [{ name: 'YubiKey 5', lastUsedAt: null }] });
 
@@ -229,29 +266,74 @@ describe('passkeys', () => {
     const twice = await passkeyRegistrationOptions({ userId });
     if (!twice.ok) throw new Error(twice.message);
     expect(twice.options.excludeCredentials?.map((c) => c.id)).toEqual([authenticator.id]);
-    expect(await verifyPasskeyRegistration({ userId, ceremony: twice.ceremony, name: 'Again', response: authenticator.register(twice.options.challenge) })).toMatchObject({
+    expect(
+      await verifyPasskeyRegistration({
+        userId,
+        ceremony: twice.ceremony,
+        name: 'Again',
+        response: authenticator.register(twice.options.challenge),
+      }),
+    ).toMatchObject({
       ok: false,
       code: 'conflict',
     });
 
     const { challenge } = await passkeyAuthenticationOptions({ userId });
-    expect(await verifyPasskeyAuthentication({ userId, response: authenticator.authenticate('d3Jvbmc'), expectedChallenge: challenge })).toBe(false);
-    expect(await verifyPasskeyAuthentication({ userId, response: authenticator.authenticate(challenge, { origin: 'https://evil.example' }), expectedChallenge: challenge })).toBe(false);
+    expect(
+      await verifyPasskeyAuthentication({
+        userId,
+        response: authenticator.authenticate('d3Jvbmc'),
+        expectedChallenge: challenge,
+      }),
+    ).toBe(false);
+    expect(
+      await verifyPasskeyAuthentication({
+        userId,
+        response: authenticator.authenticate(challenge, { origin: 'https://evil.example' }),
+        expectedChallenge: challenge,
+      }),
+    ).toBe(false);
     const { userId: other } = await member();
-    expect(await verifyPasskeyAuthentication({ userId: other, response: authenticator.authenticate(challenge), expectedChallenge: challenge })).toBe(false);
-    expect(await verifyPasskeyAuthentication({ userId, response: authenticator.authenticate(challenge), expectedChallenge: challenge })).toBe(true);
+    expect(
+      await verifyPasskeyAuthentication({
+        userId: other,
+        response: authenticator.authenticate(challenge),
+        expectedChallenge: challenge,
+      }),
+    ).toBe(false);
+    expect(
+      await verifyPasskeyAuthentication({
+        userId,
+        response: authenticator.authenticate(challenge),
+        expectedChallenge: challenge,
+      }),
+    ).toBe(true);
     const used = (await getTwoFactorStatus({ userId })).passkeys[0]!;
     expect(used.lastUsedAt).not.toBeNull();
     // A counter that does not move forward is a cloned authenticator.
-    expect(await verifyPasskeyAuthentication({ userId, response: authenticator.authenticate(challenge, { counter: 1 }), expectedChallenge: challenge })).toBe(false);
-    expect(await verifyPasskeyAuthentication({ userId, response: authenticator.authenticate(challenge), expectedChallenge: challenge })).toBe(true);
+    expect(
+      await verifyPasskeyAuthentication({
+        userId,
+        response: authenticator.authenticate(challenge, { counter: 1 }),
+        expectedChallenge: challenge,
+      }),
+    ).toBe(false);
+    expect(
+      await verifyPasskeyAuthentication({
+        userId,
+        response: authenticator.authenticate(challenge),
+        expectedChallenge: challenge,
+      }),
+    ).toBe(true);
   });
 
   it('authentication refuses unknown credentials, malformed answers and other users’ passkeys without throwing', async () => {
     const { userId } = await member();
     const { userId: other } = await member();
     const credentialId = 'dGVzdC1jcmVkZW50aWFs';
-    const passkey = await prisma.webAuthnCredential.create({ data: { userId, credentialId, publicKey: Buffer.from([1, 2, 3]), name: 'Key' } });
+    const passkey = await prisma.webAuthnCredential.create({
+      data: { userId, credentialId, publicKey: Buffer.from([1, 2, 3]), name: 'Key' },
+    });
     const options = await passkeyAuthenticationOptions({ userId });
     expect(options.allowCredentials?.map((c) => c.id)).toEqual([credentialId]);
     expect(options.userVerification).toBe('preferred');
@@ -263,14 +345,27 @@ describe('passkeys', () => {
       clientExtensionResults: {},
     } as AuthenticationResponseJSON;
     expect(await verifyPasskeyAuthentication({ userId, response, expectedChallenge: options.challenge })).toBe(false);
-    expect(await verifyPasskeyAuthentication({ userId: other, response, expectedChallenge: options.challenge })).toBe(false);
-    expect(await verifyPasskeyAuthentication({ userId, response: null as unknown as AuthenticationResponseJSON, expectedChallenge: 'x' })).toBe(false);
+    expect(await verifyPasskeyAuthentication({ userId: other, response, expectedChallenge: options.challenge })).toBe(
+      false,
+    );
+    expect(
+      await verifyPasskeyAuthentication({
+        userId,
+        response: null as unknown as AuthenticationResponseJSON,
+        expectedChallenge: 'x',
+      }),
+    ).toBe(false);
 
     expect((await getActorByUserId({ userId }))?.twoFactorEnabled).toBe(true);
-    expect(await removePasskey({ userId: other, passkeyId: passkey.id })).toMatchObject({ ok: false, code: 'not_found' });
+    expect(await removePasskey({ userId: other, passkeyId: passkey.id })).toMatchObject({
+      ok: false,
+      code: 'not_found',
+    });
     expect(await removePasskey({ userId, passkeyId: passkey.id })).toEqual({ ok: true });
     expect((await getActorByUserId({ userId }))?.twoFactorEnabled).toBe(false);
-    expect(await accountEvents(userId, 'factor_removed')).toMatchObject([{ details: { method: 'passkey', name: 'Key' } }]);
+    expect(await accountEvents(userId, 'factor_removed')).toMatchObject([
+      { details: { method: 'passkey', name: 'Key' } },
+    ]);
   });
 });
 
@@ -282,17 +377,30 @@ describe('organization requirement', () => {
     expect(await setTwoFactorRequirement({ actor: admin, required: true })).toEqual({ ok: true, required: true });
     expect(await setTwoFactorRequirement({ actor: admin, required: true })).toEqual({ ok: true, required: true });
     expect((await getActorByUserId({ userId }))?.membership?.requireTwoFactor).toBe(true);
-    const events = await prisma.auditEvent.findMany({ where: { organizationId: org.id, action: 'two_factor_policy_changed' } });
+    const events = await prisma.auditEvent.findMany({
+      where: { organizationId: org.id, action: 'two_factor_policy_changed' },
+    });
     expect(events).toMatchObject([{ details: { required: true }, actorId: userId }]);
 
-    const viewerUser = await createMember({ organizationId: org.id, email: `viewer-${randomUUID()}@example.test`, name: 'Vic', password: 'password-123', role: 'VIEWER' });
+    const viewerUser = await createMember({
+      organizationId: org.id,
+      email: `viewer-${randomUUID()}@example.test`,
+      name: 'Vic',
+      password: 'password-123',
+      role: 'VIEWER',
+    });
     const viewer = (await getActorByUserId({ userId: viewerUser.id }))!;
-    expect(await setTwoFactorRequirement({ actor: viewer, required: false })).toMatchObject({ ok: false, code: 'not_found' });
+    expect(await setTwoFactorRequirement({ actor: viewer, required: false })).toMatchObject({
+      ok: false,
+      code: 'not_found',
+    });
     expect((await prisma.organization.findUniqueOrThrow({ where: { id: org.id } })).requireTwoFactor).toBe(true);
   });
 
   it("support staff's factor events go to the platform log, not an organization's", async () => {
-    const user = await prisma.user.create({ data: { email: `support-${randomUUID()}@platform.test`, name: 'Sam', passwordHash: 'x', platformRole: 'SUPPORT' } });
+    const user = await prisma.user.create({
+      data: { email: `support-${randomUUID()}@platform.test`, name: 'Sam', passwordHash: 'x', platformRole: 'SUPPORT' },
+    });
     await provisionTotp({ userId: user.id });
     const [event] = await accountEvents(user.id, 'factor_enrolled');
     expect(event).toMatchObject({ organizationId: null, actorRole: 'SUPPORT' });

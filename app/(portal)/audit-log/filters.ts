@@ -3,7 +3,11 @@ import { decodeCursor, type AuditFilters } from '@/lib/data/audit';
 
 const filterSchema = z.object({
   secret: z.uuid().optional().catch(undefined),
-  action: z.string().regex(/^[a-z_]{1,40}$/).optional().catch(undefined),
+  action: z
+    .string()
+    .regex(/^[a-z_]{1,40}$/)
+    .optional()
+    .catch(undefined),
   actor: z.uuid().optional().catch(undefined),
   after: z.string().max(200).optional().catch(undefined),
 });

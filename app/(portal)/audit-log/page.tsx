@@ -16,7 +16,11 @@ export const metadata: Metadata = { title: 'Audit log' };
 const selectClass =
   'mt-1.5 block w-full rounded-md border-0 py-2 pr-8 pl-3 text-sm text-slate-900 shadow-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600';
 
-export default async function AuditLogPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AuditLogPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const actor = await requireActor();
   if (!canManageSecrets(actor)) notFound();
   const organizationId = actor.membership.organizationId;
@@ -26,7 +30,9 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
     auditFilterOptions({ organizationId }),
   ]);
   const query = new URLSearchParams(
-    Object.entries({ secret: raw.secret, action: raw.action, actor: raw.actor }).filter((e): e is [string, string] => !!e[1]),
+    Object.entries({ secret: raw.secret, action: raw.action, actor: raw.actor }).filter(
+      (e): e is [string, string] => !!e[1],
+    ),
   );
   const withCursor = (after: string) => `/audit-log?${new URLSearchParams([...query, ['after', after]]).toString()}`;
 
@@ -36,14 +42,16 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
         <nav aria-label="Breadcrumb" className="flex items-center gap-1 text-sm text-slate-500">
           <span>Development</span>
           <ChevronRight className="size-3.5" aria-hidden />
-          <span aria-current="page" className="text-slate-700">Audit log</span>
+          <span aria-current="page" className="text-slate-700">
+            Audit log
+          </span>
         </nav>
         <div className="mt-2 flex flex-col gap-3 sm:flex-row sm:items-end sm:justify-between">
           <div>
             <h1 className="text-2xl font-semibold tracking-tight">Audit log</h1>
             <p className="mt-2 max-w-2xl text-sm text-slate-600">
-              Every change to your secrets, and every time platform support looked at your credentials. Entries can never be
-              changed or removed.
+              Every change to your secrets, and every time platform support looked at your credentials. Entries can
+              never be changed or removed.
             </p>
           </div>
           <Button variant="secondary" asChild>
@@ -55,9 +63,14 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
         </div>
       </header>
 
-      <form action="/audit-log" className="grid gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-900/5 sm:grid-cols-4 sm:items-end sm:p-6">
+      <form
+        action="/audit-log"
+        className="grid gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-900/5 sm:grid-cols-4 sm:items-end sm:p-6"
+      >
         <div>
-          <label htmlFor="filter-secret" className="text-sm font-medium text-slate-700">Secret</label>
+          <label htmlFor="filter-secret" className="text-sm font-medium text-slate-700">
+            Secret
+          </label>
           <select id="filter-secret" name="secret" defaultValue={raw.secret ?? ''} className={selectClass}>
             <option value="">All secrets</option>
             {options.secrets.map((s) => (
@@ -66,20 +79,28 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
           </select>
         </div>
         <div>
-          <label htmlFor="filter-action" className="text-sm font-medium text-slate-700">Action</label>
+          <label htmlFor="filter-action" className="text-sm font-medium text-slate-700">
+            Action
+          </label>
           <select id="filter-action" name="action" defaultValue={raw.action ?? ''} className={selectClass}>
             <option value="">All actions</option>
             {Object.entries(AUDIT_ACTIONS).map(([value, label]) => (
-              <option key={value} value={value}>{label}</option>
+              <option key={value} value={value}>
+                {label}
+              </option>
             ))}
           </select>
         </div>
         <div>
-          <label htmlFor="filter-actor" className="text-sm font-medium text-slate-700">Actor</label>
+          <label htmlFor="filter-actor" className="text-sm font-medium text-slate-700">
+            Actor
+          </label>
           <select id="filter-actor" name="actor" defaultValue={raw.actor ?? ''} className={selectClass}>
             <option value="">Everyone</option>
             {options.actors.map((a) => (
-              <option key={a.id} value={a.id}>{a.name}</option>
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
             ))}
           </select>
         </div>
@@ -95,17 +116,25 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
 
       <section aria-label="Audit events" className="rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5">
         {events.length === 0 ? (
-          <p className="px-4 py-6 text-sm text-slate-600 sm:px-6">No events{query.size ? ' match these filters' : ' yet'}.</p>
+          <p className="px-4 py-6 text-sm text-slate-600 sm:px-6">
+            No events{query.size ? ' match these filters' : ' yet'}.
+          </p>
         ) : (
           <ol className="divide-y divide-slate-100">
             {events.map((event) => {
               const detail = describeAuditEvent(event);
               return (
-                <li key={event.id} data-testid="audit-event" className="flex flex-col gap-1 px-4 py-3 sm:flex-row sm:items-start sm:justify-between sm:px-6">
+                <li
+                  key={event.id}
+                  data-testid="audit-event"
+                  className="flex flex-col gap-1 px-4 py-3 sm:flex-row sm:items-start sm:justify-between sm:px-6"
+                >
                   <div className="min-w-0">
                     <p className="flex flex-wrap items-center gap-2 text-sm font-medium text-slate-900">
                       {AUDIT_ACTIONS[event.action] ?? event.action}
-                      {event.secretPreview && <code className="font-mono text-xs font-normal text-slate-600">{event.secretPreview}</code>}
+                      {event.secretPreview && (
+                        <code className="font-mono text-xs font-normal text-slate-600">{event.secretPreview}</code>
+                      )}
                       {event.priority === 'high' && <Badge tone="red">High priority</Badge>}
                       {event.actorRole === 'SUPPORT' && <Badge tone="amber">Platform support</Badge>}
                     </p>
@@ -116,7 +145,9 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
                       {event.userAgent ? ` · ${event.userAgent}` : ''}
                     </p>
                   </div>
-                  <span className="shrink-0 text-xs text-slate-500"><LocalTime iso={event.createdAt.toISOString()} /></span>
+                  <span className="shrink-0 text-xs text-slate-500">
+                    <LocalTime iso={event.createdAt.toISOString()} />
+                  </span>
                 </li>
               );
             })}

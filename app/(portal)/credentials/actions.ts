@@ -65,13 +65,17 @@ export async function activateSecretAction(input: unknown): Promise<ActionResult
 }
 
 export async function deactivateSecretAction(input: unknown): Promise<ActionResult> {
-  return run(input, secretAction({ schema: z.object({ secretId, revokeTokens: z.boolean().optional() }).strict() }), ({ actor, data, context }) =>
-    deactivateSecret({ actor, ...data, context }),
+  return run(
+    input,
+    secretAction({ schema: z.object({ secretId, revokeTokens: z.boolean().optional() }).strict() }),
+    ({ actor, data, context }) => deactivateSecret({ actor, ...data, context }),
   );
 }
 
 export async function deleteSecretAction(input: unknown): Promise<ActionResult> {
-  return run(input, secretAction({ schema: transitionSchema }), ({ actor, data, context }) => deleteSecret({ actor, ...data, context }));
+  return run(input, secretAction({ schema: transitionSchema }), ({ actor, data, context }) =>
+    deleteSecret({ actor, ...data, context }),
+  );
 }
 
 export async function renameSecretAction(input: unknown): Promise<ActionResult<{ name: string }>> {
@@ -94,26 +98,47 @@ export async function setSecretExpiryAction(input: unknown): Promise<ActionResul
       expiresAt: z.iso
         .datetime({ offset: true })
         .nullable()
-        .refine((value) => value === null || Date.parse(value) < Date.now() + 10 * 365 * 86_400_000, 'Choose a date within ten years.'),
+        .refine(
+          (value) => value === null || Date.parse(value) < Date.now() + 10 * 365 * 86_400_000,
+          'Choose a date within ten years.',
+        ),
     })
     .strict();
-  const options = secretAction({ schema, invalid: { ok: false, code: 'invalid_input', message: 'Choose a valid date within ten years.' } });
+  const options = secretAction({
+    schema,
+    invalid: { ok: false, code: 'invalid_input', message: 'Choose a valid date within ten years.' },
+  });
   return run(input, options, ({ actor, data, context }) =>
-    setSecretExpiry({ actor, secretId: data.secretId, expiresAt: data.expiresAt ? new Date(data.expiresAt) : null, context }),
+    setSecretExpiry({
+      actor,
+      secretId: data.secretId,
+      expiresAt: data.expiresAt ? new Date(data.expiresAt) : null,
+      context,
+    }),
   );
 }
 
 export async function rollSecretAction(
   input: unknown,
-): Promise<ActionResult<{ secret: { id: string; preview: string; name: string }; plaintext: string; deactivateAt: string }>> {
+): Promise<
+  ActionResult<{ secret: { id: string; preview: string; name: string }; plaintext: string; deactivateAt: string }>
+> {
   const schema = z
-    .object({ secretId, graceSeconds: z.number().refine((value) => (ROLL_GRACE_SECONDS as readonly number[]).includes(value)) })
+    .object({
+      secretId,
+      graceSeconds: z.number().refine((value) => (ROLL_GRACE_SECONDS as readonly number[]).includes(value)),
+    })
     .strict();
   return run(input, secretAction({ schema, sensitive: true }), async ({ actor, data, context }) => {
     const result = await rollSecret({ actor, ...data, context });
     if (!result.ok) return result;
     const { id, preview, name } = result.secret;
-    return { ok: true, plaintext: result.plaintext, secret: { id, preview, name }, deactivateAt: result.deactivateAt.toISOString() };
+    return {
+      ok: true,
+      plaintext: result.plaintext,
+      secret: { id, preview, name },
+      deactivateAt: result.deactivateAt.toISOString(),
+    };
   });
 }
 
@@ -122,7 +147,10 @@ const rangesField = z.string().transform((text, context) => {
   const entries = text.split(/[\s,]+/).filter(Boolean);
   const invalid = entries.filter((entry) => normalizeCidr(entry) === null);
   if (invalid.length > 0) {
-    context.addIssue({ code: 'custom', message: `Not an IPv4 or IPv6 address or range: ${invalid.slice(0, 5).join(', ')}` });
+    context.addIssue({
+      code: 'custom',
+      message: `Not an IPv4 or IPv6 address or range: ${invalid.slice(0, 5).join(', ')}`,
+    });
     return z.NEVER;
   }
   const ranges = [...new Set(entries.map((entry) => normalizeCidr(entry)!))];
@@ -150,7 +178,9 @@ export async function setAllowedRangesAction(input: unknown): Promise<ActionResu
 export async function bulkSecretsAction(
   input: unknown,
 ): Promise<ActionResult<{ done: string[]; failed: { secretId: string; message: string }[] }>> {
-  const schema = z.object({ secretIds: z.array(secretId).min(1).max(100), action: z.enum(['deactivate', 'delete']) }).strict();
+  const schema = z
+    .object({ secretIds: z.array(secretId).min(1).max(100), action: z.enum(['deactivate', 'delete']) })
+    .strict();
   return run(input, secretAction({ schema }), async ({ actor, data, context }) => {
     const done: string[] = [];
     const failed: { secretId: string; message: string }[] = [];
@@ -168,11 +198,15 @@ export async function bulkSecretsAction(
 /** What deactivating would interrupt: tokens in the last hour and day, the last use, unexpired tokens. */
 export async function getSecretUsageAction(input: unknown): Promise<ActionResult<{ usage: UsageSummary }>> {
   // A read: nothing to revalidate, and a viewer learns nothing about usage (it looks like a missing secret).
-  return run(input, secretAction({ schema: transitionSchema, revalidate: false }), async ({ actor, data }): Promise<Result<{ usage: UsageSummary }>> => {
-    if (!canManageSecrets(actor)) return notFound();
-    const usage = await getUsageSummary({ organizationId: actor.membership.organizationId, secretId: data.secretId });
-    return usage ? { ok: true, usage } : notFound();
-  });
+  return run(
+    input,
+    secretAction({ schema: transitionSchema, revalidate: false }),
+    async ({ actor, data }): Promise<Result<{ usage: UsageSummary }>> => {
+      if (!canManageSecrets(actor)) return notFound();
+      const usage = await getUsageSummary({ organizationId: actor.membership.organizationId, secretId: data.secretId });
+      return usage ? { ok: true, usage } : notFound();
+    },
+  );
 }
 
 export async function makeDecoyAction(input: unknown): Promise<ActionResult> {

@@ -74,13 +74,21 @@ export default async function CredentialsPage() {
     <div className="space-y-8">
       {header}
       {alerts.length > 0 && (
-        <SecurityAlerts alerts={alerts.map(({ lastSeenAt, createdAt: _createdAt, secretId: _secretId, ...alert }) => ({ ...alert, lastSeenAt: lastSeenAt.toISOString() }))} />
+        <SecurityAlerts
+          alerts={alerts.map(({ lastSeenAt, createdAt: _createdAt, secretId: _secretId, ...alert }) => ({
+            ...alert,
+            lastSeenAt: lastSeenAt.toISOString(),
+          }))}
+        />
       )}
       {expiringSoon > 0 && (
-        <p role="status" className="flex gap-3 rounded-lg bg-amber-50 p-4 text-sm text-amber-900 ring-1 ring-amber-600/20">
+        <p
+          role="status"
+          className="flex gap-3 rounded-lg bg-amber-50 p-4 text-sm text-amber-900 ring-1 ring-amber-600/20"
+        >
           <TriangleAlert className="mt-0.5 size-4 shrink-0" aria-hidden />
-          {expiringSoon === 1 ? '1 secret expires' : `${expiringSoon} secrets expire`} within {EXPIRY_WARNING_DAYS} days. Roll or
-          replace {expiringSoon === 1 ? 'it' : 'them'} before then.
+          {expiringSoon === 1 ? '1 secret expires' : `${expiringSoon} secrets expire`} within {EXPIRY_WARNING_DAYS}{' '}
+          days. Roll or replace {expiringSoon === 1 ? 'it' : 'them'} before then.
         </p>
       )}
       <ConnectionDetails

@@ -31,11 +31,16 @@ const REVALIDATE = { path: '/security' } as const;
 const NO_INPUT = z.undefined();
 const PASSKEY_GONE = { ok: false, code: 'not_found', message: 'This passkey no longer exists.' } as const;
 
-function factorAction<S extends z.ZodType>(schema: S, options: Partial<RunOptions<S, undefined>> = {}): RunOptions<S, undefined> {
+function factorAction<S extends z.ZodType>(
+  schema: S,
+  options: Partial<RunOptions<S, undefined>> = {},
+): RunOptions<S, undefined> {
   return { schema, sensitive: true, revalidate: REVALIDATE, ...options };
 }
 
-export async function beginTotpSetupAction(): Promise<SecurityActionResult<{ secret: string; uri: string; qrCode: string }>> {
+export async function beginTotpSetupAction(): Promise<
+  SecurityActionResult<{ secret: string; uri: string; qrCode: string }>
+> {
   // Nothing on the page changes until the app is confirmed: no revalidation.
   return run(undefined, factorAction(NO_INPUT, { revalidate: false }), async ({ actor }) => {
     const result = await beginTotpEnrollment({ userId: actor.userId });
@@ -44,7 +49,9 @@ export async function beginTotpSetupAction(): Promise<SecurityActionResult<{ sec
   });
 }
 
-export async function confirmTotpSetupAction(input: unknown): Promise<SecurityActionResult<{ recoveryCodes: string[] | null }>> {
+export async function confirmTotpSetupAction(
+  input: unknown,
+): Promise<SecurityActionResult<{ recoveryCodes: string[] | null }>> {
   return run(input, factorAction(z.object({ code: z.string().max(20) }).strict()), async ({ actor, data, context }) => {
     const result = await confirmTotpEnrollment({ userId: actor.userId, code: data.code, context });
     return result.ok ? { ok: true, recoveryCodes: result.recoveryCodes } : result;
@@ -78,7 +85,10 @@ export async function startPasskeyRegistrationAction(): Promise<
   });
 }
 
-const base64url = z.string().max(16_384).regex(/^[A-Za-z0-9_-]*$/);
+const base64url = z
+  .string()
+  .max(16_384)
+  .regex(/^[A-Za-z0-9_-]*$/);
 const registrationSchema = z
   .object({
     ceremony: base64url,
@@ -87,7 +97,11 @@ const registrationSchema = z
       id: base64url,
       rawId: base64url,
       type: z.literal('public-key'),
-      response: z.looseObject({ clientDataJSON: base64url, attestationObject: base64url, transports: z.array(z.string().max(32)).max(10).optional() }),
+      response: z.looseObject({
+        clientDataJSON: base64url,
+        attestationObject: base64url,
+        transports: z.array(z.string().max(32)).max(10).optional(),
+      }),
       clientExtensionResults: z.record(z.string(), z.unknown()),
     }),
   })
@@ -136,7 +150,9 @@ export async function regenerateRecoveryCodesAction(): Promise<SecurityActionRes
   });
 }
 
-export async function setTwoFactorRequirementAction(input: unknown): Promise<SecurityActionResult<{ required: boolean }>> {
+export async function setTwoFactorRequirementAction(
+  input: unknown,
+): Promise<SecurityActionResult<{ required: boolean }>> {
   return run(input, factorAction(z.object({ required: z.boolean() }).strict()), async ({ actor, data, context }) => {
     const result = await setTwoFactorRequirement({ actor, required: data.required, context });
     return result.ok ? { ok: true, required: result.required } : result;

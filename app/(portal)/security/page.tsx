@@ -26,10 +26,17 @@ export default async function SecurityPage() {
 
   return (
     <div className="space-y-8">
-      <PageHeader section="Account" title="Security" description="How you sign in to the portal and where you are signed in." />
+      <PageHeader
+        section="Account"
+        title="Security"
+        description="How you sign in to the portal and where you are signed in."
+      />
 
       {blocked && (
-        <p role="alert" className="flex gap-3 rounded-lg bg-amber-50 p-4 text-sm font-medium text-amber-900 ring-1 ring-amber-600/30">
+        <p
+          role="alert"
+          className="flex gap-3 rounded-lg bg-amber-50 p-4 text-sm font-medium text-amber-900 ring-1 ring-amber-600/30"
+        >
           <ShieldAlert className="mt-0.5 size-5 shrink-0" aria-hidden />
           {enrollMessage(blocked)}
         </p>
@@ -69,12 +76,17 @@ export default async function SecurityPage() {
       </div>
 
       {canManageSecrets(actor) && (
-        <section aria-labelledby="organization-heading" className="rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5">
+        <section
+          aria-labelledby="organization-heading"
+          className="rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5"
+        >
           <div className="border-b border-slate-200 px-4 py-4 sm:px-6">
             <h2 id="organization-heading" className="text-base font-semibold text-slate-900">
               Organization
             </h2>
-            <p className="mt-1 text-sm text-slate-600">Settings for every member of {actor.membership.organizationName}.</p>
+            <p className="mt-1 text-sm text-slate-600">
+              Settings for every member of {actor.membership.organizationName}.
+            </p>
           </div>
           <div className="space-y-6 px-4 py-4 sm:px-6">
             <RequireTwoFactorSetting required={actor.membership.requireTwoFactor} />

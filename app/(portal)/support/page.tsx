@@ -26,8 +26,8 @@ export default async function SupportPage({ searchParams }: { searchParams: Prom
         <p className="text-sm text-slate-500">Support</p>
         <h1 className="mt-2 text-2xl font-semibold tracking-tight">Organizations</h1>
         <p className="mt-2 max-w-2xl text-sm text-slate-600">
-          Find a customer by name, domain or Client ID and open their credentials, read-only. Every view is recorded in the
-          customer&apos;s audit log.
+          Find a customer by name, domain or Client ID and open their credentials, read-only. Every view is recorded in
+          the customer&apos;s audit log.
         </p>
       </header>
       {/* biome-ignore lint/a11y/useSemanticElements: a form with role search is what every screen reader knows; <search> is too new */}
@@ -47,9 +47,15 @@ export default async function SupportPage({ searchParams }: { searchParams: Prom
         ) : (
           <ul className="divide-y divide-slate-100">
             {organizations.map((org) => (
-              <li key={org.id} className="flex flex-col gap-1 px-4 py-3 sm:flex-row sm:items-center sm:justify-between sm:px-6">
+              <li
+                key={org.id}
+                className="flex flex-col gap-1 px-4 py-3 sm:flex-row sm:items-center sm:justify-between sm:px-6"
+              >
                 <div className="min-w-0">
-                  <Link href={`/support/organizations/${org.id}`} className="font-medium text-indigo-700 hover:underline">
+                  <Link
+                    href={`/support/organizations/${org.id}`}
+                    className="font-medium text-indigo-700 hover:underline"
+                  >
                     {org.name}
                   </Link>
                   <p className="text-xs text-slate-500">{org.domain ?? 'No domain'}</p>

@@ -7,7 +7,13 @@ import { z } from 'zod';
 import { requireActor } from '@/lib/auth/session';
 import { canManageSecrets } from '@/lib/identity/actor';
 import { getSecret } from '@/lib/data/secret-queries';
-import { callersSinceRoll, getUsageSeries, getUsageSummary, listCallers, listSecretEvents } from '@/lib/data/secret-usage';
+import {
+  callersSinceRoll,
+  getUsageSeries,
+  getUsageSummary,
+  listCallers,
+  listSecretEvents,
+} from '@/lib/data/secret-usage';
 import { AUDIT_ACTIONS, describeAuditEvent } from '@/lib/data/audit-text';
 import { LocalTime, RelativeTime } from '@/components/local-time';
 import { UsageChart } from '@/components/usage-chart';
@@ -41,22 +47,49 @@ export default async function SecretDetailPage({ params }: { params: Promise<{ s
   const dayLabel = (d: Date) => d.toISOString().slice(5, 10);
 
   const facts: [string, React.ReactNode][] = [
-    ['Created', <span key="created"><LocalTime iso={secret.createdAt.toISOString()} /> by {secret.createdByName ?? 'a removed user'}</span>],
+    [
+      'Created',
+      <span key="created">
+        <LocalTime iso={secret.createdAt.toISOString()} /> by {secret.createdByName ?? 'a removed user'}
+      </span>,
+    ],
     ['Expires', secret.expiresAt ? <LocalTime key="expires" iso={secret.expiresAt.toISOString()} /> : 'Never'],
     [
       'Last used',
       secret.lastUsedAt ? (
         <span key="last-used">
           <RelativeTime iso={secret.lastUsedAt.toISOString()} />
-          {isAdmin && secret.lastUsedAddress && <span className="block text-xs text-slate-500">from {secret.lastUsedAddress} · {secret.lastUsedUserAgent || 'no user agent'}</span>}
+          {isAdmin && secret.lastUsedAddress && (
+            <span className="block text-xs text-slate-500">
+              from {secret.lastUsedAddress} · {secret.lastUsedUserAgent || 'no user agent'}
+            </span>
+          )}
         </span>
-      ) : 'Never',
+      ) : (
+        'Never'
+      ),
     ],
-    ['Allowed addresses', secret.allowedCidrs.length ? <span key="cidrs" className="font-mono text-xs">{secret.allowedCidrs.join(', ')}</span> : 'Any'],
+    [
+      'Allowed addresses',
+      secret.allowedCidrs.length ? (
+        <span key="cidrs" className="font-mono text-xs">
+          {secret.allowedCidrs.join(', ')}
+        </span>
+      ) : (
+        'Any'
+      ),
+    ],
     ['Unexpired access tokens', (usage?.unexpiredTokens ?? 0).toLocaleString('en-US')],
   ];
-  if (secret.deactivateAt && secret.status === 'ACTIVE') facts.push(['Stops working', <LocalTime key="stop" iso={secret.deactivateAt.toISOString()} />]);
-  if (secret.replaces) facts.push(['Replaces', <Link key="r" className="text-indigo-700 hover:underline" href={`/credentials/${secret.replaces.id}`}>{secret.replaces.name}</Link>]);
+  if (secret.deactivateAt && secret.status === 'ACTIVE')
+    facts.push(['Stops working', <LocalTime key="stop" iso={secret.deactivateAt.toISOString()} />]);
+  if (secret.replaces)
+    facts.push([
+      'Replaces',
+      <Link key="r" className="text-indigo-700 hover:underline" href={`/credentials/${secret.replaces.id}`}>
+        {secret.replaces.name}
+      </Link>,
+    ]);
 
   return (
     <div className="space-y-8">
@@ -64,16 +97,24 @@ export default async function SecretDetailPage({ params }: { params: Promise<{ s
         <nav aria-label="Breadcrumb" className="flex flex-wrap items-center gap-1 text-sm text-slate-500">
           <span>Development</span>
           <ChevronRight className="size-3.5" aria-hidden />
-          <Link href="/credentials" className="hover:text-slate-700 hover:underline">Credentials</Link>
+          <Link href="/credentials" className="hover:text-slate-700 hover:underline">
+            Credentials
+          </Link>
           <ChevronRight className="size-3.5" aria-hidden />
-          <span aria-current="page" className="max-w-48 truncate text-slate-700">{secret.name}</span>
+          <span aria-current="page" className="max-w-48 truncate text-slate-700">
+            {secret.name}
+          </span>
         </nav>
         <div className="mt-2 flex items-start justify-between gap-4">
           <div className="min-w-0">
             <h1 className="text-2xl font-semibold tracking-tight break-words">{secret.name}</h1>
             <div className="mt-2 flex flex-wrap items-center gap-2">
               <code className="font-mono text-sm text-slate-600">{secret.preview}</code>
-              {row ? <SecretStatusBadge status={row.displayStatus} /> : <span className="text-sm text-slate-500">Deleted</span>}
+              {row ? (
+                <SecretStatusBadge status={row.displayStatus} />
+              ) : (
+                <span className="text-sm text-slate-500">Deleted</span>
+              )}
             </div>
           </div>
           {isAdmin && row && <SecretRowActions secret={row} />}
@@ -81,7 +122,9 @@ export default async function SecretDetailPage({ params }: { params: Promise<{ s
       </header>
 
       <section aria-labelledby="facts-heading" className="rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5">
-        <h2 id="facts-heading" className="sr-only">Details</h2>
+        <h2 id="facts-heading" className="sr-only">
+          Details
+        </h2>
         <dl className="grid gap-x-6 gap-y-4 p-4 sm:grid-cols-2 sm:p-6 lg:grid-cols-3">
           {facts.map(([label, value]) => (
             <div key={label}>
@@ -93,8 +136,13 @@ export default async function SecretDetailPage({ params }: { params: Promise<{ s
       </section>
 
       {series && (
-        <section aria-labelledby="usage-heading" className="rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-900/5 sm:p-6">
-          <h2 id="usage-heading" className="text-base font-semibold">Token requests</h2>
+        <section
+          aria-labelledby="usage-heading"
+          className="rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-900/5 sm:p-6"
+        >
+          <h2 id="usage-heading" className="text-base font-semibold">
+            Token requests
+          </h2>
           <div className="mt-4 grid gap-8 lg:grid-cols-2">
             <UsageChart title="Last 24 hours, per hour" points={series.hourly} label={hourLabel} />
             <UsageChart title="Last 30 days, per day" points={series.daily} label={dayLabel} />
@@ -104,11 +152,14 @@ export default async function SecretDetailPage({ params }: { params: Promise<{ s
 
       <section aria-labelledby="callers-heading" className="rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5">
         <div className="border-b border-slate-200 px-4 py-4 sm:px-6">
-          <h2 id="callers-heading" className="text-base font-semibold">Callers, last 30 days</h2>
+          <h2 id="callers-heading" className="text-base font-semibold">
+            Callers, last 30 days
+          </h2>
           {stillOnOld !== null && stillOnOld > 0 && (
             <p role="status" className="mt-2 flex items-center gap-2 text-sm text-amber-800">
               <Users className="size-4" aria-hidden />
-              {stillOnOld === 1 ? '1 caller still uses' : `${stillOnOld} callers still use`} the old secret since it was rolled.
+              {stillOnOld === 1 ? '1 caller still uses' : `${stillOnOld} callers still use`} the old secret since it was
+              rolled.
             </p>
           )}
         </div>
@@ -129,10 +180,18 @@ export default async function SecretDetailPage({ params }: { params: Promise<{ s
               {callers.map((caller) => (
                 <TableRow key={`${caller.address}|${caller.userAgent}`}>
                   <TableCell className="py-2.5 font-mono text-xs sm:px-6">{caller.address}</TableCell>
-                  <TableCell className="max-w-64 truncate py-2.5 text-slate-600" title={caller.userAgent}>{caller.userAgent || '—'}</TableCell>
-                  <TableCell className="py-2.5 whitespace-nowrap text-slate-600"><LocalTime iso={caller.firstSeen.toISOString()} /></TableCell>
-                  <TableCell className="py-2.5 whitespace-nowrap text-slate-600"><RelativeTime iso={caller.lastSeen.toISOString()} /></TableCell>
-                  <TableCell className="py-2.5 text-right tabular-nums sm:pr-6">{caller.count.toLocaleString('en-US')}</TableCell>
+                  <TableCell className="max-w-64 truncate py-2.5 text-slate-600" title={caller.userAgent}>
+                    {caller.userAgent || '—'}
+                  </TableCell>
+                  <TableCell className="py-2.5 whitespace-nowrap text-slate-600">
+                    <LocalTime iso={caller.firstSeen.toISOString()} />
+                  </TableCell>
+                  <TableCell className="py-2.5 whitespace-nowrap text-slate-600">
+                    <RelativeTime iso={caller.lastSeen.toISOString()} />
+                  </TableCell>
+                  <TableCell className="py-2.5 text-right tabular-nums sm:pr-6">
+                    {caller.count.toLocaleString('en-US')}
+                  </TableCell>
                 </TableRow>
               ))}
             </TableBody>
@@ -143,14 +202,21 @@ export default async function SecretDetailPage({ params }: { params: Promise<{ s
       </section>
 
       <section aria-labelledby="history-heading" className="rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5">
-        <h2 id="history-heading" className="border-b border-slate-200 px-4 py-4 text-base font-semibold sm:px-6">History</h2>
+        <h2 id="history-heading" className="border-b border-slate-200 px-4 py-4 text-base font-semibold sm:px-6">
+          History
+        </h2>
         <ol className="divide-y divide-slate-100">
           {(events ?? []).map((event) => {
             const detail = describeAuditEvent(event);
             return (
-              <li key={event.id} className="flex flex-col gap-1 px-4 py-3 sm:flex-row sm:items-start sm:justify-between sm:px-6">
+              <li
+                key={event.id}
+                className="flex flex-col gap-1 px-4 py-3 sm:flex-row sm:items-start sm:justify-between sm:px-6"
+              >
                 <div className="min-w-0">
-                  <p className={`text-sm font-medium ${event.action === 'blocked_address' ? 'text-red-700' : 'text-slate-900'}`}>
+                  <p
+                    className={`text-sm font-medium ${event.action === 'blocked_address' ? 'text-red-700' : 'text-slate-900'}`}
+                  >
                     {AUDIT_ACTIONS[event.action] ?? event.action}
                   </p>
                   {detail && <p className="text-sm break-words text-slate-600">{detail}</p>}
@@ -159,7 +225,9 @@ export default async function SecretDetailPage({ params }: { params: Promise<{ s
                     {isAdmin && event.address ? ` · ${event.address}` : ''}
                   </p>
                 </div>
-                <span className="shrink-0 text-xs text-slate-500"><LocalTime iso={event.createdAt.toISOString()} /></span>
+                <span className="shrink-0 text-xs text-slate-500">
+                  <LocalTime iso={event.createdAt.toISOString()} />
+                </span>
               </li>
             );
           })}

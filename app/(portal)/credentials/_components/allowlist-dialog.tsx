@@ -29,7 +29,11 @@ export function AllowlistDialog({ secret, open, onOpenChange }: SecretDialogProp
         run(
           () => setAllowedRangesAction({ secretId: secret.id, ranges: String(form.get('ranges') ?? '') }),
           (result) => {
-            toast.success(result.ranges.length ? `Secret ${secret.name} now works from ${result.ranges.length} range(s) only.` : `Secret ${secret.name} works from any address.`);
+            toast.success(
+              result.ranges.length
+                ? `Secret ${secret.name} now works from ${result.ranges.length} range(s) only.`
+                : `Secret ${secret.name} works from any address.`,
+            );
             onOpenChange(false);
           },
         )

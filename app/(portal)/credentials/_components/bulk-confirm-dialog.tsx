@@ -2,7 +2,13 @@
 
 import { toast } from 'sonner';
 import { DialogError } from '@/components/ui/dialog';
-import { AlertDialog, AlertDialogContent, AlertDialogDescription, AlertDialogTitle, ConfirmActions } from '@/components/ui/alert-dialog';
+import {
+  AlertDialog,
+  AlertDialogContent,
+  AlertDialogDescription,
+  AlertDialogTitle,
+  ConfirmActions,
+} from '@/components/ui/alert-dialog';
 import type { SecretRow } from '@/components/secrets/secret-row';
 import { bulkSecretsAction } from '../actions';
 import { useDialogAction } from './use-dialog-action';
@@ -42,19 +48,23 @@ export function BulkConfirmDialog({
             ))}
           </ul>
           <DialogError message={error?.message} />
-          <ConfirmActions pending={pending} onConfirm={() =>
-                run(
-                  () => bulkSecretsAction({ secretIds: secrets.map((s) => s.id), action }),
-                  (result) => {
-                    const done = `${result.done.length} secret${result.done.length === 1 ? '' : 's'} ${action === 'delete' ? 'deleted' : 'deactivated'}`;
-                    if (result.failed.length) toast.warning(`${done}; ${result.failed.length} skipped: ${result.failed[0]!.message}`);
-                    else toast.success(`${done}.`);
-                    onDone();
-                  },
-                )
-              }>
-              {verb} {secrets.length}
-            </ConfirmActions>
+          <ConfirmActions
+            pending={pending}
+            onConfirm={() =>
+              run(
+                () => bulkSecretsAction({ secretIds: secrets.map((s) => s.id), action }),
+                (result) => {
+                  const done = `${result.done.length} secret${result.done.length === 1 ? '' : 's'} ${action === 'delete' ? 'deleted' : 'deactivated'}`;
+                  if (result.failed.length)
+                    toast.warning(`${done}; ${result.failed.length} skipped: ${result.failed[0]!.message}`);
+                  else toast.success(`${done}.`);
+                  onDone();
+                },
+              )
+            }
+          >
+            {verb} {secrets.length}
+          </ConfirmActions>
         </AlertDialogContent>
       )}
     </AlertDialog>

@@ -3,7 +3,13 @@
 import { useEffect, useState } from 'react';
 import { toast } from 'sonner';
 import { DialogError } from '@/components/ui/dialog';
-import { AlertDialog, AlertDialogContent, AlertDialogDescription, AlertDialogTitle, ConfirmActions } from '@/components/ui/alert-dialog';
+import {
+  AlertDialog,
+  AlertDialogContent,
+  AlertDialogDescription,
+  AlertDialogTitle,
+  ConfirmActions,
+} from '@/components/ui/alert-dialog';
 import type { SecretRow } from '@/components/secrets/secret-row';
 import { usageWarning } from '@/components/secrets/usage-warning';
 import type { UsageSummary } from '@/lib/data/secret-usage';
@@ -66,38 +72,56 @@ export function ConfirmStatusDialog({
         <AlertDialogContent>
           <AlertDialogTitle>{text.title}</AlertDialogTitle>
           <AlertDialogDescription>
-            <span className="font-medium text-slate-900">{secret.name}</span> (<span className="font-mono">{secret.preview}</span>): {text.body}
-            {kind === 'revoke' && usage ? ` ${usage.unexpiredTokens.toLocaleString('en-US')} have not expired yet.` : ''}
+            <span className="font-medium text-slate-900">{secret.name}</span> (
+            <span className="font-mono">{secret.preview}</span>): {text.body}
+            {kind === 'revoke' && usage
+              ? ` ${usage.unexpiredTokens.toLocaleString('en-US')} have not expired yet.`
+              : ''}
           </AlertDialogDescription>
           {warning && (
-            <p role="status" className="mt-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-600/20">
+            <p
+              role="status"
+              className="mt-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-600/20"
+            >
               {warning} Make sure nothing still depends on it.
             </p>
           )}
           {kind === 'deactivate' && usage && usage.unexpiredTokens > 0 && (
             <label className="mt-4 flex items-start gap-2 text-sm text-slate-700">
-              <input type="checkbox" className="mt-0.5" checked={revoke} onChange={(event) => setRevoke(event.target.checked)} />
+              <input
+                type="checkbox"
+                className="mt-0.5"
+                checked={revoke}
+                onChange={(event) => setRevoke(event.target.checked)}
+              />
               <span>
-                Also revoke the {usage.unexpiredTokens.toLocaleString('en-US')} access token{usage.unexpiredTokens === 1 ? '' : 's'} it
-                issued that have not expired yet (the API refuses them at once).
+                Also revoke the {usage.unexpiredTokens.toLocaleString('en-US')} access token
+                {usage.unexpiredTokens === 1 ? '' : 's'} it issued that have not expired yet (the API refuses them at
+                once).
               </span>
             </label>
           )}
           <DialogError message={error?.message} />
-          <ConfirmActions pending={pending} onConfirm={() =>
-                run(
-                  () =>
-                    kind === 'delete'
-                      ? deleteSecretAction({ secretId: secret.id })
-                      : deactivateSecretAction({ secretId: secret.id, ...(revoke || kind === 'revoke' ? { revokeTokens: true } : {}) }),
-                  () => {
-                    toast.success(`Secret ${secret.name} ${text.done}.`);
-                    onClose();
-                  },
-                )
-              }>
-              {text.button}
-            </ConfirmActions>
+          <ConfirmActions
+            pending={pending}
+            onConfirm={() =>
+              run(
+                () =>
+                  kind === 'delete'
+                    ? deleteSecretAction({ secretId: secret.id })
+                    : deactivateSecretAction({
+                        secretId: secret.id,
+                        ...(revoke || kind === 'revoke' ? { revokeTokens: true } : {}),
+                      }),
+                () => {
+                  toast.success(`Secret ${secret.name} ${text.done}.`);
+                  onClose();
+                },
+              )
+            }
+          >
+            {text.button}
+          </ConfirmActions>
         </AlertDialogContent>
       )}
     </AlertDialog>

@@ -26,7 +26,11 @@ export function ConnectionDetails({
             <dd className="flex min-w-0 flex-1 items-center justify-between gap-3">
               {value ? (
                 <>
-                  <code data-testid={testId} className="min-w-0 truncate font-mono text-sm text-slate-900" title={value}>
+                  <code
+                    data-testid={testId}
+                    className="min-w-0 truncate font-mono text-sm text-slate-900"
+                    title={value}
+                  >
                     {value}
                   </code>
                   <CopyButton value={value} label={`Copy ${label}`} showText={false} />

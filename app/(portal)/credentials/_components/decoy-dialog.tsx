@@ -3,7 +3,13 @@
 import { useEffect } from 'react';
 import { toast } from 'sonner';
 import { DialogError } from '@/components/ui/dialog';
-import { AlertDialog, AlertDialogContent, AlertDialogDescription, AlertDialogTitle, ConfirmActions } from '@/components/ui/alert-dialog';
+import {
+  AlertDialog,
+  AlertDialogContent,
+  AlertDialogDescription,
+  AlertDialogTitle,
+  ConfirmActions,
+} from '@/components/ui/alert-dialog';
 import { makeDecoyAction } from '../actions';
 import type { SecretDialogProps } from './dialog-props';
 import { useDialogAction } from './use-dialog-action';
@@ -19,22 +25,27 @@ export function DecoyDialog({ secret, open, onOpenChange }: SecretDialogProps) {
       <AlertDialogContent>
         <AlertDialogTitle>Make this secret a decoy?</AlertDialogTitle>
         <AlertDialogDescription>
-          <span className="font-medium text-slate-900">{secret.name}</span> (<span className="font-mono">{secret.preview}</span>) will
-          never be valid. Plant it where a leak would expose it (a config file, a repository): anyone who tries it gets an ordinary
-          error, and your admins get an alarm with their address. This cannot be undone.
+          <span className="font-medium text-slate-900">{secret.name}</span> (
+          <span className="font-mono">{secret.preview}</span>) will never be valid. Plant it where a leak would expose
+          it (a config file, a repository): anyone who tries it gets an ordinary error, and your admins get an alarm
+          with their address. This cannot be undone.
         </AlertDialogDescription>
         <DialogError message={error?.message} />
-        <ConfirmActions pending={pending} variant="primary" onConfirm={() =>
-                run(
-                () => makeDecoyAction({ secretId: secret.id }),
-                () => {
-                  toast.success(`Secret ${secret.name} is now a decoy.`);
-                  onOpenChange(false);
-                },
-              )
-              }>
-              Make decoy
-            </ConfirmActions>
+        <ConfirmActions
+          pending={pending}
+          variant="primary"
+          onConfirm={() =>
+            run(
+              () => makeDecoyAction({ secretId: secret.id }),
+              () => {
+                toast.success(`Secret ${secret.name} is now a decoy.`);
+                onOpenChange(false);
+              },
+            )
+          }
+        >
+          Make decoy
+        </ConfirmActions>
       </AlertDialogContent>
     </AlertDialog>
   );

@@ -38,7 +38,11 @@ export function ExpiryDialog({ secret, open, onOpenChange }: SecretDialogProps) 
         run(
           () => setSecretExpiryAction({ secretId: secret.id, expiresAt }),
           () => {
-            toast.success(expiresAt ? `Secret ${secret.name} expires ${new Date(expiresAt).toLocaleString()}.` : `Secret ${secret.name} no longer expires.`);
+            toast.success(
+              expiresAt
+                ? `Secret ${secret.name} expires ${new Date(expiresAt).toLocaleString()}.`
+                : `Secret ${secret.name} no longer expires.`,
+            );
             onOpenChange(false);
           },
         );
@@ -48,8 +52,17 @@ export function ExpiryDialog({ secret, open, onOpenChange }: SecretDialogProps) 
         <legend className="text-sm font-medium text-slate-700">Expires</legend>
         <div className="mt-2 grid gap-2 sm:grid-cols-2">
           {EXPIRY_CHOICES.map((preset) => (
-            <label key={preset.value} className="flex items-center gap-2 rounded-md px-3 py-2 text-sm ring-1 ring-slate-200 has-checked:ring-2 has-checked:ring-indigo-600">
-              <input type="radio" name="choice" value={preset.value} checked={choice === preset.value} onChange={() => setChoice(preset.value)} />
+            <label
+              key={preset.value}
+              className="flex items-center gap-2 rounded-md px-3 py-2 text-sm ring-1 ring-slate-200 has-checked:ring-2 has-checked:ring-indigo-600"
+            >
+              <input
+                type="radio"
+                name="choice"
+                value={preset.value}
+                checked={choice === preset.value}
+                onChange={() => setChoice(preset.value)}
+              />
               {preset.label}
             </label>
           ))}

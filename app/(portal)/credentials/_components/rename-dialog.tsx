@@ -20,7 +20,12 @@ export function RenameDialog({ secret, open, onOpenChange }: SecretDialogProps) 
       open={open}
       onOpenChange={onOpenChange}
       title="Rename secret"
-      description={<>A name tells your secrets apart; the value <span className="font-mono">{secret.preview}</span> does not change.</>}
+      description={
+        <>
+          A name tells your secrets apart; the value <span className="font-mono">{secret.preview}</span> does not
+          change.
+        </>
+      }
       submitLabel="Save"
       pending={pending}
       error={error}

@@ -2,7 +2,14 @@
 
 import { useEffect, useState } from 'react';
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogContent, DialogDescription, DialogTitle, DialogActions, DialogError } from '@/components/ui/dialog';
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogTitle,
+  DialogActions,
+  DialogError,
+} from '@/components/ui/dialog';
 import { rollSecretAction } from '../actions';
 import type { CreatedSecret } from './secret-created-dialog';
 import type { SecretRow } from '@/components/secrets/secret-row';
@@ -38,15 +45,23 @@ export function RollDialog({
       <DialogContent>
         <DialogTitle>Roll secret</DialogTitle>
         <DialogDescription>
-          Creates an active replacement for <span className="font-medium text-slate-900">{secret.name}</span> and shows it once.
-          Choose when the current secret stops working, so that you can deploy the new one first.
+          Creates an active replacement for <span className="font-medium text-slate-900">{secret.name}</span> and shows
+          it once. Choose when the current secret stops working, so that you can deploy the new one first.
         </DialogDescription>
         <fieldset className="mt-5">
           <legend className="text-sm font-medium text-slate-700">Current secret stops working</legend>
           <div className="mt-2 grid gap-2 sm:grid-cols-2">
             {GRACE.map((option) => (
-              <label key={option.seconds} className="flex items-center gap-2 rounded-md px-3 py-2 text-sm ring-1 ring-slate-200 has-checked:ring-2 has-checked:ring-indigo-600">
-                <input type="radio" name="grace" checked={grace === option.seconds} onChange={() => setGrace(option.seconds)} />
+              <label
+                key={option.seconds}
+                className="flex items-center gap-2 rounded-md px-3 py-2 text-sm ring-1 ring-slate-200 has-checked:ring-2 has-checked:ring-indigo-600"
+              >
+                <input
+                  type="radio"
+                  name="grace"
+                  checked={grace === option.seconds}
+                  onChange={() => setGrace(option.seconds)}
+                />
                 {option.label}
               </label>
             ))}

@@ -41,7 +41,10 @@ function NameField({ secret }: { secret: CreatedSecret }) {
       className="mt-5"
       onSubmit={(event) => {
         event.preventDefault();
-        run(() => renameSecretAction({ secretId: secret.id, name: value }), (result) => setSaved(result.name));
+        run(
+          () => renameSecretAction({ secretId: secret.id, name: value }),
+          (result) => setSaved(result.name),
+        );
       }}
     >
       <label htmlFor="new-secret-name" className="block text-sm font-medium text-slate-700">
@@ -85,7 +88,17 @@ function DecoyOption({ secret }: { secret: CreatedSecret }) {
       ) : (
         <div className="flex flex-col gap-2 sm:flex-row sm:items-center sm:justify-between">
           <p>Planting it as bait? A decoy never works and alerts you when someone tries it.</p>
-          <Button variant="secondary" size="sm" disabled={pending} onClick={() => run(() => makeDecoyAction({ secretId: secret.id }), () => setDone(true))}>
+          <Button
+            variant="secondary"
+            size="sm"
+            disabled={pending}
+            onClick={() =>
+              run(
+                () => makeDecoyAction({ secretId: secret.id }),
+                () => setDone(true),
+              )
+            }
+          >
             Use as decoy
           </Button>
         </div>
@@ -104,7 +117,10 @@ export function SecretCreatedDialog({ secret, onClose }: { secret: CreatedSecret
     <Dialog open={secret !== null} onOpenChange={(open) => !open && onClose()}>
       {secret && (
         // A stray click outside must not throw away a value that can never be shown again.
-        <DialogContent onInteractOutside={(event) => event.preventDefault()} className="max-h-[calc(100dvh-2rem)] overflow-y-auto">
+        <DialogContent
+          onInteractOutside={(event) => event.preventDefault()}
+          className="max-h-[calc(100dvh-2rem)] overflow-y-auto"
+        >
           <div className="flex items-start gap-3">
             <CheckCircle2 className="mt-0.5 size-6 shrink-0 text-emerald-600" aria-hidden />
             <div className="min-w-0">

@@ -6,7 +6,13 @@ import { useState, useTransition } from 'react';
 import { toast } from 'sonner';
 import { useReauth } from '@/components/auth/reauth-provider';
 import { Button } from '@/components/ui/button';
-import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuSeparator, DropdownMenuTrigger } from '@/components/ui/dropdown-menu';
+import {
+  DropdownMenu,
+  DropdownMenuContent,
+  DropdownMenuItem,
+  DropdownMenuSeparator,
+  DropdownMenuTrigger,
+} from '@/components/ui/dropdown-menu';
 import { allowedActions } from '@/lib/secrets/lifecycle';
 import { activateSecretAction } from '../actions';
 import type { SecretRow } from '@/components/secrets/secret-row';
@@ -39,7 +45,10 @@ export function SecretRowActions({ secret }: { secret: SecretRow }) {
     });
   }
 
-  const dialog = (kind: Exclude<Open, null>) => ({ open: open === kind, onOpenChange: (next: boolean) => setOpen(next ? kind : null) });
+  const dialog = (kind: Exclude<Open, null>) => ({
+    open: open === kind,
+    onOpenChange: (next: boolean) => setOpen(next ? kind : null),
+  });
 
   return (
     <>
@@ -54,14 +63,24 @@ export function SecretRowActions({ secret }: { secret: SecretRow }) {
             <Link href={`/credentials/${secret.id}`}>View details</Link>
           </DropdownMenuItem>
           {allowed.has('rename') && <DropdownMenuItem onSelect={() => setOpen('rename')}>Rename</DropdownMenuItem>}
-          {allowed.has('setExpiry') && <DropdownMenuItem onSelect={() => setOpen('expiry')}>Set expiry</DropdownMenuItem>}
-          {allowed.has('setAllowedAddresses') && <DropdownMenuItem onSelect={() => setOpen('allowlist')}>Allowed addresses</DropdownMenuItem>}
+          {allowed.has('setExpiry') && (
+            <DropdownMenuItem onSelect={() => setOpen('expiry')}>Set expiry</DropdownMenuItem>
+          )}
+          {allowed.has('setAllowedAddresses') && (
+            <DropdownMenuItem onSelect={() => setOpen('allowlist')}>Allowed addresses</DropdownMenuItem>
+          )}
           <DropdownMenuSeparator />
           {allowed.has('activate') && <DropdownMenuItem onSelect={activate}>Activate</DropdownMenuItem>}
-          {allowed.has('makeDecoy') && <DropdownMenuItem onSelect={() => setOpen('decoy')}>Make decoy</DropdownMenuItem>}
+          {allowed.has('makeDecoy') && (
+            <DropdownMenuItem onSelect={() => setOpen('decoy')}>Make decoy</DropdownMenuItem>
+          )}
           {allowed.has('roll') && <DropdownMenuItem onSelect={() => setOpen('roll')}>Roll</DropdownMenuItem>}
-          {allowed.has('deactivate') && <DropdownMenuItem onSelect={() => setConfirming('deactivate')}>Deactivate</DropdownMenuItem>}
-          {allowed.has('revokeTokens') && <DropdownMenuItem onSelect={() => setConfirming('revoke')}>Revoke issued tokens</DropdownMenuItem>}
+          {allowed.has('deactivate') && (
+            <DropdownMenuItem onSelect={() => setConfirming('deactivate')}>Deactivate</DropdownMenuItem>
+          )}
+          {allowed.has('revokeTokens') && (
+            <DropdownMenuItem onSelect={() => setConfirming('revoke')}>Revoke issued tokens</DropdownMenuItem>
+          )}
           {allowed.has('delete') && (
             <DropdownMenuItem destructive onSelect={() => setConfirming('delete')}>
               Delete

@@ -27,7 +27,9 @@ export function SecretsTable({ secrets, canManage }: { secrets: SecretRow[]; can
         </span>
         <p className="mt-3 text-sm font-medium text-slate-900">No secrets yet</p>
         <p className="mt-1 max-w-sm text-sm text-slate-600">
-          {canManage ? 'Add a secret to authenticate your SDK or your calls to the REST API.' : 'An admin of your organization can add one.'}
+          {canManage
+            ? 'Add a secret to authenticate your SDK or your calls to the REST API.'
+            : 'An admin of your organization can add one.'}
         </p>
       </div>
     );
@@ -45,7 +47,10 @@ export function SecretsTable({ secrets, canManage }: { secrets: SecretRow[]; can
   return (
     <>
       {canManage && chosen.length > 0 && (
-        <section aria-label="Selected secrets" className="flex flex-wrap items-center gap-2 border-b border-slate-200 bg-indigo-50 px-4 py-2.5 sm:px-6">
+        <section
+          aria-label="Selected secrets"
+          className="flex flex-wrap items-center gap-2 border-b border-slate-200 bg-indigo-50 px-4 py-2.5 sm:px-6"
+        >
           <span className="mr-auto text-sm font-medium text-indigo-900">{chosen.length} selected</span>
           <Button size="sm" variant="secondary" onClick={() => setBulk('deactivate')}>
             Deactivate selected
@@ -69,18 +74,10 @@ export function SecretsTable({ secrets, canManage }: { secrets: SecretRow[]; can
                 />
               </TableHead>
             )}
-            <TableHead className="sm:px-6">
-              Secret
-            </TableHead>
-            <TableHead className="hidden md:table-cell">
-              Created
-            </TableHead>
-            <TableHead className="hidden sm:table-cell">
-              Last used
-            </TableHead>
-            <TableHead>
-              Status
-            </TableHead>
+            <TableHead className="sm:px-6">Secret</TableHead>
+            <TableHead className="hidden md:table-cell">Created</TableHead>
+            <TableHead className="hidden sm:table-cell">Last used</TableHead>
+            <TableHead>Status</TableHead>
             {canManage && (
               <TableHead className="w-14 sm:pr-6">
                 <span className="sr-only">Actions</span>
@@ -105,7 +102,10 @@ export function SecretsTable({ secrets, canManage }: { secrets: SecretRow[]; can
                   </TableCell>
                 )}
                 <TableCell className="sm:px-6">
-                  <Link href={`/credentials/${secret.id}`} className="font-medium text-slate-900 hover:text-indigo-700 hover:underline">
+                  <Link
+                    href={`/credentials/${secret.id}`}
+                    className="font-medium text-slate-900 hover:text-indigo-700 hover:underline"
+                  >
                     {secret.name}
                   </Link>
                   <code className="block font-mono text-xs text-slate-600">{secret.preview}</code>
@@ -145,7 +145,15 @@ export function SecretsTable({ secrets, canManage }: { secrets: SecretRow[]; can
           })}
         </TableBody>
       </Table>
-      <BulkConfirmDialog action={bulk} secrets={chosen} onClose={() => setBulk(null)} onDone={() => { setBulk(null); setSelected(new Set()); }} />
+      <BulkConfirmDialog
+        action={bulk}
+        secrets={chosen}
+        onClose={() => setBulk(null)}
+        onDone={() => {
+          setBulk(null);
+          setSelected(new Set());
+        }}
+      />
     </>
   );
 }

@@ -5,7 +5,10 @@ import { useReauth } from '@/components/auth/reauth-provider';
 import type { FormDialogError } from '@/components/ui/form-dialog';
 import type { ActionResult } from '../actions';
 
-const UNREACHABLE = { ok: false as const, message: 'The portal could not be reached. Check your connection and try again.' };
+const UNREACHABLE = {
+  ok: false as const,
+  message: 'The portal could not be reached. Check your connection and try again.',
+};
 
 /**
  * Runs an action, keeping the dialog open with the error on failure (never a success toast after a failure).

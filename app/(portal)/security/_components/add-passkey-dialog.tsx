@@ -3,7 +3,15 @@
 import { useState } from 'react';
 import { startRegistration, WebAuthnError } from '@simplewebauthn/browser';
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogActions, DialogClose, DialogContent, DialogDescription, DialogError, DialogTitle } from '@/components/ui/dialog';
+import {
+  Dialog,
+  DialogActions,
+  DialogClose,
+  DialogContent,
+  DialogDescription,
+  DialogError,
+  DialogTitle,
+} from '@/components/ui/dialog';
 import { FieldError, Input } from '@/components/ui/input';
 import { finishPasskeyRegistrationAction, startPasskeyRegistrationAction, type SecurityActionResult } from '../actions';
 import { useSecurityAction } from './use-security-action';
@@ -51,8 +59,8 @@ export function AddPasskeyButton({ onEnrolled }: { onEnrolled: (recoveryCodes: s
         <DialogContent>
           <DialogTitle>Add a passkey</DialogTitle>
           <DialogDescription>
-            Name it after the device or key, then follow your browser&apos;s prompt: Touch ID, Windows Hello, your phone, or a
-            security key.
+            Name it after the device or key, then follow your browser&apos;s prompt: Touch ID, Windows Hello, your
+            phone, or a security key.
           </DialogDescription>
           <form
             className="mt-5"

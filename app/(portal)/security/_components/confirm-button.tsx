@@ -2,7 +2,13 @@
 
 import { useState, type ReactNode } from 'react';
 import { Button, type ButtonProps } from '@/components/ui/button';
-import { AlertDialog, AlertDialogContent, AlertDialogDescription, AlertDialogTitle, ConfirmActions } from '@/components/ui/alert-dialog';
+import {
+  AlertDialog,
+  AlertDialogContent,
+  AlertDialogDescription,
+  AlertDialogTitle,
+  ConfirmActions,
+} from '@/components/ui/alert-dialog';
 import { DialogError } from '@/components/ui/dialog';
 import type { SecurityActionResult } from '../actions';
 import { useSecurityAction } from './use-security-action';
@@ -31,10 +37,15 @@ export function ConfirmButton<T>({
   const { pending, error, setError, run } = useSecurityAction();
   return (
     <>
-      <Button variant={variant} size="sm" {...buttonProps} onClick={() => {
+      <Button
+        variant={variant}
+        size="sm"
+        {...buttonProps}
+        onClick={() => {
           setError(null);
           setOpen(true);
-        }}>
+        }}
+      >
         {label}
       </Button>
       <AlertDialog open={open} onOpenChange={(next) => !pending && setOpen(next)}>

@@ -29,7 +29,10 @@ export function PasskeysSection({ passkeys, otherFactors }: { passkeys: PasskeyR
       {passkeys.length > 0 && (
         <ul aria-label="Passkeys" className="divide-y divide-slate-100 border-t border-slate-100">
           {passkeys.map((passkey) => (
-            <li key={passkey.id} className="flex flex-col gap-2 px-4 py-3 sm:flex-row sm:items-center sm:justify-between sm:px-6">
+            <li
+              key={passkey.id}
+              className="flex flex-col gap-2 px-4 py-3 sm:flex-row sm:items-center sm:justify-between sm:px-6"
+            >
               <div className="flex min-w-0 items-start gap-3">
                 <KeyRound className="mt-0.5 size-4 shrink-0 text-slate-500" aria-hidden />
                 <div className="min-w-0">

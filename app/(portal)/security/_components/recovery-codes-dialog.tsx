@@ -23,7 +23,10 @@ export function RecoveryCodesDialog({ codes, onClose }: { codes: string[] | null
     <Dialog open={codes !== null} onOpenChange={(open) => !open && onClose()}>
       {codes && (
         // A stray click outside must not throw away codes that can never be shown again.
-        <DialogContent onInteractOutside={(event) => event.preventDefault()} className="max-h-[calc(100dvh-2rem)] overflow-y-auto">
+        <DialogContent
+          onInteractOutside={(event) => event.preventDefault()}
+          className="max-h-[calc(100dvh-2rem)] overflow-y-auto"
+        >
           <div className="flex items-start gap-3">
             <KeyRound className="mt-0.5 size-6 shrink-0 text-indigo-600" aria-hidden />
             <div className="min-w-0">
@@ -44,7 +47,10 @@ export function RecoveryCodesDialog({ codes, onClose }: { codes: string[] | null
           </ul>
           <p className="mt-4 flex gap-2 rounded-lg bg-amber-50 px-3 py-2.5 text-sm text-amber-900 ring-1 ring-amber-600/20">
             <TriangleAlert className="mt-0.5 size-4 shrink-0" aria-hidden />
-            <span>Save them now. You can&apos;t see these codes again after you close this window; you can only make new ones.</span>
+            <span>
+              Save them now. You can&apos;t see these codes again after you close this window; you can only make new
+              ones.
+            </span>
           </p>
           <div className="mt-4 flex flex-col-reverse gap-2 sm:flex-row sm:items-center sm:justify-between">
             <div className="flex flex-wrap items-center gap-2">

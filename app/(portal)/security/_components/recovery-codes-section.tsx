@@ -15,8 +15,8 @@ export function RecoveryCodesSection({ enabled, left }: { enabled: boolean; left
       description={
         enabled ? (
           <p>
-            <span data-testid="recovery-codes-left">{left === 1 ? '1 code left' : `${left} codes left`}</span>. Each one signs you in
-            once when your authenticator app or passkey is not at hand.
+            <span data-testid="recovery-codes-left">{left === 1 ? '1 code left' : `${left} codes left`}</span>. Each one
+            signs you in once when your authenticator app or passkey is not at hand.
           </p>
         ) : (
           <p>You get ten one-time codes when you set up your first two-factor method.</p>

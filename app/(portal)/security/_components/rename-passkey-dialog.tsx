@@ -2,7 +2,15 @@
 
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogActions, DialogClose, DialogContent, DialogDescription, DialogError, DialogTitle } from '@/components/ui/dialog';
+import {
+  Dialog,
+  DialogActions,
+  DialogClose,
+  DialogContent,
+  DialogDescription,
+  DialogError,
+  DialogTitle,
+} from '@/components/ui/dialog';
 import { FieldError, Input } from '@/components/ui/input';
 import { renamePasskeyAction } from '../actions';
 import { useSecurityAction } from './use-security-action';
@@ -36,7 +44,10 @@ export function RenamePasskeyButton({ passkey }: { passkey: { id: string; name: 
             className="mt-5"
             onSubmit={(event) => {
               event.preventDefault();
-              run(() => renamePasskeyAction({ passkeyId: passkey.id, name }), () => setOpen(false));
+              run(
+                () => renamePasskeyAction({ passkeyId: passkey.id, name }),
+                () => setOpen(false),
+              );
             }}
           >
             <label htmlFor={fieldId} className="block text-sm font-medium text-slate-700">

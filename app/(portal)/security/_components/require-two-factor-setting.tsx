@@ -16,7 +16,8 @@ export function RequireTwoFactorSetting({ required }: { required: boolean }) {
           Require two-factor for admins
         </p>
         <p id="require-2fa-description" className="mt-1 text-sm text-slate-600">
-          Admins without two-factor authentication are sent to set it up before they can manage secrets. Viewers are not affected.
+          Admins without two-factor authentication are sent to set it up before they can manage secrets. Viewers are not
+          affected.
         </p>
         <p role="alert" className="mt-1 text-sm text-red-700 empty:hidden">
           {error?.message}

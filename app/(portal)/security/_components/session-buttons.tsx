@@ -4,13 +4,30 @@ import { signOut } from 'next-auth/react';
 import { useState, useTransition } from 'react';
 import { toast } from 'sonner';
 import { Button } from '@/components/ui/button';
-import { AlertDialog, AlertDialogContent, AlertDialogDescription, AlertDialogTitle, ConfirmActions } from '@/components/ui/alert-dialog';
+import {
+  AlertDialog,
+  AlertDialogContent,
+  AlertDialogDescription,
+  AlertDialogTitle,
+  ConfirmActions,
+} from '@/components/ui/alert-dialog';
 import { DialogError } from '@/components/ui/dialog';
 import { endSessionAction, signOutEverywhereAction } from '../account-actions';
 
-const UNREACHABLE = { ok: false as const, message: 'The portal could not be reached. Check your connection and try again.' };
+const UNREACHABLE = {
+  ok: false as const,
+  message: 'The portal could not be reached. Check your connection and try again.',
+};
 
-export function EndSessionButton({ sessionId, current, label }: { sessionId: string; current: boolean; label: string }) {
+export function EndSessionButton({
+  sessionId,
+  current,
+  label,
+}: {
+  sessionId: string;
+  current: boolean;
+  label: string;
+}) {
   const [pending, startTransition] = useTransition();
   function end() {
     startTransition(async () => {
@@ -21,7 +38,13 @@ export function EndSessionButton({ sessionId, current, label }: { sessionId: str
     });
   }
   return (
-    <Button variant="secondary" size="sm" onClick={end} disabled={pending} aria-label={`Sign out ${current ? 'this browser' : label}`}>
+    <Button
+      variant="secondary"
+      size="sm"
+      onClick={end}
+      disabled={pending}
+      aria-label={`Sign out ${current ? 'this browser' : label}`}
+    >
       Sign out
     </Button>
   );

@@ -5,7 +5,13 @@ import { listLiveSessions } from '@/lib/data/sessions';
 import { EndSessionButton, SignOutEverywhereButton } from './session-buttons';
 
 /** The user's signed-in browsers, with a way to end any of them or all at once. */
-export async function SessionsSection({ userId, currentSessionId }: { userId: string; currentSessionId: string | null }) {
+export async function SessionsSection({
+  userId,
+  currentSessionId,
+}: {
+  userId: string;
+  currentSessionId: string | null;
+}) {
   const sessions = await listLiveSessions({ userId });
   return (
     <section aria-labelledby="sessions-heading" className="rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5">
@@ -25,7 +31,11 @@ export async function SessionsSection({ userId, currentSessionId }: { userId: st
           const current = session.id === currentSessionId;
           const browser = describeUserAgent(session.userAgent);
           return (
-            <li key={session.id} className="flex flex-col gap-3 px-4 py-4 sm:flex-row sm:items-center sm:justify-between sm:px-6" data-testid="session-row">
+            <li
+              key={session.id}
+              className="flex flex-col gap-3 px-4 py-4 sm:flex-row sm:items-center sm:justify-between sm:px-6"
+              data-testid="session-row"
+            >
               <div className="flex min-w-0 items-start gap-3">
                 <Monitor className="mt-0.5 size-5 shrink-0 text-slate-400" aria-hidden />
                 <div className="min-w-0">
@@ -38,12 +48,17 @@ export async function SessionsSection({ userId, currentSessionId }: { userId: st
                     )}
                   </p>
                   <p className="mt-0.5 text-sm text-slate-600">
-                    {session.address ?? 'Unknown address'} · last seen <RelativeTime iso={session.lastSeenAt.toISOString()} /> · signed in{' '}
+                    {session.address ?? 'Unknown address'} · last seen{' '}
+                    <RelativeTime iso={session.lastSeenAt.toISOString()} /> · signed in{' '}
                     <RelativeTime iso={session.createdAt.toISOString()} />
                   </p>
                 </div>
               </div>
-              <EndSessionButton sessionId={session.id} current={current} label={`${browser}, ${session.address ?? 'unknown address'}`} />
+              <EndSessionButton
+                sessionId={session.id}
+                current={current}
+                label={`${browser}, ${session.address ?? 'unknown address'}`}
+              />
             </li>
           );
         })}

@@ -3,7 +3,15 @@
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
-import { Dialog, DialogActions, DialogClose, DialogContent, DialogDescription, DialogError, DialogTitle } from '@/components/ui/dialog';
+import {
+  Dialog,
+  DialogActions,
+  DialogClose,
+  DialogContent,
+  DialogDescription,
+  DialogError,
+  DialogTitle,
+} from '@/components/ui/dialog';
 import { FieldError, Input } from '@/components/ui/input';
 import { beginTotpSetupAction, confirmTotpSetupAction } from '../actions';
 import { useSecurityAction } from './use-security-action';
@@ -24,7 +32,9 @@ export function TotpSetupButton({ onEnrolled }: { onEnrolled: (recoveryCodes: st
     setSetup(null);
     setCode('');
     confirm.setError(null);
-    start.run(beginTotpSetupAction, (result) => setSetup({ secret: result.secret, uri: result.uri, qrCode: result.qrCode }));
+    start.run(beginTotpSetupAction, (result) =>
+      setSetup({ secret: result.secret, uri: result.uri, qrCode: result.qrCode }),
+    );
   }
 
   return (
@@ -36,8 +46,8 @@ export function TotpSetupButton({ onEnrolled }: { onEnrolled: (recoveryCodes: st
         <DialogContent className="max-h-[calc(100dvh-2rem)] overflow-y-auto">
           <DialogTitle>Set up an authenticator app</DialogTitle>
           <DialogDescription>
-            Scan the QR code with an authenticator app (such as 1Password, Google Authenticator or Microsoft Authenticator), then
-            enter the 6-digit code it shows.
+            Scan the QR code with an authenticator app (such as 1Password, Google Authenticator or Microsoft
+            Authenticator), then enter the 6-digit code it shows.
           </DialogDescription>
           <DialogError message={start.error?.message} />
           {setup ? (

@@ -4,7 +4,10 @@ import { useState, useTransition } from 'react';
 import { useReauth } from '@/components/auth/reauth-provider';
 import type { SecurityActionResult } from '../actions';
 
-const UNREACHABLE = { ok: false as const, message: 'The portal could not be reached. Check your connection and try again.' };
+const UNREACHABLE = {
+  ok: false as const,
+  message: 'The portal could not be reached. Check your connection and try again.',
+};
 
 export type ActionError = { message: string; fieldErrors?: Record<string, string> } | null;
 

@@ -21,8 +21,8 @@ export function TwoFactorRequired({ title }: { title: string }) {
             {ENROLL_TO_OPEN_SUPPORT}
           </h2>
           <p className="mt-1 text-sm text-amber-900">
-            Support staff can reach every customer&apos;s credentials, so the console opens only to accounts protected by an
-            authenticator app or a passkey.
+            Support staff can reach every customer&apos;s credentials, so the console opens only to accounts protected
+            by an authenticator app or a passkey.
           </p>
           <Button asChild className="mt-4">
             <Link href="/security">Set up two-factor authentication</Link>

@@ -25,7 +25,10 @@ export default async function PlatformLogPage() {
         title="Platform log"
         description="Account events of platform staff, which belong to no customer: sign-ins, two-factor changes, sessions. Newest first; entries can never be changed or removed."
       />
-      <section aria-label="Platform events" className="overflow-hidden rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5">
+      <section
+        aria-label="Platform events"
+        className="overflow-hidden rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5"
+      >
         {events.length === 0 ? (
           <p className="px-4 py-6 text-sm text-slate-600 sm:px-6">No events yet.</p>
         ) : (

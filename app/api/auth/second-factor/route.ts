@@ -13,9 +13,16 @@ export function POST(request: Request) {
   return signInStep(async () => {
     const read = await readSignInRequest(request, schema);
     if ('response' in read) return read.response;
-    if (!read.token) return json({ status: 'expired', message: 'Your sign-in has expired. Enter your email and password again.' }, 401);
+    if (!read.token)
+      return json(
+        { status: 'expired', message: 'Your sign-in has expired. Enter your email and password again.' },
+        401,
+      );
     const result = await secondFactorStep({ token: read.token, answer: read.data, context: read.context });
-    const wrong = read.data.method === 'passkey' ? 'That passkey was not accepted. Try again or use another method.' : 'That code is not valid.';
+    const wrong =
+      read.data.method === 'passkey'
+        ? 'That passkey was not accepted. Try again or use another method.'
+        : 'That code is not valid.';
     return signInResponse(result, wrong);
   });
 }

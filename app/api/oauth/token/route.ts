@@ -8,7 +8,6 @@ import { readBodyLimited } from '@/lib/http/request';
 
 export const dynamic = 'force-dynamic';
 
-
 export async function POST(request: Request): Promise<Response> {
   const response = await handleTokenRequest({
     contentType: request.headers.get('content-type'),

@@ -11,7 +11,12 @@ export async function POST(request: Request): Promise<Response> {
   const access = platformAccess(request.headers.get('authorization'));
   if (access !== 'allowed') return platformDenied(access);
   const body: unknown = await request.json().catch(() => null);
-  const input = (body && typeof body === 'object' ? body : {}) as { name?: unknown; domain?: unknown; email?: unknown; totp?: unknown };
+  const input = (body && typeof body === 'object' ? body : {}) as {
+    name?: unknown;
+    domain?: unknown;
+    email?: unknown;
+    totp?: unknown;
+  };
   if (input.totp !== undefined && typeof input.totp !== 'boolean') {
     return platformFailure(invalidInput('totp must be true or false.', 'totp'));
   }

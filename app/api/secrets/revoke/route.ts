@@ -7,7 +7,6 @@ export const dynamic = 'force-dynamic';
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
-
 function parseJson(text: string | null): unknown {
   if (text === null) return undefined;
   try {
@@ -22,7 +21,10 @@ export async function POST(request: Request): Promise<Response> {
     const address = (clientAddress(request) ?? 'unknown').slice(0, 128);
     const retryAfter = await countLeakReport({ address });
     if (retryAfter !== null) {
-      return Response.json({ error: 'rate_limited' }, { status: 429, headers: { ...NO_STORE, 'Retry-After': String(retryAfter) } });
+      return Response.json(
+        { error: 'rate_limited' },
+        { status: 429, headers: { ...NO_STORE, 'Retry-After': String(retryAfter) } },
+      );
     }
     // Whatever was sent (no content type is required), and whatever came of it, the answer is the same.
     const candidates = parseJson(await readBodyLimited(request, MAX_REPORT_BYTES));

@@ -18,12 +18,19 @@ export async function GET(request: Request): Promise<Response> {
   }
   if (!verified) {
     return Response.json(
-      { error: 'invalid_token', error_description: 'The access token is missing, malformed, expired or not for this API.' },
+      {
+        error: 'invalid_token',
+        error_description: 'The access token is missing, malformed, expired or not for this API.',
+      },
       { status: 401, headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"', ...NO_STORE } },
     );
   }
   return Response.json(
-    { client_id: verified.clientId, scope: verified.scope, expires_at: new Date(verified.expiresAt * 1000).toISOString() },
+    {
+      client_id: verified.clientId,
+      scope: verified.scope,
+      expires_at: new Date(verified.expiresAt * 1000).toISOString(),
+    },
     { headers: NO_STORE },
   );
 }

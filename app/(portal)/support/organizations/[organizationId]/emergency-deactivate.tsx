@@ -51,15 +51,21 @@ export function EmergencyDeactivate({
 
   return (
     <>
-      <Button variant="secondary" size="sm" onClick={() => setOpen(true)} aria-label={`Emergency deactivate secret ${preview}`}>
+      <Button
+        variant="secondary"
+        size="sm"
+        onClick={() => setOpen(true)}
+        aria-label={`Emergency deactivate secret ${preview}`}
+      >
         Emergency deactivate
       </Button>
       <Dialog open={open} onOpenChange={(next) => !pending && setOpen(next)}>
         <DialogContent>
           <DialogTitle>Emergency deactivation</DialogTitle>
           <DialogDescription>
-            Deactivates <span className="font-medium text-slate-900">{name}</span> (<span className="font-mono">{preview}</span>) at once:
-            the customer&apos;s applications using it stop getting tokens. The customer sees your name and reason in their audit log.
+            Deactivates <span className="font-medium text-slate-900">{name}</span> (
+            <span className="font-mono">{preview}</span>) at once: the customer&apos;s applications using it stop
+            getting tokens. The customer sees your name and reason in their audit log.
           </DialogDescription>
           <form
             className="mt-5"

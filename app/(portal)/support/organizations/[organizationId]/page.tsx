@@ -29,9 +29,13 @@ export default async function SupportOrganizationPage({ params }: { params: Prom
     <div className="space-y-8">
       <header>
         <nav aria-label="Breadcrumb" className="flex items-center gap-1 text-sm text-slate-500">
-          <Link href="/support" className="hover:text-slate-700 hover:underline">Organizations</Link>
+          <Link href="/support" className="hover:text-slate-700 hover:underline">
+            Organizations
+          </Link>
           <ChevronRight className="size-3.5" aria-hidden />
-          <span aria-current="page" className="text-slate-700">{organization.name}</span>
+          <span aria-current="page" className="text-slate-700">
+            {organization.name}
+          </span>
         </nav>
         <h1 className="mt-2 text-2xl font-semibold tracking-tight">{organization.name}</h1>
         <p className="mt-2 flex items-center gap-2 text-sm text-slate-600">
@@ -39,12 +43,17 @@ export default async function SupportOrganizationPage({ params }: { params: Prom
           Read-only view. This visit is recorded in the customer&apos;s audit log.
         </p>
         <p className="mt-2 text-sm text-slate-600">
-          Client ID <code data-testid="client-id" className="font-mono text-slate-900">{organization.oauthClient?.clientId ?? '—'}</code>
+          Client ID{' '}
+          <code data-testid="client-id" className="font-mono text-slate-900">
+            {organization.oauthClient?.clientId ?? '—'}
+          </code>
         </p>
       </header>
 
       <section aria-labelledby="secrets-heading" className="rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5">
-        <h2 id="secrets-heading" className="border-b border-slate-200 px-4 py-4 text-base font-semibold sm:px-6">Secrets</h2>
+        <h2 id="secrets-heading" className="border-b border-slate-200 px-4 py-4 text-base font-semibold sm:px-6">
+          Secrets
+        </h2>
         <SupportSecretsTable organizationId={organization.id} secrets={secrets.map((secret) => toSecretRow(secret))} />
       </section>
     </div>

@@ -14,7 +14,8 @@ import { EmergencyDeactivate } from './emergency-deactivate';
  */
 export function SupportSecretsTable({ organizationId, secrets }: { organizationId: string; secrets: SecretRow[] }) {
   const [deactivated, setDeactivated] = useState<Set<string>>(new Set());
-  if (secrets.length === 0) return <p className="px-4 py-6 text-sm text-slate-600 sm:px-6">This organization has no secrets.</p>;
+  if (secrets.length === 0)
+    return <p className="px-4 py-6 text-sm text-slate-600 sm:px-6">This organization has no secrets.</p>;
   return (
     <Table>
       <TableHeader>
@@ -23,7 +24,9 @@ export function SupportSecretsTable({ organizationId, secrets }: { organizationI
           <TableHead className="hidden md:table-cell">Created</TableHead>
           <TableHead className="hidden sm:table-cell">Last used</TableHead>
           <TableHead>Status</TableHead>
-          <TableHead className="sm:pr-6"><span className="sr-only">Actions</span></TableHead>
+          <TableHead className="sm:pr-6">
+            <span className="sr-only">Actions</span>
+          </TableHead>
         </TableRow>
       </TableHeader>
       <TableBody>

@@ -8,7 +8,11 @@ export function POST(request: Request) {
     const read = await readSignInRequest(request, z.object({}).strict());
     if ('response' in read) return read.response;
     const options = read.token ? await signInPasskeyOptions({ token: read.token }) : null;
-    if (!options) return json({ status: 'expired', message: 'Your sign-in has expired. Enter your email and password again.' }, 401);
+    if (!options)
+      return json(
+        { status: 'expired', message: 'Your sign-in has expired. Enter your email and password again.' },
+        401,
+      );
     return json({ options }, 200);
   });
 }
