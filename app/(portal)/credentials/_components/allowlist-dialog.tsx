@@ -7,7 +7,7 @@ import { FieldError } from '@/components/ui/input';
 import { Textarea } from '@/components/ui/textarea';
 import { setAllowedRangesAction } from '../actions';
 import type { SecretDialogProps } from './dialog-props';
-import { useDialogAction } from './use-dialog-action';
+import { useDialogAction } from '@/components/actions/use-dialog-action';
 
 export function AllowlistDialog({ secret, open, onOpenChange }: SecretDialogProps) {
   const { pending, error, setError, run } = useDialogAction();

@@ -11,7 +11,7 @@ import {
 } from '@/components/ui/alert-dialog';
 import type { SecretRow } from '@/components/secrets/secret-row';
 import { bulkSecretsAction } from '../actions';
-import { useDialogAction } from './use-dialog-action';
+import { useDialogAction } from '@/components/actions/use-dialog-action';
 
 /** One confirmation for Deactivate selected / Delete selected, listing the secrets; reports what was skipped. */
 export function BulkConfirmDialog({

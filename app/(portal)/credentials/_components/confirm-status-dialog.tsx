@@ -14,7 +14,7 @@ import type { SecretRow } from '@/components/secrets/secret-row';
 import { usageWarning } from '@/components/secrets/usage-warning';
 import type { UsageSummary } from '@/lib/data/secret-usage';
 import { deactivateSecretAction, deleteSecretAction, getSecretUsageAction } from '../actions';
-import { useDialogAction } from './use-dialog-action';
+import { useDialogAction } from '@/components/actions/use-dialog-action';
 
 export function ConfirmStatusDialog({
   secret,

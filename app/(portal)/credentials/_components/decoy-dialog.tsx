@@ -12,7 +12,7 @@ import {
 } from '@/components/ui/alert-dialog';
 import { makeDecoyAction } from '../actions';
 import type { SecretDialogProps } from './dialog-props';
-import { useDialogAction } from './use-dialog-action';
+import { useDialogAction } from '@/components/actions/use-dialog-action';
 
 export function DecoyDialog({ secret, open, onOpenChange }: SecretDialogProps) {
   const { pending, error, setError, run } = useDialogAction();

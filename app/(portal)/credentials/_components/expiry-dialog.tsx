@@ -7,7 +7,7 @@ import { Input } from '@/components/ui/input';
 import { EXPIRY_CHOICES, expiryFrom } from '@/components/secrets/expiry';
 import { setSecretExpiryAction } from '../actions';
 import type { SecretDialogProps } from './dialog-props';
-import { useDialogAction } from './use-dialog-action';
+import { useDialogAction } from '@/components/actions/use-dialog-action';
 
 export function ExpiryDialog({ secret, open, onOpenChange }: SecretDialogProps) {
   const { pending, error, setError, run } = useDialogAction();

@@ -6,7 +6,7 @@ import { FormDialog } from '@/components/ui/form-dialog';
 import { FieldError, Input } from '@/components/ui/input';
 import { renameSecretAction } from '../actions';
 import type { SecretDialogProps } from './dialog-props';
-import { useDialogAction } from './use-dialog-action';
+import { useDialogAction } from '@/components/actions/use-dialog-action';
 
 export function RenameDialog({ secret, open, onOpenChange }: SecretDialogProps) {
   const { pending, error, setError, run } = useDialogAction();

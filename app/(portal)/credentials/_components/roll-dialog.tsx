@@ -13,7 +13,7 @@ import {
 import { rollSecretAction } from '../actions';
 import type { CreatedSecret } from './secret-created-dialog';
 import type { SecretRow } from '@/components/secrets/secret-row';
-import { useDialogAction } from './use-dialog-action';
+import { useDialogAction } from '@/components/actions/use-dialog-action';
 
 const GRACE = [
   { seconds: 0, label: 'Now' },

@@ -1,13 +1,13 @@
 'use client';
 
-import { CheckCircle2, Download, TriangleAlert } from 'lucide-react';
+import { CheckCircle2, TriangleAlert } from 'lucide-react';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
-import { CopyButton } from '@/components/ui/copy-button';
-import { Dialog, DialogClose, DialogContent, DialogDescription, DialogTitle } from '@/components/ui/dialog';
+import { Dialog, DialogContent, DialogDescription, DialogTitle } from '@/components/ui/dialog';
+import { ShowOnceActions } from '@/components/ui/show-once-actions';
 import { FieldError, Input } from '@/components/ui/input';
 import { makeDecoyAction, renameSecretAction } from '../actions';
-import { useDialogAction } from './use-dialog-action';
+import { useDialogAction } from '@/components/actions/use-dialog-action';
 
 export interface CreatedSecret {
   id: string;
@@ -16,18 +16,6 @@ export interface CreatedSecret {
   value: string;
   /** Set when the secret replaces a rolled one, which stops at this instant. */
   rolled?: { oldName: string; deactivateAt: string };
-}
-
-function download(secret: CreatedSecret) {
-  // A Blob URL names an in-memory object, not the value; it is revoked right after the click.
-  const url = URL.createObjectURL(new Blob([secret.value], { type: 'text/plain' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = `client-secret-${secret.value.slice(-4)}.txt`;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
 /** Names the secret that was just created; creation itself never waits for a name. */
@@ -161,18 +149,7 @@ export function SecretCreatedDialog({ secret, onClose }: { secret: CreatedSecret
           <NameField secret={secret} />
           {!secret.rolled && <DecoyOption secret={secret} />}
 
-          <div className="mt-4 flex flex-col-reverse gap-2 sm:flex-row sm:items-center sm:justify-between">
-            <div className="flex flex-wrap items-center gap-2">
-              <CopyButton value={secret.value} />
-              <Button variant="secondary" size="sm" onClick={() => download(secret)}>
-                <Download className="size-4" aria-hidden />
-                Download
-              </Button>
-            </div>
-            <DialogClose asChild>
-              <Button>Close</Button>
-            </DialogClose>
-          </div>
+          <ShowOnceActions value={secret.value} filename={`client-secret-${secret.value.slice(-4)}.txt`} />
         </DialogContent>
       )}
     </Dialog>

@@ -14,7 +14,7 @@ import {
 } from '@/components/ui/dialog';
 import { FieldError, Input } from '@/components/ui/input';
 import { finishPasskeyRegistrationAction, startPasskeyRegistrationAction, type SecurityActionResult } from '../actions';
-import { useSecurityAction } from './use-security-action';
+import { useDialogAction } from '@/components/actions/use-dialog-action';
 
 /** The browser's part of the ceremony, with its refusals turned into sentences. */
 async function register(name: string): Promise<SecurityActionResult<{ recoveryCodes: string[] | null }>> {
@@ -40,7 +40,7 @@ export function AddPasskeyButton({ onEnrolled }: { onEnrolled: (recoveryCodes: s
   const [open, setOpen] = useState(false);
   const [name, setName] = useState('');
   const [nameError, setNameError] = useState<string | null>(null);
-  const { pending, error, setError, run } = useSecurityAction();
+  const { pending, error, setError, run } = useDialogAction();
 
   return (
     <>

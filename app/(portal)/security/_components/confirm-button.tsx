@@ -11,7 +11,7 @@ import {
 } from '@/components/ui/alert-dialog';
 import { DialogError } from '@/components/ui/dialog';
 import type { SecurityActionResult } from '../actions';
-import { useSecurityAction } from './use-security-action';
+import { useDialogAction } from '@/components/actions/use-dialog-action';
 
 /** A button that asks for confirmation in an alert dialog, runs the action, and stays open on failure. */
 export function ConfirmButton<T>({
@@ -34,7 +34,7 @@ export function ConfirmButton<T>({
   confirmVariant?: 'danger' | 'primary';
 } & Omit<ButtonProps, 'onClick' | 'children' | 'title'>) {
   const [open, setOpen] = useState(false);
-  const { pending, error, setError, run } = useSecurityAction();
+  const { pending, error, setError, run } = useDialogAction();
   return (
     <>
       <Button

@@ -1,21 +1,8 @@
 'use client';
 
-import { Download, KeyRound, TriangleAlert } from 'lucide-react';
-import { Button } from '@/components/ui/button';
-import { CopyButton } from '@/components/ui/copy-button';
-import { Dialog, DialogClose, DialogContent, DialogDescription, DialogTitle } from '@/components/ui/dialog';
-
-function download(codes: string[]) {
-  // A Blob URL names an in-memory object, not the codes; it is revoked right after the click.
-  const url = URL.createObjectURL(new Blob([`${codes.join('\n')}\n`], { type: 'text/plain' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = 'recovery-codes.txt';
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}
+import { KeyRound, TriangleAlert } from 'lucide-react';
+import { Dialog, DialogContent, DialogDescription, DialogTitle } from '@/components/ui/dialog';
+import { ShowOnceActions } from '@/components/ui/show-once-actions';
 
 /** Shows new recovery codes the one time they can be read, like a new secret. */
 export function RecoveryCodesDialog({ codes, onClose }: { codes: string[] | null; onClose: () => void }) {
@@ -52,18 +39,7 @@ export function RecoveryCodesDialog({ codes, onClose }: { codes: string[] | null
               ones.
             </span>
           </p>
-          <div className="mt-4 flex flex-col-reverse gap-2 sm:flex-row sm:items-center sm:justify-between">
-            <div className="flex flex-wrap items-center gap-2">
-              <CopyButton value={codes.join('\n')} />
-              <Button variant="secondary" size="sm" onClick={() => download(codes)}>
-                <Download className="size-4" aria-hidden />
-                Download
-              </Button>
-            </div>
-            <DialogClose asChild>
-              <Button>Close</Button>
-            </DialogClose>
-          </div>
+          <ShowOnceActions value={`${codes.join('\n')}\n`} filename="recovery-codes.txt" />
         </DialogContent>
       )}
     </Dialog>

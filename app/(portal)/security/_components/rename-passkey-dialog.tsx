@@ -13,12 +13,12 @@ import {
 } from '@/components/ui/dialog';
 import { FieldError, Input } from '@/components/ui/input';
 import { renamePasskeyAction } from '../actions';
-import { useSecurityAction } from './use-security-action';
+import { useDialogAction } from '@/components/actions/use-dialog-action';
 
 export function RenamePasskeyButton({ passkey }: { passkey: { id: string; name: string } }) {
   const [open, setOpen] = useState(false);
   const [name, setName] = useState(passkey.name);
-  const { pending, error, setError, run } = useSecurityAction();
+  const { pending, error, setError, run } = useDialogAction();
   const nameError = error?.fieldErrors?.name;
   const fieldId = `passkey-name-${passkey.id}`;
 

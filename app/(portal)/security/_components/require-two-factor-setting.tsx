@@ -2,11 +2,11 @@
 
 import { useOptimistic, useState } from 'react';
 import { setTwoFactorRequirementAction } from '../actions';
-import { useSecurityAction } from './use-security-action';
+import { useDialogAction } from '@/components/actions/use-dialog-action';
 
 /** Admins only: whether the organization's admins must have a second factor to manage secrets. */
 export function RequireTwoFactorSetting({ required }: { required: boolean }) {
-  const { pending, error, run } = useSecurityAction();
+  const { pending, error, run } = useDialogAction();
   const [saved, setSaved] = useState(required);
   const [shown, setShown] = useOptimistic(saved);
   return (

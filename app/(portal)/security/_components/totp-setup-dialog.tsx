@@ -14,7 +14,7 @@ import {
 } from '@/components/ui/dialog';
 import { FieldError, Input } from '@/components/ui/input';
 import { beginTotpSetupAction, confirmTotpSetupAction } from '../actions';
-import { useSecurityAction } from './use-security-action';
+import { useDialogAction } from '@/components/actions/use-dialog-action';
 
 type Setup = { secret: string; uri: string; qrCode: string };
 
@@ -23,8 +23,8 @@ export function TotpSetupButton({ onEnrolled }: { onEnrolled: (recoveryCodes: st
   const [open, setOpen] = useState(false);
   const [setup, setSetup] = useState<Setup | null>(null);
   const [code, setCode] = useState('');
-  const start = useSecurityAction();
-  const confirm = useSecurityAction();
+  const start = useDialogAction();
+  const confirm = useDialogAction();
   const codeError = confirm.error?.fieldErrors?.code;
 
   function openDialog() {

@@ -2,13 +2,18 @@
 
 import { useState, useTransition } from 'react';
 import { useReauth } from '@/components/auth/reauth-provider';
-import type { FormDialogError } from '@/components/ui/form-dialog';
-import type { ActionResult } from '../actions';
 
 const UNREACHABLE = {
   ok: false as const,
   message: 'The portal could not be reached. Check your connection and try again.',
 };
+
+/** What a server action answers, as far as a dialog needs it (lib/actions/run.ts gives every action this shape). */
+type Answer<T> =
+  | ({ ok: true } & T)
+  | { ok: false; message: string; fieldErrors?: Record<string, string>; code?: string };
+
+export type DialogActionError = { message: string; fieldErrors?: Record<string, string> } | null;
 
 /**
  * Runs an action, keeping the dialog open with the error on failure (never a success toast after a failure).
@@ -17,8 +22,8 @@ const UNREACHABLE = {
 export function useDialogAction() {
   const ensure = useReauth();
   const [pending, startTransition] = useTransition();
-  const [error, setError] = useState<FormDialogError>(null);
-  function run<T>(action: () => Promise<ActionResult<T>>, onSuccess: (result: { ok: true } & T) => void) {
+  const [error, setError] = useState<DialogActionError>(null);
+  function run<T>(action: () => Promise<Answer<T>>, onSuccess: (result: { ok: true } & T) => void) {
     setError(null);
     startTransition(async () => {
       const result = await ensure(action).catch(() => UNREACHABLE);
