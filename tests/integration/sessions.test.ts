@@ -179,3 +179,58 @@ describe('sessions end on the server', () => {
     );
   });
 });
+
+describe('the second-factor step', () => {
+  it('allows a valid authenticator code once, and counts a wrong one like a wrong password', async () => {
+    const { provisionTotp } = await import('@/lib/data/two-factor');
+    const { secondFactorStep } = await import('@/lib/auth/sign-in');
+    const { generate } = await import('otplib');
+    const { actor } = await organizationWithAdmin();
+    const { secret } = await provisionTotp({ userId: actor.userId });
+    const code = (offset = 0) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + offset * 30 });
+
+    const first = await passwordStep({ email: actor.email, password: PASSWORD, context });
+    expect(first).toMatchObject({ status: 'second_factor', methods: { totp: true, passkey: false, recovery: true } });
+    const token = (first as { token: string }).token;
+    // Without the second factor the sign-in cannot become a session.
+    expect(await completeSignIn({ token, context })).toBeNull();
+
+    const wrong = await secondFactorStep({
+      token,
+      answer: { method: 'totp', code: '000000' === (await code()) ? '111111' : '000000' },
+      context,
+    });
+    expect(wrong).toEqual({ status: 'invalid' });
+    expect(
+      await prisma.auditEvent.count({
+        where: {
+          actorId: actor.userId,
+          action: 'sign_in_failed',
+          details: { path: ['stage'], equals: 'second_factor' },
+        },
+      }),
+    ).toBe(1);
+
+    expect(await secondFactorStep({ token, answer: { method: 'totp', code: await code() }, context })).toEqual({
+      status: 'verified',
+      token,
+    });
+    expect((await completeSignIn({ token, context }))?.userId).toBe(actor.userId);
+  });
+
+  it('throttles a run of wrong codes and abandons the sign-in after five', async () => {
+    const { provisionTotp } = await import('@/lib/data/two-factor');
+    const { secondFactorStep } = await import('@/lib/auth/sign-in');
+    const { actor } = await organizationWithAdmin();
+    await provisionTotp({ userId: actor.userId });
+    const first = await passwordStep({ email: actor.email, password: PASSWORD, context });
+    const token = (first as { token: string }).token;
+    const answers = [];
+    for (let i = 0; i < 6; i++)
+      answers.push((await secondFactorStep({ token, answer: { method: 'totp', code: `99999${i}` }, context })).status);
+    // Four wrong codes, the fifth tips the pair's count over: throttled; the sign-in is gone after it.
+    expect(answers.slice(0, 4)).toEqual(['invalid', 'invalid', 'invalid', 'invalid']);
+    expect(answers[4]).toBe('throttled');
+    expect(answers[5]).toBe('expired');
+  });
+});
