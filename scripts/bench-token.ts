@@ -2,14 +2,14 @@
 // 100,000 secrets across 1,000 organizations, autocannon with 50 connections for 10 s per phase.
 // The machine is shared (server, PostgreSQL and autocannon at least), so absolute figures mean little: every
 // run is compared, interleaved, with two reference servers doing the same job (scripts/bench/), and the
-// verdict is a ratio. BENCH_CPU_PROF=<dir> writes the project server's CPU profile there (summarise it with
+// verdict is a ratio. BENCH_CPU_PROF=<dir> writes the project server's CPU profile there when it stops (summarise it with
 // `tsx scripts/bench/profile-summary.ts <dir>`).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { prepareDatabase } from './database';
+import { persistentSecret, prepareDatabase } from './database';
 import { generateSecret, hashSecret, previewSecret } from '@/lib/secrets/format';
 
 const ORGANIZATIONS = 1_000;
@@ -156,13 +156,19 @@ const referenceEnv: NodeJS.ProcessEnv = {
 const servers: ChildProcess[] = [];
 try {
   servers.push(
-    await startServer(['--import', 'tsx', 'scripts/start.ts'], {
-      ...process.env,
-      PORT: String(PORT),
-      NODE_ENV: 'production',
-      // Inherited by the server that scripts/start.ts starts; written when it exits.
-      ...(CPU_PROF_DIR ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${CPU_PROF_DIR}` } : {}),
-    }),
+    // One server process, started the way scripts/start.ts starts it (--cpu-prof is not allowed in NODE_OPTIONS).
+    await startServer(
+      [...(CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : []), '--import', 'tsx', 'server/index.ts'],
+      {
+        ...process.env,
+        PORT: String(PORT),
+        DATABASE_URL: db.url,
+        NEXTAUTH_SECRET: await persistentSecret('NEXTAUTH_SECRET'),
+        TOKEN_KEY_ENCRYPTION_KEY: await persistentSecret('TOKEN_KEY_ENCRYPTION_KEY'),
+        NODE_ENV: 'production',
+        NEXT_TELEMETRY_DISABLED: '1',
+      },
+    ),
     await startServer(['--import', 'tsx', 'scripts/bench/oidc-provider-server.ts', String(OIDC_PORT)], referenceEnv),
     await startServer(['--import', 'tsx', 'scripts/bench/bare-token-server.ts', String(BARE_PORT)], referenceEnv),
   );
