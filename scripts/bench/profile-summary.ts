@@ -48,7 +48,7 @@ for (const [id, us] of selfUs) {
   const where = url ? shortUrl(url) : '(native)';
   const name = `${functionName || '(anonymous)'} ${url ? `${where}:${lineNumber + 1}` : ''}`.trim();
   byFunction.set(name, (byFunction.get(name) ?? 0) + us);
-  byFile.set(where, (byFile.get(where) ?? 0) + us);
+  if (functionName !== '(idle)') byFile.set(where, (byFile.get(where) ?? 0) + us);
 }
 
 const busy = total - idle;
