@@ -1,11 +1,15 @@
 // npm run bench:token — the token endpoint under load: production build, embedded PostgreSQL holding
 // 100,000 secrets across 1,000 organizations, autocannon with 50 connections for 10 s per phase.
-import { spawn } from 'node:child_process';
+// The machine is shared (server, PostgreSQL and autocannon at least), so absolute figures mean little: every
+// run is compared, interleaved, with two reference servers doing the same job (scripts/bench/), and the
+// verdict is a ratio. BENCH_CPU_PROF=<dir> writes the project server's CPU profile there when it stops (summarise it with
+// `tsx scripts/bench/profile-summary.ts <dir>`).
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { prepareDatabase } from './database';
+import { persistentSecret, prepareDatabase } from './database';
 import { generateSecret, hashSecret, previewSecret } from '@/lib/secrets/format';
 
 const ORGANIZATIONS = 1_000;
@@ -13,6 +17,13 @@ const SECRETS_PER_ORG = 100;
 const PORT = Number(process.env.BENCH_PORT ?? 3400);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 50;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const BARE_PORT = Number(process.env.BENCH_BARE_PORT ?? PORT + 1);
+const OIDC_PORT = Number(process.env.BENCH_OIDC_PORT ?? PORT + 2);
+/** 1: only the comparison with the reference servers, not the wrong-secret and attack phases. */
+const COMPARISON_ONLY = process.env.BENCH_COMPARISON_ONLY === '1';
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
+const TARGETS = { vsOidcProvider: 2.0, vsBare: 0.9, p99Ms: 20 };
 
 process.env.EMBEDDED_PG_DIR ??= '.data/bench';
 process.env.EMBEDDED_PG_PORT ??= '54359';
@@ -75,12 +86,17 @@ async function seed(url: string) {
   return { clientId: 'bench-client-500', secret };
 }
 
-function load(body: string, connections = CONNECTIONS): Promise<autocannon.Result> {
+function load(
+  body: string,
+  connections = CONNECTIONS,
+  url = `http://127.0.0.1:${PORT}/api/oauth/token`,
+  duration = DURATION,
+): Promise<autocannon.Result> {
   return autocannon({
-    url: `http://127.0.0.1:${PORT}/api/oauth/token`,
+    url,
     method: 'POST',
     connections,
-    duration: DURATION,
+    duration,
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body,
   });
@@ -112,48 +128,131 @@ const form = (secret: string) =>
     client_secret: secret,
   }).toString();
 
-const server = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-  env: { ...process.env, PORT: String(PORT), NODE_ENV: 'production' },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-await new Promise<void>((resolve, reject) => {
-  server.stdout!.on('data', (chunk: Buffer) => {
-    if (chunk.toString().includes('ready on')) resolve();
+/** Starts a server and resolves once it prints that it is ready. */
+async function startServer(args: string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready on')) resolve();
+    });
+    child.once('exit', () => reject(new Error(`${args.join(' ')} exited`)));
   });
-  server.once('exit', () => reject(new Error('server exited')));
-});
+  return child;
+}
 
+async function stopServer(child: ChildProcess) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+const referenceEnv: NodeJS.ProcessEnv = {
+  ...process.env,
+  NODE_ENV: 'production',
+  BENCH_CLIENT_ID: credential.clientId,
+  BENCH_CLIENT_SECRET: credential.secret,
+};
+const servers: ChildProcess[] = [];
 try {
-  // Warm-up: JIT, key loading, the pool and the cache.
-  await autocannon({
-    url: `http://127.0.0.1:${PORT}/api/oauth/token`,
-    method: 'POST',
-    connections: 10,
-    duration: 2,
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: form(credential.secret),
-  });
+  servers.push(
+    // One server process, started the way scripts/start.ts starts it (--cpu-prof is not allowed in NODE_OPTIONS).
+    await startServer(
+      [...(CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : []), '--import', 'tsx', 'server/index.ts'],
+      {
+        ...process.env,
+        PORT: String(PORT),
+        DATABASE_URL: db.url,
+        NEXTAUTH_SECRET: await persistentSecret('NEXTAUTH_SECRET'),
+        TOKEN_KEY_ENCRYPTION_KEY: await persistentSecret('TOKEN_KEY_ENCRYPTION_KEY'),
+        NODE_ENV: 'production',
+        NEXT_TELEMETRY_DISABLED: '1',
+      },
+    ),
+    await startServer(['--import', 'tsx', 'scripts/bench/oidc-provider-server.ts', String(OIDC_PORT)], referenceEnv),
+    await startServer(['--import', 'tsx', 'scripts/bench/bare-token-server.ts', String(BARE_PORT)], referenceEnv),
+  );
+  const targets = [
+    { server: 'project', url: `http://127.0.0.1:${PORT}/api/oauth/token` },
+    { server: 'oidc-provider', url: `http://127.0.0.1:${OIDC_PORT}/token` },
+    { server: 'bare', url: `http://127.0.0.1:${BARE_PORT}/token` },
+  ] as const;
 
-  const valid = summary('valid secret', await load(form(credential.secret)), [200]);
-  console.log(JSON.stringify(valid));
-  const wrongSecret = generateSecret();
-  const wrong = summary('wrong secret', await load(form(wrongSecret)), [401, 429]);
-  console.log(JSON.stringify(wrong));
-  const [during, attack] = await Promise.all([load(form(credential.secret), 25), load(form(wrongSecret), 25)]);
-  const mixed = summary('valid secret during attack (25 valid + 25 wrong connections)', during, [200]);
-  // Per-connection throughput of valid clients, alone and while an attacker floods the endpoint.
-  const perConnectionAlone = valid.requests_per_s / CONNECTIONS;
-  const perConnectionDuring = mixed.requests_per_s / 25;
+  // Warm-up: JIT, key loading, the pool and the cache.
+  for (const { url } of targets) await load(form(credential.secret), 10, url, 2);
+
+  // Interleaved, so that whatever else loads the machine weighs on all three alike.
+  const runs: (ReturnType<typeof summary> & { round: number; server: string })[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const { server, url } of targets) {
+      const run = {
+        round,
+        server,
+        ...summary(`valid secret: ${server}`, await load(form(credential.secret), CONNECTIONS, url), [200]),
+      };
+      console.log(JSON.stringify(run));
+      runs.push(run);
+    }
+  }
+  // Each round's project figure against the same round's peer.
+  const ratios = (peer: string) =>
+    runs
+      .filter((run) => run.server === 'project')
+      .map(
+        (own) =>
+          own.requests_per_s / runs.find((run) => run.server === peer && run.round === own.round)!.requests_per_s,
+      );
+  const range = (values: number[]) => ({
+    min: Number(Math.min(...values).toFixed(2)),
+    max: Number(Math.max(...values).toFixed(2)),
+  });
+  const project = runs.filter((run) => run.server === 'project');
+  const vsOidcProvider = range(ratios('oidc-provider'));
+  const vsBare = range(ratios('bare'));
+  const p99 = project.map((run) => run.p99_ms);
+  const errors = runs.reduce((n, run) => n + run.errors, 0);
   console.log(
     JSON.stringify({
-      ...mixed,
-      attack_requests_per_s: Math.round(attack.requests.average),
-      valid_slowdown_percent: Math.round((1 - perConnectionDuring / perConnectionAlone) * 100),
-      valid_p99_ratio: Number((mixed.p99_ms / valid.p99_ms).toFixed(2)),
+      phase: 'comparison',
+      rounds: ROUNDS,
+      project_vs_oidc_provider: vsOidcProvider,
+      project_vs_bare: vsBare,
+      project_p99_ms: p99,
+      oidc_provider_p99_ms: runs.filter((run) => run.server === 'oidc-provider').map((run) => run.p99_ms),
+      bare_p99_ms: runs.filter((run) => run.server === 'bare').map((run) => run.p99_ms),
+      errors,
+      targets: { vs_oidc_provider: TARGETS.vsOidcProvider, vs_bare: TARGETS.vsBare, p99_ms: TARGETS.p99Ms },
+      pass: {
+        vs_oidc_provider: vsOidcProvider.min >= TARGETS.vsOidcProvider,
+        vs_bare: vsBare.min >= TARGETS.vsBare,
+        p99: Math.max(...p99) < TARGETS.p99Ms,
+        errors: errors === 0,
+      },
     }),
   );
+  await stopServer(servers.pop()!);
+  await stopServer(servers.pop()!);
+  if (!COMPARISON_ONLY) {
+    const valid = summary('valid secret', await load(form(credential.secret)), [200]);
+    console.log(JSON.stringify(valid));
+    const wrongSecret = generateSecret();
+    const wrong = summary('wrong secret', await load(form(wrongSecret)), [401, 429]);
+    console.log(JSON.stringify(wrong));
+    const [during, attack] = await Promise.all([load(form(credential.secret), 25), load(form(wrongSecret), 25)]);
+    const mixed = summary('valid secret during attack (25 valid + 25 wrong connections)', during, [200]);
+    // Per-connection throughput of valid clients, alone and while an attacker floods the endpoint.
+    const perConnectionAlone = valid.requests_per_s / CONNECTIONS;
+    const perConnectionDuring = mixed.requests_per_s / 25;
+    console.log(
+      JSON.stringify({
+        ...mixed,
+        attack_requests_per_s: Math.round(attack.requests.average),
+        valid_slowdown_percent: Math.round((1 - perConnectionDuring / perConnectionAlone) * 100),
+        valid_p99_ratio: Number((mixed.p99_ms / valid.p99_ms).toFixed(2)),
+      }),
+    );
+  }
 } finally {
-  server.kill('SIGTERM');
-  await new Promise((resolve) => server.once('exit', resolve));
+  for (const child of servers.reverse()) await stopServer(child);
   await db.stop();
 }

@@ -35,13 +35,16 @@ function sendJson(res: http.ServerResponse, status: number, payload: unknown, he
   res.end(body);
 }
 
+// Fixed for the life of the process: read once rather than on each of thousands of token requests a second.
+const trustProxy = env.TRUST_PROXY;
+const tokenHeaders = apiSecurityHeaders();
+
 const server = http.createServer((req, res) => {
   // Without a trusted proxy in front, the peer is the socket: a client-sent X-Forwarded-For is not believed.
-  if (!env.TRUST_PROXY) req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
+  if (!trustProxy) req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
   const path = req.url?.split('?', 1)[0];
   if (path === TOKEN_PATH) {
-    for (const [name, value] of Object.entries(apiSecurityHeaders())) res.setHeader(name, value);
-    void serveTokenRequest(req, res);
+    void serveTokenRequest(req, res, tokenHeaders);
   } else if (path === '/healthz') {
     sendJson(res, 200, { status: 'ok' });
   } else if (path === '/readyz') {

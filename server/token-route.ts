@@ -27,8 +27,14 @@ function readBody(req: IncomingMessage): Promise<string | null> {
   });
 }
 
-function send(res: ServerResponse, response: EndpointResponse) {
-  res.writeHead(response.status, { ...response.headers, 'Content-Length': Buffer.byteLength(response.body) });
+// All headers, Content-Length included, go to writeHead and the body (a string) to end(): Node then sends
+// status line, headers and body in one write.
+function send(res: ServerResponse, response: EndpointResponse, headers: Record<string, string>) {
+  res.writeHead(response.status, {
+    ...response.headers,
+    ...headers,
+    'Content-Length': Buffer.byteLength(response.body),
+  });
   res.end(response.body);
 }
 
@@ -37,9 +43,14 @@ function send(res: ServerResponse, response: EndpointResponse) {
  * tops out near 1,300 requests/s on our 2-core machines; this path does the same
  * work as app/api/oauth/token/route.ts without it (see README, benchmarks).
  */
-export async function serveTokenRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function serveTokenRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  /** Added to every answer (server/index.ts: the API security headers). */
+  headers: Record<string, string> = {},
+): Promise<void> {
   if (req.method !== 'POST') {
-    send(res, oauthErrorResponse(new OAuthError('method_not_allowed', 'Use POST.')));
+    send(res, oauthErrorResponse(new OAuthError('method_not_allowed', 'Use POST.')), headers);
     return;
   }
   try {
@@ -53,9 +64,10 @@ export async function serveTokenRequest(req: IncomingMessage, res: ServerRespons
         userAgent: req.headers['user-agent'] ?? null,
         address: clientAddress(req) ?? 'unknown',
       }),
+      headers,
     );
   } catch {
     if (!res.headersSent)
-      send(res, oauthErrorResponse(new OAuthError('invalid_request', 'The request could not be read.')));
+      send(res, oauthErrorResponse(new OAuthError('invalid_request', 'The request could not be read.')), headers);
   }
 }

@@ -7,6 +7,13 @@ type HeaderList = Pick<Headers, 'get'> | NodeHeaders;
 /** Anything a request arrives as: a Web `Request` or its headers, Node's `IncomingMessage`, next-auth's request. */
 export type AddressSource = HeaderList | { headers: HeaderList; socket?: { remoteAddress?: string } };
 
+/**
+ * Parsing an address costs more than the rest of a cached token request's bookkeeping, and the same few
+ * addresses (keep-alive clients, our proxies) come back thousands of times a second: remember the answers.
+ */
+const canonicalAddresses = new Map<string, string>();
+const MAX_CANONICAL_ADDRESSES = 10_000;
+
 function isHeaderList(value: unknown): value is Pick<Headers, 'get'> {
   return typeof (value as Headers).get === 'function';
 }
@@ -36,10 +43,16 @@ export function clientAddress(source: AddressSource, trustProxy = env.TRUST_PROX
       ?.trim() || undefined;
   const raw = request?.socket ? (trustProxy && lastHop ? lastHop : request.socket.remoteAddress) : lastHop;
   if (!raw) return null;
-  // One spelling per address: IPv4 peers of a dual-stack socket arrive as ::ffff:a.b.c.d.
-  try {
-    return ipaddr.process(raw).toString();
-  } catch {
-    return raw;
+  let canonical = canonicalAddresses.get(raw);
+  if (canonical === undefined) {
+    // One spelling per address: IPv4 peers of a dual-stack socket arrive as ::ffff:a.b.c.d.
+    try {
+      canonical = ipaddr.process(raw).toString();
+    } catch {
+      canonical = raw;
+    }
+    if (canonicalAddresses.size >= MAX_CANONICAL_ADDRESSES) canonicalAddresses.clear();
+    canonicalAddresses.set(raw, canonical);
   }
+  return canonical;
 }

@@ -41,7 +41,7 @@ export async function handleTokenRequest(
     }
 
     const keys = await getSigningKeys();
-    const { token, claims } = issueAccessToken({
+    const { token, claims } = await issueAccessToken({
       key: keys.current,
       issuer: settings.issuer,
       audience: settings.audience,

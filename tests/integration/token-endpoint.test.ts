@@ -289,16 +289,19 @@ describe('discovery and the protected API', () => {
     const { current } = await getSigningKeys();
     const base = { key: current, clientId: acme.clientId, secretId: (await acme.secret('ACTIVE')).id, scopes: ['api'] };
     const tokens = [
-      issueAccessToken({
-        ...base,
-        issuer: 'http://auth.test',
-        audience: 'http://api.test/api/v1',
-        now: Date.now() - 1801_000,
-      }).token,
-      issueAccessToken({ ...base, issuer: 'http://evil.test', audience: 'http://api.test/api/v1' }).token,
-      issueAccessToken({ ...base, issuer: 'http://auth.test', audience: 'http://other-api.test' }).token,
+      (
+        await issueAccessToken({
+          ...base,
+          issuer: 'http://auth.test',
+          audience: 'http://api.test/api/v1',
+          now: Date.now() - 1801_000,
+        })
+      ).token,
+      (await issueAccessToken({ ...base, issuer: 'http://evil.test', audience: 'http://api.test/api/v1' })).token,
+      (await issueAccessToken({ ...base, issuer: 'http://auth.test', audience: 'http://other-api.test' })).token,
     ];
-    const fresh = issueAccessToken({ ...base, issuer: 'http://auth.test', audience: 'http://api.test/api/v1' }).token;
+    const fresh = (await issueAccessToken({ ...base, issuer: 'http://auth.test', audience: 'http://api.test/api/v1' }))
+      .token;
     expect(
       (await getMe(new Request('http://api.test/api/v1/me', { headers: { authorization: `Bearer ${fresh}` } }))).status,
     ).toBe(200);
