@@ -48,7 +48,10 @@ export function holdLeadership(
   };
 
   const connect = async (): Promise<pg.Client> => {
-    const fresh = new pg.Client({ ...connectionConfig(env.DATABASE_URL), application_name: `leader-lock ${process.pid}` });
+    const fresh = new pg.Client({
+      ...connectionConfig(env.DATABASE_URL),
+      application_name: `leader-lock ${process.pid}`,
+    });
     fresh.on('error', () => void drop(fresh));
     fresh.on('end', () => void drop(fresh));
     client = fresh;

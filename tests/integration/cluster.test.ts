@@ -18,6 +18,12 @@ interface Cluster {
   exited: Promise<number | null>;
 }
 
+const started: ChildProcess[] = [];
+// Whatever a failed test left running.
+afterAll(() => {
+  for (const primary of started) if (primary.exitCode === null) primary.kill('SIGKILL');
+});
+
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const probe = net.createServer().listen(0, '127.0.0.1', () => {
@@ -29,7 +35,11 @@ function freePort(): Promise<number> {
 
 async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeout: number) {
   const until = Date.now() + timeout;
-  while (!(await check().catch(() => false))) {
+  while (
+    !(await Promise.resolve()
+      .then(check)
+      .catch(() => false))
+  ) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -38,22 +48,19 @@ async function waitFor(what: string, check: () => boolean | Promise<boolean>, ti
 /** The production cluster's primary with WEB_CONCURRENCY workers of tests/helpers/cluster-worker.ts. */
 async function startCluster(extra: Record<string, string> = {}): Promise<Cluster> {
   const port = await freePort();
-  const primary = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'server/cluster.ts', 'tests/helpers/cluster-worker.ts'],
-    {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        WEB_CONCURRENCY: '2',
-        // Refusals here are the point; the failure limiter (tested elsewhere) must not turn them into 429s.
-        TOKEN_FAILURES_PER_CLIENT: '10000',
-        TOKEN_FAILURES_PER_ADDRESS: '10000',
-        ...extra,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const primary = spawn(process.execPath, ['--import', 'tsx', 'server/cluster.ts', 'tests/helpers/cluster-worker.ts'], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      WEB_CONCURRENCY: '2',
+      // Refusals here are the point; the failure limiter (tested elsewhere) must not turn them into 429s.
+      TOKEN_FAILURES_PER_CLIENT: '10000',
+      TOKEN_FAILURES_PER_ADDRESS: '10000',
+      ...extra,
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  started.push(primary);
   let log = '';
   primary.stdout!.on('data', (chunk: Buffer) => (log += chunk));
   primary.stderr!.on('data', (chunk: Buffer) => (log += chunk));
@@ -79,7 +86,14 @@ function call(
 ): Promise<{ status: number; worker: number; headers: http.IncomingHttpHeaders; text: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port: cluster.port, method, path, agent: false, headers: body ? { 'content-type': 'application/x-www-form-urlencoded' } : {} },
+      {
+        host: '127.0.0.1',
+        port: cluster.port,
+        method,
+        path,
+        agent: false,
+        headers: body ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
+      },
       (res) => {
         let text = '';
         res.on('data', (chunk: Buffer) => (text += chunk));
@@ -211,7 +225,9 @@ describe('graceful shutdown', () => {
     const stoppedAt = Date.now();
     cluster.primary.kill('SIGTERM');
 
-    await expect.poll(async () => (await call(cluster, 'GET', '/readyz')).status, { timeout: 500, interval: 20 }).toBe(503);
+    await expect
+      .poll(async () => (await call(cluster, 'GET', '/readyz')).status, { timeout: 500, interval: 20 })
+      .toBe(503);
     const ready = await call(cluster, 'GET', '/readyz');
     expect(ready.headers['retry-after']).toBeTruthy();
     expect(JSON.parse(ready.text)).toMatchObject({ status: 'draining' });
