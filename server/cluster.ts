@@ -40,7 +40,8 @@ function runPrimary(workerModule: string) {
     startedAt.delete(worker.id);
     if (stopping) {
       if (code !== 0) exitCode = 1;
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(exitCode);
+      // The exiting worker may still be listed (until its channel closes), but it is dead already.
+      if (Object.values(cluster.workers ?? {}).every((other) => !other || other.isDead())) process.exit(exitCode);
       return;
     }
     earlyDeaths = lived < STABLE_AFTER_MS ? earlyDeaths + 1 : 0;
