@@ -56,5 +56,11 @@ test('API answers are never cached or sniffed; health and readiness are public',
   expect((await request.get('/healthz')).status()).toBe(200);
   const ready = await request.get('/readyz');
   expect(ready.status()).toBe(200);
-  expect(await ready.json()).toEqual({ status: 'ready', database: true, listener: true, signingKey: true });
+  expect(await ready.json()).toEqual({
+    status: 'ready',
+    draining: false,
+    database: true,
+    listener: true,
+    signingKey: true,
+  });
 });

@@ -28,6 +28,10 @@ const key32 = z
 
 const schema = {
   PORT: port(3000),
+  /** Worker processes of `npm start` (server/cluster.ts); unset: one per CPU, fewer on a host short of memory. */
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+  /** How long a stopping instance keeps serving with /readyz at 503, for the balancer to notice. */
+  SHUTDOWN_DRAIN_MS: count(0, 7_000, 3_000),
   NEXTAUTH_URL: httpUrl.optional(),
   PORTAL_URL: httpUrl.optional(),
   NEXTAUTH_SECRET: z.string().optional(),

@@ -1,4 +1,5 @@
-// npm start — runs the production build on the embedded (or DATABASE_URL) database, migrated, and seeded when embedded.
+// npm start — runs the production build on every core (server/cluster.ts) on the embedded (or DATABASE_URL)
+// database, migrated, and seeded when embedded.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { demoPassword, persistentSecret, runWithDatabase } from './database';
@@ -23,7 +24,7 @@ runWithDatabase(
       await prisma.$disconnect();
     }
     const url = env.NEXTAUTH_URL ?? `http://localhost:${port}`;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/cluster.ts'], {
       stdio: ['ignore', 'inherit', 'inherit'],
       env: {
         ...process.env,

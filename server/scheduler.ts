@@ -1,51 +1,80 @@
 import { prisma } from '@/lib/db';
 import { recordExpiries, runScheduledDeactivations } from '@/lib/jobs/secret-jobs';
-import { usageRecorder } from '@/lib/oauth/usage-recorder';
 import { pruneAuthChallenges } from '@/lib/data/auth-challenges';
 import { isDatabaseUnavailable } from '@/lib/db/availability';
+import { SCHEDULER_LOCK_KEY, holdLeadership } from '@/lib/db/leader-lock';
 
 const USAGE_RETENTION_DAYS = 31;
 
 /**
- * Background work of every server instance: deactivating rolled secrets when
- * their grace period ends and recording expiries (each second, so the table
- * and history show them on time whether or not anyone has the page open), and
- * pruning usage older than the charts show and finished sign-in challenges. The token endpoint already refuses such a secret from the
- * exact instant, without waiting for this job.
+ * The jobs that must run once across every instance and worker sharing the database: deactivating rolled
+ * secrets when their grace period ends and recording expiries (each second, so the table and history show
+ * them on time whether or not anyone has the page open), and pruning usage older than the charts show and
+ * finished sign-in challenges (when a process becomes leader, then hourly). The token endpoint already
+ * refuses such a secret from the exact instant, without waiting for this job.
+ *
+ * Only the holder of an advisory lock runs them (lib/db/leader-lock.ts); every process competes, so another
+ * takes over within seconds when the leader dies. The jobs' writes are conditional updates, so the moment
+ * of overlap a lost lock connection may cause changes nothing twice.
  */
-export function startScheduler(): () => Promise<void> {
-  let running = false;
+function runJobs(): () => Promise<void> {
+  let running: Promise<void> | undefined;
   // During a database outage the job fails every second: say so once, and once when it works again.
   let outage = false;
-  const tick = setInterval(async () => {
+  const tick = setInterval(() => {
     if (running) return;
-    running = true;
-    try {
-      await runScheduledDeactivations();
-      await recordExpiries();
-      if (outage) console.error('scheduler: the database is reachable again');
-      outage = false;
-    } catch (error) {
-      if (!outage)
-        console.error('scheduler: scheduled deactivations failed', error instanceof Error ? error.message : error);
-      outage = isDatabaseUnavailable(error);
-    } finally {
-      running = false;
-    }
+    running = (async () => {
+      try {
+        await runScheduledDeactivations();
+        await recordExpiries();
+        if (outage) console.error('scheduler: the database is reachable again');
+        outage = false;
+      } catch (error) {
+        if (!outage)
+          console.error('scheduler: scheduled deactivations failed', error instanceof Error ? error.message : error);
+        outage = isDatabaseUnavailable(error);
+      }
+    })().finally(() => {
+      running = undefined;
+    });
   }, 1000);
-  const prune = setInterval(() => {
+  const prune = () => {
     const before = new Date(Date.now() - USAGE_RETENTION_DAYS * 86_400_000);
     Promise.all([
       prisma.secretUsage.deleteMany({ where: { minute: { lt: before } } }),
       prisma.secretCaller.deleteMany({ where: { lastSeen: { lt: before } } }),
       pruneAuthChallenges(),
     ]).catch(() => {});
-  }, 3_600_000);
+  };
+  // Leadership may move more often than hourly (rolling restarts): prune on taking it too.
+  prune();
+  const hourly = setInterval(prune, 3_600_000);
   tick.unref();
-  prune.unref();
+  hourly.unref();
   return async () => {
     clearInterval(tick);
-    clearInterval(prune);
-    await usageRecorder.flush();
+    clearInterval(hourly);
+    await running;
+  };
+}
+
+/** Competes for leadership at once; the returned function stops the jobs and releases the lock. */
+export function startScheduler(): () => Promise<void> {
+  let stopJobs: (() => Promise<void>) | undefined;
+  const leadership = holdLeadership(SCHEDULER_LOCK_KEY, {
+    onLead: () => {
+      console.log(`scheduler: process ${process.pid} leads: it runs the scheduled jobs`);
+      stopJobs = runJobs();
+    },
+    onLose: () => {
+      console.log(`scheduler: process ${process.pid} no longer leads`);
+      void stopJobs?.();
+      stopJobs = undefined;
+    },
+  });
+  return async () => {
+    const jobs = stopJobs;
+    await leadership.stop();
+    await jobs?.();
   };
 }

@@ -80,7 +80,7 @@ export function withPasswordCheckSlot<T>(fn: () => Promise<T>): Promise<SlotResu
 }
 
 /**
- * Sign-in attempts this instance admits per second. The production server (server/index.ts) asks before
+ * Sign-in attempts this instance admits per second. The production server (server/instance.ts) asks before
  * Next.js sees the request, so a flood beyond it is answered 503 at once, costing the token endpoint next
  * to nothing; the per-account and per-address throttles still decide about every admitted attempt.
  */

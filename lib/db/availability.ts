@@ -1,7 +1,7 @@
 /**
  * Whether the database could be reached: failures are noted by the pool (lib/db.ts) and the listener, so
  * that every surface can answer "temporarily unavailable" (503) instead of mistaking an outage for a wrong
- * credential or a bug. Shared through globalThis: Next.js's bundle and server/index.ts load this module twice.
+ * credential or a bug. Shared through globalThis: Next.js's bundle and server/instance.ts load this module twice.
  */
 
 export const RETRY_AFTER_SECONDS = 2;

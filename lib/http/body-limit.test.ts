@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH_BODY_LIMIT_BYTES, isAuthPath, limitRequestBody } from './body-limit';
 
-// A real server shaped like server/index.ts: the limit in front of a handler that reads the whole body.
+// A real server shaped like server/instance.ts: the limit in front of a handler that reads the whole body.
 let server: http.Server;
 let port: number;
 const handled: Array<{ url: string; bytes: number; contentLength: string | undefined }> = [];

@@ -28,7 +28,7 @@ function forwardedFor(headers: HeaderList): string | null {
  * The one answer to "where did this request come from", for rate limits, allowlists and the audit trail.
  * On Node's own server (the token endpoint's fast path) it is the socket's address, or with TRUST_PROXY=1
  * the address our own proxy appended to X-Forwarded-For (the last hop; earlier ones are whatever the
- * client sent). Behind Next.js (or server/index.ts, which overwrites the header unless TRUST_PROXY=1) the
+ * client sent). Behind Next.js (or server/instance.ts, which overwrites the header unless TRUST_PROXY=1) the
  * peer is the last hop of X-Forwarded-For. Null when nothing says.
  */
 export function clientAddress(source: AddressSource, trustProxy = env.TRUST_PROXY): string | null {

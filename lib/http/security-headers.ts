@@ -1,6 +1,6 @@
 import { env, envOf, type RawEnv } from '@/lib/env';
 
-/** Response headers that harden every page and API answer; used by proxy.ts and by server/index.ts. */
+/** Response headers that harden every page and API answer; used by proxy.ts and by server/instance.ts. */
 
 /** Whether the portal is served over https (then browsers are told to stay on https). */
 export function portalIsHttps(source?: RawEnv): boolean {

@@ -53,7 +53,7 @@ async function readKeys(): Promise<SigningKeys> {
 
 const RETRY_AFTER_FAILURE_MS = 5_000;
 
-/** Shared through globalThis: server/index.ts and Next.js's bundle each load this module. */
+/** Shared through globalThis: server/instance.ts and Next.js's bundle each load this module. */
 const cache = ((globalThis as unknown as { signingKeyCache?: SigningKeyCache }).signingKeyCache ??= {
   loadedAt: 0,
   failedAt: 0,

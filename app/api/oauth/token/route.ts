@@ -1,5 +1,5 @@
 // POST /api/oauth/token — client-credentials grant (RFC 6749 §4.4).
-// In production server/index.ts answers this path before Next.js routes it (same handler); this
+// In production server/instance.ts answers this path before Next.js routes it (same handler); this
 // route serves it everywhere else, e.g. under `next dev`.
 import { handleTokenRequest } from '@/lib/oauth/token-endpoint';
 import { MAX_TOKEN_REQUEST_BYTES } from '@/lib/oauth/settings';
