@@ -146,6 +146,7 @@ async function main() {
     output: 'pipe',
   });
   await topology.start();
+  const balancer = topology.url;
   const direct = topology.instances.map((instance) => instance.url);
 
   // 1. Revocation through the balancer, seen by every instance on its very next request.
@@ -168,17 +169,23 @@ async function main() {
 
   // 2. Rolling restart under load through HAProxy.
   const statuses: Record<string, number> = {};
-  const cannon = autocannon({
-    url: `${topology.url}/api/oauth/token`,
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: loadBody,
-    connections: 30,
-    overallRate: RATE,
-    duration: 600,
-    timeout: 10,
+  let cannon: autocannon.Instance | undefined;
+  const finished = new Promise<autocannon.Result>((resolve, reject) => {
+    cannon = autocannon(
+      {
+        url: `${balancer}/api/oauth/token`,
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: loadBody,
+        connections: 30,
+        overallRate: RATE,
+        duration: 600,
+        timeout: 10,
+      },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
   });
-  cannon.on('response', (_client: unknown, statusCode: number) => {
+  cannon!.on('response', (_client: unknown, statusCode: number) => {
     statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
   });
   await sleep(3_000);
@@ -192,8 +199,8 @@ async function main() {
   }
   const restartMs = Date.now() - startedAt;
   await sleep(3_000);
-  cannon.stop();
-  const result = await cannon;
+  cannon!.stop();
+  const result = await finished;
 
   const ok = statuses['200'] ?? 0;
   const non200 = Object.entries(statuses)
