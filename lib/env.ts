@@ -57,7 +57,8 @@ const schema = {
   TRUST_PROXY: flag,
   /** Shorter than 32 characters leaves the platform API off, as when unset. */
   PLATFORM_API_TOKEN: z.string().optional(),
-  SIGN_IN_ATTEMPTS_PER_SECOND: count(1, 1_000_000, 10),
+  SIGN_IN_ATTEMPTS_PER_SECOND: count(1, 1_000_000, 2),
+  SIGN_IN_ATTEMPTS_BURST: count(0, 1_000_000, 10),
   TEST_CLOCK: flag,
 
   // `npm run db:roles` only.
