@@ -170,3 +170,49 @@ test('an admin of an organization that requires two-factor is sent to enroll bef
   await expect(page).toHaveURL(/\/credentials$/);
   await expect(page.getByRole('button', { name: 'Add Secret' })).toBeVisible();
 });
+
+test('"Confirm it\'s you" accepts a passkey or an authentication code instead of the password', async ({ page }) => {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+    },
+  });
+  const { admin } = createTenant('Confirm suite');
+  await enterPassword(page, admin.email, admin.password);
+  await expect(page).toHaveURL(/\/credentials$/);
+  const { secret } = await enrollTotp(page);
+  const passkeys = page.getByRole('region', { name: 'Passkeys and security keys' });
+  await passkeys.getByRole('button', { name: 'Add passkey' }).click();
+  const add = page.getByRole('dialog', { name: 'Add a passkey' });
+  await add.getByLabel('Name').fill('Desk key');
+  await add.getByRole('button', { name: 'Continue' }).click();
+  await expect(passkeys.getByRole('list', { name: 'Passkeys' }).getByRole('listitem')).toContainText(['Desk key']);
+
+  try {
+    // 20 minutes later, Add Secret asks; the passkey answers and the secret is created without another click.
+    expect((await page.request.post('/api/test-clock', { data: { offsetSeconds: 20 * 60 } })).ok()).toBe(true);
+    await page.goto('/credentials');
+    await page.getByRole('button', { name: 'Add Secret' }).click();
+    const confirm = page.getByRole('dialog', { name: "Confirm it's you" });
+    await confirm.getByRole('button', { name: 'Use passkey' }).click();
+    await expect(page.getByTestId('secret-value')).toHaveText(/^uqs_/);
+    await page.getByRole('button', { name: 'Close' }).click();
+
+    // 40 minutes later, an authentication code from the app answers instead.
+    expect((await page.request.post('/api/test-clock', { data: { offsetSeconds: 40 * 60 } })).ok()).toBe(true);
+    await page.getByRole('button', { name: 'Add Secret' }).click();
+    await confirm.getByRole('button', { name: 'Use an authentication code instead' }).click();
+    await confirm.getByLabel('Authentication code').fill(await totpCode(secret, 1));
+    await confirm.getByRole('button', { name: 'Confirm' }).click();
+    await expect(page.getByTestId('secret-value')).toHaveText(/^uqs_/);
+    await expect(confirm).toBeHidden();
+  } finally {
+    await page.request.post('/api/test-clock', { data: { offsetSeconds: 0 } });
+  }
+});
