@@ -92,3 +92,18 @@ export async function enrollTotp(page: Page): Promise<{ secret: string; recovery
   await expect(codes).toBeHidden();
   return { secret, recoveryCodes };
 }
+
+/** A platform passkey authenticator in this page's browser (Chrome DevTools Protocol), user verified. */
+export async function addVirtualAuthenticator(page: Page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+    },
+  });
+}

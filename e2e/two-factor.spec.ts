@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { createTenant, enrollTotp, enterPassword, totpCode } from './helpers';
+import { addVirtualAuthenticator, createTenant, enrollTotp, enterPassword, totpCode } from './helpers';
 
 // Every test here uses its own tenant made with the org tooling: the demo users never get a factor.
 
@@ -86,17 +86,7 @@ test('enrolls an authenticator app with a computed code, shows recovery codes on
 });
 
 test('enrolls a passkey with a virtual authenticator and signs in with it', async ({ page }) => {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-    },
-  });
+  await addVirtualAuthenticator(page);
 
   const { admin } = createTenant('Passkey suite');
   await enterPassword(page, admin.email, admin.password);
@@ -172,17 +162,7 @@ test('an admin of an organization that requires two-factor is sent to enroll bef
 });
 
 test('"Confirm it\'s you" accepts a passkey or an authentication code instead of the password', async ({ page }) => {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-    },
-  });
+  await addVirtualAuthenticator(page);
   const { admin } = createTenant('Confirm suite');
   await enterPassword(page, admin.email, admin.password);
   await expect(page).toHaveURL(/\/credentials$/);

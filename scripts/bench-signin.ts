@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import autocannon from 'autocannon';
+import { summary } from './bench/summary';
 import pg from 'pg';
 import { prepareDatabase } from './database';
 import { DEMO_USERS } from '@/lib/demo-users';
@@ -120,28 +121,6 @@ async function signInAttack(): Promise<autocannon.Result> {
       },
     ],
   });
-}
-
-function statusCounts(result: autocannon.Result): Record<string, number> {
-  const stats = (result as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {};
-  return Object.fromEntries(Object.entries(stats).map(([code, s]) => [code, s.count]));
-}
-
-function summary(phase: string, result: autocannon.Result, expected: number[]) {
-  const counts = statusCounts(result);
-  const unexpected = Object.entries(counts)
-    .filter(([code]) => !expected.includes(Number(code)))
-    .reduce((n, [, count]) => n + count, 0);
-  return {
-    phase,
-    connections: result.connections,
-    seconds: result.duration,
-    requests_per_s: Math.round(result.requests.average),
-    p50_ms: result.latency.p50,
-    p99_ms: result.latency.p99,
-    errors: result.errors + result.timeouts + unexpected,
-    status_counts: counts,
-  };
 }
 
 const db = await prepareDatabase();

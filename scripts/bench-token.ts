@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import autocannon from 'autocannon';
+import { summary } from './bench/summary';
 import pg from 'pg';
 import { persistentSecret, prepareDatabase } from './database';
 import { generateSecret, hashSecret, previewSecret } from '@/lib/secrets/format';
@@ -100,23 +101,6 @@ function load(
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body,
   });
-}
-
-function summary(phase: string, result: autocannon.Result, expected: number[]) {
-  const counts = (result as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {};
-  const unexpected = Object.entries(counts)
-    .filter(([code]) => !expected.includes(Number(code)))
-    .reduce((n, [, s]) => n + s.count, 0);
-  return {
-    phase,
-    connections: result.connections,
-    seconds: result.duration,
-    requests_per_s: Math.round(result.requests.average),
-    p50_ms: result.latency.p50,
-    p99_ms: result.latency.p99,
-    errors: result.errors + result.timeouts + unexpected,
-    status_counts: Object.fromEntries(Object.entries(counts).map(([code, s]) => [code, s.count])),
-  };
 }
 
 const db = await prepareDatabase();

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { embeddedSettings, startEmbeddedPostgres, type EmbeddedDatabase } from '@/lib/db/embedded';
 import { urlAs } from '@/lib/db/roles';
 import { databaseSettings } from '@/lib/db/settings';
+import { postPassword, signInForCookie } from './sign-in-client';
 
 const PORT = Number(process.env.CHAOS_PORT ?? 3300);
 const BASE = `http://localhost:${PORT}`;
@@ -100,46 +101,12 @@ function postgresPids(): number[] {
   return [postmaster, ...children];
 }
 
-/** The password step, as the sign-in page sends it. */
-function postPassword(): Promise<Response> {
-  return fetch(`${BASE}/api/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Origin: BASE },
-    body: JSON.stringify({ email: 'admin@acme.test', password: PASSWORD }),
-  });
-}
-
 /** What the sign-in page would show during the outage: the password step's answer. */
 async function signInError(): Promise<string | null> {
-  const response = await postPassword();
+  const response = await postPassword(BASE, 'admin@acme.test', PASSWORD);
   if (response.ok) return null;
   const body = (await response.json().catch(() => ({}))) as { status?: string };
   return `${response.status} ${body.status ?? ''}`.trim();
-}
-
-/** Password step, then next-auth's credentials callback with the step's httpOnly cookie: the session cookie. */
-async function signIn(): Promise<string> {
-  const step = await postPassword();
-  const challenge = step.headers
-    .getSetCookie()
-    .map((cookie) => cookie.split(';')[0])
-    .find((c) => c?.startsWith('portal.sign-in='));
-  if (!challenge) throw new Error(`sign-in failed (${step.status})`);
-  const csrf = await fetch(`${BASE}/api/auth/csrf`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const cookies = [challenge, ...csrf.headers.getSetCookie().map((cookie) => cookie.split(';')[0])];
-  const callback = await fetch(`${BASE}/api/auth/callback/credentials`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookies.join('; ') },
-    body: new URLSearchParams({ csrfToken, json: 'true' }),
-  });
-  const session = callback.headers
-    .getSetCookie()
-    .map((cookie) => cookie.split(';')[0])
-    .find((c) => c?.includes('session-token'));
-  if (!session) throw new Error(`sign-in failed (${callback.status})`);
-  return session;
 }
 
 /** An active secret of the demo organization, made through the data layer as the application role. */
@@ -200,7 +167,7 @@ async function main() {
   const issued = await tokenRequest();
   if (!issued.ok) throw new Error(`token request failed before the outage: ${issued.status} ${await issued.text()}`);
   const { access_token: accessToken } = (await issued.json()) as { access_token: string };
-  const cookie = await signIn();
+  const cookie = await signInForCookie(BASE, 'admin@acme.test', PASSWORD);
   const me = () =>
     fetch(`${BASE}/api/v1/me`, {
       headers: { Authorization: `Bearer ${accessToken}` },

@@ -11,6 +11,7 @@ import { rm } from 'node:fs/promises';
 import autocannon from 'autocannon';
 import { persistentSecret, prepareDatabase } from './database';
 import { Topology, haproxyAvailable } from './topology';
+import { signInForCookie } from './sign-in-client';
 import { embeddedSettings } from '@/lib/db/embedded';
 
 const BALANCER_PORT = Number(process.env.TOPOLOGY_PORT ?? 4020);
@@ -74,35 +75,6 @@ async function tokenStatus(base: string, body: string): Promise<number> {
   return response.status;
 }
 
-/** The password step and next-auth's credentials callback, through HAProxy: the session cookie. */
-async function signIn(base: string): Promise<string> {
-  const step = await fetch(`${base}/api/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Origin: base },
-    body: JSON.stringify({ email: 'admin@acme.test', password: PASSWORD }),
-  });
-  const challenge = step.headers
-    .getSetCookie()
-    .map((cookie) => cookie.split(';')[0])
-    .find((c) => c?.startsWith('portal.sign-in='));
-  if (!challenge) throw new Error(`sign-in failed (${step.status})`);
-  const csrf = await fetch(`${base}/api/auth/csrf`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const cookies = [challenge, ...csrf.headers.getSetCookie().map((cookie) => cookie.split(';')[0])];
-  const callback = await fetch(`${base}/api/auth/callback/credentials`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookies.join('; ') },
-    body: new URLSearchParams({ csrfToken, json: 'true' }),
-  });
-  const session = callback.headers
-    .getSetCookie()
-    .map((cookie) => cookie.split(';')[0])
-    .find((c) => c?.includes('session-token'));
-  if (!session) throw new Error(`sign-in failed (${callback.status})`);
-  return session;
-}
-
 /** The credentials page's "Deactivate" (a server action), called as the browser calls it, through HAProxy. */
 async function deactivateThroughBalancer(base: string, cookie: string, secretId: string): Promise<string> {
   const manifest = JSON.parse(readFileSync('.next/server/server-reference-manifest.json', 'utf8')) as {
@@ -154,7 +126,7 @@ async function main() {
   const revokedBody = tokenBody(clientId, revoked.value);
   const before = await Promise.all(direct.map((url) => tokenStatus(url, revokedBody)));
   const viaBalancer = await tokenStatus(topology.url, revokedBody);
-  const cookie = await signIn(topology.url);
+  const cookie = await signInForCookie(topology.url, 'admin@acme.test', PASSWORD);
   await deactivateThroughBalancer(topology.url, cookie, revoked.id);
   const after: number[] = [];
   for (const url of direct) after.push(await tokenStatus(url, revokedBody));

@@ -46,12 +46,15 @@ export function startInstance({ handle, onListening }: { handle: Handler; onList
   const server = http.createServer((req, res) => {
     // A stopping instance answers, but asks keep-alive clients to reconnect (through the balancer, elsewhere).
     if (isDraining()) res.setHeader('Connection', 'close');
-    // Without a trusted proxy in front, the peer is the socket: a client-sent X-Forwarded-For is not believed.
-    if (!trustProxy) req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
     const path = req.url?.split('?', 1)[0];
+    // The token endpoint reads the socket's address itself (clientAddress), so its hot path skips this.
     if (path === TOKEN_PATH) {
       void serveTokenRequest(req, res, tokenHeaders);
-    } else if (path === '/healthz') {
+      return;
+    }
+    // Without a trusted proxy in front, the peer is the socket: a client-sent X-Forwarded-For is not believed.
+    if (!trustProxy) req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
+    if (path === '/healthz') {
       sendJson(res, 200, { status: 'ok' });
     } else if (path === '/readyz') {
       void readiness().then((state) =>

@@ -11,6 +11,38 @@ import { recordAccountEvent, type RequestContext } from '@/lib/data/audit';
 import { verifyUserCredentials } from '@/lib/data/users';
 import { prisma } from '@/lib/db';
 
+/**
+ * Counts a failed attempt (a wrong password, code or passkey) against the account and the address, and
+ * records it for an account that exists (an unknown email has no trail to write to): `sign_in_failed`, and
+ * `sign_in_throttled` when this failure tips a count over its limit. Returns that block, or null.
+ */
+export async function recordFailedAttempt({
+  email,
+  userId,
+  stage,
+  context,
+}: {
+  email: string;
+  userId: string | null;
+  stage: string;
+  context: RequestContext;
+}) {
+  const blocked = await recordSignInFailure({ email, address: context.address ?? 'unknown' });
+  if (userId) {
+    await recordAccountEvent(prisma, { userId, action: 'sign_in_failed', details: { stage }, context });
+    if (blocked) {
+      await recordAccountEvent(prisma, {
+        userId,
+        action: 'sign_in_throttled',
+        priority: 'high',
+        details: { retryAfterSeconds: blocked.retryAfterSeconds },
+        context,
+      });
+    }
+  }
+  return blocked;
+}
+
 export type IdentityCheck = { ok: true } | { ok: false; wrong: boolean; message?: string };
 
 /**
@@ -34,8 +66,7 @@ export async function checkIdentity(
     await recordSignInSuccess(key);
     return { ok: true };
   }
-  const blocked = await recordSignInFailure(key);
-  await recordAccountEvent(prisma, { userId: actor.userId, action: 'sign_in_failed', details: { stage }, context });
+  const blocked = await recordFailedAttempt({ email: actor.email, userId: actor.userId, stage, context });
   return blocked
     ? { ok: false, wrong: false, message: throttleMessage(blocked.retryAfterSeconds) }
     : { ok: false, wrong: true };

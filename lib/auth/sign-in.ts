@@ -1,4 +1,5 @@
 import 'server-only';
+import { recordFailedAttempt } from '@/lib/auth/identity-check';
 // Malformed responses are refused inside verifyPasskeyAuthentication; the cast only names the shape it checks.
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { RequestContext } from '@/lib/data/audit';
@@ -21,7 +22,7 @@ import {
   verifyPasskeyAuthentication,
   verifyTotpCode,
 } from '@/lib/data/two-factor';
-import { checkSignInThrottle, recordSignInFailure, recordSignInSuccess } from '@/lib/auth/sign-in-throttle';
+import { checkSignInThrottle, recordSignInSuccess } from '@/lib/auth/sign-in-throttle';
 import { withPasswordCheckSlot } from '@/lib/auth/password-check-limit';
 
 export interface SecondFactorMethods {
@@ -42,30 +43,14 @@ function addressOf(context: RequestContext) {
   return context.address ?? 'unknown';
 }
 
-/**
- * Counts a failed attempt against the account and the address, and records it for an account that
- * exists (an unknown email has no trail to write to). Returns the throttled answer once the failure
- * tips the count over the limit.
- */
+/** A failed step: counted and recorded; the throttled answer once it tips a count over its limit. */
 async function failed(
   email: string,
   userId: string | null,
   stage: 'password' | 'second_factor',
   context: RequestContext,
 ) {
-  const blocked = await recordSignInFailure({ email, address: addressOf(context) });
-  if (userId) {
-    await recordAccountEvent(prisma, { userId, action: 'sign_in_failed', details: { stage }, context });
-    if (blocked) {
-      await recordAccountEvent(prisma, {
-        userId,
-        action: 'sign_in_throttled',
-        priority: 'high',
-        details: { retryAfterSeconds: blocked.retryAfterSeconds },
-        context,
-      });
-    }
-  }
+  const blocked = await recordFailedAttempt({ email, userId, stage, context });
   return blocked
     ? ({ status: 'throttled', retryAfterSeconds: blocked.retryAfterSeconds } as const)
     : ({ status: 'invalid' } as const);
