@@ -1,4 +1,5 @@
 import 'server-only';
+import { AUTH_BODY_LIMIT_BYTES } from '@/lib/http/body-limit';
 import type { z } from 'zod';
 import type { SignInStepResult } from '@/lib/auth/sign-in';
 import { throttleMessage } from '@/lib/auth/sign-in-throttle';
@@ -10,8 +11,6 @@ import type { RequestContext } from '@/lib/data/audit';
 import { RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, failedForDatabase } from '@/lib/db/availability';
 import { env } from '@/lib/env';
 
-/** Sign-in bodies are a few hundred bytes; anything larger is refused before it is read. */
-export const SIGN_IN_BODY_LIMIT = 16 * 1024;
 
 const NO_STORE = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 
@@ -54,7 +53,7 @@ export async function readSignInRequest<S extends z.ZodType>(
   const expected = portalOrigin();
   if (origin && expected && origin !== expected)
     return { response: json({ message: 'Sign in from the portal itself.' }, 403) };
-  const text = await readBodyLimited(request, SIGN_IN_BODY_LIMIT);
+  const text = await readBodyLimited(request, AUTH_BODY_LIMIT_BYTES);
   if (text === null) return { response: json({ message: 'The request is too large.' }, 413) };
   let body: unknown;
   try {

@@ -5,8 +5,6 @@
 import { now } from '@/lib/clock';
 
 export const DEFAULT_REAUTH_WINDOW_MINUTES = 15;
-export const MIN_REAUTH_WINDOW_MINUTES = 5;
-export const MAX_REAUTH_WINDOW_MINUTES = 8 * 60;
 
 /** The choices the organization setting offers. */
 export const REAUTH_WINDOW_CHOICES = [5, 15, 30, 60, 120, 240, 480] as const;
