@@ -11,7 +11,6 @@ import type { RequestContext } from '@/lib/data/audit';
 import { RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, failedForDatabase } from '@/lib/db/availability';
 import { env } from '@/lib/env';
 
-
 const NO_STORE = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 
 function portalOrigin(): string | null {
