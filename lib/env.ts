@@ -60,6 +60,10 @@ const schema = {
   SIGN_IN_ATTEMPTS_PER_SECOND: count(1, 1_000_000, 2),
   SIGN_IN_ATTEMPTS_BURST: count(0, 1_000_000, 10),
   TEST_CLOCK: flag,
+  /** Lets JWKS and workload issuer URLs be http on loopback (a local test issuer); never in production. */
+  OAUTH_ALLOW_LOOPBACK_HTTP: flag,
+  /** Timeout of each fetch of a JWKS or discovery document. */
+  OAUTH_FETCH_TIMEOUT_MS: count(100, 30_000, 3_000),
 
   // `npm run db:roles` only.
   DATABASE_ADMIN_URL: postgresUrl.optional(),

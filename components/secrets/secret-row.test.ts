@@ -6,8 +6,14 @@ const now = Date.parse('2026-03-01T12:00:00.000Z');
 const day = 86_400_000;
 const item = (overrides: Partial<SecretListItem> = {}): SecretListItem => ({
   id: 'secret-1',
+  kind: 'SECRET',
   name: 'Secret 1',
   preview: 'uqs_…a1b2',
+  scopes: ['sdk', 'api'],
+  jwksUrl: null,
+  workloadIssuer: null,
+  workloadAudience: null,
+  workloadSubject: null,
   status: 'ACTIVE',
   createdAt: new Date(now - 10 * day),
   createdByName: 'Ada Admin',

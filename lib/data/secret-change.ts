@@ -15,6 +15,7 @@ type Tx = Prisma.TransactionClient;
 type Failure = Extract<CommandResult, { ok: false }>;
 
 const CURRENT_SELECT = {
+  kind: true,
   secretHash: true,
   status: true,
   isDecoy: true,
@@ -37,6 +38,7 @@ export function preconditionFilter(conditions: readonly Precondition[], now: Dat
     else if (condition === 'disabled') filters.push({ status: 'DISABLED' });
     else if (condition === 'notReplaced') filters.push({ replacedById: null });
     else if (condition === 'notDecoy') filters.push({ isDecoy: false });
+    else if (condition === 'sharedSecret') filters.push({ kind: 'SECRET' });
     else filters.push({ OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
   }
   return { AND: filters };
@@ -55,6 +57,12 @@ const CACHED_COLUMNS = new Set([
   'allowedCidrs',
   'tokensRevokedBefore',
   'isDecoy',
+  'scopes',
+  'publicJwk',
+  'jwksUrl',
+  'workloadIssuer',
+  'workloadAudience',
+  'workloadSubject',
 ]);
 
 class Refused extends Error {

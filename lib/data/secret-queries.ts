@@ -1,12 +1,20 @@
 import { prisma } from '@/lib/db';
 import { maxSecretsPerClient } from '@/lib/secrets/rules';
 import type { Prisma } from '@/lib/generated/prisma/client';
-import type { SecretStatus } from '@/lib/generated/prisma/enums';
+import type { CredentialKind, SecretStatus } from '@/lib/generated/prisma/enums';
 
 export interface SecretListItem {
   id: string;
+  kind: CredentialKind;
   name: string;
   preview: string;
+  scopes: string[];
+  /** PUBLIC_KEY: the JWKS URL keys come from (null for a pasted key). */
+  jwksUrl: string | null;
+  /** WORKLOAD: the trusted issuer, audience and subject pattern. */
+  workloadIssuer: string | null;
+  workloadAudience: string | null;
+  workloadSubject: string | null;
   status: Exclude<SecretStatus, 'DELETED'>;
   createdAt: Date;
   createdByName: string | null;
@@ -24,8 +32,14 @@ export type SecretView = Omit<SecretListItem, 'status'> & { status: SecretStatus
 
 export const LIST_SELECT = {
   id: true,
+  kind: true,
   name: true,
   preview: true,
+  scopes: true,
+  jwksUrl: true,
+  workloadIssuer: true,
+  workloadAudience: true,
+  workloadSubject: true,
   status: true,
   createdAt: true,
   activatedAt: true,

@@ -10,8 +10,29 @@ const HEARTBEAT_MS = 5_000;
 const LIVE_WITHIN_SECONDS = 15;
 const ACK_TIMEOUT_MS = 2_000;
 
-/** What a cache must forget: one secret (its hash and id), or everything when both are absent. */
-export type Invalidation = { hash?: string; secretId?: string };
+/**
+ * What a cache must forget: one credential (its hash, id and OAuth client's row id), one access token revoked
+ * on its own (its jti), or everything when all are absent.
+ */
+export type Invalidation = { hash?: string; secretId?: string; oauthClientId?: string; revokedJti?: string };
+
+const REVOKED_PREFIX = 'revoked:';
+
+/** The key acknowledgements are matched by: a credential's hash, or "revoked:<jti>" for a revoked token. */
+export function revocationKey(jti: string): string {
+  return `${REVOKED_PREFIX}${jti}`;
+}
+
+/** Reads a secret_changed payload: "<secret_hash>:<id>:<oauth_client_id>" or "revoked:<jti>". */
+function parsePayload(payload: string): { key: string; change: Invalidation } {
+  if (payload.startsWith(REVOKED_PREFIX))
+    return { key: payload, change: { revokedJti: payload.slice(REVOKED_PREFIX.length) } };
+  const [hash, secretId, oauthClientId] = payload.split(':');
+  return {
+    key: hash ?? '',
+    change: { hash: hash || undefined, secretId: secretId || undefined, oauthClientId: oauthClientId || undefined },
+  };
+}
 
 /**
  * The cross-instance channel for changes to secrets. Every change to a secret, by any instance or by plain
@@ -72,15 +93,14 @@ class SecretChangeChannel {
     client.on('notification', (message) => {
       const payload = message.payload ?? '';
       if (message.channel === 'secret_ack') {
-        // "<instance>|<secret_hash>:<secret_id>": that instance has dropped the secret from its cache.
+        // "<instance>|<change payload>": that instance has dropped the credential or token from its caches.
         const [instance, change] = payload.split('|');
-        const hash = change?.split(':')[0];
-        if (instance && hash) for (const heard of this.waiters.get(hash) ?? []) heard(instance);
+        const key = change === undefined ? '' : parsePayload(change).key;
+        if (instance && key) for (const heard of this.waiters.get(key) ?? []) heard(instance);
         return;
       }
-      // "<secret_hash>:<secret_id>": forget it, then tell whoever made the change.
-      const [hash, secretId] = payload.split(':');
-      this.invalidate({ hash, secretId: secretId || undefined });
+      // Forget the credential or token, then tell whoever made the change.
+      this.invalidate(parsePayload(payload).change);
       client.query("SELECT pg_notify('secret_ack', $1)", [`${this.instanceId}|${payload}`]).catch(() => {});
     });
     client.on('error', lost);
@@ -112,13 +132,13 @@ class SecretChangeChannel {
   }
 
   /**
-   * Wraps a change to the secret with this hash. The change is applied, this
-   * instance forgets the secret at once, and the call returns only when every
-   * live instance sharing the database (heartbeat in token_instances) has
-   * acknowledged dropping it: after that, no instance answers from its old
-   * entry. An instance that does not answer within 2 s is reported and skipped.
+   * Wraps a change to the credential with this hash (or to the token with this `revocationKey`). The change
+   * is applied, this instance forgets it at once, and the call returns only when every live instance sharing
+   * the database (heartbeat in token_instances) has acknowledged dropping it: after that, no instance
+   * answers from its old entry. An instance that does not answer within 2 s is reported and skipped.
    */
-  async change<T>(hash: string, apply: () => Promise<T>, applied: (result: T) => boolean): Promise<T> {
+  async change<T>(key: string, apply: () => Promise<T>, applied: (result: T) => boolean): Promise<T> {
+    const hash = key;
     this.starting ??= this.listen();
     await this.starting;
     const acked = new Set<string>();
@@ -132,7 +152,7 @@ class SecretChangeChannel {
     this.waiters.set(hash, waiting);
     try {
       const result = await apply();
-      this.invalidate({ hash });
+      this.invalidate(parsePayload(key).change);
       if (applied(result) && this.listening) {
         const live = await prisma.$queryRaw<{ id: string }[]>`
           SELECT id::text FROM token_instances WHERE heartbeat_at > now() - make_interval(secs => ${LIVE_WITHIN_SECONDS})`;

@@ -13,14 +13,25 @@ export const TOKEN_ERRORS = {
   unsupported_grant_type: {
     error: 'unsupported_grant_type',
     status: 400,
-    summary: 'a grant other than client_credentials',
+    summary: 'a grant other than client_credentials and token exchange',
   },
-  invalid_scope: { error: 'invalid_scope', status: 400, summary: 'a scope that is not offered' },
+  // RFC 8693 §2.2.2: a subject token that is not valid, or that no trusted workload of the client accepts.
+  invalid_grant: {
+    error: 'invalid_grant',
+    status: 400,
+    summary: 'a workload token that is invalid, expired, from an unreachable issuer, or trusted by no workload',
+  },
+  invalid_scope: {
+    error: 'invalid_scope',
+    status: 400,
+    summary: 'a scope that is not offered, or that the credential does not allow',
+  },
   // RFC 7235: every 401 names the scheme to authenticate with.
   invalid_client: {
     error: 'invalid_client',
     status: 401,
-    summary: 'unknown client, or a wrong, disabled, deleted, expired, rolled-out or address-restricted secret',
+    summary:
+      'unknown client, or a wrong, disabled, deleted, expired, rolled-out or address-restricted secret or key, or an invalid or replayed client assertion',
     headers: { 'WWW-Authenticate': 'Basic realm="token"' },
   },
   // Too many failed authentications: still invalid_client (RFC 6749 has no code for it), with 429 and Retry-After.

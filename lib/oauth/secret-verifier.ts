@@ -11,12 +11,13 @@ interface KnownSecret {
   /** Epoch ms from which the secret stops working (expiry or end of its roll grace period), or Infinity. */
   stopsAt: number;
   allowedCidrs: string[];
+  scopes: readonly string[];
   decoy: boolean;
   cachedAt: number;
 }
 
 export type Verification =
-  | { ok: true; secretId: string }
+  | { ok: true; secretId: string; scopes: readonly string[] }
   | { ok: false; reason: 'unknown' | 'blocked_address' | 'decoy'; secretId?: string };
 
 const MAX_ENTRIES = 200_000;
@@ -58,7 +59,7 @@ class SecretVerifier {
     if (!entry?.active || entry.clientId !== clientId || now >= entry.stopsAt) return { ok: false, reason: 'unknown' };
     if (!addressAllowed(address, entry.allowedCidrs))
       return { ok: false, reason: 'blocked_address', secretId: entry.secretId };
-    return { ok: true, secretId: entry.secretId };
+    return { ok: true, secretId: entry.secretId, scopes: entry.scopes };
   }
 
   private async lookup(hash: string): Promise<KnownSecret | null> {
@@ -71,6 +72,8 @@ class SecretVerifier {
         expiresAt: true,
         deactivateAt: true,
         allowedCidrs: true,
+        scopes: true,
+        kind: true,
         isDecoy: true,
         oauthClient: { select: { clientId: true } },
       },
@@ -80,9 +83,11 @@ class SecretVerifier {
       ? {
           secretId: row.id,
           clientId: row.oauthClient.clientId,
-          active: row.status === 'ACTIVE',
+          // Only a secret authenticates with a secret; other kinds' hashes are of values nobody holds.
+          active: row.status === 'ACTIVE' && row.kind === 'SECRET',
           stopsAt: stops.length ? Math.min(...stops) : Infinity,
           allowedCidrs: row.allowedCidrs,
+          scopes: row.scopes,
           decoy: row.isDecoy,
           cachedAt: Date.now(),
         }

@@ -1,7 +1,6 @@
 import { OAuthError, jsonResponse, oauthErrorResponse, type EndpointResponse } from '@/lib/oauth/errors';
-import { parseTokenRequest, type RawTokenRequest } from '@/lib/oauth/token-request';
-import { secretVerifier } from '@/lib/oauth/secret-verifier';
-import { recordFailedAuthentication } from '@/lib/oauth/failure-limiter';
+import { CLIENT_CREDENTIALS, parseTokenRequest, type RawTokenRequest } from '@/lib/oauth/token-request';
+import { authenticateClient, grantedScopes } from '@/lib/oauth/client-authentication';
 import { usageRecorder } from '@/lib/oauth/usage-recorder';
 import { getSigningKeys } from '@/lib/oauth/signing-keys';
 import { issueAccessToken } from '@/lib/oauth/access-token';
@@ -9,47 +8,33 @@ import { ACCESS_TOKEN_TTL_SECONDS, tokenSettings } from '@/lib/oauth/settings';
 
 const settings = tokenSettings();
 
-/** POST /api/oauth/token — the client-credentials grant (RFC 6749 §4.4), transport-independent. */
-export async function handleTokenRequest(
-  raw: RawTokenRequest & { address: string; userAgent?: string | null },
-): Promise<EndpointResponse> {
+export type TokenEndpointRequest = RawTokenRequest & { address: string; userAgent?: string | null };
+
+/**
+ * POST /api/oauth/token, transport-independent: the client-credentials grant (RFC 6749 §4.4) with a secret
+ * or a client assertion (RFC 7523 §2.2), and token exchange for trusted workloads (RFC 8693).
+ */
+export async function handleTokenRequest(raw: TokenEndpointRequest): Promise<EndpointResponse> {
   const startedAt = Date.now();
-  const userAgent = (raw.userAgent ?? '').slice(0, 256);
-  let clientId = '';
+  const caller = { address: raw.address, userAgent: (raw.userAgent ?? '').slice(0, 256) };
   try {
     const request = parseTokenRequest(raw);
-    clientId = request.clientId;
-
-    const verified = await secretVerifier.verify(request.clientId, request.clientSecret, raw.address);
-    if (!verified.ok) {
-      // A right secret from outside its allowlist: refused like any other, and shown to the admin.
-      if (verified.reason === 'blocked_address' && verified.secretId)
-        usageRecorder.recordBlocked(verified.secretId, raw.address, userAgent);
-      // A decoy tripped: the caller sees an ordinary invalid_client, the admins an alarm.
-      if (verified.reason === 'decoy' && verified.secretId)
-        usageRecorder.recordDecoyUse(verified.secretId, raw.address, userAgent);
-      const retryAfter = await recordFailedAuthentication({ clientId, address: raw.address });
-      if (retryAfter !== null) {
-        throw new OAuthError(
-          'too_many_failures',
-          'Too many failed client authentications. Try again later.',
-          retryAfter,
-        );
-      }
-      // Unknown client, wrong, disabled or deleted secret: one answer for all.
-      throw new OAuthError('invalid_client', 'Client authentication failed.');
+    if (request.grantType !== CLIENT_CREDENTIALS) {
+      throw new OAuthError('unsupported_grant_type', 'Token exchange is not available yet.');
     }
+    const client = await authenticateClient(request.client, caller);
+    const scopes = grantedScopes(request.scopes, client.scopes);
 
     const keys = await getSigningKeys();
     const { token, claims } = await issueAccessToken({
       key: keys.current,
       issuer: settings.issuer,
       audience: settings.audience,
-      clientId: request.clientId,
-      secretId: verified.secretId,
-      scopes: request.scopes,
+      clientId: client.clientId,
+      secretId: client.credentialId,
+      scopes,
     });
-    usageRecorder.record(verified.secretId, raw.address, userAgent);
+    usageRecorder.record(client.credentialId, caller.address, caller.userAgent);
     return jsonResponse(200, {
       access_token: token,
       token_type: 'bearer',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OAuthError } from '@/lib/oauth/errors';
 import { parseTokenRequest, type RawTokenRequest } from '@/lib/oauth/token-request';
-import { MAX_TOKEN_REQUEST_BYTES, SUPPORTED_SCOPES } from '@/lib/oauth/settings';
+import { SUPPORTED_SCOPES } from '@/lib/oauth/settings';
 
 const FORM = 'application/x-www-form-urlencoded';
 const basic = (id: string, secret: string) =>
@@ -24,17 +24,17 @@ function refusal(raw: RawTokenRequest): { kind: string; code: string; status: nu
 }
 
 describe('parseTokenRequest', () => {
-  it('allows client_secret_post and client_secret_basic, with every supported scope by default', () => {
+  it('allows client_secret_post and client_secret_basic; without scope the credential decides', () => {
     expect(parseTokenRequest(request('grant_type=client_credentials&client_id=abc&client_secret=s3cret'))).toEqual({
-      clientId: 'abc',
-      clientSecret: 's3cret',
-      scopes: [...SUPPORTED_SCOPES],
+      grantType: 'client_credentials',
+      client: { method: 'client_secret_post', clientId: 'abc', clientSecret: 's3cret' },
+      scopes: null,
     });
     expect(
       parseTokenRequest(request('grant_type=client_credentials&scope=sdk', { authorization: basic('a b', 's:c+t') })),
     ).toEqual({
-      clientId: 'a b',
-      clientSecret: 's:c+t',
+      grantType: 'client_credentials',
+      client: { method: 'client_secret_basic', clientId: 'a b', clientSecret: 's:c+t' },
       scopes: ['sdk'],
     });
     expect(
@@ -43,7 +43,7 @@ describe('parseTokenRequest', () => {
           authorization: basic('abc', 'x'),
           contentType: `${FORM}; charset=utf-8`,
         }),
-      ).clientId,
+      ).client.clientId,
     ).toBe('abc');
   });
 
@@ -58,9 +58,7 @@ describe('parseTokenRequest', () => {
     ).toMatchObject({ code: 'invalid_request' });
     expect(refusal(request('client_id=a&client_secret=b'))).toMatchObject({ code: 'invalid_request' });
     expect(
-      refusal(
-        request(`grant_type=client_credentials&client_id=${'a'.repeat(MAX_TOKEN_REQUEST_BYTES)}&client_secret=b`),
-      ),
+      refusal(request(`grant_type=client_credentials&client_id=${'a'.repeat(513)}&client_secret=b`)),
     ).toMatchObject({ code: 'invalid_request' });
   });
 
@@ -96,5 +94,8 @@ describe('parseTokenRequest', () => {
       code: 'invalid_scope',
       status: 400,
     });
+    expect(
+      refusal(request(`grant_type=client_credentials&client_id=a&client_secret=b&scope=${SUPPORTED_SCOPES[0]}%20x`)),
+    ).toMatchObject({ code: 'invalid_scope' });
   });
 });

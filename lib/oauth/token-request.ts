@@ -8,13 +8,38 @@ export interface RawTokenRequest {
   body: string | null;
 }
 
-export interface TokenRequest {
-  clientId: string;
-  clientSecret: string;
-  scopes: string[];
-}
+export const CLIENT_CREDENTIALS = 'client_credentials';
+export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+export const JWT_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
+export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+
+/** How the client proved who it is (RFC 6749 §2.3, RFC 7523 §2.2), or `none` for a public client's request. */
+export type ClientAuthentication =
+  | { method: 'client_secret_basic' | 'client_secret_post'; clientId: string; clientSecret: string }
+  /** `clientId` is the client_id parameter when sent; the assertion's iss and sub must name the same client. */
+  | { method: 'private_key_jwt'; clientId: string | null; assertion: string }
+  | { method: 'none'; clientId: string | null };
+
+export type TokenRequest =
+  | {
+      grantType: typeof CLIENT_CREDENTIALS;
+      client: Exclude<ClientAuthentication, { method: 'none' }>;
+      /** The scopes asked for, or null when `scope` was not sent (then the credential's scopes). */
+      scopes: string[] | null;
+    }
+  | {
+      grantType: typeof TOKEN_EXCHANGE;
+      client: ClientAuthentication;
+      subjectToken: string;
+      subjectTokenType: string;
+      scopes: string[] | null;
+    };
 
 const MAX_PARAMETER_LENGTH = 512;
+/** JWTs (a client assertion, a workload's token) are longer than any other parameter. */
+const MAX_JWT_LENGTH = 8192;
+const LONG_PARAMETERS = new Set(['client_assertion', 'subject_token', 'token']);
 
 function formDecode(value: string): string {
   return decodeURIComponent(value.replace(/\+/g, ' '));
@@ -36,10 +61,11 @@ function parseBasic(header: string): { clientId: string; clientSecret: string } 
 }
 
 /**
- * Validates a token request's shape (RFC 6749 §4.4.2, §2.3.1 and §3.3) without
- * touching the database; credentials are checked afterwards.
+ * The parameters of an application/x-www-form-urlencoded body (RFC 6749 §3.2): each at most once, each of
+ * bounded length; an empty parameter counts as omitted (§3.1). Shared by the token, revocation and
+ * introspection endpoints.
  */
-export function parseTokenRequest(raw: RawTokenRequest): TokenRequest {
+export function readForm(raw: RawTokenRequest): Map<string, string> {
   const mediaType = raw.contentType?.split(';')[0]?.trim().toLowerCase();
   if (mediaType !== 'application/x-www-form-urlencoded') {
     throw new OAuthError('invalid_request', 'The body must be application/x-www-form-urlencoded.');
@@ -49,48 +75,97 @@ export function parseTokenRequest(raw: RawTokenRequest): TokenRequest {
   const params = new Map<string, string>();
   for (const [name, value] of new URLSearchParams(raw.body)) {
     if (params.has(name)) throw new OAuthError('invalid_request', `The parameter ${name} is repeated.`);
-    if (value.length > MAX_PARAMETER_LENGTH)
+    if (value.length > (LONG_PARAMETERS.has(name) ? MAX_JWT_LENGTH : MAX_PARAMETER_LENGTH))
       throw new OAuthError('invalid_request', `The parameter ${name} is too long.`);
-    // An empty parameter counts as omitted (RFC 6749 §3.1).
     if (value !== '') params.set(name, value);
   }
+  return params;
+}
 
-  const grantType = params.get('grant_type');
-  if (!grantType) throw new OAuthError('invalid_request', 'The parameter grant_type is missing.');
-  if (grantType !== 'client_credentials') {
-    throw new OAuthError('unsupported_grant_type', 'Only the client_credentials grant is supported.');
-  }
-
+/**
+ * Which client authentication the request uses: exactly one of Basic, client_secret in the body, or a
+ * client assertion; `none` (client_id alone) only where the caller allows a public client.
+ */
+export function parseClientAuthentication(
+  params: Map<string, string>,
+  authorization: string | null,
+): ClientAuthentication {
   const bodyId = params.get('client_id');
   const bodySecret = params.get('client_secret');
-  let credentials: Omit<TokenRequest, 'scopes'>;
-  if (raw.authorization && /^basic /i.test(raw.authorization)) {
-    if (bodySecret !== undefined) {
-      throw new OAuthError(
-        'invalid_request',
-        'Use one client authentication method, not both Basic and client_secret.',
-      );
-    }
-    const basic = parseBasic(raw.authorization);
-    if (bodyId !== undefined && bodyId !== basic.clientId) {
-      throw new OAuthError('invalid_request', 'client_id differs from the one in the Authorization header.');
-    }
-    credentials = basic;
-  } else {
-    if (!bodyId || !bodySecret) {
-      throw new OAuthError('invalid_client', 'Client authentication failed.');
-    }
-    credentials = { clientId: bodyId, clientSecret: bodySecret };
+  const assertionType = params.get('client_assertion_type');
+  const assertion = params.get('client_assertion');
+  const basic = authorization !== null && /^basic /i.test(authorization);
+  const methods = Number(basic) + Number(bodySecret !== undefined) + Number(assertion !== undefined);
+  if (methods > 1) {
+    throw new OAuthError(
+      'invalid_request',
+      'Use one client authentication method: Basic, client_secret or client_assertion, not several.',
+    );
   }
 
-  const requested = params.get('scope');
-  let scopes: string[] = [...SUPPORTED_SCOPES];
-  if (requested !== undefined) {
-    scopes = [...new Set(requested.split(' ').filter(Boolean))];
-    const unknown = scopes.filter((scope) => !(SUPPORTED_SCOPES as readonly string[]).includes(scope));
-    if (scopes.length === 0 || unknown.length > 0) {
-      throw new OAuthError('invalid_scope', `Supported scopes: ${SUPPORTED_SCOPES.join(', ')}.`);
+  if (basic) {
+    const credentials = parseBasic(authorization);
+    if (bodyId !== undefined && bodyId !== credentials.clientId) {
+      throw new OAuthError('invalid_request', 'client_id differs from the one in the Authorization header.');
     }
+    return { method: 'client_secret_basic', ...credentials };
   }
-  return { ...credentials, scopes };
+  if (assertion !== undefined || assertionType !== undefined) {
+    if (assertionType !== JWT_BEARER_ASSERTION) {
+      throw new OAuthError('invalid_request', `client_assertion_type must be ${JWT_BEARER_ASSERTION}.`);
+    }
+    if (assertion === undefined) throw new OAuthError('invalid_request', 'The parameter client_assertion is missing.');
+    return { method: 'private_key_jwt', clientId: bodyId ?? null, assertion };
+  }
+  if (bodySecret !== undefined) {
+    if (!bodyId) throw new OAuthError('invalid_client', 'Client authentication failed.');
+    return { method: 'client_secret_post', clientId: bodyId, clientSecret: bodySecret };
+  }
+  return { method: 'none', clientId: bodyId ?? null };
+}
+
+/** The `scope` parameter (RFC 6749 §3.3): null when absent, else known scopes only, each once. */
+export function parseScopes(params: Map<string, string>): string[] | null {
+  const requested = params.get('scope');
+  if (requested === undefined) return null;
+  const scopes = [...new Set(requested.split(' ').filter(Boolean))];
+  const unknown = scopes.filter((scope) => !(SUPPORTED_SCOPES as readonly string[]).includes(scope));
+  if (scopes.length === 0 || unknown.length > 0) {
+    throw new OAuthError('invalid_scope', `Supported scopes: ${SUPPORTED_SCOPES.join(', ')}.`);
+  }
+  return scopes;
+}
+
+/**
+ * Validates a token request's shape (RFC 6749 §4.4.2, §2.3.1 and §3.3; RFC 7523 §2.2; RFC 8693 §2.1) without
+ * touching the database; credentials and tokens are checked afterwards.
+ */
+export function parseTokenRequest(raw: RawTokenRequest): TokenRequest {
+  const params = readForm(raw);
+  const grantType = params.get('grant_type');
+  if (!grantType) throw new OAuthError('invalid_request', 'The parameter grant_type is missing.');
+
+  if (grantType === CLIENT_CREDENTIALS) {
+    const client = parseClientAuthentication(params, raw.authorization);
+    // client_credentials needs an authenticated client (RFC 6749 §4.4.2).
+    if (client.method === 'none') throw new OAuthError('invalid_client', 'Client authentication failed.');
+    return { grantType, client, scopes: parseScopes(params) };
+  }
+  if (grantType === TOKEN_EXCHANGE) {
+    const subjectToken = params.get('subject_token');
+    const subjectTokenType = params.get('subject_token_type');
+    if (!subjectToken) throw new OAuthError('invalid_request', 'The parameter subject_token is missing.');
+    if (!subjectTokenType) throw new OAuthError('invalid_request', 'The parameter subject_token_type is missing.');
+    return {
+      grantType,
+      client: parseClientAuthentication(params, raw.authorization),
+      subjectToken,
+      subjectTokenType,
+      scopes: parseScopes(params),
+    };
+  }
+  throw new OAuthError(
+    'unsupported_grant_type',
+    'Supported grants: client_credentials and urn:ietf:params:oauth:grant-type:token-exchange.',
+  );
 }

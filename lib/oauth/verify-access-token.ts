@@ -30,11 +30,15 @@ export async function verifyAccessToken(token: string): Promise<VerifiedAccessTo
   } catch {
     return null;
   }
-  if (typeof payload.sub !== 'string' || typeof payload.scope !== 'string' || typeof payload.secret_id !== 'string')
+  if (
+    typeof payload.client_id !== 'string' ||
+    typeof payload.scope !== 'string' ||
+    typeof payload.secret_id !== 'string'
+  )
     return null;
   // Tokens issued up to the cut-off were revoked together with their secret.
   if (payload.iat! <= (await secretVerifier.tokensRevokedBefore(payload.secret_id))) return null;
-  return { clientId: payload.sub, scope: payload.scope, secretId: payload.secret_id, expiresAt: payload.exp! };
+  return { clientId: payload.client_id, scope: payload.scope, secretId: payload.secret_id, expiresAt: payload.exp! };
 }
 
 /** The token of an `Authorization: Bearer …` header, or null. */

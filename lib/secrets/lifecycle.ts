@@ -7,8 +7,12 @@
 
 export type SecretStatus = 'ACTIVE' | 'DISABLED' | 'DELETED';
 
+/** A secret, a public key (private_key_jwt) or a trusted workload (token exchange). */
+export type CredentialKind = 'SECRET' | 'PUBLIC_KEY' | 'WORKLOAD';
+
 /** The parts of a secret its lifecycle depends on; dates may be Date objects or ISO strings. */
 export interface LifecycleSecret {
+  kind: CredentialKind;
   status: SecretStatus;
   isDecoy: boolean;
   replacedById: string | null;
@@ -18,12 +22,13 @@ export interface LifecycleSecret {
 }
 
 /** A condition a change requires of the secret at the instant it is written (never DELETED, always). */
-export type Precondition = 'active' | 'disabled' | 'notReplaced' | 'notDecoy' | 'notExpired';
+export type Precondition = 'active' | 'disabled' | 'notReplaced' | 'notDecoy' | 'notExpired' | 'sharedSecret';
 
 export type SecretAction =
   | 'rename'
   | 'setExpiry'
   | 'setAllowedAddresses'
+  | 'setScopes'
   | 'activate'
   | 'deactivate'
   | 'roll'
@@ -35,6 +40,7 @@ export type SecretAction =
 const RULES: Record<SecretAction, readonly (readonly [Precondition, string])[]> = {
   rename: [],
   setAllowedAddresses: [],
+  setScopes: [],
   setExpiry: [['notExpired', 'This secret has already expired. Create a new secret instead.']],
   activate: [
     ['notDecoy', 'A decoy secret can never be activated.'],
@@ -44,11 +50,13 @@ const RULES: Record<SecretAction, readonly (readonly [Precondition, string])[]> 
   ],
   deactivate: [['active', 'This secret is already disabled.']],
   roll: [
+    ['sharedSecret', 'Only a secret can be rolled. Add a new key or workload instead.'],
     ['active', 'Only an active secret can be rolled.'],
     ['notExpired', 'Only an active secret can be rolled.'],
     ['notReplaced', 'This secret has already been rolled.'],
   ],
   makeDecoy: [
+    ['sharedSecret', 'Only a secret can become a decoy.'],
     ['notDecoy', 'This secret is already a decoy.'],
     ['disabled', 'Only a disabled secret can become a decoy. Deactivate it first.'],
   ],
@@ -84,6 +92,8 @@ export function holds(condition: Precondition, secret: LifecycleSecret, now: Dat
       return !secret.isDecoy;
     case 'notExpired':
       return !isExpired(secret, now);
+    case 'sharedSecret':
+      return secret.kind === 'SECRET';
   }
 }
 

@@ -10,6 +10,21 @@ export function maxSecretsPerClient(): number {
 /** Lifetime of the access tokens a secret obtains; the usage summary counts the tokens still alive. */
 export const ACCESS_TOKEN_TTL_SECONDS = 1800;
 
+/** The scopes a credential may allow and a token may carry; a credential allows both unless restricted. */
+export const CREDENTIAL_SCOPES = ['sdk', 'api'] as const;
+export type CredentialScope = (typeof CREDENTIAL_SCOPES)[number];
+
+/** What each scope opens, for the pickers and the metadata. */
+export const SCOPE_DESCRIPTIONS: Record<CredentialScope, string> = {
+  sdk: 'Mobile and web SDK sessions',
+  api: 'REST API calls',
+};
+
+export const credentialScopesSchema = z
+  .array(z.enum(CREDENTIAL_SCOPES))
+  .min(1, 'Choose at least one scope.')
+  .transform((scopes) => CREDENTIAL_SCOPES.filter((scope) => scopes.includes(scope)));
+
 export const EXPIRY_WARNING_DAYS = 14;
 export const ROLL_GRACE_SECONDS = [0, 3600, 86_400, 604_800] as const;
 export const MAX_ALLOWED_RANGES = 20;

@@ -1,0 +1,75 @@
+import { OAuthError } from '@/lib/oauth/errors';
+import { recordFailedAuthentication } from '@/lib/oauth/failure-limiter';
+import { secretVerifier } from '@/lib/oauth/secret-verifier';
+import { usageRecorder } from '@/lib/oauth/usage-recorder';
+import type { ClientAuthentication } from '@/lib/oauth/token-request';
+
+/** A client that proved who it is, and the credential it proved it with. */
+export interface AuthenticatedClient {
+  clientId: string;
+  /** The secret's or public key's id: usage, scopes and token revocation belong to it. */
+  credentialId: string;
+  /** The scopes the credential allows. */
+  scopes: readonly string[];
+}
+
+export interface CallerContext {
+  address: string;
+  userAgent: string;
+}
+
+/** What a failed check reports: the credential it concerned, when the caller must be told of it. */
+export type FailedAuthentication = { reason: 'unknown' | 'blocked_address' | 'decoy'; credentialId?: string };
+
+async function refuse(clientId: string, failure: FailedAuthentication, caller: CallerContext): Promise<never> {
+  // A right credential from outside its allowlist: refused like any other, and shown to the admin.
+  if (failure.reason === 'blocked_address' && failure.credentialId)
+    usageRecorder.recordBlocked(failure.credentialId, caller.address, caller.userAgent);
+  // A decoy tripped: the caller sees an ordinary invalid_client, the admins an alarm.
+  if (failure.reason === 'decoy' && failure.credentialId)
+    usageRecorder.recordDecoyUse(failure.credentialId, caller.address, caller.userAgent);
+  const retryAfter = await recordFailedAuthentication({ clientId, address: caller.address });
+  if (retryAfter !== null) {
+    throw new OAuthError('too_many_failures', 'Too many failed client authentications. Try again later.', retryAfter);
+  }
+  // Unknown client, wrong, disabled or deleted credential: one answer for all.
+  throw new OAuthError('invalid_client', 'Client authentication failed.');
+}
+
+/**
+ * Authenticates the client of a token, revocation or introspection request by secret (Basic or body) or by
+ * a signed assertion (private_key_jwt). Every failure is counted by the failure limiter and answered with
+ * the same invalid_client (429 once over the limit). `none` is refused: callers that allow a public client
+ * handle it before calling this.
+ */
+export async function authenticateClient(
+  client: ClientAuthentication,
+  caller: CallerContext,
+): Promise<AuthenticatedClient> {
+  if (client.method === 'client_secret_basic' || client.method === 'client_secret_post') {
+    const verified = await secretVerifier.verify(client.clientId, client.clientSecret, caller.address);
+    if (!verified.ok)
+      return refuse(client.clientId, { reason: verified.reason, credentialId: verified.secretId }, caller);
+    return { clientId: client.clientId, credentialId: verified.secretId, scopes: verified.scopes };
+  }
+  if (client.method === 'private_key_jwt') {
+    throw new OAuthError('invalid_client', 'Client authentication failed.');
+  }
+  return refuse(client.clientId ?? '', { reason: 'unknown' }, caller);
+}
+
+/**
+ * The scopes a token gets: those asked for, each of which the credential must allow (else invalid_scope),
+ * or all the credential allows when none were asked for.
+ */
+export function grantedScopes(requested: string[] | null, allowed: readonly string[]): string[] {
+  if (requested === null) return [...allowed];
+  const missing = requested.filter((scope) => !allowed.includes(scope));
+  if (missing.length > 0) {
+    throw new OAuthError(
+      'invalid_scope',
+      `This credential may not request ${missing.join(', ')}. It allows: ${allowed.join(', ')}.`,
+    );
+  }
+  return requested;
+}
