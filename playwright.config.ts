@@ -66,6 +66,8 @@ export default defineConfig({
       SIGN_IN_ATTEMPTS_PER_SECOND: '5',
       // One worker: the test clock is per process, and a second worker would not see it move.
       WEB_CONCURRENCY: '1',
+      // The trusted-workload test runs a local OIDC issuer (tests/helpers/oidc-issuer.ts) on http://127.0.0.1.
+      OAUTH_ALLOW_LOOPBACK_HTTP: '1',
     },
   },
 });

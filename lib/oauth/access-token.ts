@@ -11,7 +11,7 @@ export interface AccessTokenClaims {
   jti: string;
   scope: string;
   client_id: string;
-  /** The id (never the value) of the secret that obtained the token. */
+  /** The id (never the value) of the credential that obtained the token: a secret, key or trusted workload. */
   secret_id: string;
 }
 
@@ -53,6 +53,8 @@ export async function issueAccessToken(input: {
   issuer: string;
   audience: string;
   clientId: string;
+  /** The token's `sub`: the client itself, unless a trusted workload's token named the workload. */
+  subject?: string;
   secretId: string;
   scopes: string[];
   now?: number;
@@ -60,7 +62,7 @@ export async function issueAccessToken(input: {
   const iat = Math.floor((input.now ?? Date.now()) / 1000);
   const claims: AccessTokenClaims = {
     iss: input.issuer,
-    sub: input.clientId,
+    sub: input.subject ?? input.clientId,
     aud: input.audience,
     iat,
     exp: iat + ACCESS_TOKEN_TTL_SECONDS,

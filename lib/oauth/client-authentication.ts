@@ -21,7 +21,8 @@ export interface CallerContext {
 /** What a failed check reports: the credential it concerned, when the caller must be told of it. */
 export type FailedAuthentication = { reason: 'unknown' | 'blocked_address' | 'decoy'; credentialId?: string };
 
-async function refuse(clientId: string, failure: FailedAuthentication, caller: CallerContext): Promise<never> {
+/** Refuses a client (invalid_client, or 429 once the failure limiter says so), recording what the admin must see. */
+export async function refuse(clientId: string, failure: FailedAuthentication, caller: CallerContext): Promise<never> {
   // A right credential from outside its allowlist: refused like any other, and shown to the admin.
   if (failure.reason === 'blocked_address' && failure.credentialId)
     usageRecorder.recordBlocked(failure.credentialId, caller.address, caller.userAgent);

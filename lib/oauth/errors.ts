@@ -21,6 +21,12 @@ export const TOKEN_ERRORS = {
     status: 400,
     summary: 'a workload token that is invalid, expired, from an unreachable issuer, or trusted by no workload',
   },
+  // RFC 8693 §2.2.2: a token exchange asking for a token for another audience or resource.
+  invalid_target: {
+    error: 'invalid_target',
+    status: 400,
+    summary: 'a token exchange whose audience or resource is not the API base URL',
+  },
   invalid_scope: {
     error: 'invalid_scope',
     status: 400,

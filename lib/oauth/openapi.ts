@@ -5,6 +5,8 @@ import {
   tokenSettings,
 } from '@/lib/oauth/settings';
 import { tokenErrorCodes, tokenErrorsByStatus } from '@/lib/oauth/errors';
+import { ACCESS_TOKEN_TYPE, JWT_TOKEN_TYPE, TOKEN_EXCHANGE } from '@/lib/oauth/token-request';
+import { WORKLOAD_TOKEN_ALGORITHMS } from '@/lib/oauth/workload-issuers';
 
 /** The token endpoint's error responses, from the same table its error mapper answers with. */
 function tokenErrorResponses() {
@@ -32,7 +34,7 @@ export function openApiDocument() {
       title: 'Authorization API',
       version: '1.0.0',
       description:
-        'Obtain access tokens with the client credentials grant (RFC 6749 §4.4) using the Client ID and an active secret from the Credentials page.',
+        'Obtain access tokens with the client credentials grant (RFC 6749 §4.4) using the Client ID and an active secret from the Credentials page, or, for a trusted workload, by exchanging the token its platform issued to it (RFC 8693).',
     },
     servers: [{ url: issuer, description: 'Authorization base URL' }],
     paths: {
@@ -40,7 +42,7 @@ export function openApiDocument() {
         post: {
           operationId: 'createAccessToken',
           summary: 'Obtain an access token',
-          description: `Authenticate with HTTP Basic (client_secret_basic) or with client_id and client_secret in the body (client_secret_post), not both. Bodies over ${MAX_TOKEN_REQUEST_BYTES} bytes are refused. Repeated failures are rate-limited per client and per address.`,
+          description: `Client credentials (RFC 6749 §4.4): authenticate with HTTP Basic (client_secret_basic) or with client_id and client_secret in the body (client_secret_post), not both. Token exchange for a trusted workload (RFC 8693): send grant_type=${TOKEN_EXCHANGE}, the account's client_id, subject_token (the JWT the workload's platform issued) and subject_token_type=${JWT_TOKEN_TYPE}; no secret is needed. The token is checked against the issuer's published keys (found through its /.well-known/openid-configuration) and the account's trusted workloads (issuer, audience, subject pattern); the access token's sub is the workload token's sub. Bodies over ${MAX_TOKEN_REQUEST_BYTES} bytes are refused. Repeated failures, refused workload tokens included, are rate-limited per client and per address.`,
           security: [{}, { clientSecretBasic: [] }],
           requestBody: {
             required: true,
@@ -50,18 +52,53 @@ export function openApiDocument() {
                   type: 'object',
                   required: ['grant_type'],
                   properties: {
-                    grant_type: { type: 'string', const: 'client_credentials' },
-                    client_id: { type: 'string', description: 'Required unless HTTP Basic is used.' },
+                    grant_type: { type: 'string', enum: ['client_credentials', TOKEN_EXCHANGE] },
+                    client_id: {
+                      type: 'string',
+                      description:
+                        'Required unless HTTP Basic is used. For token exchange: the Client ID of the account that trusts the workload.',
+                    },
                     client_secret: {
                       type: 'string',
-                      description: 'Required unless HTTP Basic is used.',
+                      description: 'Required unless HTTP Basic is used; not needed for token exchange.',
                       pattern: '^uqs_[0-9A-Za-z]{49}$',
                     },
                     scope: {
                       type: 'string',
                       description: `Space-separated, from: ${SUPPORTED_SCOPES.join(', ')}. Defaults to all.`,
                     },
+                    subject_token: {
+                      type: 'string',
+                      description: `Token exchange: the JWT the workload's platform issued to it (signed with one of ${WORKLOAD_TOKEN_ALGORITHMS.join(', ')}), whose iss, aud and sub a trusted workload of the account accepts.`,
+                      maxLength: 8192,
+                    },
+                    subject_token_type: { type: 'string', const: JWT_TOKEN_TYPE },
+                    requested_token_type: {
+                      type: 'string',
+                      const: ACCESS_TOKEN_TYPE,
+                      description: 'Token exchange: optional; an access token is the only type issued.',
+                    },
+                    audience: {
+                      type: 'string',
+                      const: audience,
+                      description:
+                        'Token exchange: optional; tokens are for the API base URL only (else invalid_target).',
+                    },
+                    resource: {
+                      type: 'string',
+                      const: audience,
+                      description:
+                        'Token exchange: optional; tokens are for the API base URL only (else invalid_target).',
+                    },
                   },
+                  // A workload sends its platform's token and the account's Client ID, and no secret.
+                  oneOf: [
+                    { properties: { grant_type: { const: 'client_credentials' } } },
+                    {
+                      properties: { grant_type: { const: TOKEN_EXCHANGE } },
+                      required: ['client_id', 'subject_token', 'subject_token_type'],
+                    },
+                  ],
                 },
               },
             },
@@ -143,6 +180,11 @@ export function openApiDocument() {
               description: 'A JWS signed with ES256; verify it with /.well-known/jwks.json',
             },
             token_type: { type: 'string', const: 'bearer' },
+            issued_token_type: {
+              type: 'string',
+              const: ACCESS_TOKEN_TYPE,
+              description: 'Token exchange only (RFC 8693 §2.2.1).',
+            },
             expires_in: { type: 'integer', const: ACCESS_TOKEN_TTL_SECONDS },
             scope: { type: 'string' },
             jti: { type: 'string', format: 'uuid' },

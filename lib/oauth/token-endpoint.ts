@@ -1,6 +1,7 @@
-import { OAuthError, jsonResponse, oauthErrorResponse, type EndpointResponse } from '@/lib/oauth/errors';
-import { CLIENT_CREDENTIALS, parseTokenRequest, type RawTokenRequest } from '@/lib/oauth/token-request';
+import { jsonResponse, oauthErrorResponse, type EndpointResponse } from '@/lib/oauth/errors';
+import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE, parseTokenRequest, type RawTokenRequest } from '@/lib/oauth/token-request';
 import { authenticateClient, grantedScopes } from '@/lib/oauth/client-authentication';
+import { verifyWorkload } from '@/lib/oauth/token-exchange';
 import { usageRecorder } from '@/lib/oauth/usage-recorder';
 import { getSigningKeys } from '@/lib/oauth/signing-keys';
 import { issueAccessToken } from '@/lib/oauth/access-token';
@@ -9,6 +10,19 @@ import { ACCESS_TOKEN_TTL_SECONDS, tokenSettings } from '@/lib/oauth/settings';
 const settings = tokenSettings();
 
 export type TokenEndpointRequest = RawTokenRequest & { address: string; userAgent?: string | null };
+
+async function issue(grant: { clientId: string; credentialId: string; subject?: string; scopes: string[] }) {
+  const keys = await getSigningKeys();
+  return issueAccessToken({
+    key: keys.current,
+    issuer: settings.issuer,
+    audience: settings.audience,
+    clientId: grant.clientId,
+    subject: grant.subject,
+    secretId: grant.credentialId,
+    scopes: grant.scopes,
+  });
+}
 
 /**
  * POST /api/oauth/token, transport-independent: the client-credentials grant (RFC 6749 §4.4) with a secret
@@ -19,21 +33,25 @@ export async function handleTokenRequest(raw: TokenEndpointRequest): Promise<End
   const caller = { address: raw.address, userAgent: (raw.userAgent ?? '').slice(0, 256) };
   try {
     const request = parseTokenRequest(raw);
-    if (request.grantType !== CLIENT_CREDENTIALS) {
-      throw new OAuthError('unsupported_grant_type', 'Token exchange is not available yet.');
+    if (request.grantType === TOKEN_EXCHANGE) {
+      const workload = await verifyWorkload(request, caller);
+      const { token, claims } = await issue(workload);
+      usageRecorder.record(workload.credentialId, caller.address, caller.userAgent);
+      // RFC 8693 §2.2.1: the client-credentials answer plus the type of the issued token; token_type is
+      // case-insensitive (RFC 6749 §5.1) and spelled as for every other token of this endpoint.
+      return jsonResponse(200, {
+        access_token: token,
+        issued_token_type: ACCESS_TOKEN_TYPE,
+        token_type: 'bearer',
+        expires_in: ACCESS_TOKEN_TTL_SECONDS,
+        scope: claims.scope,
+        jti: claims.jti,
+      });
     }
+
     const client = await authenticateClient(request.client, caller);
     const scopes = grantedScopes(request.scopes, client.scopes);
-
-    const keys = await getSigningKeys();
-    const { token, claims } = await issueAccessToken({
-      key: keys.current,
-      issuer: settings.issuer,
-      audience: settings.audience,
-      clientId: client.clientId,
-      secretId: client.credentialId,
-      scopes,
-    });
+    const { token, claims } = await issue({ clientId: client.clientId, credentialId: client.credentialId, scopes });
     usageRecorder.record(client.credentialId, caller.address, caller.userAgent);
     return jsonResponse(200, {
       access_token: token,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OAuthError } from '@/lib/oauth/errors';
-import { parseTokenRequest, type RawTokenRequest } from '@/lib/oauth/token-request';
-import { SUPPORTED_SCOPES } from '@/lib/oauth/settings';
+import { JWT_TOKEN_TYPE, TOKEN_EXCHANGE, parseTokenRequest, type RawTokenRequest } from '@/lib/oauth/token-request';
+import { SUPPORTED_SCOPES, tokenSettings } from '@/lib/oauth/settings';
 
 const FORM = 'application/x-www-form-urlencoded';
 const basic = (id: string, secret: string) =>
@@ -97,5 +97,48 @@ describe('parseTokenRequest', () => {
     expect(
       refusal(request(`grant_type=client_credentials&client_id=a&client_secret=b&scope=${SUPPORTED_SCOPES[0]}%20x`)),
     ).toMatchObject({ code: 'invalid_scope' });
+  });
+
+  it('allows a token exchange with the Client ID alone, or with client authentication too', () => {
+    const exchange = `grant_type=${encodeURIComponent(TOKEN_EXCHANGE)}&subject_token=a.b.c&subject_token_type=${encodeURIComponent(JWT_TOKEN_TYPE)}`;
+    expect(parseTokenRequest(request(`${exchange}&client_id=abc&scope=sdk`))).toEqual({
+      grantType: TOKEN_EXCHANGE,
+      client: { method: 'none', clientId: 'abc' },
+      subjectToken: 'a.b.c',
+      subjectTokenType: JWT_TOKEN_TYPE,
+      scopes: ['sdk'],
+    });
+    expect(parseTokenRequest(request(exchange, { authorization: basic('abc', 's') })).client).toEqual({
+      method: 'client_secret_basic',
+      clientId: 'abc',
+      clientSecret: 's',
+    });
+    expect(
+      parseTokenRequest(request(`${exchange}&client_id=abc&audience=${encodeURIComponent(tokenSettings().audience)}`))
+        .grantType,
+    ).toBe(TOKEN_EXCHANGE);
+  });
+
+  it('blocks a token exchange without client_id, of another token type, with delegation or another target', () => {
+    const grant = `grant_type=${encodeURIComponent(TOKEN_EXCHANGE)}&subject_token=a.b.c`;
+    const jwt = `subject_token_type=${encodeURIComponent(JWT_TOKEN_TYPE)}`;
+    expect(refusal(request(`${grant}&${jwt}`))).toMatchObject({ code: 'invalid_request' });
+    expect(refusal(request(`${grant}&client_id=a`))).toMatchObject({ code: 'invalid_request' });
+    expect(
+      refusal(request(`${grant}&client_id=a&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aid_token`)),
+    ).toMatchObject({ code: 'invalid_request' });
+    expect(refusal(request(`${grant}&${jwt}&client_id=a&actor_token=x.y.z`))).toMatchObject({
+      code: 'invalid_request',
+    });
+    expect(refusal(request(`${grant}&${jwt}&client_id=a&requested_token_type=x`))).toMatchObject({
+      code: 'invalid_request',
+    });
+    expect(refusal(request(`${grant}&${jwt}&client_id=a&audience=https%3A%2F%2Fother.example`))).toMatchObject({
+      code: 'invalid_target',
+      status: 400,
+    });
+    expect(refusal(request(`${grant}&${jwt}&client_id=a&resource=https%3A%2F%2Fother.example`))).toMatchObject({
+      code: 'invalid_target',
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { SUPPORTED_SCOPES } from '@/lib/oauth/settings';
+import { SUPPORTED_SCOPES, tokenSettings } from '@/lib/oauth/settings';
 import { OAuthError } from '@/lib/oauth/errors';
 
 export interface RawTokenRequest {
@@ -39,7 +39,7 @@ export type TokenRequest =
 const MAX_PARAMETER_LENGTH = 512;
 /** JWTs (a client assertion, a workload's token) are longer than any other parameter. */
 const MAX_JWT_LENGTH = 8192;
-const LONG_PARAMETERS = new Set(['client_assertion', 'subject_token', 'token']);
+const LONG_PARAMETERS = new Set(['client_assertion', 'subject_token', 'actor_token', 'token']);
 
 function formDecode(value: string): string {
   return decodeURIComponent(value.replace(/\+/g, ' '));
@@ -137,6 +137,38 @@ export function parseScopes(params: Map<string, string>): string[] | null {
 }
 
 /**
+ * What a token exchange (RFC 8693 §2.1) may ask for here: a workload's JWT for an access token to the API,
+ * for the workload itself. Impersonation and delegation (actor_token) are not offered; `audience` and
+ * `resource` may only name the API base URL, which every access token is for anyway (RFC 8693 §2.2.2:
+ * invalid_target for any other).
+ */
+function checkTokenExchangeParameters(params: Map<string, string>, subjectTokenType: string) {
+  if (subjectTokenType !== JWT_TOKEN_TYPE) {
+    throw new OAuthError(
+      'invalid_request',
+      `subject_token_type must be ${JWT_TOKEN_TYPE}: the subject_token is the JWT your platform issued to the workload.`,
+    );
+  }
+  const requested = params.get('requested_token_type');
+  if (requested !== undefined && requested !== ACCESS_TOKEN_TYPE) {
+    throw new OAuthError('invalid_request', `requested_token_type must be ${ACCESS_TOKEN_TYPE}, or omitted.`);
+  }
+  if (params.has('actor_token') || params.has('actor_token_type')) {
+    throw new OAuthError('invalid_request', 'Delegation is not supported: omit actor_token and actor_token_type.');
+  }
+  const { audience } = tokenSettings();
+  for (const name of ['audience', 'resource']) {
+    const target = params.get(name);
+    if (target !== undefined && target !== audience) {
+      throw new OAuthError(
+        'invalid_target',
+        `Access tokens from this server are for ${audience} only: omit ${name}, or send that URL.`,
+      );
+    }
+  }
+}
+
+/**
  * Validates a token request's shape (RFC 6749 §4.4.2, §2.3.1 and §3.3; RFC 7523 §2.2; RFC 8693 §2.1) without
  * touching the database; credentials and tokens are checked afterwards.
  */
@@ -156,13 +188,13 @@ export function parseTokenRequest(raw: RawTokenRequest): TokenRequest {
     const subjectTokenType = params.get('subject_token_type');
     if (!subjectToken) throw new OAuthError('invalid_request', 'The parameter subject_token is missing.');
     if (!subjectTokenType) throw new OAuthError('invalid_request', 'The parameter subject_token_type is missing.');
-    return {
-      grantType,
-      client: parseClientAuthentication(params, raw.authorization),
-      subjectToken,
-      subjectTokenType,
-      scopes: parseScopes(params),
-    };
+    checkTokenExchangeParameters(params, subjectTokenType);
+    const client = parseClientAuthentication(params, raw.authorization);
+    // A workload needs no secret, but must say which account trusts it.
+    if (client.method === 'none' && client.clientId === null) {
+      throw new OAuthError('invalid_request', 'The parameter client_id is missing: send the Client ID of the account.');
+    }
+    return { grantType, client, subjectToken, subjectTokenType, scopes: parseScopes(params) };
   }
   throw new OAuthError(
     'unsupported_grant_type',

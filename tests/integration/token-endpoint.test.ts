@@ -246,7 +246,7 @@ describe('discovery and the protected API', () => {
       issuer: 'http://auth.test',
       token_endpoint: 'http://auth.test/api/oauth/token',
       jwks_uri: 'http://auth.test/.well-known/jwks.json',
-      grant_types_supported: ['client_credentials'],
+      grant_types_supported: ['client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange'],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     });
     const openapi = await (await getOpenApi()).json();
