@@ -1,10 +1,10 @@
-// One instance of the production server (one worker of server/cluster.ts): the token endpoint and the health
+// One instance of the production server (one worker of server/cluster.ts): the OAuth endpoints and the health
 // checks answered before the portal's handler (Next.js), the scheduler's bid for leadership, and a graceful
 // shutdown on SIGTERM or SIGINT.
 import http from 'node:http';
 import { AUTH_BODY_LIMIT_BYTES, isAuthPath, limitRequestBody } from '@/lib/http/body-limit';
 import { SIGN_IN_BUSY_MESSAGE, admitSignInAttempt, isSignInStep } from '@/lib/auth/password-check-limit';
-import { TOKEN_PATH, serveTokenRequest } from '@/server/token-route';
+import { OAUTH_ENDPOINTS, serveOAuthRequest } from '@/server/token-route';
 import { startScheduler } from '@/server/scheduler';
 import { prisma } from '@/lib/db';
 import { inspectPrivileges, privilegeWarning } from '@/lib/db/roles';
@@ -47,9 +47,11 @@ export function startInstance({ handle, onListening }: { handle: Handler; onList
     // A stopping instance answers, but asks keep-alive clients to reconnect (through the balancer, elsewhere).
     if (isDraining()) res.setHeader('Connection', 'close');
     const path = req.url?.split('?', 1)[0];
-    // The token endpoint reads the socket's address itself (clientAddress), so its hot path skips this.
-    if (path === TOKEN_PATH) {
-      void serveTokenRequest(req, res, tokenHeaders);
+    // The token, revocation and introspection endpoints read the socket's address themselves (clientAddress),
+    // so their hot path skips this.
+    const oauthEndpoint = path === undefined ? undefined : OAUTH_ENDPOINTS.get(path);
+    if (oauthEndpoint) {
+      void serveOAuthRequest(req, res, oauthEndpoint, tokenHeaders);
       return;
     }
     // Without a trusted proxy in front, the peer is the socket: a client-sent X-Forwarded-For is not believed.

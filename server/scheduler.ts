@@ -1,6 +1,7 @@
 import { prisma } from '@/lib/db';
 import { recordExpiries, runScheduledDeactivations } from '@/lib/jobs/secret-jobs';
 import { pruneAuthChallenges } from '@/lib/data/auth-challenges';
+import { pruneRevokedAccessTokens } from '@/lib/data/revoked-access-tokens';
 import { isDatabaseUnavailable } from '@/lib/db/availability';
 import { SCHEDULER_LOCK_KEY, holdLeadership } from '@/lib/db/leader-lock';
 
@@ -9,9 +10,10 @@ const USAGE_RETENTION_DAYS = 31;
 /**
  * The jobs that must run once across every instance and worker sharing the database: deactivating rolled
  * secrets when their grace period ends and recording expiries (each second, so the table and history show
- * them on time whether or not anyone has the page open), and pruning usage older than the charts show and
- * finished sign-in challenges (when a process becomes leader, then hourly). The token endpoint already
- * refuses such a secret from the exact instant, without waiting for this job.
+ * them on time whether or not anyone has the page open), and pruning usage older than the charts show,
+ * finished sign-in challenges and the revocations of expired tokens (when a process becomes leader, then
+ * hourly). The token endpoint already refuses such a secret from the exact instant, without waiting for this
+ * job.
  *
  * Only the holder of an advisory lock runs them (lib/db/leader-lock.ts); every process competes, so another
  * takes over within seconds when the leader dies. The jobs' writes are conditional updates, so the moment
@@ -44,6 +46,7 @@ function runJobs(): () => Promise<void> {
       prisma.secretUsage.deleteMany({ where: { minute: { lt: before } } }),
       prisma.secretCaller.deleteMany({ where: { lastSeen: { lt: before } } }),
       pruneAuthChallenges(),
+      pruneRevokedAccessTokens(),
     ]).catch(() => {});
   };
   // Leadership may move more often than hourly (rolling restarts): prune on taking it too.

@@ -1,10 +1,26 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clientAddress } from '@/lib/http/client-address';
-import { handleTokenRequest } from '@/lib/oauth/token-endpoint';
+import { handleTokenRequest, type TokenEndpointRequest } from '@/lib/oauth/token-endpoint';
+import { handleRevocationRequest } from '@/lib/oauth/revocation-endpoint';
+import { handleIntrospectionRequest } from '@/lib/oauth/introspection-endpoint';
 import { MAX_TOKEN_REQUEST_BYTES } from '@/lib/oauth/settings';
 import { OAuthError, oauthErrorResponse, type EndpointResponse } from '@/lib/oauth/errors';
 
 export const TOKEN_PATH = '/api/oauth/token';
+export const REVOCATION_PATH = '/api/oauth/revoke';
+export const INTROSPECTION_PATH = '/api/oauth/introspect';
+
+export type OAuthEndpointHandler = (request: TokenEndpointRequest) => Promise<EndpointResponse>;
+
+/**
+ * The OAuth endpoints answered before Next.js, by path: the same handlers as app/api/oauth/{token,revoke,
+ * introspect}/route.ts, which serve them under `next dev`.
+ */
+export const OAUTH_ENDPOINTS: ReadonlyMap<string, OAuthEndpointHandler> = new Map([
+  [TOKEN_PATH, handleTokenRequest],
+  [REVOCATION_PATH, handleRevocationRequest],
+  [INTROSPECTION_PATH, handleIntrospectionRequest],
+]);
 
 function readBody(req: IncomingMessage): Promise<string | null> {
   return new Promise((resolve, reject) => {
@@ -39,13 +55,14 @@ function send(res: ServerResponse, response: EndpointResponse, headers: Record<s
 }
 
 /**
- * Serves the token endpoint straight from Node's HTTP server. Next.js's router
+ * Serves an OAuth endpoint (one of OAUTH_ENDPOINTS) straight from Node's HTTP server. Next.js's router
  * tops out near 1,300 requests/s on our 2-core machines; this path does the same
- * work as app/api/oauth/token/route.ts without it (see README, benchmarks).
+ * work as the route handlers under app/api/oauth/ without it (see README, benchmarks).
  */
-export async function serveTokenRequest(
+export async function serveOAuthRequest(
   req: IncomingMessage,
   res: ServerResponse,
+  handle: OAuthEndpointHandler,
   /** Added to every answer (server/index.ts: the API security headers). */
   headers: Record<string, string> = {},
 ): Promise<void> {
@@ -57,7 +74,7 @@ export async function serveTokenRequest(
     const body = await readBody(req);
     send(
       res,
-      await handleTokenRequest({
+      await handle({
         contentType: req.headers['content-type'] ?? null,
         authorization: req.headers.authorization ?? null,
         body,

@@ -15,6 +15,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   support_viewed: 'Support viewed credentials',
   alert_acknowledged: 'Alert acknowledged',
   tokens_revoked: 'Issued tokens revoked',
+  access_token_revoked: 'Access token revoked',
   expired: 'Expired',
   sign_in_succeeded: 'Signed in',
   sign_in_failed: 'Sign-in failed',
@@ -50,6 +51,7 @@ export function describeAuditEvent(event: {
   }
   if (event.action === 'deactivated' && d.scheduled) parts.push('At the end of its roll grace period');
   if (event.action === 'deactivated' && d.revokedTokens) parts.push('Its unexpired access tokens were revoked too');
+  if (event.action === 'access_token_revoked') parts.push(`Token ${d.jti}, at the client's request`);
   if (event.action === 'factor_enrolled' || event.action === 'factor_removed') {
     parts.push(d.method === 'passkey' ? `Passkey “${d.name}”` : 'Authenticator app');
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OAuthError, TOKEN_ERRORS, oauthErrorResponse, tokenErrorCodes } from '@/lib/oauth/errors';
+import { ENDPOINT_ERRORS, OAuthError, TOKEN_ERRORS, oauthErrorResponse, tokenErrorCodes } from '@/lib/oauth/errors';
 import { openApiDocument } from '@/lib/oauth/openapi';
 
 describe('oauthErrorResponse', () => {
@@ -45,12 +45,31 @@ describe('the token error table', () => {
       string,
       { description: string; headers: Record<string, unknown> }
     >;
-    for (const [kind, entry] of Object.entries(TOKEN_ERRORS)) {
+    for (const kind of ENDPOINT_ERRORS.token) {
+      const entry = TOKEN_ERRORS[kind];
       expect(responses[String(entry.status)]?.description, kind).toContain(entry.error);
     }
     expect(responses['429']!.description).toContain('invalid_client');
     expect(responses['429']!.headers['Retry-After']).toBeDefined();
     expect(JSON.stringify(document)).not.toContain('slow_down');
     expect(document.components.schemas.OAuthError.properties.error.enum).toEqual(tokenErrorCodes());
+  });
+
+  it('documents each endpoint with its own errors: unauthorized_client at revocation only', () => {
+    const paths = openApiDocument().paths as unknown as Record<
+      string,
+      { post: { responses: Record<string, { description: string }> } }
+    >;
+    const errorsOf = (path: string) =>
+      Object.values(paths[path]!.post.responses)
+        .map((response) => response.description)
+        .join(' ');
+    expect(errorsOf('/api/oauth/revoke')).toContain('unauthorized_client');
+    expect(errorsOf('/api/oauth/revoke')).not.toContain('invalid_scope');
+    expect(errorsOf('/api/oauth/introspect')).not.toContain('unauthorized_client');
+    expect(errorsOf('/api/oauth/introspect')).toContain('temporarily_unavailable');
+    expect(errorsOf('/api/oauth/token')).not.toContain('unauthorized_client');
+    for (const kind of ENDPOINT_ERRORS.revocation)
+      expect(errorsOf('/api/oauth/revoke')).toContain(TOKEN_ERRORS[kind].error);
   });
 });

@@ -32,6 +32,14 @@ export const TOKEN_ERRORS = {
     status: 400,
     summary: 'a scope that is not offered, or that the credential does not allow',
   },
+  // Revocation only: RFC 7009 §2.1 has the server refuse a token that was issued to another client. A 200 would
+  // tell that client it is rid of a token that in fact still works; and the caller, holding the token, learns
+  // nothing it could not learn from the API it was issued for.
+  unauthorized_client: {
+    error: 'unauthorized_client',
+    status: 400,
+    summary: 'a token that was issued to another client (revocation)',
+  },
   // RFC 7235: every 401 names the scheme to authenticate with.
   invalid_client: {
     error: 'invalid_client',
@@ -67,6 +75,25 @@ export const TOKEN_ERRORS = {
 >;
 
 export type TokenErrorKind = keyof typeof TOKEN_ERRORS;
+
+/** The failures the revocation (RFC 7009) and introspection (RFC 7662) endpoints answer with. */
+const CLIENT_ENDPOINT_ERRORS = [
+  'invalid_request',
+  'invalid_client',
+  'too_many_failures',
+  'method_not_allowed',
+  'temporarily_unavailable',
+  'server_error',
+] as const satisfies readonly TokenErrorKind[];
+
+/** Which entries of TOKEN_ERRORS each endpoint answers with (and documents); the token endpoint all but one. */
+export const ENDPOINT_ERRORS = {
+  token: (Object.keys(TOKEN_ERRORS) as TokenErrorKind[]).filter((kind) => kind !== 'unauthorized_client'),
+  revocation: [...CLIENT_ENDPOINT_ERRORS, 'unauthorized_client'],
+  introspection: CLIENT_ENDPOINT_ERRORS,
+} satisfies Record<string, readonly TokenErrorKind[]>;
+
+export type OAuthEndpoint = keyof typeof ENDPOINT_ERRORS;
 
 /** The failures a request can be refused with by the endpoint's own checks (the rest come from the mapper). */
 export type OAuthErrorKind = Exclude<TokenErrorKind, 'temporarily_unavailable' | 'server_error'>;
@@ -144,10 +171,15 @@ export function oauthErrorResponse(error: unknown, startedAt = Date.now()): Endp
   return tokenErrorResponse('server_error', 'The server could not handle the request.');
 }
 
-/** For the OpenAPI document: the `error` codes answered with each status, and whether it carries Retry-After. */
-export function tokenErrorsByStatus(): Record<string, { errors: string[]; summaries: string[]; retryAfter: boolean }> {
+/**
+ * For the OpenAPI document: the `error` codes an endpoint answers with each status, and whether it carries
+ * Retry-After.
+ */
+export function tokenErrorsByStatus(
+  endpoint: OAuthEndpoint = 'token',
+): Record<string, { errors: string[]; summaries: string[]; retryAfter: boolean }> {
   const byStatus: Record<string, { errors: string[]; summaries: string[]; retryAfter: boolean }> = {};
-  for (const entry of Object.values(TOKEN_ERRORS) as {
+  for (const entry of ENDPOINT_ERRORS[endpoint].map((kind) => TOKEN_ERRORS[kind]) as {
     error: string;
     status: number;
     summary: string;
@@ -161,7 +193,7 @@ export function tokenErrorsByStatus(): Record<string, { errors: string[]; summar
   return byStatus;
 }
 
-/** Every `error` code the token endpoint can answer. */
+/** Every `error` code the token, revocation and introspection endpoints can answer. */
 export function tokenErrorCodes(): string[] {
   return [...new Set(Object.values(TOKEN_ERRORS).map((entry) => entry.error))];
 }

@@ -4,14 +4,14 @@ import {
   SUPPORTED_SCOPES,
   tokenSettings,
 } from '@/lib/oauth/settings';
-import { tokenErrorCodes, tokenErrorsByStatus } from '@/lib/oauth/errors';
-import { ACCESS_TOKEN_TYPE, JWT_TOKEN_TYPE, TOKEN_EXCHANGE } from '@/lib/oauth/token-request';
+import { tokenErrorCodes, tokenErrorsByStatus, type OAuthEndpoint } from '@/lib/oauth/errors';
+import { ACCESS_TOKEN_TYPE, JWT_BEARER_ASSERTION, JWT_TOKEN_TYPE, TOKEN_EXCHANGE } from '@/lib/oauth/token-request';
 import { WORKLOAD_TOKEN_ALGORITHMS } from '@/lib/oauth/workload-issuers';
 
-/** The token endpoint's error responses, from the same table its error mapper answers with. */
-function tokenErrorResponses() {
+/** An endpoint's error responses, from the same table its error mapper answers with. */
+function tokenErrorResponses(endpoint: OAuthEndpoint = 'token') {
   return Object.fromEntries(
-    Object.entries(tokenErrorsByStatus()).map(([status, { errors, summaries, retryAfter }]) => [
+    Object.entries(tokenErrorsByStatus(endpoint)).map(([status, { errors, summaries, retryAfter }]) => [
       status,
       {
         description: `Error (RFC 6749 §5.2): ${errors.join(', ')} (${summaries.join('; ')})`,
@@ -23,6 +23,35 @@ function tokenErrorResponses() {
       },
     ]),
   );
+}
+
+/** The form of a revocation or introspection request: the token and the client's authentication. */
+function presentedTokenBody(token: string) {
+  return {
+    required: true,
+    content: {
+      'application/x-www-form-urlencoded': {
+        schema: {
+          type: 'object',
+          required: ['token'],
+          properties: {
+            token: { type: 'string', description: token },
+            token_type_hint: {
+              type: 'string',
+              description: 'Optional and not needed: access tokens are the only tokens issued.',
+            },
+            client_id: { type: 'string', description: 'Required with client_secret in the body.' },
+            client_secret: { type: 'string', description: 'Unless HTTP Basic or a client assertion is used.' },
+            client_assertion_type: {
+              type: 'string',
+              const: JWT_BEARER_ASSERTION,
+            },
+            client_assertion: { type: 'string', description: 'A JWT signed with a public-key credential’s key.' },
+          },
+        },
+      },
+    },
+  };
 }
 
 /** OpenAPI 3.1 description of the authorization API and the endpoints that verify its tokens. */
@@ -113,6 +142,41 @@ export function openApiDocument() {
           },
         },
       },
+      '/api/oauth/revoke': {
+        post: {
+          operationId: 'revokeAccessToken',
+          summary: 'Revoke an access token (RFC 7009)',
+          description:
+            'Revokes one of your client’s access tokens. When the answer arrives, every instance refuses the token (/api/v1/me answers 401 for it). An unknown, malformed or expired token is answered 200 as well (RFC 7009 §2.2); another client’s token is refused with unauthorized_client and keeps working.',
+          security: [{}, { clientSecretBasic: [] }],
+          requestBody: presentedTokenBody('The access token to revoke.'),
+          responses: {
+            '200': {
+              description: 'Revoked, or nothing to revoke. The body is empty.',
+              headers: { 'Cache-Control': { schema: { type: 'string', const: 'no-store' } } },
+            },
+            ...tokenErrorResponses('revocation'),
+          },
+        },
+      },
+      '/api/oauth/introspect': {
+        post: {
+          operationId: 'introspectAccessToken',
+          summary: 'Introspect an access token (RFC 7662)',
+          description:
+            'Tells whether one of your client’s access tokens is active, exactly as /api/v1/me would judge it, and its claims. Anything else — unknown, malformed, expired, revoked (on its own or with its credential) or another client’s — is {"active": false}.',
+          security: [{}, { clientSecretBasic: [] }],
+          requestBody: presentedTokenBody('The access token to introspect.'),
+          responses: {
+            '200': {
+              description: 'Whether the token is active, and if so its claims',
+              headers: { 'Cache-Control': { schema: { type: 'string', const: 'no-store' } } },
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/IntrospectionResponse' } } },
+            },
+            ...tokenErrorResponses('introspection'),
+          },
+        },
+      },
       '/.well-known/jwks.json': {
         get: {
           operationId: 'getJwks',
@@ -188,6 +252,24 @@ export function openApiDocument() {
             expires_in: { type: 'integer', const: ACCESS_TOKEN_TTL_SECONDS },
             scope: { type: 'string' },
             jti: { type: 'string', format: 'uuid' },
+          },
+        },
+        IntrospectionResponse: {
+          type: 'object',
+          required: ['active'],
+          description: 'With active false, nothing else is said.',
+          properties: {
+            active: { type: 'boolean' },
+            scope: { type: 'string' },
+            client_id: { type: 'string' },
+            sub: { type: 'string', description: 'The Client ID, or a trusted workload’s subject' },
+            aud: { type: 'string' },
+            iss: { type: 'string' },
+            exp: { type: 'integer' },
+            iat: { type: 'integer' },
+            jti: { type: 'string', format: 'uuid' },
+            token_type: { type: 'string', const: 'Bearer' },
+            secret_id: { type: 'string', format: 'uuid', description: 'Your credential that obtained the token' },
           },
         },
         OAuthError: {

@@ -1,7 +1,9 @@
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import type { AccessTokenClaims } from '@/lib/oauth/access-token';
 import { getSigningKeys, SIGNING_ALGORITHM } from '@/lib/oauth/signing-keys';
 import { tokenSettings } from '@/lib/oauth/settings';
 import { secretVerifier } from '@/lib/oauth/secret-verifier';
+import { revokedTokens } from '@/lib/oauth/revoked-tokens';
 
 export interface VerifiedAccessToken {
   clientId: string;
@@ -10,12 +12,14 @@ export interface VerifiedAccessToken {
   expiresAt: number;
 }
 
+const STRING_CLAIMS = ['iss', 'sub', 'aud', 'jti', 'scope', 'client_id', 'secret_id'] as const;
+
 /**
- * Checks a bearer token the way an API behind the API base URL must: signature, typ, exp, iss and aud.
- * Null for a token that is not valid; throws when it cannot be checked (signing keys never loaded, or the
- * revocation cut-off unreadable because the database is unreachable): the caller answers 503, not 401.
+ * The claims of an unexpired access token that we issued: signature against our signing keys, typ, exp, iss,
+ * aud and the claims' shape. Null for anything else. Revocation is not checked here (see isRevoked). Throws
+ * only when the signing keys were never loaded (the caller answers 503).
  */
-export async function verifyAccessToken(token: string): Promise<VerifiedAccessToken | null> {
+export async function readAccessToken(token: string): Promise<AccessTokenClaims | null> {
   const { issuer, audience } = tokenSettings();
   const { jwks } = await getSigningKeys();
   let payload: JWTPayload;
@@ -30,15 +34,32 @@ export async function verifyAccessToken(token: string): Promise<VerifiedAccessTo
   } catch {
     return null;
   }
-  if (
-    typeof payload.client_id !== 'string' ||
-    typeof payload.scope !== 'string' ||
-    typeof payload.secret_id !== 'string'
-  )
-    return null;
-  // Tokens issued up to the cut-off were revoked together with their secret.
-  if (payload.iat! <= (await secretVerifier.tokensRevokedBefore(payload.secret_id))) return null;
-  return { clientId: payload.client_id, scope: payload.scope, secretId: payload.secret_id, expiresAt: payload.exp! };
+  if (STRING_CLAIMS.some((claim) => typeof payload[claim] !== 'string')) return null;
+  return payload as unknown as AccessTokenClaims;
+}
+
+/**
+ * Whether an access token was revoked: on its own (RFC 7009, by jti) or with its credential (tokens issued up
+ * to the credential's cut-off). Throws when that cannot be known because the database is unreachable: the
+ * caller answers 503, never takes the token for valid or for revoked.
+ */
+export async function isRevoked(claims: Pick<AccessTokenClaims, 'jti' | 'iat' | 'secret_id'>): Promise<boolean> {
+  const [cutoff, revoked] = await Promise.all([
+    secretVerifier.tokensRevokedBefore(claims.secret_id),
+    revokedTokens.isRevoked(claims.jti),
+  ]);
+  return revoked || claims.iat <= cutoff;
+}
+
+/**
+ * Checks a bearer token the way an API behind the API base URL must: signature, typ, exp, iss, aud and
+ * revocation. Null for a token that is not valid; throws when it cannot be checked (signing keys never
+ * loaded, or revocation unreadable because the database is unreachable): the caller answers 503, not 401.
+ */
+export async function verifyAccessToken(token: string): Promise<VerifiedAccessToken | null> {
+  const claims = await readAccessToken(token);
+  if (!claims || (await isRevoked(claims))) return null;
+  return { clientId: claims.client_id, scope: claims.scope, secretId: claims.secret_id, expiresAt: claims.exp };
 }
 
 /** The token of an `Authorization: Bearer …` header, or null. */

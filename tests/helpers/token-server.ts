@@ -1,19 +1,42 @@
-// A token endpoint instance on its own: the production server's fast path without Next.js.
-// Started as a child process by tests that need several instances on one database.
+// The OAuth endpoints on their own: the production server's fast path without Next.js, plus /api/v1/me (its
+// route handler) so that a test can see which tokens this instance accepts. Started as a child process by
+// tests that need several instances on one database.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TOKEN_PATH, serveTokenRequest } from '@/server/token-route';
+import { OAUTH_ENDPOINTS, TOKEN_PATH, serveOAuthRequest } from '@/server/token-route';
+import { GET as getMe } from '@/app/api/v1/me/route';
+import { secretChanges } from '@/lib/db/secret-changes';
 
-export function startTokenServer(): Promise<{ url: string; close: () => Promise<void> }> {
+const ME_PATH = '/api/v1/me';
+
+async function serveMe(req: http.IncomingMessage, res: http.ServerResponse) {
+  const authorization = req.headers.authorization;
+  const response = await getMe(
+    new Request(`http://api.test${ME_PATH}`, { headers: authorization ? { authorization } : {} }),
+  );
+  res.writeHead(response.status, Object.fromEntries(response.headers)).end(await response.text());
+}
+
+export function startTokenServer(): Promise<{
+  /** The token endpoint's URL. */
+  url: string;
+  /** The origin, for the other endpoints. */
+  base: string;
+  close: () => Promise<void>;
+}> {
   const server = http.createServer((req, res) => {
-    if (req.url === TOKEN_PATH) void serveTokenRequest(req, res);
+    const endpoint = OAUTH_ENDPOINTS.get(req.url ?? '');
+    if (endpoint) void serveOAuthRequest(req, res, endpoint);
+    else if (req.url === ME_PATH) void serveMe(req, res);
     else res.writeHead(404).end();
   });
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
+      const base = `http://127.0.0.1:${port}`;
       resolve({
-        url: `http://127.0.0.1:${port}${TOKEN_PATH}`,
+        url: `${base}${TOKEN_PATH}`,
+        base,
         close: () => new Promise((done) => server.close(() => done())),
       });
     });
@@ -22,5 +45,9 @@ export function startTokenServer(): Promise<{ url: string; close: () => Promise<
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
   const { url } = await startTokenServer();
+  // Like the production instance, listen for changes before the first request, and say so only once ready:
+  // the tests then see this instance's caches at work, not its first-request database reads.
+  const until = Date.now() + 10_000;
+  while (!secretChanges.isListening() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
   console.log(`listening ${url}`);
 }

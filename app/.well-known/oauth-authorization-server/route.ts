@@ -4,6 +4,11 @@ import { TOKEN_EXCHANGE } from '@/lib/oauth/token-request';
 
 export const dynamic = 'force-dynamic';
 
+/** How a client authenticates to the revocation and introspection endpoints (RFC 7009 §2.1, RFC 7662 §2.1). */
+const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
+/** RFC 8414 §2: required beside private_key_jwt; the algorithms a public-key credential may have. */
+const ASSERTION_ALGORITHMS = ['ES256', 'EdDSA', 'RS256'];
+
 export function GET(): Response {
   const { issuer } = tokenSettings();
   return Response.json(
@@ -13,6 +18,12 @@ export function GET(): Response {
       jwks_uri: `${issuer}/.well-known/jwks.json`,
       grant_types_supported: ['client_credentials', TOKEN_EXCHANGE],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      revocation_endpoint: `${issuer}/api/oauth/revoke`,
+      revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+      revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
+      introspection_endpoint: `${issuer}/api/oauth/introspect`,
+      introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+      introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
       scopes_supported: SUPPORTED_SCOPES,
       response_types_supported: [],
       service_documentation: `${issuer}/api/openapi.json`,

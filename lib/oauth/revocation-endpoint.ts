@@ -1,0 +1,43 @@
+import { OAuthError, oauthErrorResponse, type EndpointResponse } from '@/lib/oauth/errors';
+import { authenticateClient } from '@/lib/oauth/client-authentication';
+import { parsePresentedTokenRequest } from '@/lib/oauth/presented-token';
+import { readAccessToken } from '@/lib/oauth/verify-access-token';
+import type { TokenEndpointRequest } from '@/lib/oauth/token-endpoint';
+import { revokeAccessToken } from '@/lib/data/revoked-access-tokens';
+
+/** RFC 7009 §2.2: success is a 200 with nothing in it. */
+const REVOKED: EndpointResponse = {
+  status: 200,
+  headers: { 'Cache-Control': 'no-store', Pragma: 'no-cache', 'X-Content-Type-Options': 'nosniff' },
+  body: '',
+};
+
+/**
+ * POST /api/oauth/revoke, transport-independent: token revocation (RFC 7009) for access tokens, by the client
+ * they were issued to. The answer comes once every live instance refuses the token.
+ */
+export async function handleRevocationRequest(raw: TokenEndpointRequest): Promise<EndpointResponse> {
+  const startedAt = Date.now();
+  const caller = { address: raw.address, userAgent: (raw.userAgent ?? '').slice(0, 256) };
+  try {
+    const request = parsePresentedTokenRequest(raw);
+    const client = await authenticateClient(request.client, caller);
+    // RFC 7009 §2.2: a token that is not ours, malformed or already expired needs no revoking: 200, nothing done.
+    const claims = await readAccessToken(request.token);
+    if (!claims) return REVOKED;
+    if (claims.client_id !== client.clientId) {
+      throw new OAuthError('unauthorized_client', 'The token was not issued to this client.');
+    }
+    await revokeAccessToken({
+      jti: claims.jti,
+      clientId: claims.client_id,
+      secretId: claims.secret_id,
+      expiresAt: new Date(claims.exp * 1000),
+      revokedWith: client.credentialId,
+      context: caller,
+    });
+    return REVOKED;
+  } catch (error) {
+    return oauthErrorResponse(error, startedAt);
+  }
+}
