@@ -266,6 +266,24 @@ describe('introspection (RFC 7662)', () => {
     });
   });
 
+  it("describes and revokes a trusted workload's token: sub is the workload, client_id the account", async () => {
+    const { current } = await getSigningKeys();
+    const subject = 'repo:acme/payments:ref:refs/heads/main';
+    const { token } = await issueAccessToken({
+      key: current,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      clientId: acme.clientId,
+      secretId: acmeSecret.id,
+      scopes: ['api'],
+      subject,
+    });
+    expect(await introspect(b, token)).toMatchObject({ active: true, sub: subject, client_id: acme.clientId });
+    expect((await call(a, 'revoke', { token })).status).toBe(200);
+    expect(await introspect(b, token)).toEqual({ active: false });
+    expect(await me(b, token)).toBe(401);
+  });
+
   it('answers {active: false} for the tokens of a credential deactivated with its tokens revoked', async () => {
     const secret = await acme.secret('ACTIVE');
     const token = await tokenFor(acme, secret);
