@@ -1,11 +1,14 @@
 import { prisma } from '@/lib/db';
 import { recordExpiries, runScheduledDeactivations } from '@/lib/jobs/secret-jobs';
+import { pruneExpiredAssertionJtis } from '@/lib/jobs/assertion-jti-jobs';
 import { pruneAuthChallenges } from '@/lib/data/auth-challenges';
 import { pruneRevokedAccessTokens } from '@/lib/data/revoked-access-tokens';
 import { isDatabaseUnavailable } from '@/lib/db/availability';
 import { SCHEDULER_LOCK_KEY, holdLeadership } from '@/lib/db/leader-lock';
 
 const USAGE_RETENTION_DAYS = 31;
+/** Used assertion jtis pile up at the rate of assertions (each kept up to five minutes): prune them often. */
+const JTI_PRUNE_MS = 60_000;
 
 /**
  * The jobs that must run once across every instance and worker sharing the database: deactivating rolled
@@ -13,7 +16,7 @@ const USAGE_RETENTION_DAYS = 31;
  * them on time whether or not anyone has the page open), and pruning usage older than the charts show,
  * finished sign-in challenges and the revocations of expired tokens (when a process becomes leader, then
  * hourly). The token endpoint already refuses such a secret from the exact instant, without waiting for this
- * job.
+ * job. Used client-assertion jtis are deleted once expired (on taking the lead, then every minute).
  *
  * Only the holder of an advisory lock runs them (lib/db/leader-lock.ts); every process competes, so another
  * takes over within seconds when the leader dies. The jobs' writes are conditional updates, so the moment
@@ -49,15 +52,27 @@ function runJobs(): () => Promise<void> {
       pruneRevokedAccessTokens(),
     ]).catch(() => {});
   };
+  let pruningJtis: Promise<unknown> | undefined;
+  const pruneJtis = () => {
+    pruningJtis ??= pruneExpiredAssertionJtis()
+      .catch(() => {})
+      .finally(() => {
+        pruningJtis = undefined;
+      });
+  };
   // Leadership may move more often than hourly (rolling restarts): prune on taking it too.
   prune();
+  pruneJtis();
   const hourly = setInterval(prune, 3_600_000);
+  const everyMinute = setInterval(pruneJtis, JTI_PRUNE_MS);
   tick.unref();
   hourly.unref();
+  everyMinute.unref();
   return async () => {
     clearInterval(tick);
     clearInterval(hourly);
-    await running;
+    clearInterval(everyMinute);
+    await Promise.all([running, pruningJtis]);
   };
 }
 

@@ -1,4 +1,5 @@
 import { OAuthError } from '@/lib/oauth/errors';
+import { verifyClientAssertion } from '@/lib/oauth/client-assertion';
 import { recordFailedAuthentication } from '@/lib/oauth/failure-limiter';
 import { secretVerifier } from '@/lib/oauth/secret-verifier';
 import { usageRecorder } from '@/lib/oauth/usage-recorder';
@@ -54,7 +55,10 @@ export async function authenticateClient(
     return { clientId: client.clientId, credentialId: verified.secretId, scopes: verified.scopes };
   }
   if (client.method === 'private_key_jwt') {
-    throw new OAuthError('invalid_client', 'Client authentication failed.');
+    const verified = await verifyClientAssertion(client, caller.address);
+    if (!verified.ok)
+      return refuse(verified.clientId, { reason: verified.reason, credentialId: verified.credentialId }, caller);
+    return { clientId: verified.clientId, credentialId: verified.credentialId, scopes: verified.scopes };
   }
   return refuse(client.clientId ?? '', { reason: 'unknown' }, caller);
 }

@@ -8,8 +8,15 @@ export const MAX_TOKEN_REQUEST_BYTES = 16_384;
 /** Scopes a client may ask for; a request without `scope` gets all its credential allows. */
 export { CREDENTIAL_SCOPES as SUPPORTED_SCOPES } from '@/lib/secrets/rules';
 
-/** Issuer and audience of access tokens: the authorization and API base URLs shown on the credentials page. */
+/**
+ * Issuer and audience of access tokens: the authorization and API base URLs shown on the credentials page;
+ * and the token endpoint's URL as the metadata advertises it (a client assertion's `aud`).
+ */
 export function tokenSettings() {
   const urls = publicUrls(`http://localhost:${env.PORT}`);
-  return { issuer: urls.authorizationBaseUrl, audience: urls.apiBaseUrl };
+  return {
+    issuer: urls.authorizationBaseUrl,
+    audience: urls.apiBaseUrl,
+    tokenEndpoint: `${urls.authorizationBaseUrl}/api/oauth/token`,
+  };
 }

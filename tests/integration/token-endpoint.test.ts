@@ -247,7 +247,7 @@ describe('discovery and the protected API', () => {
       token_endpoint: 'http://auth.test/api/oauth/token',
       jwks_uri: 'http://auth.test/.well-known/jwks.json',
       grant_types_supported: ['client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     });
     const openapi = await (await getOpenApi()).json();
     expect(openapi.openapi).toBe('3.1.0');

@@ -1,23 +1,24 @@
 // GET /.well-known/oauth-authorization-server — authorization server metadata (RFC 8414).
 import { SUPPORTED_SCOPES, tokenSettings } from '@/lib/oauth/settings';
 import { TOKEN_EXCHANGE } from '@/lib/oauth/token-request';
+import { ASSERTION_ALGORITHMS } from '@/lib/oauth/assertion-claims';
 
 export const dynamic = 'force-dynamic';
 
-/** How a client authenticates to the revocation and introspection endpoints (RFC 7009 §2.1, RFC 7662 §2.1). */
+/** How a client authenticates to the token, revocation and introspection endpoints (RFC 7009 §2.1, RFC 7662 §2.1). */
 const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
-/** RFC 8414 §2: required beside private_key_jwt; the algorithms a public-key credential may have. */
-const ASSERTION_ALGORITHMS = ['ES256', 'EdDSA', 'RS256'];
 
 export function GET(): Response {
-  const { issuer } = tokenSettings();
+  const { issuer, tokenEndpoint } = tokenSettings();
   return Response.json(
     {
       issuer,
-      token_endpoint: `${issuer}/api/oauth/token`,
+      token_endpoint: tokenEndpoint,
       jwks_uri: `${issuer}/.well-known/jwks.json`,
       grant_types_supported: ['client_credentials', TOKEN_EXCHANGE],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+      // RFC 8414 §2: required beside private_key_jwt; the algorithms a public-key credential may have.
+      token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
       revocation_endpoint: `${issuer}/api/oauth/revoke`,
       revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
       revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,

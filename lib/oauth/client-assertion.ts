@@ -1,0 +1,77 @@
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { recordAssertionJti } from '@/lib/data/client-assertion-jtis';
+import { addressAllowed } from '@/lib/secrets/rules';
+import { MAX_CLIENT_ID_LENGTH, checkAssertionClaims, isAssertionAlgorithm } from '@/lib/oauth/assertion-claims';
+import { findSigningCredential, type AssertionHeader } from '@/lib/oauth/assertion-keys';
+import { clientCredentialCache } from '@/lib/oauth/client-credentials';
+import { tokenSettings } from '@/lib/oauth/settings';
+
+export type AssertionVerification =
+  | { ok: true; clientId: string; credentialId: string; scopes: readonly string[] }
+  /** `clientId`: the client the caller claimed to be, which the failure is counted against. */
+  | { ok: false; clientId: string; reason: 'unknown' | 'blocked_address'; credentialId?: string };
+
+let audiences: readonly string[] | undefined;
+
+/** What `aud` may name: the token endpoint's URL as the metadata advertises it, or the issuer. */
+function acceptedAudiences(): readonly string[] {
+  if (!audiences) {
+    const { tokenEndpoint, issuer } = tokenSettings();
+    audiences = [tokenEndpoint, issuer];
+  }
+  return audiences;
+}
+
+/**
+ * Authenticates a client by a signed JWT (private_key_jwt: RFC 7523 §2.2 and §3, OpenID Connect Core §9).
+ * The unverified header and claims only say which client to look up; the signature must then verify with
+ * one of that client's active, unexpired public keys (pasted, or from its JWKS URL), the claims must pass
+ * checkAssertionClaims, the caller's address must be allowed, and last the jti is recorded in PostgreSQL so
+ * that a replay is refused by every instance. Failures are results, never thrown (an unreachable JWKS URL
+ * included); only a database failure throws, to be answered as such.
+ */
+export async function verifyClientAssertion(
+  { assertion, clientId: clientIdParam }: { assertion: string; clientId: string | null },
+  address: string,
+  now = Date.now(),
+): Promise<AssertionVerification> {
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  let claims: ReturnType<typeof decodeJwt>;
+  try {
+    header = decodeProtectedHeader(assertion);
+    claims = decodeJwt(assertion);
+  } catch {
+    return { ok: false, clientId: clientIdParam ?? '', reason: 'unknown' };
+  }
+  const issuer = typeof claims.iss === 'string' && claims.iss.length <= MAX_CLIENT_ID_LENGTH ? claims.iss : null;
+  const claimed = clientIdParam ?? issuer ?? '';
+  const refused = { ok: false, clientId: claimed, reason: 'unknown' } as const;
+  // client_id, when sent, must name the same client as the assertion (RFC 7523 §3, item 2: iss = sub).
+  if (issuer === null || (clientIdParam !== null && clientIdParam !== issuer)) return refused;
+  // Only asymmetric signatures of the offered algorithms: never `none`, never an HMAC keyed with a public key.
+  if (!isAssertionAlgorithm(header.alg)) return refused;
+  const check = checkAssertionClaims(claims, {
+    clientId: issuer,
+    audiences: acceptedAudiences(),
+    now: Math.floor(now / 1000),
+  });
+  if (!check.ok) return refused;
+
+  const client = await clientCredentialCache.get(issuer, now);
+  if (!client) return refused;
+  const keys = client.credentials.filter((credential) => credential.kind === 'PUBLIC_KEY' && now < credential.stopsAt);
+  if (keys.length === 0) return refused;
+  const credential = await findSigningCredential(assertion, header as AssertionHeader, keys);
+  if (!credential) return refused;
+
+  // The right key from outside its allowlist: refused, and shown to the admin like a secret's.
+  if (!addressAllowed(address, credential.allowedCidrs))
+    return { ...refused, reason: 'blocked_address', credentialId: credential.id };
+  const firstUse = await recordAssertionJti({
+    oauthClientId: client.oauthClientId,
+    jti: check.jti,
+    expiresAt: new Date(check.exp * 1000),
+  });
+  if (!firstUse) return refused;
+  return { ok: true, clientId: issuer, credentialId: credential.id, scopes: credential.scopes };
+}
