@@ -5,13 +5,15 @@
 // verdict is a ratio. BENCH_CPU_PROF=<dir> writes the project server's CPU profile there when it stops (summarise it with
 // `tsx scripts/bench/profile-summary.ts <dir>`).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { type KeyObject, createHash, generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { summary } from './bench/summary';
 import pg from 'pg';
 import { persistentSecret, prepareDatabase } from './database';
+import { calculateJwkThumbprint, type JWK } from 'jose';
 import { generateSecret, hashSecret, previewSecret } from '@/lib/secrets/format';
+import { JWT_BEARER_ASSERTION } from '@/lib/oauth/token-request';
 
 const ORGANIZATIONS = 1_000;
 const SECRETS_PER_ORG = 100;
@@ -25,6 +27,10 @@ const OIDC_PORT = Number(process.env.BENCH_OIDC_PORT ?? PORT + 2);
 const COMPARISON_ONLY = process.env.BENCH_COMPARISON_ONLY === '1';
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF;
 const TARGETS = { vsOidcProvider: 2.0, vsBare: 0.9, p99Ms: 20 };
+/** Clients of the private_key_jwt phase, each with one pasted ES256 key. */
+const KEY_CLIENTS = 10;
+/** Assertions signed before that phase: more than it can use, since each jti is accepted once. */
+const ASSERTIONS = Number(process.env.BENCH_ASSERTIONS ?? DURATION * 15_000);
 
 process.env.EMBEDDED_PG_DIR ??= '.data/bench';
 process.env.EMBEDDED_PG_PORT ??= '54359';
@@ -87,6 +93,63 @@ async function seed(url: string) {
   return { clientId: 'bench-client-500', secret };
 }
 
+/**
+ * One active ES256 public key (a pasted JWK) on each of the first KEY_CLIENTS seeded clients, replacing the
+ * previous run's. Returns the clients and their private keys.
+ */
+async function seedPublicKeys(url: string) {
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  const clients: { clientId: string; kid: string; privateKey: KeyObject }[] = [];
+  for (let n = 0; n < KEY_CLIENTS; n++) {
+    const clientId = `bench-client-${n}`;
+    const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwk = publicKey.export({ format: 'jwk' }) as JWK;
+    const kid = await calculateJwkThumbprint(jwk);
+    await db.query(
+      `INSERT INTO secrets (id, oauth_client_id, kind, secret_hash, preview, status, name, public_jwk)
+       SELECT $1, id, 'PUBLIC_KEY', $2, $3, 'ACTIVE', 'Benchmark key', $4 FROM oauth_clients WHERE client_id = $5
+       ON CONFLICT (oauth_client_id, name) DO UPDATE SET public_jwk = EXCLUDED.public_jwk, status = 'ACTIVE'`,
+      [
+        randomUUID(),
+        createHash('sha256').update(randomBytes(32)).digest('hex'),
+        `ES256 · kid ${kid.slice(0, 8)}`,
+        JSON.stringify({ ...jwk, alg: 'ES256', kid }),
+        clientId,
+      ],
+    );
+    clients.push({ clientId, kid, privateKey });
+  }
+  await db.end();
+  return clients;
+}
+
+/** Signed client assertions for the token endpoint at `audience`, round-robin over the clients, each jti new. */
+function signAssertions(clients: Awaited<ReturnType<typeof seedPublicKeys>>, audience: string, count: number) {
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const headers = clients.map(({ kid }) => encode({ alg: 'ES256', typ: 'JWT', kid }));
+  const now = Math.floor(Date.now() / 1000);
+  const bodies: string[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const client = clients[i % clients.length]!;
+    const input = `${headers[i % clients.length]}.${encode({
+      iss: client.clientId,
+      sub: client.clientId,
+      aud: audience,
+      jti: randomUUID(),
+      iat: now,
+      exp: now + 300,
+    })}`;
+    const signature = sign('sha256', Buffer.from(input), { key: client.privateKey, dsaEncoding: 'ieee-p1363' });
+    bodies[i] = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_assertion_type: JWT_BEARER_ASSERTION,
+      client_assertion: `${input}.${signature.toString('base64url')}`,
+    }).toString();
+  }
+  return bodies;
+}
+
 function load(
   body: string,
   connections = CONNECTIONS,
@@ -105,6 +168,7 @@ function load(
 
 const db = await prepareDatabase();
 const credential = await seed(db.ownerUrl);
+const keyClients = await seedPublicKeys(db.ownerUrl);
 const form = (secret: string) =>
   new URLSearchParams({
     grant_type: 'client_credentials',
@@ -233,6 +297,31 @@ try {
         attack_requests_per_s: Math.round(attack.requests.average),
         valid_slowdown_percent: Math.round((1 - perConnectionDuring / perConnectionAlone) * 100),
         valid_p99_ratio: Number((mixed.p99_ms / valid.p99_ms).toFixed(2)),
+      }),
+    );
+
+    // private_key_jwt: every request a new assertion (a jti is accepted once), signed beforehand so that the
+    // load generator's signing is not what is measured; aud is the token endpoint the metadata advertises.
+    const metadata = (await (
+      await fetch(`http://127.0.0.1:${PORT}/.well-known/oauth-authorization-server`)
+    ).json()) as { token_endpoint: string };
+    const bodies = signAssertions(keyClients, metadata.token_endpoint, ASSERTIONS);
+    let next = 0;
+    const assertions = await autocannon({
+      url: `http://127.0.0.1:${PORT}/api/oauth/token`,
+      method: 'POST',
+      connections: CONNECTIONS,
+      duration: DURATION,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      // Past the last one, assertions are reused: replays, refused, and counted as errors.
+      requests: [{ setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }) }],
+    });
+    const jwt = summary(`private_key_jwt (ES256, ${KEY_CLIENTS} clients, a new jti each)`, assertions, [200]);
+    console.log(
+      JSON.stringify({
+        ...jwt,
+        assertions_signed: bodies.length,
+        vs_valid_secret: Number((jwt.requests_per_s / valid.requests_per_s).toFixed(2)),
       }),
     );
   }
