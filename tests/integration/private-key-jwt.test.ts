@@ -19,6 +19,8 @@ import { secretChanges } from '@/lib/db/secret-changes';
 import { deactivateSecret, deleteSecret } from '@/lib/data/secret-commands';
 import { listSecretEvents } from '@/lib/data/secret-usage';
 import { pruneExpiredAssertionJtis } from '@/lib/jobs/assertion-jti-jobs';
+import { handleIntrospectionRequest } from '@/lib/oauth/introspection-endpoint';
+import { handleRevocationRequest } from '@/lib/oauth/revocation-endpoint';
 import { handleTokenRequest } from '@/lib/oauth/token-endpoint';
 import { JWT_BEARER_ASSERTION } from '@/lib/oauth/token-request';
 import { usageRecorder } from '@/lib/oauth/usage-recorder';
@@ -544,6 +546,43 @@ describe('the key credential rules', () => {
       statuses.push((await token(await assertion(org, key, { aud: 'https://evil.example' }))).status);
     expect(statuses.slice(0, 20)).toEqual(Array(20).fill(401));
     expect(statuses[20]).toBe(429);
+  });
+});
+
+describe('revocation and introspection', () => {
+  it('authenticate the client by an assertion too, each jti once', async () => {
+    const org = await organizationWithAdmin();
+    const key = await newKey('ES256');
+    await addKey(org, { publicJwk: key.publicJwk });
+    const accessToken = (await token(await assertion(org, key))).body.access_token as string;
+    const call = async (handler: typeof handleRevocationRequest, jwt: string) => {
+      const response = await handler({
+        contentType: FORM,
+        authorization: null,
+        body: new URLSearchParams({
+          token: accessToken,
+          client_assertion_type: JWT_BEARER_ASSERTION,
+          client_assertion: jwt,
+        }).toString(),
+        address: nextAddress(),
+      });
+      return { status: response.status, body: response.body ? JSON.parse(response.body) : null };
+    };
+
+    expect(await call(handleIntrospectionRequest, await assertion(org, key))).toMatchObject({
+      status: 200,
+      body: { active: true, client_id: org.clientId },
+    });
+    const used = await assertion(org, key);
+    expect((await call(handleRevocationRequest, used)).status).toBe(200);
+    expect(await call(handleIntrospectionRequest, used)).toMatchObject({
+      status: 401,
+      body: { error: 'invalid_client' },
+    });
+    expect(await call(handleIntrospectionRequest, await assertion(org, key))).toMatchObject({
+      status: 200,
+      body: { active: false },
+    });
   });
 });
 
