@@ -6,6 +6,8 @@ const MAX_AGE_MS = 10 * 60_000;
 /** An unknown `kid` refetches the document, at most this often (a flood of made-up kids costs one fetch). */
 const REFETCH_COOLDOWN_MS = 30_000;
 const MAX_KEYS = 100;
+/** After a failed fetch the same failure is answered for this long: a dead host costs one timeout, not one a request. */
+const FAILURE_COOLDOWN_MS = 10_000;
 
 type KeyResolver = ReturnType<typeof createLocalJWKSet>;
 
@@ -13,17 +15,20 @@ type KeyResolver = ReturnType<typeof createLocalJWKSet>;
  * A JWKS published at a URL (a client's keys, a workload issuer's keys): fetched through fetchJson's limits,
  * cached for ten minutes, fetched again when a token names a `kid` the cached set lacks (so that keys
  * rotate without anyone touching the portal), and never more often than every 30 s for that reason.
- * Concurrent requests share one fetch. Use `resolve` as jose's key argument.
+ * Concurrent requests share one fetch, and a failed fetch is not retried for 10 s. Use `resolve` as jose's key
+ * argument.
  */
 export class RemoteKeySet {
   private keys: KeyResolver | undefined;
   private fetchedAt = 0;
   private pending: Promise<KeyResolver> | undefined;
+  private failure: { at: number; error: unknown } | undefined;
 
   /** `locate` gives the JWKS URL (for an issuer: read from its discovery document). */
   constructor(private readonly locate: () => Promise<string> | string) {}
 
   private refresh(): Promise<KeyResolver> {
+    if (this.failure && Date.now() - this.failure.at < FAILURE_COOLDOWN_MS) return Promise.reject(this.failure.error);
     this.pending ??= (async () => {
       try {
         const document = (await fetchJson(await this.locate())) as Partial<JSONWebKeySet> | null;
@@ -32,7 +37,11 @@ export class RemoteKeySet {
         if (document.keys.length > MAX_KEYS) throw new RemoteFetchError(`The JWKS document has over ${MAX_KEYS} keys.`);
         this.keys = createLocalJWKSet({ keys: document.keys });
         this.fetchedAt = Date.now();
+        this.failure = undefined;
         return this.keys;
+      } catch (error) {
+        this.failure = { at: Date.now(), error };
+        throw error;
       } finally {
         this.pending = undefined;
       }
