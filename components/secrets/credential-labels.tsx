@@ -6,7 +6,7 @@ import { cn } from '@/lib/utils';
 /** The scopes a credential may request, as small badges ("sdk" "api"). */
 export function ScopeBadges({ scopes, className }: { scopes: readonly string[]; className?: string }) {
   return (
-    <span className={cn('inline-flex flex-wrap gap-1', className)}>
+    <span className={cn('inline-flex flex-nowrap gap-1', className)}>
       <span className="sr-only">Scopes: </span>
       {scopes.map((scope) => (
         <Badge key={scope} tone="indigo" className="font-mono">

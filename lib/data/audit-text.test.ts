@@ -77,13 +77,13 @@ describe('credential kinds and scopes', () => {
         action: 'created',
         details: { kind: 'PUBLIC_KEY', scopes: ['api'], alg: 'ES256', kid: 'k1' },
       }),
-    ).toBe('Public key ES256, kid k1 · scopes api');
+    ).toBe('Public key · ES256, kid k1 · scopes api');
     expect(
       describeAuditEvent({
         action: 'created',
         details: { kind: 'PUBLIC_KEY', scopes: ['sdk'], jwksUrl: 'https://keys.example/jwks.json' },
       }),
-    ).toBe('Public key from JWKS URL https://keys.example/jwks.json · scopes sdk');
+    ).toBe('Public key · JWKS URL https://keys.example/jwks.json · scopes sdk');
     expect(
       describeAuditEvent({
         action: 'created',
@@ -96,7 +96,7 @@ describe('credential kinds and scopes', () => {
         },
       }),
     ).toBe(
-      'Trusted workload issuer https://token.actions.githubusercontent.com, audience portal, subject repo:acme/payments:* · scopes api',
+      'Trusted workload · issuer https://token.actions.githubusercontent.com, audience portal, subject repo:acme/payments:* · scopes api',
     );
   });
 

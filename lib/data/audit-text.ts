@@ -73,8 +73,9 @@ function scopeList(scopes: unknown): string {
 function describeCreated(d: Record<string, unknown>): string {
   const kind = isCredentialKind(d.kind) ? d.kind : 'SECRET';
   const what = [KIND_WORDS[kind].label];
-  if (kind === 'PUBLIC_KEY' && d.jwksUrl) what.push(`from JWKS URL ${d.jwksUrl}`);
+  if (kind === 'PUBLIC_KEY' && d.jwksUrl) what.push(`JWKS URL ${d.jwksUrl}`);
   else if (kind === 'PUBLIC_KEY') what.push(`${d.alg}, kid ${d.kid}`);
   if (kind === 'WORKLOAD') what.push(`issuer ${d.issuer}, audience ${d.audience}, subject ${d.subject}`);
-  return `${what.join(' ')} · scopes ${scopeList(d.scopes)}`;
+  what.push(`scopes ${scopeList(d.scopes)}`);
+  return what.join(' · ');
 }

@@ -21,8 +21,11 @@ export function AddPublicKeyButton({ count, max }: { count: number; max: number 
   const { pending, error, setError, run } = useDialogAction();
   const [open, setOpen] = useState(false);
   const [source, setSource] = useState<Source>('key');
+  // A dialog opens without the error or the choice of its last use.
   useEffect(() => {
-    if (open) setError(null);
+    if (!open) return;
+    setError(null);
+    setSource('key');
   }, [open, setError]);
   const atLimit = count >= max;
   const fieldErrors = error?.fieldErrors ?? {};
@@ -71,13 +74,12 @@ export function AddPublicKeyButton({ count, max }: { count: number; max: number 
             (result) => {
               toast.success(`Public key ${result.credential.name} added. Activate it to use it.`);
               setOpen(false);
-              setSource('key');
             },
           )
         }
       >
         <label htmlFor="public-key-name" className="block text-sm font-medium text-slate-700">
-          Name
+          Name <span className="font-normal text-slate-500">(optional)</span>
         </label>
         <Input
           id="public-key-name"
@@ -90,7 +92,7 @@ export function AddPublicKeyButton({ count, max }: { count: number; max: number 
         />
         <FieldError id="public-key-name-error" message={fieldErrors.name} />
 
-        <fieldset className="mt-1">
+        <fieldset className="mt-2">
           <legend className="text-sm font-medium text-slate-700">Where the key comes from</legend>
           <div className="mt-2 grid gap-2 sm:grid-cols-2">
             {(
@@ -120,7 +122,7 @@ export function AddPublicKeyButton({ count, max }: { count: number; max: number 
         </fieldset>
 
         {source === 'key' ? (
-          <div className="mt-4">
+          <div className="mt-3">
             <label htmlFor="public-key-text" className="block text-sm font-medium text-slate-700">
               Public key (JWK or PEM)
             </label>
@@ -143,7 +145,7 @@ export function AddPublicKeyButton({ count, max }: { count: number; max: number 
             <FieldError id="public-key-text-error" message={fieldErrors.key} />
           </div>
         ) : (
-          <div className="mt-4">
+          <div className="mt-3">
             <label htmlFor="public-key-url" className="block text-sm font-medium text-slate-700">
               JWKS URL
             </label>
@@ -165,7 +167,7 @@ export function AddPublicKeyButton({ count, max }: { count: number; max: number 
           </div>
         )}
 
-        <ScopeFields idPrefix="public-key" error={fieldErrors.scopes} />
+        <ScopeFields idPrefix="public-key" error={fieldErrors.scopes} className="mt-2" />
       </FormDialog>
     </>
   );

@@ -19,6 +19,7 @@ function Field({
   error,
   placeholder,
   mono = false,
+  optional = false,
 }: {
   id: string;
   name: string;
@@ -27,11 +28,13 @@ function Field({
   error?: string;
   placeholder?: string;
   mono?: boolean;
+  optional?: boolean;
 }) {
   return (
     <div>
       <label htmlFor={id} className="block text-sm font-medium text-slate-700">
         {label}
+        {optional && <span className="font-normal text-slate-500"> (optional)</span>}
       </label>
       <Input
         id={id}
@@ -102,11 +105,12 @@ export function AddWorkloadButton({ count, max, audience }: { count: number; max
           )
         }
       >
-        <div className="space-y-1">
+        <div className="space-y-2">
           <Field
             id="workload-name"
             name="name"
             label="Name"
+            optional
             placeholder="e.g. Payments deploys"
             error={fieldErrors.name}
           />
@@ -120,8 +124,8 @@ export function AddWorkloadButton({ count, max, audience }: { count: number; max
             hint={
               <>
                 Exactly as the <span className="font-mono">iss</span> claim of the workload&apos;s tokens, including or
-                omitting a trailing slash as they do. GitHub Actions:{' '}
-                <span className="font-mono break-all">{GITHUB_ACTIONS_ISSUER}</span>
+                omitting a trailing slash as they do. GitHub Actions:
+                <span className="block font-mono break-all">{GITHUB_ACTIONS_ISSUER}</span>
               </>
             }
           />
@@ -149,13 +153,13 @@ export function AddWorkloadButton({ count, max, audience }: { count: number; max
               <>
                 Matched against the token&apos;s <span className="font-mono">sub</span>:{' '}
                 <span className="font-mono">*</span> matches any run of characters, everything else must match exactly.
-                GitHub Actions, main branch of one repository:{' '}
-                <span className="font-mono break-all">{GITHUB_ACTIONS_SUBJECT_EXAMPLE}</span>
+                GitHub Actions, main branch of one repository:
+                <span className="block font-mono break-all">{GITHUB_ACTIONS_SUBJECT_EXAMPLE}</span>
               </>
             }
           />
         </div>
-        <ScopeFields idPrefix="workload" error={fieldErrors.scopes} />
+        <ScopeFields idPrefix="workload" error={fieldErrors.scopes} className="mt-2" />
       </FormDialog>
     </>
   );

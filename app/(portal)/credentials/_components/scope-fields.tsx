@@ -17,15 +17,17 @@ export function ScopeFields({
   defaultScopes = CREDENTIAL_SCOPES,
   error,
   legend = 'Scopes',
+  className,
 }: {
   idPrefix: string;
   defaultScopes?: readonly string[];
   error?: string;
   legend?: string;
+  className?: string;
 }) {
   const errorId = `${idPrefix}-scopes-error`;
   return (
-    <fieldset aria-describedby={errorId}>
+    <fieldset aria-describedby={errorId} className={className}>
       <legend className="text-sm font-medium text-slate-700">{legend}</legend>
       <div className="mt-2 grid gap-2 sm:grid-cols-2">
         {CREDENTIAL_SCOPES.map((scope) => (

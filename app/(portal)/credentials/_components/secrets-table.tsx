@@ -79,7 +79,7 @@ export function SecretsTable({ secrets, canManage }: { secrets: SecretRow[]; can
             <TableHead className="sm:px-6">Name</TableHead>
             <TableHead className="hidden lg:table-cell">Scopes</TableHead>
             <TableHead className="hidden md:table-cell">Created</TableHead>
-            <TableHead className="hidden sm:table-cell">Last used</TableHead>
+            <TableHead className="hidden whitespace-nowrap sm:table-cell">Last used</TableHead>
             <TableHead>Status</TableHead>
             {canManage && (
               <TableHead className="w-14 sm:pr-6">
@@ -113,7 +113,9 @@ export function SecretsTable({ secrets, canManage }: { secrets: SecretRow[]; can
                   </Link>
                   <span className="mt-0.5 flex flex-wrap items-baseline gap-x-2">
                     <KindLabel kind={secret.kind} className="text-[11px]" />
-                    <code className="min-w-0 font-mono text-xs break-all text-slate-600">{secret.preview}</code>
+                    <code className="max-w-72 min-w-0 font-mono text-xs break-all text-slate-600">
+                      {secret.preview}
+                    </code>
                   </span>
                   <ScopeBadges scopes={secret.scopes} className="mt-1 lg:hidden" />
                   <p className="mt-0.5 text-xs text-slate-500 md:hidden">
@@ -124,11 +126,11 @@ export function SecretsTable({ secrets, canManage }: { secrets: SecretRow[]; can
                 <TableCell className="hidden lg:table-cell">
                   <ScopeBadges scopes={secret.scopes} />
                 </TableCell>
-                <TableCell className="hidden text-slate-600 md:table-cell">
+                <TableCell className="hidden whitespace-nowrap text-slate-600 md:table-cell">
                   <LocalTime iso={secret.createdAt} />
                   <span className="block text-xs text-slate-500">by {createdBy}</span>
                 </TableCell>
-                <TableCell className="hidden text-slate-600 sm:table-cell">{lastUsed}</TableCell>
+                <TableCell className="hidden whitespace-nowrap text-slate-600 sm:table-cell">{lastUsed}</TableCell>
                 <TableCell>
                   <div className="flex flex-col items-start gap-1">
                     <SecretStatusBadge status={secret.displayStatus} />

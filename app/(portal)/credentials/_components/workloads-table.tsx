@@ -10,18 +10,24 @@ import { SecretStatusBadge } from '@/components/secrets/secret-status-badge';
 import type { SecretRow } from '@/components/secrets/secret-row';
 import { SecretRowActions } from './secret-row-actions';
 
-/** What a workload trusts, as compact facts: shown in columns on wide screens and under the name otherwise. */
-function Trust({ workload, className }: { workload: SecretRow; className?: string }) {
+/**
+ * Whom a workload trusts. Under the name on narrow screens, labelled; in its own column on wide ones, where the
+ * column's heading says which line is which and the labels are left to screen readers.
+ */
+function Trust({ workload, column = false }: { workload: SecretRow; column?: boolean }) {
+  const label = column ? 'sr-only' : 'text-slate-500';
   return (
-    <dl className={className}>
-      <div className="flex min-w-0 gap-1.5">
-        <dt className="shrink-0 text-slate-500">Issuer</dt>
-        <dd className="min-w-0 font-mono break-all text-slate-700">{workload.workloadIssuer}</dd>
-      </div>
-      <div className="flex min-w-0 gap-1.5">
-        <dt className="shrink-0 text-slate-500">Audience</dt>
-        <dd className="min-w-0 font-mono break-all text-slate-700">{workload.workloadAudience}</dd>
-      </div>
+    <dl
+      className={
+        column
+          ? 'space-y-0.5 text-xs'
+          : 'mt-1.5 grid grid-cols-[auto_minmax(0,1fr)] gap-x-2 gap-y-0.5 text-xs lg:hidden'
+      }
+    >
+      <dt className={label}>Issuer</dt>
+      <dd className="font-mono break-all text-slate-700">{workload.workloadIssuer}</dd>
+      <dt className={label}>Audience</dt>
+      <dd className="font-mono break-all text-slate-500">{workload.workloadAudience}</dd>
     </dl>
   );
 }
@@ -49,11 +55,8 @@ export function WorkloadsTable({ workloads, canManage }: { workloads: SecretRow[
       <TableCaption>Trusted workloads of your organization</TableCaption>
       <TableHeader>
         <TableRow>
-          <TableHead className="sm:px-6">Name</TableHead>
-          <TableHead className="hidden xl:table-cell">Issuer and audience</TableHead>
-          <TableHead className="hidden md:table-cell">Subject pattern</TableHead>
-          <TableHead className="hidden lg:table-cell">Scopes</TableHead>
-          <TableHead className="hidden sm:table-cell">Last used</TableHead>
+          <TableHead className="sm:px-6">Name, subject pattern and scopes</TableHead>
+          <TableHead className="hidden lg:table-cell">Issuer and audience</TableHead>
           <TableHead>Status</TableHead>
           {canManage && (
             <TableHead className="w-14 sm:pr-6">
@@ -66,7 +69,7 @@ export function WorkloadsTable({ workloads, canManage }: { workloads: SecretRow[
         {workloads.map((workload) => {
           const lastUsed = workload.lastUsedAt ? <RelativeTime iso={workload.lastUsedAt} /> : 'Never';
           return (
-            <TableRow key={workload.id} data-testid="workload-row" className="align-top">
+            <TableRow key={workload.id} data-testid="workload-row" className="align-middle">
               <TableCell className="sm:px-6">
                 <Link
                   href={`/credentials/${workload.id}`}
@@ -74,26 +77,20 @@ export function WorkloadsTable({ workloads, canManage }: { workloads: SecretRow[
                 >
                   {workload.name}
                 </Link>
-                <code className="mt-0.5 block font-mono text-xs break-all text-slate-600 md:hidden">
+                <code className="mt-0.5 block max-w-80 font-mono text-xs break-all text-slate-600">
+                  <span className="sr-only">Subject pattern: </span>
                   {workload.workloadSubject}
                 </code>
-                <Trust workload={workload} className="mt-1 space-y-0.5 text-xs xl:hidden" />
-                <ScopeBadges scopes={workload.scopes} className="mt-1 lg:hidden" />
-                <p className="mt-0.5 text-xs text-slate-500 sm:hidden">Last used {lastUsed}</p>
-              </TableCell>
-              <TableCell className="hidden max-w-72 xl:table-cell">
-                <Trust workload={workload} className="space-y-0.5 text-xs" />
-              </TableCell>
-              <TableCell className="hidden max-w-64 md:table-cell">
-                <code className="font-mono text-xs break-all text-slate-700">{workload.workloadSubject}</code>
+                <Trust workload={workload} />
+                <ScopeBadges scopes={workload.scopes} className="mt-1.5" />
               </TableCell>
               <TableCell className="hidden lg:table-cell">
-                <ScopeBadges scopes={workload.scopes} />
+                <Trust workload={workload} column />
               </TableCell>
-              <TableCell className="hidden text-slate-600 sm:table-cell">{lastUsed}</TableCell>
               <TableCell>
                 <div className="flex flex-col items-start gap-1">
                   <SecretStatusBadge status={workload.displayStatus} />
+                  <span className="text-xs whitespace-nowrap text-slate-500">Last used {lastUsed}</span>
                   {workload.expiresSoon && (
                     <Badge tone="amber">
                       Expires <RelativeTime iso={workload.expiresAt!} />
