@@ -180,6 +180,10 @@ export async function createPublicKey({
         if ((await thumbprintOf(other.publicJwk)) === thumbprint)
           return `This key is already added as “${other.name}”.`;
       }
+      // An assertion names its key by kid: two live keys with one kid would leave the endpoint guessing.
+      const sameKid = live.find((other) => (other.publicJwk as { kid?: unknown } | null)?.kid === jwk.kid);
+      if (sameKid)
+        return `The key “${sameKid.name}” already uses the kid “${jwk.kid}”. Give this key another kid, or leave the kid out.`;
       return null;
     },
     context,

@@ -158,6 +158,19 @@ describe('public keys', () => {
     const again = await createPublicKey({ actor: org.actor, key: JSON.stringify({ ...key.jwk, kid: 'another-kid' }) });
     expect(again).toEqual({ ok: false, code: 'conflict', message: 'This key is already added as “Laptop”.' });
 
+    // Two live keys may not share a kid: an assertion names its key by kid.
+    const named = await createPublicKey({
+      actor: org.actor,
+      name: 'Named',
+      key: JSON.stringify({ ...ecKey().jwk, kid: 'k1' }),
+    });
+    expect(named.ok).toBe(true);
+    expect(await createPublicKey({ actor: org.actor, key: JSON.stringify({ ...ecKey().jwk, kid: 'k1' }) })).toEqual({
+      ok: false,
+      code: 'conflict',
+      message: 'The key “Named” already uses the kid “k1”. Give this key another kid, or leave the kid out.',
+    });
+
     // Another organization may add the same public key (it is public).
     expect((await createPublicKey({ actor: (await organizationWithAdmin()).actor, key: key.pem })).ok).toBe(true);
 
