@@ -6,6 +6,7 @@ const tones = {
   gray: 'bg-slate-100 text-slate-600 ring-slate-500/20',
   red: 'bg-red-50 text-red-700 ring-red-600/20',
   amber: 'bg-amber-50 text-amber-800 ring-amber-600/20',
+  indigo: 'bg-indigo-50 text-indigo-700 ring-indigo-600/20',
 } as const;
 
 export function Badge({

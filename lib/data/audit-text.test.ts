@@ -66,3 +66,44 @@ describe('describeAuditEvent', () => {
     for (const [action, label] of Object.entries(AUDIT_ACTIONS)) expect(label, action).toMatch(/^[A-Z]/);
   });
 });
+
+describe('credential kinds and scopes', () => {
+  it('says which kind was created, what identifies it and its scopes', () => {
+    expect(describeAuditEvent({ action: 'created', details: { kind: 'SECRET', scopes: ['sdk', 'api'] } })).toBe(
+      'Secret · scopes sdk, api',
+    );
+    expect(
+      describeAuditEvent({
+        action: 'created',
+        details: { kind: 'PUBLIC_KEY', scopes: ['api'], alg: 'ES256', kid: 'k1' },
+      }),
+    ).toBe('Public key · ES256, kid k1 · scopes api');
+    expect(
+      describeAuditEvent({
+        action: 'created',
+        details: { kind: 'PUBLIC_KEY', scopes: ['sdk'], jwksUrl: 'https://keys.example/jwks.json' },
+      }),
+    ).toBe('Public key · JWKS URL https://keys.example/jwks.json · scopes sdk');
+    expect(
+      describeAuditEvent({
+        action: 'created',
+        details: {
+          kind: 'WORKLOAD',
+          scopes: ['api'],
+          issuer: 'https://token.actions.githubusercontent.com',
+          audience: 'portal',
+          subject: 'repo:acme/payments:*',
+        },
+      }),
+    ).toBe(
+      'Trusted workload · issuer https://token.actions.githubusercontent.com, audience portal, subject repo:acme/payments:* · scopes api',
+    );
+  });
+
+  it('describes a change of scopes from and to', () => {
+    expect(AUDIT_ACTIONS.scopes_changed).toBe('Scopes changed');
+    expect(describeAuditEvent({ action: 'scopes_changed', details: { from: ['sdk', 'api'], to: ['api'] } })).toBe(
+      'sdk, api → api',
+    );
+  });
+});

@@ -1,6 +1,9 @@
+import { KIND_WORDS, isCredentialKind } from '@/lib/secrets/credential-kinds';
+
 /** How audit events read to a person: a label per action and a one-line description of its details. */
 export const AUDIT_ACTIONS: Record<string, string> = {
   created: 'Created',
+  scopes_changed: 'Scopes changed',
   renamed: 'Renamed',
   activated: 'Activated',
   deactivated: 'Deactivated',
@@ -39,6 +42,8 @@ export function describeAuditEvent(event: {
 }): string | null {
   const d = (event.details ?? {}) as Record<string, unknown>;
   const parts: string[] = [];
+  if (event.action === 'created' && isCredentialKind(d.kind)) parts.push(describeCreated(d));
+  if (event.action === 'scopes_changed') parts.push(`${scopeList(d.from)} → ${scopeList(d.to)}`);
   if (event.action === 'renamed') parts.push(`“${d.from}” → “${d.to}”`);
   if (event.action === 'expiry_set')
     parts.push(d.expiresAt ? `Expires ${new Date(String(d.expiresAt)).toUTCString()}` : 'No expiry');
@@ -60,4 +65,19 @@ export function describeAuditEvent(event: {
     parts.push(d.required ? 'Required for admins' : 'No longer required for admins');
   if (event.reason) parts.push(`Reason: ${event.reason}`);
   return parts.length ? parts.join(' · ') : null;
+}
+
+function scopeList(scopes: unknown): string {
+  return Array.isArray(scopes) && scopes.length ? scopes.join(', ') : 'none';
+}
+
+/** What was created: the kind in words, what identifies it (key, URL, workload), and its scopes. */
+function describeCreated(d: Record<string, unknown>): string {
+  const kind = isCredentialKind(d.kind) ? d.kind : 'SECRET';
+  const what = [KIND_WORDS[kind].label];
+  if (kind === 'PUBLIC_KEY' && d.jwksUrl) what.push(`JWKS URL ${d.jwksUrl}`);
+  else if (kind === 'PUBLIC_KEY') what.push(`${d.alg}, kid ${d.kid}`);
+  if (kind === 'WORKLOAD') what.push(`issuer ${d.issuer}, audience ${d.audience}, subject ${d.subject}`);
+  what.push(`scopes ${scopeList(d.scopes)}`);
+  return what.join(' · ');
 }

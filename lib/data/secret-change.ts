@@ -25,6 +25,7 @@ const CURRENT_SELECT = {
   allowedCidrs: true,
   oauthClientId: true,
   preview: true,
+  scopes: true,
 } satisfies Prisma.SecretSelect;
 
 /** The secret as it was read before the change (for refusals and for the event's "from" details). */

@@ -1,44 +1,21 @@
 import { prisma } from '@/lib/db';
 import { canManageSecrets, type Actor, type MemberActor } from '@/lib/identity/actor';
 import { generateSecret, hashSecret, previewSecret } from '@/lib/secrets/format';
-import { maxSecretsPerClient } from '@/lib/secrets/rules';
-import { conflict, forbidden, notFound, type CommandResult } from '@/lib/result';
+import { credentialScopesSchema, type CredentialScope } from '@/lib/secrets/rules';
+import { conflict, forbidden, invalidInput, notFound, type CommandResult, type Result } from '@/lib/result';
 import { Prisma } from '@/lib/generated/prisma/client';
 import type { SecretStatus } from '@/lib/generated/prisma/enums';
 import { recordSecretEvent as recordEvent, type RequestContext } from '@/lib/data/audit';
 import { applySecretChange } from '@/lib/data/secret-change';
 import { LIST_SELECT, limitMessage, toSecretView, type SecretListItem } from '@/lib/data/secret-queries';
+import { defaultName, limitReached, lockClient } from '@/lib/data/credential-slots';
 
 export type { RequestContext };
 
 type Tx = Prisma.TransactionClient;
 
-/** Locks the client row so that concurrent creates count secrets one after another. */
-async function lockClient(tx: Tx, organizationId: string) {
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM oauth_clients WHERE organization_id = ${organizationId}::uuid FOR UPDATE`;
-  return rows[0]?.id ?? null;
-}
-
-async function limitReached(tx: Tx, oauthClientId: string) {
-  const count = await tx.secret.count({ where: { oauthClientId, status: { not: 'DELETED' } } });
-  return count >= maxSecretsPerClient();
-}
-
-/** "Secret N" with the first N, from the count of secrets on, that is free. */
-async function defaultName(tx: Tx, oauthClientId: string, base?: string) {
-  const taken = new Set(
-    (await tx.secret.findMany({ where: { oauthClientId }, select: { name: true } })).map((row) => row.name),
-  );
-  if (base) {
-    for (let n = 1; ; n++) {
-      const candidate = n === 1 ? `${base} (rolled)` : `${base} (rolled ${n})`;
-      if (candidate.length <= 64 && !taken.has(candidate)) return candidate;
-      if (candidate.length > 64) return defaultName(tx, oauthClientId);
-    }
-  }
-  for (let n = taken.size + 1; ; n++) if (!taken.has(`Secret ${n}`)) return `Secret ${n}`;
-}
+/** A command that also checks what a person typed (refusing it as `invalid_input`, next to its field). */
+export type CreateResult<T extends object> = Result<T, 'forbidden' | 'not_found' | 'conflict' | 'invalid_input'>;
 
 async function insertSecret(
   tx: Tx,
@@ -50,6 +27,7 @@ async function insertSecret(
     /** A replacement keeps the restrictions of the secret it replaces. */
     allowedCidrs?: string[];
     expiresAt?: Date | null;
+    scopes: CredentialScope[] | string[];
   },
 ) {
   const plaintext = generateSecret();
@@ -63,6 +41,7 @@ async function insertSecret(
       activatedAt: input.status === 'ACTIVE' ? new Date() : null,
       allowedCidrs: input.allowedCidrs ?? [],
       expiresAt: input.expiresAt ?? null,
+      scopes: input.scopes,
       createdById: input.actor.userId,
     },
     select: LIST_SELECT,
@@ -73,27 +52,39 @@ async function insertSecret(
 /**
  * Creates a disabled secret for the actor's organization, within the limit even
  * under concurrent requests. The plaintext is in the return value and nowhere
- * else: only its hash and preview are stored.
+ * else: only its hash and preview are stored. It may request every scope unless
+ * `scopes` restricts it.
  */
 export async function createSecret({
   actor,
+  scopes: requested,
   context,
 }: {
   actor: Actor;
+  scopes?: readonly string[];
   context?: RequestContext;
-}): Promise<CommandResult<{ secret: SecretListItem; plaintext: string }>> {
+}): Promise<CreateResult<{ secret: SecretListItem; plaintext: string }>> {
   if (!canManageSecrets(actor)) return forbidden();
+  const scopes = credentialScopesSchema.safeParse(requested ?? ['sdk', 'api']);
+  if (!scopes.success) return invalidInput(scopes.error.issues[0]!.message, 'scopes');
   return prisma.$transaction(async (tx) => {
     const oauthClientId = await lockClient(tx, actor.membership.organizationId);
     if (!oauthClientId) return notFound('Your organization has no OAuth client. Contact support.');
-    if (await limitReached(tx, oauthClientId)) return conflict(limitMessage());
+    if (await limitReached(tx, oauthClientId, 'SECRET')) return conflict(limitMessage('SECRET'));
     const created = await insertSecret(tx, {
       oauthClientId,
       actor,
-      name: await defaultName(tx, oauthClientId),
+      name: await defaultName(tx, oauthClientId, 'SECRET'),
       status: 'DISABLED',
+      scopes: scopes.data,
     });
-    await recordEvent(tx, { secretId: created.secret.id, actor, action: 'created', context });
+    await recordEvent(tx, {
+      secretId: created.secret.id,
+      actor,
+      action: 'created',
+      details: { kind: 'SECRET', scopes: scopes.data },
+      context,
+    });
     return { ok: true as const, ...created };
   });
 }
@@ -303,14 +294,15 @@ export async function rollSecret({
     now,
     prepare: async (tx, old) => {
       await lockClient(tx, actor.membership.organizationId);
-      if (await limitReached(tx, old.oauthClientId)) return conflict(limitMessage());
+      if (await limitReached(tx, old.oauthClientId, 'SECRET')) return conflict(limitMessage('SECRET'));
       return insertSecret(tx, {
         oauthClientId: old.oauthClientId,
         actor,
-        name: await defaultName(tx, old.oauthClientId, [...old.name].slice(0, 50).join('')),
+        name: await defaultName(tx, old.oauthClientId, 'SECRET', [...old.name].slice(0, 50).join('')),
         status: 'ACTIVE',
         allowedCidrs: old.allowedCidrs,
         expiresAt: old.expiresAt,
+        scopes: old.scopes,
       });
     },
     data: (created) =>

@@ -1,5 +1,6 @@
 import { prisma } from '@/lib/db';
 import { maxSecretsPerClient } from '@/lib/secrets/rules';
+import { KIND_WORDS } from '@/lib/secrets/credential-kinds';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import type { CredentialKind, SecretStatus } from '@/lib/generated/prisma/enums';
 
@@ -73,6 +74,14 @@ export async function listSecrets({ organizationId }: { organizationId: string }
   return rows.map(toSecretView).filter(isListed);
 }
 
+/** What a person may read of a pasted public key: its algorithm, kid and key type (never more than is public). */
+function publicKeyFacts(jwk: Prisma.JsonValue | null): { alg: string; kid: string; type: string } | null {
+  if (!jwk || typeof jwk !== 'object' || Array.isArray(jwk)) return null;
+  const { alg, kid, kty, crv, n } = jwk as Record<string, unknown>;
+  const type = kty === 'RSA' ? `RSA ${Buffer.from(String(n), 'base64url').length * 8} bits` : String(crv);
+  return { alg: String(alg), kid: String(kid), type };
+}
+
 /** One secret of the organization (deleted ones included, for their history), or null. */
 export async function getSecret({ organizationId, secretId }: { organizationId: string; secretId: string }) {
   const row = await prisma.secret.findFirst({
@@ -83,24 +92,52 @@ export async function getSecret({ organizationId, secretId }: { organizationId: 
       lastUsedUserAgent: true,
       tokensRevokedBefore: true,
       replaces: { select: { id: true, name: true } },
+      publicJwk: true,
     },
   });
   if (!row) return null;
-  const { lastUsedAddress, lastUsedUserAgent, tokensRevokedBefore, replaces, ...rest } = row;
+  const { lastUsedAddress, lastUsedUserAgent, tokensRevokedBefore, replaces, publicJwk, ...rest } = row;
   const secret = toSecretView(rest);
-  const extras = { lastUsedAddress, lastUsedUserAgent, tokensRevokedBefore, replaces };
+  const extras = {
+    lastUsedAddress,
+    lastUsedUserAgent,
+    tokensRevokedBefore,
+    replaces,
+    publicKey: publicKeyFacts(publicJwk),
+  };
   return isListed(secret)
     ? { ...secret, ...extras, deleted: false as const }
     : { ...secret, ...extras, deleted: true as const };
 }
 
-export function limitMessage() {
+/** The refusal of one credential too many of a kind (each kind has its own limit). */
+export function limitMessage(kind: CredentialKind = 'SECRET') {
   const max = maxSecretsPerClient();
-  return `Your account already has ${max} secrets, the most allowed. Delete a secret you no longer use to add another.`;
+  const words = KIND_WORDS[kind];
+  return `Your account already has ${max} ${words.many}, the most allowed. Delete a ${words.one} you no longer use to add another.`;
 }
 
-/** Counts how many secrets the organization has, and whether it may add one. */
-export async function secretAllowance({ organizationId }: { organizationId: string }) {
-  const count = await prisma.secret.count({ where: { oauthClient: { organizationId }, status: { not: 'DELETED' } } });
-  return { count, max: maxSecretsPerClient(), canAdd: count < maxSecretsPerClient() };
+export interface Allowance {
+  count: number;
+  max: number;
+  canAdd: boolean;
+}
+
+/** Counts how many credentials of each kind the organization has, and whether it may add one of each. */
+export async function credentialAllowances({
+  organizationId,
+}: {
+  organizationId: string;
+}): Promise<Record<CredentialKind, Allowance>> {
+  const groups = await prisma.secret.groupBy({
+    by: ['kind'],
+    where: { oauthClient: { organizationId }, status: { not: 'DELETED' } },
+    _count: { _all: true },
+  });
+  const max = maxSecretsPerClient();
+  const allowance = (kind: CredentialKind): Allowance => {
+    const count = groups.find((group) => group.kind === kind)?._count._all ?? 0;
+    return { count, max, canAdd: count < max };
+  };
+  return { SECRET: allowance('SECRET'), PUBLIC_KEY: allowance('PUBLIC_KEY'), WORKLOAD: allowance('WORKLOAD') };
 }

@@ -4,6 +4,7 @@ import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { env } from '@/lib/env';
+import { checkRemoteUrl as checkUrl, isLoopbackHost, type RemoteUrlCheck } from '@/lib/secrets/remote-url';
 
 /** Largest JWKS or discovery document read; anything longer is refused before it is parsed. */
 export const MAX_REMOTE_DOCUMENT_BYTES = 64 * 1024;
@@ -11,29 +12,12 @@ export const MAX_REMOTE_DOCUMENT_BYTES = 64 * 1024;
 /** Why a remote document could not be used; the message is safe to show to the client or the admin. */
 export class RemoteFetchError extends Error {}
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
-function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK_HOSTS.has(hostname) || hostname.endsWith('.localhost');
-}
-
 /**
- * Whether the server may fetch this URL: https anywhere public, or http on loopback when the test setting
- * OAUTH_ALLOW_LOOPBACK_HTTP is on. No credentials in the URL, no fragment.
+ * Whether the server may fetch this URL: the rule of lib/secrets/remote-url.ts (which the portal applies when
+ * the URL is entered), with plain http on loopback under the test setting OAUTH_ALLOW_LOOPBACK_HTTP.
  */
-export function checkRemoteUrl(text: string): { ok: true; url: URL } | { ok: false; message: string } {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return { ok: false, message: 'Enter a full URL, e.g. https://example.com/.well-known/jwks.json.' };
-  }
-  if (url.username || url.password) return { ok: false, message: 'Remove the user name and password from the URL.' };
-  if (url.hash) return { ok: false, message: 'Remove the #fragment from the URL.' };
-  if (url.protocol === 'https:') return { ok: true, url };
-  if (url.protocol === 'http:' && env.OAUTH_ALLOW_LOOPBACK_HTTP && isLoopbackHost(url.hostname))
-    return { ok: true, url };
-  return { ok: false, message: 'Use an https:// URL.' };
+export function checkRemoteUrl(text: string): RemoteUrlCheck {
+  return checkUrl(text, { allowLoopbackHttp: env.OAUTH_ALLOW_LOOPBACK_HTTP });
 }
 
 /** Addresses a fetch must never reach (SSRF): private, loopback, link-local (cloud metadata), and the like. */

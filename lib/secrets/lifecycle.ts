@@ -7,6 +7,8 @@
 
 export type SecretStatus = 'ACTIVE' | 'DISABLED' | 'DELETED';
 
+import { forKind } from '@/lib/secrets/credential-kinds';
+
 /** A secret, a public key (private_key_jwt) or a trusted workload (token exchange). */
 export type CredentialKind = 'SECRET' | 'PUBLIC_KEY' | 'WORKLOAD';
 
@@ -102,10 +104,15 @@ export function preconditionsOf(action: SecretAction): Precondition[] {
   return RULES[action].map(([condition]) => condition);
 }
 
-/** Why the action cannot happen to the secret now, or null when it can. A deleted secret allows nothing. */
+/**
+ * Why the action cannot happen to the secret now, or null when it can, in the words of its kind ("This public
+ * key is already active."). A deleted secret allows nothing.
+ */
 export function refusal(action: SecretAction, secret: LifecycleSecret, now: Date | number): string | null {
-  if (secret.status === 'DELETED') return 'This secret no longer exists. Reload the page to see the current list.';
-  for (const [condition, message] of RULES[action]) if (!holds(condition, secret, now)) return message;
+  if (secret.status === 'DELETED')
+    return forKind('This secret no longer exists. Reload the page to see the current list.', secret.kind);
+  for (const [condition, message] of RULES[action])
+    if (!holds(condition, secret, now)) return condition === 'sharedSecret' ? message : forKind(message, secret.kind);
   return null;
 }
 

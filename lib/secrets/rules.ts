@@ -1,6 +1,7 @@
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { env } from '@/lib/env';
+import { CREDENTIAL_SCOPES } from '@/lib/secrets/scopes';
 
 /** Most secrets a client may hold, deleted ones not counted. */
 export function maxSecretsPerClient(): number {
@@ -10,15 +11,7 @@ export function maxSecretsPerClient(): number {
 /** Lifetime of the access tokens a secret obtains; the usage summary counts the tokens still alive. */
 export const ACCESS_TOKEN_TTL_SECONDS = 1800;
 
-/** The scopes a credential may allow and a token may carry; a credential allows both unless restricted. */
-export const CREDENTIAL_SCOPES = ['sdk', 'api'] as const;
-export type CredentialScope = (typeof CREDENTIAL_SCOPES)[number];
-
-/** What each scope opens, for the pickers and the metadata. */
-export const SCOPE_DESCRIPTIONS: Record<CredentialScope, string> = {
-  sdk: 'Mobile and web SDK sessions',
-  api: 'REST API calls',
-};
+export { CREDENTIAL_SCOPES, SCOPE_DESCRIPTIONS, type CredentialScope } from '@/lib/secrets/scopes';
 
 export const credentialScopesSchema = z
   .array(z.enum(CREDENTIAL_SCOPES))

@@ -1,3 +1,4 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { prisma } from '@/lib/db';
 import { organizationWithAdmin, resetRateLimits } from '../helpers/fixtures';
@@ -87,6 +88,51 @@ Object.assign(SENSITIVE, {
     },
     run: () => credentials.makeDecoyAction({ secretId: target }),
     changed: async () => (await prisma.secret.findUniqueOrThrow({ where: { id: target } })).isDecoy,
+  },
+  'add a restricted secret': {
+    prepare: async () => {
+      countBefore = await prisma.secret.count({ where: { oauthClient: { organizationId: fixture.org.id } } });
+    },
+    run: () => credentials.createSecretAction({ scopes: ['api'] }),
+    changed: async () =>
+      (await prisma.secret.count({ where: { oauthClient: { organizationId: fixture.org.id } } })) !== countBefore,
+  },
+  'add a public key': {
+    prepare: async () => {
+      countBefore = await prisma.secret.count({ where: { oauthClient: { organizationId: fixture.org.id } } });
+    },
+    run: () =>
+      credentials.createPublicKeyAction({
+        name: '',
+        source: 'key',
+        key: generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+        jwksUrl: '',
+        scopes: ['sdk', 'api'],
+      }),
+    changed: async () =>
+      (await prisma.secret.count({ where: { oauthClient: { organizationId: fixture.org.id } } })) !== countBefore,
+  },
+  'add a trusted workload': {
+    prepare: async () => {
+      countBefore = await prisma.secret.count({ where: { oauthClient: { organizationId: fixture.org.id } } });
+    },
+    run: () =>
+      credentials.createTrustedWorkloadAction({
+        name: '',
+        issuer: 'https://token.actions.githubusercontent.com',
+        audience: 'https://portal.example',
+        subject: `repo:acme/${randomUUID()}:*`,
+        scopes: ['api'],
+      }),
+    changed: async () =>
+      (await prisma.secret.count({ where: { oauthClient: { organizationId: fixture.org.id } } })) !== countBefore,
+  },
+  'change scopes': {
+    prepare: async () => {
+      target = await activeSecret();
+    },
+    run: () => credentials.setCredentialScopesAction({ secretId: target, scopes: ['sdk'] }),
+    changed: async () => (await prisma.secret.findUniqueOrThrow({ where: { id: target } })).scopes.join() === 'sdk',
   },
   'change the confirmation window': {
     run: () => account.setReauthWindowAction({ minutes: 60 }),

@@ -5,6 +5,8 @@ import { getActorByUserId } from '@/lib/data/users';
 import { createMember, createOrganization } from '@/lib/data/organizations';
 import { hashSecret, isWellFormedSecret } from '@/lib/secrets/format';
 import { listSecrets } from '@/lib/data/secret-queries';
+import { generateKeyPairSync } from 'node:crypto';
+import { PRIVATE_KEY_MESSAGE } from '@/lib/secrets/public-key';
 
 // The session cookie is the one thing a test cannot send: it names the signed-in user,
 // whose role and organization the actions then read from the real database.
@@ -33,6 +35,9 @@ const {
   setSecretExpiryAction,
   bulkSecretsAction,
   getSecretUsageAction,
+  createPublicKeyAction,
+  createTrustedWorkloadAction,
+  setCredentialScopesAction,
 } = await import('@/app/(portal)/credentials/actions');
 
 const NOT_FOUND = 'This secret no longer exists. Reload the page to see the current list.';
@@ -320,5 +325,103 @@ describe('lifecycle actions', () => {
     });
     expect(await statusOf(theirs.secret.id)).toBe('DISABLED');
     expect(await statusOf(mine.id)).toBe('DELETED');
+  });
+});
+
+describe('public keys, trusted workloads and scopes', () => {
+  const keyForm = (key: string, extra: Record<string, unknown> = {}) => ({
+    name: '',
+    source: 'key',
+    key,
+    jwksUrl: '',
+    scopes: ['sdk', 'api'],
+    ...extra,
+  });
+
+  it('allows an admin to add a key, sending on only the chosen source, and answers bad input next to its field', async () => {
+    signInAs('admin');
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+    const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    // The URL field still holds text from before the admin switched to pasting: only the key counts.
+    const added = await createPublicKeyAction(keyForm(pem, { jwksUrl: 'not a url', name: 'CI signer' }));
+    expect(added).toMatchObject({
+      ok: true,
+      credential: { name: 'CI signer', preview: expect.stringMatching(/^EdDSA · /) },
+    });
+    expect(revalidatePath).toHaveBeenCalledWith('/credentials', 'layout');
+
+    const secretPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    expect(await createPublicKeyAction(keyForm(secretPem))).toEqual({
+      ok: false,
+      message: PRIVATE_KEY_MESSAGE,
+      fieldErrors: { key: PRIVATE_KEY_MESSAGE },
+    });
+    expect(await createPublicKeyAction(keyForm('', { source: 'jwksUrl', jwksUrl: 'ftp://keys.example/jwks' }))).toEqual(
+      {
+        ok: false,
+        message: 'Use an https:// URL.',
+        fieldErrors: { jwksUrl: 'Use an https:// URL.' },
+      },
+    );
+    expect(await createPublicKeyAction({ ...keyForm(pem), source: 'both' })).toEqual({
+      ok: false,
+      message: 'The request was not understood. Reload the page and try again.',
+    });
+    expect(await createSecretAction({ scopes: [] })).toEqual({
+      ok: false,
+      message: 'Choose at least one scope.',
+      fieldErrors: { scopes: 'Choose at least one scope.' },
+    });
+  });
+
+  it('answers a workload with every field error at once, and blocks a viewer', async () => {
+    signInAs('admin');
+    const bad = await createTrustedWorkloadAction({
+      name: '',
+      issuer: 'issuer',
+      audience: '',
+      subject: '',
+      scopes: [],
+    });
+    expect(bad).toMatchObject({ ok: false, fieldErrors: { scopes: 'Choose at least one scope.' } });
+    const fields = await createTrustedWorkloadAction({
+      name: '',
+      issuer: 'issuer',
+      audience: '',
+      subject: '',
+      scopes: ['api'],
+    });
+    expect(fields).toMatchObject({
+      ok: false,
+      fieldErrors: {
+        issuer: expect.stringContaining('Enter a full URL'),
+        audience: 'Enter the audience.',
+        subject: 'Enter the subject pattern.',
+      },
+    });
+    signInAs('viewer');
+    const workload = {
+      name: '',
+      issuer: 'https://issuer.example',
+      audience: 'a',
+      subject: 'repo:a/b:*',
+      scopes: ['api'],
+    };
+    expect(await createTrustedWorkloadAction(workload)).toEqual({
+      ok: false,
+      message: 'You need the Admin role to manage secrets.',
+    });
+  });
+
+  it("changes a credential's scopes for its admin only; another organization's looks not found", async () => {
+    const { id } = await newSecret();
+    signInAs('otherAdmin');
+    expect(await setCredentialScopesAction({ secretId: id, scopes: ['sdk'] })).toEqual({
+      ok: false,
+      message: NOT_FOUND,
+    });
+    signInAs('admin');
+    expect(await setCredentialScopesAction({ secretId: id, scopes: ['sdk'] })).toEqual({ ok: true, scopes: ['sdk'] });
+    expect((await prisma.secret.findUniqueOrThrow({ where: { id } })).scopes).toEqual(['sdk']);
   });
 });

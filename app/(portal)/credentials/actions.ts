@@ -13,6 +13,7 @@ import {
   setAllowedCidrs,
   setSecretExpiry,
 } from '@/lib/data/secret-commands';
+import { createPublicKey, createTrustedWorkload, setCredentialScopes } from '@/lib/data/credential-commands';
 import { getUsageSummary, type UsageSummary } from '@/lib/data/secret-usage';
 import { acknowledgeAlert } from '@/lib/data/alerts';
 import { INVALID_REQUEST, run, type ActionResult as Answer, type RunOptions } from '@/lib/actions/run';
@@ -24,6 +25,10 @@ export type ActionResult<T = object> = Answer<T>;
 
 const secretId = z.uuid();
 const transitionSchema = z.object({ secretId }).strict();
+/** Scopes as the form sends them; which ones are offered, and that one is chosen, the command checks. */
+const scopesInput = z.array(z.string().max(16)).max(8);
+/** What the browser needs to show a new credential before the page refreshes. */
+type CreatedCredential = { id: string; preview: string; name: string };
 
 /**
  * The credentials page's policy: admins without a required second factor are sent to enroll; malformed
@@ -45,17 +50,86 @@ function secretAction<S extends z.ZodType, F extends z.ZodType | undefined = und
 
 /**
  * Creates a secret and returns its value: the one place the plaintext ever
- * appears. It is not logged, not stored and not put in any cache.
+ * appears. It is not logged, not stored and not put in any cache. Without
+ * input (the one-click "Add Secret") it may request every scope.
  */
-export async function createSecretAction(): Promise<
-  ActionResult<{ secret: { id: string; preview: string; name: string }; plaintext: string }>
-> {
-  return run(undefined, secretAction({ schema: z.undefined(), sensitive: true }), async ({ actor, context }) => {
-    const result = await createSecret({ actor, context });
-    if (!result.ok) return result;
-    const { id, preview, name } = result.secret;
-    return { ok: true, plaintext: result.plaintext, secret: { id, preview, name } };
-  });
+export async function createSecretAction(
+  input?: unknown,
+): Promise<ActionResult<{ secret: CreatedCredential; plaintext: string }>> {
+  const schema = z.object({ scopes: scopesInput }).strict().optional();
+  return run(
+    input,
+    secretAction({ schema, invalid: INVALID_REQUEST, sensitive: true }),
+    async ({ actor, data, context }) => {
+      const result = await createSecret({ actor, scopes: data?.scopes, context });
+      if (!result.ok) return result;
+      const { id, preview, name } = result.secret;
+      return { ok: true, plaintext: result.plaintext, secret: { id, preview, name } };
+    },
+  );
+}
+
+/** Adds a public key (pasted, or the URL of a JWKS), disabled until activated. */
+export async function createPublicKeyAction(input: unknown): Promise<ActionResult<{ credential: CreatedCredential }>> {
+  const schema = z
+    .object({
+      name: z.string().max(1000),
+      source: z.enum(['key', 'jwksUrl']),
+      key: z.string().max(20_000),
+      jwksUrl: z.string().max(4096),
+      scopes: scopesInput,
+    })
+    .strict();
+  return run(
+    input,
+    secretAction({ schema, invalid: INVALID_REQUEST, sensitive: true }),
+    async ({ actor, data, context }) => {
+      // Only the chosen source is sent on: text left in the other field is not a second key.
+      const result = await createPublicKey({
+        actor,
+        name: data.name,
+        ...(data.source === 'key' ? { key: data.key } : { jwksUrl: data.jwksUrl }),
+        scopes: data.scopes,
+        context,
+      });
+      if (!result.ok) return result;
+      const { id, preview, name } = result.credential;
+      return { ok: true, credential: { id, preview, name } };
+    },
+  );
+}
+
+/** Trusts a workload of an external OIDC issuer, disabled until activated. */
+export async function createTrustedWorkloadAction(
+  input: unknown,
+): Promise<ActionResult<{ credential: CreatedCredential }>> {
+  const schema = z
+    .object({
+      name: z.string().max(1000),
+      issuer: z.string().max(2000),
+      audience: z.string().max(2000),
+      subject: z.string().max(2000),
+      scopes: scopesInput,
+    })
+    .strict();
+  return run(
+    input,
+    secretAction({ schema, invalid: INVALID_REQUEST, sensitive: true }),
+    async ({ actor, data, context }) => {
+      const result = await createTrustedWorkload({ actor, ...data, context });
+      if (!result.ok) return result;
+      const { id, preview, name } = result.credential;
+      return { ok: true, credential: { id, preview, name } };
+    },
+  );
+}
+
+/** Changes which scopes a credential of any kind may request. */
+export async function setCredentialScopesAction(input: unknown): Promise<ActionResult<{ scopes: string[] }>> {
+  const schema = z.object({ secretId, scopes: scopesInput }).strict();
+  return run(input, secretAction({ schema, sensitive: true }), ({ actor, data, context }) =>
+    setCredentialScopes({ actor, ...data, context }),
+  );
 }
 
 export async function activateSecretAction(input: unknown): Promise<ActionResult> {

@@ -6,13 +6,18 @@ import { ChevronRight, Info, TriangleAlert } from 'lucide-react';
 import { requireActor } from '@/lib/auth/session';
 import { canManageSecrets } from '@/lib/identity/actor';
 import { getOAuthClient } from '@/lib/data/credentials';
-import { listSecrets, secretAllowance } from '@/lib/data/secret-queries';
+import { credentialAllowances, listSecrets } from '@/lib/data/secret-queries';
 import { EXPIRY_WARNING_DAYS } from '@/lib/secrets/rules';
 import { toSecretRow } from '@/components/secrets/secret-row';
 import { publicUrls } from '@/lib/config';
 import { ConnectionDetails } from './_components/connection-details';
 import { SecretsTable } from './_components/secrets-table';
 import { AddSecretButton } from './_components/add-secret-button';
+import { AddRestrictedSecretButton } from './_components/add-restricted-secret-dialog';
+import { AddPublicKeyButton } from './_components/add-public-key-dialog';
+import { AddWorkloadButton } from './_components/add-workload-dialog';
+import { WorkloadsTable } from './_components/workloads-table';
+import { AssertionExample, TokenExchangeExample } from './_components/client-examples';
 import { SecurityAlerts } from './_components/security-alerts';
 import { listOpenAlerts } from '@/lib/data/alerts';
 
@@ -35,7 +40,8 @@ export default async function CredentialsPage() {
       <h1 className="mt-2 text-2xl font-semibold tracking-tight">Credentials</h1>
       <p className="mt-2 max-w-2xl text-sm text-slate-600">
         Secrets are authentication credentials associated with your account. Use them in your SDK to authenticate your
-        application against our platform, or to authenticate against our REST APIs directly.
+        application against our platform, or to authenticate against our REST APIs directly. Public keys and trusted
+        workloads authenticate without a shared secret.
       </p>
     </header>
   );
@@ -56,19 +62,24 @@ export default async function CredentialsPage() {
 
   const { organizationId } = actor.membership;
   const canManage = canManageSecrets(actor);
-  const [client, secrets, allowance, requestHeaders, alerts] = await Promise.all([
+  const [client, secrets, allowances, requestHeaders, alerts] = await Promise.all([
     getOAuthClient({ organizationId }),
     listSecrets({ organizationId }),
-    secretAllowance({ organizationId }),
+    credentialAllowances({ organizationId }),
     headers(),
     canManage ? listOpenAlerts({ organizationId }) : Promise.resolve([]),
   ]);
   const now = Date.now();
   const rows = secrets.map((secret) => toSecretRow(secret, now));
+  // Secrets and public keys authenticate the client itself and share one list; workloads have their own.
+  const clientCredentials = rows.filter((row) => row.kind !== 'WORKLOAD');
+  const workloads = rows.filter((row) => row.kind === 'WORKLOAD');
   const expiringSoon = rows.filter((row) => row.expiresSoon).length;
   const host = requestHeaders.get('host') ?? 'localhost';
   const protocol = requestHeaders.get('x-forwarded-proto') ?? 'http';
   const urls = publicUrls(`${protocol}://${host}`);
+  const tokenEndpoint = `${urls.authorizationBaseUrl}/api/oauth/token`;
+  const allowance = allowances.SECRET;
 
   return (
     <div className="space-y-8">
@@ -99,22 +110,52 @@ export default async function CredentialsPage() {
       <section aria-labelledby="secrets-heading" className="rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5">
         <div className="border-b border-slate-200 px-4 py-4 sm:px-6">
           <h2 id="secrets-heading" className="text-base font-semibold">
-            Secrets
+            Secrets and public keys
           </h2>
           <p className="mt-1 text-sm text-slate-600">
-            A new secret is disabled until you activate it. Only active secrets can obtain access tokens.
+            A new secret or public key is disabled until you activate it. Only active ones can obtain access tokens, and
+            only for their scopes.
           </p>
         </div>
-        <SecretsTable secrets={rows} canManage={canManage} />
-        <div className="flex flex-col gap-3 border-t border-slate-200 px-4 py-4 sm:flex-row sm:items-center sm:justify-end sm:px-6">
+        <SecretsTable secrets={clientCredentials} canManage={canManage} />
+        <div className="flex flex-col gap-3 border-t border-slate-200 px-4 py-4 sm:flex-row sm:flex-wrap sm:items-center sm:justify-end sm:px-6">
           {canManage ? (
-            <AddSecretButton count={allowance.count} max={allowance.max} />
+            <>
+              <AddPublicKeyButton count={allowances.PUBLIC_KEY.count} max={allowances.PUBLIC_KEY.max} />
+              <AddRestrictedSecretButton atLimit={!allowance.canAdd} />
+              <AddSecretButton count={allowance.count} max={allowance.max} />
+            </>
           ) : (
             <p className="text-sm text-slate-600">
               You have view-only access. Ask an admin of {actor.membership.organizationName} to add or activate secrets.
             </p>
           )}
         </div>
+        {client && <AssertionExample clientId={client.clientId} tokenEndpoint={tokenEndpoint} />}
+      </section>
+      <section aria-labelledby="workloads-heading" className="rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5">
+        <div className="border-b border-slate-200 px-4 py-4 sm:px-6">
+          <h2 id="workloads-heading" className="text-base font-semibold">
+            Trusted workloads
+          </h2>
+          <p className="mt-1 max-w-3xl text-sm text-slate-600">
+            A CI job or a cluster proves who it is with the token its platform already gives it (OAuth token exchange),
+            and no secret exists at all. Each is disabled until you activate it.
+          </p>
+        </div>
+        <WorkloadsTable workloads={workloads} canManage={canManage} />
+        {canManage && (
+          <div className="flex flex-col gap-3 border-t border-slate-200 px-4 py-4 sm:flex-row sm:items-center sm:justify-end sm:gap-4 sm:px-6">
+            <AddWorkloadButton
+              count={allowances.WORKLOAD.count}
+              max={allowances.WORKLOAD.max}
+              audience={urls.apiBaseUrl}
+            />
+          </div>
+        )}
+        {client && (
+          <TokenExchangeExample clientId={client.clientId} tokenEndpoint={tokenEndpoint} audience={urls.apiBaseUrl} />
+        )}
       </section>
     </div>
   );

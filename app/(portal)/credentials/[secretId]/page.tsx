@@ -21,6 +21,8 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@
 import { SecretStatusBadge } from '@/components/secrets/secret-status-badge';
 import { SecretRowActions } from '../_components/secret-row-actions';
 import { toSecretRow } from '@/components/secrets/secret-row';
+import { KindLabel, ScopeBadges } from '@/components/secrets/credential-labels';
+import { KIND_WORDS } from '@/lib/secrets/credential-kinds';
 
 export const metadata: Metadata = { title: 'Secret' };
 
@@ -46,7 +48,29 @@ export default async function SecretDetailPage({ params }: { params: Promise<{ s
   const hourLabel = (d: Date) => `${d.toISOString().slice(11, 16)} UTC`;
   const dayLabel = (d: Date) => d.toISOString().slice(5, 10);
 
+  const mono = (key: string, value: string | null) => (
+    <span key={key} className="font-mono text-xs break-all">
+      {value}
+    </span>
+  );
+  // What the credential is: its kind, its scopes, and what identifies it besides its name.
+  const identity: [string, React.ReactNode][] = [
+    ['Kind', KIND_WORDS[secret.kind].label],
+    ['Scopes', <ScopeBadges key="scopes" scopes={secret.scopes} />],
+  ];
+  if (secret.kind === 'PUBLIC_KEY' && secret.publicKey) {
+    identity.push(['Algorithm', `${secret.publicKey.alg} (${secret.publicKey.type})`]);
+    identity.push(['Key ID (kid)', mono('kid', secret.publicKey.kid)]);
+  }
+  if (secret.kind === 'PUBLIC_KEY' && secret.jwksUrl) identity.push(['JWKS URL', mono('jwks', secret.jwksUrl)]);
+  if (secret.kind === 'WORKLOAD') {
+    identity.push(['Issuer', mono('issuer', secret.workloadIssuer)]);
+    identity.push(['Audience', mono('audience', secret.workloadAudience)]);
+    identity.push(['Subject pattern', mono('subject', secret.workloadSubject)]);
+  }
+
   const facts: [string, React.ReactNode][] = [
+    ...identity,
     [
       'Created',
       <span key="created">
@@ -109,7 +133,8 @@ export default async function SecretDetailPage({ params }: { params: Promise<{ s
           <div className="min-w-0">
             <h1 className="text-2xl font-semibold tracking-tight break-words">{secret.name}</h1>
             <div className="mt-2 flex flex-wrap items-center gap-2">
-              <code className="font-mono text-sm text-slate-600">{secret.preview}</code>
+              <KindLabel kind={secret.kind} />
+              <code className="font-mono text-sm break-all text-slate-600">{secret.preview}</code>
               {row ? (
                 <SecretStatusBadge status={row.displayStatus} />
               ) : (

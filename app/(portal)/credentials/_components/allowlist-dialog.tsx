@@ -8,6 +8,7 @@ import { Textarea } from '@/components/ui/textarea';
 import { setAllowedRangesAction } from '../actions';
 import type { SecretDialogProps } from './dialog-props';
 import { useDialogAction } from '@/components/actions/use-dialog-action';
+import { KIND_WORDS, forKind } from '@/lib/secrets/credential-kinds';
 
 export function AllowlistDialog({ secret, open, onOpenChange }: SecretDialogProps) {
   const { pending, error, setError, run } = useDialogAction();
@@ -21,7 +22,10 @@ export function AllowlistDialog({ secret, open, onOpenChange }: SecretDialogProp
       open={open}
       onOpenChange={onOpenChange}
       title="Allowed addresses"
-      description="The token endpoint accepts this secret only from these IPv4 or IPv6 addresses and ranges. Leave empty to allow any address."
+      description={forKind(
+        'The token endpoint accepts this secret only from these IPv4 or IPv6 addresses and ranges. Leave empty to allow any address.',
+        secret.kind,
+      )}
       submitLabel="Save addresses"
       pending={pending}
       error={error}
@@ -31,8 +35,8 @@ export function AllowlistDialog({ secret, open, onOpenChange }: SecretDialogProp
           (result) => {
             toast.success(
               result.ranges.length
-                ? `Secret ${secret.name} now works from ${result.ranges.length} range(s) only.`
-                : `Secret ${secret.name} works from any address.`,
+                ? `${KIND_WORDS[secret.kind].label} ${secret.name} now works from ${result.ranges.length} range(s) only.`
+                : `${KIND_WORDS[secret.kind].label} ${secret.name} works from any address.`,
             );
             onOpenChange(false);
           },

@@ -27,17 +27,20 @@ export function BulkConfirmDialog({
 }) {
   const { pending, error, run } = useDialogAction();
   const verb = action === 'delete' ? 'Delete' : 'Deactivate';
+  // A selection with public keys in it is a selection of credentials.
+  const noun = secrets.every((secret) => secret.kind === 'SECRET') ? 'secret' : 'credential';
   return (
     <AlertDialog open={action !== null} onOpenChange={(open) => !open && !pending && onClose()}>
       {action && (
         <AlertDialogContent>
           <AlertDialogTitle>
-            {verb} {secrets.length} secret{secrets.length === 1 ? '' : 's'}?
+            {verb} {secrets.length} {noun}
+            {secrets.length === 1 ? '' : 's'}?
           </AlertDialogTitle>
           <AlertDialogDescription>
             {action === 'delete'
-              ? 'These secrets are removed for good. Active ones are skipped: deactivate them first.'
-              : 'Applications using these secrets will no longer obtain access tokens.'}
+              ? `These ${noun}s are removed for good. Active ones are skipped: deactivate them first.`
+              : `Applications using these ${noun}s will no longer obtain access tokens.`}
           </AlertDialogDescription>
           <ul className="mt-4 max-h-48 space-y-1 overflow-y-auto rounded-md bg-slate-50 p-3 text-sm">
             {secrets.map((secret) => (
@@ -54,7 +57,7 @@ export function BulkConfirmDialog({
               run(
                 () => bulkSecretsAction({ secretIds: secrets.map((s) => s.id), action }),
                 (result) => {
-                  const done = `${result.done.length} secret${result.done.length === 1 ? '' : 's'} ${action === 'delete' ? 'deleted' : 'deactivated'}`;
+                  const done = `${result.done.length} ${noun}${result.done.length === 1 ? '' : 's'} ${action === 'delete' ? 'deleted' : 'deactivated'}`;
                   if (result.failed.length)
                     toast.warning(`${done}; ${result.failed.length} skipped: ${result.failed[0]!.message}`);
                   else toast.success(`${done}.`);

@@ -15,6 +15,7 @@ import { usageWarning } from '@/components/secrets/usage-warning';
 import type { UsageSummary } from '@/lib/data/secret-usage';
 import { deactivateSecretAction, deleteSecretAction, getSecretUsageAction } from '../actions';
 import { useDialogAction } from '@/components/actions/use-dialog-action';
+import { KIND_WORDS, forKind } from '@/lib/secrets/credential-kinds';
 
 export function ConfirmStatusDialog({
   secret,
@@ -64,7 +65,10 @@ export function ConfirmStatusDialog({
   }, [kind, secret.id, setError]);
 
   const warning = usage && kind !== 'revoke' ? usageWarning(usage) : null;
-  const text = kind ? texts[kind] : null;
+  // Written for secrets; a public key or a workload reads in its own words ("Delete this public key?").
+  const text = kind
+    ? { ...texts[kind], title: forKind(texts[kind].title, secret.kind), body: forKind(texts[kind].body, secret.kind) }
+    : null;
 
   return (
     <AlertDialog open={kind !== null} onOpenChange={(open) => !open && !pending && onClose()}>
@@ -114,7 +118,7 @@ export function ConfirmStatusDialog({
                         ...(revoke || kind === 'revoke' ? { revokeTokens: true } : {}),
                       }),
                 () => {
-                  toast.success(`Secret ${secret.name} ${text.done}.`);
+                  toast.success(`${KIND_WORDS[secret.kind].label} ${secret.name} ${text.done}.`);
                   onClose();
                 },
               )

@@ -8,6 +8,7 @@ import { EXPIRY_CHOICES, expiryFrom } from '@/components/secrets/expiry';
 import { setSecretExpiryAction } from '../actions';
 import type { SecretDialogProps } from './dialog-props';
 import { useDialogAction } from '@/components/actions/use-dialog-action';
+import { KIND_WORDS, forKind } from '@/lib/secrets/credential-kinds';
 
 export function ExpiryDialog({ secret, open, onOpenChange }: SecretDialogProps) {
   const { pending, error, setError, run } = useDialogAction();
@@ -25,7 +26,10 @@ export function ExpiryDialog({ secret, open, onOpenChange }: SecretDialogProps) 
       open={open}
       onOpenChange={onOpenChange}
       title="Set expiry"
-      description="From its expiry on, the secret is refused at the token endpoint and cannot be activated again."
+      description={forKind(
+        'From its expiry on, the secret is refused at the token endpoint and cannot be activated again.',
+        secret.kind,
+      )}
       submitLabel="Save expiry"
       pending={pending}
       error={error}
@@ -40,8 +44,8 @@ export function ExpiryDialog({ secret, open, onOpenChange }: SecretDialogProps) 
           () => {
             toast.success(
               expiresAt
-                ? `Secret ${secret.name} expires ${new Date(expiresAt).toLocaleString()}.`
-                : `Secret ${secret.name} no longer expires.`,
+                ? `${KIND_WORDS[secret.kind].label} ${secret.name} expires ${new Date(expiresAt).toLocaleString()}.`
+                : `${KIND_WORDS[secret.kind].label} ${secret.name} no longer expires.`,
             );
             onOpenChange(false);
           },
@@ -82,7 +86,9 @@ export function ExpiryDialog({ secret, open, onOpenChange }: SecretDialogProps) 
             className="mt-1.5"
             required
           />
-          <p className="mt-1 text-xs text-slate-500">The secret stops working at the end of that day, your time.</p>
+          <p className="mt-1 text-xs text-slate-500">
+            {forKind('The secret stops working at the end of that day, your time.', secret.kind)}
+          </p>
         </div>
       )}
     </FormDialog>

@@ -7,6 +7,7 @@ import { FieldError, Input } from '@/components/ui/input';
 import { renameSecretAction } from '../actions';
 import type { SecretDialogProps } from './dialog-props';
 import { useDialogAction } from '@/components/actions/use-dialog-action';
+import { KIND_WORDS } from '@/lib/secrets/credential-kinds';
 
 export function RenameDialog({ secret, open, onOpenChange }: SecretDialogProps) {
   const { pending, error, setError, run } = useDialogAction();
@@ -19,12 +20,18 @@ export function RenameDialog({ secret, open, onOpenChange }: SecretDialogProps) 
     <FormDialog
       open={open}
       onOpenChange={onOpenChange}
-      title="Rename secret"
+      title={`Rename ${KIND_WORDS[secret.kind].one}`}
       description={
-        <>
-          A name tells your secrets apart; the value <span className="font-mono">{secret.preview}</span> does not
-          change.
-        </>
+        secret.kind === 'SECRET' ? (
+          <>
+            A name tells your secrets apart; the value <span className="font-mono">{secret.preview}</span> does not
+            change.
+          </>
+        ) : (
+          <>
+            A name tells your credentials apart; <span className="font-mono">{secret.preview}</span> does not change.
+          </>
+        )
       }
       submitLabel="Save"
       pending={pending}
@@ -33,7 +40,7 @@ export function RenameDialog({ secret, open, onOpenChange }: SecretDialogProps) 
         run(
           () => renameSecretAction({ secretId: secret.id, name: String(form.get('name') ?? '') }),
           (result) => {
-            toast.success(`Secret renamed to “${result.name}”.`);
+            toast.success(`${KIND_WORDS[secret.kind].label} renamed to “${result.name}”.`);
             onOpenChange(false);
           },
         )

@@ -14,6 +14,7 @@ import {
   DropdownMenuTrigger,
 } from '@/components/ui/dropdown-menu';
 import { allowedActions } from '@/lib/secrets/lifecycle';
+import { KIND_WORDS } from '@/lib/secrets/credential-kinds';
 import { activateSecretAction } from '../actions';
 import type { SecretRow } from '@/components/secrets/secret-row';
 import { AllowlistDialog } from './allowlist-dialog';
@@ -22,9 +23,10 @@ import { DecoyDialog } from './decoy-dialog';
 import { ExpiryDialog } from './expiry-dialog';
 import { RenameDialog } from './rename-dialog';
 import { RollDialog } from './roll-dialog';
+import { ScopesDialog } from './scopes-dialog';
 import { SecretCreatedDialog, type CreatedSecret } from './secret-created-dialog';
 
-type Open = 'rename' | 'expiry' | 'allowlist' | 'roll' | 'decoy' | null;
+type Open = 'rename' | 'expiry' | 'allowlist' | 'scopes' | 'roll' | 'decoy' | null;
 
 export function SecretRowActions({ secret }: { secret: SecretRow }) {
   const ensure = useReauth();
@@ -33,6 +35,7 @@ export function SecretRowActions({ secret }: { secret: SecretRow }) {
   const [confirming, setConfirming] = useState<'deactivate' | 'delete' | 'revoke' | null>(null);
   const [created, setCreated] = useState<CreatedSecret | null>(null);
   const allowed = allowedActions(secret, Date.now());
+  const words = KIND_WORDS[secret.kind];
 
   function activate() {
     startTransition(async () => {
@@ -40,7 +43,7 @@ export function SecretRowActions({ secret }: { secret: SecretRow }) {
         ok: false as const,
         message: 'The portal could not be reached. Check your connection and try again.',
       }));
-      if (result.ok) toast.success(`Secret ${secret.name} activated.`);
+      if (result.ok) toast.success(`${words.label} ${secret.name} activated.`);
       else toast.error(result.message);
     });
   }
@@ -54,7 +57,12 @@ export function SecretRowActions({ secret }: { secret: SecretRow }) {
     <>
       <DropdownMenu modal={false}>
         <DropdownMenuTrigger asChild>
-          <Button variant="ghost" size="icon" aria-label={`Actions for secret ${secret.preview}`} disabled={pending}>
+          <Button
+            variant="ghost"
+            size="icon"
+            aria-label={`Actions for ${words.one} ${secret.preview}`}
+            disabled={pending}
+          >
             <MoreHorizontal className="size-4" aria-hidden />
           </Button>
         </DropdownMenuTrigger>
@@ -68,6 +76,9 @@ export function SecretRowActions({ secret }: { secret: SecretRow }) {
           )}
           {allowed.has('setAllowedAddresses') && (
             <DropdownMenuItem onSelect={() => setOpen('allowlist')}>Allowed addresses</DropdownMenuItem>
+          )}
+          {allowed.has('setScopes') && (
+            <DropdownMenuItem onSelect={() => setOpen('scopes')}>Edit scopes</DropdownMenuItem>
           )}
           <DropdownMenuSeparator />
           {allowed.has('activate') && <DropdownMenuItem onSelect={activate}>Activate</DropdownMenuItem>}
@@ -92,6 +103,7 @@ export function SecretRowActions({ secret }: { secret: SecretRow }) {
       <RenameDialog secret={secret} {...dialog('rename')} />
       <ExpiryDialog secret={secret} {...dialog('expiry')} />
       <AllowlistDialog secret={secret} {...dialog('allowlist')} />
+      <ScopesDialog secret={secret} {...dialog('scopes')} />
       <DecoyDialog secret={secret} {...dialog('decoy')} />
       <RollDialog secret={secret} {...dialog('roll')} onRolled={setCreated} />
       <ConfirmStatusDialog secret={secret} kind={confirming} onClose={() => setConfirming(null)} />

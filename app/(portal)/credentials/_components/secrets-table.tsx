@@ -8,6 +8,8 @@ import { Button } from '@/components/ui/button';
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { LocalTime, RelativeTime } from '@/components/local-time';
 import { SecretStatusBadge } from '@/components/secrets/secret-status-badge';
+import { KindLabel, ScopeBadges } from '@/components/secrets/credential-labels';
+import { KIND_WORDS } from '@/lib/secrets/credential-kinds';
 import type { SecretRow } from '@/components/secrets/secret-row';
 import { BulkConfirmDialog } from './bulk-confirm-dialog';
 import { SecretRowActions } from './secret-row-actions';
@@ -25,10 +27,10 @@ export function SecretsTable({ secrets, canManage }: { secrets: SecretRow[]; can
         <span className="grid size-10 place-items-center rounded-full bg-slate-100 text-slate-500">
           <KeyRound className="size-5" aria-hidden />
         </span>
-        <p className="mt-3 text-sm font-medium text-slate-900">No secrets yet</p>
+        <p className="mt-3 text-sm font-medium text-slate-900">No secrets or public keys yet</p>
         <p className="mt-1 max-w-sm text-sm text-slate-600">
           {canManage
-            ? 'Add a secret to authenticate your SDK or your calls to the REST API.'
+            ? 'Add a secret, or a public key your application signs with, to authenticate your SDK or your calls to the REST API.'
             : 'An admin of your organization can add one.'}
         </p>
       </div>
@@ -61,7 +63,7 @@ export function SecretsTable({ secrets, canManage }: { secrets: SecretRow[]; can
         </section>
       )}
       <Table>
-        <TableCaption>Secrets of your organization</TableCaption>
+        <TableCaption>Secrets and public keys of your organization</TableCaption>
         <TableHeader>
           <TableRow>
             {canManage && (
@@ -74,9 +76,10 @@ export function SecretsTable({ secrets, canManage }: { secrets: SecretRow[]; can
                 />
               </TableHead>
             )}
-            <TableHead className="sm:px-6">Secret</TableHead>
+            <TableHead className="sm:px-6">Name</TableHead>
+            <TableHead className="hidden lg:table-cell">Scopes</TableHead>
             <TableHead className="hidden md:table-cell">Created</TableHead>
-            <TableHead className="hidden sm:table-cell">Last used</TableHead>
+            <TableHead className="hidden whitespace-nowrap sm:table-cell">Last used</TableHead>
             <TableHead>Status</TableHead>
             {canManage && (
               <TableHead className="w-14 sm:pr-6">
@@ -95,7 +98,7 @@ export function SecretsTable({ secrets, canManage }: { secrets: SecretRow[]; can
                   <TableCell className="pr-0 sm:pl-6">
                     <input
                       type="checkbox"
-                      aria-label={`Select secret ${secret.preview}`}
+                      aria-label={`Select ${KIND_WORDS[secret.kind].one} ${secret.preview}`}
                       checked={selected.has(secret.id)}
                       onChange={() => toggle(secret.id)}
                     />
@@ -108,17 +111,26 @@ export function SecretsTable({ secrets, canManage }: { secrets: SecretRow[]; can
                   >
                     {secret.name}
                   </Link>
-                  <code className="block font-mono text-xs text-slate-600">{secret.preview}</code>
+                  <span className="mt-0.5 flex flex-wrap items-baseline gap-x-2">
+                    <KindLabel kind={secret.kind} className="text-[11px]" />
+                    <code className="max-w-72 min-w-0 font-mono text-xs break-all text-slate-600">
+                      {secret.preview}
+                    </code>
+                  </span>
+                  <ScopeBadges scopes={secret.scopes} className="mt-1 lg:hidden" />
                   <p className="mt-0.5 text-xs text-slate-500 md:hidden">
                     Created <LocalTime iso={secret.createdAt} /> by {createdBy}
                   </p>
                   <p className="mt-0.5 text-xs text-slate-500 sm:hidden">Last used {lastUsed}</p>
                 </TableCell>
-                <TableCell className="hidden text-slate-600 md:table-cell">
+                <TableCell className="hidden lg:table-cell">
+                  <ScopeBadges scopes={secret.scopes} />
+                </TableCell>
+                <TableCell className="hidden whitespace-nowrap text-slate-600 md:table-cell">
                   <LocalTime iso={secret.createdAt} />
                   <span className="block text-xs text-slate-500">by {createdBy}</span>
                 </TableCell>
-                <TableCell className="hidden text-slate-600 sm:table-cell">{lastUsed}</TableCell>
+                <TableCell className="hidden whitespace-nowrap text-slate-600 sm:table-cell">{lastUsed}</TableCell>
                 <TableCell>
                   <div className="flex flex-col items-start gap-1">
                     <SecretStatusBadge status={secret.displayStatus} />

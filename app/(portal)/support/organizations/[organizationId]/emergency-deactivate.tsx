@@ -6,17 +6,21 @@ import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogDescription, DialogTitle } from '@/components/ui/dialog';
 import { FieldError } from '@/components/ui/input';
 import { Textarea } from '@/components/ui/textarea';
+import { KIND_WORDS } from '@/lib/secrets/credential-kinds';
+import type { CredentialKind } from '@/lib/secrets/lifecycle';
 import { emergencyDeactivateAction } from '../../actions';
 
 export function EmergencyDeactivate({
   organizationId,
   secretId,
+  kind,
   name,
   preview,
   onDeactivated,
 }: {
   organizationId: string;
   secretId: string;
+  kind: CredentialKind;
   name: string;
   preview: string;
   onDeactivated: () => void;
@@ -40,7 +44,9 @@ export function EmergencyDeactivate({
         message: 'The portal could not be reached. Check your connection and try again.',
       }));
       if (result.ok) {
-        toast.success(`Secret ${name} deactivated. The customer sees your reason in their audit log.`);
+        toast.success(
+          `${KIND_WORDS[kind].label} ${name} deactivated. The customer sees your reason in their audit log.`,
+        );
         setOpen(false);
         onDeactivated();
       } else {
@@ -55,7 +61,7 @@ export function EmergencyDeactivate({
         variant="secondary"
         size="sm"
         onClick={() => setOpen(true)}
-        aria-label={`Emergency deactivate secret ${preview}`}
+        aria-label={`Emergency deactivate ${KIND_WORDS[kind].one} ${preview}`}
       >
         Emergency deactivate
       </Button>

@@ -52,7 +52,7 @@ export default async function SupportOrganizationPage({ params }: { params: Prom
 
       <section aria-labelledby="secrets-heading" className="rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5">
         <h2 id="secrets-heading" className="border-b border-slate-200 px-4 py-4 text-base font-semibold sm:px-6">
-          Secrets
+          Credentials
         </h2>
         <SupportSecretsTable organizationId={organization.id} secrets={secrets.map((secret) => toSecretRow(secret))} />
       </section>

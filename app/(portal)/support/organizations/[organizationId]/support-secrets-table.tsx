@@ -5,6 +5,7 @@ import { Badge } from '@/components/ui/badge';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { LocalTime, RelativeTime } from '@/components/local-time';
 import { SecretStatusBadge } from '@/components/secrets/secret-status-badge';
+import { KindLabel, ScopeBadges } from '@/components/secrets/credential-labels';
 import type { SecretRow } from '@/components/secrets/secret-row';
 import { EmergencyDeactivate } from './emergency-deactivate';
 
@@ -15,12 +16,12 @@ import { EmergencyDeactivate } from './emergency-deactivate';
 export function SupportSecretsTable({ organizationId, secrets }: { organizationId: string; secrets: SecretRow[] }) {
   const [deactivated, setDeactivated] = useState<Set<string>>(new Set());
   if (secrets.length === 0)
-    return <p className="px-4 py-6 text-sm text-slate-600 sm:px-6">This organization has no secrets.</p>;
+    return <p className="px-4 py-6 text-sm text-slate-600 sm:px-6">This organization has no credentials.</p>;
   return (
     <Table>
       <TableHeader>
         <TableRow>
-          <TableHead className="sm:px-6">Secret</TableHead>
+          <TableHead className="sm:px-6">Name</TableHead>
           <TableHead className="hidden md:table-cell">Created</TableHead>
           <TableHead className="hidden sm:table-cell">Last used</TableHead>
           <TableHead>Status</TableHead>
@@ -37,7 +38,11 @@ export function SupportSecretsTable({ organizationId, secrets }: { organizationI
             <TableRow key={secret.id} data-testid="secret-row">
               <TableCell className="sm:px-6">
                 <span className="font-medium text-slate-900">{secret.name}</span>
-                <code className="block font-mono text-xs text-slate-600">{secret.preview}</code>
+                <span className="mt-0.5 flex flex-wrap items-baseline gap-x-2">
+                  <KindLabel kind={secret.kind} className="text-[11px]" />
+                  <code className="min-w-0 font-mono text-xs break-all text-slate-600">{secret.preview}</code>
+                </span>
+                <ScopeBadges scopes={secret.scopes} className="mt-1" />
               </TableCell>
               <TableCell className="hidden text-slate-600 md:table-cell">
                 <LocalTime iso={secret.createdAt} />
@@ -57,6 +62,7 @@ export function SupportSecretsTable({ organizationId, secrets }: { organizationI
                   <EmergencyDeactivate
                     organizationId={organizationId}
                     secretId={secret.id}
+                    kind={secret.kind}
                     name={secret.name}
                     preview={secret.preview}
                     onDeactivated={() => setDeactivated((current) => new Set(current).add(secret.id))}

@@ -1,0 +1,174 @@
+'use client';
+
+import { KeySquare } from 'lucide-react';
+import { useEffect, useState } from 'react';
+import { toast } from 'sonner';
+import { Button } from '@/components/ui/button';
+import { FormDialog } from '@/components/ui/form-dialog';
+import { FieldError, Input } from '@/components/ui/input';
+import { Textarea } from '@/components/ui/textarea';
+import { useDialogAction } from '@/components/actions/use-dialog-action';
+import { createPublicKeyAction } from '../actions';
+import { ScopeFields, scopesOf } from './scope-fields';
+
+type Source = 'key' | 'jwksUrl';
+
+/**
+ * Adds a public key for private_key_jwt: pasted (JWK or PEM), or the URL of a JWKS that the token endpoint
+ * fetches, so that the customer rotates keys without coming back here. Created disabled, like a secret.
+ */
+export function AddPublicKeyButton({ count, max }: { count: number; max: number }) {
+  const { pending, error, setError, run } = useDialogAction();
+  const [open, setOpen] = useState(false);
+  const [source, setSource] = useState<Source>('key');
+  // A dialog opens without the error or the choice of its last use.
+  useEffect(() => {
+    if (!open) return;
+    setError(null);
+    setSource('key');
+  }, [open, setError]);
+  const atLimit = count >= max;
+  const fieldErrors = error?.fieldErrors ?? {};
+
+  return (
+    <>
+      <Button
+        variant="secondary"
+        onClick={() => setOpen(true)}
+        disabled={atLimit}
+        aria-describedby="public-key-allowance"
+      >
+        <KeySquare className="size-4" aria-hidden />
+        Add public key
+      </Button>
+      <span id="public-key-allowance" className="sr-only">
+        {atLimit
+          ? `You have ${count} of ${max} public keys, the most allowed. Delete a public key you no longer use to add another.`
+          : `${count} of ${max} public keys`}
+      </span>
+      <FormDialog
+        open={open}
+        onOpenChange={setOpen}
+        title="Add public key"
+        description={
+          <>
+            Your application signs a short-lived assertion with its private key (
+            <span className="font-mono">private_key_jwt</span>
+            ); no secret is ever shared. ES256, EdDSA (Ed25519) and RS256 (2048 bits or more) keys are accepted. The key
+            is added disabled: activate it from its row.
+          </>
+        }
+        submitLabel="Add key"
+        pending={pending}
+        error={error}
+        onSubmit={(form) =>
+          run(
+            () =>
+              createPublicKeyAction({
+                name: String(form.get('name') ?? ''),
+                source,
+                key: String(form.get('key') ?? ''),
+                jwksUrl: String(form.get('jwksUrl') ?? ''),
+                scopes: scopesOf(form),
+              }),
+            (result) => {
+              toast.success(`Public key ${result.credential.name} added. Activate it to use it.`);
+              setOpen(false);
+            },
+          )
+        }
+      >
+        <label htmlFor="public-key-name" className="block text-sm font-medium text-slate-700">
+          Name <span className="font-normal text-slate-500">(optional)</span>
+        </label>
+        <Input
+          id="public-key-name"
+          name="name"
+          maxLength={64}
+          placeholder="e.g. Payments service"
+          className="mt-1.5"
+          aria-invalid={!!fieldErrors.name}
+          aria-describedby="public-key-name-error"
+        />
+        <FieldError id="public-key-name-error" message={fieldErrors.name} />
+
+        <fieldset className="mt-2">
+          <legend className="text-sm font-medium text-slate-700">Where the key comes from</legend>
+          <div className="mt-2 grid gap-2 sm:grid-cols-2">
+            {(
+              [
+                ['key', 'Paste a key'],
+                ['jwksUrl', 'Fetch from a URL'],
+              ] as const
+            ).map(([value, label]) => (
+              <label
+                key={value}
+                className="flex items-center gap-2 rounded-md px-3 py-2 text-sm ring-1 ring-slate-200 has-checked:ring-2 has-checked:ring-indigo-600"
+              >
+                <input
+                  type="radio"
+                  name="source"
+                  value={value}
+                  checked={source === value}
+                  onChange={() => {
+                    setSource(value);
+                    setError(null);
+                  }}
+                />
+                {label}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+
+        {source === 'key' ? (
+          <div className="mt-3">
+            <label htmlFor="public-key-text" className="block text-sm font-medium text-slate-700">
+              Public key (JWK or PEM)
+            </label>
+            <Textarea
+              id="public-key-text"
+              name="key"
+              rows={6}
+              spellCheck={false}
+              autoComplete="off"
+              placeholder={
+                '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE…\n-----END PUBLIC KEY-----'
+              }
+              className="mt-1.5 font-mono text-xs"
+              aria-invalid={!!fieldErrors.key}
+              aria-describedby="public-key-text-hint public-key-text-error"
+            />
+            <p id="public-key-text-hint" className="mt-1.5 text-xs text-slate-500">
+              Paste the public half only. A JWK, a key set with one key, a PEM public key or a certificate.
+            </p>
+            <FieldError id="public-key-text-error" message={fieldErrors.key} />
+          </div>
+        ) : (
+          <div className="mt-3">
+            <label htmlFor="public-key-url" className="block text-sm font-medium text-slate-700">
+              JWKS URL
+            </label>
+            <Input
+              id="public-key-url"
+              name="jwksUrl"
+              inputMode="url"
+              autoComplete="off"
+              placeholder="https://keys.example.com/.well-known/jwks.json"
+              className="mt-1.5"
+              aria-invalid={!!fieldErrors.jwksUrl}
+              aria-describedby="public-key-url-hint public-key-url-error"
+            />
+            <p id="public-key-url-hint" className="mt-1.5 text-xs text-slate-500">
+              An https URL serving your key set. The token endpoint fetches it, keeps it for 10 minutes and fetches it
+              again when an assertion names a key it does not know, so you can rotate keys without coming back here.
+            </p>
+            <FieldError id="public-key-url-error" message={fieldErrors.jwksUrl} />
+          </div>
+        )}
+
+        <ScopeFields idPrefix="public-key" error={fieldErrors.scopes} className="mt-2" />
+      </FormDialog>
+    </>
+  );
+}

@@ -1,0 +1,166 @@
+'use client';
+
+import { Workflow } from 'lucide-react';
+import { useEffect, useState } from 'react';
+import { toast } from 'sonner';
+import { Button } from '@/components/ui/button';
+import { FormDialog } from '@/components/ui/form-dialog';
+import { FieldError, Input } from '@/components/ui/input';
+import { useDialogAction } from '@/components/actions/use-dialog-action';
+import { GITHUB_ACTIONS_ISSUER, GITHUB_ACTIONS_SUBJECT_EXAMPLE } from '@/lib/secrets/workload';
+import { createTrustedWorkloadAction } from '../actions';
+import { ScopeFields, scopesOf } from './scope-fields';
+
+function Field({
+  id,
+  name,
+  label,
+  hint,
+  error,
+  placeholder,
+  mono = false,
+  optional = false,
+}: {
+  id: string;
+  name: string;
+  label: string;
+  hint?: React.ReactNode;
+  error?: string;
+  placeholder?: string;
+  mono?: boolean;
+  optional?: boolean;
+}) {
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium text-slate-700">
+        {label}
+        {optional && <span className="font-normal text-slate-500"> (optional)</span>}
+      </label>
+      <Input
+        id={id}
+        name={name}
+        placeholder={placeholder}
+        autoComplete="off"
+        spellCheck={false}
+        className={mono ? 'mt-1.5 font-mono text-xs sm:text-sm' : 'mt-1.5'}
+        aria-invalid={!!error}
+        aria-describedby={hint ? `${id}-hint ${id}-error` : `${id}-error`}
+      />
+      {hint && (
+        <p id={`${id}-hint`} className="mt-1.5 text-xs text-slate-500">
+          {hint}
+        </p>
+      )}
+      <FieldError id={`${id}-error`} message={error} />
+    </div>
+  );
+}
+
+/**
+ * Trusts a workload of an external OIDC issuer (RFC 8693 token exchange): a CI job or a pod presents the token
+ * its platform gives it, and no secret exists at all. Created disabled, like every credential.
+ */
+export function AddWorkloadButton({ count, max, audience }: { count: number; max: number; audience: string }) {
+  const { pending, error, setError, run } = useDialogAction();
+  const [open, setOpen] = useState(false);
+  useEffect(() => {
+    if (open) setError(null);
+  }, [open, setError]);
+  const atLimit = count >= max;
+  const fieldErrors = error?.fieldErrors ?? {};
+
+  return (
+    <>
+      <p id="workload-allowance" className="text-sm text-slate-600">
+        {atLimit
+          ? `You have ${count} of ${max} trusted workloads, the most allowed. Delete one you no longer use to add another.`
+          : `${count} of ${max} trusted workloads`}
+      </p>
+      <Button onClick={() => setOpen(true)} disabled={atLimit} aria-describedby="workload-allowance">
+        <Workflow className="size-4" aria-hidden />
+        Add trusted workload
+      </Button>
+      <FormDialog
+        open={open}
+        onOpenChange={setOpen}
+        title="Add trusted workload"
+        description="Tokens from this issuer, for this audience, whose subject matches the pattern, can be exchanged for access tokens. The workload is added disabled: activate it from its row."
+        submitLabel="Add workload"
+        pending={pending}
+        error={error}
+        onSubmit={(form) =>
+          run(
+            () =>
+              createTrustedWorkloadAction({
+                name: String(form.get('name') ?? ''),
+                issuer: String(form.get('issuer') ?? ''),
+                audience: String(form.get('audience') ?? ''),
+                subject: String(form.get('subject') ?? ''),
+                scopes: scopesOf(form),
+              }),
+            (result) => {
+              toast.success(`Trusted workload ${result.credential.name} added. Activate it to use it.`);
+              setOpen(false);
+            },
+          )
+        }
+      >
+        <div className="space-y-2">
+          <Field
+            id="workload-name"
+            name="name"
+            label="Name"
+            optional
+            placeholder="e.g. Payments deploys"
+            error={fieldErrors.name}
+          />
+          <Field
+            id="workload-issuer"
+            name="issuer"
+            label="Issuer URL"
+            placeholder={GITHUB_ACTIONS_ISSUER}
+            mono
+            error={fieldErrors.issuer}
+            hint={
+              <>
+                Exactly as the <span className="font-mono">iss</span> claim of the workload&apos;s tokens, including or
+                omitting a trailing slash as they do. GitHub Actions:
+                <span className="block font-mono break-all">{GITHUB_ACTIONS_ISSUER}</span>
+              </>
+            }
+          />
+          <Field
+            id="workload-audience"
+            name="audience"
+            label="Audience"
+            placeholder={audience}
+            mono
+            error={fieldErrors.audience}
+            hint={
+              <>
+                The <span className="font-mono">aud</span> the workload asks its platform for, e.g. your API base URL.
+              </>
+            }
+          />
+          <Field
+            id="workload-subject"
+            name="subject"
+            label="Subject pattern"
+            placeholder={GITHUB_ACTIONS_SUBJECT_EXAMPLE}
+            mono
+            error={fieldErrors.subject}
+            hint={
+              <>
+                Matched against the token&apos;s <span className="font-mono">sub</span>:{' '}
+                <span className="font-mono">*</span> matches any run of characters, everything else must match exactly.
+                GitHub Actions, main branch of one repository:
+                <span className="block font-mono break-all">{GITHUB_ACTIONS_SUBJECT_EXAMPLE}</span>
+              </>
+            }
+          />
+        </div>
+        <ScopeFields idPrefix="workload" error={fieldErrors.scopes} className="mt-2" />
+      </FormDialog>
+    </>
+  );
+}

@@ -1,0 +1,49 @@
+'use client';
+
+import { useEffect } from 'react';
+import { toast } from 'sonner';
+import { FormDialog } from '@/components/ui/form-dialog';
+import { useDialogAction } from '@/components/actions/use-dialog-action';
+import { KIND_WORDS, forKind } from '@/lib/secrets/credential-kinds';
+import { setCredentialScopesAction } from '../actions';
+import type { SecretDialogProps } from './dialog-props';
+import { ScopeFields, scopesOf } from './scope-fields';
+
+export function ScopesDialog({ secret, open, onOpenChange }: SecretDialogProps) {
+  const { pending, error, setError, run } = useDialogAction();
+  useEffect(() => {
+    if (open) setError(null);
+  }, [open, setError]);
+  return (
+    <FormDialog
+      open={open}
+      onOpenChange={onOpenChange}
+      title="Edit scopes"
+      description={
+        <>
+          Which scopes <span className="font-medium text-slate-900">{secret.name}</span> may request.{' '}
+          {forKind(
+            'Tokens the secret obtains from now on carry only these; tokens it already obtained keep theirs until they expire.',
+            secret.kind,
+          )}
+        </>
+      }
+      submitLabel="Save scopes"
+      pending={pending}
+      error={error}
+      onSubmit={(form) =>
+        run(
+          () => setCredentialScopesAction({ secretId: secret.id, scopes: scopesOf(form) }),
+          (result) => {
+            toast.success(
+              `${KIND_WORDS[secret.kind].label} ${secret.name} may request ${result.scopes.join(' and ')}.`,
+            );
+            onOpenChange(false);
+          },
+        )
+      }
+    >
+      <ScopeFields idPrefix={`scopes-${secret.id}`} defaultScopes={secret.scopes} error={error?.fieldErrors?.scopes} />
+    </FormDialog>
+  );
+}

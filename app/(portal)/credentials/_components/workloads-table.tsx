@@ -1,0 +1,112 @@
+'use client';
+
+import { Workflow } from 'lucide-react';
+import Link from 'next/link';
+import { Badge } from '@/components/ui/badge';
+import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { RelativeTime } from '@/components/local-time';
+import { ScopeBadges } from '@/components/secrets/credential-labels';
+import { SecretStatusBadge } from '@/components/secrets/secret-status-badge';
+import type { SecretRow } from '@/components/secrets/secret-row';
+import { SecretRowActions } from './secret-row-actions';
+
+/**
+ * Whom a workload trusts. Under the name on narrow screens, labelled; in its own column on wide ones, where the
+ * column's heading says which line is which and the labels are left to screen readers.
+ */
+function Trust({ workload, column = false }: { workload: SecretRow; column?: boolean }) {
+  const label = column ? 'sr-only' : 'text-slate-500';
+  return (
+    <dl
+      className={
+        column
+          ? 'space-y-0.5 text-xs'
+          : 'mt-1.5 grid grid-cols-[auto_minmax(0,1fr)] gap-x-2 gap-y-0.5 text-xs lg:hidden'
+      }
+    >
+      <dt className={label}>Issuer</dt>
+      <dd className="font-mono break-all text-slate-700">{workload.workloadIssuer}</dd>
+      <dt className={label}>Audience</dt>
+      <dd className="font-mono break-all text-slate-500">{workload.workloadAudience}</dd>
+    </dl>
+  );
+}
+
+/** The organization's trusted workloads (token exchange), each with the same lifecycle and menu as a secret. */
+export function WorkloadsTable({ workloads, canManage }: { workloads: SecretRow[]; canManage: boolean }) {
+  if (workloads.length === 0) {
+    return (
+      <div className="flex flex-col items-center px-6 py-10 text-center">
+        <span className="grid size-10 place-items-center rounded-full bg-slate-100 text-slate-500">
+          <Workflow className="size-5" aria-hidden />
+        </span>
+        <p className="mt-3 text-sm font-medium text-slate-900">No trusted workloads yet</p>
+        <p className="mt-1 max-w-md text-sm text-slate-600">
+          {canManage
+            ? 'Trust a CI job or a cluster by its identity provider, and it obtains access tokens without any stored secret.'
+            : 'An admin of your organization can add one.'}
+        </p>
+      </div>
+    );
+  }
+
+  return (
+    <Table>
+      <TableCaption>Trusted workloads of your organization</TableCaption>
+      <TableHeader>
+        <TableRow>
+          <TableHead className="sm:px-6">Name, subject pattern and scopes</TableHead>
+          <TableHead className="hidden lg:table-cell">Issuer and audience</TableHead>
+          <TableHead>Status</TableHead>
+          {canManage && (
+            <TableHead className="w-14 sm:pr-6">
+              <span className="sr-only">Actions</span>
+            </TableHead>
+          )}
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {workloads.map((workload) => {
+          const lastUsed = workload.lastUsedAt ? <RelativeTime iso={workload.lastUsedAt} /> : 'Never';
+          return (
+            <TableRow key={workload.id} data-testid="workload-row" className="align-middle">
+              <TableCell className="sm:px-6">
+                <Link
+                  href={`/credentials/${workload.id}`}
+                  className="font-medium text-slate-900 hover:text-indigo-700 hover:underline"
+                >
+                  {workload.name}
+                </Link>
+                <code className="mt-0.5 block max-w-80 font-mono text-xs break-all text-slate-600">
+                  <span className="sr-only">Subject pattern: </span>
+                  {workload.workloadSubject}
+                </code>
+                <Trust workload={workload} />
+                <ScopeBadges scopes={workload.scopes} className="mt-1.5" />
+              </TableCell>
+              <TableCell className="hidden lg:table-cell">
+                <Trust workload={workload} column />
+              </TableCell>
+              <TableCell>
+                <div className="flex flex-col items-start gap-1">
+                  <SecretStatusBadge status={workload.displayStatus} />
+                  <span className="text-xs whitespace-nowrap text-slate-500">Last used {lastUsed}</span>
+                  {workload.expiresSoon && (
+                    <Badge tone="amber">
+                      Expires <RelativeTime iso={workload.expiresAt!} />
+                    </Badge>
+                  )}
+                </div>
+              </TableCell>
+              {canManage && (
+                <TableCell className="text-right sm:pr-6">
+                  <SecretRowActions secret={workload} />
+                </TableCell>
+              )}
+            </TableRow>
+          );
+        })}
+      </TableBody>
+    </Table>
+  );
+}

@@ -1,0 +1,53 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { maxSecretsPerClient } from '@/lib/secrets/rules';
+import { KIND_WORDS } from '@/lib/secrets/credential-kinds';
+import type { Prisma } from '@/lib/generated/prisma/client';
+import type { CredentialKind } from '@/lib/generated/prisma/enums';
+
+/**
+ * What every command that adds a credential does in its transaction: lock the client, count against the
+ * kind's limit, pick a free default name.
+ */
+
+type Tx = Prisma.TransactionClient;
+
+/** Locks the client row so that concurrent creates count and name credentials one after another. */
+export async function lockClient(tx: Tx, organizationId: string) {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM oauth_clients WHERE organization_id = ${organizationId}::uuid FOR UPDATE`;
+  return rows[0]?.id ?? null;
+}
+
+/** Whether the client holds the most credentials of this kind allowed (deleted ones not counted). */
+export async function limitReached(tx: Tx, oauthClientId: string, kind: CredentialKind) {
+  const count = await tx.secret.count({ where: { oauthClientId, kind, status: { not: 'DELETED' } } });
+  return count >= maxSecretsPerClient();
+}
+
+/**
+ * "Secret N", "Public key N", "Workload N": the first N, from the count of the kind's credentials on, whose
+ * name is free (names are unique within the client across kinds, deleted ones included). With `base`, the
+ * name of a rolled secret's replacement: "Production (rolled)".
+ */
+export async function defaultName(tx: Tx, oauthClientId: string, kind: CredentialKind, base?: string): Promise<string> {
+  const rows = await tx.secret.findMany({ where: { oauthClientId }, select: { name: true, kind: true } });
+  const taken = new Set(rows.map((row) => row.name));
+  if (base) {
+    for (let n = 1; ; n++) {
+      const candidate = n === 1 ? `${base} (rolled)` : `${base} (rolled ${n})`;
+      if (candidate.length <= 64 && !taken.has(candidate)) return candidate;
+      if (candidate.length > 64) return defaultName(tx, oauthClientId, kind);
+    }
+  }
+  const prefix = KIND_WORDS[kind].defaultName;
+  for (let n = rows.filter((row) => row.kind === kind).length + 1; ; n++)
+    if (!taken.has(`${prefix} ${n}`)) return `${prefix} ${n}`;
+}
+
+/**
+ * The cache key of a credential nobody holds a value for (a public key, a workload): the SHA-256 of 32 random
+ * bytes, the same shape as a secret's hash, so that the change channel treats every kind alike.
+ */
+export function unguessableHash(): string {
+  return createHash('sha256').update(randomBytes(32)).digest('hex');
+}

@@ -1,0 +1,20 @@
+import type { CredentialKind } from '@/lib/secrets/lifecycle';
+
+/** How each kind of credential is named in words: labels, list headings, messages and the audit trail. */
+export const KIND_WORDS: Record<CredentialKind, { label: string; one: string; many: string; defaultName: string }> = {
+  SECRET: { label: 'Secret', one: 'secret', many: 'secrets', defaultName: 'Secret' },
+  PUBLIC_KEY: { label: 'Public key', one: 'public key', many: 'public keys', defaultName: 'Public key' },
+  WORKLOAD: { label: 'Trusted workload', one: 'trusted workload', many: 'trusted workloads', defaultName: 'Workload' },
+};
+
+export const CREDENTIAL_KINDS = Object.keys(KIND_WORDS) as CredentialKind[];
+
+export function isCredentialKind(value: unknown): value is CredentialKind {
+  return typeof value === 'string' && value in KIND_WORDS;
+}
+
+/** "secret" in a message written for secrets becomes the kind's noun ("public key", "trusted workload"). */
+export function forKind(message: string, kind: CredentialKind): string {
+  if (kind === 'SECRET') return message;
+  return message.replace(/\bsecret\b/g, KIND_WORDS[kind].one).replace(/\bSecret\b/g, KIND_WORDS[kind].label);
+}
