@@ -15,11 +15,15 @@ export const TOKEN_ERRORS = {
     status: 400,
     summary: 'a grant other than client_credentials and token exchange',
   },
-  // RFC 8693 §2.2.2: a subject token that is not valid, or that no trusted workload of the client accepts.
+  // A subject token that is not valid, or that no trusted workload of the client accepts. RFC 8693 §2.2.2 names
+  // invalid_request for it; we answer invalid_grant, as RFC 7523 §3.1 does for a bad JWT grant and as the
+  // cloud providers' token exchanges do, so that a client can tell "your token was refused" from "your request
+  // is malformed" (deliberate, and stated in the README and OpenAPI).
   invalid_grant: {
     error: 'invalid_grant',
     status: 400,
-    summary: 'a workload token that is invalid, expired, from an unreachable issuer, or trusted by no workload',
+    summary:
+      'a workload token that is invalid, expired, from an unreachable issuer, or trusted by no workload (invalid_grant on purpose, where RFC 8693 §2.2.2 names invalid_request)',
   },
   // RFC 8693 §2.2.2: a token exchange asking for a token for another audience or resource.
   invalid_target: {

@@ -37,13 +37,13 @@ describe('checkWorkload', () => {
     expect(issuerError(`https://issuer.example/${'a'.repeat(600)}`)).toContain('at most 512');
   });
 
-  it('blocks an empty, overlong or invisible audience and subject, and a subject pattern starting with *', () => {
+  it('blocks an empty, overlong or invisible audience and subject, and a subject pattern that leaves the owner open', () => {
     const result = checkWorkload({ issuer: github.issuer, audience: ' ', subject: '*' }, strict);
     expect(result).toEqual({
       ok: false,
       fieldErrors: {
         audience: 'Enter the audience.',
-        subject: expect.stringContaining('Start the pattern with literal text'),
+        subject: expect.stringContaining('Keep the owner literal'),
       },
     });
     const long = checkWorkload({ ...github, audience: 'a'.repeat(257), subject: `repo:x\u200b` }, strict);
@@ -52,6 +52,21 @@ describe('checkWorkload', () => {
       subject: 'Remove control or invisible characters from the subject pattern.',
     });
     expect(checkWorkload({ ...github, subject: 'repo:acme/*:ref:refs/heads/main' }, strict).ok).toBe(true);
+  });
+
+  it('allows a * only once the owner is spelled out in full', () => {
+    const subjectOk = (subject: string) => checkWorkload({ ...github, subject }, strict).ok;
+    // repo:acme* would also match repo:acme-evil/…; repo:* every repository on GitHub.
+    for (const open of ['*', 'repo:*', 'repo:acme*', 'repo*', 'repo:acme', 'repo:*/payments'])
+      expect(subjectOk(open), open).toBe(!open.includes('*'));
+    for (const closed of [
+      'repo:acme/*',
+      'repo:acme/payments:*',
+      'repo:acme/payments:ref:refs/heads/release-*',
+      'repo:acme/payments:environment:production',
+      'system:serviceaccount:payments:*',
+    ])
+      expect(subjectOk(closed), closed).toBe(true);
   });
 });
 

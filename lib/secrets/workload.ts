@@ -26,6 +26,8 @@ export type WorkloadCheck =
   | { ok: false; fieldErrors: Partial<Record<keyof WorkloadInput, string>> };
 
 const INVISIBLE = /[\p{Cc}\p{Cf}]/u;
+/** Two non-empty parts, each closed by / or : (e.g. "repo:acme/"), before a pattern's first *. */
+const OWNER_PREFIX = /^[^:/*]+[:/][^:/*]+[:/]/;
 
 function checkIssuer(text: string, allowLoopbackHttp: boolean): string | null {
   if (!text) return 'Enter the issuer URL, e.g. https://token.actions.githubusercontent.com.';
@@ -48,10 +50,12 @@ function checkText(text: string, what: string, max: number): string | null {
 function checkSubject(text: string): string | null {
   const basic = checkText(text, 'subject pattern', MAX_WORKLOAD_SUBJECT);
   if (basic) return basic;
-  // The issuer's subjects belong to many parties (every GitHub repository shares one issuer): a pattern
-  // that starts with * would match subjects someone else controls.
-  if (text.startsWith('*'))
-    return 'Start the pattern with literal text, e.g. repo:acme/payments:*. A leading * would match workloads you do not control.';
+  // An issuer's subjects belong to many parties (every GitHub repository shares one issuer), and * crosses
+  // every separator: the text before the first * must name the owner completely, i.e. hold two parts each
+  // closed by / or :. "repo:acme/*" is acme's; "repo:acme*" would also match repo:acme-evil/…, "repo:*" anyone.
+  const star = text.indexOf('*');
+  if (star >= 0 && !OWNER_PREFIX.test(text.slice(0, star)))
+    return 'Keep the owner literal: put the first * after at least two parts that end in / or :, e.g. repo:acme/payments:* or repo:acme/*. Otherwise the pattern would match workloads you do not control.';
   return null;
 }
 
