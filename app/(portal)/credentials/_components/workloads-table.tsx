@@ -21,13 +21,13 @@ function Trust({ workload, column = false }: { workload: SecretRow; column?: boo
       className={
         column
           ? 'space-y-0.5 text-xs'
-          : 'mt-1.5 grid grid-cols-[auto_minmax(0,1fr)] gap-x-2 gap-y-0.5 text-xs lg:hidden'
+          : 'mt-1.5 grid grid-cols-1 gap-y-0.5 text-xs sm:grid-cols-[auto_minmax(0,1fr)] sm:gap-x-2 lg:hidden'
       }
     >
       <dt className={label}>Issuer</dt>
-      <dd className="font-mono break-all text-slate-700">{workload.workloadIssuer}</dd>
+      <dd className="font-mono [overflow-wrap:anywhere] text-slate-700">{workload.workloadIssuer}</dd>
       <dt className={label}>Audience</dt>
-      <dd className="font-mono break-all text-slate-500">{workload.workloadAudience}</dd>
+      <dd className="font-mono [overflow-wrap:anywhere] text-slate-500">{workload.workloadAudience}</dd>
     </dl>
   );
 }
