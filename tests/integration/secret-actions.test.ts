@@ -374,6 +374,43 @@ describe('public keys, trusted workloads and scopes', () => {
     });
   });
 
+  it('adds a key from a JWKS URL even when the URL does not work yet, and says what is wrong with it', async () => {
+    signInAs('admin');
+    const { createServer } = await import('node:http');
+    let body: string | null = null;
+    const server = createServer((_req, res) => {
+      if (body === null) res.writeHead(404).end();
+      else res.writeHead(200, { 'Content-Type': 'application/json' }).end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const previous = process.env.OAUTH_ALLOW_LOOPBACK_HTTP;
+    process.env.OAUTH_ALLOW_LOOPBACK_HTTP = '1';
+    try {
+      const missing = await createPublicKeyAction(
+        keyForm('', { source: 'jwksUrl', jwksUrl: `http://127.0.0.1:${port}/missing.json`, name: 'Typo' }),
+      );
+      expect(missing).toMatchObject({ ok: true, warning: expect.stringContaining('answered 404') });
+
+      body = JSON.stringify({ keys: [] });
+      const empty = await createPublicKeyAction(
+        keyForm('', { source: 'jwksUrl', jwksUrl: `http://127.0.0.1:${port}/empty.json`, name: 'Not yet' }),
+      );
+      expect(empty).toMatchObject({ ok: true, warning: expect.stringContaining('no public signing key') });
+
+      const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      body = JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'ES256' }] });
+      const working = await createPublicKeyAction(
+        keyForm('', { source: 'jwksUrl', jwksUrl: `http://127.0.0.1:${port}/jwks.json`, name: 'Published' }),
+      );
+      expect(working).toMatchObject({ ok: true, warning: null });
+    } finally {
+      if (previous === undefined) delete process.env.OAUTH_ALLOW_LOOPBACK_HTTP;
+      else process.env.OAUTH_ALLOW_LOOPBACK_HTTP = previous;
+      server.close();
+    }
+  });
+
   it('answers a workload with every field error at once, and blocks a viewer', async () => {
     signInAs('admin');
     const bad = await createTrustedWorkloadAction({

@@ -14,6 +14,7 @@ import {
   setSecretExpiry,
 } from '@/lib/data/secret-commands';
 import { createPublicKey, createTrustedWorkload, setCredentialScopes } from '@/lib/data/credential-commands';
+import { jwksUrlProblem } from '@/lib/oauth/jwks-probe';
 import { getUsageSummary, type UsageSummary } from '@/lib/data/secret-usage';
 import { acknowledgeAlert } from '@/lib/data/alerts';
 import { INVALID_REQUEST, run, type ActionResult as Answer, type RunOptions } from '@/lib/actions/run';
@@ -70,7 +71,9 @@ export async function createSecretAction(
 }
 
 /** Adds a public key (pasted, or the URL of a JWKS), disabled until activated. */
-export async function createPublicKeyAction(input: unknown): Promise<ActionResult<{ credential: CreatedCredential }>> {
+export async function createPublicKeyAction(
+  input: unknown,
+): Promise<ActionResult<{ credential: CreatedCredential; warning: string | null }>> {
   const schema = z
     .object({
       name: z.string().max(1000),
@@ -94,7 +97,9 @@ export async function createPublicKeyAction(input: unknown): Promise<ActionResul
       });
       if (!result.ok) return result;
       const { id, preview, name } = result.credential;
-      return { ok: true, credential: { id, preview, name } };
+      // A typo in the URL would otherwise show only as refused assertions, later.
+      const warning = data.source === 'jwksUrl' ? await jwksUrlProblem(data.jwksUrl.trim()) : null;
+      return { ok: true, credential: { id, preview, name }, warning };
     },
   );
 }

@@ -72,7 +72,11 @@ export function AddPublicKeyButton({ count, max }: { count: number; max: number 
                 scopes: scopesOf(form),
               }),
             (result) => {
-              toast.success(`Public key ${result.credential.name} added. Activate it to use it.`);
+              if (result.warning)
+                toast.warning(
+                  `Public key ${result.credential.name} added, but its JWKS URL did not work just now: ${result.warning} Assertions are refused until it does.`,
+                );
+              else toast.success(`Public key ${result.credential.name} added. Activate it to use it.`);
               setOpen(false);
             },
           )
