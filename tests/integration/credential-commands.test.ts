@@ -126,6 +126,33 @@ describe('public keys', () => {
     ).toMatchObject({ ok: false, message: 'Remove the user name and password from the URL.' });
   });
 
+  it('blocks a JWKS URL or workload issuer whose host is a loopback, private or metadata address', async () => {
+    const org = await organizationWithAdmin();
+    process.env.OAUTH_ALLOW_LOOPBACK_HTTP = '0';
+    for (const [host, range] of [
+      ['127.0.0.1', 'loopback'],
+      ['2130706433', 'loopback'],
+      ['[::ffff:127.0.0.1]', 'loopback'],
+      ['[::1]', 'loopback'],
+      ['10.0.0.1', 'private'],
+      ['169.254.169.254', 'link-local'],
+    ]) {
+      const message = expect.stringMatching(
+        new RegExp(`^The server fetches only from public hosts: .* is an? ${range}\\b`),
+      );
+      expect(await createPublicKey({ actor: org.actor, jwksUrl: `https://${host}/jwks.json` })).toMatchObject({
+        ok: false,
+        field: 'jwksUrl',
+        message,
+      });
+      expect(await createTrustedWorkload({ actor: org.actor, ...WORKLOAD, issuer: `https://${host}` })).toMatchObject({
+        ok: false,
+        fieldErrors: { issuer: message },
+      });
+    }
+    expect(await credentialCount(org)).toBe(0);
+  });
+
   it('blocks private keys, unusable keys and ambiguous input, storing nothing', async () => {
     const org = await organizationWithAdmin();
     const key = ecKey();
