@@ -312,7 +312,7 @@ describe('trusted workloads', () => {
       fieldErrors: {
         issuer: 'Remove the ?query from the issuer URL.',
         audience: 'Enter the audience.',
-        subject: expect.stringContaining('Start the pattern with literal text'),
+        subject: expect.stringContaining('Keep the owner literal'),
       },
     });
     expect(
