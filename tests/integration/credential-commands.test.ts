@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db';
-import { listSecrets, limitMessage } from '@/lib/data/secret-queries';
+import { getSecret, listSecrets, limitMessage } from '@/lib/data/secret-queries';
 import { listSecretEvents } from '@/lib/data/secret-usage';
 import { createPublicKey, createTrustedWorkload, setCredentialScopes } from '@/lib/data/credential-commands';
 import {
@@ -124,6 +124,15 @@ describe('public keys', () => {
     expect(
       await createPublicKey({ actor: org.actor, jwksUrl: 'https://user:pw@keys.acme.example/jwks' }),
     ).toMatchObject({ ok: false, message: 'Remove the user name and password from the URL.' });
+  });
+
+  it('shows a pasted RSA key on its detail page with the bits its modulus has', async () => {
+    const org = await organizationWithAdmin();
+    const key = generateKeyPairSync('rsa', { modulusLength: 3070 }).publicKey.export({ type: 'spki', format: 'pem' });
+    const created = await createPublicKey({ actor: org.actor, key: key.toString() });
+    if (!created.ok) throw new Error(created.message);
+    const detail = await getSecret({ organizationId: org.org.id, secretId: created.credential.id });
+    expect(detail?.publicKey).toMatchObject({ alg: 'RS256', type: 'RSA 3070 bits' });
   });
 
   it('blocks a JWKS URL or workload issuer whose host is a loopback, private or metadata address', async () => {
