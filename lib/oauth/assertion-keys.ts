@@ -8,15 +8,18 @@ import { MIN_RSA_BITS, isPublicKeyAlgorithm, type PublicKeyAlgorithm } from '@/l
  * several without a matching kid): an assertion that names no kid costs at most this many verifications.
  */
 const MAX_ATTEMPTS = 10;
-/** JWKS URLs whose keys are kept in memory at once; the oldest is dropped beyond it. */
-const MAX_KEY_SETS = 10_000;
+/** JWKS URLs whose keys are kept in memory at once; the least recently used is dropped beyond it. */
+export const MAX_KEY_SETS = 10_000;
 
 export type AssertionHeader = JWTHeaderParameters & { alg: PublicKeyAlgorithm };
 
 interface KeyCaches {
   /** Pasted keys, imported once per cached credential: a changed credential is a new object, imported anew. */
   imported: WeakMap<ClientCredential, Promise<CryptoKey | null>>;
-  /** Per credential id: its JWKS URL's key set (fetched, cached, refreshed on an unknown kid). */
+  /**
+   * Per credential id: its JWKS URL's key set (fetched, cached, refreshed on an unknown kid), least recently
+   * used first.
+   */
   keySets: Map<string, { url: string; keys: RemoteKeySet }>;
 }
 
@@ -51,7 +54,13 @@ function pastedKey(credential: ClientCredential, jwk: Record<string, unknown>): 
 
 function keySetOf(credential: ClientCredential, url: string): RemoteKeySet {
   const cached = caches.keySets.get(credential.id);
-  if (cached?.url === url) return cached.keys;
+  if (cached?.url === url) {
+    // To the back of the map's order: the keys dropped first are those unused the longest.
+    caches.keySets.delete(credential.id);
+    caches.keySets.set(credential.id, cached);
+    return cached.keys;
+  }
+  caches.keySets.delete(credential.id);
   if (caches.keySets.size >= MAX_KEY_SETS) {
     const oldest = caches.keySets.keys().next().value;
     if (oldest !== undefined) caches.keySets.delete(oldest);
