@@ -3,7 +3,7 @@ import { env } from '@/lib/env';
  * The server's notion of "now" for account security (session expiry, re-authentication windows).
  * End-to-end suites need to move it forward ("20 minutes after sign-in") without waiting. That is only
  * possible in a process started with TEST_CLOCK=1, which `npm start` never sets (the server warns
- * loudly when it is set).
+ * loudly when it is set: lib/env.ts testSettingWarnings).
  */
 const globalForClock = globalThis as unknown as { clockOffsetMs?: number };
 

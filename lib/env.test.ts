@@ -1,8 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ENV_NAMES, EnvError, checkEnv, envOf, portalUrl } from '@/lib/env';
+import { ENV_NAMES, EnvError, checkEnv, envOf, portalUrl, testSettingWarnings } from '@/lib/env';
 
 describe('env', () => {
+  it('warns at start-up about each test setting that is on, and about nothing otherwise', () => {
+    expect(testSettingWarnings(envOf({}))).toEqual([]);
+    expect(testSettingWarnings(envOf({ TEST_CLOCK: '0', OAUTH_ALLOW_LOOPBACK_HTTP: '0' }))).toEqual([]);
+    const warnings = testSettingWarnings(envOf({ TEST_CLOCK: '1', OAUTH_ALLOW_LOOPBACK_HTTP: '1' }));
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/^⚠ TEST_CLOCK=1: .*Never set it outside test runs\.$/);
+    expect(warnings[1]).toMatch(/^⚠ OAUTH_ALLOW_LOOPBACK_HTTP=1: .*Never set it outside test runs\.$/);
+  });
+
   it('types and defaults every variable, an empty value counting as unset', () => {
     const values = envOf({ PORT: '', TRUST_PROXY: '1', MAX_SECRETS_PER_CLIENT: '12' });
     expect(values.PORT).toBe(3000);

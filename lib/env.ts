@@ -140,6 +140,21 @@ export function checkEnv(source: RawEnv = process.env): Env {
   return envOf(source);
 }
 
+/**
+ * What the server prints at start-up for each test setting that is on: each weakens a guard that
+ * production relies on, so it must never be on there unnoticed.
+ */
+export function testSettingWarnings(values: Env = env): string[] {
+  const warnings: string[] = [];
+  if (values.TEST_CLOCK)
+    warnings.push("⚠ TEST_CLOCK=1: POST /api/test-clock can move this server's clock. Never set it outside test runs.");
+  if (values.OAUTH_ALLOW_LOOPBACK_HTTP)
+    warnings.push(
+      '⚠ OAUTH_ALLOW_LOOPBACK_HTTP=1: JWKS and workload issuer URLs may be plain http, and fetched, on loopback. Never set it outside test runs.',
+    );
+  return warnings;
+}
+
 /** The portal's public address: PORTAL_URL, else NEXTAUTH_URL, else this machine on PORT. No trailing slash. */
 export function portalUrl(values: Env = env): string {
   return (values.PORTAL_URL ?? values.NEXTAUTH_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, '');

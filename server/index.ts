@@ -2,8 +2,7 @@
 // checks, graceful shutdown). server/cluster.ts runs one per core; it also runs on its own.
 import next from 'next';
 import { startInstance } from '@/server/instance';
-import { testClockEnabled } from '@/lib/clock';
-import { checkEnv, env } from '@/lib/env';
+import { checkEnv, env, testSettingWarnings } from '@/lib/env';
 
 // A bad variable stops the start here, named, rather than at its first use.
 checkEnv();
@@ -16,5 +15,4 @@ startInstance({
   handle,
   onListening: () => console.log(`▲ Next.js ready on http://localhost:${port} (process ${process.pid})`),
 });
-if (testClockEnabled())
-  console.warn("⚠ TEST_CLOCK=1: POST /api/test-clock can move this server's clock. Never set it outside test runs.");
+for (const warning of testSettingWarnings()) console.warn(warning);

@@ -2,11 +2,10 @@ import { prisma } from '@/lib/db';
 import { env } from '@/lib/env';
 import { canManageSecrets, type Actor, type MemberActor } from '@/lib/identity/actor';
 import { previewJwksUrl, previewPublicKey, previewWorkload } from '@/lib/secrets/credential-preview';
-import { parsePublicKey } from '@/lib/secrets/public-key';
+import { parsePublicKey, thumbprintOf } from '@/lib/secrets/public-key';
 import { checkRemoteUrl } from '@/lib/secrets/remote-url';
-import { credentialScopesSchema, secretNameSchema, type CredentialScope } from '@/lib/secrets/rules';
+import { CREDENTIAL_SCOPES, credentialScopesSchema, secretNameSchema, type CredentialScope } from '@/lib/secrets/rules';
 import { checkWorkload } from '@/lib/secrets/workload';
-import { calculateJwkThumbprint } from 'jose';
 import { conflict, forbidden, invalidInput, notFound, type CommandResult } from '@/lib/result';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import type { CredentialKind } from '@/lib/generated/prisma/enums';
@@ -29,7 +28,7 @@ type KindFields = Pick<Prisma.SecretUncheckedCreateInput, 'preview' | 'publicJwk
   Pick<Prisma.SecretUncheckedCreateInput, 'workloadIssuer' | 'workloadAudience' | 'workloadSubject'>;
 
 function parseScopes(scopes: readonly string[] | undefined) {
-  const parsed = credentialScopesSchema.safeParse(scopes ?? ['sdk', 'api']);
+  const parsed = credentialScopesSchema.safeParse(scopes ?? CREDENTIAL_SCOPES);
   return parsed.success
     ? { ok: true as const, scopes: parsed.data }
     : invalidInput(parsed.error.issues[0]!.message, 'scopes');
@@ -96,19 +95,6 @@ async function insertCredential({
     const view = toSecretView(row);
     return { ok: true as const, credential: { ...view, status: 'DISABLED' as const } };
   });
-}
-
-/** The thumbprint of a stored public JWK (the same key pasted twice has the same one, whatever its kid). */
-async function thumbprintOf(jwk: Prisma.JsonValue): Promise<string | null> {
-  const key = jwk as Partial<Record<'kty' | 'crv' | 'x' | 'y' | 'n' | 'e', string>> | null;
-  if (!key?.kty) return null;
-  const members =
-    key.kty === 'EC'
-      ? { kty: key.kty, crv: key.crv, x: key.x, y: key.y }
-      : key.kty === 'OKP'
-        ? { kty: key.kty, crv: key.crv, x: key.x }
-        : { kty: key.kty, n: key.n, e: key.e };
-  return calculateJwkThumbprint(members as Parameters<typeof calculateJwkThumbprint>[0]).catch(() => null);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { prisma } from '@/lib/db';
 import { canManageSecrets, type Actor, type MemberActor } from '@/lib/identity/actor';
 import { generateSecret, hashSecret, previewSecret } from '@/lib/secrets/format';
-import { credentialScopesSchema, type CredentialScope } from '@/lib/secrets/rules';
+import { CREDENTIAL_SCOPES, credentialScopesSchema, type CredentialScope } from '@/lib/secrets/rules';
 import { conflict, forbidden, invalidInput, notFound, type CommandResult, type Result } from '@/lib/result';
 import { Prisma } from '@/lib/generated/prisma/client';
 import type { SecretStatus } from '@/lib/generated/prisma/enums';
@@ -65,7 +65,7 @@ export async function createSecret({
   context?: RequestContext;
 }): Promise<CreateResult<{ secret: SecretListItem; plaintext: string }>> {
   if (!canManageSecrets(actor)) return forbidden();
-  const scopes = credentialScopesSchema.safeParse(requested ?? ['sdk', 'api']);
+  const scopes = credentialScopesSchema.safeParse(requested ?? CREDENTIAL_SCOPES);
   if (!scopes.success) return invalidInput(scopes.error.issues[0]!.message, 'scopes');
   return prisma.$transaction(async (tx) => {
     const oauthClientId = await lockClient(tx, actor.membership.organizationId);

@@ -1,6 +1,7 @@
 import { prisma } from '@/lib/db';
 import { maxSecretsPerClient } from '@/lib/secrets/rules';
 import { KIND_WORDS } from '@/lib/secrets/credential-kinds';
+import { modulusBits } from '@/lib/secrets/public-key';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import type { CredentialKind, SecretStatus } from '@/lib/generated/prisma/enums';
 
@@ -78,7 +79,7 @@ export async function listSecrets({ organizationId }: { organizationId: string }
 function publicKeyFacts(jwk: Prisma.JsonValue | null): { alg: string; kid: string; type: string } | null {
   if (!jwk || typeof jwk !== 'object' || Array.isArray(jwk)) return null;
   const { alg, kid, kty, crv, n } = jwk as Record<string, unknown>;
-  const type = kty === 'RSA' ? `RSA ${Buffer.from(String(n), 'base64url').length * 8} bits` : String(crv);
+  const type = kty === 'RSA' ? `RSA ${modulusBits(String(n))} bits` : String(crv);
   return { alg: String(alg), kid: String(kid), type };
 }
 

@@ -48,7 +48,7 @@ class SecretChangeChannel {
   private heartbeat: NodeJS.Timeout | undefined;
   private starting: Promise<void> | undefined;
   private subscribers = new Set<(change: Invalidation) => void>();
-  /** Per hash: who waits for acknowledgements of a change, and from which instances they came. */
+  /** Per change key (a hash, or a revocation key): who waits for acknowledgements, and from which instances. */
   private waiters = new Map<string, Set<(instance: string) => void>>();
   /** Bumped on every invalidation, so that a cache lookup that raced with a change is not kept. */
   private generationCount = 0;
@@ -138,7 +138,6 @@ class SecretChangeChannel {
    * answers from its old entry. An instance that does not answer within 2 s is reported and skipped.
    */
   async change<T>(key: string, apply: () => Promise<T>, applied: (result: T) => boolean): Promise<T> {
-    const hash = key;
     this.starting ??= this.listen();
     await this.starting;
     const acked = new Set<string>();
@@ -147,9 +146,9 @@ class SecretChangeChannel {
       acked.add(instance);
       progress();
     };
-    const waiting = this.waiters.get(hash) ?? new Set();
+    const waiting = this.waiters.get(key) ?? new Set();
     waiting.add(heard);
-    this.waiters.set(hash, waiting);
+    this.waiters.set(key, waiting);
     try {
       const result = await apply();
       this.invalidate(parsePayload(key).change);
@@ -177,7 +176,7 @@ class SecretChangeChannel {
       return result;
     } finally {
       waiting.delete(heard);
-      if (waiting.size === 0) this.waiters.delete(hash);
+      if (waiting.size === 0) this.waiters.delete(key);
     }
   }
 

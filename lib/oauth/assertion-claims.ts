@@ -3,10 +3,6 @@
  * signature or the database: pure, so that every rule has a unit test of its own.
  */
 
-/** Signature algorithms a client's key may use (token_endpoint_auth_signing_alg_values_supported). */
-export const ASSERTION_ALGORITHMS = ['ES256', 'EdDSA', 'RS256'] as const;
-export type AssertionAlgorithm = (typeof ASSERTION_ALGORITHMS)[number];
-
 /** How far the client's clock may be off ours, both ways. */
 export const CLOCK_SKEW_SECONDS = 30;
 /** An assertion may be valid for at most this long from now: its jti is kept (and checked) until `exp`. */
@@ -15,10 +11,6 @@ export const MAX_ASSERTION_LIFETIME_SECONDS = 300;
 export const MAX_JTI_LENGTH = 256;
 /** Longest Client ID read from an unverified `iss`, e.g. to count a failure against it. */
 export const MAX_CLIENT_ID_LENGTH = 512;
-
-export function isAssertionAlgorithm(alg: unknown): alg is AssertionAlgorithm {
-  return (ASSERTION_ALGORITHMS as readonly unknown[]).includes(alg);
-}
 
 export interface AssertionClaimRules {
   /** The Client ID the assertion must be issued by and about. */

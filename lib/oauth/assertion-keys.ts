@@ -1,23 +1,25 @@
 import { compactVerify, errors, importJWK, type FlattenedJWSInput, type JWTHeaderParameters } from 'jose';
 import type { ClientCredential } from '@/lib/oauth/client-credentials';
 import { RemoteKeySet } from '@/lib/oauth/remote-key-set';
-import { isAssertionAlgorithm, type AssertionAlgorithm } from '@/lib/oauth/assertion-claims';
+import { MIN_RSA_BITS, isPublicKeyAlgorithm, type PublicKeyAlgorithm } from '@/lib/secrets/public-key';
 
 /**
  * Keys tried for one assertion (each pasted key, each JWKS URL consulted, each extra key of a set that has
  * several without a matching kid): an assertion that names no kid costs at most this many verifications.
  */
 const MAX_ATTEMPTS = 10;
-/** JWKS URLs whose keys are kept in memory at once; the oldest is dropped beyond it. */
-const MAX_KEY_SETS = 10_000;
-const MIN_RSA_BITS = 2048;
+/** JWKS URLs whose keys are kept in memory at once; the least recently used is dropped beyond it. */
+export const MAX_KEY_SETS = 10_000;
 
-export type AssertionHeader = JWTHeaderParameters & { alg: AssertionAlgorithm };
+export type AssertionHeader = JWTHeaderParameters & { alg: PublicKeyAlgorithm };
 
 interface KeyCaches {
   /** Pasted keys, imported once per cached credential: a changed credential is a new object, imported anew. */
   imported: WeakMap<ClientCredential, Promise<CryptoKey | null>>;
-  /** Per credential id: its JWKS URL's key set (fetched, cached, refreshed on an unknown kid). */
+  /**
+   * Per credential id: its JWKS URL's key set (fetched, cached, refreshed on an unknown kid), least recently
+   * used first.
+   */
   keySets: Map<string, { url: string; keys: RemoteKeySet }>;
 }
 
@@ -41,7 +43,7 @@ function pastedKey(credential: ClientCredential, jwk: Record<string, unknown>): 
   let key = caches.imported.get(credential);
   if (!key) {
     key = (async () => {
-      if (!isAssertionAlgorithm(jwk.alg)) return null;
+      if (!isPublicKeyAlgorithm(jwk.alg)) return null;
       const imported = await importJWK(jwk, jwk.alg);
       return imported instanceof Uint8Array || !usable(imported) ? null : imported;
     })().catch(() => null);
@@ -52,7 +54,13 @@ function pastedKey(credential: ClientCredential, jwk: Record<string, unknown>): 
 
 function keySetOf(credential: ClientCredential, url: string): RemoteKeySet {
   const cached = caches.keySets.get(credential.id);
-  if (cached?.url === url) return cached.keys;
+  if (cached?.url === url) {
+    // To the back of the map's order: the keys dropped first are those unused the longest.
+    caches.keySets.delete(credential.id);
+    caches.keySets.set(credential.id, cached);
+    return cached.keys;
+  }
+  caches.keySets.delete(credential.id);
   if (caches.keySets.size >= MAX_KEY_SETS) {
     const oldest = caches.keySets.keys().next().value;
     if (oldest !== undefined) caches.keySets.delete(oldest);
@@ -94,7 +102,7 @@ async function* candidateKeys(
 
 /**
  * Which of the client's public-key credentials signed this compact JWS, or null. Only the header's alg is
- * accepted, and the header has been checked to carry one of ASSERTION_ALGORITHMS (never `none` or HMAC).
+ * accepted, and the header has been checked to carry one of PUBLIC_KEY_ALGORITHMS (never `none` or HMAC).
  * Pasted keys are tried before JWKS URLs, which may need a fetch. Never throws.
  */
 export async function findSigningCredential(

@@ -1,7 +1,8 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { recordAssertionJti } from '@/lib/data/client-assertion-jtis';
 import { addressAllowed } from '@/lib/secrets/rules';
-import { MAX_CLIENT_ID_LENGTH, checkAssertionClaims, isAssertionAlgorithm } from '@/lib/oauth/assertion-claims';
+import { isPublicKeyAlgorithm } from '@/lib/secrets/public-key';
+import { MAX_CLIENT_ID_LENGTH, checkAssertionClaims } from '@/lib/oauth/assertion-claims';
 import { findSigningCredential, type AssertionHeader } from '@/lib/oauth/assertion-keys';
 import { clientCredentialCache } from '@/lib/oauth/client-credentials';
 import { tokenSettings } from '@/lib/oauth/settings';
@@ -49,7 +50,7 @@ export async function verifyClientAssertion(
   // client_id, when sent, must name the same client as the assertion (RFC 7523 §3, item 2: iss = sub).
   if (issuer === null || (clientIdParam !== null && clientIdParam !== issuer)) return refused;
   // Only asymmetric signatures of the offered algorithms: never `none`, never an HMAC keyed with a public key.
-  if (!isAssertionAlgorithm(header.alg)) return refused;
+  if (!isPublicKeyAlgorithm(header.alg)) return refused;
   const check = checkAssertionClaims(claims, {
     clientId: issuer,
     audiences: acceptedAudiences(),

@@ -19,6 +19,11 @@ export interface CallerContext {
   userAgent: string;
 }
 
+/** Who is calling an endpoint, as usage and the audit trail record it (the user agent cut to 256 characters). */
+export function callerOf(request: { address: string; userAgent?: string | null }): CallerContext {
+  return { address: request.address, userAgent: (request.userAgent ?? '').slice(0, 256) };
+}
+
 /** What a failed check reports: the credential it concerned, when the caller must be told of it. */
 export type FailedAuthentication = { reason: 'unknown' | 'blocked_address' | 'decoy'; credentialId?: string };
 

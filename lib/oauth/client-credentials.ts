@@ -26,25 +26,82 @@ export interface ClientCredentials {
 }
 
 interface Entry {
-  value: ClientCredentials | null;
+  value: ClientCredentials;
   cachedAt: number;
 }
 
 const MAX_ENTRIES = 50_000;
+const MAX_UNKNOWN = 20_000;
 /** Re-read at least this often, even if a notification was somehow missed. */
 const ENTRY_TTL_MS = 60_000;
+
+/** Reads a client's active public keys and trusted workloads from the database; null for an unknown client. */
+export async function loadClientCredentials(clientId: string): Promise<ClientCredentials | null> {
+  const client = await prisma.oAuthClient.findUnique({
+    where: { clientId },
+    select: {
+      id: true,
+      secrets: {
+        where: { status: 'ACTIVE', kind: { in: ['PUBLIC_KEY', 'WORKLOAD'] } },
+        orderBy: { createdAt: 'asc' },
+        select: {
+          id: true,
+          kind: true,
+          expiresAt: true,
+          allowedCidrs: true,
+          scopes: true,
+          publicJwk: true,
+          jwksUrl: true,
+          workloadIssuer: true,
+          workloadAudience: true,
+          workloadSubject: true,
+        },
+      },
+    },
+  });
+  if (!client) return null;
+  return {
+    oauthClientId: client.id,
+    clientId,
+    credentials: client.secrets.map(({ expiresAt, publicJwk, kind, ...row }) => ({
+      ...row,
+      kind: kind as ClientCredential['kind'],
+      publicJwk: publicJwk && typeof publicJwk === 'object' ? (publicJwk as Record<string, unknown>) : null,
+      stopsAt: expiresAt ? expiresAt.getTime() : Number.POSITIVE_INFINITY,
+    })),
+  };
+}
 
 /**
  * The active public keys and trusted workloads of each client, by Client ID: what private_key_jwt and token
  * exchange check against. Cached like the secret verifier's entries: the change channel makes every instance
  * forget a client whenever one of its credentials changes, and nothing is cached while it is not connected.
+ * Client IDs the database does not know are kept apart, in a smaller set, so that a flood of made-up ones
+ * cannot evict the real clients.
  */
-class ClientCredentialCache {
+export class ClientCredentialCache {
   private byClientId = new Map<string, Entry>();
   /** oauth_clients row id → Client ID, to forget a client named by a change notification. */
   private clientIds = new Map<string, string>();
+  /** Client IDs the database did not know, with when it said so. */
+  private unknown = new Map<string, number>();
+  private readonly load: (clientId: string) => Promise<ClientCredentials | null>;
+  private readonly maxEntries: number;
+  private readonly maxUnknown: number;
 
-  constructor() {
+  /** The options are for tests: another loader (e.g. one that counts) and smaller limits. */
+  constructor({
+    load = loadClientCredentials,
+    maxEntries = MAX_ENTRIES,
+    maxUnknown = MAX_UNKNOWN,
+  }: {
+    load?: (clientId: string) => Promise<ClientCredentials | null>;
+    maxEntries?: number;
+    maxUnknown?: number;
+  } = {}) {
+    this.load = load;
+    this.maxEntries = maxEntries;
+    this.maxUnknown = maxUnknown;
     secretChanges.subscribe((change) => this.forget(change));
   }
 
@@ -52,77 +109,55 @@ class ClientCredentialCache {
     if (secretChanges.isListening()) {
       const cached = this.byClientId.get(clientId);
       if (cached && now - cached.cachedAt < ENTRY_TTL_MS) return cached.value;
+      const unknownAt = this.unknown.get(clientId);
+      if (unknownAt !== undefined && now - unknownAt < ENTRY_TTL_MS) return null;
     }
     const generation = secretChanges.generation;
     const value = await this.load(clientId);
     if (secretChanges.isListening() && generation === secretChanges.generation) {
-      if (this.byClientId.size >= MAX_ENTRIES) {
-        this.byClientId.clear();
-        this.clientIds.clear();
+      if (value) {
+        if (this.byClientId.size >= this.maxEntries) {
+          this.byClientId.clear();
+          this.clientIds.clear();
+        }
+        this.byClientId.set(clientId, { value, cachedAt: now });
+        this.clientIds.set(value.oauthClientId, clientId);
+        this.unknown.delete(clientId);
+      } else {
+        this.drop(clientId);
+        if (this.unknown.size >= this.maxUnknown) this.unknown.clear();
+        this.unknown.set(clientId, now);
       }
-      this.byClientId.set(clientId, { value, cachedAt: now });
-      if (value) this.clientIds.set(value.oauthClientId, clientId);
     }
     return value;
   }
 
-  private async load(clientId: string): Promise<ClientCredentials | null> {
-    const client = await prisma.oAuthClient.findUnique({
-      where: { clientId },
-      select: {
-        id: true,
-        secrets: {
-          where: { status: 'ACTIVE', kind: { in: ['PUBLIC_KEY', 'WORKLOAD'] } },
-          orderBy: { createdAt: 'asc' },
-          select: {
-            id: true,
-            kind: true,
-            expiresAt: true,
-            allowedCidrs: true,
-            scopes: true,
-            publicJwk: true,
-            jwksUrl: true,
-            workloadIssuer: true,
-            workloadAudience: true,
-            workloadSubject: true,
-          },
-        },
-      },
-    });
-    if (!client) return null;
-    return {
-      oauthClientId: client.id,
-      clientId,
-      credentials: client.secrets.map(({ expiresAt, publicJwk, kind, ...row }) => ({
-        ...row,
-        kind: kind as ClientCredential['kind'],
-        publicJwk: publicJwk && typeof publicJwk === 'object' ? (publicJwk as Record<string, unknown>) : null,
-        stopsAt: expiresAt ? expiresAt.getTime() : Number.POSITIVE_INFINITY,
-      })),
-    };
+  /** Forgets a real client's entry. */
+  private drop(clientId: string) {
+    const entry = this.byClientId.get(clientId);
+    if (!entry) return;
+    this.byClientId.delete(clientId);
+    this.clientIds.delete(entry.value.oauthClientId);
   }
 
-  private forget({ hash, secretId, oauthClientId, revokedJti }: Invalidation) {
+  private forget({ oauthClientId, revokedJti }: Invalidation) {
     if (revokedJti) return;
-    if (!hash && !secretId && !oauthClientId) {
-      this.byClientId.clear();
-      this.clientIds.clear();
-      return;
-    }
     if (!oauthClientId) {
-      // A change that names no client (plain SQL on an old payload): forget every client to be safe.
+      // Everything (the channel reconnected), or a change that names no client (plain SQL on an old payload):
+      // forget every client to be safe.
       this.byClientId.clear();
       this.clientIds.clear();
+      this.unknown.clear();
       return;
     }
     const clientId = this.clientIds.get(oauthClientId);
     if (clientId !== undefined) {
-      this.byClientId.delete(clientId);
-      this.clientIds.delete(oauthClientId);
+      this.drop(clientId);
       return;
     }
-    // A client cached as unknown has no row id here: it may have been created since.
-    for (const [id, entry] of this.byClientId) if (entry.value === null) this.byClientId.delete(id);
+    // A client this cache does not hold may be one it holds as unknown, created since (e.g. its first
+    // credential was just added): only the row id is named, so every "unknown" is forgotten.
+    this.unknown.clear();
   }
 }
 

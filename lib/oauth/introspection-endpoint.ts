@@ -1,5 +1,5 @@
 import { jsonResponse, oauthErrorResponse, type EndpointResponse } from '@/lib/oauth/errors';
-import { authenticateClient } from '@/lib/oauth/client-authentication';
+import { authenticateClient, callerOf } from '@/lib/oauth/client-authentication';
 import { parsePresentedTokenRequest } from '@/lib/oauth/presented-token';
 import { isRevoked, readAccessToken } from '@/lib/oauth/verify-access-token';
 import type { TokenEndpointRequest } from '@/lib/oauth/token-endpoint';
@@ -12,7 +12,7 @@ import type { TokenEndpointRequest } from '@/lib/oauth/token-endpoint';
  */
 export async function handleIntrospectionRequest(raw: TokenEndpointRequest): Promise<EndpointResponse> {
   const startedAt = Date.now();
-  const caller = { address: raw.address, userAgent: (raw.userAgent ?? '').slice(0, 256) };
+  const caller = callerOf(raw);
   try {
     const request = parsePresentedTokenRequest(raw);
     const client = await authenticateClient(request.client, caller);

@@ -7,7 +7,8 @@ import {
 import { tokenErrorCodes, tokenErrorsByStatus, type OAuthEndpoint } from '@/lib/oauth/errors';
 import { ACCESS_TOKEN_TYPE, JWT_BEARER_ASSERTION, JWT_TOKEN_TYPE, TOKEN_EXCHANGE } from '@/lib/oauth/token-request';
 import { WORKLOAD_TOKEN_ALGORITHMS } from '@/lib/oauth/workload-issuers';
-import { ASSERTION_ALGORITHMS, MAX_ASSERTION_LIFETIME_SECONDS } from '@/lib/oauth/assertion-claims';
+import { PUBLIC_KEY_ALGORITHMS } from '@/lib/secrets/public-key';
+import { MAX_ASSERTION_LIFETIME_SECONDS } from '@/lib/oauth/assertion-claims';
 
 /** An endpoint's error responses, from the same table its error mapper answers with. */
 function tokenErrorResponses(endpoint: OAuthEndpoint = 'token') {
@@ -72,7 +73,7 @@ export function openApiDocument() {
         post: {
           operationId: 'createAccessToken',
           summary: 'Obtain an access token',
-          description: `Client credentials (RFC 6749 §4.4): authenticate with exactly one of HTTP Basic (client_secret_basic); client_id and client_secret in the body (client_secret_post); or a JWT signed with one of the client's public keys in client_assertion (private_key_jwt, RFC 7523 §2.2: iss = sub = the Client ID, aud = the token endpoint URL or the issuer, exp at most ${MAX_ASSERTION_LIFETIME_SECONDS / 60} minutes ahead, a jti used once, signed with ${ASSERTION_ALGORITHMS.join(', ')}). Token exchange for a trusted workload (RFC 8693): send grant_type=${TOKEN_EXCHANGE}, the account's client_id, subject_token (the JWT the workload's platform issued) and subject_token_type=${JWT_TOKEN_TYPE}; no secret is needed. The token is checked against the issuer's published keys (found through its /.well-known/openid-configuration) and the account's trusted workloads (issuer, audience, subject pattern); the access token's sub is the workload token's sub. Bodies over ${MAX_TOKEN_REQUEST_BYTES} bytes are refused. Repeated failures, refused workload tokens included, are rate-limited per client and per address.`,
+          description: `Client credentials (RFC 6749 §4.4): authenticate with exactly one of HTTP Basic (client_secret_basic); client_id and client_secret in the body (client_secret_post); or a JWT signed with one of the client's public keys in client_assertion (private_key_jwt, RFC 7523 §2.2: iss = sub = the Client ID, aud = the token endpoint URL or the issuer, exp at most ${MAX_ASSERTION_LIFETIME_SECONDS / 60} minutes ahead, a jti used once, signed with ${PUBLIC_KEY_ALGORITHMS.join(', ')}). Token exchange for a trusted workload (RFC 8693): send grant_type=${TOKEN_EXCHANGE}, the account's client_id, subject_token (the JWT the workload's platform issued) and subject_token_type=${JWT_TOKEN_TYPE}; no secret is needed. The token is checked against the issuer's published keys (found through its /.well-known/openid-configuration) and the account's trusted workloads (issuer, audience, subject pattern); the access token's sub is the workload token's sub. Bodies over ${MAX_TOKEN_REQUEST_BYTES} bytes are refused. Repeated failures, refused workload tokens included, are rate-limited per client and per address.`,
           security: [{}, { clientSecretBasic: [] }],
           requestBody: {
             required: true,

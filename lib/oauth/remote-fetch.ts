@@ -2,9 +2,14 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import ipaddr from 'ipaddr.js';
 import { env } from '@/lib/env';
-import { checkRemoteUrl as checkUrl, isLoopbackHost, type RemoteUrlCheck } from '@/lib/secrets/remote-url';
+import {
+  addressRefusal,
+  checkRemoteUrl as checkUrl,
+  hostAddress,
+  isLoopbackHost,
+  type RemoteUrlCheck,
+} from '@/lib/secrets/remote-url';
 
 /** Largest JWKS or discovery document read; anything longer is refused before it is parsed. */
 export const MAX_REMOTE_DOCUMENT_BYTES = 64 * 1024;
@@ -20,26 +25,13 @@ export function checkRemoteUrl(text: string): RemoteUrlCheck {
   return checkUrl(text, { allowLoopbackHttp: env.OAUTH_ALLOW_LOOPBACK_HTTP });
 }
 
-/** Addresses a fetch must never reach (SSRF): private, loopback, link-local (cloud metadata), and the like. */
-function isPublicAddress(address: string): boolean {
-  try {
-    const parsed = ipaddr.process(address);
-    return parsed.range() === 'unicast';
-  } catch {
-    return false;
-  }
-}
-
 /** Resolves like dns.lookup, but refuses a host that resolves to a non-public address (unless loopback is allowed). */
 function guardedLookup(allowLoopback: boolean): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error, '', 0);
       const list = addresses as LookupAddress[];
-      const allowed = list.filter(
-        (entry) =>
-          isPublicAddress(entry.address) || (allowLoopback && ipaddr.process(entry.address).range() === 'loopback'),
-      );
+      const allowed = list.filter((entry) => addressRefusal(entry.address, { allowLoopback }) === null);
       if (allowed.length === 0 || allowed.length !== list.length) {
         return callback(new RemoteFetchError(`${hostname} resolves to an address that is not public.`), '', 0);
       }
@@ -59,6 +51,11 @@ export function fetchJson(text: string, maxBytes = MAX_REMOTE_DOCUMENT_BYTES): P
   if (!checked.ok) return Promise.reject(new RemoteFetchError(checked.message));
   const { url } = checked;
   const allowLoopback = url.protocol === 'http:' || (env.OAUTH_ALLOW_LOOPBACK_HTTP && isLoopbackHost(url.hostname));
+  // Node connects to a host written as an address without calling `lookup`, so the resolver's guard never
+  // sees it. checkRemoteUrl refuses such a host already; this is the last line before the connection.
+  const address = hostAddress(url.hostname);
+  const refused = address && addressRefusal(address, { allowLoopback: env.OAUTH_ALLOW_LOOPBACK_HTTP });
+  if (refused) return Promise.reject(new RemoteFetchError(`The server fetches only from public hosts: ${refused}`));
   const transport = url.protocol === 'https:' ? https : http;
   const timeoutMs = env.OAUTH_FETCH_TIMEOUT_MS;
 

@@ -8,6 +8,11 @@ const REFETCH_COOLDOWN_MS = 30_000;
 const MAX_KEYS = 100;
 /** After a failed fetch the same failure is answered for this long: a dead host costs one timeout, not one a request. */
 const FAILURE_COOLDOWN_MS = 10_000;
+/**
+ * While fetches fail, the keys last fetched stay in use for this long after that fetch (stale-if-error): a
+ * JWKS host that is down for a while does not lock out every client whose keys have not changed.
+ */
+const STALE_IF_ERROR_MS = 24 * 60 * 60_000;
 
 type KeyResolver = ReturnType<typeof createLocalJWKSet>;
 
@@ -15,8 +20,9 @@ type KeyResolver = ReturnType<typeof createLocalJWKSet>;
  * A JWKS published at a URL (a client's keys, a workload issuer's keys): fetched through fetchJson's limits,
  * cached for ten minutes, fetched again when a token names a `kid` the cached set lacks (so that keys
  * rotate without anyone touching the portal), and never more often than every 30 s for that reason.
- * Concurrent requests share one fetch, and a failed fetch is not retried for 10 s. Use `resolve` as jose's key
- * argument.
+ * Concurrent requests share one fetch, and a failed fetch is not retried for 10 s. When the ten-minute
+ * refresh fails, the keys already held are used for up to 24 hours after they were fetched; a kid they lack
+ * still needs a successful fetch. Use `resolve` as jose's key argument.
  */
 export class RemoteKeySet {
   private keys: KeyResolver | undefined;
@@ -49,10 +55,28 @@ export class RemoteKeySet {
     return this.pending;
   }
 
+  /** The keys to use now: fresh ones, or those held if a refresh fails while they may still be served. */
+  private async current(now: number): Promise<KeyResolver> {
+    if (this.keys && now - this.fetchedAt < MAX_AGE_MS) return this.keys;
+    const stale = this.keys && now - this.fetchedAt < STALE_IF_ERROR_MS ? this.keys : undefined;
+    // Once a refresh has failed, the held keys answer at once while the next one runs: a host that hangs
+    // delays one request by the fetch timeout, not one request every 10 s.
+    if (stale && this.failure) {
+      this.refresh().catch(() => {});
+      return stale;
+    }
+    try {
+      return await this.refresh();
+    } catch (error) {
+      if (stale) return stale;
+      throw error;
+    }
+  }
+
   /** jose's key resolver: the key the token's header names; throws RemoteFetchError when the keys cannot be had. */
   readonly resolve = async (header: JWTHeaderParameters, token: FlattenedJWSInput) => {
     const now = Date.now();
-    let keys = this.keys && now - this.fetchedAt < MAX_AGE_MS ? this.keys : await this.refresh();
+    let keys = await this.current(now);
     try {
       return await keys(header, token);
     } catch (error) {

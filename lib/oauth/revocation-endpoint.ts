@@ -1,5 +1,5 @@
 import { OAuthError, oauthErrorResponse, type EndpointResponse } from '@/lib/oauth/errors';
-import { authenticateClient } from '@/lib/oauth/client-authentication';
+import { authenticateClient, callerOf } from '@/lib/oauth/client-authentication';
 import { parsePresentedTokenRequest } from '@/lib/oauth/presented-token';
 import { readAccessToken } from '@/lib/oauth/verify-access-token';
 import type { TokenEndpointRequest } from '@/lib/oauth/token-endpoint';
@@ -18,7 +18,7 @@ const REVOKED: EndpointResponse = {
  */
 export async function handleRevocationRequest(raw: TokenEndpointRequest): Promise<EndpointResponse> {
   const startedAt = Date.now();
-  const caller = { address: raw.address, userAgent: (raw.userAgent ?? '').slice(0, 256) };
+  const caller = callerOf(raw);
   try {
     const request = parsePresentedTokenRequest(raw);
     const client = await authenticateClient(request.client, caller);

@@ -1,6 +1,6 @@
 import { jsonResponse, oauthErrorResponse, type EndpointResponse } from '@/lib/oauth/errors';
 import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE, parseTokenRequest, type RawTokenRequest } from '@/lib/oauth/token-request';
-import { authenticateClient, grantedScopes } from '@/lib/oauth/client-authentication';
+import { authenticateClient, callerOf, grantedScopes } from '@/lib/oauth/client-authentication';
 import { verifyWorkload } from '@/lib/oauth/token-exchange';
 import { usageRecorder } from '@/lib/oauth/usage-recorder';
 import { getSigningKeys } from '@/lib/oauth/signing-keys';
@@ -30,7 +30,7 @@ async function issue(grant: { clientId: string; credentialId: string; subject?: 
  */
 export async function handleTokenRequest(raw: TokenEndpointRequest): Promise<EndpointResponse> {
   const startedAt = Date.now();
-  const caller = { address: raw.address, userAgent: (raw.userAgent ?? '').slice(0, 256) };
+  const caller = callerOf(raw);
   try {
     const request = parseTokenRequest(raw);
     if (request.grantType === TOKEN_EXCHANGE) {

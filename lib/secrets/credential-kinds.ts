@@ -7,8 +7,6 @@ export const KIND_WORDS: Record<CredentialKind, { label: string; one: string; ma
   WORKLOAD: { label: 'Trusted workload', one: 'trusted workload', many: 'trusted workloads', defaultName: 'Workload' },
 };
 
-export const CREDENTIAL_KINDS = Object.keys(KIND_WORDS) as CredentialKind[];
-
 export function isCredentialKind(value: unknown): value is CredentialKind {
   return typeof value === 'string' && value in KIND_WORDS;
 }

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, exportSPKI, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { PRIVATE_KEY_MESSAGE, parsePublicKey } from './public-key';
+import { PRIVATE_KEY_MESSAGE, isPublicKeyAlgorithm, modulusBits, parsePublicKey, thumbprintOf } from './public-key';
 
 async function pair(alg: 'ES256' | 'EdDSA' | 'RS256' | 'ES384', options: { modulusLength?: number } = {}) {
   return generateKeyPair(alg, { extractable: true, ...options });
@@ -162,5 +162,29 @@ describe('parsePublicKey refuses', () => {
     expect(await refusal(`${CERTIFICATE_KEY}\n${CERTIFICATE_KEY}`)).toContain('Paste one PEM block');
     expect(await refusal('-----BEGIN PUBLIC KEY-----\nMFkw')).toContain('incomplete');
     expect(await refusal(`{"kty":"EC","pad":"${'x'.repeat(17_000)}"}`)).toContain('far longer');
+  });
+});
+
+describe('the key rules the token endpoint shares', () => {
+  it('accepts ES256, EdDSA and RS256 only (for pasted keys, assertions and the metadata alike)', () => {
+    expect(['ES256', 'EdDSA', 'RS256'].every(isPublicKeyAlgorithm)).toBe(true);
+    for (const alg of ['none', 'HS256', 'RS384', 'PS256', 'ES384', undefined])
+      expect(isPublicKeyAlgorithm(alg)).toBe(false);
+  });
+
+  it('thumbprintOf gives a stored key the thumbprint it was added with, whatever its kid', async () => {
+    for (const alg of ['ES256', 'EdDSA', 'RS256'] as const) {
+      const key = await parsed(JSON.stringify(await exportJWK((await pair(alg)).publicKey)));
+      expect(await thumbprintOf({ ...key.jwk, kid: 'renamed' })).toBe(key.thumbprint);
+    }
+    expect(await thumbprintOf({ kty: 'oct', k: 'c2VjcmV0' })).toBeNull();
+    expect(await thumbprintOf(null)).toBeNull();
+  });
+
+  it('counts an RSA modulus in bits, not whole bytes', async () => {
+    const odd = generateKeyPairSync('rsa', { modulusLength: 3070 }).publicKey;
+    const { n } = odd.export({ format: 'jwk' });
+    expect(modulusBits(n!)).toBe(3070);
+    expect((await parsed(JSON.stringify(odd.export({ format: 'jwk' })))).description).toBe('RS256 (RSA 3070 bits)');
   });
 });

@@ -12,6 +12,11 @@ import { calculateJwkThumbprint, importJWK, type JWK } from 'jose';
 export const PUBLIC_KEY_ALGORITHMS = ['ES256', 'EdDSA', 'RS256'] as const;
 export type PublicKeyAlgorithm = (typeof PUBLIC_KEY_ALGORITHMS)[number];
 
+export function isPublicKeyAlgorithm(alg: unknown): alg is PublicKeyAlgorithm {
+  return (PUBLIC_KEY_ALGORITHMS as readonly unknown[]).includes(alg);
+}
+
+/** Smallest RSA modulus accepted, when a key is added and again when an assertion is verified with it. */
 export const MIN_RSA_BITS = 2048;
 /** Longer than any real JWK or PEM public key (an RSA-8192 JWKS is under 2 KiB). */
 export const MAX_PUBLIC_KEY_TEXT = 16 * 1024;
@@ -81,7 +86,7 @@ async function fromJwk(jwk: Record<string, unknown>): Promise<PublicKeyResult> {
   if (jwk.kid !== undefined && !validKid(jwk.kid))
     return refuse(`The key's "kid" must be text of 1 to ${MAX_KID_LENGTH} printable characters.`);
   const given = jwk.alg;
-  if (given !== undefined && !(PUBLIC_KEY_ALGORITHMS as readonly unknown[]).includes(given))
+  if (given !== undefined && !isPublicKeyAlgorithm(given))
     return refuse(`Algorithm "${String(given)}" is not accepted. ${SUPPORTED}`);
 
   let shaped: PublicJwk;
@@ -155,6 +160,15 @@ async function fromPem(input: string): Promise<PublicKeyResult> {
   return fromJwk(key.export({ format: 'jwk' }) as Record<string, unknown>);
 }
 
+/**
+ * The RFC 7638 SHA-256 thumbprint of a public JWK, e.g. one stored earlier (the same key pasted twice has the
+ * same one, whatever its kid); null for anything that is not a key of an accepted type.
+ */
+export async function thumbprintOf(jwk: unknown): Promise<string | null> {
+  if (!isObject(jwk) || (jwk.kty !== 'EC' && jwk.kty !== 'OKP' && jwk.kty !== 'RSA')) return null;
+  return calculateJwkThumbprint(requiredMembers(jwk as PublicJwk), 'sha256').catch(() => null);
+}
+
 /** The members RFC 7638 hashes, per key type. */
 function requiredMembers(jwk: PublicJwk): JWK {
   if (jwk.kty === 'EC') return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y };
@@ -178,8 +192,8 @@ function isCoordinate(value: unknown, bytes: number): value is string {
   return isBase64url(value) && Buffer.from(value, 'base64url').length === bytes;
 }
 
-/** The modulus's length in bits, leading zero bytes not counted. */
-function modulusBits(n: string): number {
+/** An RSA modulus's length in bits (base64url `n` of a JWK), leading zeros not counted. */
+export function modulusBits(n: string): number {
   const bytes = Buffer.from(n, 'base64url');
   let start = 0;
   while (start < bytes.length && bytes[start] === 0) start++;

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db';
-import { listSecrets, limitMessage } from '@/lib/data/secret-queries';
+import { getSecret, listSecrets, limitMessage } from '@/lib/data/secret-queries';
 import { listSecretEvents } from '@/lib/data/secret-usage';
 import { createPublicKey, createTrustedWorkload, setCredentialScopes } from '@/lib/data/credential-commands';
 import {
@@ -124,6 +124,42 @@ describe('public keys', () => {
     expect(
       await createPublicKey({ actor: org.actor, jwksUrl: 'https://user:pw@keys.acme.example/jwks' }),
     ).toMatchObject({ ok: false, message: 'Remove the user name and password from the URL.' });
+  });
+
+  it('shows a pasted RSA key on its detail page with the bits its modulus has', async () => {
+    const org = await organizationWithAdmin();
+    const key = generateKeyPairSync('rsa', { modulusLength: 3070 }).publicKey.export({ type: 'spki', format: 'pem' });
+    const created = await createPublicKey({ actor: org.actor, key: key.toString() });
+    if (!created.ok) throw new Error(created.message);
+    const detail = await getSecret({ organizationId: org.org.id, secretId: created.credential.id });
+    expect(detail?.publicKey).toMatchObject({ alg: 'RS256', type: 'RSA 3070 bits' });
+  });
+
+  it('blocks a JWKS URL or workload issuer whose host is a loopback, private or metadata address', async () => {
+    const org = await organizationWithAdmin();
+    process.env.OAUTH_ALLOW_LOOPBACK_HTTP = '0';
+    for (const [host, range] of [
+      ['127.0.0.1', 'loopback'],
+      ['2130706433', 'loopback'],
+      ['[::ffff:127.0.0.1]', 'loopback'],
+      ['[::1]', 'loopback'],
+      ['10.0.0.1', 'private'],
+      ['169.254.169.254', 'link-local'],
+    ]) {
+      const message = expect.stringMatching(
+        new RegExp(`^The server fetches only from public hosts: .* is an? ${range}\\b`),
+      );
+      expect(await createPublicKey({ actor: org.actor, jwksUrl: `https://${host}/jwks.json` })).toMatchObject({
+        ok: false,
+        field: 'jwksUrl',
+        message,
+      });
+      expect(await createTrustedWorkload({ actor: org.actor, ...WORKLOAD, issuer: `https://${host}` })).toMatchObject({
+        ok: false,
+        fieldErrors: { issuer: message },
+      });
+    }
+    expect(await credentialCount(org)).toBe(0);
   });
 
   it('blocks private keys, unusable keys and ambiguous input, storing nothing', async () => {
@@ -285,7 +321,7 @@ describe('trusted workloads', () => {
       fieldErrors: {
         issuer: 'Remove the ?query from the issuer URL.',
         audience: 'Enter the audience.',
-        subject: expect.stringContaining('Start the pattern with literal text'),
+        subject: expect.stringContaining('Keep the owner literal'),
       },
     });
     expect(

@@ -1,7 +1,7 @@
 // GET /.well-known/oauth-authorization-server — authorization server metadata (RFC 8414).
 import { SUPPORTED_SCOPES, tokenSettings } from '@/lib/oauth/settings';
 import { TOKEN_EXCHANGE } from '@/lib/oauth/token-request';
-import { ASSERTION_ALGORITHMS } from '@/lib/oauth/assertion-claims';
+import { PUBLIC_KEY_ALGORITHMS } from '@/lib/secrets/public-key';
 
 export const dynamic = 'force-dynamic';
 
@@ -18,13 +18,13 @@ export function GET(): Response {
       grant_types_supported: ['client_credentials', TOKEN_EXCHANGE],
       token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
       // RFC 8414 §2: required beside private_key_jwt; the algorithms a public-key credential may have.
-      token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
+      token_endpoint_auth_signing_alg_values_supported: PUBLIC_KEY_ALGORITHMS,
       revocation_endpoint: `${issuer}/api/oauth/revoke`,
       revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
-      revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
+      revocation_endpoint_auth_signing_alg_values_supported: PUBLIC_KEY_ALGORITHMS,
       introspection_endpoint: `${issuer}/api/oauth/introspect`,
       introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
-      introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
+      introspection_endpoint_auth_signing_alg_values_supported: PUBLIC_KEY_ALGORITHMS,
       scopes_supported: SUPPORTED_SCOPES,
       response_types_supported: [],
       service_documentation: `${issuer}/api/openapi.json`,
