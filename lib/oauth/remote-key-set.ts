@@ -4,7 +4,7 @@ import { fetchJson, RemoteFetchError } from '@/lib/oauth/remote-fetch';
 /** How long fetched keys are used before they are fetched again. */
 const MAX_AGE_MS = 10 * 60_000;
 /** An unknown `kid` refetches the document, at most this often (a flood of made-up kids costs one fetch). */
-const REFETCH_COOLDOWN_MS = 30_000;
+const REFETCH_COOLDOWN_MS = 10_000;
 const MAX_KEYS = 100;
 /** After a failed fetch the same failure is answered for this long: a dead host costs one timeout, not one a request. */
 const FAILURE_COOLDOWN_MS = 10_000;
@@ -19,7 +19,7 @@ type KeyResolver = ReturnType<typeof createLocalJWKSet>;
 /**
  * A JWKS published at a URL (a client's keys, a workload issuer's keys): fetched through fetchJson's limits,
  * cached for ten minutes, fetched again when a token names a `kid` the cached set lacks (so that keys
- * rotate without anyone touching the portal), and never more often than every 30 s for that reason.
+ * rotate without anyone touching the portal), and never more often than every 10 s for that reason.
  * Concurrent requests share one fetch, and a failed fetch is not retried for 10 s. When the ten-minute
  * refresh fails, the keys already held are used for up to 24 hours after they were fetched; a kid they lack
  * still needs a successful fetch. Use `resolve` as jose's key argument.

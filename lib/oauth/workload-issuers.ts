@@ -14,12 +14,6 @@ export const WORKLOAD_CLOCK_SKEW_SECONDS = 30;
 
 /** The discovery document is read again this often (a changed jwks_uri is then followed). */
 const DISCOVERY_MAX_AGE_MS = 10 * 60_000;
-/**
- * After an issuer could not be reached or served something unusable, tokens naming it are refused without
- * trying again for this long: a flood of exchanges costs the issuer one request per interval, and each
- * request here one timeout at most.
- */
-const FAILURE_COOLDOWN_MS = 10_000;
 /** Issuers whose documents are kept; the least recently used is dropped beyond this. */
 const MAX_ISSUERS = 1_000;
 
@@ -51,7 +45,6 @@ function discoveryUrl(issuer: string): string {
 class WorkloadIssuer {
   private discovery: { jwksUri: string; fetchedAt: number } | undefined;
   private pendingDiscovery: Promise<string> | undefined;
-  private failure: { error: RemoteFetchError; at: number } | undefined;
   private readonly keys = new RemoteKeySet(() => this.jwksUri());
 
   constructor(readonly issuer: string) {}
@@ -79,21 +72,19 @@ class WorkloadIssuer {
     return this.pendingDiscovery;
   }
 
-  /** The key for a token, through the cached key set; an unusable issuer is not asked again for a while. */
+  /**
+   * The key for a token, through the cached key set, which also keeps an unusable issuer from being asked
+   * again for a while. No cooldown of its own here: a failed lookup of a kid that anyone can make up must
+   * not refuse tokens of the keys already held.
+   */
   private readonly resolve: JWTVerifyGetKey = async (header, token) => {
-    const now = Date.now();
-    if (this.failure && now - this.failure.at < FAILURE_COOLDOWN_MS) throw this.failure.error;
     try {
       return await this.keys.resolve(header, token);
     } catch (error) {
       // A JWKS document that jose cannot read counts as an unusable issuer too.
       const failure =
         error instanceof errors.JWKSInvalid ? new RemoteFetchError('Its JWKS document is not a valid key set.') : error;
-      if (failure instanceof RemoteFetchError) {
-        this.failure = { error: failure, at: Date.now() };
-        throw failure;
-      }
-      throw error;
+      throw failure;
     }
   };
 
