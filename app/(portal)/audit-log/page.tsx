@@ -69,10 +69,10 @@ export default async function AuditLogPage({
       >
         <div>
           <label htmlFor="filter-secret" className="text-sm font-medium text-slate-700">
-            Secret
+            Credential
           </label>
           <select id="filter-secret" name="secret" defaultValue={raw.secret ?? ''} className={selectClass}>
-            <option value="">All secrets</option>
+            <option value="">All credentials</option>
             {options.secrets.map((s) => (
               <option key={s.id} value={s.id}>{`${s.name} (${s.preview})`}</option>
             ))}

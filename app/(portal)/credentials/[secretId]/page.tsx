@@ -24,7 +24,7 @@ import { toSecretRow } from '@/components/secrets/secret-row';
 import { KindLabel, ScopeBadges } from '@/components/secrets/credential-labels';
 import { KIND_WORDS } from '@/lib/secrets/credential-kinds';
 
-export const metadata: Metadata = { title: 'Secret' };
+export const metadata: Metadata = { title: 'Credential details' };
 
 export default async function SecretDetailPage({ params }: { params: Promise<{ secretId: string }> }) {
   const actor = await requireActor();
