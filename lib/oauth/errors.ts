@@ -72,6 +72,15 @@ export const TOKEN_ERRORS = {
     summary: 'the database cannot be reached; retry after Retry-After seconds',
     retryAfter: true,
   },
+  // RFC 7009 §2.2.1: a 503 tells the client the token still exists and to retry later. One client revoking
+  // tokens by the hundred thousand would otherwise fill every instance's revoked set for all tenants.
+  too_many_revocations: {
+    error: 'temporarily_unavailable',
+    status: 503,
+    summary:
+      'more revocations by this client than its per-minute allowance; the token still exists, retry after Retry-After seconds',
+    retryAfter: true,
+  },
   server_error: { error: 'server_error', status: 500, summary: 'an unexpected error' },
 } as const satisfies Record<
   string,
@@ -92,8 +101,10 @@ const CLIENT_ENDPOINT_ERRORS = [
 
 /** Which entries of TOKEN_ERRORS each endpoint answers with (and documents); the token endpoint all but one. */
 export const ENDPOINT_ERRORS = {
-  token: (Object.keys(TOKEN_ERRORS) as TokenErrorKind[]).filter((kind) => kind !== 'unauthorized_client'),
-  revocation: [...CLIENT_ENDPOINT_ERRORS, 'unauthorized_client'],
+  token: (Object.keys(TOKEN_ERRORS) as TokenErrorKind[]).filter(
+    (kind) => kind !== 'unauthorized_client' && kind !== 'too_many_revocations',
+  ),
+  revocation: [...CLIENT_ENDPOINT_ERRORS, 'unauthorized_client', 'too_many_revocations'],
   introspection: CLIENT_ENDPOINT_ERRORS,
 } satisfies Record<string, readonly TokenErrorKind[]>;
 
@@ -106,7 +117,7 @@ export class OAuthError extends Error {
   constructor(
     readonly kind: OAuthErrorKind,
     readonly description: string,
-    /** With `too_many_failures`: how long the caller must wait. */
+    /** With `too_many_failures` and `too_many_revocations`: how long the caller must wait. */
     readonly retryAfterSeconds?: number,
   ) {
     super(description);

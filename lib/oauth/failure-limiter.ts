@@ -20,8 +20,12 @@ function limiter(keyPrefix: string, points: number) {
   });
 }
 
+/** Access tokens one client may revoke a minute (RFC 7009), across every instance. */
+export const REVOCATIONS_PER_CLIENT_PER_MINUTE = 300;
+
 const globalForLimiters = globalThis as unknown as {
   failureLimiters?: { byClient: RateLimiterPrisma; byAddress: RateLimiterPrisma };
+  revocationLimiter?: RateLimiterPrisma;
 };
 
 function limiters() {
@@ -50,4 +54,20 @@ export async function recordFailedAuthentication({ clientId, address }: { client
     .filter((res): res is RateLimiterRes => res !== null);
   if (refused.length === 0) return null;
   return Math.max(1, Math.ceil(Math.max(...refused.map((res) => res.msBeforeNext)) / 1000));
+}
+
+/**
+ * Counts one revocation by an authenticated client; the seconds to wait once it is over
+ * REVOCATIONS_PER_CLIENT_PER_MINUTE, else null. Revoked tokens are held in every instance's memory until they
+ * expire, so no single client may fill that for everyone.
+ */
+export async function recordRevocation(clientId: string): Promise<number | null> {
+  globalForLimiters.revocationLimiter ??= limiter('token-revocations-client', REVOCATIONS_PER_CLIENT_PER_MINUTE);
+  try {
+    await globalForLimiters.revocationLimiter.consume(keyOf(clientId));
+    return null;
+  } catch (error) {
+    if (error instanceof RateLimiterRes) return Math.max(1, Math.ceil(error.msBeforeNext / 1000));
+    throw error;
+  }
 }

@@ -4,6 +4,7 @@ import { parsePresentedTokenRequest } from '@/lib/oauth/presented-token';
 import { readAccessToken } from '@/lib/oauth/verify-access-token';
 import type { TokenEndpointRequest } from '@/lib/oauth/token-endpoint';
 import { revokeAccessToken } from '@/lib/data/revoked-access-tokens';
+import { REVOCATIONS_PER_CLIENT_PER_MINUTE, recordRevocation } from '@/lib/oauth/failure-limiter';
 
 /** RFC 7009 §2.2: success is a 200 with nothing in it. */
 const REVOKED: EndpointResponse = {
@@ -27,6 +28,14 @@ export async function handleRevocationRequest(raw: TokenEndpointRequest): Promis
     if (!claims) return REVOKED;
     if (claims.client_id !== client.clientId) {
       throw new OAuthError('unauthorized_client', 'The token was not issued to this client.');
+    }
+    const wait = await recordRevocation(client.clientId);
+    if (wait !== null) {
+      throw new OAuthError(
+        'too_many_revocations',
+        `This client revoked more than ${REVOCATIONS_PER_CLIENT_PER_MINUTE} tokens in a minute. The token still works; retry later.`,
+        wait,
+      );
     }
     await revokeAccessToken({
       jti: claims.jti,

@@ -12,6 +12,7 @@ import { GET as getMetadata } from '@/app/.well-known/oauth-authorization-server
 import { POST as revokeViaNext } from '@/app/api/oauth/revoke/route';
 import { POST as introspectViaNext } from '@/app/api/oauth/introspect/route';
 import { organizationWithAdmin } from '../helpers/fixtures';
+import { REVOCATIONS_PER_CLIENT_PER_MINUTE } from '@/lib/oauth/failure-limiter';
 
 const FORM = 'application/x-www-form-urlencoded';
 const ISSUER = 'http://auth.test';
@@ -200,6 +201,31 @@ describe('revocation (RFC 7009)', () => {
     expect(await response.json()).toEqual({ error: 'unauthorized_client', error_description: expect.any(String) });
     expect([await me(a, theirs), await me(b, theirs)]).toEqual([200, 200]);
     expect(await prisma.revokedAccessToken.count({ where: { jti: claimsOf(theirs).jti } })).toBe(0);
+  });
+});
+
+describe('revocations per client', () => {
+  it(`stops a client at ${REVOCATIONS_PER_CLIENT_PER_MINUTE} a minute with 503 and Retry-After, leaving the token alive and others unaffected`, async () => {
+    const busy = await organizationWithAdmin('Busy');
+    const busySecret = await busy.secret('ACTIVE');
+    const auth = basic(busy.clientId, busySecret.value);
+    const first = await tokenFor(busy, busySecret);
+    for (let done = 0; done < REVOCATIONS_PER_CLIENT_PER_MINUTE; done += 25) {
+      const batch = Array.from({ length: Math.min(25, REVOCATIONS_PER_CLIENT_PER_MINUTE - done) }, (_, i) =>
+        call(i % 2 ? a : b, 'revoke', { token: first }, auth),
+      );
+      expect(new Set((await Promise.all(batch)).map((response) => response.status))).toEqual(new Set([200]));
+    }
+    const next = await tokenFor(busy, busySecret);
+    const refused = await call(b, 'revoke', { token: next }, auth);
+    expect(refused.status).toBe(503);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await refused.json()).error).toBe('temporarily_unavailable');
+    expect([await me(a, next), await me(b, next)]).toEqual([200, 200]);
+    // Another client's allowance is its own.
+    const mine = await tokenFor(acme, acmeSecret);
+    expect((await call(a, 'revoke', { token: mine })).status).toBe(200);
+    expect(await me(b, mine)).toBe(401);
   });
 });
 
