@@ -1,20 +1,9 @@
-// POST /api/oauth/token — client-credentials grant (RFC 6749 §4.4).
+// POST /api/oauth/token — client-credentials grant (RFC 6749 §4.4) and token exchange (RFC 8693).
 // In production server/instance.ts answers this path before Next.js routes it (same handler); this
 // route serves it everywhere else, e.g. under `next dev`.
 import { handleTokenRequest } from '@/lib/oauth/token-endpoint';
-import { MAX_TOKEN_REQUEST_BYTES } from '@/lib/oauth/settings';
-import { clientAddress } from '@/lib/http/client-address';
-import { readBodyLimited } from '@/lib/http/request';
+import { oauthRoute } from '@/lib/http/oauth-route';
 
 export const dynamic = 'force-dynamic';
 
-export async function POST(request: Request): Promise<Response> {
-  const response = await handleTokenRequest({
-    contentType: request.headers.get('content-type'),
-    authorization: request.headers.get('authorization'),
-    body: await readBodyLimited(request, MAX_TOKEN_REQUEST_BYTES),
-    userAgent: request.headers.get('user-agent'),
-    address: clientAddress(request) ?? 'unknown',
-  });
-  return new Response(response.body, { status: response.status, headers: response.headers });
-}
+export const POST = oauthRoute(handleTokenRequest);

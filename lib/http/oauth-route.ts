@@ -1,0 +1,23 @@
+import type { EndpointResponse } from '@/lib/oauth/errors';
+import { MAX_TOKEN_REQUEST_BYTES } from '@/lib/oauth/settings';
+import type { TokenEndpointRequest } from '@/lib/oauth/token-endpoint';
+import { clientAddress } from '@/lib/http/client-address';
+import { readBodyLimited } from '@/lib/http/request';
+
+/**
+ * A Next.js POST handler for one of the OAuth endpoints (token, revocation, introspection): the request's
+ * parts handed to the transport-independent handler, its answer sent as it is. In production
+ * server/instance.ts answers these paths before Next.js routes them, with the same handlers.
+ */
+export function oauthRoute(handle: (request: TokenEndpointRequest) => Promise<EndpointResponse>) {
+  return async function POST(request: Request): Promise<Response> {
+    const response = await handle({
+      contentType: request.headers.get('content-type'),
+      authorization: request.headers.get('authorization'),
+      body: await readBodyLimited(request, MAX_TOKEN_REQUEST_BYTES),
+      userAgent: request.headers.get('user-agent'),
+      address: clientAddress(request) ?? 'unknown',
+    });
+    return new Response(response.body, { status: response.status, headers: response.headers });
+  };
+}
