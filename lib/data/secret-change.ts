@@ -1,5 +1,5 @@
 import { prisma } from '@/lib/db';
-import { secretChanges } from '@/lib/db/secret-changes';
+import { credentialKey, secretChanges } from '@/lib/db/secret-changes';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import {
   CHANGED_MEANWHILE,
@@ -116,7 +116,7 @@ export async function applySecretChange<P = undefined>(
   const conditions = preconditionFilter(change.action ? preconditionsOf(change.action) : [], now);
   type Outcome = { applied: true; prepared: P; cached: boolean } | { applied: false; failure?: Failure };
   const outcome = await secretChanges.change<Outcome>(
-    current.secretHash,
+    credentialKey({ hash: current.secretHash, id: change.secretId, oauthClientId: current.oauthClientId }),
     () =>
       prisma
         .$transaction(async (tx) => {

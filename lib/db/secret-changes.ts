@@ -18,6 +18,11 @@ export type Invalidation = { hash?: string; secretId?: string; oauthClientId?: s
 
 const REVOKED_PREFIX = 'revoked:';
 
+/** A change to one credential as its NOTIFY payload names it, so that this instance forgets just as others do. */
+export function credentialKey(credential: { hash: string; id: string; oauthClientId: string }): string {
+  return `${credential.hash}:${credential.id}:${credential.oauthClientId}`;
+}
+
 /** The key acknowledgements are matched by: a credential's hash, or "revoked:<jti>" for a revoked token. */
 export function revocationKey(jti: string): string {
   return `${REVOKED_PREFIX}${jti}`;
@@ -132,7 +137,7 @@ class SecretChangeChannel {
   }
 
   /**
-   * Wraps a change to the credential with this hash (or to the token with this `revocationKey`). The change
+   * Wraps a change to the credential named by `credentialKey` (or to the token named by `revocationKey`). The change
    * is applied, this instance forgets it at once, and the call returns only when every live instance sharing
    * the database (heartbeat in token_instances) has acknowledged dropping it: after that, no instance
    * answers from its old entry. An instance that does not answer within 2 s is reported and skipped.
@@ -146,12 +151,14 @@ class SecretChangeChannel {
       acked.add(instance);
       progress();
     };
-    const waiting = this.waiters.get(key) ?? new Set();
+    // Acknowledgements name the change by its payload, matched on the credential's hash (or revoked jti).
+    const { key: ackKey, change } = parsePayload(key);
+    const waiting = this.waiters.get(ackKey) ?? new Set();
     waiting.add(heard);
-    this.waiters.set(key, waiting);
+    this.waiters.set(ackKey, waiting);
     try {
       const result = await apply();
-      this.invalidate(parsePayload(key).change);
+      this.invalidate(change);
       if (applied(result) && this.listening) {
         const live = await prisma.$queryRaw<{ id: string }[]>`
           SELECT id::text FROM token_instances WHERE heartbeat_at > now() - make_interval(secs => ${LIVE_WITHIN_SECONDS})`;
@@ -176,7 +183,7 @@ class SecretChangeChannel {
       return result;
     } finally {
       waiting.delete(heard);
-      if (waiting.size === 0) this.waiters.delete(key);
+      if (waiting.size === 0) this.waiters.delete(ackKey);
     }
   }
 

@@ -10,7 +10,7 @@ import { readBodyLimited } from '@/lib/http/request';
  * server/instance.ts answers these paths before Next.js routes them, with the same handlers.
  */
 export function oauthRoute(handle: (request: TokenEndpointRequest) => Promise<EndpointResponse>) {
-  return async function POST(request: Request): Promise<Response> {
+  return async function post(request: Request): Promise<Response> {
     const response = await handle({
       contentType: request.headers.get('content-type'),
       authorization: request.headers.get('authorization'),
