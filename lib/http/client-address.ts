@@ -24,6 +24,11 @@ function forwardedFor(headers: HeaderList): string | null {
   return (Array.isArray(value) ? value.join(',') : value) ?? null;
 }
 
+/** The address our own proxy appended to X-Forwarded-For (earlier hops are whatever the client sent). */
+function lastHop(headers: HeaderList): string | undefined {
+  return forwardedFor(headers)?.split(',').at(-1)?.trim() || undefined;
+}
+
 /**
  * The one answer to "where did this request come from", for rate limits, allowlists and the audit trail.
  * On Node's own server (the token endpoint's fast path) it is the socket's address, or with TRUST_PROXY=1
@@ -36,12 +41,11 @@ export function clientAddress(source: AddressSource, trustProxy = env.TRUST_PROX
     !isHeaderList(source) && typeof source.headers === 'object' && source.headers !== null
       ? (source as Exclude<AddressSource, HeaderList>)
       : null;
-  const lastHop =
-    forwardedFor(request ? request.headers : (source as HeaderList))
-      ?.split(',')
-      .at(-1)
-      ?.trim() || undefined;
-  const raw = request?.socket ? (trustProxy && lastHop ? lastHop : request.socket.remoteAddress) : lastHop;
+  // Without a trusted proxy, a socket's peer is the answer: X-Forwarded-For is not even read (the fast path).
+  const raw =
+    request?.socket && !trustProxy
+      ? request.socket.remoteAddress
+      : (lastHop(request ? request.headers : (source as HeaderList)) ?? request?.socket?.remoteAddress);
   if (!raw) return null;
   let canonical = canonicalAddresses.get(raw);
   if (canonical === undefined) {

@@ -11,17 +11,12 @@ const settings = tokenSettings();
 
 export type TokenEndpointRequest = RawTokenRequest & { address: string; userAgent?: string | null };
 
-async function issue(grant: { clientId: string; credentialId: string; subject?: string; scopes: string[] }) {
-  const keys = await getSigningKeys();
-  return issueAccessToken({
-    key: keys.current,
-    issuer: settings.issuer,
-    audience: settings.audience,
-    clientId: grant.clientId,
-    subject: grant.subject,
-    secretId: grant.credentialId,
-    scopes: grant.scopes,
-  });
+/** What a grant earned: a token for this client, obtained with this credential, for this subject (default: the client). */
+interface Grant {
+  clientId: string;
+  credentialId: string;
+  subject?: string;
+  scopes: string[];
 }
 
 /**
@@ -33,28 +28,31 @@ export async function handleTokenRequest(raw: TokenEndpointRequest): Promise<End
   const caller = callerOf(raw);
   try {
     const request = parseTokenRequest(raw);
-    if (request.grantType === TOKEN_EXCHANGE) {
-      const workload = await verifyWorkload(request, caller);
-      const { token, claims } = await issue(workload);
-      usageRecorder.record(workload.credentialId, caller.address, caller.userAgent);
-      // RFC 8693 §2.2.1: the client-credentials answer plus the type of the issued token; token_type is
-      // case-insensitive (RFC 6749 §5.1) and spelled as for every other token of this endpoint.
-      return jsonResponse(200, {
-        access_token: token,
-        issued_token_type: ACCESS_TOKEN_TYPE,
-        token_type: 'bearer',
-        expires_in: ACCESS_TOKEN_TTL_SECONDS,
-        scope: claims.scope,
-        jti: claims.jti,
-      });
+    const exchange = request.grantType === TOKEN_EXCHANGE;
+    let grant: Grant;
+    if (exchange) grant = await verifyWorkload(request, caller);
+    else {
+      const client = await authenticateClient(request.client, caller);
+      const scopes = grantedScopes(request.scopes, client.scopes);
+      grant = { clientId: client.clientId, credentialId: client.credentialId, scopes };
     }
-
-    const client = await authenticateClient(request.client, caller);
-    const scopes = grantedScopes(request.scopes, client.scopes);
-    const { token, claims } = await issue({ clientId: client.clientId, credentialId: client.credentialId, scopes });
-    usageRecorder.record(client.credentialId, caller.address, caller.userAgent);
+    const keys = await getSigningKeys();
+    const { token, claims } = await issueAccessToken({
+      key: keys.current,
+      issuer: settings.issuer,
+      audience: settings.audience,
+      clientId: grant.clientId,
+      subject: grant.subject,
+      secretId: grant.credentialId,
+      scopes: grant.scopes,
+    });
+    usageRecorder.record(grant.credentialId, caller.address, caller.userAgent);
     return jsonResponse(200, {
       access_token: token,
+      // RFC 8693 §2.2.1: a token exchange's answer also names the type of the issued token (JSON.stringify
+      // leaves the member out for the client-credentials grant). token_type is case-insensitive (RFC 6749
+      // §5.1) and spelled alike for both grants.
+      issued_token_type: exchange ? ACCESS_TOKEN_TYPE : undefined,
       token_type: 'bearer',
       expires_in: ACCESS_TOKEN_TTL_SECONDS,
       scope: claims.scope,
