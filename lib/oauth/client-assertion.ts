@@ -1,4 +1,3 @@
-import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { recordAssertionJti } from '@/lib/data/client-assertion-jtis';
 import { addressAllowed } from '@/lib/secrets/rules';
 import { isPublicKeyAlgorithm } from '@/lib/secrets/public-key';
@@ -6,6 +5,7 @@ import { MAX_CLIENT_ID_LENGTH, checkAssertionClaims } from '@/lib/oauth/assertio
 import { findSigningCredential, type AssertionHeader } from '@/lib/oauth/assertion-keys';
 import { clientCredentialCache } from '@/lib/oauth/client-credentials';
 import { tokenSettings } from '@/lib/oauth/settings';
+import { decodeUnverified } from '@/lib/oauth/unverified-jwt';
 
 export type AssertionVerification =
   | { ok: true; clientId: string; credentialId: string; scopes: readonly string[] }
@@ -36,14 +36,9 @@ export async function verifyClientAssertion(
   address: string,
   now = Date.now(),
 ): Promise<AssertionVerification> {
-  let header: ReturnType<typeof decodeProtectedHeader>;
-  let claims: ReturnType<typeof decodeJwt>;
-  try {
-    header = decodeProtectedHeader(assertion);
-    claims = decodeJwt(assertion);
-  } catch {
-    return { ok: false, clientId: clientIdParam ?? '', reason: 'unknown' };
-  }
+  const decoded = decodeUnverified(assertion);
+  if (!decoded) return { ok: false, clientId: clientIdParam ?? '', reason: 'unknown' };
+  const { header, claims } = decoded;
   const issuer = typeof claims.iss === 'string' && claims.iss.length <= MAX_CLIENT_ID_LENGTH ? claims.iss : null;
   const claimed = clientIdParam ?? issuer ?? '';
   const refused = { ok: false, clientId: claimed, reason: 'unknown' } as const;

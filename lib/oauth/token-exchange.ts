@@ -1,4 +1,3 @@
-import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { subjectMatches } from '@/lib/secrets/subject-pattern';
 import { addressAllowed } from '@/lib/secrets/rules';
 import { OAuthError } from '@/lib/oauth/errors';
@@ -8,6 +7,7 @@ import { clientCredentialCache, type ClientCredential } from '@/lib/oauth/client
 import { checkRemoteUrl } from '@/lib/oauth/remote-fetch';
 import { quoted, WORKLOAD_TOKEN_ALGORITHMS, workloadIssuers } from '@/lib/oauth/workload-issuers';
 import { usageRecorder } from '@/lib/oauth/usage-recorder';
+import { decodeUnverified } from '@/lib/oauth/unverified-jwt';
 import type { TOKEN_EXCHANGE, TokenRequest } from '@/lib/oauth/token-request';
 
 export type TokenExchangeRequest = Extract<TokenRequest, { grantType: typeof TOKEN_EXCHANGE }>;
@@ -43,14 +43,10 @@ async function requestingClient(request: TokenExchangeRequest, caller: CallerCon
 
 /** The unverified `iss` and `alg`, only to choose which workloads (and so which issuer's keys) to try. */
 function unverifiedIssuer(subjectToken: string): string {
-  let alg: unknown;
-  let iss: unknown;
-  try {
-    ({ alg } = decodeProtectedHeader(subjectToken));
-    ({ iss } = decodeJwt(subjectToken));
-  } catch {
-    throw invalidGrant('The subject_token is not a JWT (header.payload.signature, each base64url).');
-  }
+  const decoded = decodeUnverified(subjectToken);
+  if (!decoded) throw invalidGrant('The subject_token is not a JWT (header.payload.signature, each base64url).');
+  const { alg } = decoded.header;
+  const { iss } = decoded.claims;
   if (!(WORKLOAD_TOKEN_ALGORITHMS as readonly unknown[]).includes(alg)) {
     throw invalidGrant(
       `The subject_token is signed with ${alg === undefined ? 'no algorithm' : quoted(alg)}; accepted: ${WORKLOAD_TOKEN_ALGORITHMS.join(', ')}.`,
