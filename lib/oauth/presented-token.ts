@@ -1,10 +1,17 @@
-import { OAuthError } from '@/lib/oauth/errors';
+import { OAuthError, oauthErrorResponse, type EndpointResponse } from '@/lib/oauth/errors';
 import {
   parseClientAuthentication,
   readForm,
   type ClientAuthentication,
   type RawTokenRequest,
 } from '@/lib/oauth/token-request';
+import {
+  authenticateClient,
+  callerOf,
+  type AuthenticatedClient,
+  type CallerContext,
+} from '@/lib/oauth/client-authentication';
+import type { TokenEndpointRequest } from '@/lib/oauth/token-endpoint';
 
 /** A request that presents a token to the revocation or introspection endpoint. */
 export interface PresentedTokenRequest {
@@ -24,4 +31,24 @@ export function parsePresentedTokenRequest(raw: RawTokenRequest): PresentedToken
   const token = params.get('token');
   if (!token) throw new OAuthError('invalid_request', 'The parameter token is missing.');
   return { client, token };
+}
+
+/**
+ * What the revocation and introspection endpoints share: the request read, its client authenticated, then
+ * `answer` for the presented token; every failure leaves in the RFC 6749 shape (a 503 for a database failure
+ * seen since the request began).
+ */
+export async function answerPresentedToken(
+  raw: TokenEndpointRequest,
+  answer: (token: string, client: AuthenticatedClient, caller: CallerContext) => Promise<EndpointResponse>,
+): Promise<EndpointResponse> {
+  const startedAt = Date.now();
+  const caller = callerOf(raw);
+  try {
+    const request = parsePresentedTokenRequest(raw);
+    const client = await authenticateClient(request.client, caller);
+    return await answer(request.token, client, caller);
+  } catch (error) {
+    return oauthErrorResponse(error, startedAt);
+  }
 }

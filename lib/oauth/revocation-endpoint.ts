@@ -1,6 +1,6 @@
-import { OAuthError, oauthErrorResponse, type EndpointResponse } from '@/lib/oauth/errors';
-import { authenticateClient, callerOf } from '@/lib/oauth/client-authentication';
-import { parsePresentedTokenRequest } from '@/lib/oauth/presented-token';
+import { OAuthError, type EndpointResponse } from '@/lib/oauth/errors';
+import type { AuthenticatedClient, CallerContext } from '@/lib/oauth/client-authentication';
+import { answerPresentedToken } from '@/lib/oauth/presented-token';
 import { readAccessToken } from '@/lib/oauth/verify-access-token';
 import type { TokenEndpointRequest } from '@/lib/oauth/token-endpoint';
 import { revokeAccessToken } from '@/lib/data/revoked-access-tokens';
@@ -13,40 +13,36 @@ const REVOKED: EndpointResponse = {
   body: '',
 };
 
+async function revoke(token: string, client: AuthenticatedClient, caller: CallerContext): Promise<EndpointResponse> {
+  // RFC 7009 §2.2: a token that is not ours, malformed or already expired needs no revoking: 200, nothing done.
+  const claims = await readAccessToken(token);
+  if (!claims) return REVOKED;
+  if (claims.client_id !== client.clientId) {
+    throw new OAuthError('unauthorized_client', 'The token was not issued to this client.');
+  }
+  const wait = await recordRevocation(client.clientId);
+  if (wait !== null) {
+    throw new OAuthError(
+      'too_many_revocations',
+      `This client revoked more than ${REVOCATIONS_PER_CLIENT_PER_MINUTE} tokens in a minute. The token still works; retry later.`,
+      wait,
+    );
+  }
+  await revokeAccessToken({
+    jti: claims.jti,
+    clientId: claims.client_id,
+    secretId: claims.secret_id,
+    expiresAt: new Date(claims.exp * 1000),
+    revokedWith: client.credentialId,
+    context: caller,
+  });
+  return REVOKED;
+}
+
 /**
  * POST /api/oauth/revoke, transport-independent: token revocation (RFC 7009) for access tokens, by the client
  * they were issued to. The answer comes once every live instance refuses the token.
  */
-export async function handleRevocationRequest(raw: TokenEndpointRequest): Promise<EndpointResponse> {
-  const startedAt = Date.now();
-  const caller = callerOf(raw);
-  try {
-    const request = parsePresentedTokenRequest(raw);
-    const client = await authenticateClient(request.client, caller);
-    // RFC 7009 §2.2: a token that is not ours, malformed or already expired needs no revoking: 200, nothing done.
-    const claims = await readAccessToken(request.token);
-    if (!claims) return REVOKED;
-    if (claims.client_id !== client.clientId) {
-      throw new OAuthError('unauthorized_client', 'The token was not issued to this client.');
-    }
-    const wait = await recordRevocation(client.clientId);
-    if (wait !== null) {
-      throw new OAuthError(
-        'too_many_revocations',
-        `This client revoked more than ${REVOCATIONS_PER_CLIENT_PER_MINUTE} tokens in a minute. The token still works; retry later.`,
-        wait,
-      );
-    }
-    await revokeAccessToken({
-      jti: claims.jti,
-      clientId: claims.client_id,
-      secretId: claims.secret_id,
-      expiresAt: new Date(claims.exp * 1000),
-      revokedWith: client.credentialId,
-      context: caller,
-    });
-    return REVOKED;
-  } catch (error) {
-    return oauthErrorResponse(error, startedAt);
-  }
+export function handleRevocationRequest(raw: TokenEndpointRequest): Promise<EndpointResponse> {
+  return answerPresentedToken(raw, revoke);
 }
