@@ -63,7 +63,7 @@ export async function serveOAuthRequest(
   req: IncomingMessage,
   res: ServerResponse,
   handle: OAuthEndpointHandler,
-  /** Added to every answer (server/index.ts: the API security headers). */
+  /** Added to every answer (server/instance.ts: the API security headers). */
   headers: Record<string, string> = {},
 ): Promise<void> {
   if (req.method !== 'POST') {

@@ -146,8 +146,9 @@ const NO_STORE = {
   'X-Content-Type-Options': 'nosniff',
 };
 
-export function jsonResponse(status: number, payload: unknown, headers: Record<string, string> = {}): EndpointResponse {
-  return { status, headers: { ...NO_STORE, ...headers }, body: JSON.stringify(payload) };
+/** A JSON answer; without extra headers it shares NO_STORE (transports copy headers, never change them). */
+export function jsonResponse(status: number, payload: unknown, headers?: Record<string, string>): EndpointResponse {
+  return { status, headers: headers ? { ...NO_STORE, ...headers } : NO_STORE, body: JSON.stringify(payload) };
 }
 
 function tokenErrorResponse(

@@ -45,18 +45,22 @@ function formDecode(value: string): string {
   return decodeURIComponent(value.replace(/\+/g, ' '));
 }
 
+/** Made only when thrown: an Error captures a stack trace, which a well-formed request must not pay for. */
+function clientAuthenticationFailed(): OAuthError {
+  return new OAuthError('invalid_client', 'Client authentication failed.');
+}
+
 /** Client credentials from `Authorization: Basic` (RFC 6749 §2.3.1: each part form-urlencoded, then base64). */
 function parseBasic(header: string): { clientId: string; clientSecret: string } {
-  const invalid = new OAuthError('invalid_client', 'Client authentication failed.');
   const encoded = header.slice(6).trim();
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) throw invalid;
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) throw clientAuthenticationFailed();
   const decoded = Buffer.from(encoded, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon < 0) throw invalid;
+  if (colon < 0) throw clientAuthenticationFailed();
   try {
     return { clientId: formDecode(decoded.slice(0, colon)), clientSecret: formDecode(decoded.slice(colon + 1)) };
   } catch {
-    throw invalid;
+    throw clientAuthenticationFailed();
   }
 }
 
@@ -118,7 +122,7 @@ export function parseClientAuthentication(
     return { method: 'private_key_jwt', clientId: bodyId ?? null, assertion };
   }
   if (bodySecret !== undefined) {
-    if (!bodyId) throw new OAuthError('invalid_client', 'Client authentication failed.');
+    if (!bodyId) throw clientAuthenticationFailed();
     return { method: 'client_secret_post', clientId: bodyId, clientSecret: bodySecret };
   }
   return { method: 'none', clientId: bodyId ?? null };
@@ -180,7 +184,7 @@ export function parseTokenRequest(raw: RawTokenRequest): TokenRequest {
   if (grantType === CLIENT_CREDENTIALS) {
     const client = parseClientAuthentication(params, raw.authorization);
     // client_credentials needs an authenticated client (RFC 6749 §4.4.2).
-    if (client.method === 'none') throw new OAuthError('invalid_client', 'Client authentication failed.');
+    if (client.method === 'none') throw clientAuthenticationFailed();
     return { grantType, client, scopes: parseScopes(params) };
   }
   if (grantType === TOKEN_EXCHANGE) {
