@@ -10,6 +10,9 @@ import { WORKLOAD_TOKEN_ALGORITHMS } from '@/lib/oauth/workload-issuers';
 import { PUBLIC_KEY_ALGORITHMS } from '@/lib/secrets/public-key';
 import { MAX_ASSERTION_LIFETIME_SECONDS } from '@/lib/oauth/assertion-claims';
 
+/** Every answer of the OAuth endpoints, success or error, carries it (lib/oauth/errors.ts). */
+const NO_STORE_HEADER = { 'Cache-Control': { schema: { type: 'string', const: 'no-store' } } };
+
 /** An endpoint's error responses, from the same table its error mapper answers with. */
 function tokenErrorResponses(endpoint: OAuthEndpoint = 'token') {
   return Object.fromEntries(
@@ -18,7 +21,7 @@ function tokenErrorResponses(endpoint: OAuthEndpoint = 'token') {
       {
         description: `Error (RFC 6749 §5.2): ${errors.join(', ')} (${summaries.join('; ')})`,
         headers: {
-          'Cache-Control': { schema: { type: 'string', const: 'no-store' } },
+          ...NO_STORE_HEADER,
           ...(retryAfter ? { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } } : {}),
         },
         content: { 'application/json': { schema: { $ref: '#/components/schemas/OAuthError' } } },
@@ -147,7 +150,7 @@ export function openApiDocument() {
           responses: {
             '200': {
               description: 'An access token',
-              headers: { 'Cache-Control': { schema: { type: 'string', const: 'no-store' } } },
+              headers: NO_STORE_HEADER,
               content: { 'application/json': { schema: { $ref: '#/components/schemas/TokenResponse' } } },
             },
             ...tokenErrorResponses(),
@@ -165,7 +168,7 @@ export function openApiDocument() {
           responses: {
             '200': {
               description: 'Revoked, or nothing to revoke. The body is empty.',
-              headers: { 'Cache-Control': { schema: { type: 'string', const: 'no-store' } } },
+              headers: NO_STORE_HEADER,
             },
             ...tokenErrorResponses('revocation'),
           },
@@ -182,7 +185,7 @@ export function openApiDocument() {
           responses: {
             '200': {
               description: 'Whether the token is active, and if so its claims',
-              headers: { 'Cache-Control': { schema: { type: 'string', const: 'no-store' } } },
+              headers: NO_STORE_HEADER,
               content: { 'application/json': { schema: { $ref: '#/components/schemas/IntrospectionResponse' } } },
             },
             ...tokenErrorResponses('introspection'),
