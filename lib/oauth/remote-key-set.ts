@@ -73,8 +73,7 @@ export class RemoteKeySet {
     }
   }
 
-  /** jose's key resolver: the key the token's header names; throws RemoteFetchError when the keys cannot be had. */
-  readonly resolve = async (header: JWTHeaderParameters, token: FlattenedJWSInput) => {
+  private async find(header: JWTHeaderParameters, token: FlattenedJWSInput) {
     const now = Date.now();
     let keys = await this.current(now);
     try {
@@ -84,5 +83,16 @@ export class RemoteKeySet {
       keys = await this.refresh();
       return keys(header, token);
     }
-  };
+  }
+
+  /**
+   * jose's key resolver: the key the token's header names; throws RemoteFetchError when the keys cannot be
+   * had, a document jose cannot read as a key set (or one with private keys) included.
+   */
+  readonly resolve = (header: JWTHeaderParameters, token: FlattenedJWSInput) =>
+    this.find(header, token).catch((error: unknown) => {
+      throw error instanceof errors.JWKSInvalid
+        ? new RemoteFetchError('Its JWKS document is not a valid key set.')
+        : error;
+    });
 }

@@ -5,7 +5,7 @@ import { recordFailedAuthentication } from '@/lib/oauth/failure-limiter';
 import { authenticateClient, grantedScopes, refuse, type CallerContext } from '@/lib/oauth/client-authentication';
 import { clientCredentialCache, type ClientCredential } from '@/lib/oauth/client-credentials';
 import { checkRemoteUrl } from '@/lib/oauth/remote-fetch';
-import { quoted, WORKLOAD_TOKEN_ALGORITHMS, workloadIssuers } from '@/lib/oauth/workload-issuers';
+import { invalidGrant, quoted, WORKLOAD_TOKEN_ALGORITHMS, workloadIssuers } from '@/lib/oauth/workload-issuers';
 import { usageRecorder } from '@/lib/oauth/usage-recorder';
 import { decodeUnverified } from '@/lib/oauth/unverified-jwt';
 import type { TOKEN_EXCHANGE, TokenRequest } from '@/lib/oauth/token-request';
@@ -20,10 +20,6 @@ export interface VerifiedWorkload {
   /** The workload token's `sub`: the access token's subject. */
   subject: string;
   scopes: string[];
-}
-
-function invalidGrant(description: string): OAuthError {
-  return new OAuthError('invalid_grant', description);
 }
 
 /** The client a token exchange is for: the client_id alone, or a client that authenticated as well. */

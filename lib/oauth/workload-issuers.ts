@@ -1,4 +1,4 @@
-import { errors, jwtVerify, type CryptoKey, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
+import { errors, jwtVerify, type CryptoKey, type JWTPayload, type JWTVerifyOptions } from 'jose';
 import { OAuthError } from '@/lib/oauth/errors';
 import { checkRemoteUrl, fetchJson, RemoteFetchError } from '@/lib/oauth/remote-fetch';
 import { RemoteKeySet } from '@/lib/oauth/remote-key-set';
@@ -29,7 +29,8 @@ export function quoted(value: unknown): string {
   return `'${safe.length > 120 ? `${safe.slice(0, 117)}...` : safe}'`;
 }
 
-function invalidGrant(description: string): OAuthError {
+/** A refused subject token (lib/oauth/errors.ts: invalid_grant on purpose), saying why. */
+export function invalidGrant(description: string): OAuthError {
   return new OAuthError('invalid_grant', description);
 }
 
@@ -45,6 +46,10 @@ function discoveryUrl(issuer: string): string {
 class WorkloadIssuer {
   private discovery: { jwksUri: string; fetchedAt: number } | undefined;
   private pendingDiscovery: Promise<string> | undefined;
+  /**
+   * The issuer's keys, which also keep an unusable issuer from being asked again for a while. No cooldown of
+   * its own here: a failed lookup of a kid that anyone can make up must not refuse tokens of the keys held.
+   */
   private readonly keys = new RemoteKeySet(() => this.jwksUri());
 
   constructor(readonly issuer: string) {}
@@ -73,22 +78,6 @@ class WorkloadIssuer {
   }
 
   /**
-   * The key for a token, through the cached key set, which also keeps an unusable issuer from being asked
-   * again for a while. No cooldown of its own here: a failed lookup of a kid that anyone can make up must
-   * not refuse tokens of the keys already held.
-   */
-  private readonly resolve: JWTVerifyGetKey = async (header, token) => {
-    try {
-      return await this.keys.resolve(header, token);
-    } catch (error) {
-      // A JWKS document that jose cannot read counts as an unusable issuer too.
-      const failure =
-        error instanceof errors.JWKSInvalid ? new RemoteFetchError('Its JWKS document is not a valid key set.') : error;
-      throw failure;
-    }
-  };
-
-  /**
    * The verified claims of a token this issuer signed: signature (asymmetric algorithms only), `iss`, `exp`
    * (required), `nbf` and `iat` (not in the future), `sub` (required). The audience and the subject are for
    * the caller to check against each trusted workload. Every failure is an invalid_grant saying why.
@@ -102,7 +91,7 @@ class WorkloadIssuer {
     };
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, this.resolve, options));
+      ({ payload } = await jwtVerify(token, this.keys.resolve, options));
     } catch (error) {
       if (!(error instanceof errors.JWKSMultipleMatchingKeys)) throw this.refusal(error);
       // A token without `kid` while the issuer publishes several keys of its algorithm: try each.
