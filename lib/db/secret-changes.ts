@@ -64,6 +64,14 @@ class SecretChangeChannel {
     return this.generationCount;
   }
 
+  /**
+   * Whether what was read from the database after `generation` was taken may be cached: the channel is
+   * connected and nothing was invalidated meanwhile (else the read may predate a change it will not hear of).
+   */
+  mayCache(generation: number): boolean {
+    return this.isListening() && generation === this.generationCount;
+  }
+
   /** Starts listening if nothing has yet; true while the connection is up (then caching is safe). */
   isListening(): boolean {
     this.starting ??= this.listen();

@@ -114,7 +114,7 @@ export class ClientCredentialCache {
     }
     const generation = secretChanges.generation;
     const value = await this.load(clientId);
-    if (secretChanges.isListening() && generation === secretChanges.generation) {
+    if (secretChanges.mayCache(generation)) {
       if (value) {
         if (this.byClientId.size >= this.maxEntries) {
           this.byClientId.clear();

@@ -92,7 +92,7 @@ class SecretVerifier {
           cachedAt: Date.now(),
         }
       : null;
-    if (secretChanges.isListening() && generation === secretChanges.generation) {
+    if (secretChanges.mayCache(generation)) {
       if (entry) {
         if (this.known.size >= MAX_ENTRIES) this.known.clear();
         this.known.set(hash, entry);
@@ -133,7 +133,7 @@ class SecretVerifier {
     const generation = secretChanges.generation;
     const row = await prisma.secret.findUnique({ where: { id: secretId }, select: { tokensRevokedBefore: true } });
     const cutoff = row?.tokensRevokedBefore ? Math.floor(row.tokensRevokedBefore.getTime() / 1000) : 0;
-    if (secretChanges.isListening() && generation === secretChanges.generation) {
+    if (secretChanges.mayCache(generation)) {
       if (this.revocations.size >= MAX_UNKNOWN) this.revocations.clear();
       this.revocations.set(secretId, { cutoff, cachedAt: Date.now() });
     }
