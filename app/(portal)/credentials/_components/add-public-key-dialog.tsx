@@ -18,15 +18,13 @@ type Source = 'key' | 'jwksUrl';
  * fetches, so that the customer rotates keys without coming back here. Created disabled, like a secret.
  */
 export function AddPublicKeyButton({ count, max }: { count: number; max: number }) {
-  const { pending, error, setError, run } = useDialogAction();
   const [open, setOpen] = useState(false);
+  const { pending, error, setError, run } = useDialogAction(open);
   const [source, setSource] = useState<Source>('key');
-  // A dialog opens without the error or the choice of its last use.
+  // A dialog opens without the choice of its last use.
   useEffect(() => {
-    if (!open) return;
-    setError(null);
-    setSource('key');
-  }, [open, setError]);
+    if (open) setSource('key');
+  }, [open]);
   const atLimit = count >= max;
   const fieldErrors = error?.fieldErrors ?? {};
 

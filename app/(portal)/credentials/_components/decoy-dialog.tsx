@@ -1,6 +1,5 @@
 'use client';
 
-import { useEffect } from 'react';
 import { toast } from 'sonner';
 import { DialogError } from '@/components/ui/dialog';
 import {
@@ -15,11 +14,7 @@ import type { SecretDialogProps } from './dialog-props';
 import { useDialogAction } from '@/components/actions/use-dialog-action';
 
 export function DecoyDialog({ secret, open, onOpenChange }: SecretDialogProps) {
-  const { pending, error, setError, run } = useDialogAction();
-  // A dialog opens without the error of its last use.
-  useEffect(() => {
-    if (open) setError(null);
-  }, [open, setError]);
+  const { pending, error, run } = useDialogAction(open);
   return (
     <AlertDialog open={open} onOpenChange={(next) => !pending && onOpenChange(next)}>
       <AlertDialogContent>

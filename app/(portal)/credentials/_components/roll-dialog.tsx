@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import {
   Dialog,
@@ -33,12 +33,8 @@ export function RollDialog({
   onOpenChange: (open: boolean) => void;
   onRolled: (created: CreatedSecret) => void;
 }) {
-  const { pending, error, setError, run } = useDialogAction();
+  const { pending, error, run } = useDialogAction(open);
   const [grace, setGrace] = useState<number>(86_400);
-  // A dialog opens without the error of its last use.
-  useEffect(() => {
-    if (open) setError(null);
-  }, [open, setError]);
 
   return (
     <Dialog open={open} onOpenChange={(next) => !pending && onOpenChange(next)}>
