@@ -2,11 +2,7 @@
 
 import { useEffect, useState, useTransition } from 'react';
 import { useReauth } from '@/components/auth/reauth-provider';
-
-const UNREACHABLE = {
-  ok: false as const,
-  message: 'The portal could not be reached. Check your connection and try again.',
-};
+import { UNREACHABLE } from './unreachable';
 
 /** What a server action answers, as far as a dialog needs it (lib/actions/run.ts gives every action this shape). */
 type Answer<T> =

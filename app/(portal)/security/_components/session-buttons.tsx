@@ -6,11 +6,7 @@ import { toast } from 'sonner';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/alert-dialog';
 import { endSessionAction, signOutEverywhereAction } from '../account-actions';
-
-const UNREACHABLE = {
-  ok: false as const,
-  message: 'The portal could not be reached. Check your connection and try again.',
-};
+import { UNREACHABLE } from '@/components/actions/unreachable';
 
 export function EndSessionButton({
   sessionId,
