@@ -8,6 +8,7 @@ import { useState, useTransition } from 'react';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { SIGN_IN_UNAVAILABLE } from '@/lib/db/availability';
+import { UNREACHABLE } from '@/components/actions/unreachable';
 
 interface Methods {
   totp: boolean;
@@ -23,8 +24,6 @@ interface StepResponse {
   message?: string;
 }
 
-const UNREACHABLE = 'The portal could not be reached. Check your connection and try again.';
-
 async function post(path: string, body: object): Promise<StepResponse> {
   try {
     const response = await fetch(path, {
@@ -32,9 +31,9 @@ async function post(path: string, body: object): Promise<StepResponse> {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
-    return (await response.json().catch(() => ({ message: UNREACHABLE }))) as StepResponse;
+    return (await response.json().catch(() => ({ message: UNREACHABLE.message }))) as StepResponse;
   } catch {
-    return { message: UNREACHABLE };
+    return { message: UNREACHABLE.message };
   }
 }
 
@@ -69,7 +68,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       return;
     }
     if (response.status === 'expired') setStep({ kind: 'password' });
-    setError(response.message ?? UNREACHABLE);
+    setError(response.message ?? UNREACHABLE.message);
   }
 
   function submitPassword(form: FormData) {

@@ -1,12 +1,8 @@
 'use client';
 
-import { useState, useTransition } from 'react';
+import { useEffect, useState, useTransition } from 'react';
 import { useReauth } from '@/components/auth/reauth-provider';
-
-const UNREACHABLE = {
-  ok: false as const,
-  message: 'The portal could not be reached. Check your connection and try again.',
-};
+import { UNREACHABLE } from './unreachable';
 
 /** What a server action answers, as far as a dialog needs it (lib/actions/run.ts gives every action this shape). */
 type Answer<T> =
@@ -19,10 +15,14 @@ export type DialogActionError = { message: string; fieldErrors?: Record<string, 
  * Runs an action, keeping the dialog open with the error on failure (never a success toast after a failure).
  * A sensitive action that answers `reauth_required` asks "Confirm it's you" and runs again once confirmed.
  */
-export function useDialogAction() {
+export function useDialogAction(open?: boolean) {
   const ensure = useReauth();
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<DialogActionError>(null);
+  // Given whether its dialog is open, the dialog opens without the error of its last use.
+  useEffect(() => {
+    if (open) setError(null);
+  }, [open]);
   function run<T>(action: () => Promise<Answer<T>>, onSuccess: (result: { ok: true } & T) => void) {
     setError(null);
     startTransition(async () => {

@@ -14,16 +14,12 @@ import {
 } from '@/components/ui/dialog';
 import { FieldError, Input } from '@/components/ui/input';
 import { confirmIdentityAction, confirmPasskeyOptionsAction } from '@/app/(portal)/actions';
+import { UNREACHABLE } from '@/components/actions/unreachable';
 
 export interface ConfirmMethods {
   totp: boolean;
   passkey: boolean;
 }
-
-const UNREACHABLE = {
-  ok: false as const,
-  message: 'The portal could not be reached. Check your connection and try again.',
-};
 
 /** "Confirm it's you": password, authenticator code or passkey, then the caller retries its action. */
 export function ConfirmIdentityDialog({

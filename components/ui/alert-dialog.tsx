@@ -3,7 +3,7 @@
 import * as AlertDialogPrimitive from '@radix-ui/react-alert-dialog';
 import type { ComponentProps, ReactNode } from 'react';
 import { Button } from '@/components/ui/button';
-import { DialogActions } from '@/components/ui/dialog';
+import { DialogActions, DialogError } from '@/components/ui/dialog';
 import { cn } from '@/lib/utils';
 
 export const AlertDialog = AlertDialogPrimitive.Root;
@@ -64,5 +64,47 @@ export function ConfirmActions({
         {children}
       </Button>
     </DialogActions>
+  );
+}
+
+/**
+ * A confirmation in an alert dialog: title, description, what the caller adds (`children`), the error of the
+ * last attempt, Cancel and the confirming button. It cannot be dismissed while the confirmed action runs.
+ */
+export function ConfirmDialog({
+  open,
+  onOpenChange,
+  title,
+  description,
+  pending,
+  error,
+  confirmLabel,
+  variant,
+  onConfirm,
+  children,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  title: ReactNode;
+  description: ReactNode;
+  pending: boolean;
+  error: string | null | undefined;
+  confirmLabel: ReactNode;
+  variant?: 'danger' | 'primary';
+  onConfirm: () => void;
+  children?: ReactNode;
+}) {
+  return (
+    <AlertDialog open={open} onOpenChange={(next) => !pending && onOpenChange(next)}>
+      <AlertDialogContent>
+        <AlertDialogTitle>{title}</AlertDialogTitle>
+        <AlertDialogDescription>{description}</AlertDialogDescription>
+        {children}
+        <DialogError message={error} />
+        <ConfirmActions pending={pending} variant={variant} onConfirm={onConfirm}>
+          {confirmLabel}
+        </ConfirmActions>
+      </AlertDialogContent>
+    </AlertDialog>
   );
 }

@@ -30,6 +30,10 @@ const transitionSchema = z.object({ secretId }).strict();
 const scopesInput = z.array(z.string().max(16)).max(8);
 /** What the browser needs to show a new credential before the page refreshes. */
 type CreatedCredential = { id: string; preview: string; name: string };
+/** The created credential cut down to what the browser needs (the command answers with the whole list item). */
+function created({ id, preview, name }: CreatedCredential): CreatedCredential {
+  return { id, preview, name };
+}
 
 /**
  * The credentials page's policy: admins without a required second factor are sent to enroll; malformed
@@ -64,8 +68,7 @@ export async function createSecretAction(
     async ({ actor, data, context }) => {
       const result = await createSecret({ actor, scopes: data?.scopes, context });
       if (!result.ok) return result;
-      const { id, preview, name } = result.secret;
-      return { ok: true, plaintext: result.plaintext, secret: { id, preview, name } };
+      return { ok: true, plaintext: result.plaintext, secret: created(result.secret) };
     },
   );
 }
@@ -96,10 +99,9 @@ export async function createPublicKeyAction(
         context,
       });
       if (!result.ok) return result;
-      const { id, preview, name } = result.credential;
       // A typo in the URL would otherwise show only as refused assertions, later.
       const warning = data.source === 'jwksUrl' ? await jwksUrlProblem(data.jwksUrl.trim()) : null;
-      return { ok: true, credential: { id, preview, name }, warning };
+      return { ok: true, credential: created(result.credential), warning };
     },
   );
 }
@@ -123,8 +125,7 @@ export async function createTrustedWorkloadAction(
     async ({ actor, data, context }) => {
       const result = await createTrustedWorkload({ actor, ...data, context });
       if (!result.ok) return result;
-      const { id, preview, name } = result.credential;
-      return { ok: true, credential: { id, preview, name } };
+      return { ok: true, credential: created(result.credential) };
     },
   );
 }
@@ -199,9 +200,7 @@ export async function setSecretExpiryAction(input: unknown): Promise<ActionResul
 
 export async function rollSecretAction(
   input: unknown,
-): Promise<
-  ActionResult<{ secret: { id: string; preview: string; name: string }; plaintext: string; deactivateAt: string }>
-> {
+): Promise<ActionResult<{ secret: CreatedCredential; plaintext: string; deactivateAt: string }>> {
   const schema = z
     .object({
       secretId,
@@ -211,11 +210,10 @@ export async function rollSecretAction(
   return run(input, secretAction({ schema, sensitive: true }), async ({ actor, data, context }) => {
     const result = await rollSecret({ actor, ...data, context });
     if (!result.ok) return result;
-    const { id, preview, name } = result.secret;
     return {
       ok: true,
       plaintext: result.plaintext,
-      secret: { id, preview, name },
+      secret: created(result.secret),
       deactivateAt: result.deactivateAt.toISOString(),
     };
   });

@@ -6,27 +6,30 @@ import { toast } from 'sonner';
 import { Button } from '@/components/ui/button';
 import { FormDialog } from '@/components/ui/form-dialog';
 import { FieldError, Input } from '@/components/ui/input';
+import { RadioCards } from '@/components/ui/radio-cards';
 import { Textarea } from '@/components/ui/textarea';
 import { useDialogAction } from '@/components/actions/use-dialog-action';
 import { createPublicKeyAction } from '../actions';
 import { ScopeFields, scopesOf } from './scope-fields';
 
-type Source = 'key' | 'jwksUrl';
+const SOURCES = [
+  { value: 'key', label: 'Paste a key' },
+  { value: 'jwksUrl', label: 'Fetch from a URL' },
+] as const;
+type Source = (typeof SOURCES)[number]['value'];
 
 /**
  * Adds a public key for private_key_jwt: pasted (JWK or PEM), or the URL of a JWKS that the token endpoint
  * fetches, so that the customer rotates keys without coming back here. Created disabled, like a secret.
  */
 export function AddPublicKeyButton({ count, max }: { count: number; max: number }) {
-  const { pending, error, setError, run } = useDialogAction();
   const [open, setOpen] = useState(false);
+  const { pending, error, setError, run } = useDialogAction(open);
   const [source, setSource] = useState<Source>('key');
-  // A dialog opens without the error or the choice of its last use.
+  // A dialog opens without the choice of its last use.
   useEffect(() => {
-    if (!open) return;
-    setError(null);
-    setSource('key');
-  }, [open, setError]);
+    if (open) setSource('key');
+  }, [open]);
   const atLimit = count >= max;
   const fieldErrors = error?.fieldErrors ?? {};
 
@@ -96,34 +99,17 @@ export function AddPublicKeyButton({ count, max }: { count: number; max: number 
         />
         <FieldError id="public-key-name-error" message={fieldErrors.name} />
 
-        <fieldset className="mt-2">
-          <legend className="text-sm font-medium text-slate-700">Where the key comes from</legend>
-          <div className="mt-2 grid gap-2 sm:grid-cols-2">
-            {(
-              [
-                ['key', 'Paste a key'],
-                ['jwksUrl', 'Fetch from a URL'],
-              ] as const
-            ).map(([value, label]) => (
-              <label
-                key={value}
-                className="flex items-center gap-2 rounded-md px-3 py-2 text-sm ring-1 ring-slate-200 has-checked:ring-2 has-checked:ring-indigo-600"
-              >
-                <input
-                  type="radio"
-                  name="source"
-                  value={value}
-                  checked={source === value}
-                  onChange={() => {
-                    setSource(value);
-                    setError(null);
-                  }}
-                />
-                {label}
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <RadioCards
+          legend="Where the key comes from"
+          name="source"
+          options={SOURCES}
+          value={source}
+          onChange={(value) => {
+            setSource(value);
+            setError(null);
+          }}
+          className="mt-2"
+        />
 
         {source === 'key' ? (
           <div className="mt-3">

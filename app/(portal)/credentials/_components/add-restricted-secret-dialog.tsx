@@ -1,7 +1,7 @@
 'use client';
 
 import { ShieldCheck } from 'lucide-react';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { FormDialog } from '@/components/ui/form-dialog';
 import { useDialogAction } from '@/components/actions/use-dialog-action';
@@ -14,12 +14,9 @@ import { SecretCreatedDialog, type CreatedSecret } from './secret-created-dialog
  * in the same dialog as "Add Secret" shows it (whose one click creates a secret with every scope).
  */
 export function AddRestrictedSecretButton({ atLimit }: { atLimit: boolean }) {
-  const { pending, error, setError, run } = useDialogAction();
   const [open, setOpen] = useState(false);
+  const { pending, error, run } = useDialogAction(open);
   const [created, setCreated] = useState<CreatedSecret | null>(null);
-  useEffect(() => {
-    if (open) setError(null);
-  }, [open, setError]);
 
   return (
     <>

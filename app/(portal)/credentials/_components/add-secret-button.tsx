@@ -7,6 +7,7 @@ import { useReauth } from '@/components/auth/reauth-provider';
 import { Button } from '@/components/ui/button';
 import { createSecretAction } from '../actions';
 import { SecretCreatedDialog, type CreatedSecret } from './secret-created-dialog';
+import { UNREACHABLE } from '@/components/actions/unreachable';
 
 /** Creates the secret at once (one click, as the product documentation describes) and shows it in a dialog. */
 export function AddSecretButton({ count, max }: { count: number; max: number }) {
@@ -17,10 +18,7 @@ export function AddSecretButton({ count, max }: { count: number; max: number }) 
 
   function addSecret() {
     startTransition(async () => {
-      const result = await ensure(() => createSecretAction()).catch(() => ({
-        ok: false as const,
-        message: 'The portal could not be reached. Check your connection and try again.',
-      }));
+      const result = await ensure(() => createSecretAction()).catch(() => UNREACHABLE);
       if (result.ok) setCreated({ ...result.secret, value: result.plaintext });
       else toast.error(result.message);
     });

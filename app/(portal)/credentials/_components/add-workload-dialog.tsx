@@ -1,7 +1,7 @@
 'use client';
 
 import { Workflow } from 'lucide-react';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { toast } from 'sonner';
 import { Button } from '@/components/ui/button';
 import { FormDialog } from '@/components/ui/form-dialog';
@@ -61,11 +61,8 @@ function Field({
  * its platform gives it, and no secret exists at all. Created disabled, like every credential.
  */
 export function AddWorkloadButton({ count, max, audience }: { count: number; max: number; audience: string }) {
-  const { pending, error, setError, run } = useDialogAction();
   const [open, setOpen] = useState(false);
-  useEffect(() => {
-    if (open) setError(null);
-  }, [open, setError]);
+  const { pending, error, run } = useDialogAction(open);
   const atLimit = count >= max;
   const fieldErrors = error?.fieldErrors ?? {};
 

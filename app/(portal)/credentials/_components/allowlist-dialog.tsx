@@ -1,6 +1,5 @@
 'use client';
 
-import { useEffect } from 'react';
 import { toast } from 'sonner';
 import { FormDialog } from '@/components/ui/form-dialog';
 import { FieldError } from '@/components/ui/input';
@@ -11,11 +10,7 @@ import { useDialogAction } from '@/components/actions/use-dialog-action';
 import { KIND_WORDS, forKind } from '@/lib/secrets/credential-kinds';
 
 export function AllowlistDialog({ secret, open, onOpenChange }: SecretDialogProps) {
-  const { pending, error, setError, run } = useDialogAction();
-  // A dialog opens without the error of its last use.
-  useEffect(() => {
-    if (open) setError(null);
-  }, [open, setError]);
+  const { pending, error, run } = useDialogAction(open);
   const fieldError = error?.fieldErrors?.ranges;
   return (
     <FormDialog

@@ -1,14 +1,7 @@
 'use client';
 
 import { toast } from 'sonner';
-import { DialogError } from '@/components/ui/dialog';
-import {
-  AlertDialog,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogTitle,
-  ConfirmActions,
-} from '@/components/ui/alert-dialog';
+import { ConfirmDialog } from '@/components/ui/alert-dialog';
 import type { SecretRow } from '@/components/secrets/secret-row';
 import { bulkSecretsAction } from '../actions';
 import { useDialogAction } from '@/components/actions/use-dialog-action';
@@ -30,46 +23,40 @@ export function BulkConfirmDialog({
   // A selection with public keys in it is a selection of credentials.
   const noun = secrets.every((secret) => secret.kind === 'SECRET') ? 'secret' : 'credential';
   return (
-    <AlertDialog open={action !== null} onOpenChange={(open) => !open && !pending && onClose()}>
-      {action && (
-        <AlertDialogContent>
-          <AlertDialogTitle>
-            {verb} {secrets.length} {noun}
-            {secrets.length === 1 ? '' : 's'}?
-          </AlertDialogTitle>
-          <AlertDialogDescription>
-            {action === 'delete'
-              ? `These ${noun}s are removed for good. Active ones are skipped: deactivate them first.`
-              : `Applications using these ${noun}s will no longer obtain access tokens.`}
-          </AlertDialogDescription>
-          <ul className="mt-4 max-h-48 space-y-1 overflow-y-auto rounded-md bg-slate-50 p-3 text-sm">
-            {secrets.map((secret) => (
-              <li key={secret.id} className="flex justify-between gap-3">
-                <span className="truncate">{secret.name}</span>
-                <span className="shrink-0 font-mono text-slate-600">{secret.preview}</span>
-              </li>
-            ))}
-          </ul>
-          <DialogError message={error?.message} />
-          <ConfirmActions
-            pending={pending}
-            onConfirm={() =>
-              run(
-                () => bulkSecretsAction({ secretIds: secrets.map((s) => s.id), action }),
-                (result) => {
-                  const done = `${result.done.length} ${noun}${result.done.length === 1 ? '' : 's'} ${action === 'delete' ? 'deleted' : 'deactivated'}`;
-                  if (result.failed.length)
-                    toast.warning(`${done}; ${result.failed.length} skipped: ${result.failed[0]!.message}`);
-                  else toast.success(`${done}.`);
-                  onDone();
-                },
-              )
-            }
-          >
-            {verb} {secrets.length}
-          </ConfirmActions>
-        </AlertDialogContent>
-      )}
-    </AlertDialog>
+    <ConfirmDialog
+      open={action !== null}
+      onOpenChange={(open) => !open && onClose()}
+      title={`${verb} ${secrets.length} ${noun}${secrets.length === 1 ? '' : 's'}?`}
+      description={
+        action === 'delete'
+          ? `These ${noun}s are removed for good. Active ones are skipped: deactivate them first.`
+          : `Applications using these ${noun}s will no longer obtain access tokens.`
+      }
+      pending={pending}
+      error={error?.message}
+      confirmLabel={`${verb} ${secrets.length}`}
+      onConfirm={() =>
+        action &&
+        run(
+          () => bulkSecretsAction({ secretIds: secrets.map((s) => s.id), action }),
+          (result) => {
+            const done = `${result.done.length} ${noun}${result.done.length === 1 ? '' : 's'} ${action === 'delete' ? 'deleted' : 'deactivated'}`;
+            if (result.failed.length)
+              toast.warning(`${done}; ${result.failed.length} skipped: ${result.failed[0]!.message}`);
+            else toast.success(`${done}.`);
+            onDone();
+          },
+        )
+      }
+    >
+      <ul className="mt-4 max-h-48 space-y-1 overflow-y-auto rounded-md bg-slate-50 p-3 text-sm">
+        {secrets.map((secret) => (
+          <li key={secret.id} className="flex justify-between gap-3">
+            <span className="truncate">{secret.name}</span>
+            <span className="shrink-0 font-mono text-slate-600">{secret.preview}</span>
+          </li>
+        ))}
+      </ul>
+    </ConfirmDialog>
   );
 }

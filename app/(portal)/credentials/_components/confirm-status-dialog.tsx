@@ -2,14 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import { toast } from 'sonner';
-import { DialogError } from '@/components/ui/dialog';
-import {
-  AlertDialog,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogTitle,
-  ConfirmActions,
-} from '@/components/ui/alert-dialog';
+import { ConfirmDialog } from '@/components/ui/alert-dialog';
 import type { SecretRow } from '@/components/secrets/secret-row';
 import { usageWarning } from '@/components/secrets/usage-warning';
 import type { UsageSummary } from '@/lib/data/secret-usage';
@@ -71,63 +64,63 @@ export function ConfirmStatusDialog({
     : null;
 
   return (
-    <AlertDialog open={kind !== null} onOpenChange={(open) => !open && !pending && onClose()}>
-      {kind && text && (
-        <AlertDialogContent>
-          <AlertDialogTitle>{text.title}</AlertDialogTitle>
-          <AlertDialogDescription>
+    <ConfirmDialog
+      open={kind !== null}
+      onOpenChange={(open) => !open && onClose()}
+      title={text?.title}
+      description={
+        text && (
+          <>
             <span className="font-medium text-slate-900">{secret.name}</span> (
             <span className="font-mono">{secret.preview}</span>): {text.body}
             {kind === 'revoke' && usage
               ? ` ${usage.unexpiredTokens.toLocaleString('en-US')} have not expired yet.`
               : ''}
-          </AlertDialogDescription>
-          {warning && (
-            <p
-              role="status"
-              className="mt-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-600/20"
-            >
-              {warning} Make sure nothing still depends on it.
-            </p>
-          )}
-          {kind === 'deactivate' && usage && usage.unexpiredTokens > 0 && (
-            <label className="mt-4 flex items-start gap-2 text-sm text-slate-700">
-              <input
-                type="checkbox"
-                className="mt-0.5"
-                checked={revoke}
-                onChange={(event) => setRevoke(event.target.checked)}
-              />
-              <span>
-                Also revoke the {usage.unexpiredTokens.toLocaleString('en-US')} access token
-                {usage.unexpiredTokens === 1 ? '' : 's'} it issued that have not expired yet (the API refuses them at
-                once).
-              </span>
-            </label>
-          )}
-          <DialogError message={error?.message} />
-          <ConfirmActions
-            pending={pending}
-            onConfirm={() =>
-              run(
-                () =>
-                  kind === 'delete'
-                    ? deleteSecretAction({ secretId: secret.id })
-                    : deactivateSecretAction({
-                        secretId: secret.id,
-                        ...(revoke || kind === 'revoke' ? { revokeTokens: true } : {}),
-                      }),
-                () => {
-                  toast.success(`${KIND_WORDS[secret.kind].label} ${secret.name} ${text.done}.`);
-                  onClose();
-                },
-              )
-            }
-          >
-            {text.button}
-          </ConfirmActions>
-        </AlertDialogContent>
+          </>
+        )
+      }
+      pending={pending}
+      error={error?.message}
+      confirmLabel={text?.button}
+      onConfirm={() =>
+        text &&
+        run(
+          () =>
+            kind === 'delete'
+              ? deleteSecretAction({ secretId: secret.id })
+              : deactivateSecretAction({
+                  secretId: secret.id,
+                  ...(revoke || kind === 'revoke' ? { revokeTokens: true } : {}),
+                }),
+          () => {
+            toast.success(`${KIND_WORDS[secret.kind].label} ${secret.name} ${text.done}.`);
+            onClose();
+          },
+        )
+      }
+    >
+      {warning && (
+        <p
+          role="status"
+          className="mt-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-600/20"
+        >
+          {warning} Make sure nothing still depends on it.
+        </p>
       )}
-    </AlertDialog>
+      {kind === 'deactivate' && usage && usage.unexpiredTokens > 0 && (
+        <label className="mt-4 flex items-start gap-2 text-sm text-slate-700">
+          <input
+            type="checkbox"
+            className="mt-0.5"
+            checked={revoke}
+            onChange={(event) => setRevoke(event.target.checked)}
+          />
+          <span>
+            Also revoke the {usage.unexpiredTokens.toLocaleString('en-US')} access token
+            {usage.unexpiredTokens === 1 ? '' : 's'} it issued that have not expired yet (the API refuses them at once).
+          </span>
+        </label>
+      )}
+    </ConfirmDialog>
   );
 }

@@ -1,52 +1,39 @@
 'use client';
 
-import { useEffect } from 'react';
 import { toast } from 'sonner';
-import { DialogError } from '@/components/ui/dialog';
-import {
-  AlertDialog,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogTitle,
-  ConfirmActions,
-} from '@/components/ui/alert-dialog';
+import { ConfirmDialog } from '@/components/ui/alert-dialog';
 import { makeDecoyAction } from '../actions';
 import type { SecretDialogProps } from './dialog-props';
 import { useDialogAction } from '@/components/actions/use-dialog-action';
 
 export function DecoyDialog({ secret, open, onOpenChange }: SecretDialogProps) {
-  const { pending, error, setError, run } = useDialogAction();
-  // A dialog opens without the error of its last use.
-  useEffect(() => {
-    if (open) setError(null);
-  }, [open, setError]);
+  const { pending, error, run } = useDialogAction(open);
   return (
-    <AlertDialog open={open} onOpenChange={(next) => !pending && onOpenChange(next)}>
-      <AlertDialogContent>
-        <AlertDialogTitle>Make this secret a decoy?</AlertDialogTitle>
-        <AlertDialogDescription>
+    <ConfirmDialog
+      open={open}
+      onOpenChange={onOpenChange}
+      title="Make this secret a decoy?"
+      description={
+        <>
           <span className="font-medium text-slate-900">{secret.name}</span> (
           <span className="font-mono">{secret.preview}</span>) will never be valid. Plant it where a leak would expose
           it (a config file, a repository): anyone who tries it gets an ordinary error, and your admins get an alarm
           with their address. This cannot be undone.
-        </AlertDialogDescription>
-        <DialogError message={error?.message} />
-        <ConfirmActions
-          pending={pending}
-          variant="primary"
-          onConfirm={() =>
-            run(
-              () => makeDecoyAction({ secretId: secret.id }),
-              () => {
-                toast.success(`Secret ${secret.name} is now a decoy.`);
-                onOpenChange(false);
-              },
-            )
-          }
-        >
-          Make decoy
-        </ConfirmActions>
-      </AlertDialogContent>
-    </AlertDialog>
+        </>
+      }
+      pending={pending}
+      error={error?.message}
+      confirmLabel="Make decoy"
+      variant="primary"
+      onConfirm={() =>
+        run(
+          () => makeDecoyAction({ secretId: secret.id }),
+          () => {
+            toast.success(`Secret ${secret.name} is now a decoy.`);
+            onOpenChange(false);
+          },
+        )
+      }
+    />
   );
 }

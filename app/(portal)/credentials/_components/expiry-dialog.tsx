@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { toast } from 'sonner';
 import { FormDialog } from '@/components/ui/form-dialog';
 import { Input } from '@/components/ui/input';
+import { RadioCards } from '@/components/ui/radio-cards';
 import { EXPIRY_CHOICES, expiryFrom } from '@/components/secrets/expiry';
 import { setSecretExpiryAction } from '../actions';
 import type { SecretDialogProps } from './dialog-props';
@@ -52,26 +53,7 @@ export function ExpiryDialog({ secret, open, onOpenChange }: SecretDialogProps) 
         );
       }}
     >
-      <fieldset>
-        <legend className="text-sm font-medium text-slate-700">Expires</legend>
-        <div className="mt-2 grid gap-2 sm:grid-cols-2">
-          {EXPIRY_CHOICES.map((preset) => (
-            <label
-              key={preset.value}
-              className="flex items-center gap-2 rounded-md px-3 py-2 text-sm ring-1 ring-slate-200 has-checked:ring-2 has-checked:ring-indigo-600"
-            >
-              <input
-                type="radio"
-                name="choice"
-                value={preset.value}
-                checked={choice === preset.value}
-                onChange={() => setChoice(preset.value)}
-              />
-              {preset.label}
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <RadioCards legend="Expires" name="choice" options={EXPIRY_CHOICES} value={choice} onChange={setChoice} />
       {choice === 'date' && (
         <div className="mt-3">
           <label htmlFor={`expiry-${secret.id}`} className="block text-sm font-medium text-slate-700">

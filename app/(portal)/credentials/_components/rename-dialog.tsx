@@ -1,6 +1,5 @@
 'use client';
 
-import { useEffect } from 'react';
 import { toast } from 'sonner';
 import { FormDialog } from '@/components/ui/form-dialog';
 import { FieldError, Input } from '@/components/ui/input';
@@ -10,11 +9,7 @@ import { useDialogAction } from '@/components/actions/use-dialog-action';
 import { KIND_WORDS } from '@/lib/secrets/credential-kinds';
 
 export function RenameDialog({ secret, open, onOpenChange }: SecretDialogProps) {
-  const { pending, error, setError, run } = useDialogAction();
-  // A dialog opens without the error of its last use.
-  useEffect(() => {
-    if (open) setError(null);
-  }, [open, setError]);
+  const { pending, error, run } = useDialogAction(open);
   const fieldError = error?.fieldErrors?.name;
   return (
     <FormDialog

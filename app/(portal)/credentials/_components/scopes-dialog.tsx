@@ -1,6 +1,5 @@
 'use client';
 
-import { useEffect } from 'react';
 import { toast } from 'sonner';
 import { FormDialog } from '@/components/ui/form-dialog';
 import { useDialogAction } from '@/components/actions/use-dialog-action';
@@ -10,10 +9,7 @@ import type { SecretDialogProps } from './dialog-props';
 import { ScopeFields, scopesOf } from './scope-fields';
 
 export function ScopesDialog({ secret, open, onOpenChange }: SecretDialogProps) {
-  const { pending, error, setError, run } = useDialogAction();
-  useEffect(() => {
-    if (open) setError(null);
-  }, [open, setError]);
+  const { pending, error, run } = useDialogAction(open);
   return (
     <FormDialog
       open={open}

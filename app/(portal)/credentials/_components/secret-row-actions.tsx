@@ -25,6 +25,7 @@ import { RenameDialog } from './rename-dialog';
 import { RollDialog } from './roll-dialog';
 import { ScopesDialog } from './scopes-dialog';
 import { SecretCreatedDialog, type CreatedSecret } from './secret-created-dialog';
+import { UNREACHABLE } from '@/components/actions/unreachable';
 
 type Open = 'rename' | 'expiry' | 'allowlist' | 'scopes' | 'roll' | 'decoy' | null;
 
@@ -39,10 +40,7 @@ export function SecretRowActions({ secret }: { secret: SecretRow }) {
 
   function activate() {
     startTransition(async () => {
-      const result = await ensure(() => activateSecretAction({ secretId: secret.id })).catch(() => ({
-        ok: false as const,
-        message: 'The portal could not be reached. Check your connection and try again.',
-      }));
+      const result = await ensure(() => activateSecretAction({ secretId: secret.id })).catch(() => UNREACHABLE);
       if (result.ok) toast.success(`${words.label} ${secret.name} activated.`);
       else toast.error(result.message);
     });

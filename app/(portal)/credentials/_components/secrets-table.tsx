@@ -7,7 +7,7 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { LocalTime, RelativeTime } from '@/components/local-time';
-import { SecretStatusBadge } from '@/components/secrets/secret-status-badge';
+import { CredentialStatus, LastUsed } from '@/components/secrets/credential-status';
 import { KindLabel, ScopeBadges } from '@/components/secrets/credential-labels';
 import { KIND_WORDS } from '@/lib/secrets/credential-kinds';
 import type { SecretRow } from '@/components/secrets/secret-row';
@@ -91,7 +91,7 @@ export function SecretsTable({ secrets, canManage }: { secrets: SecretRow[]; can
         <TableBody>
           {secrets.map((secret) => {
             const createdBy = secret.createdByName ?? 'a removed user';
-            const lastUsed = secret.lastUsedAt ? <RelativeTime iso={secret.lastUsedAt} /> : 'Never';
+            const lastUsed = <LastUsed iso={secret.lastUsedAt} />;
             return (
               <TableRow key={secret.id} data-testid="secret-row" className="align-middle">
                 {canManage && (
@@ -132,20 +132,14 @@ export function SecretsTable({ secrets, canManage }: { secrets: SecretRow[]; can
                 </TableCell>
                 <TableCell className="hidden whitespace-nowrap text-slate-600 sm:table-cell">{lastUsed}</TableCell>
                 <TableCell>
-                  <div className="flex flex-col items-start gap-1">
-                    <SecretStatusBadge status={secret.displayStatus} />
+                  <CredentialStatus credential={secret}>
                     {secret.isDecoy && <Badge tone="red">Decoy</Badge>}
                     {secret.deactivateAt && secret.status === 'ACTIVE' && (
                       <span className="text-xs text-amber-800">
                         Stops <RelativeTime iso={secret.deactivateAt} />
                       </span>
                     )}
-                    {secret.expiresSoon && (
-                      <Badge tone="amber">
-                        Expires <RelativeTime iso={secret.expiresAt!} />
-                      </Badge>
-                    )}
-                  </div>
+                  </CredentialStatus>
                 </TableCell>
                 {canManage && (
                   <TableCell className="text-right sm:pr-6">

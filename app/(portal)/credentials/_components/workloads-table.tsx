@@ -2,11 +2,9 @@
 
 import { Workflow } from 'lucide-react';
 import Link from 'next/link';
-import { Badge } from '@/components/ui/badge';
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
-import { RelativeTime } from '@/components/local-time';
 import { ScopeBadges } from '@/components/secrets/credential-labels';
-import { SecretStatusBadge } from '@/components/secrets/secret-status-badge';
+import { CredentialStatus, LastUsed } from '@/components/secrets/credential-status';
 import type { SecretRow } from '@/components/secrets/secret-row';
 import { SecretRowActions } from './secret-row-actions';
 
@@ -67,7 +65,6 @@ export function WorkloadsTable({ workloads, canManage }: { workloads: SecretRow[
       </TableHeader>
       <TableBody>
         {workloads.map((workload) => {
-          const lastUsed = workload.lastUsedAt ? <RelativeTime iso={workload.lastUsedAt} /> : 'Never';
           return (
             <TableRow key={workload.id} data-testid="workload-row" className="align-middle">
               <TableCell className="sm:px-6">
@@ -88,15 +85,11 @@ export function WorkloadsTable({ workloads, canManage }: { workloads: SecretRow[
                 <Trust workload={workload} column />
               </TableCell>
               <TableCell>
-                <div className="flex flex-col items-start gap-1">
-                  <SecretStatusBadge status={workload.displayStatus} />
-                  <span className="text-xs whitespace-nowrap text-slate-500">Last used {lastUsed}</span>
-                  {workload.expiresSoon && (
-                    <Badge tone="amber">
-                      Expires <RelativeTime iso={workload.expiresAt!} />
-                    </Badge>
-                  )}
-                </div>
+                <CredentialStatus credential={workload}>
+                  <span className="text-xs whitespace-nowrap text-slate-500">
+                    Last used <LastUsed iso={workload.lastUsedAt} />
+                  </span>
+                </CredentialStatus>
               </TableCell>
               {canManage && (
                 <TableCell className="text-right sm:pr-6">

@@ -6,6 +6,7 @@ import { Button } from '@/components/ui/button';
 import { DialogError } from '@/components/ui/dialog';
 import { FieldError, Input } from '@/components/ui/input';
 import { changePasswordAction } from '../account-actions';
+import { UNREACHABLE } from '@/components/actions/unreachable';
 
 const FIELDS = [
   { name: 'currentPassword', label: 'Current password', autoComplete: 'current-password' },
@@ -22,10 +23,7 @@ export function ChangePasswordForm() {
     setError(null);
     startTransition(async () => {
       const input = Object.fromEntries(FIELDS.map((field) => [field.name, String(data.get(field.name) ?? '')]));
-      const result = await changePasswordAction(input).catch(() => ({
-        ok: false as const,
-        message: 'The portal could not be reached. Check your connection and try again.',
-      }));
+      const result = await changePasswordAction(input).catch(() => UNREACHABLE);
       if (!result.ok) {
         setError({ message: result.message, fieldErrors: 'fieldErrors' in result ? result.fieldErrors : undefined });
         return;

@@ -2,14 +2,7 @@
 
 import { useState, type ReactNode } from 'react';
 import { Button, type ButtonProps } from '@/components/ui/button';
-import {
-  AlertDialog,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogTitle,
-  ConfirmActions,
-} from '@/components/ui/alert-dialog';
-import { DialogError } from '@/components/ui/dialog';
+import { ConfirmDialog } from '@/components/ui/alert-dialog';
 import type { SecurityActionResult } from '../actions';
 import { useDialogAction } from '@/components/actions/use-dialog-action';
 
@@ -48,25 +41,22 @@ export function ConfirmButton<T>({
       >
         {label}
       </Button>
-      <AlertDialog open={open} onOpenChange={(next) => !pending && setOpen(next)}>
-        <AlertDialogContent>
-          <AlertDialogTitle>{title}</AlertDialogTitle>
-          <AlertDialogDescription>{description}</AlertDialogDescription>
-          <DialogError message={error?.message} />
-          <ConfirmActions
-            pending={pending}
-            variant={confirmVariant}
-            onConfirm={() =>
-              run(action, (result) => {
-                setOpen(false);
-                onDone?.(result);
-              })
-            }
-          >
-            {confirmLabel}
-          </ConfirmActions>
-        </AlertDialogContent>
-      </AlertDialog>
+      <ConfirmDialog
+        open={open}
+        onOpenChange={setOpen}
+        title={title}
+        description={description}
+        pending={pending}
+        error={error?.message}
+        confirmLabel={confirmLabel}
+        variant={confirmVariant}
+        onConfirm={() =>
+          run(action, (result) => {
+            setOpen(false);
+            onDone?.(result);
+          })
+        }
+      />
     </>
   );
 }

@@ -7,6 +7,7 @@ import { Button } from '@/components/ui/button';
 import { DialogError } from '@/components/ui/dialog';
 import { REAUTH_WINDOW_CHOICES, describeWindow } from '@/lib/identity/reauth';
 import { setReauthWindowAction } from '../account-actions';
+import { UNREACHABLE } from '@/components/actions/unreachable';
 
 /** The organization's "sudo mode" window: how long a confirmation of identity opens sensitive actions. */
 export function ReauthWindowSetting({ minutes }: { minutes: number }) {
@@ -18,10 +19,7 @@ export function ReauthWindowSetting({ minutes }: { minutes: number }) {
   function save() {
     setError(null);
     startTransition(async () => {
-      const result = await ensure(() => setReauthWindowAction({ minutes: value })).catch(() => ({
-        ok: false as const,
-        message: 'The portal could not be reached. Check your connection and try again.',
-      }));
+      const result = await ensure(() => setReauthWindowAction({ minutes: value })).catch(() => UNREACHABLE);
       if (result.ok) toast.success(`Sensitive actions now ask again after ${describeWindow(value)}.`);
       else setError(result.message);
     });

@@ -4,20 +4,9 @@ import { signOut } from 'next-auth/react';
 import { useState, useTransition } from 'react';
 import { toast } from 'sonner';
 import { Button } from '@/components/ui/button';
-import {
-  AlertDialog,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogTitle,
-  ConfirmActions,
-} from '@/components/ui/alert-dialog';
-import { DialogError } from '@/components/ui/dialog';
+import { ConfirmDialog } from '@/components/ui/alert-dialog';
 import { endSessionAction, signOutEverywhereAction } from '../account-actions';
-
-const UNREACHABLE = {
-  ok: false as const,
-  message: 'The portal could not be reached. Check your connection and try again.',
-};
+import { UNREACHABLE } from '@/components/actions/unreachable';
 
 export function EndSessionButton({
   sessionId,
@@ -68,20 +57,20 @@ export function SignOutEverywhereButton({ count }: { count: number }) {
       <Button variant="secondary" onClick={() => setOpen(true)}>
         Sign out everywhere
       </Button>
-      <AlertDialog open={open} onOpenChange={(next) => !pending && setOpen(next)}>
-        <AlertDialogContent>
-          <AlertDialogTitle>Sign out everywhere?</AlertDialogTitle>
-          <AlertDialogDescription>
-            {count === 1
-              ? 'This ends your only session, here. You will need to sign in again.'
-              : `This ends all ${count} of your sessions, this one included. Every browser will need to sign in again.`}
-          </AlertDialogDescription>
-          <DialogError message={error} />
-          <ConfirmActions pending={pending} onConfirm={confirm}>
-            Sign out everywhere
-          </ConfirmActions>
-        </AlertDialogContent>
-      </AlertDialog>
+      <ConfirmDialog
+        open={open}
+        onOpenChange={setOpen}
+        title="Sign out everywhere?"
+        description={
+          count === 1
+            ? 'This ends your only session, here. You will need to sign in again.'
+            : `This ends all ${count} of your sessions, this one included. Every browser will need to sign in again.`
+        }
+        pending={pending}
+        error={error}
+        confirmLabel="Sign out everywhere"
+        onConfirm={confirm}
+      />
     </>
   );
 }

@@ -9,6 +9,7 @@ import { Textarea } from '@/components/ui/textarea';
 import { KIND_WORDS } from '@/lib/secrets/credential-kinds';
 import type { CredentialKind } from '@/lib/secrets/lifecycle';
 import { emergencyDeactivateAction } from '../../actions';
+import { UNREACHABLE } from '@/components/actions/unreachable';
 
 export function EmergencyDeactivate({
   organizationId,
@@ -39,10 +40,7 @@ export function EmergencyDeactivate({
   function submit() {
     setError(null);
     startTransition(async () => {
-      const result = await emergencyDeactivateAction({ organizationId, secretId, reason }).catch(() => ({
-        ok: false as const,
-        message: 'The portal could not be reached. Check your connection and try again.',
-      }));
+      const result = await emergencyDeactivateAction({ organizationId, secretId, reason }).catch(() => UNREACHABLE);
       if (result.ok) {
         toast.success(
           `${KIND_WORDS[kind].label} ${name} deactivated. The customer sees your reason in their audit log.`,

@@ -3,7 +3,8 @@
 import { useState } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
-import { LocalTime, RelativeTime } from '@/components/local-time';
+import { LocalTime } from '@/components/local-time';
+import { LastUsed } from '@/components/secrets/credential-status';
 import { SecretStatusBadge } from '@/components/secrets/secret-status-badge';
 import { KindLabel, ScopeBadges } from '@/components/secrets/credential-labels';
 import type { SecretRow } from '@/components/secrets/secret-row';
@@ -49,7 +50,7 @@ export function SupportSecretsTable({ organizationId, secrets }: { organizationI
                 <span className="block text-xs text-slate-500">by {secret.createdByName ?? 'a removed user'}</span>
               </TableCell>
               <TableCell className="hidden text-slate-600 sm:table-cell">
-                {secret.lastUsedAt ? <RelativeTime iso={secret.lastUsedAt} /> : 'Never'}
+                <LastUsed iso={secret.lastUsedAt} />
               </TableCell>
               <TableCell>
                 <div className="flex flex-col items-start gap-1">
