@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,27 +12,12 @@ import { GET as getMetadata } from '@/app/.well-known/oauth-authorization-server
 import { POST as revokeViaNext } from '@/app/api/oauth/revoke/route';
 import { POST as introspectViaNext } from '@/app/api/oauth/introspect/route';
 import { organizationWithAdmin } from '../helpers/fixtures';
+import { spawnTokenServer } from '../helpers/token-server-process';
 import { REVOCATIONS_PER_CLIENT_PER_MINUTE } from '@/lib/oauth/failure-limiter';
 
 const FORM = 'application/x-www-form-urlencoded';
 const ISSUER = 'http://auth.test';
 const AUDIENCE = 'http://api.test/api/v1';
-
-/** A token endpoint instance (tests/helpers/token-server.ts) in its own process on this file's database. */
-function startInstance(): Promise<{ base: string; process: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/token-server.ts'], {
-    // Refusals here are the point; the failure limiter (tested elsewhere) must not turn them into 429s.
-    env: { ...process.env, TOKEN_FAILURES_PER_CLIENT: '10000', TOKEN_FAILURES_PER_ADDRESS: '10000' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      const match = chunk.toString().match(/listening (http:\/\/[^/\s]+)/);
-      if (match) resolve({ base: match[1]!, process: child });
-    });
-    child.once('exit', (code) => reject(new Error(`token server exited with ${code}`)));
-  });
-}
 
 let a: string;
 let b: string;
@@ -43,7 +28,7 @@ let acmeSecret: { id: string; value: string };
 let otherSecret: { id: string; value: string };
 
 beforeAll(async () => {
-  const instances = await Promise.all([startInstance(), startInstance()]);
+  const instances = await Promise.all([spawnTokenServer(), spawnTokenServer()]);
   children.push(...instances.map((instance) => instance.process));
   [a, b] = instances.map((instance) => instance.base) as [string, string];
   acme = await organizationWithAdmin('Acme');
