@@ -63,6 +63,21 @@ async function tokenFor(
   return (await response.json()).access_token;
 }
 
+/** A token of Acme's secret, signed with the current key, issued just over its lifetime ago. */
+async function expiredToken(scopes: string[]): Promise<string> {
+  const { current } = await getSigningKeys();
+  const issued = await issueAccessToken({
+    key: current,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    clientId: acme.clientId,
+    secretId: acmeSecret.id,
+    scopes,
+    now: Date.now() - 1801_000,
+  });
+  return issued.token;
+}
+
 /** POST to an instance's endpoint, authenticated with HTTP Basic unless `authorization` says otherwise. */
 function call(
   base: string,
@@ -147,18 +162,7 @@ describe('revocation (RFC 7009)', () => {
   });
 
   it('answers 200 and does nothing for an unknown, malformed, foreign-signed or expired token', async () => {
-    const { current } = await getSigningKeys();
-    const expired = (
-      await issueAccessToken({
-        key: current,
-        issuer: ISSUER,
-        audience: AUDIENCE,
-        clientId: acme.clientId,
-        secretId: acmeSecret.id,
-        scopes: ['api'],
-        now: Date.now() - 1801_000,
-      })
-    ).token;
+    const expired = await expiredToken(['api']);
     const stranger = await generateKeyPair('ES256');
     const forged = await new SignJWT({ ...claimsOf(await tokenFor(acme, acmeSecret)) })
       .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: (await exportJWK(stranger.publicKey)).x })
@@ -250,18 +254,7 @@ describe('introspection (RFC 7662)', () => {
   });
 
   it("answers only {active: false} for unknown, expired, revoked and other clients' tokens", async () => {
-    const { current } = await getSigningKeys();
-    const expired = (
-      await issueAccessToken({
-        key: current,
-        issuer: ISSUER,
-        audience: AUDIENCE,
-        clientId: acme.clientId,
-        secretId: acmeSecret.id,
-        scopes: ['sdk'],
-        now: Date.now() - 1801_000,
-      })
-    ).token;
+    const expired = await expiredToken(['sdk']);
     const revoked = await tokenFor(acme, acmeSecret);
     expect(await introspect(b, revoked)).toMatchObject({ active: true });
     expect((await call(a, 'revoke', { token: revoked })).status).toBe(200);
