@@ -11,6 +11,7 @@ import { embeddedSettings, startEmbeddedPostgres, type EmbeddedDatabase } from '
 import { urlAs } from '@/lib/db/roles';
 import { databaseSettings } from '@/lib/db/settings';
 import { postPassword, signInForCookie } from './sign-in-client';
+import { waitFor } from './topology';
 
 const PORT = Number(process.env.CHAOS_PORT ?? 3300);
 const BASE = `http://localhost:${PORT}`;
@@ -72,15 +73,6 @@ async function timed(kind: Kind, request: () => Promise<Response>) {
     status = 0;
   }
   samples.push({ kind, start, end: Date.now(), status, retryAfter, designed503 });
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await sleep(200);
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** The postmaster and its children, from the data folder's postmaster.pid and /proc. */
@@ -153,7 +145,7 @@ async function main() {
   portal.once('exit', (code) => {
     if (driving) console.error(`portal exited (${code}) during the test:\n${log}`);
   });
-  await waitFor(async () => (await fetch(`${BASE}/readyz`)).ok, 'the portal to be ready');
+  await waitFor(async () => (await fetch(`${BASE}/readyz`)).ok, 'the portal to be ready', 120_000, 200);
 
   const { clientId, secret } = await activeCredential();
   const basic = `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;

@@ -33,11 +33,12 @@ export function haproxyAvailable(): boolean {
   return spawnSync('haproxy', ['-v'], { stdio: 'ignore' }).status === 0;
 }
 
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 120_000) {
+/** Polls `check` (a throw counts as not yet) until it holds, or throws after `timeoutMs`. */
+export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 120_000, intervalMs = 100) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check().catch(() => false)) return;
-    await sleep(100);
+    await sleep(intervalMs);
   }
   throw new Error(`timed out waiting for ${what}`);
 }

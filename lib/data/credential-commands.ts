@@ -4,15 +4,15 @@ import { canManageSecrets, type Actor, type MemberActor } from '@/lib/identity/a
 import { previewJwksUrl, previewPublicKey, previewWorkload } from '@/lib/secrets/credential-preview';
 import { parsePublicKey, thumbprintOf } from '@/lib/secrets/public-key';
 import { checkRemoteUrl } from '@/lib/secrets/remote-url';
-import { CREDENTIAL_SCOPES, credentialScopesSchema, secretNameSchema, type CredentialScope } from '@/lib/secrets/rules';
+import { credentialScopesSchema, secretNameSchema, type CredentialScope } from '@/lib/secrets/rules';
 import { checkWorkload } from '@/lib/secrets/workload';
 import { conflict, forbidden, invalidInput, notFound, type CommandResult } from '@/lib/result';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import type { CredentialKind } from '@/lib/generated/prisma/enums';
 import { recordSecretEvent, type RequestContext } from '@/lib/data/audit';
 import { applySecretChange } from '@/lib/data/secret-change';
-import { LIST_SELECT, limitMessage, toSecretView, type SecretListItem } from '@/lib/data/secret-queries';
-import { defaultName, limitReached, lockClient, unguessableHash } from '@/lib/data/credential-slots';
+import { LIST_SELECT, toSecretView, type SecretListItem } from '@/lib/data/secret-queries';
+import { claimSlot, defaultName, parseCredentialScopes, unguessableHash } from '@/lib/data/credential-slots';
 import type { CreateResult } from '@/lib/data/secret-commands';
 
 /**
@@ -26,13 +26,6 @@ type Tx = Prisma.TransactionClient;
 /** Where a new credential of a kind differs from the others: its preview and its own fields. */
 type KindFields = Pick<Prisma.SecretUncheckedCreateInput, 'preview' | 'publicJwk' | 'jwksUrl'> &
   Pick<Prisma.SecretUncheckedCreateInput, 'workloadIssuer' | 'workloadAudience' | 'workloadSubject'>;
-
-function parseScopes(scopes: readonly string[] | undefined) {
-  const parsed = credentialScopesSchema.safeParse(scopes ?? CREDENTIAL_SCOPES);
-  return parsed.success
-    ? { ok: true as const, scopes: parsed.data }
-    : invalidInput(parsed.error.issues[0]!.message, 'scopes');
-}
 
 /** Adds a disabled credential of a kind under the client lock, with one `created` audit row. */
 async function insertCredential({
@@ -62,9 +55,9 @@ async function insertCredential({
     chosen = parsed.data;
   }
   return prisma.$transaction(async (tx) => {
-    const oauthClientId = await lockClient(tx, actor.membership.organizationId);
-    if (!oauthClientId) return notFound('Your organization has no OAuth client. Contact support.');
-    if (await limitReached(tx, oauthClientId, kind)) return conflict(limitMessage(kind));
+    const slot = await claimSlot(tx, actor.membership.organizationId, kind);
+    if (!slot.ok) return slot;
+    const { oauthClientId } = slot;
     const taken = await duplicate?.(tx, oauthClientId);
     if (taken) return conflict(taken);
     if (chosen && (await tx.secret.findFirst({ where: { oauthClientId, name: chosen }, select: { id: true } })))
@@ -118,7 +111,7 @@ export async function createPublicKey({
   context?: RequestContext;
 }): Promise<CreateResult<{ credential: SecretListItem }>> {
   if (!canManageSecrets(actor)) return forbidden();
-  const scopes = parseScopes(requested);
+  const scopes = parseCredentialScopes(requested);
   if (!scopes.ok) return scopes;
   const pasted = key?.trim() ?? '';
   const url = jwksUrl?.trim() ?? '';
@@ -198,7 +191,7 @@ export async function createTrustedWorkload({
   context?: RequestContext;
 }): Promise<CreateResult<{ credential: SecretListItem }>> {
   if (!canManageSecrets(actor)) return forbidden();
-  const scopes = parseScopes(requested);
+  const scopes = parseCredentialScopes(requested);
   if (!scopes.ok) return scopes;
   const checked = checkWorkload({ issuer, audience, subject }, { allowLoopbackHttp: env.OAUTH_ALLOW_LOOPBACK_HTTP });
   if (!checked.ok) {

@@ -1,12 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { maxSecretsPerClient } from '@/lib/secrets/rules';
+import { CREDENTIAL_SCOPES, credentialScopesSchema, maxSecretsPerClient } from '@/lib/secrets/rules';
 import { KIND_WORDS } from '@/lib/secrets/credential-kinds';
+import { conflict, invalidInput, notFound } from '@/lib/result';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import type { CredentialKind } from '@/lib/generated/prisma/enums';
+import { limitMessage } from '@/lib/data/secret-queries';
 
 /**
- * What every command that adds a credential does in its transaction: lock the client, count against the
- * kind's limit, pick a free default name.
+ * What every command that adds a credential does: check the scopes asked for, then in its transaction lock
+ * the client, count against the kind's limit, pick a free default name.
  */
 
 type Tx = Prisma.TransactionClient;
@@ -18,10 +20,24 @@ export async function lockClient(tx: Tx, organizationId: string) {
   return rows[0]?.id ?? null;
 }
 
-/** Whether the client holds the most credentials of this kind allowed (deleted ones not counted). */
-export async function limitReached(tx: Tx, oauthClientId: string, kind: CredentialKind) {
+/** The scopes a new credential may request: those asked for, or every scope when none are. */
+export function parseCredentialScopes(scopes: readonly string[] | undefined) {
+  const parsed = credentialScopesSchema.safeParse(scopes ?? CREDENTIAL_SCOPES);
+  return parsed.success
+    ? { ok: true as const, scopes: parsed.data }
+    : invalidInput(parsed.error.issues[0]!.message, 'scopes');
+}
+
+/**
+ * Locks the organization's client and counts its credentials of the kind (deleted ones not counted): the
+ * client's id when one more may be added, else the refusal.
+ */
+export async function claimSlot(tx: Tx, organizationId: string, kind: CredentialKind) {
+  const oauthClientId = await lockClient(tx, organizationId);
+  if (!oauthClientId) return notFound('Your organization has no OAuth client. Contact support.');
   const count = await tx.secret.count({ where: { oauthClientId, kind, status: { not: 'DELETED' } } });
-  return count >= maxSecretsPerClient();
+  if (count >= maxSecretsPerClient()) return conflict(limitMessage(kind));
+  return { ok: true as const, oauthClientId };
 }
 
 /**

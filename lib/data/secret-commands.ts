@@ -1,14 +1,14 @@
 import { prisma } from '@/lib/db';
 import { canManageSecrets, type Actor, type MemberActor } from '@/lib/identity/actor';
 import { generateSecret, hashSecret, previewSecret } from '@/lib/secrets/format';
-import { CREDENTIAL_SCOPES, credentialScopesSchema, type CredentialScope } from '@/lib/secrets/rules';
-import { conflict, forbidden, invalidInput, notFound, type CommandResult, type Result } from '@/lib/result';
+import type { CredentialScope } from '@/lib/secrets/rules';
+import { conflict, forbidden, notFound, type CommandResult, type Result } from '@/lib/result';
 import { Prisma } from '@/lib/generated/prisma/client';
 import type { SecretStatus } from '@/lib/generated/prisma/enums';
 import { recordSecretEvent as recordEvent, type RequestContext } from '@/lib/data/audit';
 import { applySecretChange } from '@/lib/data/secret-change';
-import { LIST_SELECT, limitMessage, toSecretView, type SecretListItem } from '@/lib/data/secret-queries';
-import { defaultName, limitReached, lockClient } from '@/lib/data/credential-slots';
+import { LIST_SELECT, toSecretView, type SecretListItem } from '@/lib/data/secret-queries';
+import { claimSlot, defaultName, lockClient, parseCredentialScopes } from '@/lib/data/credential-slots';
 
 export type { RequestContext };
 
@@ -65,24 +65,24 @@ export async function createSecret({
   context?: RequestContext;
 }): Promise<CreateResult<{ secret: SecretListItem; plaintext: string }>> {
   if (!canManageSecrets(actor)) return forbidden();
-  const scopes = credentialScopesSchema.safeParse(requested ?? CREDENTIAL_SCOPES);
-  if (!scopes.success) return invalidInput(scopes.error.issues[0]!.message, 'scopes');
+  const scopes = parseCredentialScopes(requested);
+  if (!scopes.ok) return scopes;
   return prisma.$transaction(async (tx) => {
-    const oauthClientId = await lockClient(tx, actor.membership.organizationId);
-    if (!oauthClientId) return notFound('Your organization has no OAuth client. Contact support.');
-    if (await limitReached(tx, oauthClientId, 'SECRET')) return conflict(limitMessage('SECRET'));
+    const slot = await claimSlot(tx, actor.membership.organizationId, 'SECRET');
+    if (!slot.ok) return slot;
+    const { oauthClientId } = slot;
     const created = await insertSecret(tx, {
       oauthClientId,
       actor,
       name: await defaultName(tx, oauthClientId, 'SECRET'),
       status: 'DISABLED',
-      scopes: scopes.data,
+      scopes: scopes.scopes,
     });
     await recordEvent(tx, {
       secretId: created.secret.id,
       actor,
       action: 'created',
-      details: { kind: 'SECRET', scopes: scopes.data },
+      details: { kind: 'SECRET', scopes: scopes.scopes },
       context,
     });
     return { ok: true as const, ...created };
@@ -293,8 +293,8 @@ export async function rollSecret({
     action: 'roll',
     now,
     prepare: async (tx, old) => {
-      await lockClient(tx, actor.membership.organizationId);
-      if (await limitReached(tx, old.oauthClientId, 'SECRET')) return conflict(limitMessage('SECRET'));
+      const slot = await claimSlot(tx, actor.membership.organizationId, 'SECRET');
+      if (!slot.ok) return slot;
       return insertSecret(tx, {
         oauthClientId: old.oauthClientId,
         actor,

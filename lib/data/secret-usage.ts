@@ -3,6 +3,15 @@ import { ACCESS_TOKEN_TTL_SECONDS } from '@/lib/secrets/rules';
 import { listAuditEvents } from '@/lib/data/audit';
 
 /** Usage is written in batches every few seconds (USAGE_FLUSH_MS), so these figures trail by that much. */
+
+/** One of an organization's secrets, looked at as of `now`. */
+interface SecretQuery {
+  organizationId: string;
+  secretId: string;
+  now?: Date;
+}
+
+/** The secret's id when the organization owns it; null for another organization's or no secret. */
 async function ownedSecretId(organizationId: string, secretId: string) {
   const row = await prisma.secret.findFirst({
     where: { id: secretId, oauthClient: { organizationId } },
@@ -23,11 +32,7 @@ export async function getUsageSummary({
   organizationId,
   secretId,
   now = new Date(),
-}: {
-  organizationId: string;
-  secretId: string;
-  now?: Date;
-}): Promise<UsageSummary | null> {
+}: SecretQuery): Promise<UsageSummary | null> {
   const id = await ownedSecretId(organizationId, secretId);
   if (!id) return null;
   const [row] = await prisma.$queryRaw<{ hour: number; day: number; live: number; last: Date | null }[]>`
@@ -46,30 +51,22 @@ export interface UsagePoint {
 }
 
 /** Tokens per hour over the last 24 hours and per day over the last 30 days, gaps filled with zero. */
-export async function getUsageSeries({
-  organizationId,
-  secretId,
-  now = new Date(),
-}: {
-  organizationId: string;
-  secretId: string;
-  now?: Date;
-}) {
+export async function getUsageSeries({ organizationId, secretId, now = new Date() }: SecretQuery) {
   const id = await ownedSecretId(organizationId, secretId);
   if (!id) return null;
-  const [hourly, daily] = await Promise.all([
-    prisma.$queryRaw<UsagePoint[]>`
-      SELECT g.start, coalesce(sum(u.count), 0)::int AS count
-      FROM generate_series(date_trunc('hour', ${now}::timestamptz, 'UTC') - interval '23 hours', date_trunc('hour', ${now}::timestamptz, 'UTC'), interval '1 hour') AS g(start)
-      LEFT JOIN secret_usage u ON u.secret_id = ${id}::uuid AND u.minute >= g.start AND u.minute < g.start + interval '1 hour'
-      GROUP BY g.start ORDER BY g.start`,
-    prisma.$queryRaw<UsagePoint[]>`
-      SELECT g.start, coalesce(sum(u.count), 0)::int AS count
-      FROM generate_series(date_trunc('day', ${now}::timestamptz, 'UTC') - interval '29 days', date_trunc('day', ${now}::timestamptz, 'UTC'), interval '1 day') AS g(start)
-      LEFT JOIN secret_usage u ON u.secret_id = ${id}::uuid AND u.minute >= g.start AND u.minute < g.start + interval '1 day'
-      GROUP BY g.start ORDER BY g.start`,
-  ]);
+  const [hourly, daily] = await Promise.all([series(id, now, 'hour', 24), series(id, now, 'day', 30)]);
   return { hourly, daily };
+}
+
+/** The secret's tokens per `unit` over the last `count` of them, the current one included. */
+function series(id: string, now: Date, unit: 'hour' | 'day', count: number) {
+  const step = `1 ${unit}`;
+  const span = `${count - 1} ${unit}s`;
+  return prisma.$queryRaw<UsagePoint[]>`
+    SELECT g.start, coalesce(sum(u.count), 0)::int AS count
+    FROM generate_series(date_trunc(${unit}, ${now}::timestamptz, 'UTC') - ${span}::interval, date_trunc(${unit}, ${now}::timestamptz, 'UTC'), ${step}::interval) AS g(start)
+    LEFT JOIN secret_usage u ON u.secret_id = ${id}::uuid AND u.minute >= g.start AND u.minute < g.start + ${step}::interval
+    GROUP BY g.start ORDER BY g.start`;
 }
 
 export interface Caller {
@@ -81,15 +78,7 @@ export interface Caller {
 }
 
 /** Distinct source address and user agent that used the secret in the last 30 days, most recent first. */
-export async function listCallers({
-  organizationId,
-  secretId,
-  now = new Date(),
-}: {
-  organizationId: string;
-  secretId: string;
-  now?: Date;
-}) {
+export async function listCallers({ organizationId, secretId, now = new Date() }: SecretQuery) {
   const id = await ownedSecretId(organizationId, secretId);
   if (!id) return null;
   return prisma.secretCaller.findMany({
@@ -100,7 +89,7 @@ export async function listCallers({
   }) as Promise<Caller[]>;
 }
 
-export async function listSecretEvents({ organizationId, secretId }: { organizationId: string; secretId: string }) {
+export async function listSecretEvents({ organizationId, secretId }: SecretQuery) {
   const id = await ownedSecretId(organizationId, secretId);
   if (!id) return null;
   const { events } = await listAuditEvents({ organizationId, filters: { secretId: id }, limit: 500 });
@@ -108,7 +97,7 @@ export async function listSecretEvents({ organizationId, secretId }: { organizat
 }
 
 /** Callers of a rolled secret seen after it was rolled: who has not moved to the replacement yet. */
-export async function callersSinceRoll({ organizationId, secretId }: { organizationId: string; secretId: string }) {
+export async function callersSinceRoll({ organizationId, secretId }: SecretQuery) {
   const id = await ownedSecretId(organizationId, secretId);
   if (!id) return null;
   const rolled = await prisma.auditEvent.findFirst({

@@ -1,6 +1,5 @@
 // private_key_jwt at the token endpoint (RFC 7523 §2.2 and §3, OpenID Connect Core §9): each rule allowed
 // once and blocked once, with keys pasted as JWKs or published at a JWKS URL served on loopback.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, createPublicKey, createSign, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,6 +25,7 @@ import { JWT_BEARER_ASSERTION } from '@/lib/oauth/token-request';
 import { usageRecorder } from '@/lib/oauth/usage-recorder';
 import { GET as getMetadata } from '@/app/.well-known/oauth-authorization-server/route';
 import { organizationWithAdmin } from '../helpers/fixtures';
+import { spawnTokenServer, type TokenServerProcess } from '../helpers/token-server-process';
 
 // JWKS URLs of these tests are served on loopback over http; a JWKS that does not answer is given up quickly.
 process.env.OAUTH_ALLOW_LOOPBACK_HTTP = '1';
@@ -350,22 +350,9 @@ describe('blocks a reused jti', () => {
   });
 
   describe('across two instances sharing the database', () => {
-    const instances: { url: string; process: ChildProcess }[] = [];
-    function startInstance(): Promise<{ url: string; process: ChildProcess }> {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/token-server.ts'], {
-        env: { ...process.env, TOKEN_FAILURES_PER_CLIENT: '10000', TOKEN_FAILURES_PER_ADDRESS: '10000' },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      return new Promise((resolve, reject) => {
-        child.stdout!.on('data', (chunk: Buffer) => {
-          const match = chunk.toString().match(/listening (\S+)/);
-          if (match) resolve({ url: match[1]!, process: child });
-        });
-        child.once('exit', (code) => reject(new Error(`token server exited with ${code}`)));
-      });
-    }
+    const instances: TokenServerProcess[] = [];
     beforeAll(async () => {
-      instances.push(...(await Promise.all([startInstance(), startInstance()])));
+      instances.push(...(await Promise.all([spawnTokenServer(), spawnTokenServer()])));
     });
     afterAll(async () => {
       for (const instance of instances) instance.process.kill();

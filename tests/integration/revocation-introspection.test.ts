@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,27 +12,12 @@ import { GET as getMetadata } from '@/app/.well-known/oauth-authorization-server
 import { POST as revokeViaNext } from '@/app/api/oauth/revoke/route';
 import { POST as introspectViaNext } from '@/app/api/oauth/introspect/route';
 import { organizationWithAdmin } from '../helpers/fixtures';
+import { spawnTokenServer } from '../helpers/token-server-process';
 import { REVOCATIONS_PER_CLIENT_PER_MINUTE } from '@/lib/oauth/failure-limiter';
 
 const FORM = 'application/x-www-form-urlencoded';
 const ISSUER = 'http://auth.test';
 const AUDIENCE = 'http://api.test/api/v1';
-
-/** A token endpoint instance (tests/helpers/token-server.ts) in its own process on this file's database. */
-function startInstance(): Promise<{ base: string; process: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/token-server.ts'], {
-    // Refusals here are the point; the failure limiter (tested elsewhere) must not turn them into 429s.
-    env: { ...process.env, TOKEN_FAILURES_PER_CLIENT: '10000', TOKEN_FAILURES_PER_ADDRESS: '10000' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      const match = chunk.toString().match(/listening (http:\/\/[^/\s]+)/);
-      if (match) resolve({ base: match[1]!, process: child });
-    });
-    child.once('exit', (code) => reject(new Error(`token server exited with ${code}`)));
-  });
-}
 
 let a: string;
 let b: string;
@@ -43,7 +28,7 @@ let acmeSecret: { id: string; value: string };
 let otherSecret: { id: string; value: string };
 
 beforeAll(async () => {
-  const instances = await Promise.all([startInstance(), startInstance()]);
+  const instances = await Promise.all([spawnTokenServer(), spawnTokenServer()]);
   children.push(...instances.map((instance) => instance.process));
   [a, b] = instances.map((instance) => instance.base) as [string, string];
   acme = await organizationWithAdmin('Acme');
@@ -76,6 +61,21 @@ async function tokenFor(
   });
   expect(response.status).toBe(200);
   return (await response.json()).access_token;
+}
+
+/** A token of Acme's secret, signed with the current key, issued just over its lifetime ago. */
+async function expiredToken(scopes: string[]): Promise<string> {
+  const { current } = await getSigningKeys();
+  const issued = await issueAccessToken({
+    key: current,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    clientId: acme.clientId,
+    secretId: acmeSecret.id,
+    scopes,
+    now: Date.now() - 1801_000,
+  });
+  return issued.token;
 }
 
 /** POST to an instance's endpoint, authenticated with HTTP Basic unless `authorization` says otherwise. */
@@ -162,18 +162,7 @@ describe('revocation (RFC 7009)', () => {
   });
 
   it('answers 200 and does nothing for an unknown, malformed, foreign-signed or expired token', async () => {
-    const { current } = await getSigningKeys();
-    const expired = (
-      await issueAccessToken({
-        key: current,
-        issuer: ISSUER,
-        audience: AUDIENCE,
-        clientId: acme.clientId,
-        secretId: acmeSecret.id,
-        scopes: ['api'],
-        now: Date.now() - 1801_000,
-      })
-    ).token;
+    const expired = await expiredToken(['api']);
     const stranger = await generateKeyPair('ES256');
     const forged = await new SignJWT({ ...claimsOf(await tokenFor(acme, acmeSecret)) })
       .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: (await exportJWK(stranger.publicKey)).x })
@@ -265,18 +254,7 @@ describe('introspection (RFC 7662)', () => {
   });
 
   it("answers only {active: false} for unknown, expired, revoked and other clients' tokens", async () => {
-    const { current } = await getSigningKeys();
-    const expired = (
-      await issueAccessToken({
-        key: current,
-        issuer: ISSUER,
-        audience: AUDIENCE,
-        clientId: acme.clientId,
-        secretId: acmeSecret.id,
-        scopes: ['sdk'],
-        now: Date.now() - 1801_000,
-      })
-    ).token;
+    const expired = await expiredToken(['sdk']);
     const revoked = await tokenFor(acme, acmeSecret);
     expect(await introspect(b, revoked)).toMatchObject({ active: true });
     expect((await call(a, 'revoke', { token: revoked })).status).toBe(200);

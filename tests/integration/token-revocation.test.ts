@@ -1,28 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deactivateSecret, deleteSecret, activateSecret } from '@/lib/data/secret-commands';
 import { organizationWithAdmin } from '../helpers/fixtures';
+import { spawnTokenServer, type TokenServerProcess } from '../helpers/token-server-process';
 
-/** Starts a token endpoint in its own process on the test database. */
-function startInstance(): Promise<{ url: string; process: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/token-server.ts'], {
-    // Refusals here are the point; the failure limiter (tested elsewhere) must not turn them into 429s.
-    env: { ...process.env, TOKEN_FAILURES_PER_CLIENT: '10000', TOKEN_FAILURES_PER_ADDRESS: '10000' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      const match = chunk.toString().match(/listening (\S+)/);
-      if (match) resolve({ url: match[1]!, process: child });
-    });
-    child.once('exit', (code) => reject(new Error(`token server exited with ${code}`)));
-  });
-}
-
-const instances: Awaited<ReturnType<typeof startInstance>>[] = [];
+const instances: TokenServerProcess[] = [];
 beforeAll(async () => {
-  instances.push(...(await Promise.all([startInstance(), startInstance()])));
+  instances.push(...(await Promise.all([spawnTokenServer(), spawnTokenServer()])));
 });
 afterAll(() => {
   for (const instance of instances) instance.process.kill();
