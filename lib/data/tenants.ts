@@ -120,6 +120,16 @@ export async function deleteTenant(input: {
         message: `No test-suite tenant has the id ${organizationId}.`,
       };
     }
+    // Lock what the deletion will touch, organization → client → secrets in id order, before changing
+    // anything. The usage flush and the lifecycle reference a secret (KEY SHARE) and then update it; were the
+    // users' deletion to set secrets.created_by_id first, each transaction would hold what the other waits
+    // for, and PostgreSQL would end one of them as a deadlock. Taken first, these locks make the deletion
+    // wait for such a transaction to commit, and it never waits holding a lock that transaction needs.
+    await tx.$executeRaw`SELECT 1 FROM organizations WHERE id = ${organizationId}::uuid FOR UPDATE`;
+    await tx.$executeRaw`SELECT 1 FROM oauth_clients WHERE organization_id = ${organizationId}::uuid ORDER BY id FOR UPDATE`;
+    await tx.$executeRaw`
+      SELECT 1 FROM secrets WHERE oauth_client_id IN (SELECT id FROM oauth_clients WHERE organization_id = ${organizationId}::uuid)
+      ORDER BY id FOR UPDATE`;
     // Users first: their memberships go with them, and nothing else of the organization refers to them
     // except secrets.created_by_id, which is SET NULL and about to be deleted anyway.
     const users = await tx.user.deleteMany({ where: { membership: { organizationId } } });

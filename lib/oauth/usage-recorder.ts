@@ -134,8 +134,12 @@ class UsageRecorder {
     }
     if (!counts.length && !callers.length && !blocked.length && !lastUses.length) return;
 
+    // The secrets this batch refers to, locked up front in id order, the order a tenant's deletion locks
+    // them in: the statements below then take them in whatever order their arrays give without deadlocking.
+    const secretIds = [...new Set([...counts, ...callers].map((c) => c.secretId).concat(lastUses.map(([id]) => id)))];
     try {
       await prisma.$transaction([
+        prisma.$executeRaw`SELECT 1 FROM secrets WHERE id = ANY(${secretIds}::uuid[]) ORDER BY id FOR KEY SHARE`,
         prisma.$executeRaw`
           INSERT INTO secret_usage (secret_id, minute, count)
           SELECT v.id, v.minute, v.count

@@ -174,6 +174,25 @@ describe('deleteTenant', () => {
     expect(await verifyUserCredentials({ email: kept.admin.email, password: kept.admin.password })).not.toBeNull();
   });
 
+  it('deletes a tenant while its usage is being written, and the usage write still commits', async () => {
+    // The token endpoint's usage flush references a secret (usage row), then stamps its last use. A deletion
+    // that starts in between used to lock the secret in the other order, and PostgreSQL ended one of the two
+    // as a deadlock: the suite's DELETE /api/platform/tenants/{id} failed after its token requests.
+    const doomed = await tenant();
+    const secret = await secretOf(await adminOf(doomed));
+    let deletion: ReturnType<typeof deleteTenant> | undefined;
+    await prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`INSERT INTO secret_usage (secret_id, minute, count) VALUES (${secret.id}::uuid, date_trunc('minute', now()), 1)`;
+      deletion = deleteTenant({ organizationId: doomed.organizationId });
+      // Long enough for the deletion to reach the secret and wait for this transaction.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await tx.$executeRaw`UPDATE secrets SET last_used_at = now() WHERE id = ${secret.id}::uuid`;
+    });
+    expect(await deletion).toEqual({ ok: true, organizationId: doomed.organizationId, deletedUsers: 1 });
+    expect(await prisma.secret.count({ where: { id: secret.id } })).toBe(0);
+    expect(await prisma.secretUsage.count({ where: { secretId: secret.id } })).toBe(0);
+  });
+
   it('reports an unknown id as not found and a malformed one as invalid, deleting nothing', async () => {
     const bystander = await tenant();
     const users = await prisma.user.count();
