@@ -12,7 +12,7 @@ import type { CredentialKind } from '@/lib/generated/prisma/enums';
 import { recordSecretEvent, type RequestContext } from '@/lib/data/audit';
 import { applySecretChange } from '@/lib/data/secret-change';
 import { LIST_SELECT, toSecretView, type SecretListItem } from '@/lib/data/secret-queries';
-import { claimSlot, defaultName, parseCredentialScopes, unguessableHash } from '@/lib/data/credential-slots';
+import { claimSlot, defaultName, nameTaken, parseCredentialScopes, unguessableHash } from '@/lib/data/credential-slots';
 import type { CreateResult } from '@/lib/data/secret-commands';
 
 /**
@@ -61,10 +61,7 @@ async function insertCredential({
     const taken = await duplicate?.(tx, oauthClientId);
     if (taken) return conflict(taken);
     if (chosen && (await tx.secret.findFirst({ where: { oauthClientId, name: chosen }, select: { id: true } })))
-      return {
-        ...conflict(`Another credential of this account is already named “${chosen}”. Choose another name.`),
-        field: 'name',
-      };
+      return nameTaken(chosen);
     const row = await tx.secret.create({
       data: {
         oauthClientId,

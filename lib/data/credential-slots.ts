@@ -40,6 +40,14 @@ export async function claimSlot(tx: Tx, organizationId: string, kind: Credential
   return { ok: true as const, oauthClientId };
 }
 
+/** Names are unique within the client across kinds: the refusal names the field, whatever kind is named. */
+export function nameTaken(name: string) {
+  return {
+    ...conflict(`Another credential of this account is already named “${name}”. Choose another name.`),
+    field: 'name' as const,
+  };
+}
+
 /**
  * "Secret N", "Public key N", "Workload N": the first N, from the count of the kind's credentials on, whose
  * name is free (names are unique within the client across kinds, deleted ones included). With `base`, the

@@ -8,7 +8,7 @@ import type { SecretStatus } from '@/lib/generated/prisma/enums';
 import { recordSecretEvent as recordEvent, type RequestContext } from '@/lib/data/audit';
 import { applySecretChange } from '@/lib/data/secret-change';
 import { LIST_SELECT, toSecretView, type SecretListItem } from '@/lib/data/secret-queries';
-import { claimSlot, defaultName, lockClient, parseCredentialScopes } from '@/lib/data/credential-slots';
+import { claimSlot, defaultName, lockClient, nameTaken, parseCredentialScopes } from '@/lib/data/credential-slots';
 
 export type { RequestContext };
 
@@ -122,7 +122,7 @@ export async function renameSecret({
     return result.ok ? { ok: true, name } : result;
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-      return conflict(`Another secret of this account is already named “${name}”. Choose another name.`);
+      return nameTaken(name);
     }
     throw error;
   }

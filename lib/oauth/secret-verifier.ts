@@ -33,8 +33,11 @@ const ENTRY_TTL_MS = 60_000;
  */
 class SecretVerifier {
   private known = new Map<string, KnownSecret>();
-  /** Hashes the database does not know, kept apart so that a flood of guesses cannot evict real entries. */
-  private unknown = new Set<string>();
+  /**
+   * Hashes the database did not know, and when it said so: kept apart so that a flood of guesses cannot
+   * evict real entries, and re-read after ENTRY_TTL_MS like them.
+   */
+  private unknown = new Map<string, number>();
   /** Per secret id: the instant before which its access tokens are refused (0: none). */
   private revocations = new Map<string, { cutoff: number; cachedAt: number }>();
 
@@ -50,7 +53,7 @@ class SecretVerifier {
     if (secretChanges.isListening()) {
       const cached = this.known.get(hash);
       if (cached && now - cached.cachedAt < ENTRY_TTL_MS) entry = cached;
-      else if (this.unknown.has(hash)) entry = null;
+      else if (now - (this.unknown.get(hash) ?? -Infinity) < ENTRY_TTL_MS) entry = null;
     }
     if (entry === undefined) entry = await this.lookup(hash);
 
@@ -98,7 +101,7 @@ class SecretVerifier {
         this.known.set(hash, entry);
       } else {
         if (this.unknown.size >= MAX_UNKNOWN) this.unknown.clear();
-        this.unknown.add(hash);
+        this.unknown.set(hash, Date.now());
       }
     }
     return entry;

@@ -10,6 +10,7 @@ import {
   deactivateSecret,
   deleteSecret,
   makeDecoy,
+  renameSecret,
   rollSecret,
 } from '@/lib/data/secret-commands';
 import { PRIVATE_KEY_MESSAGE } from '@/lib/secrets/public-key';
@@ -223,6 +224,14 @@ describe('public keys', () => {
       code: 'conflict',
       field: 'name',
       message: expect.stringContaining('already named “Laptop”'),
+    });
+    // Renaming a key to a name any credential has is refused at the name field, in words that fit a key.
+    const renamed = await createPublicKey({ actor: org.actor, key: ecKey().pem });
+    if (!renamed.ok) throw new Error(renamed.message);
+    expect(await renameSecret({ actor: org.actor, secretId: renamed.credential.id, name: 'Published' })).toMatchObject({
+      code: 'conflict',
+      field: 'name',
+      message: 'Another credential of this account is already named “Published”. Choose another name.',
     });
   });
 
