@@ -4,13 +4,13 @@ import { canManageSecrets, type Actor, type MemberActor } from '@/lib/identity/a
 import { previewJwksUrl, previewPublicKey, previewWorkload } from '@/lib/secrets/credential-preview';
 import { parsePublicKey, thumbprintOf } from '@/lib/secrets/public-key';
 import { checkRemoteUrl } from '@/lib/secrets/remote-url';
-import { credentialScopesSchema, secretNameSchema, type CredentialScope } from '@/lib/secrets/rules';
+import { secretNameSchema, type CredentialScope } from '@/lib/secrets/rules';
 import { checkWorkload } from '@/lib/secrets/workload';
 import { conflict, forbidden, invalidInput, notFound, type CommandResult } from '@/lib/result';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import type { CredentialKind } from '@/lib/generated/prisma/enums';
 import { recordSecretEvent, type RequestContext } from '@/lib/data/audit';
-import { applySecretChange } from '@/lib/data/secret-change';
+import { applySecretChange, scopeOf } from '@/lib/data/secret-change';
 import { LIST_SELECT, toSecretView, type SecretListItem } from '@/lib/data/secret-queries';
 import { claimSlot, defaultName, nameTaken, parseCredentialScopes, unguessableHash } from '@/lib/data/credential-slots';
 import type { CreateResult } from '@/lib/data/secret-commands';
@@ -242,19 +242,18 @@ export async function setCredentialScopes({
   context?: RequestContext;
 }): Promise<CreateResult<{ scopes: CredentialScope[] }>> {
   if (!canManageSecrets(actor)) return forbidden();
-  const parsed = credentialScopesSchema.safeParse(requested);
-  if (!parsed.success) return invalidInput(parsed.error.issues[0]!.message, 'scopes');
-  const scopes = parsed.data;
-  const owner = { oauthClient: { organizationId: actor.membership.organizationId } };
+  const parsed = parseCredentialScopes(requested);
+  if (!parsed.ok) return parsed;
+  const { scopes } = parsed;
   const current = await prisma.secret.findFirst({
-    where: { id: secretId, ...owner, status: { not: 'DELETED' } },
+    where: { id: secretId, ...scopeOf(actor), status: { not: 'DELETED' } },
     select: { scopes: true },
   });
   if (!current) return notFound();
   if (sameScopes(current.scopes, scopes)) return { ok: true, scopes };
   const result: CommandResult = await applySecretChange({
     secretId,
-    scope: owner,
+    scope: scopeOf(actor),
     action: 'setScopes',
     data: { scopes },
     event: (_prepared, before) => ({

@@ -10,6 +10,7 @@ import {
 } from '@/lib/secrets/lifecycle';
 import { conflict, notFound, type CommandResult } from '@/lib/result';
 import { recordSecretEvent, type SecretEvent } from '@/lib/data/audit';
+import type { MemberActor } from '@/lib/identity/actor';
 
 type Tx = Prisma.TransactionClient;
 type Failure = Extract<CommandResult, { ok: false }>;
@@ -72,6 +73,11 @@ class Refused extends Error {
   }
 }
 class NotMatched extends Error {}
+
+/** The secrets an organization member may see and change: those of the member's organization. */
+export const scopeOf = (actor: MemberActor): Prisma.SecretWhereInput => ({
+  oauthClient: { organizationId: actor.membership.organizationId },
+});
 
 const isFailure = (value: unknown): value is Failure =>
   typeof value === 'object' && value !== null && (value as { ok?: unknown }).ok === false;

@@ -6,7 +6,7 @@ import { conflict, forbidden, notFound, type CommandResult, type Result } from '
 import { Prisma } from '@/lib/generated/prisma/client';
 import type { SecretStatus } from '@/lib/generated/prisma/enums';
 import { recordSecretEvent as recordEvent, type RequestContext } from '@/lib/data/audit';
-import { applySecretChange } from '@/lib/data/secret-change';
+import { applySecretChange, scopeOf } from '@/lib/data/secret-change';
 import { LIST_SELECT, toSecretView, type SecretListItem } from '@/lib/data/secret-queries';
 import { claimSlot, defaultName, lockClient, nameTaken, parseCredentialScopes } from '@/lib/data/credential-slots';
 
@@ -88,8 +88,6 @@ export async function createSecret({
     return { ok: true as const, ...created };
   });
 }
-
-const scopeOf = (actor: MemberActor) => ({ oauthClient: { organizationId: actor.membership.organizationId } });
 
 export async function renameSecret({
   actor,

@@ -1,6 +1,6 @@
 import { prisma } from '@/lib/db';
 import { maxSecretsPerClient } from '@/lib/secrets/rules';
-import { KIND_WORDS } from '@/lib/secrets/credential-kinds';
+import { KIND_WORDS, deleteToAddAnother } from '@/lib/secrets/credential-kinds';
 import { modulusBits } from '@/lib/secrets/public-key';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import type { CredentialKind, SecretStatus } from '@/lib/generated/prisma/enums';
@@ -114,8 +114,7 @@ export async function getSecret({ organizationId, secretId }: { organizationId: 
 /** The refusal of one credential too many of a kind (each kind has its own limit). */
 export function limitMessage(kind: CredentialKind = 'SECRET') {
   const max = maxSecretsPerClient();
-  const words = KIND_WORDS[kind];
-  return `Your account already has ${max} ${words.many}, the most allowed. Delete a ${words.one} you no longer use to add another.`;
+  return `Your account already has ${max} ${KIND_WORDS[kind].many}, the most allowed. ${deleteToAddAnother(kind)}`;
 }
 
 export interface Allowance {

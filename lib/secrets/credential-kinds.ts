@@ -16,3 +16,16 @@ export function forKind(message: string, kind: CredentialKind): string {
   if (kind === 'SECRET') return message;
   return message.replace(/\bsecret\b/g, KIND_WORDS[kind].one).replace(/\bSecret\b/g, KIND_WORDS[kind].label);
 }
+
+/** "Delete a public key you no longer use to add another.": what to do at the kind's limit. */
+export function deleteToAddAnother(kind: CredentialKind): string {
+  return `Delete a ${KIND_WORDS[kind].one} you no longer use to add another.`;
+}
+
+/** The line beside an Add button: "3 of 25 secrets", or at the limit why the button is disabled. */
+export function allowanceText(kind: CredentialKind, count: number, max: number): string {
+  const { many } = KIND_WORDS[kind];
+  return count >= max
+    ? `You have ${count} of ${max} ${many}, the most allowed. ${deleteToAddAnother(kind)}`
+    : `${count} of ${max} ${many}`;
+}

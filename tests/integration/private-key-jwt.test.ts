@@ -95,16 +95,7 @@ function assertion(
   claims: Record<string, unknown> = {},
   header: Record<string, unknown> = {},
 ): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({
-    iss: org.clientId,
-    sub: org.clientId,
-    aud: TOKEN_ENDPOINT,
-    jti: randomUUID(),
-    iat: now,
-    exp: now + 60,
-    ...claims,
-  })
+  return new SignJWT(claimsFor(org, claims))
     .setProtectedHeader({ alg: key.alg, kid: key.kid, ...header })
     .sign(key.privateKey);
 }

@@ -53,6 +53,11 @@ function secretAction<S extends z.ZodType, F extends z.ZodType | undefined = und
   };
 }
 
+/** Adding a credential: malformed input is a bad request (there is no credential yet to be missing), and sensitive. */
+function creation<S extends z.ZodType>(schema: S) {
+  return secretAction({ schema, invalid: INVALID_REQUEST, sensitive: true });
+}
+
 /**
  * Creates a secret and returns its value: the one place the plaintext ever
  * appears. It is not logged, not stored and not put in any cache. Without
@@ -62,15 +67,11 @@ export async function createSecretAction(
   input?: unknown,
 ): Promise<ActionResult<{ secret: CreatedCredential; plaintext: string }>> {
   const schema = z.object({ scopes: scopesInput }).strict().optional();
-  return run(
-    input,
-    secretAction({ schema, invalid: INVALID_REQUEST, sensitive: true }),
-    async ({ actor, data, context }) => {
-      const result = await createSecret({ actor, scopes: data?.scopes, context });
-      if (!result.ok) return result;
-      return { ok: true, plaintext: result.plaintext, secret: created(result.secret) };
-    },
-  );
+  return run(input, creation(schema), async ({ actor, data, context }) => {
+    const result = await createSecret({ actor, scopes: data?.scopes, context });
+    if (!result.ok) return result;
+    return { ok: true, plaintext: result.plaintext, secret: created(result.secret) };
+  });
 }
 
 /** Adds a public key (pasted, or the URL of a JWKS), disabled until activated. */
@@ -86,24 +87,20 @@ export async function createPublicKeyAction(
       scopes: scopesInput,
     })
     .strict();
-  return run(
-    input,
-    secretAction({ schema, invalid: INVALID_REQUEST, sensitive: true }),
-    async ({ actor, data, context }) => {
-      // Only the chosen source is sent on: text left in the other field is not a second key.
-      const result = await createPublicKey({
-        actor,
-        name: data.name,
-        ...(data.source === 'key' ? { key: data.key } : { jwksUrl: data.jwksUrl }),
-        scopes: data.scopes,
-        context,
-      });
-      if (!result.ok) return result;
-      // A typo in the URL would otherwise show only as refused assertions, later.
-      const warning = data.source === 'jwksUrl' ? await jwksUrlProblem(data.jwksUrl.trim()) : null;
-      return { ok: true, credential: created(result.credential), warning };
-    },
-  );
+  return run(input, creation(schema), async ({ actor, data, context }) => {
+    // Only the chosen source is sent on: text left in the other field is not a second key.
+    const result = await createPublicKey({
+      actor,
+      name: data.name,
+      ...(data.source === 'key' ? { key: data.key } : { jwksUrl: data.jwksUrl }),
+      scopes: data.scopes,
+      context,
+    });
+    if (!result.ok) return result;
+    // A typo in the URL would otherwise show only as refused assertions, later.
+    const warning = data.source === 'jwksUrl' ? await jwksUrlProblem(data.jwksUrl.trim()) : null;
+    return { ok: true, credential: created(result.credential), warning };
+  });
 }
 
 /** Trusts a workload of an external OIDC issuer, disabled until activated. */
@@ -119,15 +116,11 @@ export async function createTrustedWorkloadAction(
       scopes: scopesInput,
     })
     .strict();
-  return run(
-    input,
-    secretAction({ schema, invalid: INVALID_REQUEST, sensitive: true }),
-    async ({ actor, data, context }) => {
-      const result = await createTrustedWorkload({ actor, ...data, context });
-      if (!result.ok) return result;
-      return { ok: true, credential: created(result.credential) };
-    },
-  );
+  return run(input, creation(schema), async ({ actor, data, context }) => {
+    const result = await createTrustedWorkload({ actor, ...data, context });
+    if (!result.ok) return result;
+    return { ok: true, credential: created(result.credential) };
+  });
 }
 
 /** Changes which scopes a credential of any kind may request. */

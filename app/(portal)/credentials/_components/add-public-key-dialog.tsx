@@ -11,6 +11,7 @@ import { Textarea } from '@/components/ui/textarea';
 import { useDialogAction } from '@/components/actions/use-dialog-action';
 import { createPublicKeyAction } from '../actions';
 import { ScopeFields, scopesOf } from './scope-fields';
+import { allowanceText } from '@/lib/secrets/credential-kinds';
 
 const SOURCES = [
   { value: 'key', label: 'Paste a key' },
@@ -45,9 +46,7 @@ export function AddPublicKeyButton({ count, max }: { count: number; max: number 
         Add public key
       </Button>
       <span id="public-key-allowance" className="sr-only">
-        {atLimit
-          ? `You have ${count} of ${max} public keys, the most allowed. Delete a public key you no longer use to add another.`
-          : `${count} of ${max} public keys`}
+        {allowanceText('PUBLIC_KEY', count, max)}
       </span>
       <FormDialog
         open={open}

@@ -8,6 +8,7 @@ import { Button } from '@/components/ui/button';
 import { createSecretAction } from '../actions';
 import { SecretCreatedDialog, type CreatedSecret } from './secret-created-dialog';
 import { UNREACHABLE } from '@/components/actions/unreachable';
+import { allowanceText } from '@/lib/secrets/credential-kinds';
 
 /** Creates the secret at once (one click, as the product documentation describes) and shows it in a dialog. */
 export function AddSecretButton({ count, max }: { count: number; max: number }) {
@@ -27,9 +28,7 @@ export function AddSecretButton({ count, max }: { count: number; max: number }) 
   return (
     <div className="flex flex-col gap-2 sm:flex-row sm:items-center sm:gap-4">
       <p id="secret-allowance" className="text-sm text-slate-600">
-        {atLimit
-          ? `You have ${count} of ${max} secrets, the most allowed. Delete a secret you no longer use to add another.`
-          : `${count} of ${max} secrets`}
+        {allowanceText('SECRET', count, max)}
       </p>
       <Button onClick={addSecret} disabled={pending || atLimit} aria-busy={pending} aria-describedby="secret-allowance">
         {pending ? <Loader2 className="size-4 animate-spin" aria-hidden /> : <Plus className="size-4" aria-hidden />}

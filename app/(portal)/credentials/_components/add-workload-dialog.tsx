@@ -10,6 +10,7 @@ import { useDialogAction } from '@/components/actions/use-dialog-action';
 import { GITHUB_ACTIONS_ISSUER, GITHUB_ACTIONS_SUBJECT_EXAMPLE } from '@/lib/secrets/workload';
 import { createTrustedWorkloadAction } from '../actions';
 import { ScopeFields, scopesOf } from './scope-fields';
+import { allowanceText } from '@/lib/secrets/credential-kinds';
 
 function Field({
   id,
@@ -69,9 +70,7 @@ export function AddWorkloadButton({ count, max, audience }: { count: number; max
   return (
     <>
       <p id="workload-allowance" className="text-sm text-slate-600">
-        {atLimit
-          ? `You have ${count} of ${max} trusted workloads, the most allowed. Delete one you no longer use to add another.`
-          : `${count} of ${max} trusted workloads`}
+        {allowanceText('WORKLOAD', count, max)}
       </p>
       <Button onClick={() => setOpen(true)} disabled={atLimit} aria-describedby="workload-allowance">
         <Workflow className="size-4" aria-hidden />

@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { useMemo, useState } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
+import { EmptyState } from '@/components/ui/empty-state';
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { LocalTime, RelativeTime } from '@/components/local-time';
 import { CredentialStatus, LastUsed } from '@/components/secrets/credential-status';
@@ -23,17 +24,11 @@ export function SecretsTable({ secrets, canManage }: { secrets: SecretRow[]; can
 
   if (secrets.length === 0) {
     return (
-      <div className="flex flex-col items-center px-6 py-12 text-center">
-        <span className="grid size-10 place-items-center rounded-full bg-slate-100 text-slate-500">
-          <KeyRound className="size-5" aria-hidden />
-        </span>
-        <p className="mt-3 text-sm font-medium text-slate-900">No secrets or public keys yet</p>
-        <p className="mt-1 max-w-sm text-sm text-slate-600">
-          {canManage
-            ? 'Add a secret, or a public key your application signs with, to authenticate your SDK or your calls to the REST API.'
-            : 'An admin of your organization can add one.'}
-        </p>
-      </div>
+      <EmptyState icon={KeyRound} title="No secrets or public keys yet">
+        {canManage
+          ? 'Add a secret, or a public key your application signs with, to authenticate your SDK or your calls to the REST API.'
+          : 'An admin of your organization can add one.'}
+      </EmptyState>
     );
   }
 

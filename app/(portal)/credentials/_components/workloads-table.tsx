@@ -2,6 +2,7 @@
 
 import { Workflow } from 'lucide-react';
 import Link from 'next/link';
+import { EmptyState } from '@/components/ui/empty-state';
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { ScopeBadges } from '@/components/secrets/credential-labels';
 import { CredentialStatus, LastUsed } from '@/components/secrets/credential-status';
@@ -34,17 +35,11 @@ function Trust({ workload, column = false }: { workload: SecretRow; column?: boo
 export function WorkloadsTable({ workloads, canManage }: { workloads: SecretRow[]; canManage: boolean }) {
   if (workloads.length === 0) {
     return (
-      <div className="flex flex-col items-center px-6 py-10 text-center">
-        <span className="grid size-10 place-items-center rounded-full bg-slate-100 text-slate-500">
-          <Workflow className="size-5" aria-hidden />
-        </span>
-        <p className="mt-3 text-sm font-medium text-slate-900">No trusted workloads yet</p>
-        <p className="mt-1 max-w-md text-sm text-slate-600">
-          {canManage
-            ? 'Trust a CI job or a cluster by its identity provider, and it obtains access tokens without any stored secret.'
-            : 'An admin of your organization can add one.'}
-        </p>
-      </div>
+      <EmptyState icon={Workflow} title="No trusted workloads yet">
+        {canManage
+          ? 'Trust a CI job or a cluster by its identity provider, and it obtains access tokens without any stored secret.'
+          : 'An admin of your organization can add one.'}
+      </EmptyState>
     );
   }
 
