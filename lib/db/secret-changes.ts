@@ -16,6 +16,11 @@ const ACK_TIMEOUT_MS = 2_000;
  */
 export type Invalidation = { hash?: string; secretId?: string; oauthClientId?: string; revokedJti?: string };
 
+/** A change that names nothing (the channel reconnected, or the caller could not say what changed): forget all. */
+export function isFullInvalidation(change: Invalidation): boolean {
+  return !change.hash && !change.secretId && !change.oauthClientId && !change.revokedJti;
+}
+
 const REVOKED_PREFIX = 'revoked:';
 
 /** A change to one credential as its NOTIFY payload names it, so that this instance forgets just as others do. */

@@ -16,10 +16,8 @@ let audiences: readonly string[] | undefined;
 
 /** What `aud` may name: the token endpoint's URL as the metadata advertises it, or the issuer. */
 function acceptedAudiences(): readonly string[] {
-  if (!audiences) {
-    const { tokenEndpoint, issuer } = tokenSettings();
-    audiences = [tokenEndpoint, issuer];
-  }
+  const { tokenEndpoint, issuer } = tokenSettings();
+  audiences ??= [tokenEndpoint, issuer];
   return audiences;
 }
 

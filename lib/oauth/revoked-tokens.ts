@@ -1,4 +1,4 @@
-import { secretChanges, type Invalidation } from '@/lib/db/secret-changes';
+import { isFullInvalidation, secretChanges, type Invalidation } from '@/lib/db/secret-changes';
 import { isAccessTokenRevoked, listRevokedAccessTokens } from '@/lib/data/revoked-access-tokens';
 import { ACCESS_TOKEN_TTL_SECONDS } from '@/lib/oauth/settings';
 
@@ -46,7 +46,7 @@ class RevokedTokens {
       return;
     }
     // Only a full invalidation (every field absent) concerns this set: what happened meanwhile was not heard.
-    if (!change.hash && !change.secretId && !change.oauthClientId) {
+    if (isFullInvalidation(change)) {
       this.epoch += 1;
       this.jtis = null;
       this.heardDuringLoad = null;

@@ -1,5 +1,5 @@
 import { prisma } from '@/lib/db';
-import { secretChanges, type Invalidation } from '@/lib/db/secret-changes';
+import { isFullInvalidation, secretChanges, type Invalidation } from '@/lib/db/secret-changes';
 import { hashSecret, isWellFormedSecret } from '@/lib/secrets/format';
 import { addressAllowed } from '@/lib/secrets/rules';
 
@@ -107,8 +107,11 @@ class SecretVerifier {
     return entry;
   }
 
-  private forget({ hash, secretId }: Invalidation) {
-    if (!hash && !secretId) {
+  private forget(change: Invalidation) {
+    // A single revoked access token says nothing about any secret.
+    if (change.revokedJti) return;
+    const { hash, secretId } = change;
+    if (isFullInvalidation(change)) {
       this.known.clear();
       this.unknown.clear();
       this.revocations.clear();

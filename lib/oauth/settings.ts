@@ -8,15 +8,29 @@ export const MAX_TOKEN_REQUEST_BYTES = 16_384;
 /** Scopes a client may ask for; a request without `scope` gets all its credential allows. */
 export { CREDENTIAL_SCOPES as SUPPORTED_SCOPES } from '@/lib/secrets/rules';
 
+/** Where the OAuth endpoints are served, below the authorization base URL. */
+export const OAUTH_PATHS = {
+  token: '/api/oauth/token',
+  revocation: '/api/oauth/revoke',
+  introspection: '/api/oauth/introspect',
+} as const;
+
+type TokenSettings = { readonly issuer: string; readonly audience: string; readonly tokenEndpoint: string };
+let settings: TokenSettings | undefined;
+
 /**
  * Issuer and audience of access tokens: the authorization and API base URLs shown on the credentials page;
- * and the token endpoint's URL as the metadata advertises it (a client assertion's `aud`).
+ * and the token endpoint's URL as the metadata advertises it (a client assertion's `aud`). Read from the
+ * environment once: a running server never changes them, and every request path asks for them.
  */
-export function tokenSettings() {
-  const urls = publicUrls(`http://localhost:${env.PORT}`);
-  return {
-    issuer: urls.authorizationBaseUrl,
-    audience: urls.apiBaseUrl,
-    tokenEndpoint: `${urls.authorizationBaseUrl}/api/oauth/token`,
-  };
+export function tokenSettings(): TokenSettings {
+  if (!settings) {
+    const urls = publicUrls(`http://localhost:${env.PORT}`);
+    settings = Object.freeze({
+      issuer: urls.authorizationBaseUrl,
+      audience: urls.apiBaseUrl,
+      tokenEndpoint: `${urls.authorizationBaseUrl}${OAUTH_PATHS.token}`,
+    });
+  }
+  return settings;
 }

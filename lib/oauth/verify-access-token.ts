@@ -14,6 +14,18 @@ export interface VerifiedAccessToken {
 
 const STRING_CLAIMS = ['iss', 'sub', 'aud', 'jti', 'scope', 'client_id', 'secret_id'] as const;
 
+/** One key set per load of the signing keys, so that jose imports each public key once rather than per token. */
+const keySets = new WeakMap<JsonWebKey[], ReturnType<typeof createLocalJWKSet>>();
+
+function keySetOf(jwks: JsonWebKey[]) {
+  let keySet = keySets.get(jwks);
+  if (!keySet) {
+    keySet = createLocalJWKSet({ keys: jwks } as JSONWebKeySet);
+    keySets.set(jwks, keySet);
+  }
+  return keySet;
+}
+
 /**
  * The claims of an unexpired access token that we issued: signature against our signing keys, typ, exp, iss,
  * aud and the claims' shape. Null for anything else. Revocation is not checked here (see isRevoked). Throws
@@ -24,7 +36,7 @@ export async function readAccessToken(token: string): Promise<AccessTokenClaims 
   const { jwks } = await getSigningKeys();
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(token, createLocalJWKSet({ keys: jwks } as JSONWebKeySet), {
+    ({ payload } = await jwtVerify(token, keySetOf(jwks), {
       issuer,
       audience,
       algorithms: [SIGNING_ALGORITHM],
