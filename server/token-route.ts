@@ -1,25 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clientAddress } from '@/lib/http/client-address';
-import { handleTokenRequest, type TokenEndpointRequest } from '@/lib/oauth/token-endpoint';
+import { handleTokenRequest } from '@/lib/oauth/token-endpoint';
+import type { OAuthEndpointHandler } from '@/lib/oauth/token-request';
 import { handleRevocationRequest } from '@/lib/oauth/revocation-endpoint';
 import { handleIntrospectionRequest } from '@/lib/oauth/introspection-endpoint';
-import { MAX_TOKEN_REQUEST_BYTES } from '@/lib/oauth/settings';
+import { MAX_TOKEN_REQUEST_BYTES, OAUTH_PATHS } from '@/lib/oauth/settings';
 import { OAuthError, oauthErrorResponse, type EndpointResponse } from '@/lib/oauth/errors';
-
-export const TOKEN_PATH = '/api/oauth/token';
-export const REVOCATION_PATH = '/api/oauth/revoke';
-export const INTROSPECTION_PATH = '/api/oauth/introspect';
-
-export type OAuthEndpointHandler = (request: TokenEndpointRequest) => Promise<EndpointResponse>;
 
 /**
  * The OAuth endpoints answered before Next.js, by path: the same handlers as app/api/oauth/{token,revoke,
  * introspect}/route.ts, which serve them under `next dev`.
  */
 export const OAUTH_ENDPOINTS: ReadonlyMap<string, OAuthEndpointHandler> = new Map([
-  [TOKEN_PATH, handleTokenRequest],
-  [REVOCATION_PATH, handleRevocationRequest],
-  [INTROSPECTION_PATH, handleIntrospectionRequest],
+  [OAUTH_PATHS.token, handleTokenRequest],
+  [OAUTH_PATHS.revocation, handleRevocationRequest],
+  [OAUTH_PATHS.introspection, handleIntrospectionRequest],
 ]);
 
 function readBody(req: IncomingMessage): Promise<string | null> {

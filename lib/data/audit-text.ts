@@ -1,4 +1,5 @@
 import { KIND_WORDS, isCredentialKind } from '@/lib/secrets/credential-kinds';
+import type { CredentialKind } from '@/lib/secrets/lifecycle';
 
 /** How audit events read to a person: a label per action and a one-line description of its details. */
 export const AUDIT_ACTIONS: Record<string, string> = {
@@ -42,7 +43,7 @@ export function describeAuditEvent(event: {
 }): string | null {
   const d = (event.details ?? {}) as Record<string, unknown>;
   const parts: string[] = [];
-  if (event.action === 'created' && isCredentialKind(d.kind)) parts.push(describeCreated(d));
+  if (event.action === 'created' && isCredentialKind(d.kind)) parts.push(describeCreated(d.kind, d));
   if (event.action === 'scopes_changed') parts.push(`${scopeList(d.from)} → ${scopeList(d.to)}`);
   if (event.action === 'renamed') parts.push(`“${d.from}” → “${d.to}”`);
   if (event.action === 'expiry_set')
@@ -72,8 +73,7 @@ function scopeList(scopes: unknown): string {
 }
 
 /** What was created: the kind in words, what identifies it (key, URL, workload), and its scopes. */
-function describeCreated(d: Record<string, unknown>): string {
-  const kind = isCredentialKind(d.kind) ? d.kind : 'SECRET';
+function describeCreated(kind: CredentialKind, d: Record<string, unknown>): string {
   const what = [KIND_WORDS[kind].label];
   if (kind === 'PUBLIC_KEY' && d.jwksUrl) what.push(`JWKS URL ${d.jwksUrl}`);
   else if (kind === 'PUBLIC_KEY') what.push(`${d.alg}, kid ${d.kid}`);

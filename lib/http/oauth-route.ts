@@ -1,6 +1,5 @@
-import type { EndpointResponse } from '@/lib/oauth/errors';
 import { MAX_TOKEN_REQUEST_BYTES } from '@/lib/oauth/settings';
-import type { TokenEndpointRequest } from '@/lib/oauth/token-endpoint';
+import type { OAuthEndpointHandler } from '@/lib/oauth/token-request';
 import { clientAddress } from '@/lib/http/client-address';
 import { readBodyLimited } from '@/lib/http/request';
 
@@ -9,7 +8,7 @@ import { readBodyLimited } from '@/lib/http/request';
  * parts handed to the transport-independent handler, its answer sent as it is. In production
  * server/instance.ts answers these paths before Next.js routes them, with the same handlers.
  */
-export function oauthRoute(handle: (request: TokenEndpointRequest) => Promise<EndpointResponse>) {
+export function oauthRoute(handle: OAuthEndpointHandler) {
   return async function post(request: Request): Promise<Response> {
     const response = await handle({
       contentType: request.headers.get('content-type'),

@@ -8,7 +8,7 @@ export const CLOCK_SKEW_SECONDS = 30;
 /** An assertion may be valid for at most this long from now: its jti is kept (and checked) until `exp`. */
 export const MAX_ASSERTION_LIFETIME_SECONDS = 300;
 /** Longest jti accepted: it is stored until the assertion expires. */
-export const MAX_JTI_LENGTH = 256;
+const MAX_JTI_LENGTH = 256;
 /** Longest Client ID read from an unverified `iss`, e.g. to count a failure against it. */
 export const MAX_CLIENT_ID_LENGTH = 512;
 

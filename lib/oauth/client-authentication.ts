@@ -27,6 +27,16 @@ export function callerOf(request: { address: string; userAgent?: string | null }
 /** What a failed check reports: the credential it concerned, when the caller must be told of it. */
 export type FailedAuthentication = { reason: 'unknown' | 'blocked_address' | 'decoy'; credentialId?: string };
 
+/**
+ * Counts a failure against the client and the caller's address (the failure limiter); over the limit, the
+ * answer becomes 429 "Too many failed <what>" instead of the refusal itself.
+ */
+export async function countFailure(clientId: string, caller: CallerContext, what: string): Promise<void> {
+  const retryAfter = await recordFailedAuthentication({ clientId, address: caller.address });
+  if (retryAfter !== null)
+    throw new OAuthError('too_many_failures', `Too many failed ${what}. Try again later.`, retryAfter);
+}
+
 /** Refuses a client (invalid_client, or 429 once the failure limiter says so), recording what the admin must see. */
 export async function refuse(clientId: string, failure: FailedAuthentication, caller: CallerContext): Promise<never> {
   // A right credential from outside its allowlist: refused like any other, and shown to the admin.
@@ -35,10 +45,7 @@ export async function refuse(clientId: string, failure: FailedAuthentication, ca
   // A decoy tripped: the caller sees an ordinary invalid_client, the admins an alarm.
   if (failure.reason === 'decoy' && failure.credentialId)
     usageRecorder.recordDecoyUse(failure.credentialId, caller.address, caller.userAgent);
-  const retryAfter = await recordFailedAuthentication({ clientId, address: caller.address });
-  if (retryAfter !== null) {
-    throw new OAuthError('too_many_failures', 'Too many failed client authentications. Try again later.', retryAfter);
-  }
+  await countFailure(clientId, caller, 'client authentications');
   // Unknown client, wrong, disabled or deleted credential: one answer for all.
   throw new OAuthError('invalid_client', 'Client authentication failed.');
 }

@@ -139,12 +139,13 @@ export interface EndpointResponse {
   body: string;
 }
 
-const NO_STORE = {
-  'Content-Type': 'application/json',
-  'Cache-Control': 'no-store',
-  Pragma: 'no-cache',
-  'X-Content-Type-Options': 'nosniff',
-};
+const NO_STORE_EMPTY = { 'Cache-Control': 'no-store', Pragma: 'no-cache', 'X-Content-Type-Options': 'nosniff' };
+const NO_STORE = { 'Content-Type': 'application/json', ...NO_STORE_EMPTY };
+
+/** An answer with no body (RFC 7009's successful revocation), never cached or sniffed like every other. */
+export function emptyResponse(status: number): EndpointResponse {
+  return { status, headers: NO_STORE_EMPTY, body: '' };
+}
 
 /** A JSON answer; without extra headers it shares NO_STORE (transports copy headers, never change them). */
 export function jsonResponse(status: number, payload: unknown, headers?: Record<string, string>): EndpointResponse {

@@ -2,7 +2,7 @@ import { jsonResponse, type EndpointResponse } from '@/lib/oauth/errors';
 import type { AuthenticatedClient } from '@/lib/oauth/client-authentication';
 import { answerPresentedToken } from '@/lib/oauth/presented-token';
 import { isRevoked, readAccessToken } from '@/lib/oauth/verify-access-token';
-import type { TokenEndpointRequest } from '@/lib/oauth/token-endpoint';
+import type { TokenEndpointRequest } from '@/lib/oauth/token-request';
 
 async function introspect(token: string, client: AuthenticatedClient): Promise<EndpointResponse> {
   const claims = await readAccessToken(token);

@@ -11,7 +11,7 @@ import {
   type AuthenticatedClient,
   type CallerContext,
 } from '@/lib/oauth/client-authentication';
-import type { TokenEndpointRequest } from '@/lib/oauth/token-endpoint';
+import type { TokenEndpointRequest } from '@/lib/oauth/token-request';
 
 /** A request that presents a token to the revocation or introspection endpoint. */
 export interface PresentedTokenRequest {
@@ -25,7 +25,7 @@ export interface PresentedTokenRequest {
  * the search is the same one (RFC 7009 §2.1 lets the server ignore a hint and requires it to look past a
  * wrong one).
  */
-export function parsePresentedTokenRequest(raw: RawTokenRequest): PresentedTokenRequest {
+function parsePresentedTokenRequest(raw: RawTokenRequest): PresentedTokenRequest {
   const params = readForm(raw);
   const client = parseClientAuthentication(params, raw.authorization);
   const token = params.get('token');

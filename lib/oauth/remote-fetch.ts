@@ -12,7 +12,7 @@ import {
 } from '@/lib/secrets/remote-url';
 
 /** Largest JWKS or discovery document read; anything longer is refused before it is parsed. */
-export const MAX_REMOTE_DOCUMENT_BYTES = 64 * 1024;
+const MAX_REMOTE_DOCUMENT_BYTES = 64 * 1024;
 
 /** Why a remote document could not be used; the message is safe to show to the client or the admin. */
 export class RemoteFetchError extends Error {}

@@ -1,17 +1,13 @@
-import { OAuthError, type EndpointResponse } from '@/lib/oauth/errors';
+import { OAuthError, emptyResponse, type EndpointResponse } from '@/lib/oauth/errors';
 import type { AuthenticatedClient, CallerContext } from '@/lib/oauth/client-authentication';
 import { answerPresentedToken } from '@/lib/oauth/presented-token';
 import { readAccessToken } from '@/lib/oauth/verify-access-token';
-import type { TokenEndpointRequest } from '@/lib/oauth/token-endpoint';
+import type { TokenEndpointRequest } from '@/lib/oauth/token-request';
 import { revokeAccessToken } from '@/lib/data/revoked-access-tokens';
 import { REVOCATIONS_PER_CLIENT_PER_MINUTE, recordRevocation } from '@/lib/oauth/failure-limiter';
 
 /** RFC 7009 §2.2: success is a 200 with nothing in it. */
-const REVOKED: EndpointResponse = {
-  status: 200,
-  headers: { 'Cache-Control': 'no-store', Pragma: 'no-cache', 'X-Content-Type-Options': 'nosniff' },
-  body: '',
-};
+const REVOKED = emptyResponse(200);
 
 async function revoke(token: string, client: AuthenticatedClient, caller: CallerContext): Promise<EndpointResponse> {
   // RFC 7009 §2.2: a token that is not ours, malformed or already expired needs no revoking: 200, nothing done.

@@ -1,5 +1,10 @@
 import { jsonResponse, oauthErrorResponse, type EndpointResponse } from '@/lib/oauth/errors';
-import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE, parseTokenRequest, type RawTokenRequest } from '@/lib/oauth/token-request';
+import {
+  ACCESS_TOKEN_TYPE,
+  TOKEN_EXCHANGE,
+  parseTokenRequest,
+  type TokenEndpointRequest,
+} from '@/lib/oauth/token-request';
 import { authenticateClient, callerOf, grantedScopes } from '@/lib/oauth/client-authentication';
 import { verifyWorkload } from '@/lib/oauth/token-exchange';
 import { usageRecorder } from '@/lib/oauth/usage-recorder';
@@ -8,8 +13,6 @@ import { issueAccessToken } from '@/lib/oauth/access-token';
 import { ACCESS_TOKEN_TTL_SECONDS, tokenSettings } from '@/lib/oauth/settings';
 
 const settings = tokenSettings();
-
-export type TokenEndpointRequest = RawTokenRequest & { address: string; userAgent?: string | null };
 
 /** What a grant earned: a token for this client, obtained with this credential, for this subject (default: the client). */
 interface Grant {

@@ -1,8 +1,13 @@
 import { subjectMatches } from '@/lib/secrets/subject-pattern';
 import { addressAllowed } from '@/lib/secrets/rules';
 import { OAuthError } from '@/lib/oauth/errors';
-import { recordFailedAuthentication } from '@/lib/oauth/failure-limiter';
-import { authenticateClient, grantedScopes, refuse, type CallerContext } from '@/lib/oauth/client-authentication';
+import {
+  authenticateClient,
+  countFailure,
+  grantedScopes,
+  refuse,
+  type CallerContext,
+} from '@/lib/oauth/client-authentication';
 import { clientCredentialCache, type ClientCredential } from '@/lib/oauth/client-credentials';
 import { checkRemoteUrl } from '@/lib/oauth/remote-fetch';
 import { invalidGrant, quoted, WORKLOAD_TOKEN_ALGORITHMS, workloadIssuers } from '@/lib/oauth/workload-issuers';
@@ -29,12 +34,9 @@ async function requestingClient(request: TokenExchangeRequest, caller: CallerCon
     // parseTokenRequest requires client_id for a token exchange without client authentication.
     return client.clientId ?? '';
   }
-  // Optional for a workload (its token is the proof), but when sent it must be right, like anywhere else.
-  const authenticated = await authenticateClient(client, caller);
-  if (client.clientId !== null && client.clientId !== authenticated.clientId) {
-    return refuse(client.clientId, { reason: 'unknown' }, caller);
-  }
-  return authenticated.clientId;
+  // Optional for a workload (its token is the proof), but when sent it must be right, like anywhere else;
+  // authenticateClient also refuses a client_id other than the one authenticated.
+  return (await authenticateClient(client, caller)).clientId;
 }
 
 /** The unverified `iss` and `alg`, only to choose which workloads (and so which issuer's keys) to try. */
@@ -114,12 +116,8 @@ export async function verifyWorkload(request: TokenExchangeRequest, caller: Call
   try {
     found = await trustedWorkload(account.credentials, request.subjectToken, caller);
   } catch (error) {
-    if (error instanceof OAuthError && error.kind === 'invalid_grant') {
-      const retryAfter = await recordFailedAuthentication({ clientId, address: caller.address });
-      if (retryAfter !== null) {
-        throw new OAuthError('too_many_failures', 'Too many failed token exchanges. Try again later.', retryAfter);
-      }
-    }
+    if (error instanceof OAuthError && error.kind === 'invalid_grant')
+      await countFailure(clientId, caller, 'token exchanges');
     throw error;
   }
   return {

@@ -1,5 +1,5 @@
 import { SUPPORTED_SCOPES, tokenSettings } from '@/lib/oauth/settings';
-import { OAuthError } from '@/lib/oauth/errors';
+import { OAuthError, type EndpointResponse } from '@/lib/oauth/errors';
 
 export interface RawTokenRequest {
   contentType: string | null;
@@ -8,7 +8,13 @@ export interface RawTokenRequest {
   body: string | null;
 }
 
-export const CLIENT_CREDENTIALS = 'client_credentials';
+/** A request to one of the OAuth endpoints (token, revocation, introspection), from whichever transport. */
+export type TokenEndpointRequest = RawTokenRequest & { address: string; userAgent?: string | null };
+
+/** What answers one of the OAuth endpoints, independent of the transport (Next.js route or the fast path). */
+export type OAuthEndpointHandler = (request: TokenEndpointRequest) => Promise<EndpointResponse>;
+
+const CLIENT_CREDENTIALS = 'client_credentials';
 export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 export const JWT_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
@@ -129,7 +135,7 @@ export function parseClientAuthentication(
 }
 
 /** The `scope` parameter (RFC 6749 §3.3): null when absent, else known scopes only, each once. */
-export function parseScopes(params: Map<string, string>): string[] | null {
+function parseScopes(params: Map<string, string>): string[] | null {
   const requested = params.get('scope');
   if (requested === undefined) return null;
   const scopes = [...new Set(requested.split(' ').filter(Boolean))];

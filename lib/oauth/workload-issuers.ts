@@ -10,7 +10,7 @@ import { RemoteKeySet } from '@/lib/oauth/remote-key-set';
 export const WORKLOAD_TOKEN_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'] as const;
 
 /** Clock difference tolerated between the issuer and us for exp, nbf and iat. */
-export const WORKLOAD_CLOCK_SKEW_SECONDS = 30;
+const WORKLOAD_CLOCK_SKEW_SECONDS = 30;
 
 /** The discovery document is read again this often (a changed jwks_uri is then followed). */
 const DISCOVERY_MAX_AGE_MS = 10 * 60_000;

@@ -4,7 +4,7 @@
  * the audit trail and the support console all show the same text.
  */
 
-export const PREVIEW_LENGTH = 40;
+const PREVIEW_LENGTH = 40;
 
 /** Keeps short text whole; otherwise its first and last characters around an ellipsis. */
 export function shorten(text: string, max: number): string {

@@ -19,8 +19,8 @@ export function isPublicKeyAlgorithm(alg: unknown): alg is PublicKeyAlgorithm {
 /** Smallest RSA modulus accepted, when a key is added and again when an assertion is verified with it. */
 export const MIN_RSA_BITS = 2048;
 /** Longer than any real JWK or PEM public key (an RSA-8192 JWKS is under 2 KiB). */
-export const MAX_PUBLIC_KEY_TEXT = 16 * 1024;
-export const MAX_KID_LENGTH = 128;
+const MAX_PUBLIC_KEY_TEXT = 16 * 1024;
+const MAX_KID_LENGTH = 128;
 
 export type PublicJwk =
   | { kty: 'EC'; crv: 'P-256'; x: string; y: string; alg: 'ES256'; kid: string }

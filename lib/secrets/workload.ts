@@ -7,9 +7,9 @@ import { checkRemoteUrl } from '@/lib/secrets/remote-url';
  * "https://issuer.example" and "https://issuer.example/" are two different issuers.
  */
 
-export const MAX_WORKLOAD_ISSUER = 512;
-export const MAX_WORKLOAD_AUDIENCE = 256;
-export const MAX_WORKLOAD_SUBJECT = 256;
+const MAX_WORKLOAD_ISSUER = 512;
+const MAX_WORKLOAD_AUDIENCE = 256;
+const MAX_WORKLOAD_SUBJECT = 256;
 
 /** GitHub Actions, the most common workload: the hint and placeholder of the form. */
 export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';

@@ -3,7 +3,8 @@
 // tests that need several instances on one database.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { OAUTH_ENDPOINTS, TOKEN_PATH, serveOAuthRequest } from '@/server/token-route';
+import { OAUTH_ENDPOINTS, serveOAuthRequest } from '@/server/token-route';
+import { OAUTH_PATHS } from '@/lib/oauth/settings';
 import { GET as getMe } from '@/app/api/v1/me/route';
 import { secretChanges } from '@/lib/db/secret-changes';
 
@@ -35,7 +36,7 @@ export function startTokenServer(): Promise<{
       const { port } = server.address() as AddressInfo;
       const base = `http://127.0.0.1:${port}`;
       resolve({
-        url: `${base}${TOKEN_PATH}`,
+        url: `${base}${OAUTH_PATHS.token}`,
         base,
         close: () => new Promise((done) => server.close(() => done())),
       });

@@ -10,6 +10,7 @@ import { credentialAllowances, listSecrets } from '@/lib/data/secret-queries';
 import { EXPIRY_WARNING_DAYS } from '@/lib/secrets/rules';
 import { toSecretRow } from '@/components/secrets/secret-row';
 import { publicUrls } from '@/lib/config';
+import { OAUTH_PATHS } from '@/lib/oauth/settings';
 import { ConnectionDetails } from './_components/connection-details';
 import { SecretsTable } from './_components/secrets-table';
 import { AddSecretButton } from './_components/add-secret-button';
@@ -78,7 +79,7 @@ export default async function CredentialsPage() {
   const host = requestHeaders.get('host') ?? 'localhost';
   const protocol = requestHeaders.get('x-forwarded-proto') ?? 'http';
   const urls = publicUrls(`${protocol}://${host}`);
-  const tokenEndpoint = `${urls.authorizationBaseUrl}/api/oauth/token`;
+  const tokenEndpoint = `${urls.authorizationBaseUrl}${OAUTH_PATHS.token}`;
   const allowance = allowances.SECRET;
 
   return (

@@ -1,5 +1,5 @@
 // GET /.well-known/oauth-authorization-server — authorization server metadata (RFC 8414).
-import { SUPPORTED_SCOPES, tokenSettings } from '@/lib/oauth/settings';
+import { OAUTH_PATHS, SUPPORTED_SCOPES, tokenSettings } from '@/lib/oauth/settings';
 import { TOKEN_EXCHANGE } from '@/lib/oauth/token-request';
 import { PUBLIC_KEY_ALGORITHMS } from '@/lib/secrets/public-key';
 
@@ -19,10 +19,10 @@ export function GET(): Response {
       token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
       // RFC 8414 §2: required beside private_key_jwt; the algorithms a public-key credential may have.
       token_endpoint_auth_signing_alg_values_supported: PUBLIC_KEY_ALGORITHMS,
-      revocation_endpoint: `${issuer}/api/oauth/revoke`,
+      revocation_endpoint: `${issuer}${OAUTH_PATHS.revocation}`,
       revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
       revocation_endpoint_auth_signing_alg_values_supported: PUBLIC_KEY_ALGORITHMS,
-      introspection_endpoint: `${issuer}/api/oauth/introspect`,
+      introspection_endpoint: `${issuer}${OAUTH_PATHS.introspection}`,
       introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
       introspection_endpoint_auth_signing_alg_values_supported: PUBLIC_KEY_ALGORITHMS,
       scopes_supported: SUPPORTED_SCOPES,

@@ -1,11 +1,11 @@
 'use client';
 
 import { KeySquare } from 'lucide-react';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { toast } from 'sonner';
 import { Button } from '@/components/ui/button';
 import { FormDialog } from '@/components/ui/form-dialog';
-import { FieldError, Input } from '@/components/ui/input';
+import { Field, FieldError } from '@/components/ui/input';
 import { RadioCards } from '@/components/ui/radio-cards';
 import { Textarea } from '@/components/ui/textarea';
 import { useDialogAction } from '@/components/actions/use-dialog-action';
@@ -27,10 +27,6 @@ export function AddPublicKeyButton({ count, max }: { count: number; max: number 
   const [open, setOpen] = useState(false);
   const { pending, error, setError, run } = useDialogAction(open);
   const [source, setSource] = useState<Source>('key');
-  // A dialog opens without the choice of its last use.
-  useEffect(() => {
-    if (open) setSource('key');
-  }, [open]);
   const atLimit = count >= max;
   const fieldErrors = error?.fieldErrors ?? {};
 
@@ -38,7 +34,11 @@ export function AddPublicKeyButton({ count, max }: { count: number; max: number 
     <>
       <Button
         variant="secondary"
-        onClick={() => setOpen(true)}
+        onClick={() => {
+          // A dialog opens without the choice of its last use.
+          setSource('key');
+          setOpen(true);
+        }}
         disabled={atLimit}
         aria-describedby="public-key-allowance"
       >
@@ -84,19 +84,15 @@ export function AddPublicKeyButton({ count, max }: { count: number; max: number 
           )
         }
       >
-        <label htmlFor="public-key-name" className="block text-sm font-medium text-slate-700">
-          Name <span className="font-normal text-slate-500">(optional)</span>
-        </label>
-        <Input
+        <Field
           id="public-key-name"
           name="name"
+          label="Name"
+          optional
           maxLength={64}
           placeholder="e.g. Payments service"
-          className="mt-1.5"
-          aria-invalid={!!fieldErrors.name}
-          aria-describedby="public-key-name-error"
+          error={fieldErrors.name}
         />
-        <FieldError id="public-key-name-error" message={fieldErrors.name} />
 
         <RadioCards
           legend="Where the key comes from"
@@ -134,26 +130,16 @@ export function AddPublicKeyButton({ count, max }: { count: number; max: number 
             <FieldError id="public-key-text-error" message={fieldErrors.key} />
           </div>
         ) : (
-          <div className="mt-3">
-            <label htmlFor="public-key-url" className="block text-sm font-medium text-slate-700">
-              JWKS URL
-            </label>
-            <Input
-              id="public-key-url"
-              name="jwksUrl"
-              inputMode="url"
-              autoComplete="off"
-              placeholder="https://keys.example.com/.well-known/jwks.json"
-              className="mt-1.5"
-              aria-invalid={!!fieldErrors.jwksUrl}
-              aria-describedby="public-key-url-hint public-key-url-error"
-            />
-            <p id="public-key-url-hint" className="mt-1.5 text-xs text-slate-500">
-              An https URL serving your key set. The token endpoint fetches it, keeps it for 10 minutes and fetches it
-              again when an assertion names a key it does not know, so you can rotate keys without coming back here.
-            </p>
-            <FieldError id="public-key-url-error" message={fieldErrors.jwksUrl} />
-          </div>
+          <Field
+            id="public-key-url"
+            name="jwksUrl"
+            label="JWKS URL"
+            inputMode="url"
+            placeholder="https://keys.example.com/.well-known/jwks.json"
+            hint="An https URL serving your key set. The token endpoint fetches it, keeps it for 10 minutes and fetches it again when an assertion names a key it does not know, so you can rotate keys without coming back here."
+            error={fieldErrors.jwksUrl}
+            className="mt-3"
+          />
         )}
 
         <ScopeFields idPrefix="public-key" error={fieldErrors.scopes} className="mt-2" />

@@ -5,57 +5,12 @@ import { useState } from 'react';
 import { toast } from 'sonner';
 import { Button } from '@/components/ui/button';
 import { FormDialog } from '@/components/ui/form-dialog';
-import { FieldError, Input } from '@/components/ui/input';
+import { Field } from '@/components/ui/input';
 import { useDialogAction } from '@/components/actions/use-dialog-action';
 import { GITHUB_ACTIONS_ISSUER, GITHUB_ACTIONS_SUBJECT_EXAMPLE } from '@/lib/secrets/workload';
 import { createTrustedWorkloadAction } from '../actions';
 import { ScopeFields, scopesOf } from './scope-fields';
 import { allowanceText } from '@/lib/secrets/credential-kinds';
-
-function Field({
-  id,
-  name,
-  label,
-  hint,
-  error,
-  placeholder,
-  mono = false,
-  optional = false,
-}: {
-  id: string;
-  name: string;
-  label: string;
-  hint?: React.ReactNode;
-  error?: string;
-  placeholder?: string;
-  mono?: boolean;
-  optional?: boolean;
-}) {
-  return (
-    <div>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-700">
-        {label}
-        {optional && <span className="font-normal text-slate-500"> (optional)</span>}
-      </label>
-      <Input
-        id={id}
-        name={name}
-        placeholder={placeholder}
-        autoComplete="off"
-        spellCheck={false}
-        className={mono ? 'mt-1.5 font-mono text-xs sm:text-sm' : 'mt-1.5'}
-        aria-invalid={!!error}
-        aria-describedby={hint ? `${id}-hint ${id}-error` : `${id}-error`}
-      />
-      {hint && (
-        <p id={`${id}-hint`} className="mt-1.5 text-xs text-slate-500">
-          {hint}
-        </p>
-      )}
-      <FieldError id={`${id}-error`} message={error} />
-    </div>
-  );
-}
 
 /**
  * Trusts a workload of an external OIDC issuer (RFC 8693 token exchange): a CI job or a pod presents the token

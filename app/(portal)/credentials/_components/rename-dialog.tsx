@@ -2,7 +2,7 @@
 
 import { toast } from 'sonner';
 import { FormDialog } from '@/components/ui/form-dialog';
-import { FieldError, Input } from '@/components/ui/input';
+import { Field } from '@/components/ui/input';
 import { renameSecretAction } from '../actions';
 import type { SecretDialogProps } from './dialog-props';
 import { useDialogAction } from '@/components/actions/use-dialog-action';
@@ -10,7 +10,6 @@ import { KIND_WORDS } from '@/lib/secrets/credential-kinds';
 
 export function RenameDialog({ secret, open, onOpenChange }: SecretDialogProps) {
   const { pending, error, run } = useDialogAction(open);
-  const fieldError = error?.fieldErrors?.name;
   return (
     <FormDialog
       open={open}
@@ -41,21 +40,16 @@ export function RenameDialog({ secret, open, onOpenChange }: SecretDialogProps) 
         )
       }
     >
-      <label htmlFor={`rename-${secret.id}`} className="block text-sm font-medium text-slate-700">
-        Name
-      </label>
-      <Input
+      <Field
         id={`rename-${secret.id}`}
         name="name"
+        label="Name"
         defaultValue={secret.name}
         maxLength={64}
         required
         autoFocus
-        className="mt-1.5"
-        aria-invalid={!!fieldError}
-        aria-describedby={`rename-${secret.id}-error`}
+        error={error?.fieldErrors?.name}
       />
-      <FieldError id={`rename-${secret.id}-error`} message={fieldError} />
     </FormDialog>
   );
 }
