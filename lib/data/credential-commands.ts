@@ -1,230 +1,196 @@
 import { prisma } from '@/lib/db';
-import { env } from '@/lib/env';
-import { canManageSecrets, type Actor, type MemberActor } from '@/lib/identity/actor';
-import { previewJwksUrl, previewPublicKey, previewWorkload } from '@/lib/secrets/credential-preview';
-import { parsePublicKey, thumbprintOf } from '@/lib/secrets/public-key';
-import { checkRemoteUrl } from '@/lib/secrets/remote-url';
-import { secretNameSchema, type CredentialScope } from '@/lib/secrets/rules';
-import { checkWorkload } from '@/lib/secrets/workload';
-import { conflict, forbidden, invalidInput, notFound, type CommandResult } from '@/lib/result';
-import type { Prisma } from '@/lib/generated/prisma/client';
-import type { CredentialKind } from '@/lib/generated/prisma/enums';
-import { recordSecretEvent, type RequestContext } from '@/lib/data/audit';
-import { applySecretChange, scopeOf } from '@/lib/data/secret-change';
-import { LIST_SELECT, toSecretView, type SecretListItem } from '@/lib/data/secret-queries';
-import { claimSlot, defaultName, nameTaken, parseCredentialScopes, unguessableHash } from '@/lib/data/credential-slots';
-import type { CreateResult } from '@/lib/data/secret-commands';
+import { canManageCredentials, type Actor } from '@/lib/identity/actor';
+import type { CredentialScope } from '@/lib/credentials/rules';
+import { conflict, forbidden, notFound, type CommandResult } from '@/lib/result';
+import { Prisma } from '@/lib/generated/prisma/client';
+import type { CredentialStatus } from '@/lib/generated/prisma/enums';
+import type { RequestContext } from '@/lib/data/audit';
+import { applyCredentialChange, scopeOf } from '@/lib/data/credential-change';
+import { lockClient, nameTaken, parseCredentialScopes, type CreateResult } from '@/lib/data/credential-slots';
+
+export type { RequestContext };
 
 /**
- * Public keys (private_key_jwt) and trusted workloads (token exchange): credentials for which nobody holds a
- * value. They share the secrets' table, lifecycle and audit trail; like a secret, each is created disabled,
- * within its kind's limit, and starts working when an admin activates it.
+ * The commands every kind of credential has (secret, public key, trusted workload): rename, expiry, allowed
+ * addresses, scopes, and the status transitions. Each goes through applyCredentialChange.
  */
 
-type Tx = Prisma.TransactionClient;
-
-/** Where a new credential of a kind differs from the others: its preview and its own fields. */
-type KindFields = Pick<Prisma.SecretUncheckedCreateInput, 'preview' | 'publicJwk' | 'jwksUrl'> &
-  Pick<Prisma.SecretUncheckedCreateInput, 'workloadIssuer' | 'workloadAudience' | 'workloadSubject'>;
-
-/** Adds a disabled credential of a kind under the client lock, with one `created` audit row. */
-async function insertCredential({
+export async function renameCredential({
   actor,
-  kind,
+  credentialId,
   name,
-  scopes,
-  fields,
-  details,
-  duplicate,
-  context,
-}: {
-  actor: MemberActor;
-  kind: Exclude<CredentialKind, 'SECRET'>;
-  name?: string;
-  scopes: CredentialScope[];
-  fields: KindFields;
-  details: Prisma.InputJsonObject;
-  /** Refuses a credential the client already has (checked under the lock). */
-  duplicate?: (tx: Tx, oauthClientId: string) => Promise<string | null>;
-  context?: RequestContext;
-}): Promise<CreateResult<{ credential: SecretListItem }>> {
-  let chosen: string | undefined;
-  if (name?.trim()) {
-    const parsed = secretNameSchema.safeParse(name);
-    if (!parsed.success) return invalidInput(parsed.error.issues[0]!.message, 'name');
-    chosen = parsed.data;
-  }
-  return prisma.$transaction(async (tx) => {
-    const slot = await claimSlot(tx, actor.membership.organizationId, kind);
-    if (!slot.ok) return slot;
-    const { oauthClientId } = slot;
-    const taken = await duplicate?.(tx, oauthClientId);
-    if (taken) return conflict(taken);
-    if (chosen && (await tx.secret.findFirst({ where: { oauthClientId, name: chosen }, select: { id: true } })))
-      return nameTaken(chosen);
-    const row = await tx.secret.create({
-      data: {
-        oauthClientId,
-        kind,
-        secretHash: unguessableHash(),
-        name: chosen ?? (await defaultName(tx, oauthClientId, kind)),
-        status: 'DISABLED',
-        scopes,
-        createdById: actor.userId,
-        ...fields,
-      },
-      select: LIST_SELECT,
-    });
-    await recordSecretEvent(tx, {
-      secretId: row.id,
-      actor,
-      action: 'created',
-      details: { kind, scopes, ...details },
-      context,
-    });
-    const view = toSecretView(row);
-    return { ok: true as const, credential: { ...view, status: 'DISABLED' as const } };
-  });
-}
-
-/**
- * Adds a public key for private_key_jwt: either a pasted key (JWK, JWKS with one key, or PEM; stored as a
- * public JWK with alg and kid) or the URL of a JWKS the token endpoint fetches, never both. A key or URL the
- * client already has (not deleted) is refused.
- */
-export async function createPublicKey({
-  actor,
-  name,
-  key,
-  jwksUrl,
-  scopes: requested,
   context,
 }: {
   actor: Actor;
-  name?: string;
-  key?: string;
-  jwksUrl?: string;
-  scopes?: readonly string[];
+  credentialId: string;
+  name: string;
   context?: RequestContext;
-}): Promise<CreateResult<{ credential: SecretListItem }>> {
-  if (!canManageSecrets(actor)) return forbidden();
-  const scopes = parseCredentialScopes(requested);
-  if (!scopes.ok) return scopes;
-  const pasted = key?.trim() ?? '';
-  const url = jwksUrl?.trim() ?? '';
-  if (pasted && url) return invalidInput('Paste a key or give a JWKS URL, not both.', 'key');
-  if (!pasted && !url) return invalidInput('Paste a public key (JWK or PEM), or give a JWKS URL.', 'key');
-
-  if (url) {
-    const checked = checkRemoteUrl(url, { allowLoopbackHttp: env.OAUTH_ALLOW_LOOPBACK_HTTP });
-    if (!checked.ok) return invalidInput(checked.message, 'jwksUrl');
-    if (url.length > 2048) return invalidInput('Use a URL of at most 2048 characters.', 'jwksUrl');
-    return insertCredential({
-      actor,
-      kind: 'PUBLIC_KEY',
-      name,
-      scopes: scopes.scopes,
-      fields: { jwksUrl: url, preview: previewJwksUrl(url) },
-      details: { jwksUrl: url },
-      duplicate: async (tx, oauthClientId) => {
-        const same = await tx.secret.findFirst({
-          where: { oauthClientId, kind: 'PUBLIC_KEY', jwksUrl: url, status: { not: 'DELETED' } },
-          select: { name: true },
-        });
-        return same ? `This JWKS URL is already added as “${same.name}”.` : null;
-      },
-      context,
-    });
-  }
-
-  const parsed = await parsePublicKey(pasted);
-  if (!parsed.ok) return invalidInput(parsed.message, 'key');
-  const { jwk, thumbprint } = parsed.key;
-  return insertCredential({
-    actor,
-    kind: 'PUBLIC_KEY',
-    name,
-    scopes: scopes.scopes,
-    fields: { publicJwk: jwk, preview: previewPublicKey(jwk) },
-    details: { alg: jwk.alg, kid: jwk.kid, thumbprint },
-    duplicate: async (tx, oauthClientId) => {
-      const live = await tx.secret.findMany({
-        where: { oauthClientId, kind: 'PUBLIC_KEY', jwksUrl: null, status: { not: 'DELETED' } },
-        select: { name: true, publicJwk: true },
-      });
-      for (const other of live) {
-        if ((await thumbprintOf(other.publicJwk)) === thumbprint)
-          return `This key is already added as “${other.name}”.`;
-      }
-      // An assertion names its key by kid: two live keys with one kid would leave the endpoint guessing.
-      const sameKid = live.find((other) => (other.publicJwk as { kid?: unknown } | null)?.kid === jwk.kid);
-      if (sameKid)
-        return `The key “${sameKid.name}” already uses the kid “${jwk.kid}”. Give this key another kid, or leave the kid out.`;
-      return null;
-    },
-    context,
+}): Promise<CommandResult<{ name: string }>> {
+  if (!canManageCredentials(actor)) return forbidden();
+  const current = await prisma.credential.findFirst({
+    where: { id: credentialId, ...scopeOf(actor), status: { not: 'DELETED' } },
+    select: { name: true },
   });
+  if (!current) return notFound();
+  if (current.name === name) return { ok: true, name };
+  try {
+    const result = await applyCredentialChange({
+      credentialId,
+      scope: scopeOf(actor),
+      action: 'rename',
+      // The same lock as creating and rolling, which pick free default names.
+      prepare: async (tx) => void (await lockClient(tx, actor.membership.organizationId)),
+      data: { name },
+      event: (_prepared, before) => ({ actor, action: 'renamed', details: { from: before.name, to: name }, context }),
+    });
+    return result.ok ? { ok: true, name } : result;
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      return nameTaken(name);
+    }
+    throw error;
+  }
 }
 
-/**
- * Trusts a workload of an external OIDC issuer (GitHub Actions, a Kubernetes cluster, a cloud): a token the
- * issuer signed, for this audience, whose subject matches the pattern, is exchanged for an access token.
- */
-export async function createTrustedWorkload({
+export async function setCredentialExpiry({
   actor,
-  name,
-  issuer,
-  audience,
-  subject,
-  scopes: requested,
+  credentialId,
+  expiresAt,
+  context,
+  now = new Date(),
+}: {
+  actor: Actor;
+  credentialId: string;
+  expiresAt: Date | null;
+  context?: RequestContext;
+  now?: Date;
+}): Promise<CommandResult<{ expiresAt: Date | null }>> {
+  if (!canManageCredentials(actor)) return forbidden();
+  if (expiresAt && expiresAt.getTime() <= now.getTime()) return conflict('Choose an expiry in the future.');
+  const result = await applyCredentialChange({
+    credentialId,
+    scope: scopeOf(actor),
+    action: 'setExpiry',
+    now,
+    data: { expiresAt },
+    event: (_prepared, before) => ({
+      actor,
+      action: 'expiry_set',
+      details: { expiresAt: expiresAt?.toISOString() ?? null, previous: before.expiresAt?.toISOString() ?? null },
+      context,
+    }),
+  });
+  return result.ok ? { ok: true, expiresAt } : result;
+}
+
+export async function setAllowedCidrs({
+  actor,
+  credentialId,
+  cidrs,
   context,
 }: {
   actor: Actor;
-  name?: string;
-  issuer: string;
-  audience: string;
-  subject: string;
-  scopes?: readonly string[];
+  credentialId: string;
+  cidrs: string[];
   context?: RequestContext;
-}): Promise<CreateResult<{ credential: SecretListItem }>> {
-  if (!canManageSecrets(actor)) return forbidden();
-  const scopes = parseCredentialScopes(requested);
-  if (!scopes.ok) return scopes;
-  const checked = checkWorkload({ issuer, audience, subject }, { allowLoopbackHttp: env.OAUTH_ALLOW_LOOPBACK_HTTP });
-  if (!checked.ok) {
-    const [first] = Object.values(checked.fieldErrors);
-    return { ...invalidInput(first!), fieldErrors: checked.fieldErrors };
-  }
-  const { workload } = checked;
-  return insertCredential({
-    actor,
-    kind: 'WORKLOAD',
-    name,
-    scopes: scopes.scopes,
-    fields: {
-      workloadIssuer: workload.issuer,
-      workloadAudience: workload.audience,
-      workloadSubject: workload.subject,
-      preview: previewWorkload(workload.subject),
-    },
-    details: { ...workload },
-    duplicate: async (tx, oauthClientId) => {
-      const same = await tx.secret.findFirst({
-        where: {
-          oauthClientId,
-          kind: 'WORKLOAD',
-          workloadIssuer: workload.issuer,
-          workloadAudience: workload.audience,
-          workloadSubject: workload.subject,
-          status: { not: 'DELETED' },
-        },
-        select: { name: true },
-      });
-      return same ? `This workload is already trusted as “${same.name}”.` : null;
-    },
-    context,
+}): Promise<CommandResult<{ cidrs: string[] }>> {
+  if (!canManageCredentials(actor)) return forbidden();
+  const result = await applyCredentialChange({
+    credentialId,
+    scope: scopeOf(actor),
+    action: 'setAllowedAddresses',
+    data: { allowedCidrs: cidrs },
+    event: (_prepared, before) => ({
+      actor,
+      action: 'allowlist_set',
+      details: { from: before.allowedCidrs, to: cidrs },
+      context,
+    }),
   });
+  return result.ok ? { ok: true, cidrs } : result;
 }
+
+const TRANSITIONS = {
+  activate: { to: 'ACTIVE', stamp: 'activatedAt', event: 'activated' },
+  deactivate: { to: 'DISABLED', stamp: 'deactivatedAt', event: 'deactivated' },
+  delete: { to: 'DELETED', stamp: 'deletedAt', event: 'deleted' },
+} as const satisfies Record<
+  string,
+  { to: CredentialStatus; stamp: 'activatedAt' | 'deactivatedAt' | 'deletedAt'; event: string }
+>;
+
+export type CredentialTransition = keyof typeof TRANSITIONS;
+
+/**
+ * Moves one of the actor's organization's secrets from one status to the next,
+ * under the lifecycle's rules (lib/credentials/lifecycle.ts), written into the
+ * conditional UPDATE: two admins acting at once cannot both succeed, and a
+ * secret of another organization is indistinguishable from one that does not
+ * exist. It returns once every token endpoint instance has heard of the change.
+ */
+export async function changeCredentialStatus({
+  actor,
+  credentialId,
+  transition,
+  revokeTokens = false,
+  context,
+}: {
+  actor: Actor;
+  credentialId: string;
+  transition: CredentialTransition;
+  /** With deactivate: also refuse the access tokens the secret already issued. */
+  revokeTokens?: boolean;
+  context?: RequestContext;
+}): Promise<CommandResult<{ credentialId: string; status: CredentialStatus }>> {
+  if (!canManageCredentials(actor)) return forbidden();
+  const rule = TRANSITIONS[transition];
+  const now = new Date();
+  if (transition === 'deactivate' && revokeTokens) {
+    const current = await prisma.credential.findFirst({
+      where: { id: credentialId, ...scopeOf(actor) },
+      select: { status: true },
+    });
+    if (current?.status === 'DISABLED') {
+      // Already disabled (e.g. rolled with no grace period): revoking its issued tokens is still possible.
+      const result = await applyCredentialChange({
+        credentialId,
+        scope: scopeOf(actor),
+        action: 'revokeTokens',
+        now,
+        data: { tokensRevokedBefore: now },
+        event: { actor, action: 'tokens_revoked', context },
+      });
+      return result.ok ? { ok: true, credentialId, status: 'DISABLED' } : result;
+    }
+  }
+  const revoking = revokeTokens && transition === 'deactivate';
+  const result = await applyCredentialChange({
+    credentialId,
+    scope: scopeOf(actor),
+    action: transition,
+    now,
+    data: {
+      status: rule.to,
+      [rule.stamp]: now,
+      // A manual deactivation replaces any scheduled one.
+      ...(transition === 'deactivate' ? { deactivateAt: null } : {}),
+      ...(revoking ? { tokensRevokedBefore: now } : {}),
+    },
+    event: { actor, action: rule.event, details: revoking ? { revokedTokens: true } : {}, context },
+  });
+  return result.ok ? { ok: true, credentialId, status: rule.to } : result;
+}
+
+export const activateCredential = (input: { actor: Actor; credentialId: string; context?: RequestContext }) =>
+  changeCredentialStatus({ ...input, transition: 'activate' });
+export const deactivateCredential = (input: {
+  actor: Actor;
+  credentialId: string;
+  revokeTokens?: boolean;
+  context?: RequestContext;
+}) => changeCredentialStatus({ ...input, transition: 'deactivate' });
+export const deleteCredential = (input: { actor: Actor; credentialId: string; context?: RequestContext }) =>
+  changeCredentialStatus({ ...input, transition: 'delete' });
 
 /**
  * Changes which scopes a credential (of any kind) may request. Tokens it already issued keep theirs; the
@@ -232,27 +198,27 @@ export async function createTrustedWorkload({
  */
 export async function setCredentialScopes({
   actor,
-  secretId,
+  credentialId,
   scopes: requested,
   context,
 }: {
   actor: Actor;
-  secretId: string;
+  credentialId: string;
   scopes: readonly string[];
   context?: RequestContext;
 }): Promise<CreateResult<{ scopes: CredentialScope[] }>> {
-  if (!canManageSecrets(actor)) return forbidden();
+  if (!canManageCredentials(actor)) return forbidden();
   const parsed = parseCredentialScopes(requested);
   if (!parsed.ok) return parsed;
   const { scopes } = parsed;
-  const current = await prisma.secret.findFirst({
-    where: { id: secretId, ...scopeOf(actor), status: { not: 'DELETED' } },
+  const current = await prisma.credential.findFirst({
+    where: { id: credentialId, ...scopeOf(actor), status: { not: 'DELETED' } },
     select: { scopes: true },
   });
   if (!current) return notFound();
   if (sameScopes(current.scopes, scopes)) return { ok: true, scopes };
-  const result: CommandResult = await applySecretChange({
-    secretId,
+  const result: CommandResult = await applyCredentialChange({
+    credentialId,
     scope: scopeOf(actor),
     action: 'setScopes',
     data: { scopes },

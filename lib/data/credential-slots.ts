@@ -1,10 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { CREDENTIAL_SCOPES, credentialScopesSchema, maxSecretsPerClient } from '@/lib/secrets/rules';
-import { KIND_WORDS } from '@/lib/secrets/credential-kinds';
-import { conflict, invalidInput, notFound } from '@/lib/result';
+import { CREDENTIAL_SCOPES, credentialScopesSchema, maxSecretsPerClient } from '@/lib/credentials/rules';
+import { KIND_WORDS } from '@/lib/credentials/credential-kinds';
+import { credentialNameSchema, type CredentialScope } from '@/lib/credentials/rules';
+import { prisma } from '@/lib/db';
+import { conflict, invalidInput, notFound, type Result } from '@/lib/result';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import type { CredentialKind } from '@/lib/generated/prisma/enums';
-import { limitMessage } from '@/lib/data/secret-queries';
+import type { MemberActor } from '@/lib/identity/actor';
+import { recordCredentialEvent, type RequestContext } from '@/lib/data/audit';
+import { LIST_SELECT, limitMessage, toCredentialView, type CredentialListItem } from '@/lib/data/credential-queries';
 
 /**
  * What every command that adds a credential does: check the scopes asked for, then in its transaction lock
@@ -35,7 +39,7 @@ export function parseCredentialScopes(scopes: readonly string[] | undefined) {
 export async function claimSlot(tx: Tx, organizationId: string, kind: CredentialKind) {
   const oauthClientId = await lockClient(tx, organizationId);
   if (!oauthClientId) return notFound('Your organization has no OAuth client. Contact support.');
-  const count = await tx.secret.count({ where: { oauthClientId, kind, status: { not: 'DELETED' } } });
+  const count = await tx.credential.count({ where: { oauthClientId, kind, status: { not: 'DELETED' } } });
   if (count >= maxSecretsPerClient()) return conflict(limitMessage(kind));
   return { ok: true as const, oauthClientId };
 }
@@ -54,7 +58,7 @@ export function nameTaken(name: string) {
  * name of a rolled secret's replacement: "Production (rolled)".
  */
 export async function defaultName(tx: Tx, oauthClientId: string, kind: CredentialKind, base?: string): Promise<string> {
-  const rows = await tx.secret.findMany({ where: { oauthClientId }, select: { name: true, kind: true } });
+  const rows = await tx.credential.findMany({ where: { oauthClientId }, select: { name: true, kind: true } });
   const taken = new Set(rows.map((row) => row.name));
   if (base) {
     for (let n = 1; ; n++) {
@@ -74,4 +78,77 @@ export async function defaultName(tx: Tx, oauthClientId: string, kind: Credentia
  */
 export function unguessableHash(): string {
   return createHash('sha256').update(randomBytes(32)).digest('hex');
+}
+
+/**
+ * Public keys (private_key_jwt) and trusted workloads (token exchange) are credentials for which nobody holds a
+ * value. They share the secrets' table, lifecycle and audit trail; like a secret, each is created disabled,
+ * within its kind's limit, and starts working when an admin activates it.
+ */
+
+/** A command that also checks what a person typed (refusing it as `invalid_input`, next to its field). */
+export type CreateResult<T extends object> = Result<T, 'forbidden' | 'not_found' | 'conflict' | 'invalid_input'>;
+
+/** Where a new credential of a kind differs from the others: its preview and its own fields. */
+type KindFields = Pick<Prisma.CredentialUncheckedCreateInput, 'preview' | 'publicJwk' | 'jwksUrl'> &
+  Pick<Prisma.CredentialUncheckedCreateInput, 'workloadIssuer' | 'workloadAudience' | 'workloadSubject'>;
+
+/** Adds a disabled credential of a kind under the client lock, with one `created` audit row. */
+export async function insertCredential({
+  actor,
+  kind,
+  name,
+  scopes,
+  fields,
+  details,
+  duplicate,
+  context,
+}: {
+  actor: MemberActor;
+  kind: Exclude<CredentialKind, 'SECRET'>;
+  name?: string;
+  scopes: CredentialScope[];
+  fields: KindFields;
+  details: Prisma.InputJsonObject;
+  /** Refuses a credential the client already has (checked under the lock). */
+  duplicate?: (tx: Tx, oauthClientId: string) => Promise<string | null>;
+  context?: RequestContext;
+}): Promise<CreateResult<{ credential: CredentialListItem }>> {
+  let chosen: string | undefined;
+  if (name?.trim()) {
+    const parsed = credentialNameSchema.safeParse(name);
+    if (!parsed.success) return invalidInput(parsed.error.issues[0]!.message, 'name');
+    chosen = parsed.data;
+  }
+  return prisma.$transaction(async (tx) => {
+    const slot = await claimSlot(tx, actor.membership.organizationId, kind);
+    if (!slot.ok) return slot;
+    const { oauthClientId } = slot;
+    const taken = await duplicate?.(tx, oauthClientId);
+    if (taken) return conflict(taken);
+    if (chosen && (await tx.credential.findFirst({ where: { oauthClientId, name: chosen }, select: { id: true } })))
+      return nameTaken(chosen);
+    const row = await tx.credential.create({
+      data: {
+        oauthClientId,
+        kind,
+        secretHash: unguessableHash(),
+        name: chosen ?? (await defaultName(tx, oauthClientId, kind)),
+        status: 'DISABLED',
+        scopes,
+        createdById: actor.userId,
+        ...fields,
+      },
+      select: LIST_SELECT,
+    });
+    await recordCredentialEvent(tx, {
+      credentialId: row.id,
+      actor,
+      action: 'created',
+      details: { kind, scopes, ...details },
+      context,
+    });
+    const view = toCredentialView(row);
+    return { ok: true as const, credential: { ...view, status: 'DISABLED' as const } };
+  });
 }

@@ -1,21 +1,17 @@
 import { prisma } from '@/lib/db';
-import { canManageSecrets, type Actor, type MemberActor } from '@/lib/identity/actor';
-import { generateSecret, hashSecret, previewSecret } from '@/lib/secrets/format';
-import type { CredentialScope } from '@/lib/secrets/rules';
-import { conflict, forbidden, notFound, type CommandResult, type Result } from '@/lib/result';
-import { Prisma } from '@/lib/generated/prisma/client';
-import type { SecretStatus } from '@/lib/generated/prisma/enums';
-import { recordSecretEvent as recordEvent, type RequestContext } from '@/lib/data/audit';
-import { applySecretChange, scopeOf } from '@/lib/data/secret-change';
-import { LIST_SELECT, toSecretView, type SecretListItem } from '@/lib/data/secret-queries';
-import { claimSlot, defaultName, lockClient, nameTaken, parseCredentialScopes } from '@/lib/data/credential-slots';
+import { canManageCredentials, type Actor, type MemberActor } from '@/lib/identity/actor';
+import { generateSecret, hashSecret, previewSecret } from '@/lib/credentials/format';
+import type { CredentialScope } from '@/lib/credentials/rules';
+import { forbidden, type CommandResult } from '@/lib/result';
+import type { Prisma } from '@/lib/generated/prisma/client';
+import { recordCredentialEvent, type RequestContext } from '@/lib/data/audit';
+import { applyCredentialChange, scopeOf } from '@/lib/data/credential-change';
+import { LIST_SELECT, toCredentialView, type CredentialListItem } from '@/lib/data/credential-queries';
+import { claimSlot, defaultName, parseCredentialScopes, type CreateResult } from '@/lib/data/credential-slots';
 
-export type { RequestContext };
+/** The commands only a shared secret has: creating one (its value is shown once), rolling it, making it a decoy. */
 
 type Tx = Prisma.TransactionClient;
-
-/** A command that also checks what a person typed (refusing it as `invalid_input`, next to its field). */
-export type CreateResult<T extends object> = Result<T, 'forbidden' | 'not_found' | 'conflict' | 'invalid_input'>;
 
 async function insertSecret(
   tx: Tx,
@@ -31,7 +27,7 @@ async function insertSecret(
   },
 ) {
   const plaintext = generateSecret();
-  const row = await tx.secret.create({
+  const row = await tx.credential.create({
     data: {
       oauthClientId: input.oauthClientId,
       secretHash: hashSecret(plaintext),
@@ -46,7 +42,7 @@ async function insertSecret(
     },
     select: LIST_SELECT,
   });
-  return { plaintext, secret: { ...toSecretView(row), status: input.status } satisfies SecretListItem };
+  return { plaintext, secret: { ...toCredentialView(row), status: input.status } satisfies CredentialListItem };
 }
 
 /**
@@ -63,8 +59,8 @@ export async function createSecret({
   actor: Actor;
   scopes?: readonly string[];
   context?: RequestContext;
-}): Promise<CreateResult<{ secret: SecretListItem; plaintext: string }>> {
-  if (!canManageSecrets(actor)) return forbidden();
+}): Promise<CreateResult<{ secret: CredentialListItem; plaintext: string }>> {
+  if (!canManageCredentials(actor)) return forbidden();
   const scopes = parseCredentialScopes(requested);
   if (!scopes.ok) return scopes;
   return prisma.$transaction(async (tx) => {
@@ -78,8 +74,8 @@ export async function createSecret({
       status: 'DISABLED',
       scopes: scopes.scopes,
     });
-    await recordEvent(tx, {
-      secretId: created.secret.id,
+    await recordCredentialEvent(tx, {
+      credentialId: created.secret.id,
       actor,
       action: 'created',
       details: { kind: 'SECRET', scopes: scopes.scopes },
@@ -89,183 +85,6 @@ export async function createSecret({
   });
 }
 
-export async function renameSecret({
-  actor,
-  secretId,
-  name,
-  context,
-}: {
-  actor: Actor;
-  secretId: string;
-  name: string;
-  context?: RequestContext;
-}): Promise<CommandResult<{ name: string }>> {
-  if (!canManageSecrets(actor)) return forbidden();
-  const current = await prisma.secret.findFirst({
-    where: { id: secretId, ...scopeOf(actor), status: { not: 'DELETED' } },
-    select: { name: true },
-  });
-  if (!current) return notFound();
-  if (current.name === name) return { ok: true, name };
-  try {
-    const result = await applySecretChange({
-      secretId,
-      scope: scopeOf(actor),
-      action: 'rename',
-      // The same lock as creating and rolling, which pick free default names.
-      prepare: async (tx) => void (await lockClient(tx, actor.membership.organizationId)),
-      data: { name },
-      event: (_prepared, before) => ({ actor, action: 'renamed', details: { from: before.name, to: name }, context }),
-    });
-    return result.ok ? { ok: true, name } : result;
-  } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-      return nameTaken(name);
-    }
-    throw error;
-  }
-}
-
-export async function setSecretExpiry({
-  actor,
-  secretId,
-  expiresAt,
-  context,
-  now = new Date(),
-}: {
-  actor: Actor;
-  secretId: string;
-  expiresAt: Date | null;
-  context?: RequestContext;
-  now?: Date;
-}): Promise<CommandResult<{ expiresAt: Date | null }>> {
-  if (!canManageSecrets(actor)) return forbidden();
-  if (expiresAt && expiresAt.getTime() <= now.getTime()) return conflict('Choose an expiry in the future.');
-  const result = await applySecretChange({
-    secretId,
-    scope: scopeOf(actor),
-    action: 'setExpiry',
-    now,
-    data: { expiresAt },
-    event: (_prepared, before) => ({
-      actor,
-      action: 'expiry_set',
-      details: { expiresAt: expiresAt?.toISOString() ?? null, previous: before.expiresAt?.toISOString() ?? null },
-      context,
-    }),
-  });
-  return result.ok ? { ok: true, expiresAt } : result;
-}
-
-export async function setAllowedCidrs({
-  actor,
-  secretId,
-  cidrs,
-  context,
-}: {
-  actor: Actor;
-  secretId: string;
-  cidrs: string[];
-  context?: RequestContext;
-}): Promise<CommandResult<{ cidrs: string[] }>> {
-  if (!canManageSecrets(actor)) return forbidden();
-  const result = await applySecretChange({
-    secretId,
-    scope: scopeOf(actor),
-    action: 'setAllowedAddresses',
-    data: { allowedCidrs: cidrs },
-    event: (_prepared, before) => ({
-      actor,
-      action: 'allowlist_set',
-      details: { from: before.allowedCidrs, to: cidrs },
-      context,
-    }),
-  });
-  return result.ok ? { ok: true, cidrs } : result;
-}
-
-const TRANSITIONS = {
-  activate: { to: 'ACTIVE', stamp: 'activatedAt', event: 'activated' },
-  deactivate: { to: 'DISABLED', stamp: 'deactivatedAt', event: 'deactivated' },
-  delete: { to: 'DELETED', stamp: 'deletedAt', event: 'deleted' },
-} as const satisfies Record<
-  string,
-  { to: SecretStatus; stamp: 'activatedAt' | 'deactivatedAt' | 'deletedAt'; event: string }
->;
-
-export type SecretTransition = keyof typeof TRANSITIONS;
-
-/**
- * Moves one of the actor's organization's secrets from one status to the next,
- * under the lifecycle's rules (lib/secrets/lifecycle.ts), written into the
- * conditional UPDATE: two admins acting at once cannot both succeed, and a
- * secret of another organization is indistinguishable from one that does not
- * exist. It returns once every token endpoint instance has heard of the change.
- */
-export async function changeSecretStatus({
-  actor,
-  secretId,
-  transition,
-  revokeTokens = false,
-  context,
-}: {
-  actor: Actor;
-  secretId: string;
-  transition: SecretTransition;
-  /** With deactivate: also refuse the access tokens the secret already issued. */
-  revokeTokens?: boolean;
-  context?: RequestContext;
-}): Promise<CommandResult<{ secretId: string; status: SecretStatus }>> {
-  if (!canManageSecrets(actor)) return forbidden();
-  const rule = TRANSITIONS[transition];
-  const now = new Date();
-  if (transition === 'deactivate' && revokeTokens) {
-    const current = await prisma.secret.findFirst({
-      where: { id: secretId, ...scopeOf(actor) },
-      select: { status: true },
-    });
-    if (current?.status === 'DISABLED') {
-      // Already disabled (e.g. rolled with no grace period): revoking its issued tokens is still possible.
-      const result = await applySecretChange({
-        secretId,
-        scope: scopeOf(actor),
-        action: 'revokeTokens',
-        now,
-        data: { tokensRevokedBefore: now },
-        event: { actor, action: 'tokens_revoked', context },
-      });
-      return result.ok ? { ok: true, secretId, status: 'DISABLED' } : result;
-    }
-  }
-  const revoking = revokeTokens && transition === 'deactivate';
-  const result = await applySecretChange({
-    secretId,
-    scope: scopeOf(actor),
-    action: transition,
-    now,
-    data: {
-      status: rule.to,
-      [rule.stamp]: now,
-      // A manual deactivation replaces any scheduled one.
-      ...(transition === 'deactivate' ? { deactivateAt: null } : {}),
-      ...(revoking ? { tokensRevokedBefore: now } : {}),
-    },
-    event: { actor, action: rule.event, details: revoking ? { revokedTokens: true } : {}, context },
-  });
-  return result.ok ? { ok: true, secretId, status: rule.to } : result;
-}
-
-export const activateSecret = (input: { actor: Actor; secretId: string; context?: RequestContext }) =>
-  changeSecretStatus({ ...input, transition: 'activate' });
-export const deactivateSecret = (input: {
-  actor: Actor;
-  secretId: string;
-  revokeTokens?: boolean;
-  context?: RequestContext;
-}) => changeSecretStatus({ ...input, transition: 'deactivate' });
-export const deleteSecret = (input: { actor: Actor; secretId: string; context?: RequestContext }) =>
-  changeSecretStatus({ ...input, transition: 'delete' });
-
 /**
  * Rolls an active secret (as Stripe's "roll key"): creates its replacement,
  * already active, and schedules the old one to stop after the grace period
@@ -273,20 +92,20 @@ export const deleteSecret = (input: { actor: Actor; secretId: string; context?: 
  */
 export async function rollSecret({
   actor,
-  secretId,
+  credentialId,
   graceSeconds,
   context,
 }: {
   actor: Actor;
-  secretId: string;
+  credentialId: string;
   graceSeconds: number;
   context?: RequestContext;
-}): Promise<CommandResult<{ secret: SecretListItem; plaintext: string; deactivateAt: Date }>> {
-  if (!canManageSecrets(actor)) return forbidden();
+}): Promise<CommandResult<{ secret: CredentialListItem; plaintext: string; deactivateAt: Date }>> {
+  if (!canManageCredentials(actor)) return forbidden();
   const now = new Date();
   const deactivateAt = new Date(now.getTime() + graceSeconds * 1000);
-  const result = await applySecretChange<Awaited<ReturnType<typeof insertSecret>>>({
-    secretId,
+  const result = await applyCredentialChange<Awaited<ReturnType<typeof insertSecret>>>({
+    credentialId,
     scope: scopeOf(actor),
     action: 'roll',
     now,
@@ -329,16 +148,16 @@ export async function rollSecret({
  */
 export async function makeDecoy({
   actor,
-  secretId,
+  credentialId,
   context,
 }: {
   actor: Actor;
-  secretId: string;
+  credentialId: string;
   context?: RequestContext;
 }): Promise<CommandResult> {
-  if (!canManageSecrets(actor)) return forbidden();
-  const result = await applySecretChange({
-    secretId,
+  if (!canManageCredentials(actor)) return forbidden();
+  const result = await applyCredentialChange({
+    credentialId,
     scope: scopeOf(actor),
     action: 'makeDecoy',
     data: { isDecoy: true },
