@@ -4,6 +4,7 @@ import { PrismaClient } from '@/lib/generated/prisma/client';
 import { connectionConfig } from '@/lib/db/settings';
 import { noteDatabaseFailure, noteDatabaseSuccess } from '@/lib/db/availability';
 import { env } from '@/lib/env';
+import { inspectPrivileges, type PrivilegeReport } from '@/lib/db/roles';
 
 // The one Prisma client of the process; kept on globalThis so that dev-mode reloads reuse its pool.
 // The pool connects on first query, so importing this during `next build` needs no database.
@@ -35,3 +36,16 @@ export const prisma: PrismaClient =
     adapter: new PrismaPg(observedPool(), { onPoolError: noteDatabaseFailure, onConnectionError: noteDatabaseFailure }),
   });
 globalForPrisma.prisma = prisma;
+
+/** Whether the database answers a trivial query now (the readiness check). */
+export function databaseAnswers(): Promise<boolean> {
+  return prisma.$queryRaw`SELECT 1`.then(
+    () => true,
+    () => false,
+  );
+}
+
+/** What this process's own database role may do (checked once at start-up). */
+export function inspectOwnPrivileges(): Promise<PrivilegeReport> {
+  return inspectPrivileges((sql) => prisma.$queryRawUnsafe<Record<string, unknown>[]>(sql));
+}

@@ -6,8 +6,8 @@ import { AUTH_BODY_LIMIT_BYTES, isAuthPath, limitRequestBody } from '@/lib/http/
 import { SIGN_IN_BUSY_MESSAGE, admitSignInAttempt, isSignInStep } from '@/lib/auth/password-check-limit';
 import { OAUTH_ENDPOINTS, serveOAuthRequest } from '@/server/token-route';
 import { startScheduler } from '@/server/scheduler';
-import { prisma } from '@/lib/db';
-import { inspectPrivileges, privilegeWarning } from '@/lib/db/roles';
+import { inspectOwnPrivileges, prisma } from '@/lib/db';
+import { privilegeWarning } from '@/lib/db/roles';
 import { RETRY_AFTER_SECONDS } from '@/lib/db/availability';
 import { credentialChanges } from '@/lib/db/credential-changes';
 import { isDraining, readiness, startDraining } from '@/lib/http/health';
@@ -94,7 +94,7 @@ export function startInstance({ handle, onListening }: { handle: Handler; onList
   getSigningKeys().catch(() => {});
 
   // An application connection that could rewrite the audit log deserves a loud line at start-up.
-  inspectPrivileges((sql) => prisma.$queryRawUnsafe<Record<string, unknown>[]>(sql))
+  inspectOwnPrivileges()
     .then((report) => {
       const warning = privilegeWarning(report);
       if (warning) console.warn(warning);

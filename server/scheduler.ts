@@ -1,12 +1,9 @@
-import { prisma } from '@/lib/db';
 import { recordExpiries, runScheduledDeactivations } from '@/lib/jobs/credential-jobs';
 import { pruneExpiredAssertionJtis } from '@/lib/jobs/assertion-jti-jobs';
-import { pruneAuthChallenges } from '@/lib/data/auth-challenges';
-import { pruneRevokedAccessTokens } from '@/lib/data/revoked-access-tokens';
+import { pruneExpiredRecords } from '@/lib/jobs/retention';
 import { isDatabaseUnavailable } from '@/lib/db/availability';
 import { SCHEDULER_LOCK_KEY, holdLeadership } from '@/lib/db/leader-lock';
 
-const USAGE_RETENTION_DAYS = 31;
 /** Used assertion jtis pile up at the rate of assertions (each kept up to five minutes): prune them often. */
 const JTI_PRUNE_MS = 60_000;
 
@@ -44,13 +41,7 @@ function runJobs(): () => Promise<void> {
     });
   }, 1000);
   const prune = () => {
-    const before = new Date(Date.now() - USAGE_RETENTION_DAYS * 86_400_000);
-    Promise.all([
-      prisma.credentialUsage.deleteMany({ where: { minute: { lt: before } } }),
-      prisma.credentialCaller.deleteMany({ where: { lastSeen: { lt: before } } }),
-      pruneAuthChallenges(),
-      pruneRevokedAccessTokens(),
-    ]).catch(() => {});
+    pruneExpiredRecords().catch(() => {});
   };
   let pruningJtis: Promise<unknown> | undefined;
   const pruneJtis = () => {

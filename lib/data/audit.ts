@@ -1,6 +1,7 @@
 import { prisma } from '@/lib/db';
 import type { Actor } from '@/lib/identity/actor';
 import type { Prisma } from '@/lib/generated/prisma/client';
+import { ownedCredentialId } from '@/lib/data/credential-queries';
 
 /** Where a change came from, recorded with its event. */
 export interface RequestContext {
@@ -214,4 +215,18 @@ export async function auditFilterOptions({ organizationId }: { organizationId: s
     }),
   ]);
   return { actors, secrets };
+}
+
+/** A credential's history: its audit rows, newest first; null when the organization does not own it. */
+export async function listCredentialEvents({
+  organizationId,
+  credentialId,
+}: {
+  organizationId: string;
+  credentialId: string;
+}) {
+  const id = await ownedCredentialId({ organizationId, credentialId });
+  if (!id) return null;
+  const { events } = await listAuditEvents({ organizationId, filters: { credentialId: id }, limit: 500 });
+  return events;
 }

@@ -160,3 +160,24 @@ export async function applyCredentialChange<P = undefined>(
   if (!latest || latest.status === 'DELETED') return notFound();
   return conflict((change.action && refusal(change.action, latest, now)) || CHANGED_MEANWHILE);
 }
+
+/** When a credential last obtained an access token, and from where (epoch milliseconds). */
+export interface LastUse {
+  credentialId: string;
+  at: number;
+  address: string;
+  userAgent: string;
+}
+
+/**
+ * Stamps the credentials' last use, never moving it back: a column only the token endpoint's usage batch
+ * writes, outside the lifecycle (no precondition, no audit row, nothing cached), so it is a statement for
+ * that batch's transaction rather than a change.
+ */
+export function stampLastUses(lastUses: readonly LastUse[]) {
+  return prisma.$executeRaw`
+    UPDATE secrets SET last_used_at = v.at, last_used_address = v.address, last_used_user_agent = v.ua
+    FROM unnest(${lastUses.map((u) => u.credentialId)}::uuid[], ${lastUses.map((u) => new Date(u.at))}::timestamptz[],
+                ${lastUses.map((u) => u.address)}::text[], ${lastUses.map((u) => u.userAgent)}::text[]) AS v(id, at, address, ua)
+    WHERE secrets.id = v.id AND (secrets.last_used_at IS NULL OR secrets.last_used_at < v.at)`;
+}

@@ -147,3 +147,18 @@ export async function credentialAllowances({
   };
   return { SECRET: allowance('SECRET'), PUBLIC_KEY: allowance('PUBLIC_KEY'), WORKLOAD: allowance('WORKLOAD') };
 }
+
+/** The credential's id when the organization owns it; null for another organization's or no credential. */
+export async function ownedCredentialId({
+  organizationId,
+  credentialId,
+}: {
+  organizationId: string;
+  credentialId: string;
+}): Promise<string | null> {
+  const row = await prisma.credential.findFirst({
+    where: { id: credentialId, oauthClient: { organizationId } },
+    select: { id: true },
+  });
+  return row?.id ?? null;
+}

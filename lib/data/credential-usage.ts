@@ -1,23 +1,21 @@
 import { prisma } from '@/lib/db';
 import { ACCESS_TOKEN_TTL_SECONDS } from '@/lib/credentials/rules';
-import { listAuditEvents } from '@/lib/data/audit';
+import { recordCredentialEvents } from '@/lib/data/audit';
+import { stampLastUses, type LastUse } from '@/lib/data/credential-change';
+import { ownedCredentialId } from '@/lib/data/credential-queries';
 
-/** Usage is written in batches every few seconds (USAGE_FLUSH_MS), so these figures trail by that much. */
+/**
+ * The home of credential_usage (tokens per credential per minute) and credential_callers (who calls with a
+ * credential: one row per source address and user agent): the token endpoint's batches write them here, the
+ * portal reads them here, and the retention job prunes them here. Usage is written in batches every few
+ * seconds (USAGE_FLUSH_MS), so these figures trail by that much.
+ */
 
 /** One of an organization's secrets, looked at as of `now`. */
 interface CredentialQuery {
   organizationId: string;
   credentialId: string;
   now?: Date;
-}
-
-/** The secret's id when the organization owns it; null for another organization's or no secret. */
-async function ownedCredentialId(organizationId: string, credentialId: string) {
-  const row = await prisma.credential.findFirst({
-    where: { id: credentialId, oauthClient: { organizationId } },
-    select: { id: true },
-  });
-  return row?.id ?? null;
 }
 
 export interface UsageSummary {
@@ -33,7 +31,7 @@ export async function getUsageSummary({
   credentialId,
   now = new Date(),
 }: CredentialQuery): Promise<UsageSummary | null> {
-  const id = await ownedCredentialId(organizationId, credentialId);
+  const id = await ownedCredentialId({ organizationId, credentialId });
   if (!id) return null;
   const [row] = await prisma.$queryRaw<{ hour: number; day: number; live: number; last: Date | null }[]>`
     SELECT
@@ -52,7 +50,7 @@ export interface UsagePoint {
 
 /** Tokens per hour over the last 24 hours and per day over the last 30 days, gaps filled with zero. */
 export async function getUsageSeries({ organizationId, credentialId, now = new Date() }: CredentialQuery) {
-  const id = await ownedCredentialId(organizationId, credentialId);
+  const id = await ownedCredentialId({ organizationId, credentialId });
   if (!id) return null;
   const [hourly, daily] = await Promise.all([series(id, now, 'hour', 24), series(id, now, 'day', 30)]);
   return { hourly, daily };
@@ -69,6 +67,7 @@ function series(id: string, now: Date, unit: 'hour' | 'day', count: number) {
     GROUP BY g.start ORDER BY g.start`;
 }
 
+/** A source address and user agent that called with a credential, as the portal shows it. */
 export interface Caller {
   address: string;
   userAgent: string;
@@ -79,7 +78,7 @@ export interface Caller {
 
 /** Distinct source address and user agent that used the secret in the last 30 days, most recent first. */
 export async function listCallers({ organizationId, credentialId, now = new Date() }: CredentialQuery) {
-  const id = await ownedCredentialId(organizationId, credentialId);
+  const id = await ownedCredentialId({ organizationId, credentialId });
   if (!id) return null;
   return prisma.credentialCaller.findMany({
     where: { credentialId: id, lastSeen: { gt: new Date(now.getTime() - 30 * 86_400_000) } },
@@ -89,16 +88,9 @@ export async function listCallers({ organizationId, credentialId, now = new Date
   }) as Promise<Caller[]>;
 }
 
-export async function listCredentialEvents({ organizationId, credentialId }: CredentialQuery) {
-  const id = await ownedCredentialId(organizationId, credentialId);
-  if (!id) return null;
-  const { events } = await listAuditEvents({ organizationId, filters: { credentialId: id }, limit: 500 });
-  return events;
-}
-
 /** Callers of a rolled secret seen after it was rolled: who has not moved to the replacement yet. */
 export async function callersSinceRoll({ organizationId, credentialId }: CredentialQuery) {
-  const id = await ownedCredentialId(organizationId, credentialId);
+  const id = await ownedCredentialId({ organizationId, credentialId });
   if (!id) return null;
   const rolled = await prisma.auditEvent.findFirst({
     where: { organizationId, credentialId: id, action: 'rolled' },
@@ -106,4 +98,75 @@ export async function callersSinceRoll({ organizationId, credentialId }: Credent
   });
   if (!rolled) return null;
   return prisma.credentialCaller.count({ where: { credentialId: id, lastSeen: { gt: rolled.createdAt } } });
+}
+
+/** What one flush of the token endpoints' counters writes; times are epoch milliseconds. */
+export interface UsageBatch {
+  counts: readonly { credentialId: string; minute: number; count: number }[];
+  callers: readonly CallerTally[];
+  lastUses: readonly LastUse[];
+  /** Attempts refused because of the credential's address allowlist (already thinned to one a minute). */
+  blocked: readonly { credentialId: string; address: string; userAgent: string; at: number }[];
+}
+
+/** A caller as the token endpoint counts it in memory between flushes. */
+export interface CallerTally {
+  credentialId: string;
+  address: string;
+  userAgent: string;
+  firstSeen: number;
+  lastSeen: number;
+  count: number;
+}
+
+/**
+ * Writes one batch in one transaction: tokens per minute, callers, the credentials' last use and the blocked
+ * attempts' audit rows. Rows of credentials deleted meanwhile are dropped.
+ */
+export async function writeUsageBatch({ counts, callers, lastUses, blocked }: UsageBatch): Promise<void> {
+  // The credentials this batch refers to, locked up front in id order, the order a tenant's deletion locks
+  // them in: the statements below then take them in whatever order their arrays give without deadlocking.
+  const credentialIds = [
+    ...new Set([...counts, ...callers].map((c) => c.credentialId).concat(lastUses.map((u) => u.credentialId))),
+  ];
+  await prisma.$transaction([
+    prisma.$executeRaw`SELECT 1 FROM secrets WHERE id = ANY(${credentialIds}::uuid[]) ORDER BY id FOR KEY SHARE`,
+    prisma.$executeRaw`
+      INSERT INTO secret_usage (secret_id, minute, count)
+      SELECT v.id, v.minute, v.count
+      FROM unnest(${counts.map((c) => c.credentialId)}::uuid[], ${counts.map((c) => new Date(c.minute))}::timestamptz[], ${counts.map((c) => c.count)}::int[])
+        AS v(id, minute, count)
+      WHERE EXISTS (SELECT 1 FROM secrets s WHERE s.id = v.id)
+      ON CONFLICT (secret_id, minute) DO UPDATE SET count = secret_usage.count + EXCLUDED.count`,
+    prisma.$executeRaw`
+      INSERT INTO secret_callers (secret_id, address, user_agent, first_seen, last_seen, count)
+      SELECT v.id, v.address, v.ua, v.first, v.last, v.count
+      FROM unnest(${callers.map((c) => c.credentialId)}::uuid[], ${callers.map((c) => c.address)}::text[], ${callers.map((c) => c.userAgent)}::text[],
+                  ${callers.map((c) => new Date(c.firstSeen))}::timestamptz[], ${callers.map((c) => new Date(c.lastSeen))}::timestamptz[], ${callers.map((c) => c.count)}::int[])
+        AS v(id, address, ua, first, last, count)
+      WHERE EXISTS (SELECT 1 FROM secrets s WHERE s.id = v.id)
+      ON CONFLICT (secret_id, address, user_agent) DO UPDATE SET
+        first_seen = LEAST(secret_callers.first_seen, EXCLUDED.first_seen),
+        last_seen = GREATEST(secret_callers.last_seen, EXCLUDED.last_seen),
+        count = secret_callers.count + EXCLUDED.count`,
+    stampLastUses(lastUses),
+    recordCredentialEvents(
+      prisma,
+      blocked.map((b) => ({
+        credentialId: b.credentialId,
+        actor: 'token-endpoint' as const,
+        action: 'blocked_address',
+        context: { address: b.address, userAgent: b.userAgent },
+        at: new Date(b.at),
+      })),
+    ),
+  ]);
+}
+
+/** Deletes usage and callers older than `before` (the retention job). */
+export async function pruneUsage({ before }: { before: Date }): Promise<void> {
+  await prisma.$transaction([
+    prisma.credentialUsage.deleteMany({ where: { minute: { lt: before } } }),
+    prisma.credentialCaller.deleteMany({ where: { lastSeen: { lt: before } } }),
+  ]);
 }

@@ -5,13 +5,43 @@ import type { Role } from '@/lib/generated/prisma/enums';
 import { normalizeEmail } from '@/lib/data/users';
 import { canManageCredentials, type Actor } from '@/lib/identity/actor';
 import { recordAccountEvent, type RequestContext } from '@/lib/data/audit';
-import { forbidden } from '@/lib/result';
+import { forbidden, type Failure } from '@/lib/result';
 
 /** Creates a customer organization together with its OAuth client. */
 export async function createOrganization({ name, domain, id }: { name: string; domain?: string; id?: string }) {
   return prisma.organization.create({
     data: { id, name, domain, oauthClient: { create: { clientId: newClientId() } } },
     select: { id: true, name: true, oauthClient: { select: { id: true, clientId: true } } },
+  });
+}
+
+/**
+ * Creates a tenant (an end-to-end suite's throwaway organization) with its OAuth client and its one admin, in
+ * one statement. The password is hashed by the caller, before any connection is taken.
+ */
+export async function createTenantOrganization({
+  name,
+  domain,
+  admin,
+}: {
+  name: string;
+  domain?: string;
+  admin: { email: string; name: string; passwordHash: string };
+}) {
+  return prisma.organization.create({
+    data: {
+      name,
+      domain,
+      isTenant: true,
+      oauthClient: { create: { clientId: newClientId() } },
+      memberships: { create: { role: 'ADMIN', user: { create: { ...admin, email: normalizeEmail(admin.email) } } } },
+    },
+    select: {
+      id: true,
+      name: true,
+      oauthClient: { select: { clientId: true } },
+      memberships: { select: { userId: true } },
+    },
   });
 }
 
@@ -68,5 +98,51 @@ export async function setReauthWindow({
       context,
     });
     return { ok: true as const };
+  });
+}
+
+/**
+ * Turns "Require two-factor for admins" on or off. Only an admin of the organization may; anyone else
+ * gets the same answer as for an organization that does not exist.
+ */
+export async function setTwoFactorRequirement({
+  actor,
+  required,
+  context,
+}: {
+  actor: Actor;
+  required: boolean;
+  context?: RequestContext;
+}): Promise<{ ok: true; required: boolean } | Failure<'not_found'>> {
+  const organizationId = actor.membership?.organizationId;
+  const missing = {
+    ok: false as const,
+    code: 'not_found' as const,
+    message: 'This setting is not available to your account.',
+  };
+  if (!organizationId) return missing;
+  return prisma.$transaction(async (tx) => {
+    const changed = await tx.organization.updateMany({
+      where: {
+        id: organizationId,
+        requireTwoFactor: !required,
+        memberships: { some: { userId: actor.userId, role: 'ADMIN' } },
+      },
+      data: { requireTwoFactor: required },
+    });
+    if (changed.count === 0) {
+      // Unchanged (already so) is fine; not an admin of it is "not found".
+      const mine = await tx.organization.count({
+        where: { id: organizationId, memberships: { some: { userId: actor.userId, role: 'ADMIN' } } },
+      });
+      return mine === 1 ? { ok: true as const, required } : missing;
+    }
+    await recordAccountEvent(tx, {
+      userId: actor.userId,
+      action: 'two_factor_policy_changed',
+      details: { required },
+      context,
+    });
+    return { ok: true as const, required };
   });
 }

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { prisma } from '@/lib/db';
 import { hashPassword } from '@/lib/identity/password';
-import { newClientId } from '@/lib/data/oauth-clients';
-import { normalizeEmail } from '@/lib/data/users';
+import { createTenantOrganization } from '@/lib/data/organizations';
+import { createSupportUser, normalizeEmail } from '@/lib/data/users';
 import { provisionTotp } from '@/lib/data/two-factor';
 import { Prisma } from '@/lib/generated/prisma/client';
 import type { Failure } from '@/lib/result';
@@ -63,20 +63,10 @@ export async function createTenant(input: {
   const passwordHash = await hashPassword(password);
 
   try {
-    const organization = await prisma.organization.create({
-      data: {
-        name,
-        domain,
-        isTenant: true,
-        oauthClient: { create: { clientId: newClientId() } },
-        memberships: { create: { role: 'ADMIN', user: { create: { email, name: `${name} admin`, passwordHash } } } },
-      },
-      select: {
-        id: true,
-        name: true,
-        oauthClient: { select: { clientId: true } },
-        memberships: { select: { userId: true } },
-      },
+    const organization = await createTenantOrganization({
+      name,
+      domain,
+      admin: { email, name: `${name} admin`, passwordHash },
     });
     // After the organization exists: the factor's audit event goes to its trail. Without --totp the admin
     // signs in with email and password alone, like the demo users.
@@ -194,10 +184,7 @@ export async function createSupportStaff(input: { email: string; name?: string; 
   const password = randomBytes(24).toString('base64url');
   const passwordHash = await hashPassword(password);
   try {
-    const user = await prisma.user.create({
-      data: { email, name: parsed.data.name, passwordHash, platformRole: 'SUPPORT' },
-      select: { id: true },
-    });
+    const user = await createSupportUser({ email, name: parsed.data.name, passwordHash });
     const totp = input.totp ? await provisionTotp({ userId: user.id }) : undefined;
     return { ok: true, user: { email, password, ...(totp ? { totp } : {}) } };
   } catch (error) {

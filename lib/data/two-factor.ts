@@ -10,7 +10,6 @@ import {
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import { prisma } from '@/lib/db';
-import type { Actor } from '@/lib/identity/actor';
 import { open, seal } from '@/lib/crypto/sealed';
 import { matchTotpStep, newTotpSecret, totpQrDataUrl, totpUri } from '@/lib/identity/totp';
 import { generateRecoveryCodes, hashRecoveryCode, normalizeRecoveryCode } from '@/lib/identity/recovery-codes';
@@ -567,49 +566,3 @@ export async function verifyPasskeyAuthentication({
 }
 
 // ————— Organization policy —————
-
-/**
- * Turns "Require two-factor for admins" on or off. Only an admin of the organization may; anyone else
- * gets the same answer as for an organization that does not exist.
- */
-export async function setTwoFactorRequirement({
-  actor,
-  required,
-  context,
-}: {
-  actor: Actor;
-  required: boolean;
-  context?: RequestContext;
-}): Promise<{ ok: true; required: boolean } | TwoFactorFailure> {
-  const organizationId = actor.membership?.organizationId;
-  const missing = {
-    ok: false as const,
-    code: 'not_found' as const,
-    message: 'This setting is not available to your account.',
-  };
-  if (!organizationId) return missing;
-  return prisma.$transaction(async (tx) => {
-    const changed = await tx.organization.updateMany({
-      where: {
-        id: organizationId,
-        requireTwoFactor: !required,
-        memberships: { some: { userId: actor.userId, role: 'ADMIN' } },
-      },
-      data: { requireTwoFactor: required },
-    });
-    if (changed.count === 0) {
-      // Unchanged (already so) is fine; not an admin of it is "not found".
-      const mine = await tx.organization.count({
-        where: { id: organizationId, memberships: { some: { userId: actor.userId, role: 'ADMIN' } } },
-      });
-      return mine === 1 ? { ok: true as const, required } : missing;
-    }
-    await recordAccountEvent(tx, {
-      userId: actor.userId,
-      action: 'two_factor_policy_changed',
-      details: { required },
-      context,
-    });
-    return { ok: true as const, required };
-  });
-}

@@ -79,3 +79,19 @@ export async function setPassword({
     await recordAccountEvent(tx, { userId, action: 'password_changed', context });
   });
 }
+
+/** Creates a member of the platform's support staff (no organization): they look after every customer. */
+export function createSupportUser({
+  email,
+  name,
+  passwordHash,
+}: {
+  email: string;
+  name: string;
+  passwordHash: string;
+}) {
+  return prisma.user.create({
+    data: { email: normalizeEmail(email), name, passwordHash, platformRole: 'SUPPORT' },
+    select: { id: true },
+  });
+}

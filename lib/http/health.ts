@@ -1,4 +1,4 @@
-import { prisma } from '@/lib/db';
+import { databaseAnswers } from '@/lib/db';
 import { getSigningKeys } from '@/lib/oauth/signing-keys';
 import { secretVerifier } from '@/lib/oauth/secret-verifier';
 
@@ -28,10 +28,7 @@ export async function readiness(): Promise<Readiness> {
   // A stopping instance says so at once, without asking the database.
   if (draining) return { ready: false, checks: { draining } };
   const [database, signingKey] = await Promise.all([
-    prisma.$queryRaw`SELECT 1`.then(
-      () => true,
-      () => false,
-    ),
+    databaseAnswers(),
     getSigningKeys().then(
       () => true,
       () => false,

@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { prisma } from '@/lib/db';
+import { addSigningKeyUnlessCurrent, listUnretiredSigningKeys, type NewSigningKey } from '@/lib/data/signing-keys';
 import { open, seal } from '@/lib/crypto/sealed';
 
 export const SIGNING_ALGORITHM = 'ES256';
@@ -14,34 +14,27 @@ function decryptPrivateKey(kid: string, stored: string): KeyObject {
   return createPrivateKey({ key: open(kid, stored), format: 'der', type: 'pkcs8' });
 }
 
-/** Creates a signing key unless one is current; safe when several instances start at once. */
-async function ensureCurrentKey(): Promise<void> {
-  await prisma.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('signing_keys'))`;
-    if (await tx.signingKey.findFirst({ where: { retiredAt: null }, select: { id: true } })) return;
-    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const jwk = publicKey.export({ format: 'jwk' });
-    // RFC 7638 thumbprint of the public key as its kid.
-    const kid = createHash('sha256')
-      .update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }))
-      .digest('base64url');
-    const der = privateKey.export({ format: 'der', type: 'pkcs8' });
-    await tx.signingKey.create({
-      data: {
-        kid,
-        algorithm: SIGNING_ALGORITHM,
-        publicJwk: { ...jwk, kid, alg: SIGNING_ALGORITHM, use: 'sig' },
-        privateKeyEnc: seal(kid, der),
-      },
-    });
-  });
+/** A new P-256 key whose kid is its RFC 7638 thumbprint, the private key sealed at rest. */
+function generateSigningKey(): NewSigningKey {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = publicKey.export({ format: 'jwk' });
+  const kid = createHash('sha256')
+    .update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }))
+    .digest('base64url');
+  const der = privateKey.export({ format: 'der', type: 'pkcs8' });
+  return {
+    kid,
+    algorithm: SIGNING_ALGORITHM,
+    publicJwk: { ...jwk, kid, alg: SIGNING_ALGORITHM, use: 'sig' },
+    privateKeyEnc: seal(kid, der),
+  };
 }
 
 const RELOAD_AFTER_MS = 5 * 60_000;
 
 async function readKeys(): Promise<SigningKeys> {
-  await ensureCurrentKey();
-  const rows = await prisma.signingKey.findMany({ where: { retiredAt: null }, orderBy: { createdAt: 'desc' } });
+  await addSigningKeyUnlessCurrent(generateSigningKey);
+  const rows = await listUnretiredSigningKeys();
   // A new key signs only once every instance and every JWKS cache (max-age 300 s) can know it.
   const publishedBefore = Date.now() - 2 * RELOAD_AFTER_MS;
   const signer = rows.find((row) => row.createdAt.getTime() <= publishedBefore) ?? rows.at(-1)!;

@@ -1,16 +1,9 @@
 import { prisma } from '@/lib/db';
-import { recordCredentialEvent, recordCredentialEvents } from '@/lib/data/audit';
+import { recordCredentialEvent } from '@/lib/data/audit';
 import { raiseSecurityAlert } from '@/lib/data/alerts';
+import type { LastUse } from '@/lib/data/credential-change';
+import { writeUsageBatch, type CallerTally, type UsageBatch } from '@/lib/data/credential-usage';
 import { env } from '@/lib/env';
-
-interface Caller {
-  credentialId: string;
-  address: string;
-  userAgent: string;
-  first: number;
-  last: number;
-  count: number;
-}
 
 const LAST_USED_INTERVAL_MS = 60_000;
 const BLOCKED_EVENT_INTERVAL_MS = 60_000;
@@ -40,7 +33,7 @@ function firstThisMinute(seen: Map<string, number>, key: string, now: number): b
  */
 class UsageRecorder {
   private counts = new Map<string, { credentialId: string; minute: number; count: number }>();
-  private callers = new Map<string, Caller>();
+  private callers = new Map<string, CallerTally>();
   private lastUse = new Map<string, { at: number; address: string; userAgent: string }>();
   private lastUsedWritten = new Map<string, number>();
   private blocked: { credentialId: string; address: string; userAgent: string; at: number }[] = [];
@@ -61,10 +54,10 @@ class UsageRecorder {
     const callerKey = `${credentialId}\u0000${address}\u0000${userAgent}`;
     const caller = this.callers.get(callerKey);
     if (caller) {
-      caller.last = now;
+      caller.lastSeen = now;
       caller.count += 1;
     } else {
-      this.callers.set(callerKey, { credentialId, address, userAgent, first: now, last: now, count: 1 });
+      this.callers.set(callerKey, { credentialId, address, userAgent, firstSeen: now, lastSeen: now, count: 1 });
     }
     this.lastUse.set(credentialId, { at: now, address, userAgent });
   }
@@ -134,48 +127,14 @@ class UsageRecorder {
     }
     if (!counts.length && !callers.length && !blocked.length && !lastUses.length) return;
 
-    // The secrets this batch refers to, locked up front in id order, the order a tenant's deletion locks
-    // them in: the statements below then take them in whatever order their arrays give without deadlocking.
-    const credentialIds = [
-      ...new Set([...counts, ...callers].map((c) => c.credentialId).concat(lastUses.map(([id]) => id))),
-    ];
+    const batch: UsageBatch = {
+      counts,
+      callers,
+      lastUses: lastUses.map(([credentialId, use]): LastUse => ({ credentialId, ...use })),
+      blocked,
+    };
     try {
-      await prisma.$transaction([
-        prisma.$executeRaw`SELECT 1 FROM secrets WHERE id = ANY(${credentialIds}::uuid[]) ORDER BY id FOR KEY SHARE`,
-        prisma.$executeRaw`
-          INSERT INTO secret_usage (secret_id, minute, count)
-          SELECT v.id, v.minute, v.count
-          FROM unnest(${counts.map((c) => c.credentialId)}::uuid[], ${counts.map((c) => new Date(c.minute))}::timestamptz[], ${counts.map((c) => c.count)}::int[])
-            AS v(id, minute, count)
-          WHERE EXISTS (SELECT 1 FROM secrets s WHERE s.id = v.id)
-          ON CONFLICT (secret_id, minute) DO UPDATE SET count = secret_usage.count + EXCLUDED.count`,
-        prisma.$executeRaw`
-          INSERT INTO secret_callers (secret_id, address, user_agent, first_seen, last_seen, count)
-          SELECT v.id, v.address, v.ua, v.first, v.last, v.count
-          FROM unnest(${callers.map((c) => c.credentialId)}::uuid[], ${callers.map((c) => c.address)}::text[], ${callers.map((c) => c.userAgent)}::text[],
-                      ${callers.map((c) => new Date(c.first))}::timestamptz[], ${callers.map((c) => new Date(c.last))}::timestamptz[], ${callers.map((c) => c.count)}::int[])
-            AS v(id, address, ua, first, last, count)
-          WHERE EXISTS (SELECT 1 FROM secrets s WHERE s.id = v.id)
-          ON CONFLICT (secret_id, address, user_agent) DO UPDATE SET
-            first_seen = LEAST(secret_callers.first_seen, EXCLUDED.first_seen),
-            last_seen = GREATEST(secret_callers.last_seen, EXCLUDED.last_seen),
-            count = secret_callers.count + EXCLUDED.count`,
-        prisma.$executeRaw`
-          UPDATE secrets SET last_used_at = v.at, last_used_address = v.address, last_used_user_agent = v.ua
-          FROM unnest(${lastUses.map(([id]) => id)}::uuid[], ${lastUses.map(([, u]) => new Date(u.at))}::timestamptz[],
-                      ${lastUses.map(([, u]) => u.address)}::text[], ${lastUses.map(([, u]) => u.userAgent)}::text[]) AS v(id, at, address, ua)
-          WHERE secrets.id = v.id AND (secrets.last_used_at IS NULL OR secrets.last_used_at < v.at)`,
-        recordCredentialEvents(
-          prisma,
-          blocked.map((b) => ({
-            credentialId: b.credentialId,
-            actor: 'token-endpoint' as const,
-            action: 'blocked_address',
-            context: { address: b.address, userAgent: b.userAgent },
-            at: new Date(b.at),
-          })),
-        ),
-      ]);
+      await writeUsageBatch(batch);
       for (const [id] of lastUses) this.lastUsedWritten.set(id, now);
     } catch (error) {
       // Put the counts back for the next flush rather than lose them.
@@ -189,7 +148,7 @@ class UsageRecorder {
         const key = `${c.credentialId}\u0000${c.address}\u0000${c.userAgent}`;
         const existing = this.callers.get(key);
         if (existing) {
-          existing.first = Math.min(existing.first, c.first);
+          existing.firstSeen = Math.min(existing.firstSeen, c.firstSeen);
           existing.count += c.count;
         } else this.callers.set(key, c);
       }

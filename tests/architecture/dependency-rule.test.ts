@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, sourceFiles, violations } from './dependency-rule';
+import { ROOT, rawSqlViolations, sourceFiles, violations } from './dependency-rule';
 
 describe('direction of dependencies', () => {
   it('allows only the imports the rule allows, in lib/, server/, app/ and components/', () => {
@@ -33,6 +33,30 @@ describe('direction of dependencies', () => {
       'lib/data/audit.ts: lib/data may not import lib/auth',
       'lib/oauth/token-endpoint.ts: lib/oauth may not import lib/jobs',
       'lib/newfolder/thing.ts: is in no layer: add its folder to the rule (README, Layout)',
+    ]);
+  });
+
+  it('allows SQL written by hand only in lib/data, lib/db and lib/jobs', () => {
+    const files = new Map(
+      ['lib', 'server', 'app', 'components']
+        .flatMap((dir) => sourceFiles(dir))
+        .map((file) => [file, readFileSync(path.join(ROOT, file), 'utf8')] as const),
+    );
+    expect(rawSqlViolations(files)).toEqual([]);
+  });
+
+  it('blocks SQL written by hand anywhere else', () => {
+    const files = new Map([
+      ['lib/oauth/usage-recorder.ts', 'await prisma.$executeRaw`INSERT INTO secret_usage VALUES (1)`;'],
+      ['server/instance.ts', 'await prisma.$queryRawUnsafe(sql);'],
+      ['app/api/x/route.ts', "import pg from 'pg';"],
+      ['lib/data/credential-usage.ts', 'await prisma.$executeRaw`DELETE FROM secret_usage`;'],
+      ['lib/jobs/credential-jobs.ts', 'await prisma.$queryRaw`SELECT 1`;'],
+    ]);
+    expect(rawSqlViolations(files).map((v) => v.file)).toEqual([
+      'lib/oauth/usage-recorder.ts',
+      'server/instance.ts',
+      'app/api/x/route.ts',
     ]);
   });
 });

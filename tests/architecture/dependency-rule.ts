@@ -105,3 +105,20 @@ export function sourceFiles(dir: string): string[] {
     .map((entry) => path.relative(ROOT, path.join(entry.parentPath, entry.name)).replace(/\\/g, '/'))
     .filter((file) => !file.startsWith('lib/generated/'));
 }
+
+/** The layers where SQL may be written by hand: the data layer, the database layer and the jobs. */
+export const RAW_SQL_LAYERS: readonly string[] = ['lib/data', 'lib/db', 'lib/jobs'];
+
+const RAW_SQL = /\$(queryRaw|executeRaw)(Unsafe)?\b|\bfrom ['"]pg['"]|\brequire\(['"]pg['"]\)/;
+
+/** Every file outside RAW_SQL_LAYERS that writes SQL by hand or talks to PostgreSQL without Prisma. */
+export function rawSqlViolations(files: ReadonlyMap<string, string>): Violation[] {
+  const found: Violation[] = [];
+  for (const [file, text] of files) {
+    const layer = layerOf(file);
+    if (!layer || RAW_SQL_LAYERS.includes(layer)) continue;
+    const match = RAW_SQL.exec(text);
+    if (match) found.push({ file, imports: match[0], reason: `${layer} may not write SQL: move it to lib/data` });
+  }
+  return found;
+}

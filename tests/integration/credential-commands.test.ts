@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db';
 import { getCredential, listCredentials, limitMessage } from '@/lib/data/credential-queries';
-import { listCredentialEvents } from '@/lib/data/credential-usage';
+import { listCredentialEvents } from '@/lib/data/audit';
 import { createPublicKey } from '@/lib/data/public-key-commands';
 import { createTrustedWorkload } from '@/lib/data/workload-commands';
 import {

@@ -10,13 +10,8 @@ import {
   deactivateCredential,
 } from '@/lib/data/credential-commands';
 import { runScheduledDeactivations } from '@/lib/jobs/credential-jobs';
-import {
-  callersSinceRoll,
-  getUsageSeries,
-  getUsageSummary,
-  listCallers,
-  listCredentialEvents,
-} from '@/lib/data/credential-usage';
+import { callersSinceRoll, getUsageSeries, getUsageSummary, listCallers } from '@/lib/data/credential-usage';
+import { listCredentialEvents } from '@/lib/data/audit';
 import { usageRecorder } from '@/lib/oauth/usage-recorder';
 import { verifyAccessToken } from '@/lib/oauth/verify-access-token';
 import { organizationWithAdmin, requestToken } from '../helpers/fixtures';

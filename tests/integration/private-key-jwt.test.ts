@@ -16,7 +16,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { prisma } from '@/lib/db';
 import { credentialChanges } from '@/lib/db/credential-changes';
 import { deactivateCredential, deleteCredential } from '@/lib/data/credential-commands';
-import { listCredentialEvents } from '@/lib/data/credential-usage';
+import { listCredentialEvents } from '@/lib/data/audit';
 import { pruneExpiredAssertionJtis } from '@/lib/jobs/assertion-jti-jobs';
 import { handleIntrospectionRequest } from '@/lib/oauth/introspection-endpoint';
 import { handleRevocationRequest } from '@/lib/oauth/revocation-endpoint';

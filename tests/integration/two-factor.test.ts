@@ -14,12 +14,12 @@ import {
   regenerateRecoveryCodes,
   removePasskey,
   removeTotp,
-  setTwoFactorRequirement,
   redeemRecoveryCode,
   verifyPasskeyAuthentication,
   verifyPasskeyRegistration,
   verifyTotpCode,
 } from '@/lib/data/two-factor';
+import { setTwoFactorRequirement } from '@/lib/data/organizations';
 import { open } from '@/lib/crypto/sealed';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { organizationWithAdmin } from '../helpers/fixtures';

@@ -14,9 +14,9 @@ import {
   removePasskey,
   removeTotp,
   renamePasskey,
-  setTwoFactorRequirement,
   verifyPasskeyRegistration,
 } from '@/lib/data/two-factor';
+import { setTwoFactorRequirement } from '@/lib/data/organizations';
 
 /**
  * One server action per operation on the account's factors, each through run(): signed-in check,

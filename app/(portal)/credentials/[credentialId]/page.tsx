@@ -7,13 +7,8 @@ import { z } from 'zod';
 import { requireActor } from '@/lib/auth/session';
 import { canManageCredentials } from '@/lib/identity/actor';
 import { getCredential } from '@/lib/data/credential-queries';
-import {
-  callersSinceRoll,
-  getUsageSeries,
-  getUsageSummary,
-  listCallers,
-  listCredentialEvents,
-} from '@/lib/data/credential-usage';
+import { callersSinceRoll, getUsageSeries, getUsageSummary, listCallers } from '@/lib/data/credential-usage';
+import { listCredentialEvents } from '@/lib/data/audit';
 import { AUDIT_ACTIONS, describeAuditEvent } from '@/lib/data/audit-text';
 import { LocalTime, RelativeTime } from '@/components/local-time';
 import { UsageChart } from '@/components/usage-chart';
