@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Every environment variable the portal, the token endpoint and their scripts read, parsed with zod:
- * typed, defaulted and range-checked (README, "Running it", lists each). Nothing else reads `process.env`.
+ * typed, defaulted and range-checked (docs/operations.md, "Environment variables", lists each). Nothing else reads `process.env`.
  *
  * Each variable is parsed when first read and again only when its raw value changes, so that `next build`
  * (no database, no secrets) imports modules freely, tests may set a variable before or between cases, and
@@ -81,7 +81,7 @@ const schema = {
 
 export type EnvName = keyof typeof schema;
 
-/** Every variable's name, e.g. for checking that the README documents each. */
+/** Every variable's name, e.g. for checking that docs/operations.md documents each. */
 export const ENV_NAMES = Object.keys(schema) as EnvName[];
 export type Env = { readonly [K in EnvName]: z.output<(typeof schema)[K]> };
 

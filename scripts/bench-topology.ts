@@ -1,4 +1,4 @@
-// npm run bench:topology — the figures in docs/scaling.md: token requests/s at one instance directly and
+// npm run bench:topology — the figures in docs/benchmarks.md: token requests/s at one instance directly and
 // through HAProxy in front of three (scripts/topology.ts), resident memory per instance, PostgreSQL
 // connections per instance, and the rows written per second while the load runs.
 import { existsSync } from 'node:fs';

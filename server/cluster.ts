@@ -7,7 +7,7 @@ import { availableParallelism, totalmem } from 'node:os';
 import path from 'node:path';
 import { checkEnv, env } from '@/lib/env';
 
-/** What one worker is budgeted (measured: about 420 MB resident after warm-up; README, "Every core"). */
+/** What one worker is budgeted (measured: about 420 MB resident after warm-up; docs/operations.md, "Every core"). */
 const WORKER_MEMORY_BUDGET = 768 * 1024 ** 2;
 /** A worker that dies within this of its start counts as a crash loop. */
 const STABLE_AFTER_MS = 30_000;

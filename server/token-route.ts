@@ -52,7 +52,7 @@ function send(res: ServerResponse, response: EndpointResponse, headers: Record<s
 /**
  * Serves an OAuth endpoint (one of OAUTH_ENDPOINTS) straight from Node's HTTP server. Next.js's router
  * tops out near 1,300 requests/s on our 2-core machines; this path does the same
- * work as the route handlers under app/api/oauth/ without it (see README, benchmarks).
+ * work as the route handlers under app/api/oauth/ without it (see docs/benchmarks.md).
  */
 export async function serveOAuthRequest(
   req: IncomingMessage,

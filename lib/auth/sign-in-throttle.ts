@@ -119,7 +119,7 @@ function remainingMs(res: unknown): number {
  * Whether this attempt must wait, read without counting anything: call it before the password is checked.
  * The four rows are read in one query; the per-instance fallback answers while the database is unreachable.
  * Under a flood, call it inside `withPasswordCheckSlot` with the check itself: 200 of these queries a second
- * slowed the token endpoint far more than the refused requests did (see README, bench:signin).
+ * slowed the token endpoint far more than the refused requests did (see docs/benchmarks.md, bench:signin).
  */
 export async function checkSignInThrottle(attempt: {
   email: string;

@@ -12,7 +12,7 @@ const BODY_LENGTH = 43; // ceil(256 bits / log2(62))
 const CHECKSUM_LENGTH = 6; // ceil(32 bits / log2(62))
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-/** Matches a whole secret; documented in the README for secret scanners. */
+/** Matches a whole secret; documented in docs/credentials.md for secret scanners. */
 export const SECRET_PATTERN = /^uqs_[0-9A-Za-z]{49}$/;
 export const SECRET_LENGTH = SECRET_PREFIX.length + BODY_LENGTH + CHECKSUM_LENGTH;
 

@@ -143,6 +143,6 @@ export function privilegeWarning(report: PrivilegeReport): string | null {
   return (
     `WARNING: the application connects to PostgreSQL as "${report.user}", which ${problems.join(' and ')}. ` +
     'Anyone who gets hold of this connection can rewrite the audit log. Connect as a least-privileged role: ' +
-    'see "Database roles" in the README (npm run db:roles).'
+    'see "Database roles" in docs/operations.md (npm run db:roles).'
   );
 }

@@ -18,7 +18,7 @@ export const TOKEN_ERRORS = {
   // A subject token that is not valid, or that no trusted workload of the client accepts. RFC 8693 §2.2.2 names
   // invalid_request for it; we answer invalid_grant, as RFC 7523 §3.1 does for a bad JWT grant and as the
   // cloud providers' token exchanges do, so that a client can tell "your token was refused" from "your request
-  // is malformed" (deliberate, and stated in the README and OpenAPI).
+  // is malformed" (deliberate, and stated in docs/oauth.md and OpenAPI).
   invalid_grant: {
     error: 'invalid_grant',
     status: 400,
