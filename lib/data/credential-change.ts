@@ -181,3 +181,16 @@ export function stampLastUses(lastUses: readonly LastUse[]) {
                 ${lastUses.map((u) => u.address)}::text[], ${lastUses.map((u) => u.userAgent)}::text[]) AS v(id, at, address, ua)
     WHERE secrets.id = v.id AND (secrets.last_used_at IS NULL OR secrets.last_used_at < v.at)`;
 }
+
+/**
+ * Adds a credential row (the commands that create one have claimed its slot under the client lock and write
+ * its `created` audit row in the same transaction). With applyCredentialChange and stampLastUses, the only
+ * writes to the credentials table.
+ */
+export function insertCredentialRow<S extends Prisma.CredentialSelect>(
+  tx: Tx,
+  data: Prisma.CredentialUncheckedCreateInput,
+  select: S,
+) {
+  return tx.credential.create({ data, select });
+}

@@ -162,3 +162,56 @@ export async function ownedCredentialId({
   });
   return row?.id ?? null;
 }
+
+/** What the token endpoint's secret verifier caches about the credential with this hash (any kind). */
+export function findCredentialByHash({ secretHash }: { secretHash: string }) {
+  return prisma.credential.findUnique({
+    where: { secretHash },
+    select: {
+      id: true,
+      status: true,
+      expiresAt: true,
+      deactivateAt: true,
+      allowedCidrs: true,
+      scopes: true,
+      kind: true,
+      isDecoy: true,
+      oauthClient: { select: { clientId: true } },
+    },
+  });
+}
+
+/** The instant before which the credential's access tokens are refused, or null. */
+export async function getTokensRevokedBefore({ credentialId }: { credentialId: string }): Promise<Date | null> {
+  const row = await prisma.credential.findUnique({
+    where: { id: credentialId },
+    select: { tokensRevokedBefore: true },
+  });
+  return row?.tokensRevokedBefore ?? null;
+}
+
+/** A client's active public keys and trusted workloads, oldest first; null for an unknown Client ID. */
+export function findClientKeyCredentials({ clientId }: { clientId: string }) {
+  return prisma.oAuthClient.findUnique({
+    where: { clientId },
+    select: {
+      id: true,
+      credentials: {
+        where: { status: 'ACTIVE', kind: { in: ['PUBLIC_KEY', 'WORKLOAD'] } },
+        orderBy: { createdAt: 'asc' },
+        select: {
+          id: true,
+          kind: true,
+          expiresAt: true,
+          allowedCidrs: true,
+          scopes: true,
+          publicJwk: true,
+          jwksUrl: true,
+          workloadIssuer: true,
+          workloadAudience: true,
+          workloadSubject: true,
+        },
+      },
+    },
+  });
+}

@@ -8,6 +8,7 @@ import type { Prisma } from '@/lib/generated/prisma/client';
 import type { CredentialKind } from '@/lib/generated/prisma/enums';
 import type { MemberActor } from '@/lib/identity/actor';
 import { recordCredentialEvent, type RequestContext } from '@/lib/data/audit';
+import { insertCredentialRow } from '@/lib/data/credential-change';
 import { LIST_SELECT, limitMessage, toCredentialView, type CredentialListItem } from '@/lib/data/credential-queries';
 
 /**
@@ -128,8 +129,9 @@ export async function insertCredential({
     if (taken) return conflict(taken);
     if (chosen && (await tx.credential.findFirst({ where: { oauthClientId, name: chosen }, select: { id: true } })))
       return nameTaken(chosen);
-    const row = await tx.credential.create({
-      data: {
+    const row = await insertCredentialRow(
+      tx,
+      {
         oauthClientId,
         kind,
         secretHash: unguessableHash(),
@@ -139,8 +141,8 @@ export async function insertCredential({
         createdById: actor.userId,
         ...fields,
       },
-      select: LIST_SELECT,
-    });
+      LIST_SELECT,
+    );
     await recordCredentialEvent(tx, {
       credentialId: row.id,
       actor,

@@ -5,7 +5,7 @@ import type { CredentialScope } from '@/lib/credentials/rules';
 import { forbidden, type CommandResult } from '@/lib/result';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { recordCredentialEvent, type RequestContext } from '@/lib/data/audit';
-import { applyCredentialChange, scopeOf } from '@/lib/data/credential-change';
+import { applyCredentialChange, insertCredentialRow, scopeOf } from '@/lib/data/credential-change';
 import { LIST_SELECT, toCredentialView, type CredentialListItem } from '@/lib/data/credential-queries';
 import { claimSlot, defaultName, parseCredentialScopes, type CreateResult } from '@/lib/data/credential-slots';
 
@@ -27,8 +27,9 @@ async function insertSecret(
   },
 ) {
   const plaintext = generateSecret();
-  const row = await tx.credential.create({
-    data: {
+  const row = await insertCredentialRow(
+    tx,
+    {
       oauthClientId: input.oauthClientId,
       secretHash: hashSecret(plaintext),
       preview: previewSecret(plaintext),
@@ -40,8 +41,8 @@ async function insertSecret(
       scopes: input.scopes,
       createdById: input.actor.userId,
     },
-    select: LIST_SELECT,
-  });
+    LIST_SELECT,
+  );
   return { plaintext, secret: { ...toCredentialView(row), status: input.status } satisfies CredentialListItem };
 }
 

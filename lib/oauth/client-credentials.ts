@@ -1,4 +1,4 @@
-import { prisma } from '@/lib/db';
+import { findClientKeyCredentials } from '@/lib/data/credential-queries';
 import { credentialChanges, type Invalidation } from '@/lib/db/credential-changes';
 
 /** An active public key or trusted workload of a client, as the database last said. */
@@ -37,28 +37,7 @@ const ENTRY_TTL_MS = 60_000;
 
 /** Reads a client's active public keys and trusted workloads from the database; null for an unknown client. */
 export async function loadClientCredentials(clientId: string): Promise<ClientCredentials | null> {
-  const client = await prisma.oAuthClient.findUnique({
-    where: { clientId },
-    select: {
-      id: true,
-      credentials: {
-        where: { status: 'ACTIVE', kind: { in: ['PUBLIC_KEY', 'WORKLOAD'] } },
-        orderBy: { createdAt: 'asc' },
-        select: {
-          id: true,
-          kind: true,
-          expiresAt: true,
-          allowedCidrs: true,
-          scopes: true,
-          publicJwk: true,
-          jwksUrl: true,
-          workloadIssuer: true,
-          workloadAudience: true,
-          workloadSubject: true,
-        },
-      },
-    },
-  });
+  const client = await findClientKeyCredentials({ clientId });
   if (!client) return null;
   return {
     oauthClientId: client.id,

@@ -1,4 +1,4 @@
-import { prisma } from '@/lib/db';
+import { findCredentialByHash, getTokensRevokedBefore } from '@/lib/data/credential-queries';
 import { isFullInvalidation, credentialChanges, type Invalidation } from '@/lib/db/credential-changes';
 import { hashSecret, isWellFormedSecret } from '@/lib/credentials/format';
 import { addressAllowed } from '@/lib/credentials/rules';
@@ -67,20 +67,7 @@ class SecretVerifier {
 
   private async lookup(hash: string): Promise<KnownSecret | null> {
     const generation = credentialChanges.generation;
-    const row = await prisma.credential.findUnique({
-      where: { secretHash: hash },
-      select: {
-        id: true,
-        status: true,
-        expiresAt: true,
-        deactivateAt: true,
-        allowedCidrs: true,
-        scopes: true,
-        kind: true,
-        isDecoy: true,
-        oauthClient: { select: { clientId: true } },
-      },
-    });
+    const row = await findCredentialByHash({ secretHash: hash });
     const stops = [row?.expiresAt, row?.deactivateAt].filter((d): d is Date => !!d).map((d) => d.getTime());
     const entry: KnownSecret | null = row
       ? {
@@ -137,11 +124,8 @@ class SecretVerifier {
     const cached = credentialChanges.isListening() ? this.revocations.get(credentialId) : undefined;
     if (cached && now - cached.cachedAt < ENTRY_TTL_MS) return cached.cutoff;
     const generation = credentialChanges.generation;
-    const row = await prisma.credential.findUnique({
-      where: { id: credentialId },
-      select: { tokensRevokedBefore: true },
-    });
-    const cutoff = row?.tokensRevokedBefore ? Math.floor(row.tokensRevokedBefore.getTime() / 1000) : 0;
+    const revokedBefore = await getTokensRevokedBefore({ credentialId });
+    const cutoff = revokedBefore ? Math.floor(revokedBefore.getTime() / 1000) : 0;
     if (credentialChanges.mayCache(generation)) {
       if (this.revocations.size >= MAX_UNKNOWN) this.revocations.clear();
       this.revocations.set(credentialId, { cutoff, cachedAt: Date.now() });
