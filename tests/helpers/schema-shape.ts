@@ -58,6 +58,7 @@ export async function shapeOfPrismaSchema(schemaPath = 'prisma/schema.prisma'): 
     return field?.dbName ?? fieldName;
   };
 
+  const enumTypes = new Map(dmmf.datamodel.enums.map((e) => [e.name, e.dbName ?? e.name]));
   for (const e of dmmf.datamodel.enums) {
     add(shape, `enum ${e.dbName ?? e.name}`, e.values.map((v) => v.dbName ?? v.name).join(','));
   }
@@ -77,7 +78,7 @@ export async function shapeOfPrismaSchema(schemaPath = 'prisma/schema.prisma'): 
       const [nativeName, nativeArgs] = (field.nativeType as [string, string[]] | null) ?? [];
       const type =
         field.kind === 'enum'
-          ? `enum ${field.type}`
+          ? `enum ${enumTypes.get(field.type) ?? field.type}`
           : nativeName
             ? (NATIVE_TYPES[nativeName]?.(nativeArgs ?? []) ?? `unmapped ${nativeName}`)
             : (SCALAR_TYPES[field.type] ?? `unmapped ${field.type}`);
