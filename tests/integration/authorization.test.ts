@@ -214,7 +214,7 @@ const keyForm = () => ({
 /** A row for an action on one of the victim's secrets: another organization's admin finds nothing, a viewer may not. */
 function onSecret(
   status: 'ACTIVE' | 'DISABLED',
-  call: (secretId: string) => Promise<unknown>,
+  call: (credentialId: string) => Promise<unknown>,
   expected: Partial<Pick<Row, 'otherAdmin' | 'viewer'>> & { allowed?: Prepared['allowed'] } = {},
 ): Row {
   return {
@@ -253,35 +253,35 @@ const TABLE: Record<string, Row> = {
     otherAdmin: own(),
     viewer: refused(ADMINS_ONLY),
   },
-  'app/(portal)/credentials/actions.ts#setCredentialScopesAction': onSecret('ACTIVE', (secretId) =>
-    credentials.setCredentialScopesAction({ secretId, scopes: ['sdk'] }),
+  'app/(portal)/credentials/actions.ts#setCredentialScopesAction': onSecret('ACTIVE', (credentialId) =>
+    credentials.setCredentialScopesAction({ credentialId, scopes: ['sdk'] }),
   ),
-  'app/(portal)/credentials/actions.ts#activateSecretAction': onSecret('DISABLED', (secretId) =>
-    credentials.activateSecretAction({ secretId }),
+  'app/(portal)/credentials/actions.ts#activateCredentialAction': onSecret('DISABLED', (credentialId) =>
+    credentials.activateCredentialAction({ credentialId }),
   ),
-  'app/(portal)/credentials/actions.ts#deactivateSecretAction': onSecret('ACTIVE', (secretId) =>
-    credentials.deactivateSecretAction({ secretId, revokeTokens: true }),
+  'app/(portal)/credentials/actions.ts#deactivateCredentialAction': onSecret('ACTIVE', (credentialId) =>
+    credentials.deactivateCredentialAction({ credentialId, revokeTokens: true }),
   ),
-  'app/(portal)/credentials/actions.ts#deleteSecretAction': onSecret('DISABLED', (secretId) =>
-    credentials.deleteSecretAction({ secretId }),
+  'app/(portal)/credentials/actions.ts#deleteCredentialAction': onSecret('DISABLED', (credentialId) =>
+    credentials.deleteCredentialAction({ credentialId }),
   ),
-  'app/(portal)/credentials/actions.ts#renameSecretAction': onSecret('ACTIVE', (secretId) =>
-    credentials.renameSecretAction({ secretId, name: 'Taken over' }),
+  'app/(portal)/credentials/actions.ts#renameCredentialAction': onSecret('ACTIVE', (credentialId) =>
+    credentials.renameCredentialAction({ credentialId, name: 'Taken over' }),
   ),
-  'app/(portal)/credentials/actions.ts#setSecretExpiryAction': onSecret('ACTIVE', (secretId) =>
-    credentials.setSecretExpiryAction({ secretId, expiresAt: new Date(Date.now() + 86_400_000).toISOString() }),
+  'app/(portal)/credentials/actions.ts#setCredentialExpiryAction': onSecret('ACTIVE', (credentialId) =>
+    credentials.setCredentialExpiryAction({ credentialId, expiresAt: new Date(Date.now() + 86_400_000).toISOString() }),
   ),
-  'app/(portal)/credentials/actions.ts#rollSecretAction': onSecret('ACTIVE', (secretId) =>
-    credentials.rollSecretAction({ secretId, graceSeconds: 3600 }),
+  'app/(portal)/credentials/actions.ts#rollSecretAction': onSecret('ACTIVE', (credentialId) =>
+    credentials.rollSecretAction({ credentialId, graceSeconds: 3600 }),
   ),
-  'app/(portal)/credentials/actions.ts#setAllowedRangesAction': onSecret('ACTIVE', (secretId) =>
-    credentials.setAllowedRangesAction({ secretId, ranges: '198.51.100.0/24' }),
+  'app/(portal)/credentials/actions.ts#setAllowedRangesAction': onSecret('ACTIVE', (credentialId) =>
+    credentials.setAllowedRangesAction({ credentialId, ranges: '198.51.100.0/24' }),
   ),
-  'app/(portal)/credentials/actions.ts#bulkSecretsAction': {
+  'app/(portal)/credentials/actions.ts#bulkCredentialsAction': {
     prepare: async (w) => {
       const { id } = await w.victim.secret('ACTIVE');
       return {
-        run: () => credentials.bulkSecretsAction({ secretIds: [id], action: 'deactivate' }),
+        run: () => credentials.bulkCredentialsAction({ credentialIds: [id], action: 'deactivate' }),
         allowed: (answer) => expect(answer).toEqual({ ok: true, done: [id], failed: [] }),
       };
     },
@@ -289,23 +289,23 @@ const TABLE: Record<string, Row> = {
     otherAdmin: refused({
       ok: true,
       done: [],
-      failed: [{ secretId: expect.any(String), message: SECRET_NOT_FOUND.message }],
+      failed: [{ credentialId: expect.any(String), message: SECRET_NOT_FOUND.message }],
     }),
     viewer: refused(ADMINS_ONLY),
   },
-  'app/(portal)/credentials/actions.ts#getSecretUsageAction': onSecret(
+  'app/(portal)/credentials/actions.ts#getCredentialUsageAction': onSecret(
     'ACTIVE',
-    (secretId) => credentials.getSecretUsageAction({ secretId }),
+    (credentialId) => credentials.getCredentialUsageAction({ credentialId }),
     { viewer: refused(SECRET_NOT_FOUND) },
   ),
-  'app/(portal)/credentials/actions.ts#makeDecoyAction': onSecret('DISABLED', (secretId) =>
-    credentials.makeDecoyAction({ secretId }),
+  'app/(portal)/credentials/actions.ts#makeDecoyAction': onSecret('DISABLED', (credentialId) =>
+    credentials.makeDecoyAction({ credentialId }),
   ),
   'app/(portal)/credentials/actions.ts#acknowledgeAlertAction': {
     prepare: async (w) => {
-      const { id: secretId } = await w.victim.secret('DISABLED');
-      await raiseSecurityAlert(prisma, { kind: 'decoy_used', secretId, address: '203.0.113.50' });
-      const alert = await prisma.securityAlert.findFirstOrThrow({ where: { secretId } });
+      const { id: credentialId } = await w.victim.secret('DISABLED');
+      await raiseSecurityAlert(prisma, { kind: 'decoy_used', credentialId, address: '203.0.113.50' });
+      const alert = await prisma.securityAlert.findFirstOrThrow({ where: { credentialId } });
       return { run: () => credentials.acknowledgeAlertAction({ alertId: alert.id }) };
     },
     otherAdmin: refused({ ok: false, message: 'This alert was already acknowledged.' }),
@@ -342,7 +342,11 @@ const TABLE: Record<string, Row> = {
   'app/(portal)/support/actions.ts#emergencyDeactivateAction': {
     prepare: async (w) => {
       const { id } = await w.victim.secret('ACTIVE');
-      const input = { organizationId: w.victim.org.id, secretId: id, reason: 'Pasted into a public issue tracker.' };
+      const input = {
+        organizationId: w.victim.org.id,
+        credentialId: id,
+        reason: 'Pasted into a public issue tracker.',
+      };
       return { run: () => support.emergencyDeactivateAction(input), owner: supportUserId };
     },
     otherAdmin: refused(SUPPORT_ONLY),
@@ -472,7 +476,7 @@ const TABLE: Record<string, Row> = {
   'app/(portal)/audit-log/export/route.ts#GET': {
     prepare: async (w) => {
       const { id } = await w.victim.secret('ACTIVE');
-      const { preview } = await prisma.secret.findUniqueOrThrow({ where: { id } });
+      const { preview } = await prisma.credential.findUniqueOrThrow({ where: { id } });
       const run = async () => asSeen(await auditExport.GET(new Request('http://portal.test/audit-log/export')));
       return {
         run,

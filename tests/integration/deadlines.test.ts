@@ -3,10 +3,11 @@
 // deadline lands a few milliseconds after it, where `>` and `>=` agree.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db';
-import { rollSecret, setSecretExpiry } from '@/lib/data/secret-commands';
-import { preconditionFilter } from '@/lib/data/secret-change';
-import { listSecretEvents } from '@/lib/data/secret-usage';
-import { recordExpiries, runScheduledDeactivations } from '@/lib/jobs/secret-jobs';
+import { rollSecret } from '@/lib/data/secret-commands';
+import { setCredentialExpiry } from '@/lib/data/credential-commands';
+import { preconditionFilter } from '@/lib/data/credential-change';
+import { listCredentialEvents } from '@/lib/data/credential-usage';
+import { recordExpiries, runScheduledDeactivations } from '@/lib/jobs/credential-jobs';
 import { secretVerifier } from '@/lib/oauth/secret-verifier';
 import { organizationWithAdmin } from '../helpers/fixtures';
 
@@ -24,10 +25,10 @@ async function authenticatesAt(value: string, at: number) {
   return (await secretVerifier.verify(acme.clientId, value, ADDRESS, at)).ok;
 }
 
-const row = (id: string) => prisma.secret.findUniqueOrThrow({ where: { id } });
+const row = (id: string) => prisma.credential.findUniqueOrThrow({ where: { id } });
 /** Sets the secret's expiry as its admin, at the instant `now` (default: the real now). */
-const setExpiry = (secretId: string, expiresAt: Date, now?: Date) =>
-  setSecretExpiry({ actor: acme.actor, secretId, expiresAt, now });
+const setExpiry = (credentialId: string, expiresAt: Date, now?: Date) =>
+  setCredentialExpiry({ actor: acme.actor, credentialId, expiresAt, now });
 
 describe("a secret's expiry", () => {
   it('can be set for any instant after now, not for now itself', async () => {
@@ -53,7 +54,7 @@ describe("a secret's expiry", () => {
 
     // The condition every change that needs an unexpired secret writes into its UPDATE.
     const unexpired = (at: number) =>
-      prisma.secret.count({ where: { id: secret.id, ...preconditionFilter(['notExpired'], new Date(at)) } });
+      prisma.credential.count({ where: { id: secret.id, ...preconditionFilter(['notExpired'], new Date(at)) } });
     expect(await unexpired(instant - 1)).toBe(1);
     expect(await unexpired(instant)).toBe(0);
 
@@ -62,7 +63,7 @@ describe("a secret's expiry", () => {
     expect((await row(secret.id)).expiryRecordedAt).toBeNull();
     await recordExpiries(new Date(instant));
     expect((await row(secret.id)).expiryRecordedAt).toEqual(expiresAt);
-    const events = await listSecretEvents({ organizationId: acme.org.id, secretId: secret.id });
+    const events = await listCredentialEvents({ organizationId: acme.org.id, credentialId: secret.id });
     expect(events?.[0]).toMatchObject({ action: 'expired', actorName: 'System', createdAt: expiresAt });
 
     // An expired secret's expiry can no longer be moved; a millisecond earlier it could.
@@ -80,7 +81,7 @@ describe("a secret's expiry", () => {
 describe("the end of a roll's grace period", () => {
   it('stops the old secret at its instant: the token endpoint from then, the scheduler deactivates it then', async () => {
     const old = await acme.secret('ACTIVE');
-    const rolled = await rollSecret({ actor: acme.actor, secretId: old.id, graceSeconds: 3600 });
+    const rolled = await rollSecret({ actor: acme.actor, credentialId: old.id, graceSeconds: 3600 });
     if (!rolled.ok) throw new Error(rolled.message);
     const deadline = rolled.deactivateAt.getTime();
     expect((await row(old.id)).deactivateAt).toEqual(rolled.deactivateAt);
@@ -93,7 +94,7 @@ describe("the end of a roll's grace period", () => {
     expect((await row(old.id)).status).toBe('ACTIVE');
     await runScheduledDeactivations(new Date(deadline));
     expect(await row(old.id)).toMatchObject({ status: 'DISABLED', deactivatedAt: rolled.deactivateAt });
-    const events = await listSecretEvents({ organizationId: acme.org.id, secretId: old.id });
+    const events = await listCredentialEvents({ organizationId: acme.org.id, credentialId: old.id });
     expect(events?.[0]).toMatchObject({
       action: 'deactivated',
       actorName: 'System',

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { deactivateSecret, deleteSecret, activateSecret } from '@/lib/data/secret-commands';
+import { deactivateCredential, deleteCredential, activateCredential } from '@/lib/data/credential-commands';
 import { organizationWithAdmin } from '../helpers/fixtures';
 import { spawnTokenServer, type TokenServerProcess } from '../helpers/token-server-process';
 
@@ -38,25 +38,25 @@ describe('revocation across instances on one database', () => {
     await sql.end();
     await expect.poll(() => tokenFrom(b), { timeout: 2000, interval: 5 }).toBe(401);
     expect(await tokenFrom(a)).toBe(401);
-    await activateSecret({ actor: acme.actor, secretId: secret.id });
+    await activateCredential({ actor: acme.actor, credentialId: secret.id });
     expect([await tokenFrom(a), await tokenFrom(b)]).toEqual([200, 200]);
 
-    await deactivateSecret({ actor: acme.actor, secretId: secret.id });
+    await deactivateCredential({ actor: acme.actor, credentialId: secret.id });
     expect([await tokenFrom(b), await tokenFrom(a)]).toEqual([401, 401]);
 
-    await activateSecret({ actor: acme.actor, secretId: secret.id });
+    await activateCredential({ actor: acme.actor, credentialId: secret.id });
     expect([await tokenFrom(a), await tokenFrom(b)]).toEqual([200, 200]);
 
     // Back and forth: every change is seen by both instances on their very next request.
     for (let round = 0; round < 10; round++) {
-      await deactivateSecret({ actor: acme.actor, secretId: secret.id });
+      await deactivateCredential({ actor: acme.actor, credentialId: secret.id });
       expect([await tokenFrom(b), await tokenFrom(a)]).toEqual([401, 401]);
-      await activateSecret({ actor: acme.actor, secretId: secret.id });
+      await activateCredential({ actor: acme.actor, credentialId: secret.id });
       expect([await tokenFrom(a), await tokenFrom(b)]).toEqual([200, 200]);
     }
 
-    await deactivateSecret({ actor: acme.actor, secretId: secret.id });
-    await deleteSecret({ actor: acme.actor, secretId: secret.id });
+    await deactivateCredential({ actor: acme.actor, credentialId: secret.id });
+    await deleteCredential({ actor: acme.actor, credentialId: secret.id });
     expect([await tokenFrom(a), await tokenFrom(b)]).toEqual([401, 401]);
   });
 
@@ -85,7 +85,7 @@ describe('revocation across instances on one database', () => {
       // A stopped process reads no notification: the change must wait for it, though every other instance answered.
       frozen.process.kill('SIGSTOP');
       let returned = false;
-      const deactivation = deactivateSecret({ actor: acme.actor, secretId: secret.id }).finally(() => {
+      const deactivation = deactivateCredential({ actor: acme.actor, credentialId: secret.id }).finally(() => {
         returned = true;
       });
       try {
@@ -101,12 +101,12 @@ describe('revocation across instances on one database', () => {
       expect(await tokenFrom(frozen)).toBe(401);
 
       // An instance that stays stopped is waited for until the acknowledgement timeout (2 s), then reported.
-      await activateSecret({ actor: acme.actor, secretId: secret.id });
+      await activateCredential({ actor: acme.actor, credentialId: secret.id });
       expect([await tokenFrom(awake), await tokenFrom(frozen)]).toEqual([200, 200]);
       frozen.process.kill('SIGSTOP');
       try {
         const startedAt = performance.now();
-        expect(await deactivateSecret({ actor: acme.actor, secretId: secret.id })).toMatchObject({ ok: true });
+        expect(await deactivateCredential({ actor: acme.actor, credentialId: secret.id })).toMatchObject({ ok: true });
         // Timers may fire a few milliseconds early.
         expect(performance.now() - startedAt).toBeGreaterThanOrEqual(1_950);
         expect(unanswered).toHaveBeenCalledWith('secret change: 1 instance(s) did not acknowledge within 2000 ms');
