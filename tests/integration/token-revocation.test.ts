@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { deactivateCredential, deleteCredential, activateCredential } from '@/lib/data/credential-commands';
 import { organizationWithAdmin } from '../helpers/fixtures';
 import { spawnTokenServer, type TokenServerProcess } from '../helpers/token-server-process';
@@ -58,5 +58,64 @@ describe('revocation across instances on one database', () => {
     await deactivateCredential({ actor: acme.actor, credentialId: secret.id });
     await deleteCredential({ actor: acme.actor, credentialId: secret.id });
     expect([await tokenFrom(a), await tokenFrom(b)]).toEqual([401, 401]);
+  });
+
+  it('returns a change only once a frozen instance has acknowledged it, or once the acknowledgement timeout passed', async () => {
+    const acme = await organizationWithAdmin('Frozen');
+    const secret = await acme.secret('ACTIVE');
+    const body = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: acme.clientId,
+      client_secret: secret.value,
+    }).toString();
+    const tokenFrom = async (instance: TokenServerProcess) =>
+      (
+        await fetch(instance.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body,
+        })
+      ).status;
+    const [awake, frozen] = instances as [TokenServerProcess, TokenServerProcess];
+    expect([await tokenFrom(awake), await tokenFrom(frozen)]).toEqual([200, 200]);
+    // The change channel reports an instance that did not answer in time, and only then.
+    const unanswered = vi.spyOn(console, 'warn').mockImplementation(() => {});
+
+    try {
+      // A stopped process reads no notification: the change must wait for it, though every other instance answered.
+      frozen.process.kill('SIGSTOP');
+      let returned = false;
+      const deactivation = deactivateCredential({ actor: acme.actor, credentialId: secret.id }).finally(() => {
+        returned = true;
+      });
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(await tokenFrom(awake)).toBe(401);
+        expect(returned).toBe(false);
+      } finally {
+        frozen.process.kill('SIGCONT');
+      }
+      expect(await deactivation).toMatchObject({ ok: true });
+      // It returned on the thawed instance's answer, not on the timeout; and that instance refuses the secret.
+      expect(unanswered).not.toHaveBeenCalled();
+      expect(await tokenFrom(frozen)).toBe(401);
+
+      // An instance that stays stopped is waited for until the acknowledgement timeout (2 s), then reported.
+      await activateCredential({ actor: acme.actor, credentialId: secret.id });
+      expect([await tokenFrom(awake), await tokenFrom(frozen)]).toEqual([200, 200]);
+      frozen.process.kill('SIGSTOP');
+      try {
+        const startedAt = performance.now();
+        expect(await deactivateCredential({ actor: acme.actor, credentialId: secret.id })).toMatchObject({ ok: true });
+        // Timers may fire a few milliseconds early.
+        expect(performance.now() - startedAt).toBeGreaterThanOrEqual(1_950);
+        expect(unanswered).toHaveBeenCalledWith('secret change: 1 instance(s) did not acknowledge within 2000 ms');
+      } finally {
+        frozen.process.kill('SIGCONT');
+      }
+      await expect.poll(() => tokenFrom(frozen), { timeout: 2000, interval: 20 }).toBe(401);
+    } finally {
+      unanswered.mockRestore();
+    }
   });
 });
