@@ -230,3 +230,19 @@ export async function listCredentialEvents({
   const { events } = await listAuditEvents({ organizationId, filters: { credentialId: id }, limit: 500 });
   return events;
 }
+
+/** When the credential was last rolled (its `rolled` audit row), or null. */
+export async function lastRolledAt({
+  organizationId,
+  credentialId,
+}: {
+  organizationId: string;
+  credentialId: string;
+}): Promise<Date | null> {
+  const rolled = await prisma.auditEvent.findFirst({
+    where: { organizationId, credentialId, action: 'rolled' },
+    orderBy: { createdAt: 'desc' },
+    select: { createdAt: true },
+  });
+  return rolled?.createdAt ?? null;
+}

@@ -139,6 +139,54 @@ export async function consumeConfirmChallenge({
   return rows[0]?.challenge ?? null;
 }
 
+/** How long a passkey registration may take, from the options to the authenticator's answer. */
+const REGISTRATION_SECONDS = 5 * 60;
+
+/**
+ * Stores the WebAuthn challenge of a passkey registration; returns the token naming the ceremony. The user's
+ * expired and abandoned registrations go with each new one.
+ */
+export async function createRegistrationChallenge({ userId, challenge }: { userId: string; challenge: string }) {
+  const token = randomBytes(32).toString('base64url');
+  const at = now();
+  await prisma.$transaction([
+    prisma.authChallenge.deleteMany({ where: { userId, purpose: 'webauthn_register' } }),
+    prisma.authChallenge.create({
+      data: {
+        userId,
+        purpose: 'webauthn_register',
+        tokenHash: hashToken(token),
+        challenge,
+        createdAt: at,
+        expiresAt: new Date(at.getTime() + REGISTRATION_SECONDS * 1000),
+      },
+    }),
+  ]);
+  return { token };
+}
+
+/** Takes a registration challenge of this user, once; null when it expired or was used. */
+export async function consumeRegistrationChallenge({
+  userId,
+  token,
+}: {
+  userId: string;
+  token: string;
+}): Promise<string | null> {
+  const rows = await prisma.authChallenge.updateManyAndReturn({
+    where: {
+      tokenHash: hashToken(token),
+      userId,
+      purpose: 'webauthn_register',
+      consumedAt: null,
+      expiresAt: { gt: now() },
+    },
+    data: { consumedAt: now() },
+    select: { challenge: true },
+  });
+  return rows[0]?.challenge ?? null;
+}
+
 /** Challenges are short-lived; the scheduler's pruning removes those an hour past their expiry. */
 export async function pruneAuthChallenges(): Promise<number> {
   const { count } = await prisma.authChallenge.deleteMany({

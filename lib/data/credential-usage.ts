@@ -1,6 +1,6 @@
 import { prisma } from '@/lib/db';
 import { ACCESS_TOKEN_TTL_SECONDS } from '@/lib/credentials/rules';
-import { recordCredentialEvents } from '@/lib/data/audit';
+import { lastRolledAt, recordCredentialEvents } from '@/lib/data/audit';
 import { stampLastUses, type LastUse } from '@/lib/data/credential-change';
 import { ownedCredentialId } from '@/lib/data/credential-queries';
 
@@ -92,12 +92,9 @@ export async function listCallers({ organizationId, credentialId, now = new Date
 export async function callersSinceRoll({ organizationId, credentialId }: CredentialQuery) {
   const id = await ownedCredentialId({ organizationId, credentialId });
   if (!id) return null;
-  const rolled = await prisma.auditEvent.findFirst({
-    where: { organizationId, credentialId: id, action: 'rolled' },
-    orderBy: { createdAt: 'desc' },
-  });
-  if (!rolled) return null;
-  return prisma.credentialCaller.count({ where: { credentialId: id, lastSeen: { gt: rolled.createdAt } } });
+  const rolledAt = await lastRolledAt({ organizationId, credentialId: id });
+  if (!rolledAt) return null;
+  return prisma.credentialCaller.count({ where: { credentialId: id, lastSeen: { gt: rolledAt } } });
 }
 
 /** What one flush of the token endpoints' counters writes; times are epoch milliseconds. */

@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import {
   generateAuthenticationOptions,
   generateRegistrationOptions,
@@ -15,6 +14,7 @@ import { matchTotpStep, newTotpSecret, totpQrDataUrl, totpUri } from '@/lib/iden
 import { generateRecoveryCodes, hashRecoveryCode, normalizeRecoveryCode } from '@/lib/identity/recovery-codes';
 import { relyingParty } from '@/lib/identity/webauthn';
 import { recordAccountEvent, type RequestContext } from '@/lib/data/audit';
+import { consumeRegistrationChallenge, createRegistrationChallenge } from '@/lib/data/auth-challenges';
 import { Prisma } from '@/lib/generated/prisma/client';
 import type { Failure } from '@/lib/result';
 
@@ -36,16 +36,10 @@ export interface TwoFactorStatus {
 type Tx = Prisma.TransactionClient;
 
 const AUTHENTICATOR_APP = 'Authenticator app';
-const WEBAUTHN_REGISTER = 'webauthn_register';
-const CEREMONY_MS = 5 * 60_000;
 const WRONG_CODE = 'That code is not valid. Enter the current 6-digit code from your authenticator app.';
 
 /** The associated data of a sealed TOTP key: it opens for its own user only. */
 const totpAad = (userId: string) => `totp:${userId}`;
-
-function sha256(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
-}
 
 async function lockUser(tx: Tx, userId: string): Promise<boolean> {
   const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
@@ -347,20 +341,7 @@ export async function passkeyRegistrationOptions({
     excludeCredentials: user.passkeys.map((key) => ({ id: key.credentialId, transports: key.transports })),
     authenticatorSelection: { residentKey: 'preferred', userVerification: 'preferred' },
   });
-  const ceremony = randomBytes(32).toString('base64url');
-  await prisma.$transaction([
-    // Expired and abandoned ceremonies of this user go with each new one.
-    prisma.authChallenge.deleteMany({ where: { userId, purpose: WEBAUTHN_REGISTER } }),
-    prisma.authChallenge.create({
-      data: {
-        userId,
-        purpose: WEBAUTHN_REGISTER,
-        tokenHash: sha256(ceremony),
-        challenge: options.challenge,
-        expiresAt: new Date(Date.now() + CEREMONY_MS),
-      },
-    }),
-  ]);
+  const { token: ceremony } = await createRegistrationChallenge({ userId, challenge: options.challenge });
   return { ok: true, ceremony, options };
 }
 
@@ -385,28 +366,14 @@ export async function verifyPasskeyRegistration({
     code: 'expired' as const,
     message: 'The passkey request expired or was already used. Try again.',
   };
-  const challenge = await prisma.authChallenge.findFirst({
-    where: {
-      tokenHash: sha256(ceremony),
-      userId,
-      purpose: WEBAUTHN_REGISTER,
-      consumedAt: null,
-      expiresAt: { gt: new Date() },
-    },
-    select: { id: true, challenge: true },
-  });
-  if (!challenge?.challenge) return expired;
   // Claimed before verifying, so that one challenge can never register two credentials.
-  const claimed = await prisma.authChallenge.updateMany({
-    where: { id: challenge.id, consumedAt: null },
-    data: { consumedAt: new Date() },
-  });
-  if (claimed.count !== 1) return expired;
+  const challenge = await consumeRegistrationChallenge({ userId, token: ceremony });
+  if (!challenge) return expired;
 
   const { rpID, origin } = relyingParty();
   const verification = await verifyRegistrationResponse({
     response,
-    expectedChallenge: challenge.challenge,
+    expectedChallenge: challenge,
     expectedOrigin: origin,
     expectedRPID: rpID,
     requireUserVerification: false,
