@@ -133,3 +133,14 @@ export async function endSessionByToken({ token, context }: { token: string; con
   });
   if (session) await endSessions({ userId: session.userId, sessionId: session.id, reason: 'signed_out', context });
 }
+
+/**
+ * Deletes sessions that ended, or expired, before `before` (the retention job): the Sessions list shows only
+ * live ones, and the audit log keeps the sign-ins and sign-outs.
+ */
+export async function pruneSessions({ before }: { before: Date }): Promise<number> {
+  const { count } = await prisma.userSession.deleteMany({
+    where: { OR: [{ endedAt: { lt: before } }, { expiresAt: { lt: before } }] },
+  });
+  return count;
+}

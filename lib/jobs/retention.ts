@@ -1,19 +1,24 @@
 import { pruneAuthChallenges } from '@/lib/data/auth-challenges';
 import { pruneUsage } from '@/lib/data/credential-usage';
 import { pruneRevokedAccessTokens } from '@/lib/data/revoked-access-tokens';
+import { pruneSessions } from '@/lib/data/sessions';
 
 /** Usage and callers are kept a day longer than the longest chart (30 days) shows. */
 export const USAGE_RETENTION_DAYS = 31;
+/** Ended and expired sessions are deleted this long after they stopped. */
+export const SESSION_RETENTION_DAYS = 30;
 
 /**
  * Deletes what has outlived its use: usage and callers older than the charts show, finished sign-in
- * challenges and the revocations of access tokens that have expired anyway. Run by the scheduler's leader
- * when it takes the lead, then hourly; each table's deletion lives in its home module.
+ * challenges, sessions that ended a month ago, and the revocations of access tokens that have expired
+ * anyway. Run by the scheduler's leader when it takes the lead, then hourly; each table's deletion lives in
+ * its home module.
  */
 export async function pruneExpiredRecords(now = new Date()): Promise<void> {
   await Promise.all([
     pruneUsage({ before: new Date(now.getTime() - USAGE_RETENTION_DAYS * 86_400_000) }),
     pruneAuthChallenges(),
     pruneRevokedAccessTokens(now),
+    pruneSessions({ before: new Date(now.getTime() - SESSION_RETENTION_DAYS * 86_400_000) }),
   ]);
 }

@@ -234,3 +234,33 @@ describe('the second-factor step', () => {
     expect(answers[5]).toBe('expired');
   });
 });
+
+describe('retention', () => {
+  it('deletes sessions a month after they ended or expired, and keeps live and recent ones', async () => {
+    const { pruneExpiredRecords, SESSION_RETENTION_DAYS } = await import('@/lib/jobs/retention');
+    const { actor } = await organizationWithAdmin();
+    const now = new Date('2026-12-07T12:00:00.000Z');
+    const day = 86_400_000;
+    const at = (daysAgo: number, ms = 0) => new Date(now.getTime() - daysAgo * day + ms);
+    const session = (name: string, fields: { endedAt?: Date; expiresAt: Date }) =>
+      prisma.userSession.create({
+        data: {
+          userId: actor.userId,
+          tokenHash: name.padEnd(64, '0'),
+          lastSeenAt: at(40),
+          reauthenticatedAt: at(40),
+          ...fields,
+        },
+        select: { tokenHash: true },
+      });
+    await session('a', { endedAt: at(SESSION_RETENTION_DAYS, -1), expiresAt: at(SESSION_RETENTION_DAYS, 1) });
+    await session('b', { expiresAt: at(SESSION_RETENTION_DAYS, -1) });
+    await session('c', { endedAt: at(SESSION_RETENTION_DAYS), expiresAt: now });
+    await session('d', { expiresAt: new Date(now.getTime() + day) });
+
+    await pruneExpiredRecords(now);
+
+    const left = await prisma.userSession.findMany({ where: { userId: actor.userId }, select: { tokenHash: true } });
+    expect(left.map((s) => s.tokenHash[0]).sort()).toEqual(['c', 'd']);
+  });
+});
