@@ -1,4 +1,4 @@
-// The direction of dependencies (docs/layout.md), checked on every import of the code base.
+// The direction of dependencies (docs/architecture.md), checked on every import of the code base.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -32,7 +32,7 @@ describe('direction of dependencies', () => {
       'lib/db/credential-changes.ts: lib/db may not import lib/oauth',
       'lib/data/audit.ts: lib/data may not import lib/auth',
       'lib/oauth/token-endpoint.ts: lib/oauth may not import lib/jobs',
-      'lib/newfolder/thing.ts: is in no layer: add its folder to the rule (docs/layout.md)',
+      'lib/newfolder/thing.ts: is in no layer: add its folder to the rule (docs/architecture.md)',
     ]);
   });
 

@@ -1,4 +1,4 @@
-// The direction of dependencies (docs/layout.md): the rule and the check, used by dependency-rule.test.ts.
+// The direction of dependencies (docs/architecture.md): the rule and the check, used by dependency-rule.test.ts.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
@@ -87,7 +87,7 @@ export function violations(files: ReadonlyMap<string, string>): Violation[] {
     const from = layerOf(file);
     if (!from) continue;
     if (from === 'unclassified lib module') {
-      found.push({ file, imports: '', reason: 'is in no layer: add its folder to the rule (docs/layout.md)' });
+      found.push({ file, imports: '', reason: 'is in no layer: add its folder to the rule (docs/architecture.md)' });
       continue;
     }
     for (const target of importsOf(file, text)) {

@@ -61,13 +61,9 @@ const EXTERNAL = /^[a-z][a-z0-9+.-]*:/i;
 
 /**
  * Broken relative links among `files` (repository-relative path → text). `exists` answers for paths that are
- * not among them (images, source files). A link to `allowedMissing` passes while that file does not exist.
+ * not among them (images, source files).
  */
-export function brokenLinks(
-  files: ReadonlyMap<string, string>,
-  exists: (file: string) => boolean,
-  allowedMissing: ReadonlySet<string> = new Set(),
-): BrokenLink[] {
+export function brokenLinks(files: ReadonlyMap<string, string>, exists: (file: string) => boolean): BrokenLink[] {
   const broken: BrokenLink[] = [];
   for (const [file, text] of files) {
     for (const target of linksOf(text)) {
@@ -77,7 +73,7 @@ export function brokenLinks(
         rawPath === '' ? file : path.posix.normalize(path.posix.join(path.posix.dirname(file), decodeURI(rawPath)));
       const known = files.has(linked) || exists(linked);
       if (!known) {
-        if (!allowedMissing.has(linked)) broken.push({ file, target, reason: `no file ${linked}` });
+        broken.push({ file, target, reason: `no file ${linked}` });
         continue;
       }
       if (fragment === undefined) continue;
