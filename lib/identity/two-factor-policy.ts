@@ -4,7 +4,7 @@ import type { Actor } from '@/lib/identity/actor';
 export type TwoFactorGuarded = 'manage_credentials' | 'support_console';
 
 export const ENROLL_TO_MANAGE_SECRETS =
-  'Your organization requires two-factor authentication. Set it up to manage secrets.';
+  'Your organization requires two-factor authentication. Set it up to manage credentials.';
 export const ENROLL_TO_OPEN_SUPPORT = 'Set up two-factor authentication to open the support console.';
 
 /**

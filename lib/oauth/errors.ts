@@ -73,7 +73,7 @@ export const TOKEN_ERRORS = {
     retryAfter: true,
   },
   // RFC 7009 §2.2.1: a 503 tells the client the token still exists and to retry later. One client revoking
-  // tokens by the hundred thousand would otherwise fill every instance's revoked set for all tenants.
+  // tokens by the hundred thousand would otherwise fill every instance's revoked set for every organization.
   too_many_revocations: {
     error: 'temporarily_unavailable',
     status: 503,

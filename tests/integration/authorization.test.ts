@@ -43,7 +43,7 @@ const SECRET_NOT_FOUND = {
   ok: false,
   message: 'This secret no longer exists. Reload the page to see the current list.',
 };
-const ADMINS_ONLY = { ok: false, message: 'You need the Admin role to manage secrets.' };
+const ADMINS_ONLY = { ok: false, message: 'You need the Admin role to manage credentials.' };
 const SUPPORT_ONLY = { ok: false, message: 'Only platform support staff can use the support console.' };
 const PASSKEY_GONE = { ok: false, message: 'This passkey no longer exists.' };
 const SESSION_GONE = { ok: false, message: 'This session has already ended. Reload the page.' };

@@ -138,7 +138,7 @@ describe('createSecretAction', () => {
         message:
           who === null
             ? 'Your session has ended. Sign in again to continue.'
-            : 'You need the Admin role to manage secrets.',
+            : 'You need the Admin role to manage credentials.',
       });
     }
     expect(await prisma.credential.count()).toBe(before);
@@ -170,7 +170,7 @@ describe('activateCredentialAction', () => {
       signInAs(who);
       expect(await activateCredentialAction({ credentialId: id })).toEqual({
         ok: false,
-        message: 'You need the Admin role to manage secrets.',
+        message: 'You need the Admin role to manage credentials.',
       });
     }
     expect(await statusOf(id)).toBe('DISABLED');
@@ -312,7 +312,7 @@ describe('lifecycle actions', () => {
   it('blocks a viewer from every lifecycle action and from reading usage', async () => {
     const { id } = await newSecret();
     signInAs('viewer');
-    const forbidden = { ok: false, message: 'You need the Admin role to manage secrets.' };
+    const forbidden = { ok: false, message: 'You need the Admin role to manage credentials.' };
     expect(await renameCredentialAction({ credentialId: id, name: 'Mine' })).toEqual(forbidden);
     expect(await setAllowedRangesAction({ credentialId: id, ranges: '' })).toEqual(forbidden);
     expect(await setCredentialExpiryAction({ credentialId: id, expiresAt: null })).toEqual(forbidden);
@@ -457,7 +457,7 @@ describe('public keys, trusted workloads and scopes', () => {
     };
     expect(await createTrustedWorkloadAction(workload)).toEqual({
       ok: false,
-      message: 'You need the Admin role to manage secrets.',
+      message: 'You need the Admin role to manage credentials.',
     });
   });
 
