@@ -52,6 +52,13 @@ describe('env', () => {
     expect(() => checkEnv({})).not.toThrow();
   });
 
+  it('blocks a platform API token shorter than 32 characters, and allows a longer one', () => {
+    expect(() => checkEnv({ PLATFORM_API_TOKEN: 'x'.repeat(31) })).toThrow(/PLATFORM_API_TOKEN: Use at least 32/);
+    expect(() => checkEnv({ PLATFORM_API_TOKEN: 'x'.repeat(31) })).not.toThrow(/x{31}/);
+    expect(checkEnv({ PLATFORM_API_TOKEN: 'x'.repeat(32) }).PLATFORM_API_TOKEN).toBe('x'.repeat(32));
+    expect(checkEnv({ PLATFORM_API_TOKEN: '' }).PLATFORM_API_TOKEN).toBeUndefined();
+  });
+
   it('is documented: every variable is in the README', () => {
     const readme = readFileSync('README.md', 'utf8');
     for (const name of ENV_NAMES) expect(readme, name).toContain(`\`${name}\``);
