@@ -108,8 +108,9 @@ class SecretVerifier {
   }
 
   private forget(change: Invalidation) {
-    // A single revoked access token says nothing about any secret.
-    if (change.revokedJti) return;
+    // A single revoked access token says nothing about any secret; a deleted organization's secrets were
+    // named one by one before it.
+    if (change.revokedJti || change.deletedOrganizationId) return;
     const { hash, secretId } = change;
     if (isFullInvalidation(change)) {
       this.known.clear();
@@ -132,13 +133,19 @@ class SecretVerifier {
   /**
    * Epoch seconds before which access tokens of this secret are refused ("also
    * revoke the tokens it already issued"), 0 when none; cached like secrets.
+   * Infinity when the credential no longer exists (its organization was deleted):
+   * none of its tokens stays valid.
    */
   async tokensRevokedBefore(secretId: string, now = Date.now()): Promise<number> {
     const cached = secretChanges.isListening() ? this.revocations.get(secretId) : undefined;
     if (cached && now - cached.cachedAt < ENTRY_TTL_MS) return cached.cutoff;
     const generation = secretChanges.generation;
     const row = await prisma.secret.findUnique({ where: { id: secretId }, select: { tokensRevokedBefore: true } });
-    const cutoff = row?.tokensRevokedBefore ? Math.floor(row.tokensRevokedBefore.getTime() / 1000) : 0;
+    const cutoff = !row
+      ? Number.POSITIVE_INFINITY
+      : row.tokensRevokedBefore
+        ? Math.floor(row.tokensRevokedBefore.getTime() / 1000)
+        : 0;
     if (secretChanges.mayCache(generation)) {
       if (this.revocations.size >= MAX_UNKNOWN) this.revocations.clear();
       this.revocations.set(secretId, { cutoff, cachedAt: Date.now() });
