@@ -72,7 +72,7 @@ runWithDatabase(async (db) => {
   // Only now: lib/db reads DATABASE_URL when it is imported.
   const { createSupportStaff, createTenant, deleteTenant } = await import('@/lib/data/tenants');
   const { prisma } = await import('@/lib/db');
-  const { secretChanges } = await import('@/lib/db/secret-changes');
+  const { credentialChanges } = await import('@/lib/db/credential-changes');
   let exitCode = 0;
   try {
     if (command === 'create') {
@@ -116,7 +116,7 @@ runWithDatabase(async (db) => {
   } finally {
     // A deletion joined the instances that acknowledge changes (to hear its own): leave their list, or the
     // next change would wait for this process until its heartbeat went stale.
-    await secretChanges.close();
+    await credentialChanges.close();
     await prisma.$disconnect();
   }
   await db.stop();

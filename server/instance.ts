@@ -9,7 +9,7 @@ import { startScheduler } from '@/server/scheduler';
 import { prisma } from '@/lib/db';
 import { inspectPrivileges, privilegeWarning } from '@/lib/db/roles';
 import { RETRY_AFTER_SECONDS } from '@/lib/db/availability';
-import { secretChanges } from '@/lib/db/secret-changes';
+import { credentialChanges } from '@/lib/db/credential-changes';
 import { isDraining, readiness, startDraining } from '@/lib/http/health';
 import { apiSecurityHeaders, baselineSecurityHeaders } from '@/lib/http/security-headers';
 import { configuredPortalOrigin, otherAddressAnswer } from '@/lib/http/portal-address';
@@ -172,7 +172,7 @@ async function shutDown(server: http.Server, stopScheduler: () => Promise<void>,
 
   await stopScheduler().catch(() => {});
   await usageRecorder.flush();
-  await secretChanges.close();
+  await credentialChanges.close();
   await prisma.$disconnect().catch(() => {});
   console.log(`shutdown: process ${process.pid} stopped after ${Date.now() - started} ms`);
   process.exit(0);

@@ -46,7 +46,7 @@ export function auditCsvStream({
           e.actorName,
           e.actorRole,
           AUDIT_ACTIONS[e.action] ?? e.action,
-          e.secretId,
+          e.credentialId,
           e.secretPreview,
           e.reason,
           e.priority,

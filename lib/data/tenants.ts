@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { prisma } from '@/lib/db';
-import { organizationDeletionKey, secretChanges } from '@/lib/db/secret-changes';
+import { organizationDeletionKey, credentialChanges } from '@/lib/db/credential-changes';
 import { hashPassword } from '@/lib/identity/password';
-import { newClientId } from '@/lib/data/credentials';
+import { newClientId } from '@/lib/data/oauth-clients';
 import { normalizeEmail } from '@/lib/data/users';
 import { provisionTotp } from '@/lib/data/two-factor';
 import { Prisma } from '@/lib/generated/prisma/client';
@@ -114,7 +114,7 @@ export async function deleteTenant(input: {
   if (!parsed.success) return invalidInput(parsed.error);
   const { organizationId } = parsed.data;
 
-  return secretChanges.change(
+  return credentialChanges.change(
     organizationDeletionKey(organizationId),
     () => deleteTenantRows(organizationId),
     (result) => result.ok,

@@ -30,9 +30,9 @@ describe('server action requests', () => {
   });
 
   it('allows the bodies React sends: JSON, or multipart whose numbered rows are JSON', async () => {
-    expect(await serverActionBodyProblem(post('[{"secretId":"x"}]', { ...ACTION, 'content-type': 'text/plain' }))).toBe(
-      null,
-    );
+    expect(
+      await serverActionBodyProblem(post('[{"credentialId":"x"}]', { ...ACTION, 'content-type': 'text/plain' })),
+    ).toBe(null);
     const form = multipart({ '0': '["$K1"]', '1_name': 'not JSON, a form field' });
     expect(await serverActionBodyProblem(post(form.body, { ...ACTION, 'content-type': form.type }))).toBe(null);
     // A form posted without JavaScript: its fields are the form's own.

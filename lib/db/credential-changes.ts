@@ -18,7 +18,7 @@ const ACK_TIMEOUT_MS = 2_000;
  */
 export type Invalidation = {
   hash?: string;
-  secretId?: string;
+  credentialId?: string;
   oauthClientId?: string;
   revokedJti?: string;
   deletedOrganizationId?: string;
@@ -27,7 +27,7 @@ export type Invalidation = {
 /** A change that names nothing (the channel reconnected, or the caller could not say what changed): forget all. */
 export function isFullInvalidation(change: Invalidation): boolean {
   return (
-    !change.hash && !change.secretId && !change.oauthClientId && !change.revokedJti && !change.deletedOrganizationId
+    !change.hash && !change.credentialId && !change.oauthClientId && !change.revokedJti && !change.deletedOrganizationId
   );
 }
 
@@ -62,10 +62,14 @@ function parsePayload(payload: string): { key: string; change: Invalidation } {
     return { key: payload, change: { revokedJti: payload.slice(REVOKED_PREFIX.length) } };
   if (payload.startsWith(DELETED_ORGANIZATION_PREFIX))
     return { key: payload, change: { deletedOrganizationId: payload.slice(DELETED_ORGANIZATION_PREFIX.length) } };
-  const [hash, secretId, oauthClientId] = payload.split(':');
+  const [hash, credentialId, oauthClientId] = payload.split(':');
   return {
     key: hash ?? '',
-    change: { hash: hash || undefined, secretId: secretId || undefined, oauthClientId: oauthClientId || undefined },
+    change: {
+      hash: hash || undefined,
+      credentialId: credentialId || undefined,
+      oauthClientId: oauthClientId || undefined,
+    },
   };
 }
 
@@ -77,7 +81,7 @@ function parsePayload(payload: string): { key: string; change: Invalidation } {
  * dead connection and keeps this instance listed in token_instances. While the channel is not connected,
  * subscribers are told to forget everything and should cache nothing.
  */
-class SecretChangeChannel {
+class CredentialChangeChannel {
   private listening = false;
   private listener: pg.Client | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
@@ -238,5 +242,5 @@ class SecretChangeChannel {
   }
 }
 
-const globalForChanges = globalThis as unknown as { secretChanges?: SecretChangeChannel };
-export const secretChanges = (globalForChanges.secretChanges ??= new SecretChangeChannel());
+const globalForChanges = globalThis as unknown as { credentialChanges?: CredentialChangeChannel };
+export const credentialChanges = (globalForChanges.credentialChanges ??= new CredentialChangeChannel());

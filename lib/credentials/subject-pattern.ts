@@ -26,7 +26,7 @@ export function subjectMatches(pattern: string, subject: string): boolean {
       s++;
     } else if (star >= 0) {
       // Let the last `*` swallow one more character and try the rest again. Patterns hold no control
-      // characters (lib/secrets/workload.ts), so a `*` that cannot cross one leaves nothing else to try.
+      // characters (lib/credentials/workload.ts), so a `*` that cannot cross one leaves nothing else to try.
       if (CONTROL.test(subject[resume]!)) return false;
       p = star;
       s = ++resume;
