@@ -1,5 +1,6 @@
-// Runs before every page and API route: a fresh CSP nonce per page, security headers, and a 403 for a
-// server action (or any form post) sent from another origin, which Next.js would otherwise answer with a 500.
+// Runs before every page and API route: a fresh CSP nonce per page, security headers, and for a server action
+// (or any form post to a page) sent from another origin, or whose body cannot be decoded, the 4xx it deserves
+// rather than Next.js's 500. (Requests at another address than the portal's: server/instance.ts.)
 import { NextResponse, type NextRequest } from 'next/server';
 import {
   apiSecurityHeaders,
@@ -7,34 +8,43 @@ import {
   portalIsHttps,
   transportSecurityHeaders,
 } from '@/lib/http/security-headers';
+import { requestHost } from '@/lib/http/portal-address';
+import { isServerActionRequest, serverActionBodyProblem } from '@/lib/http/server-action-request';
 
 function foreignOrigin(request: NextRequest): boolean {
   const origin = request.headers.get('origin');
   if (!origin || origin === 'null') return origin === 'null';
-  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
   try {
-    return new URL(origin).host !== host;
+    return new URL(origin).host !== requestHost(request.headers);
   } catch {
     return true;
   }
 }
 
-export function proxy(request: NextRequest) {
+function refusal(status: number, error: string, description: string): NextResponse {
+  return new NextResponse(JSON.stringify({ error, error_description: description }), {
+    status,
+    headers: { 'Content-Type': 'application/json', ...apiSecurityHeaders() },
+  });
+}
+
+export async function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
+  // Every POST to a page; and a server action on any path, /api/* too, where Next.js takes one for the
+  // not-found page when no route handler answers the POST.
+  const action = isServerActionRequest(request.method, request.headers);
+  if ((action || (request.method === 'POST' && !pathname.startsWith('/api/'))) && foreignOrigin(request))
+    return refusal(403, 'forbidden', 'Cross-origin requests are not allowed.');
+  if (action) {
+    const problem = await serverActionBodyProblem(request);
+    if (problem)
+      return refusal(problem.status, problem.status === 413 ? 'too_large' : 'invalid_request', problem.message);
+  }
+
   if (pathname.startsWith('/api/')) {
     const response = NextResponse.next();
     for (const [name, value] of Object.entries(apiSecurityHeaders())) response.headers.set(name, value);
     return response;
-  }
-
-  if (request.method === 'POST' && foreignOrigin(request)) {
-    return new NextResponse(
-      JSON.stringify({ error: 'forbidden', error_description: 'Cross-origin requests are not allowed.' }),
-      {
-        status: 403,
-        headers: { 'Content-Type': 'application/json', ...apiSecurityHeaders() },
-      },
-    );
   }
 
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64');

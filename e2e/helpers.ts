@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { expect, type Page } from '@playwright/test';
 import { generate } from 'otplib';
 
@@ -106,4 +107,14 @@ export async function addVirtualAuthenticator(page: Page) {
       isUserVerified: true,
     },
   });
+}
+
+/** The id Next.js gave a server action in this build (.next/server/server-reference-manifest.json), by its name. */
+export function serverActionId(exportedName: string): string {
+  const manifest = JSON.parse(readFileSync('.next/server/server-reference-manifest.json', 'utf8')) as {
+    node: Record<string, { exportedName?: string }>;
+  };
+  const id = Object.entries(manifest.node).find(([, action]) => action.exportedName === exportedName)?.[0];
+  if (!id) throw new Error(`No server action ${exportedName} in this build`);
+  return id;
 }

@@ -52,6 +52,13 @@ describe('env', () => {
     expect(() => checkEnv({})).not.toThrow();
   });
 
+  it('blocks a platform API token shorter than 32 characters, and allows a longer one', () => {
+    expect(() => checkEnv({ PLATFORM_API_TOKEN: 'x'.repeat(31) })).toThrow(/PLATFORM_API_TOKEN: Use at least 32/);
+    expect(() => checkEnv({ PLATFORM_API_TOKEN: 'x'.repeat(31) })).not.toThrow(/x{31}/);
+    expect(checkEnv({ PLATFORM_API_TOKEN: 'x'.repeat(32) }).PLATFORM_API_TOKEN).toBe('x'.repeat(32));
+    expect(checkEnv({ PLATFORM_API_TOKEN: '' }).PLATFORM_API_TOKEN).toBeUndefined();
+  });
+
   it('is documented: every variable has a row in the table of docs/operations.md', () => {
     const operations = readFileSync('docs/operations.md', 'utf8');
     const section = operations.split(/^## /m).find((part) => part.startsWith('Environment variables\n')) ?? '';

@@ -55,8 +55,11 @@ const schema = {
   USAGE_FLUSH_MS: count(100, 3_600_000, 10_000),
   LEAK_REPORTS_PER_ADDRESS: count(1, 1_000_000, 30),
   TRUST_PROXY: flag,
-  /** Shorter than 32 characters leaves the platform API off, as when unset. */
-  PLATFORM_API_TOKEN: z.string().optional(),
+  /** Turns the platform API on; a short one would be guessable, so it stops the start rather than being ignored. */
+  PLATFORM_API_TOKEN: z
+    .string()
+    .min(32, 'Use at least 32 characters, e.g. the output of `openssl rand -base64 32`; or leave it unset.')
+    .optional(),
   SIGN_IN_ATTEMPTS_PER_SECOND: count(1, 1_000_000, 2),
   SIGN_IN_ATTEMPTS_BURST: count(0, 1_000_000, 10),
   TEST_CLOCK: flag,

@@ -72,6 +72,7 @@ runWithDatabase(async (db) => {
   // Only now: lib/db reads DATABASE_URL when it is imported.
   const { createSupportStaff, createTenant, deleteTenant } = await import('@/lib/data/tenants');
   const { prisma } = await import('@/lib/db');
+  const { credentialChanges } = await import('@/lib/db/credential-changes');
   let exitCode = 0;
   try {
     if (command === 'create') {
@@ -113,6 +114,9 @@ runWithDatabase(async (db) => {
       }
     }
   } finally {
+    // A deletion joined the instances that acknowledge changes (to hear its own): leave their list, or the
+    // next change would wait for this process until its heartbeat went stale.
+    await credentialChanges.close();
     await prisma.$disconnect();
   }
   await db.stop();

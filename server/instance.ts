@@ -11,7 +11,9 @@ import { privilegeWarning } from '@/lib/db/roles';
 import { RETRY_AFTER_SECONDS } from '@/lib/db/availability';
 import { credentialChanges } from '@/lib/db/credential-changes';
 import { isDraining, readiness, startDraining } from '@/lib/http/health';
-import { apiSecurityHeaders } from '@/lib/http/security-headers';
+import { apiSecurityHeaders, baselineSecurityHeaders } from '@/lib/http/security-headers';
+import { configuredPortalOrigin, otherAddressAnswer } from '@/lib/http/portal-address';
+import { malformedRequestReason } from '@/lib/http/malformed-request';
 import { replaceOutageErrors } from '@/lib/http/unavailable-page';
 import { getSigningKeys } from '@/lib/oauth/signing-keys';
 import { secretVerifier } from '@/lib/oauth/secret-verifier';
@@ -36,6 +38,16 @@ function sendJson(res: http.ServerResponse, status: number, payload: unknown, he
   res.end(body);
 }
 
+/** Node's request headers as the Fetch API's `get` reads them. */
+function headerList(req: http.IncomingMessage): Pick<Headers, 'get'> {
+  return {
+    get: (name) => {
+      const value = req.headers[name.toLowerCase()];
+      return Array.isArray(value) ? value.join(', ') : (value ?? null);
+    },
+  };
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /** Starts serving on PORT; `handle` answers everything the instance does not answer itself (the portal). */
@@ -43,6 +55,9 @@ export function startInstance({ handle, onListening }: { handle: Handler; onList
   // Fixed for the life of the process: read once rather than on each of thousands of token requests a second.
   const trustProxy = env.TRUST_PROXY;
   const tokenHeaders = apiSecurityHeaders();
+  const portal = configuredPortalOrigin();
+  const apiBaseline = Object.entries(baselineSecurityHeaders('/api/'));
+  const pageBaseline = Object.entries(baselineSecurityHeaders('/'));
   const server = http.createServer((req, res) => {
     // A stopping instance answers, but asks keep-alive clients to reconnect (through the balancer, elsewhere).
     if (isDraining()) res.setHeader('Connection', 'close');
@@ -54,9 +69,30 @@ export function startInstance({ handle, onListening }: { handle: Handler; onList
       void serveOAuthRequest(req, res, oauthEndpoint, tokenHeaders);
       return;
     }
-    // Without a trusted proxy in front, the peer is the socket: a client-sent X-Forwarded-For is not believed.
-    if (!trustProxy) req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
-    if (path === '/healthz') {
+    // Without a trusted proxy in front, the peer is the socket and the host is Host: a client-sent
+    // X-Forwarded-For or X-Forwarded-Host is not believed, here, in proxy.ts or by Next's own checks.
+    if (!trustProxy) {
+      req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
+      delete req.headers['x-forwarded-host'];
+    }
+    const isApi = path === '/api' || path?.startsWith('/api/');
+    for (const [name, value] of isApi ? apiBaseline : pageBaseline) res.setHeader(name, value);
+    const malformed = malformedRequestReason(req);
+    const elsewhere = malformed
+      ? null
+      : otherAddressAnswer(
+          { method: req.method ?? '', target: req.url ?? '/', headers: headerList(req) },
+          portal,
+          trustProxy,
+        );
+    if (malformed) {
+      sendJson(res, 400, { error: 'invalid_request', error_description: malformed });
+    } else if (elsewhere && 'redirect' in elsewhere) {
+      // Here rather than in proxy.ts: Next.js turns a redirect to its own host:port into a relative one.
+      res.writeHead(307, { Location: elsewhere.redirect, 'Content-Length': 0 }).end();
+    } else if (elsewhere) {
+      sendJson(res, 403, { error: 'forbidden', error_description: elsewhere.refuse });
+    } else if (path === '/healthz') {
       sendJson(res, 200, { status: 'ok' });
     } else if (path === '/readyz') {
       void readiness().then((state) =>

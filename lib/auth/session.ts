@@ -39,3 +39,22 @@ export async function requireActor(): Promise<Actor> {
   if (!actor) redirect('/sign-in');
   return actor;
 }
+
+/**
+ * For next-auth's session endpoint (/api/auth/session), which would describe any cookie it can decrypt and
+ * renew it: when the cookie names a server-side session that has ended (signed out, elsewhere or everywhere,
+ * or expired), the answer is no session and the cookie is cleared. Null when there is no such cookie, or its
+ * session is live: next-auth answers then.
+ */
+export async function endedSessionAnswer(): Promise<Response | null> {
+  const cookie = await sessionCookie();
+  if (!cookie || (await findLiveSession(cookie))) return null;
+  const jar = await cookies();
+  const headers = new Headers({ 'Cache-Control': 'no-store' });
+  for (const name of COOKIE_NAMES) {
+    if (!jar.has(name)) continue;
+    const secure = name.startsWith('__Secure-') ? '; Secure' : '';
+    headers.append('Set-Cookie', `${name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${secure}`);
+  }
+  return Response.json({}, { headers });
+}

@@ -10,16 +10,9 @@ import { clientAddress } from '@/lib/http/client-address';
 import type { RequestContext } from '@/lib/data/audit';
 import { RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, failedForDatabase } from '@/lib/db/availability';
 import { env } from '@/lib/env';
+import { configuredPortalOrigin } from '@/lib/http/portal-address';
 
 const NO_STORE = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
-
-function portalOrigin(): string | null {
-  try {
-    return env.NEXTAUTH_URL ? new URL(env.NEXTAUTH_URL).origin : null;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * Runs a sign-in step; an unreachable database answers 503 with Retry-After, never "wrong password".
@@ -41,17 +34,18 @@ export function json(body: object, status: number, headers: Record<string, strin
 }
 
 /**
- * Reads a sign-in request: same-origin (a browser on another site cannot sign a victim in as the
- * attacker), at most 16 KiB, JSON matching the schema. Returns the data or the response to send.
+ * Reads a sign-in request: from the portal's configured address (a browser on another site cannot sign a
+ * victim in as the attacker; the portal opened at another address is told which to use), at most 16 KiB,
+ * JSON matching the schema. Returns the data or the response to send.
  */
 export async function readSignInRequest<S extends z.ZodType>(
   request: Request,
   schema: S,
 ): Promise<{ response: Response } | { data: z.infer<S>; context: RequestContext; token: string | null }> {
   const origin = request.headers.get('origin');
-  const expected = portalOrigin();
+  const expected = configuredPortalOrigin();
   if (origin && expected && origin !== expected)
-    return { response: json({ message: 'Sign in from the portal itself.' }, 403) };
+    return { response: json({ message: `Sign in at ${expected}: this page is not the portal's address.` }, 403) };
   const text = await readBodyLimited(request, AUTH_BODY_LIMIT_BYTES);
   if (text === null) return { response: json({ message: 'The request is too large.' }, 413) };
   let body: unknown;

@@ -30,6 +30,15 @@ describe('subjectMatches', () => {
     expect(subjectMatches('a*', '')).toBe(false);
   });
 
+  it('blocks a subject whose * part would hold a control character (a newline, NUL, DEL)', () => {
+    expect(subjectMatches('repo:acme/*', 'repo:acme/x\nrepo:evil/y')).toBe(false);
+    expect(subjectMatches('repo:acme/*', 'repo:acme/x\u0000')).toBe(false);
+    expect(subjectMatches('repo:acme/*:ref:*', 'repo:acme/x\r:ref:main')).toBe(false);
+    expect(subjectMatches('repo:acme/*', 'repo:acme/x\u007f')).toBe(false);
+    // Other characters, beyond ASCII too, are still matched by *.
+    expect(subjectMatches('repo:acme/*', 'repo:acme/x:ref:refs/heads/café-🚀')).toBe(true);
+  });
+
   it('stays fast on a pattern that would make a backtracking regular expression explode', () => {
     const started = performance.now();
     expect(subjectMatches(`${'a*'.repeat(40)}b`, 'a'.repeat(8000))).toBe(false);

@@ -1,7 +1,11 @@
+/** C0, DEL and C1 controls: a newline in a subject could pass for the end of one subject and the start of another. */
+const CONTROL = /\p{Cc}/u;
+
 /**
  * A trusted workload's subject pattern (e.g. `repo:acme/payments:ref:refs/heads/*`): `*` matches any run of
- * characters, the empty run included; every other character matches only itself; the whole subject must
- * match. Shared by the token endpoint and anything that shows an admin what a pattern accepts.
+ * characters but control characters, the empty run included; every other character matches only itself; the
+ * whole subject must match. Shared by the token endpoint and anything that shows an admin what a pattern
+ * accepts.
  *
  * Matched without regular expressions: a pattern with many `*` would make a backtracking regex take
  * exponential time on a long subject. This walks both strings once, returning to the last `*` on a
@@ -21,7 +25,9 @@ export function subjectMatches(pattern: string, subject: string): boolean {
       p++;
       s++;
     } else if (star >= 0) {
-      // Let the last `*` swallow one more character and try the rest again.
+      // Let the last `*` swallow one more character and try the rest again. Patterns hold no control
+      // characters (lib/credentials/workload.ts), so a `*` that cannot cross one leaves nothing else to try.
+      if (CONTROL.test(subject[resume]!)) return false;
       p = star;
       s = ++resume;
     } else {

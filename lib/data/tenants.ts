@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { prisma } from '@/lib/db';
+import { organizationDeletionKey, credentialChanges } from '@/lib/db/credential-changes';
 import { hashPassword } from '@/lib/identity/password';
 import { createTenantOrganization } from '@/lib/data/organizations';
 import { createSupportUser, normalizeEmail } from '@/lib/data/users';
@@ -92,7 +93,9 @@ export async function createTenant(input: {
 /**
  * Deletes the organization and everything it owns: its client, secrets (with their usage and callers),
  * memberships, alerts, and the users who were its members. Its audit_events rows stay: the trail is
- * append-only and outlives what it describes.
+ * append-only and outlives what it describes. Like a change to a credential, it returns only once every live
+ * instance has dropped the organization's credentials, so that none of them accepts the access tokens they
+ * issued any more (a token whose credential is gone is refused: lib/oauth/secret-verifier.ts).
  */
 export async function deleteTenant(input: {
   organizationId: string;
@@ -101,6 +104,16 @@ export async function deleteTenant(input: {
   if (!parsed.success) return invalidInput(parsed.error);
   const { organizationId } = parsed.data;
 
+  return credentialChanges.change(
+    organizationDeletionKey(organizationId),
+    () => deleteTenantRows(organizationId),
+    (result) => result.ok,
+  );
+}
+
+async function deleteTenantRows(
+  organizationId: string,
+): Promise<{ ok: true; organizationId: string; deletedUsers: number } | TenantFailure> {
   return prisma.$transaction(async (tx) => {
     // Only organizations made for test suites: a platform token must never delete a real customer.
     if (!(await tx.organization.findFirst({ where: { id: organizationId, isTenant: true }, select: { id: true } }))) {
@@ -133,6 +146,9 @@ export async function deleteTenant(input: {
         message: `No organization has the id ${organizationId}.`,
       };
     }
+    // Sent after the deletions' own notifications (one per credential, by trigger): its acknowledgement
+    // means an instance has heard all of them.
+    await tx.$executeRaw`SELECT pg_notify('secret_changed', ${organizationDeletionKey(organizationId)})`;
     return { ok: true as const, organizationId, deletedUsers: users.count };
   });
 }

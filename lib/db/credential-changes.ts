@@ -12,16 +12,27 @@ const ACK_TIMEOUT_MS = 2_000;
 
 /**
  * What a cache must forget: one credential (its hash, id and OAuth client's row id), one access token revoked
- * on its own (its jti), or everything when all are absent.
+ * on its own (its jti), an organization deleted with everything it owns (its id: nothing more to forget, since
+ * each of its credentials' deletions was announced before it, in the same transaction), or everything when
+ * all are absent.
  */
-export type Invalidation = { hash?: string; credentialId?: string; oauthClientId?: string; revokedJti?: string };
+export type Invalidation = {
+  hash?: string;
+  credentialId?: string;
+  oauthClientId?: string;
+  revokedJti?: string;
+  deletedOrganizationId?: string;
+};
 
 /** A change that names nothing (the channel reconnected, or the caller could not say what changed): forget all. */
 export function isFullInvalidation(change: Invalidation): boolean {
-  return !change.hash && !change.credentialId && !change.oauthClientId && !change.revokedJti;
+  return (
+    !change.hash && !change.credentialId && !change.oauthClientId && !change.revokedJti && !change.deletedOrganizationId
+  );
 }
 
 const REVOKED_PREFIX = 'revoked:';
+const DELETED_ORGANIZATION_PREFIX = 'organization-deleted:';
 
 /** A change to one credential as its NOTIFY payload names it, so that this instance forgets just as others do. */
 export function credentialKey(credential: { hash: string; id: string; oauthClientId: string }): string {
@@ -33,10 +44,24 @@ export function revocationKey(jti: string): string {
   return `${REVOKED_PREFIX}${jti}`;
 }
 
-/** Reads a secret_changed payload: "<secret_hash>:<id>:<oauth_client_id>" or "revoked:<jti>". */
+/**
+ * The key of an organization's deletion, sent last in the deleting transaction. PostgreSQL delivers one
+ * transaction's notifications in the order they were sent, so an instance that acknowledges this one has
+ * already dropped every credential whose deletion came before it.
+ */
+export function organizationDeletionKey(organizationId: string): string {
+  return `${DELETED_ORGANIZATION_PREFIX}${organizationId}`;
+}
+
+/**
+ * Reads a secret_changed payload: "<secret_hash>:<id>:<oauth_client_id>", "revoked:<jti>" or
+ * "organization-deleted:<id>".
+ */
 function parsePayload(payload: string): { key: string; change: Invalidation } {
   if (payload.startsWith(REVOKED_PREFIX))
     return { key: payload, change: { revokedJti: payload.slice(REVOKED_PREFIX.length) } };
+  if (payload.startsWith(DELETED_ORGANIZATION_PREFIX))
+    return { key: payload, change: { deletedOrganizationId: payload.slice(DELETED_ORGANIZATION_PREFIX.length) } };
   const [hash, credentialId, oauthClientId] = payload.split(':');
   return {
     key: hash ?? '',
@@ -154,7 +179,8 @@ class CredentialChangeChannel {
   }
 
   /**
-   * Wraps a change to the credential named by `credentialKey` (or to the token named by `revocationKey`). The change
+   * Wraps a change to the credential named by `credentialKey` (or to the token named by `revocationKey`, or the
+   * organization named by `organizationDeletionKey`). The change
    * is applied, this instance forgets it at once, and the call returns only when every live instance sharing
    * the database (heartbeat in token_instances) has acknowledged dropping it: after that, no instance
    * answers from its old entry. An instance that does not answer within 2 s is reported and skipped.

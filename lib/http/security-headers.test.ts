@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { apiSecurityHeaders, contentSecurityPolicy, transportSecurityHeaders } from '@/lib/http/security-headers';
+import {
+  LOCKED_DOWN_POLICY,
+  apiSecurityHeaders,
+  baselineSecurityHeaders,
+  contentSecurityPolicy,
+  transportSecurityHeaders,
+} from '@/lib/http/security-headers';
 
 describe('security headers', () => {
   it('builds a strict CSP around the nonce, without unsafe-eval outside development', () => {
@@ -22,5 +28,15 @@ describe('security headers', () => {
       'Strict-Transport-Security',
     );
     expect(apiSecurityHeaders({})).toEqual({ 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+  });
+
+  it('puts nosniff on every answer, no-store on API answers and a CSP that runs nothing on the rest', () => {
+    const api = baselineSecurityHeaders('/api/oauth/token/', {});
+    expect(api).toMatchObject({ 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' });
+    expect(api).not.toHaveProperty('Content-Security-Policy');
+    const page = baselineSecurityHeaders('/credentials/x', { NEXTAUTH_URL: 'https://portal.example' });
+    expect(page).toMatchObject({ 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': LOCKED_DOWN_POLICY });
+    expect(page).toHaveProperty('Strict-Transport-Security');
+    expect(page).not.toHaveProperty('Cache-Control');
   });
 });

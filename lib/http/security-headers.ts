@@ -18,6 +18,35 @@ export function apiSecurityHeaders(source?: RawEnv): Record<string, string> {
   return { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', ...transportSecurityHeaders(source) };
 }
 
+/** A policy that lets a document run and load nothing: for answers that are not the portal's pages. */
+export const LOCKED_DOWN_POLICY = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/**
+ * next-auth's own pages (its sign-out confirmation and error page): one inline style sheet and a form that
+ * posts back to the portal, no scripts.
+ */
+export const NEXT_AUTH_PAGE_POLICY =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/**
+ * What server/instance.ts sets on every answer before anything is written, so that answers made before or
+ * outside proxy.ts (Next's redirects and early errors, the instance's own refusals) carry them too: the
+ * headers next.config.mjs adds to Next's answers; on API paths no-store; elsewhere a CSP that runs nothing,
+ * which proxy.ts replaces with the pages' own. Whoever answers later may still set any of them.
+ */
+export function baselineSecurityHeaders(path: string, source?: RawEnv): Record<string, string> {
+  return {
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'no-referrer',
+    'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
+    ...(path === '/api' || path.startsWith('/api/')
+      ? { 'Cache-Control': 'no-store' }
+      : { 'Content-Security-Policy': LOCKED_DOWN_POLICY }),
+    ...transportSecurityHeaders(source),
+  };
+}
+
 /**
  * The pages' Content-Security-Policy: scripts only with this response's nonce (and what they load, via
  * 'strict-dynamic'), no plugins, no <base>, no framing, forms and connections to this origin only.

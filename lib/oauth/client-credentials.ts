@@ -119,8 +119,9 @@ export class ClientCredentialCache {
     this.clientIds.delete(entry.value.oauthClientId);
   }
 
-  private forget({ oauthClientId, revokedJti }: Invalidation) {
-    if (revokedJti) return;
+  private forget({ oauthClientId, revokedJti, deletedOrganizationId }: Invalidation) {
+    // A deleted organization's credentials were each named before it, with its client's row id.
+    if (revokedJti || deletedOrganizationId) return;
     if (!oauthClientId) {
       // Everything (the channel reconnected), or a change that names no client (plain SQL on an old payload):
       // forget every client to be safe.

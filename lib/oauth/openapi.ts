@@ -113,7 +113,7 @@ export function openApiDocument() {
                     },
                     subject_token: {
                       type: 'string',
-                      description: `Token exchange: the JWT the workload's platform issued to it (signed with one of ${WORKLOAD_TOKEN_ALGORITHMS.join(', ')}), whose iss, aud and sub a trusted workload of the account accepts.`,
+                      description: `Token exchange: the JWT the workload's platform issued to it (signed with one of ${WORKLOAD_TOKEN_ALGORITHMS.join(', ')}), whose iss, aud and sub a trusted workload of the account accepts. It must be valid for at most 24 hours (exp - iat), and its sub must hold no control characters and no .. path segment.`,
                       maxLength: 8192,
                     },
                     subject_token_type: { type: 'string', const: JWT_TOKEN_TYPE },

@@ -95,8 +95,9 @@ class SecretVerifier {
   }
 
   private forget(change: Invalidation) {
-    // A single revoked access token says nothing about any secret.
-    if (change.revokedJti) return;
+    // A single revoked access token says nothing about any secret; a deleted organization's secrets were
+    // named one by one before it.
+    if (change.revokedJti || change.deletedOrganizationId) return;
     const { hash, credentialId } = change;
     if (isFullInvalidation(change)) {
       this.known.clear();
@@ -119,13 +120,19 @@ class SecretVerifier {
   /**
    * Epoch seconds before which access tokens of this secret are refused ("also
    * revoke the tokens it already issued"), 0 when none; cached like secrets.
+   * Infinity when the credential no longer exists (its organization was deleted):
+   * none of its tokens stays valid.
    */
   async tokensRevokedBefore(credentialId: string, now = Date.now()): Promise<number> {
     const cached = credentialChanges.isListening() ? this.revocations.get(credentialId) : undefined;
     if (cached && now - cached.cachedAt < ENTRY_TTL_MS) return cached.cutoff;
     const generation = credentialChanges.generation;
-    const revokedBefore = await getTokensRevokedBefore({ credentialId });
-    const cutoff = revokedBefore ? Math.floor(revokedBefore.getTime() / 1000) : 0;
+    const row = await getTokensRevokedBefore({ credentialId });
+    const cutoff = !row
+      ? Number.POSITIVE_INFINITY
+      : row.tokensRevokedBefore
+        ? Math.floor(row.tokensRevokedBefore.getTime() / 1000)
+        : 0;
     if (credentialChanges.mayCache(generation)) {
       if (this.revocations.size >= MAX_UNKNOWN) this.revocations.clear();
       this.revocations.set(credentialId, { cutoff, cachedAt: Date.now() });

@@ -12,6 +12,15 @@ export const WORKLOAD_TOKEN_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'E
 /** Clock difference tolerated between the issuer and us for exp, nbf and iat. */
 const WORKLOAD_CLOCK_SKEW_SECONDS = 30;
 
+/**
+ * The longest a subject token may be valid for, from `iat` (or from now, without one) to `exp`. Platforms issue
+ * them for minutes (GitHub Actions: 10 min at most); one valid for days is a credential in all but name.
+ */
+const MAX_WORKLOAD_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
+
+/** C0, DEL and C1 controls (what `*` in a subject pattern never matches). */
+const CONTROL = /\p{Cc}/u;
+
 /** The discovery document is read again this often (a changed jwks_uri is then followed). */
 const DISCOVERY_MAX_AGE_MS = 10 * 60_000;
 /** Issuers whose documents are kept; the least recently used is dropped beyond this. */
@@ -79,8 +88,10 @@ class WorkloadIssuer {
 
   /**
    * The verified claims of a token this issuer signed: signature (asymmetric algorithms only), `iss`, `exp`
-   * (required), `nbf` and `iat` (not in the future), `sub` (required). The audience and the subject are for
-   * the caller to check against each trusted workload. Every failure is an invalid_grant saying why.
+   * (required, at most a day after `iat`), `nbf` and `iat` (not in the future), `sub` (required, without
+   * control characters or a `..` path segment, which the access token's `sub` would carry on). The audience
+   * and the subject are for the caller to check against each trusted workload. Every failure is an
+   * invalid_grant saying why.
    */
   async verify(token: string): Promise<JWTPayload & { sub: string }> {
     const options: JWTVerifyOptions = {
@@ -102,6 +113,12 @@ class WorkloadIssuer {
       throw invalidGrant('The subject_token was issued in the future (iat); check the clock of its issuer.');
     if (typeof payload.sub !== 'string' || payload.sub === '')
       throw invalidGrant('The subject_token has no sub claim.');
+    if (CONTROL.test(payload.sub)) throw invalidGrant("The subject_token's sub holds a control character.");
+    if (payload.sub.split(/[/:]/).includes('..'))
+      throw invalidGrant(`The subject_token's sub ${quoted(payload.sub)} holds a .. path segment.`);
+    const issuedAt = typeof payload.iat === 'number' ? payload.iat : now;
+    if ((payload.exp as number) - issuedAt > MAX_WORKLOAD_TOKEN_LIFETIME_SECONDS)
+      throw invalidGrant('The subject_token is valid for more than 24 hours (exp - iat); use a short-lived token.');
     return payload as JWTPayload & { sub: string };
   }
 

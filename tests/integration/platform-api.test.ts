@@ -37,8 +37,6 @@ afterEach(() => {
 describe('platform tenants API', () => {
   it('does not exist unless a platform token is configured', async () => {
     expect((await create({ name: 'Suite' }, `Bearer ${TOKEN}`)).status).toBe(404);
-    process.env.PLATFORM_API_TOKEN = 'short';
-    expect((await create({ name: 'Suite' }, 'Bearer short')).status).toBe(404);
     expect(await prisma.organization.count({ where: { name: 'Suite' } })).toBe(0);
   });
 

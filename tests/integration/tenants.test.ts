@@ -11,6 +11,7 @@ import { raiseSecurityAlert } from '@/lib/data/alerts';
 import type { Actor } from '@/lib/identity/actor';
 import { generate } from 'otplib';
 import { verifyTotpCode } from '@/lib/data/two-factor';
+import { spawnTokenServer } from '../helpers/token-server-process';
 
 async function tenant(name = `Suite ${randomUUID().slice(0, 8)}`): Promise<Tenant> {
   const result = await createTenant({ name });
@@ -220,6 +221,82 @@ describe('deleteTenant', () => {
       ok: false,
       code: 'not_found',
     });
+  });
+});
+
+describe("deleteTenant and the tenant's access tokens", () => {
+  /** An active secret of the tenant, with its plaintext. */
+  async function clientSecretOf(t: Tenant) {
+    const created = await createSecret({ actor: await adminOf(t) });
+    if (!created.ok) throw new Error(created.message);
+    await activateCredential({ actor: await adminOf(t), credentialId: created.secret.id });
+    return { clientId: t.clientId, secret: created.plaintext };
+  }
+  const basic = (c: { clientId: string; secret: string }) =>
+    `Basic ${Buffer.from(`${c.clientId}:${c.secret}`).toString('base64')}`;
+  const form = { 'content-type': 'application/x-www-form-urlencoded' };
+
+  async function accessToken(base: string, c: { clientId: string; secret: string }): Promise<string> {
+    const response = await fetch(`${base}/api/oauth/token`, {
+      method: 'POST',
+      headers: { ...form, authorization: basic(c) },
+      body: 'grant_type=client_credentials',
+    });
+    expect(response.status).toBe(200);
+    return (await response.json()).access_token;
+  }
+  const me = async (base: string, token: string) =>
+    (await fetch(`${base}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })).status;
+  const introspect = (base: string, token: string, c: { clientId: string; secret: string }) =>
+    fetch(`${base}/api/oauth/introspect`, {
+      method: 'POST',
+      headers: { ...form, authorization: basic(c) },
+      body: new URLSearchParams({ token }),
+    });
+
+  it('refuses them at every instance once the deletion returns, which waits for a frozen instance; other tenants keep theirs', async () => {
+    const [a, b] = await Promise.all([spawnTokenServer(), spawnTokenServer()]);
+    try {
+      const doomed = await tenant();
+      const kept = await tenant();
+      const [doomedClient, keptClient] = await Promise.all([clientSecretOf(doomed), clientSecretOf(kept)]);
+      const token = await accessToken(a.base, doomedClient);
+      const keptToken = await accessToken(b.base, keptClient);
+      // Both instances have checked the token (and cached what they read about its credential).
+      for (let round = 0; round < 2; round++)
+        expect([await me(a.base, token), await me(b.base, token)]).toEqual([200, 200]);
+      expect(await (await introspect(b.base, token, doomedClient)).json()).toMatchObject({ active: true });
+
+      b.process.kill('SIGSTOP');
+      let returned = false;
+      const deletion = deleteTenant({ organizationId: doomed.organizationId }).finally(() => {
+        returned = true;
+      });
+      try {
+        await expect
+          .poll(() => prisma.organization.count({ where: { id: doomed.organizationId } }), { interval: 20 })
+          .toBe(0);
+        // Committed, but b has not acknowledged: the deletion has not answered yet.
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        expect(returned).toBe(false);
+      } finally {
+        b.process.kill('SIGCONT');
+      }
+      expect((await deletion).ok).toBe(true);
+
+      // On the very next request, at each instance.
+      expect([await me(b.base, token), await me(a.base, token)]).toEqual([401, 401]);
+      for (const base of [a.base, b.base]) {
+        const response = await introspect(base, token, doomedClient);
+        expect(response.status).toBe(401);
+        expect(await response.json()).toMatchObject({ error: 'invalid_client' });
+      }
+      expect([await me(a.base, keptToken), await me(b.base, keptToken)]).toEqual([200, 200]);
+      expect(await (await introspect(a.base, keptToken, keptClient)).json()).toMatchObject({ active: true });
+    } finally {
+      a.process.kill();
+      b.process.kill();
+    }
   });
 });
 

@@ -379,6 +379,48 @@ describe('blocks a workload token that no trusted workload accepts, with invalid
     expect((await exchange({ client_id: acme.clientId, subject_token: skewed })).status).toBe(200);
   });
 
+  it('a sub holding a control character or a .. path segment, though the pattern has * there', async () => {
+    const acme = await account({ subject: 'repo:acme/*' });
+    const cases: [string, RegExp][] = [
+      ['repo:acme/x\nrepo:evil/y', /sub holds a control character/],
+      ['repo:acme/x\u0000', /sub holds a control character/],
+      ['repo:acme/x\u0085', /sub holds a control character/],
+      ['repo:acme/../evil/y', /sub 'repo:acme\/..\/evil\/y' holds a \.\. path segment/],
+      ['repo:acme/x:ref:..', /holds a \.\. path segment/],
+    ];
+    for (const [sub, description] of cases) {
+      const token = await github.issue({ sub, aud: AUDIENCE });
+      expectRefused(await exchange({ client_id: acme.clientId, subject_token: token }), 'invalid_grant', description);
+    }
+    // Dots that are not a whole segment are ordinary characters.
+    const dotted = await exchange({
+      client_id: acme.clientId,
+      subject_token: await github.issue({ sub: 'repo:acme/web..app:ref:v1.2', aud: AUDIENCE }),
+    });
+    expect(dotted.status).toBe(200);
+    expect(decodeJwt(dotted.body.access_token).sub).toBe('repo:acme/web..app:ref:v1.2');
+  });
+
+  it('a token valid for more than 24 hours (exp - iat), or for more than 24 hours from now without iat', async () => {
+    const acme = await account({});
+    const now = Math.floor(Date.now() / 1000);
+    const day = 24 * 60 * 60;
+    for (const claims of [
+      { iat: now, exp: now + day + 1 },
+      { iat: now - 3600, exp: now + day },
+      { iat: null, exp: now + day + 60 },
+    ]) {
+      const token = await github.issue({ sub: SUBJECT, aud: AUDIENCE, ...claims });
+      expectRefused(
+        await exchange({ client_id: acme.clientId, subject_token: token }),
+        'invalid_grant',
+        /valid for more than 24 hours/,
+      );
+    }
+    const oneDay = await github.issue({ sub: SUBJECT, aud: AUDIENCE, iat: now, exp: now + day });
+    expect((await exchange({ client_id: acme.clientId, subject_token: oneDay })).status).toBe(200);
+  });
+
   it('a token without exp or without sub', async () => {
     const acme = await account({});
     const noExp = await github.issue({ sub: SUBJECT, aud: AUDIENCE, exp: null });
