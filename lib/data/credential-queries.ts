@@ -181,13 +181,9 @@ export function findCredentialByHash({ secretHash }: { secretHash: string }) {
   });
 }
 
-/** The instant before which the credential's access tokens are refused, or null. */
-export async function getTokensRevokedBefore({ credentialId }: { credentialId: string }): Promise<Date | null> {
-  const row = await prisma.credential.findUnique({
-    where: { id: credentialId },
-    select: { tokensRevokedBefore: true },
-  });
-  return row?.tokensRevokedBefore ?? null;
+/** The instant before which the credential's access tokens are refused (null: none); null for no credential. */
+export function getTokensRevokedBefore({ credentialId }: { credentialId: string }) {
+  return prisma.credential.findUnique({ where: { id: credentialId }, select: { tokensRevokedBefore: true } });
 }
 
 /** A client's active public keys and trusted workloads, oldest first; null for an unknown Client ID. */

@@ -99,8 +99,8 @@ export default async function CredentialsPage() {
           className="flex gap-3 rounded-lg bg-amber-50 p-4 text-sm text-amber-900 ring-1 ring-amber-600/20"
         >
           <TriangleAlert className="mt-0.5 size-4 shrink-0" aria-hidden />
-          {expiringSoon === 1 ? '1 credential expires' : `${expiringSoon} credentials expire`} within {EXPIRY_WARNING_DAYS}{' '}
-          days. Roll or replace {expiringSoon === 1 ? 'it' : 'them'} before then.
+          {expiringSoon === 1 ? '1 credential expires' : `${expiringSoon} credentials expire`} within{' '}
+          {EXPIRY_WARNING_DAYS} days. Roll or replace {expiringSoon === 1 ? 'it' : 'them'} before then.
         </p>
       )}
       <ConnectionDetails
