@@ -1,4 +1,5 @@
-import type { CredentialKind } from '@/lib/credentials/lifecycle';
+/** The kinds of credential, as the pure rules and the page know them (the database's enum has the same values). */
+export type CredentialKind = 'SECRET' | 'PUBLIC_KEY' | 'WORKLOAD';
 
 /** How each kind of credential is named in words: labels, list headings, messages and the audit trail. */
 export const KIND_WORDS: Record<CredentialKind, { label: string; one: string; many: string; defaultName: string }> = {

@@ -7,10 +7,9 @@
 
 export type CredentialStatus = 'ACTIVE' | 'DISABLED' | 'DELETED';
 
-import { forKind } from '@/lib/credentials/credential-kinds';
+import { forKind, type CredentialKind } from '@/lib/credentials/credential-kinds';
 
 /** A secret, a public key (private_key_jwt) or a trusted workload (token exchange). */
-export type CredentialKind = 'SECRET' | 'PUBLIC_KEY' | 'WORKLOAD';
 
 /** The parts of a secret its lifecycle depends on; dates may be Date objects or ISO strings. */
 export interface LifecycleCredential {

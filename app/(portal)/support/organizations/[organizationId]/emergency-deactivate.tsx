@@ -7,7 +7,7 @@ import { Dialog, DialogContent, DialogDescription, DialogTitle } from '@/compone
 import { FieldError } from '@/components/ui/input';
 import { Textarea } from '@/components/ui/textarea';
 import { KIND_WORDS } from '@/lib/credentials/credential-kinds';
-import type { CredentialKind } from '@/lib/credentials/lifecycle';
+import type { CredentialKind } from '@/lib/credentials/credential-kinds';
 import { emergencyDeactivateAction } from '../../actions';
 import { UNREACHABLE } from '@/components/actions/unreachable';
 
