@@ -37,6 +37,21 @@ describe('describeAuditEvent', () => {
     ).toMatch(/^Secret replaced by/);
   });
 
+  it('names both secrets of a roll, by name and preview', () => {
+    expect(
+      describeAuditEvent({
+        action: 'rolled',
+        secretName: 'Payments',
+        secretPreview: 'uqs_…a1b2',
+        details: {
+          replacement: 'uqs_…c3d4',
+          replacementName: 'Payments (rolled)',
+          deactivateAt: '2026-03-02T12:00:00.000Z',
+        },
+      }),
+    ).toBe('“Payments” uqs_…a1b2 replaced by “Payments (rolled)” uqs_…c3d4; stops Mon, 02 Mar 2026 12:00:00 GMT');
+  });
+
   it('joins every part of a deactivation, with the reason last', () => {
     expect(describeAuditEvent({ action: 'deactivated', details: { scheduled: true } })).toBe(
       'At the end of its roll grace period',
