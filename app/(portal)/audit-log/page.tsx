@@ -153,7 +153,9 @@ export default async function AuditLogPage({
                       {event.userAgent && (
                         <>
                           {' · '}
-                          <span title={event.userAgent}>{describeClient(event.userAgent)}</span>
+                          <span title={event.userAgent} className="whitespace-nowrap">
+                            {describeClient(event.userAgent)}
+                          </span>
                         </>
                       )}
                     </p>
