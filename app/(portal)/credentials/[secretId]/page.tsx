@@ -17,7 +17,7 @@ import {
 import { AUDIT_ACTIONS, describeAuditEvent } from '@/lib/data/audit-text';
 import { LocalTime, RelativeTime } from '@/components/local-time';
 import { UsageChart } from '@/components/usage-chart';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { SecretStatusBadge } from '@/components/secrets/secret-status-badge';
 import { SecretRowActions } from '../_components/secret-row-actions';
 import { toSecretRow } from '@/components/secrets/secret-row';
@@ -192,6 +192,7 @@ export default async function SecretDetailPage({ params }: { params: Promise<{ s
           <p className="px-4 py-6 text-sm text-slate-600 sm:px-6">Callers are shown to admins.</p>
         ) : callers && callers.length > 0 ? (
           <Table>
+            <TableCaption>Callers of this {KIND_WORDS[secret.kind].one}, last 30 days</TableCaption>
             <TableHeader>
               <TableRow>
                 <TableHead className="sm:px-6">Address</TableHead>

@@ -7,7 +7,7 @@ import { isSupport, listPlatformEvents } from '@/lib/data/support';
 import { AUDIT_ACTIONS, describeAuditEvent } from '@/lib/data/audit-text';
 import { LocalTime } from '@/components/local-time';
 import { PageHeader } from '@/components/page-header';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { TwoFactorRequired } from '../_components/two-factor-required';
 
 export const metadata: Metadata = { title: 'Platform log' };
@@ -34,6 +34,7 @@ export default async function PlatformLogPage() {
           <p className="px-4 py-6 text-sm text-slate-600 sm:px-6">No events yet.</p>
         ) : (
           <Table className="min-w-[48rem]">
+            <TableCaption>Platform events, newest first</TableCaption>
             <TableHeader>
               <TableRow>
                 <TableHead className="sm:px-6">Time</TableHead>
