@@ -47,7 +47,7 @@ export function auditCsvStream({
           e.actorName,
           e.actorRole,
           AUDIT_ACTIONS[e.action] ?? e.action,
-          e.secretId,
+          e.credentialId,
           e.secretPreview,
           e.secretName,
           e.reason,

@@ -1,5 +1,5 @@
-import { KIND_WORDS, isCredentialKind } from '@/lib/secrets/credential-kinds';
-import type { CredentialKind } from '@/lib/secrets/lifecycle';
+import { KIND_WORDS, isCredentialKind } from '@/lib/credentials/credential-kinds';
+import type { CredentialKind } from '@/lib/credentials/lifecycle';
 
 /** How audit events read to a person: a label per action and a one-line description of its details. */
 export const AUDIT_ACTIONS: Record<string, string> = {

@@ -27,8 +27,8 @@ function nameOf(actor: AuditActor): string {
   return actor.name;
 }
 
-export interface SecretEvent {
-  secretId: string;
+export interface CredentialEvent {
+  credentialId: string;
   actor: AuditActor;
   action: string;
   details?: Prisma.InputJsonObject;
@@ -46,14 +46,14 @@ export interface SecretEvent {
  * returns the statement unawaited, so that it can also take part in a batch transaction
  * (`prisma.$transaction([...])`).
  */
-export function recordSecretEvents(db: Db, events: readonly SecretEvent[]) {
-  const column = <T>(pick: (event: SecretEvent) => T) => events.map(pick);
+export function recordCredentialEvents(db: Db, events: readonly CredentialEvent[]) {
+  const column = <T>(pick: (event: CredentialEvent) => T) => events.map(pick);
   return db.$executeRaw`
     INSERT INTO audit_events (id, organization_id, actor_id, actor_name, actor_role, action, secret_id, secret_preview,
                               secret_name, reason, priority, details, address, user_agent, created_at)
     SELECT gen_random_uuid(), c.organization_id, e.actor_id, e.actor_name, e.actor_role, e.action, s.id, s.preview,
            s.name, e.reason, e.priority, e.details, e.address, e.user_agent, COALESCE(e.at, now())
-    FROM unnest(${column((e) => e.secretId)}::uuid[],
+    FROM unnest(${column((e) => e.credentialId)}::uuid[],
                 ${column((e) => (e.actor && typeof e.actor === 'object' ? e.actor.userId : null))}::uuid[],
                 ${column((e) => nameOf(e.actor))}::text[], ${column((e) => roleOf(e.actor))}::text[], ${column((e) => e.action)}::text[],
                 ${column((e) => e.reason ?? null)}::text[], ${column((e) => e.priority ?? 'normal')}::text[],
@@ -65,8 +65,8 @@ export function recordSecretEvents(db: Db, events: readonly SecretEvent[]) {
 }
 
 /** Appends one event about a secret to its organization's audit trail. */
-export async function recordSecretEvent(db: Db, input: SecretEvent) {
-  await recordSecretEvents(db, [input]);
+export async function recordCredentialEvent(db: Db, input: CredentialEvent) {
+  await recordCredentialEvents(db, [input]);
 }
 
 /** Appends an event about the organization as a whole (a support-staff view). */
@@ -124,7 +124,7 @@ export async function recordAccountEvent(
 export { AUDIT_ACTIONS } from '@/lib/data/audit-text';
 
 export interface AuditFilters {
-  secretId?: string;
+  credentialId?: string;
   action?: string;
   actorId?: string;
 }
@@ -166,8 +166,13 @@ export async function listAuditEvents({
 }) {
   const where: Prisma.AuditEventWhereInput = {
     organizationId,
-    ...(filters.secretId
-      ? { OR: [{ secretId: filters.secretId }, { details: { path: ['replacementId'], equals: filters.secretId } }] }
+    ...(filters.credentialId
+      ? {
+          OR: [
+            { credentialId: filters.credentialId },
+            { details: { path: ['replacementId'], equals: filters.credentialId } },
+          ],
+        }
       : {}),
     ...(filters.action ? { action: filters.action } : {}),
     ...(filters.actorId ? { actorId: filters.actorId } : {}),
@@ -202,19 +207,21 @@ export async function listAuditEvents({
  * Rows written before names were recorded carry none: they name their credential as it is called now
  * (deleted credentials keep their row and name), so that older entries read like newer ones.
  */
-async function withCurrentNames<E extends { secretId: string | null; secretName: string | null }>(
+async function withCurrentNames<E extends { credentialId: string | null; secretName: string | null }>(
   organizationId: string,
   events: E[],
 ): Promise<E[]> {
-  const unnamed = [...new Set(events.flatMap((e) => (e.secretId && e.secretName === null ? [e.secretId] : [])))];
+  const unnamed = [
+    ...new Set(events.flatMap((e) => (e.credentialId && e.secretName === null ? [e.credentialId] : []))),
+  ];
   if (unnamed.length === 0) return events;
-  const secrets = await prisma.secret.findMany({
+  const secrets = await prisma.credential.findMany({
     where: { id: { in: unnamed }, oauthClient: { organizationId } },
     select: { id: true, name: true },
   });
   const names = new Map(secrets.map((s) => [s.id, s.name]));
   return events.map((e) =>
-    e.secretId && e.secretName === null ? { ...e, secretName: names.get(e.secretId) ?? null } : e,
+    e.credentialId && e.secretName === null ? { ...e, secretName: names.get(e.credentialId) ?? null } : e,
   );
 }
 
@@ -224,7 +231,7 @@ export async function auditFilterOptions({ organizationId }: { organizationId: s
     prisma.$queryRaw<{ id: string; name: string }[]>`
       SELECT DISTINCT ON (actor_id) actor_id AS id, actor_name AS name FROM audit_events
       WHERE organization_id = ${organizationId}::uuid AND actor_id IS NOT NULL ORDER BY actor_id, created_at DESC`,
-    prisma.secret.findMany({
+    prisma.credential.findMany({
       where: { oauthClient: { organizationId } },
       select: { id: true, name: true, preview: true },
       orderBy: { createdAt: 'desc' },

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { CREDENTIAL_SCOPES, credentialScopesSchema, maxSecretsPerClient } from '@/lib/secrets/rules';
-import { KIND_WORDS } from '@/lib/secrets/credential-kinds';
+import { CREDENTIAL_SCOPES, credentialScopesSchema, maxSecretsPerClient } from '@/lib/credentials/rules';
+import { KIND_WORDS } from '@/lib/credentials/credential-kinds';
 import { conflict, invalidInput, notFound } from '@/lib/result';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import type { CredentialKind } from '@/lib/generated/prisma/enums';
-import { limitMessage } from '@/lib/data/secret-queries';
+import { limitMessage } from '@/lib/data/credential-queries';
 
 /**
  * What every command that adds a credential does: check the scopes asked for, then in its transaction lock
@@ -35,7 +35,7 @@ export function parseCredentialScopes(scopes: readonly string[] | undefined) {
 export async function claimSlot(tx: Tx, organizationId: string, kind: CredentialKind) {
   const oauthClientId = await lockClient(tx, organizationId);
   if (!oauthClientId) return notFound('Your organization has no OAuth client. Contact support.');
-  const count = await tx.secret.count({ where: { oauthClientId, kind, status: { not: 'DELETED' } } });
+  const count = await tx.credential.count({ where: { oauthClientId, kind, status: { not: 'DELETED' } } });
   if (count >= maxSecretsPerClient()) return conflict(limitMessage(kind));
   return { ok: true as const, oauthClientId };
 }
@@ -54,7 +54,7 @@ export function nameTaken(name: string) {
  * name of a rolled secret's replacement: "Production (rolled)".
  */
 export async function defaultName(tx: Tx, oauthClientId: string, kind: CredentialKind, base?: string): Promise<string> {
-  const rows = await tx.secret.findMany({ where: { oauthClientId }, select: { name: true, kind: true } });
+  const rows = await tx.credential.findMany({ where: { oauthClientId }, select: { name: true, kind: true } });
   const taken = new Set(rows.map((row) => row.name));
   if (base) {
     for (let n = 1; ; n++) {

@@ -4,7 +4,7 @@ import { notFound } from 'next/navigation';
 import { ChevronRight, Download } from 'lucide-react';
 import { requireActor } from '@/lib/auth/session';
 import { describeClient } from '@/lib/auth/user-agent';
-import { canManageSecrets } from '@/lib/identity/actor';
+import { canManageCredentials } from '@/lib/identity/actor';
 import { auditFilterOptions, listAuditEvents } from '@/lib/data/audit';
 import { AUDIT_ACTIONS, describeAuditEvent } from '@/lib/data/audit-text';
 import { LocalTime } from '@/components/local-time';
@@ -23,7 +23,7 @@ export default async function AuditLogPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const actor = await requireActor();
-  if (!canManageSecrets(actor)) notFound();
+  if (!canManageCredentials(actor)) notFound();
   const organizationId = actor.membership.organizationId;
   const { filters, cursor, raw } = parseAuditQuery(await searchParams);
   const [{ events, nextCursor }, options] = await Promise.all([

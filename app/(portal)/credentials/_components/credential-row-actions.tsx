@@ -13,10 +13,10 @@ import {
   DropdownMenuSeparator,
   DropdownMenuTrigger,
 } from '@/components/ui/dropdown-menu';
-import { allowedActions } from '@/lib/secrets/lifecycle';
-import { KIND_WORDS } from '@/lib/secrets/credential-kinds';
-import { activateSecretAction } from '../actions';
-import type { SecretRow } from '@/components/secrets/secret-row';
+import { allowedActions } from '@/lib/credentials/lifecycle';
+import { KIND_WORDS } from '@/lib/credentials/credential-kinds';
+import { activateCredentialAction } from '../actions';
+import type { CredentialRow } from '@/components/credentials/credential-row';
 import { AllowlistDialog } from './allowlist-dialog';
 import { ConfirmStatusDialog } from './confirm-status-dialog';
 import { DecoyDialog } from './decoy-dialog';
@@ -29,7 +29,7 @@ import { UNREACHABLE } from '@/components/actions/unreachable';
 
 type Open = 'rename' | 'expiry' | 'allowlist' | 'scopes' | 'roll' | 'decoy' | null;
 
-export function SecretRowActions({ secret }: { secret: SecretRow }) {
+export function CredentialRowActions({ secret }: { secret: CredentialRow }) {
   const ensure = useReauth();
   const [pending, startTransition] = useTransition();
   const [open, setOpen] = useState<Open>(null);
@@ -40,7 +40,7 @@ export function SecretRowActions({ secret }: { secret: SecretRow }) {
 
   function activate() {
     startTransition(async () => {
-      const result = await ensure(() => activateSecretAction({ secretId: secret.id })).catch(() => UNREACHABLE);
+      const result = await ensure(() => activateCredentialAction({ credentialId: secret.id })).catch(() => UNREACHABLE);
       if (result.ok) toast.success(`${words.label} ${secret.name} activated.`);
       else toast.error(result.message);
     });
