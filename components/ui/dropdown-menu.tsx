@@ -7,19 +7,22 @@ import { cn } from '@/lib/utils';
 export const DropdownMenu = DropdownMenuPrimitive.Root;
 export const DropdownMenuTrigger = DropdownMenuPrimitive.Trigger;
 
+/**
+ * Rendered beside its button rather than in a portal at the end of <body>: there it would sit outside every
+ * landmark, and a screen reader would find it far from the button that opened it. Its popper is
+ * position: fixed, so the scrolling table around it does not clip it.
+ */
 export function DropdownMenuContent({
   className,
   sideOffset = 4,
   ...props
 }: ComponentProps<typeof DropdownMenuPrimitive.Content>) {
   return (
-    <DropdownMenuPrimitive.Portal>
-      <DropdownMenuPrimitive.Content
-        sideOffset={sideOffset}
-        className={cn('z-30 min-w-44 rounded-lg bg-white p-1 shadow-lg ring-1 ring-slate-900/10', className)}
-        {...props}
-      />
-    </DropdownMenuPrimitive.Portal>
+    <DropdownMenuPrimitive.Content
+      sideOffset={sideOffset}
+      className={cn('z-30 min-w-44 rounded-lg bg-white p-1 text-left shadow-lg ring-1 ring-slate-900/10', className)}
+      {...props}
+    />
   );
 }
 

@@ -1,12 +1,13 @@
 import type { ComponentProps } from 'react';
 import { cn } from '@/lib/utils';
+import { TableScroll } from '@/components/ui/table-scroll';
 
 /** A data table that scrolls sideways inside its card on narrow screens instead of widening the page. */
 export function Table({ className, ...props }: ComponentProps<'table'>) {
   return (
-    <div className="overflow-x-auto">
+    <TableScroll>
       <table className={cn('w-full text-left text-sm', className)} {...props} />
-    </div>
+    </TableScroll>
   );
 }
 

@@ -25,7 +25,7 @@ describe('describeAuditEvent', () => {
     expect(
       describeAuditEvent({
         action: 'rolled',
-        secretPreview: 'uqs_…a1b2',
+        credentialPreview: 'uqs_…a1b2',
         details: { replacement: 'uqs_…c3d4', deactivateAt: '2026-03-02T12:00:00.000Z' },
       }),
     ).toBe('uqs_…a1b2 replaced by uqs_…c3d4; stops Mon, 02 Mar 2026 12:00:00 GMT');
@@ -35,6 +35,21 @@ describe('describeAuditEvent', () => {
         details: { replacement: 'uqs_…c3d4', deactivateAt: '2026-03-02T12:00:00.000Z' },
       }),
     ).toMatch(/^Secret replaced by/);
+  });
+
+  it('names both secrets of a roll, by name and preview', () => {
+    expect(
+      describeAuditEvent({
+        action: 'rolled',
+        credentialName: 'Payments',
+        credentialPreview: 'uqs_…a1b2',
+        details: {
+          replacement: 'uqs_…c3d4',
+          replacementName: 'Payments (rolled)',
+          deactivateAt: '2026-03-02T12:00:00.000Z',
+        },
+      }),
+    ).toBe('“Payments” uqs_…a1b2 replaced by “Payments (rolled)” uqs_…c3d4; stops Mon, 02 Mar 2026 12:00:00 GMT');
   });
 
   it('joins every part of a deactivation, with the reason last', () => {

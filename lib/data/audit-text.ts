@@ -39,7 +39,8 @@ export function describeAuditEvent(event: {
   action: string;
   details: unknown;
   reason?: string | null;
-  secretPreview?: string | null;
+  credentialPreview?: string | null;
+  credentialName?: string | null;
 }): string | null {
   const d = (event.details ?? {}) as Record<string, unknown>;
   const parts: string[] = [];
@@ -51,9 +52,9 @@ export function describeAuditEvent(event: {
   if (event.action === 'allowlist_set')
     parts.push(Array.isArray(d.to) && d.to.length ? d.to.join(', ') : 'Any address');
   if (event.action === 'rolled') {
-    parts.push(
-      `${event.secretPreview ?? 'Secret'} replaced by ${d.replacement}; stops ${new Date(String(d.deactivateAt)).toUTCString()}`,
-    );
+    const old = credentialText(event.credentialName, event.credentialPreview) ?? 'Secret';
+    const replacement = credentialText(d.replacementName, d.replacement);
+    parts.push(`${old} replaced by ${replacement}; stops ${new Date(String(d.deactivateAt)).toUTCString()}`);
   }
   if (event.action === 'deactivated' && d.scheduled) parts.push('At the end of its roll grace period');
   if (event.action === 'deactivated' && d.revokedTokens) parts.push('Its unexpired access tokens were revoked too');
@@ -66,6 +67,14 @@ export function describeAuditEvent(event: {
     parts.push(d.required ? 'Required for admins' : 'No longer required for admins');
   if (event.reason) parts.push(`Reason: ${event.reason}`);
   return parts.length ? parts.join(' · ') : null;
+}
+
+/** A credential inside a description: “Payments” uqs_…a1b2, or the preview alone for rows without a name. */
+function credentialText(name: unknown, preview: unknown): string | null {
+  const known = (value: unknown) => (typeof value === 'string' && value ? value : null);
+  const [n, p] = [known(name), known(preview)];
+  if (n && p) return `“${n}” ${p}`;
+  return n ? `“${n}”` : p;
 }
 
 function scopeList(scopes: unknown): string {

@@ -41,17 +41,19 @@ export interface CredentialEvent {
 }
 
 /**
- * Appends events about secrets to their organizations' audit trails, in one statement. The organization
- * and the preview are read from each secret in the same statement. It returns the statement unawaited,
- * so that it can also take part in a batch transaction (`prisma.$transaction([...])`).
+ * Appends events about secrets to their organizations' audit trails, in one statement. The organization,
+ * the preview and the name are read from each secret in the same statement (a rename's event carries the
+ * new name), so that the log names the credential as it was even after it is renamed or deleted. It
+ * returns the statement unawaited, so that it can also take part in a batch transaction
+ * (`prisma.$transaction([...])`).
  */
 export function recordCredentialEvents(db: Db, events: readonly CredentialEvent[]) {
   const column = <T>(pick: (event: CredentialEvent) => T) => events.map(pick);
   return db.$executeRaw`
     INSERT INTO audit_events (id, organization_id, actor_id, actor_name, actor_role, action, secret_id, secret_preview,
-                              reason, priority, details, address, user_agent, created_at)
+                              secret_name, reason, priority, details, address, user_agent, created_at)
     SELECT gen_random_uuid(), c.organization_id, e.actor_id, e.actor_name, e.actor_role, e.action, s.id, s.preview,
-           e.reason, e.priority, e.details, e.address, e.user_agent, COALESCE(e.at, now())
+           s.name, e.reason, e.priority, e.details, e.address, e.user_agent, COALESCE(e.at, now())
     FROM unnest(${column((e) => e.credentialId)}::uuid[],
                 ${column((e) => (e.actor && typeof e.actor === 'object' ? e.actor.userId : null))}::uuid[],
                 ${column((e) => nameOf(e.actor))}::text[], ${column((e) => roleOf(e.actor))}::text[], ${column((e) => e.action)}::text[],
@@ -196,10 +198,32 @@ export async function listAuditEvents({
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
-    events: page,
+    events: await withCurrentNames(organizationId, page),
     nextCursor:
       rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null,
   };
+}
+
+/**
+ * Rows written before names were recorded carry none: they name their credential as it is called now
+ * (deleted credentials keep their row and name), so that older entries read like newer ones.
+ */
+async function withCurrentNames<E extends { credentialId: string | null; credentialName: string | null }>(
+  organizationId: string,
+  events: E[],
+): Promise<E[]> {
+  const unnamed = [
+    ...new Set(events.flatMap((e) => (e.credentialId && e.credentialName === null ? [e.credentialId] : []))),
+  ];
+  if (unnamed.length === 0) return events;
+  const secrets = await prisma.credential.findMany({
+    where: { id: { in: unnamed }, oauthClient: { organizationId } },
+    select: { id: true, name: true },
+  });
+  const names = new Map(secrets.map((s) => [s.id, s.name]));
+  return events.map((e) =>
+    e.credentialId && e.credentialName === null ? { ...e, credentialName: names.get(e.credentialId) ?? null } : e,
+  );
 }
 
 /** The people and secrets that appear in the trail, for the filters. */

@@ -134,6 +134,7 @@ export async function rollSecret({
       details: {
         replacementId: created.secret.id,
         replacement: created.secret.preview,
+        replacementName: created.secret.name,
         graceSeconds,
         deactivateAt: deactivateAt.toISOString(),
       },

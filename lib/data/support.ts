@@ -100,6 +100,7 @@ export async function listPlatformEvents({ actor, limit = 200 }: { actor: Actor;
       details: true,
       reason: true,
       address: true,
+      userAgent: true,
     },
   });
   return { ok: true as const, events };

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db';
@@ -16,6 +17,7 @@ import {
 import { createSecret, makeDecoy, rollSecret } from '@/lib/data/secret-commands';
 import { recordExpiries } from '@/lib/jobs/credential-jobs';
 import { encodeCursor, listAuditEvents } from '@/lib/data/audit';
+import { auditCsvStream } from '@/lib/data/audit-csv';
 import { acknowledgeAlert, listOpenAlerts, raiseSecurityAlert } from '@/lib/data/alerts';
 import { emergencyDeactivate, searchOrganizations, viewOrganizationCredentials } from '@/lib/data/support';
 import { usageRecorder } from '@/lib/oauth/usage-recorder';
@@ -87,10 +89,44 @@ describe('audit trail', () => {
         filters: { action: 'created', credentialId: created.secret.id },
       })
     ).events;
-    expect(first).toMatchObject({ credentialId: created.secret.id, secretPreview: created.secret.preview });
+    expect(first).toMatchObject({ credentialId: created.secret.id, credentialPreview: created.secret.preview });
     // A refused change records nothing.
     await deactivateCredential({ actor, credentialId: id });
     expect(await countEvents(org.org.id)).toBe(before);
+  });
+
+  it('names each credential as it was called when the event was written, after a rename and a deletion too', async () => {
+    const org = await organizationWithAdmin();
+    const created = await createSecret({ actor: org.actor });
+    if (!created.ok) throw new Error(created.message);
+    const { id, name: firstName, preview } = created.secret;
+    expect((await renameCredential({ actor: org.actor, credentialId: id, name: 'Payments' })).ok).toBe(true);
+    expect((await deleteCredential({ actor: org.actor, credentialId: id })).ok).toBe(true);
+    // A row from before names were recorded, about this credential and about one that is gone altogether.
+    const legacy = { organizationId: org.org.id, actorName: 'Ada', actorRole: 'ADMIN' };
+    await prisma.auditEvent.create({
+      data: { ...legacy, action: 'activated', credentialId: id, credentialPreview: preview },
+    });
+    await prisma.auditEvent.create({
+      data: { ...legacy, action: 'deactivated', credentialId: randomUUID(), credentialPreview: 'uqs_…gone' },
+    });
+
+    const { events } = await listAuditEvents({ organizationId: org.org.id });
+    expect(Object.fromEntries(events.map((e) => [e.action, [e.credentialName, e.credentialPreview]]))).toEqual({
+      created: [firstName, preview],
+      renamed: ['Payments', preview],
+      deleted: ['Payments', preview],
+      activated: ['Payments', preview],
+      deactivated: [null, 'uqs_…gone'],
+    });
+
+    const csv = await new Response(
+      auditCsvStream({ organizationId: org.org.id, filters: { action: 'created' } }),
+    ).text();
+    const [header, line] = csv.split('\r\n');
+    const column = header!.split(',').indexOf('secret_name');
+    expect(column).toBeGreaterThan(-1);
+    expect(line!.split(',')[column]).toBe(firstName);
   });
 
   it('records the passing of an expiry once, as the system, at the expiry instant', async () => {

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { ChevronRight, Download } from 'lucide-react';
 import { requireActor } from '@/lib/auth/session';
+import { describeClient } from '@/lib/auth/user-agent';
 import { canManageCredentials } from '@/lib/identity/actor';
 import { auditFilterOptions, listAuditEvents } from '@/lib/data/audit';
 import { AUDIT_ACTIONS, describeAuditEvent } from '@/lib/data/audit-text';
@@ -130,19 +131,33 @@ export default async function AuditLogPage({
                   className="flex flex-col gap-1 px-4 py-3 sm:flex-row sm:items-start sm:justify-between sm:px-6"
                 >
                   <div className="min-w-0">
+                    {/* The gap lays the parts out; the spaces keep them apart for screen readers and copied text. */}
                     <p className="flex flex-wrap items-center gap-2 text-sm font-medium text-slate-900">
-                      {AUDIT_ACTIONS[event.action] ?? event.action}
-                      {event.secretPreview && (
-                        <code className="font-mono text-xs font-normal text-slate-600">{event.secretPreview}</code>
-                      )}
-                      {event.priority === 'high' && <Badge tone="red">High priority</Badge>}
+                      {AUDIT_ACTIONS[event.action] ?? event.action}{' '}
+                      {(event.credentialName || event.credentialPreview) && (
+                        <span className="min-w-0 font-normal break-words text-slate-700">
+                          {event.credentialName}
+                          {event.credentialName && event.credentialPreview && ' · '}
+                          {event.credentialPreview && (
+                            <code className="font-mono text-xs text-slate-600">{event.credentialPreview}</code>
+                          )}
+                        </span>
+                      )}{' '}
+                      {event.priority === 'high' && <Badge tone="red">High priority</Badge>}{' '}
                       {event.actorRole === 'SUPPORT' && <Badge tone="amber">Platform support</Badge>}
                     </p>
                     {detail && <p className="text-sm break-words text-slate-600">{detail}</p>}
                     <p className="text-xs text-slate-500">
                       {event.actorName} · {event.actorRole.toLowerCase()}
                       {event.address ? ` · ${event.address}` : ''}
-                      {event.userAgent ? ` · ${event.userAgent}` : ''}
+                      {event.userAgent && (
+                        <>
+                          {' · '}
+                          <span title={event.userAgent} className="whitespace-nowrap">
+                            {describeClient(event.userAgent)}
+                          </span>
+                        </>
+                      )}
                     </p>
                   </div>
                   <span className="shrink-0 text-xs text-slate-500">

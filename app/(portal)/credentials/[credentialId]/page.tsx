@@ -12,7 +12,7 @@ import { listCredentialEvents } from '@/lib/data/audit';
 import { AUDIT_ACTIONS, describeAuditEvent } from '@/lib/data/audit-text';
 import { LocalTime, RelativeTime } from '@/components/local-time';
 import { UsageChart } from '@/components/usage-chart';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { CredentialStatusBadge } from '@/components/credentials/credential-status-badge';
 import { CredentialRowActions } from '../_components/credential-row-actions';
 import { toCredentialRow } from '@/components/credentials/credential-row';
@@ -187,6 +187,7 @@ export default async function CredentialDetailPage({ params }: { params: Promise
           <p className="px-4 py-6 text-sm text-slate-600 sm:px-6">Callers are shown to admins.</p>
         ) : callers && callers.length > 0 ? (
           <Table>
+            <TableCaption>Callers of this {KIND_WORDS[secret.kind].one}, last 30 days</TableCaption>
             <TableHeader>
               <TableRow>
                 <TableHead className="sm:px-6">Address</TableHead>

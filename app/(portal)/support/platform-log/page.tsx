@@ -1,12 +1,13 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { requireActor } from '@/lib/auth/session';
+import { describeClient } from '@/lib/auth/user-agent';
 import { mustEnrollTwoFactor } from '@/lib/identity/two-factor-policy';
 import { isSupport, listPlatformEvents } from '@/lib/data/support';
 import { AUDIT_ACTIONS, describeAuditEvent } from '@/lib/data/audit-text';
 import { LocalTime } from '@/components/local-time';
 import { PageHeader } from '@/components/page-header';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { TwoFactorRequired } from '../_components/two-factor-required';
 
 export const metadata: Metadata = { title: 'Platform log' };
@@ -32,13 +33,15 @@ export default async function PlatformLogPage() {
         {events.length === 0 ? (
           <p className="px-4 py-6 text-sm text-slate-600 sm:px-6">No events yet.</p>
         ) : (
-          <Table className="min-w-[40rem]">
+          <Table className="min-w-[48rem]">
+            <TableCaption>Platform events, newest first</TableCaption>
             <TableHeader>
               <TableRow>
                 <TableHead className="sm:px-6">Time</TableHead>
                 <TableHead>Event</TableHead>
                 <TableHead>Who</TableHead>
-                <TableHead className="sm:pr-6">Address</TableHead>
+                <TableHead>Address</TableHead>
+                <TableHead className="sm:pr-6">Browser</TableHead>
               </TableRow>
             </TableHeader>
             <TableBody>
@@ -54,7 +57,10 @@ export default async function PlatformLogPage() {
                       {detail && <p className="break-words text-slate-600">{detail}</p>}
                     </TableCell>
                     <TableCell className="text-slate-700">{event.actorName}</TableCell>
-                    <TableCell className="font-mono text-xs text-slate-600 sm:pr-6">{event.address ?? '—'}</TableCell>
+                    <TableCell className="font-mono text-xs text-slate-600">{event.address ?? '—'}</TableCell>
+                    <TableCell className="text-slate-600 sm:pr-6">
+                      {event.userAgent ? <span title={event.userAgent}>{describeClient(event.userAgent)}</span> : '—'}
+                    </TableCell>
                   </TableRow>
                 );
               })}

@@ -2,7 +2,7 @@
 
 import { useState } from 'react';
 import { Badge } from '@/components/ui/badge';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { LocalTime } from '@/components/local-time';
 import { LastUsed } from '@/components/credentials/credential-status';
 import { CredentialStatusBadge } from '@/components/credentials/credential-status-badge';
@@ -26,6 +26,7 @@ export function SupportCredentialsTable({
     return <p className="px-4 py-6 text-sm text-slate-600 sm:px-6">This organization has no credentials.</p>;
   return (
     <Table>
+      <TableCaption>The organization&apos;s credentials</TableCaption>
       <TableHeader>
         <TableRow>
           <TableHead className="sm:px-6">Name</TableHead>
