@@ -102,6 +102,8 @@ export function SecretsTable({ secrets, canManage }: { secrets: SecretRow[]; can
                 <TableCell className="sm:px-6">
                   <Link
                     href={`/credentials/${secret.id}`}
+                    // Each visible row would prefetch its page, again after every action's refresh: one request per row.
+                    prefetch={false}
                     className="font-medium text-slate-900 hover:text-indigo-700 hover:underline"
                   >
                     {secret.name}

@@ -65,6 +65,8 @@ export function WorkloadsTable({ workloads, canManage }: { workloads: SecretRow[
               <TableCell className="sm:px-6">
                 <Link
                   href={`/credentials/${workload.id}`}
+                  // Each visible row would prefetch its page, again after every action's refresh: one request per row.
+                  prefetch={false}
                   className="font-medium text-slate-900 hover:text-indigo-700 hover:underline"
                 >
                   {workload.name}
