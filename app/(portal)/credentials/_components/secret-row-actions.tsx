@@ -2,7 +2,7 @@
 
 import { MoreHorizontal } from 'lucide-react';
 import Link from 'next/link';
-import { useState, useTransition } from 'react';
+import { type ReactNode, useState, useTransition } from 'react';
 import { toast } from 'sonner';
 import { useReauth } from '@/components/auth/reauth-provider';
 import { Button } from '@/components/ui/button';
@@ -28,6 +28,17 @@ import { SecretCreatedDialog, type CreatedSecret } from './secret-created-dialog
 import { UNREACHABLE } from '@/components/actions/unreachable';
 
 type Open = 'rename' | 'expiry' | 'allowlist' | 'scopes' | 'roll' | 'decoy' | null;
+
+/**
+ * Renders a row's dialog from the first time it opens, and keeps it rendered after: every row has eight, and
+ * unopened they were still rendered, closed, for every row of both lists (on the server for each page, and in
+ * the browser on hydration and on every refresh after an action).
+ */
+function OnceOpened({ open, children }: { open: boolean; children: ReactNode }) {
+  const [opened, setOpened] = useState(open);
+  if (open && !opened) setOpened(true);
+  return opened || open ? children : null;
+}
 
 export function SecretRowActions({ secret }: { secret: SecretRow }) {
   const ensure = useReauth();
@@ -98,14 +109,30 @@ export function SecretRowActions({ secret }: { secret: SecretRow }) {
         </DropdownMenuContent>
       </DropdownMenu>
 
-      <RenameDialog secret={secret} {...dialog('rename')} />
-      <ExpiryDialog secret={secret} {...dialog('expiry')} />
-      <AllowlistDialog secret={secret} {...dialog('allowlist')} />
-      <ScopesDialog secret={secret} {...dialog('scopes')} />
-      <DecoyDialog secret={secret} {...dialog('decoy')} />
-      <RollDialog secret={secret} {...dialog('roll')} onRolled={setCreated} />
-      <ConfirmStatusDialog secret={secret} kind={confirming} onClose={() => setConfirming(null)} />
-      <SecretCreatedDialog secret={created} onClose={() => setCreated(null)} />
+      <OnceOpened open={open === 'rename'}>
+        <RenameDialog secret={secret} {...dialog('rename')} />
+      </OnceOpened>
+      <OnceOpened open={open === 'expiry'}>
+        <ExpiryDialog secret={secret} {...dialog('expiry')} />
+      </OnceOpened>
+      <OnceOpened open={open === 'allowlist'}>
+        <AllowlistDialog secret={secret} {...dialog('allowlist')} />
+      </OnceOpened>
+      <OnceOpened open={open === 'scopes'}>
+        <ScopesDialog secret={secret} {...dialog('scopes')} />
+      </OnceOpened>
+      <OnceOpened open={open === 'decoy'}>
+        <DecoyDialog secret={secret} {...dialog('decoy')} />
+      </OnceOpened>
+      <OnceOpened open={open === 'roll'}>
+        <RollDialog secret={secret} {...dialog('roll')} onRolled={setCreated} />
+      </OnceOpened>
+      <OnceOpened open={confirming !== null}>
+        <ConfirmStatusDialog secret={secret} kind={confirming} onClose={() => setConfirming(null)} />
+      </OnceOpened>
+      <OnceOpened open={created !== null}>
+        <SecretCreatedDialog secret={created} onClose={() => setCreated(null)} />
+      </OnceOpened>
     </>
   );
 }
