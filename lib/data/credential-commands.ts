@@ -11,7 +11,7 @@ import type { Prisma } from '@/lib/generated/prisma/client';
 import type { CredentialKind } from '@/lib/generated/prisma/enums';
 import { recordSecretEvent, type RequestContext } from '@/lib/data/audit';
 import { applySecretChange, scopeOf } from '@/lib/data/secret-change';
-import { LIST_SELECT, toSecretView, type SecretListItem } from '@/lib/data/secret-queries';
+import { CREATED_SELECT, createdView, type SecretListItem } from '@/lib/data/secret-queries';
 import { claimSlot, defaultName, nameTaken, parseCredentialScopes, unguessableHash } from '@/lib/data/credential-slots';
 import type { CreateResult } from '@/lib/data/secret-commands';
 
@@ -73,7 +73,7 @@ async function insertCredential({
         createdById: actor.userId,
         ...fields,
       },
-      select: LIST_SELECT,
+      select: CREATED_SELECT,
     });
     await recordSecretEvent(tx, {
       secretId: row.id,
@@ -82,7 +82,7 @@ async function insertCredential({
       details: { kind, scopes, ...details },
       context,
     });
-    const view = toSecretView(row);
+    const view = createdView(row, actor);
     return { ok: true as const, credential: { ...view, status: 'DISABLED' as const } };
   });
 }

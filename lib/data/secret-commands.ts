@@ -7,7 +7,7 @@ import { Prisma } from '@/lib/generated/prisma/client';
 import type { SecretStatus } from '@/lib/generated/prisma/enums';
 import { recordSecretEvent as recordEvent, type RequestContext } from '@/lib/data/audit';
 import { applySecretChange, scopeOf } from '@/lib/data/secret-change';
-import { LIST_SELECT, toSecretView, type SecretListItem } from '@/lib/data/secret-queries';
+import { CREATED_SELECT, createdView, type SecretListItem } from '@/lib/data/secret-queries';
 import { claimSlot, defaultName, lockClient, nameTaken, parseCredentialScopes } from '@/lib/data/credential-slots';
 
 export type { RequestContext };
@@ -44,9 +44,9 @@ async function insertSecret(
       scopes: input.scopes,
       createdById: input.actor.userId,
     },
-    select: LIST_SELECT,
+    select: CREATED_SELECT,
   });
-  return { plaintext, secret: { ...toSecretView(row), status: input.status } satisfies SecretListItem };
+  return { plaintext, secret: { ...createdView(row, input.actor), status: input.status } satisfies SecretListItem };
 }
 
 /**
