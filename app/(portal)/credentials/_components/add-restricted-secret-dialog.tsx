@@ -1,6 +1,7 @@
 'use client';
 
 import { ShieldCheck } from 'lucide-react';
+import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { FormDialog } from '@/components/ui/form-dialog';
@@ -14,6 +15,7 @@ import { SecretCreatedDialog, type CreatedSecret } from './secret-created-dialog
  * in the same dialog as "Add Secret" shows it (whose one click creates a secret with every scope).
  */
 export function AddRestrictedSecretButton({ atLimit }: { atLimit: boolean }) {
+  const router = useRouter();
   const [open, setOpen] = useState(false);
   const { pending, error, run } = useDialogAction(open);
   const [created, setCreated] = useState<CreatedSecret | null>(null);
@@ -39,6 +41,8 @@ export function AddRestrictedSecretButton({ atLimit }: { atLimit: boolean }) {
               // The value goes to the show-once dialog alone; this one closes first.
               setOpen(false);
               setCreated({ ...result.secret, value: result.plaintext });
+              // The action does not revalidate, so that the value shows first: the list and the count follow.
+              router.refresh();
             },
           )
         }

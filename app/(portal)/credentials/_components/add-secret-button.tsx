@@ -1,6 +1,7 @@
 'use client';
 
 import { Loader2, Plus } from 'lucide-react';
+import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { toast } from 'sonner';
 import { useReauth } from '@/components/auth/reauth-provider';
@@ -13,6 +14,7 @@ import { allowanceText } from '@/lib/secrets/credential-kinds';
 /** Creates the secret at once (one click, as the product documentation describes) and shows it in a dialog. */
 export function AddSecretButton({ count, max }: { count: number; max: number }) {
   const ensure = useReauth();
+  const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [created, setCreated] = useState<CreatedSecret | null>(null);
   const atLimit = count >= max;
@@ -20,8 +22,11 @@ export function AddSecretButton({ count, max }: { count: number; max: number }) 
   function addSecret() {
     startTransition(async () => {
       const result = await ensure(() => createSecretAction()).catch(() => UNREACHABLE);
-      if (result.ok) setCreated({ ...result.secret, value: result.plaintext });
-      else toast.error(result.message);
+      if (result.ok) {
+        setCreated({ ...result.secret, value: result.plaintext });
+        // The action does not revalidate, so that the value shows first: the list and the count follow.
+        router.refresh();
+      } else toast.error(result.message);
     });
   }
 

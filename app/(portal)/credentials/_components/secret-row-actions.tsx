@@ -2,6 +2,7 @@
 
 import { MoreHorizontal } from 'lucide-react';
 import Link from 'next/link';
+import { useRouter } from 'next/navigation';
 import { type ReactNode, useState, useTransition } from 'react';
 import { toast } from 'sonner';
 import { useReauth } from '@/components/auth/reauth-provider';
@@ -40,8 +41,16 @@ function OnceOpened({ open, children }: { open: boolean; children: ReactNode }) 
   return opened || open ? children : null;
 }
 
-export function SecretRowActions({ secret }: { secret: SecretRow }) {
+export function SecretRowActions({
+  secret,
+  onActivated,
+}: {
+  secret: SecretRow;
+  /** Shows the row active before the refreshed page arrives (a list's; the detail page waits for it). */
+  onActivated?: (id: string) => void;
+}) {
   const ensure = useReauth();
+  const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [open, setOpen] = useState<Open>(null);
   const [confirming, setConfirming] = useState<'deactivate' | 'delete' | 'revoke' | null>(null);
@@ -52,8 +61,11 @@ export function SecretRowActions({ secret }: { secret: SecretRow }) {
   function activate() {
     startTransition(async () => {
       const result = await ensure(() => activateSecretAction({ secretId: secret.id })).catch(() => UNREACHABLE);
-      if (result.ok) toast.success(`${words.label} ${secret.name} activated.`);
-      else toast.error(result.message);
+      if (result.ok) {
+        onActivated?.(secret.id);
+        toast.success(`${words.label} ${secret.name} activated.`);
+        router.refresh();
+      } else toast.error(result.message);
     });
   }
 

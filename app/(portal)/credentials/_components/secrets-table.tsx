@@ -14,8 +14,10 @@ import { KIND_WORDS } from '@/lib/secrets/credential-kinds';
 import type { SecretRow } from '@/components/secrets/secret-row';
 import { BulkConfirmDialog } from './bulk-confirm-dialog';
 import { SecretRowActions } from './secret-row-actions';
+import { useActivatedRows } from './use-activated-rows';
 
-export function SecretsTable({ secrets, canManage }: { secrets: SecretRow[]; canManage: boolean }) {
+export function SecretsTable({ secrets: listed, canManage }: { secrets: SecretRow[]; canManage: boolean }) {
+  const [secrets, markActivated] = useActivatedRows(listed);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [bulk, setBulk] = useState<'deactivate' | 'delete' | null>(null);
   // Selection survives refreshes only for secrets still listed.
@@ -140,7 +142,7 @@ export function SecretsTable({ secrets, canManage }: { secrets: SecretRow[]; can
                 </TableCell>
                 {canManage && (
                   <TableCell className="text-right sm:pr-6">
-                    <SecretRowActions secret={secret} />
+                    <SecretRowActions secret={secret} onActivated={markActivated} />
                   </TableCell>
                 )}
               </TableRow>

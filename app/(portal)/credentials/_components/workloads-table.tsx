@@ -8,6 +8,7 @@ import { ScopeBadges } from '@/components/secrets/credential-labels';
 import { CredentialStatus, LastUsed } from '@/components/secrets/credential-status';
 import type { SecretRow } from '@/components/secrets/secret-row';
 import { SecretRowActions } from './secret-row-actions';
+import { useActivatedRows } from './use-activated-rows';
 
 /**
  * Whom a workload trusts. Under the name on narrow screens, labelled; in its own column on wide ones, where the
@@ -32,7 +33,8 @@ function Trust({ workload, column = false }: { workload: SecretRow; column?: boo
 }
 
 /** The organization's trusted workloads (token exchange), each with the same lifecycle and menu as a secret. */
-export function WorkloadsTable({ workloads, canManage }: { workloads: SecretRow[]; canManage: boolean }) {
+export function WorkloadsTable({ workloads: listed, canManage }: { workloads: SecretRow[]; canManage: boolean }) {
+  const [workloads, markActivated] = useActivatedRows(listed);
   if (workloads.length === 0) {
     return (
       <EmptyState icon={Workflow} title="No trusted workloads yet">
@@ -90,7 +92,7 @@ export function WorkloadsTable({ workloads, canManage }: { workloads: SecretRow[
               </TableCell>
               {canManage && (
                 <TableCell className="text-right sm:pr-6">
-                  <SecretRowActions secret={workload} />
+                  <SecretRowActions secret={workload} onActivated={markActivated} />
                 </TableCell>
               )}
             </TableRow>
