@@ -12,7 +12,7 @@ import type { CredentialKind } from '@/lib/generated/prisma/enums';
 import { recordSecretEvent, type RequestContext } from '@/lib/data/audit';
 import { applySecretChange, scopeOf } from '@/lib/data/secret-change';
 import { CREATED_SELECT, createdView, type SecretListItem } from '@/lib/data/secret-queries';
-import { claimSlot, defaultName, nameTaken, parseCredentialScopes, unguessableHash } from '@/lib/data/credential-slots';
+import { claimSlot, nameTaken, parseCredentialScopes, unguessableHash } from '@/lib/data/credential-slots';
 import type { CreateResult } from '@/lib/data/secret-commands';
 
 /**
@@ -67,7 +67,7 @@ async function insertCredential({
         oauthClientId,
         kind,
         secretHash: unguessableHash(),
-        name: chosen ?? (await defaultName(tx, oauthClientId, kind)),
+        name: chosen ?? slot.defaultName(),
         status: 'DISABLED',
         scopes,
         createdById: actor.userId,

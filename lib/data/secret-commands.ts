@@ -8,7 +8,7 @@ import type { SecretStatus } from '@/lib/generated/prisma/enums';
 import { recordSecretEvent as recordEvent, type RequestContext } from '@/lib/data/audit';
 import { applySecretChange, scopeOf } from '@/lib/data/secret-change';
 import { CREATED_SELECT, createdView, type SecretListItem } from '@/lib/data/secret-queries';
-import { claimSlot, defaultName, lockClient, nameTaken, parseCredentialScopes } from '@/lib/data/credential-slots';
+import { claimSlot, lockClient, nameTaken, parseCredentialScopes } from '@/lib/data/credential-slots';
 
 export type { RequestContext };
 
@@ -70,11 +70,10 @@ export async function createSecret({
   return prisma.$transaction(async (tx) => {
     const slot = await claimSlot(tx, actor.membership.organizationId, 'SECRET');
     if (!slot.ok) return slot;
-    const { oauthClientId } = slot;
     const created = await insertSecret(tx, {
-      oauthClientId,
+      oauthClientId: slot.oauthClientId,
       actor,
-      name: await defaultName(tx, oauthClientId, 'SECRET'),
+      name: slot.defaultName(),
       status: 'DISABLED',
       scopes: scopes.scopes,
     });
@@ -296,7 +295,7 @@ export async function rollSecret({
       return insertSecret(tx, {
         oauthClientId: old.oauthClientId,
         actor,
-        name: await defaultName(tx, old.oauthClientId, 'SECRET', [...old.name].slice(0, 50).join('')),
+        name: slot.defaultName([...old.name].slice(0, 50).join('')),
         status: 'ACTIVE',
         allowedCidrs: old.allowedCidrs,
         expiresAt: old.expiresAt,
