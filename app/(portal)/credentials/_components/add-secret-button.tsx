@@ -1,7 +1,6 @@
 'use client';
 
 import { Loader2, Plus } from 'lucide-react';
-import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { toast } from 'sonner';
 import { useReauth } from '@/components/auth/reauth-provider';
@@ -10,11 +9,12 @@ import { createSecretAction } from '../actions';
 import { SecretCreatedDialog, type CreatedSecret } from './secret-created-dialog';
 import { UNREACHABLE } from '@/components/actions/unreachable';
 import { allowanceText } from '@/lib/secrets/credential-kinds';
+import { useRefreshAfterRender } from '@/components/actions/use-refresh-after-render';
 
 /** Creates the secret at once (one click, as the product documentation describes) and shows it in a dialog. */
 export function AddSecretButton({ count, max }: { count: number; max: number }) {
   const ensure = useReauth();
-  const router = useRouter();
+  const refresh = useRefreshAfterRender();
   const [pending, startTransition] = useTransition();
   const [created, setCreated] = useState<CreatedSecret | null>(null);
   const atLimit = count >= max;
@@ -25,7 +25,7 @@ export function AddSecretButton({ count, max }: { count: number; max: number }) 
       if (result.ok) {
         setCreated({ ...result.secret, value: result.plaintext });
         // The action does not revalidate, so that the value shows first: the list and the count follow.
-        router.refresh();
+        refresh();
       } else toast.error(result.message);
     });
   }

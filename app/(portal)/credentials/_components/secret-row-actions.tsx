@@ -2,7 +2,6 @@
 
 import { MoreHorizontal } from 'lucide-react';
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
 import { type ReactNode, useState, useTransition } from 'react';
 import { toast } from 'sonner';
 import { useReauth } from '@/components/auth/reauth-provider';
@@ -27,6 +26,7 @@ import { RollDialog } from './roll-dialog';
 import { ScopesDialog } from './scopes-dialog';
 import { SecretCreatedDialog, type CreatedSecret } from './secret-created-dialog';
 import { UNREACHABLE } from '@/components/actions/unreachable';
+import { useRefreshAfterRender } from '@/components/actions/use-refresh-after-render';
 
 type Open = 'rename' | 'expiry' | 'allowlist' | 'scopes' | 'roll' | 'decoy' | null;
 
@@ -50,7 +50,7 @@ export function SecretRowActions({
   onActivated?: (id: string) => void;
 }) {
   const ensure = useReauth();
-  const router = useRouter();
+  const refresh = useRefreshAfterRender();
   const [pending, startTransition] = useTransition();
   const [open, setOpen] = useState<Open>(null);
   const [confirming, setConfirming] = useState<'deactivate' | 'delete' | 'revoke' | null>(null);
@@ -64,7 +64,7 @@ export function SecretRowActions({
       if (result.ok) {
         onActivated?.(secret.id);
         toast.success(`${words.label} ${secret.name} activated.`);
-        router.refresh();
+        refresh();
       } else toast.error(result.message);
     });
   }
