@@ -147,7 +147,7 @@ test('an admin of an organization that requires two-factor is sent to enroll bef
 
   const banner = page
     .getByRole('alert')
-    .filter({ hasText: 'Your organization requires two-factor authentication. Set it up to manage secrets.' });
+    .filter({ hasText: 'Your organization requires two-factor authentication. Set it up to manage credentials.' });
   await nav(page).getByRole('link', { name: 'Credentials' }).click();
   await expect(page).toHaveURL(/\/security$/);
   await expect(banner).toBeVisible();

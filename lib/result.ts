@@ -34,7 +34,7 @@ export function fail<C extends ErrorCode>(code: C, message: string, field?: stri
   return field ? { ok: false, code, message, field } : { ok: false, code, message };
 }
 
-export const forbidden = (message = 'You need the Admin role to manage secrets.') =>
+export const forbidden = (message = 'You need the Admin role to manage credentials.') =>
   ({ ok: false, code: 'forbidden', message }) as const;
 
 export const notFound = (message = 'This secret no longer exists. Reload the page to see the current list.') =>

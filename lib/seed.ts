@@ -1,6 +1,6 @@
 import { prisma } from '@/lib/db';
 import { hashPassword, verifyPassword } from '@/lib/identity/password';
-import { newClientId } from '@/lib/data/credentials';
+import { newClientId } from '@/lib/data/oauth-clients';
 import { DEMO_ORGANIZATION_ID, DEMO_USERS } from '@/lib/demo-users';
 
 /**

@@ -23,7 +23,7 @@ import pg from 'pg';
 import { summary } from './bench/summary';
 import { demoPassword, persistentSecret, prepareDatabase } from './database';
 import { DEMO_ORGANIZATION_ID, DEMO_USERS } from '@/lib/demo-users';
-import { generateSecret, hashSecret, previewSecret } from '@/lib/secrets/format';
+import { generateSecret, hashSecret, previewSecret } from '@/lib/credentials/format';
 
 const PORT = Number(process.env.BENCH_PORT ?? 3420);
 const REFERENCE_PORT = Number(process.env.BENCH_BARE_PORT ?? PORT + 1);

@@ -14,7 +14,7 @@ import { summary } from './bench/summary';
 import pg from 'pg';
 import { prepareDatabase } from './database';
 import { DEMO_USERS } from '@/lib/demo-users';
-import { generateSecret, hashSecret, previewSecret } from '@/lib/secrets/format';
+import { generateSecret, hashSecret, previewSecret } from '@/lib/credentials/format';
 
 const PORT = Number(process.env.BENCH_PORT ?? 3410);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);

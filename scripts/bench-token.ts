@@ -12,7 +12,7 @@ import { summary } from './bench/summary';
 import pg from 'pg';
 import { persistentSecret, prepareDatabase } from './database';
 import { calculateJwkThumbprint, type JWK } from 'jose';
-import { generateSecret, hashSecret, previewSecret } from '@/lib/secrets/format';
+import { generateSecret, hashSecret, previewSecret } from '@/lib/credentials/format';
 import { JWT_BEARER_ASSERTION } from '@/lib/oauth/token-request';
 
 const ORGANIZATIONS = 1_000;

@@ -57,13 +57,14 @@ async function main() {
   const { prisma } = await import('@/lib/db');
   const { seedDemoData } = await import('@/lib/seed');
   const { getActorByUserId } = await import('@/lib/data/users');
-  const { createSecret, activateSecret } = await import('@/lib/data/secret-commands');
+  const { createSecret } = await import('@/lib/data/secret-commands');
+  const { activateCredential } = await import('@/lib/data/credential-commands');
   await seedDemoData({ password: 'demo-password' });
   const admin = await prisma.user.findUniqueOrThrow({ where: { email: 'admin@acme.test' } });
   const actor = (await getActorByUserId({ userId: admin.id }))!;
   const created = await createSecret({ actor });
   if (!created.ok) throw new Error(created.message);
-  await activateSecret({ actor, secretId: created.secret.id });
+  await activateCredential({ actor, credentialId: created.secret.id });
   const client = await prisma.oAuthClient.findUniqueOrThrow({
     where: { organizationId: actor.membership!.organizationId },
   });

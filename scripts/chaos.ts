@@ -106,12 +106,13 @@ async function activeCredential(): Promise<{ clientId: string; secret: string }>
   process.env.DATABASE_URL = urlAs(database!.serverUrl, database!.roles.app, 'portal');
   const { prisma } = await import('@/lib/db');
   const { getActorByUserId } = await import('@/lib/data/users');
-  const { createSecret, activateSecret } = await import('@/lib/data/secret-commands');
+  const { createSecret } = await import('@/lib/data/secret-commands');
+  const { activateCredential } = await import('@/lib/data/credential-commands');
   const admin = await prisma.user.findUniqueOrThrow({ where: { email: 'admin@acme.test' } });
   const actor = (await getActorByUserId({ userId: admin.id }))!;
   const created = await createSecret({ actor });
   if (!created.ok) throw new Error(created.message);
-  const activated = await activateSecret({ actor, secretId: created.secret.id });
+  const activated = await activateCredential({ actor, credentialId: created.secret.id });
   if (!activated.ok) throw new Error(activated.message);
   const client = await prisma.oAuthClient.findUniqueOrThrow({
     where: { organizationId: actor.membership!.organizationId },

@@ -43,14 +43,15 @@ async function credentials(databaseUrl: string) {
   const { seedDemoData } = await import('@/lib/seed');
   const { prisma } = await import('@/lib/db');
   const { getActorByUserId } = await import('@/lib/data/users');
-  const { createSecret, activateSecret } = await import('@/lib/data/secret-commands');
+  const { createSecret } = await import('@/lib/data/secret-commands');
+  const { activateCredential } = await import('@/lib/data/credential-commands');
   await seedDemoData({ password: PASSWORD });
   const admin = await prisma.user.findUniqueOrThrow({ where: { email: 'admin@acme.test' } });
   const actor = (await getActorByUserId({ userId: admin.id }))!;
   const make = async () => {
     const created = await createSecret({ actor });
     if (!created.ok) throw new Error(created.message);
-    const activated = await activateSecret({ actor, secretId: created.secret.id });
+    const activated = await activateCredential({ actor, credentialId: created.secret.id });
     if (!activated.ok) throw new Error(activated.message);
     return { id: created.secret.id, value: created.plaintext };
   };
@@ -76,15 +77,15 @@ async function tokenStatus(base: string, body: string): Promise<number> {
 }
 
 /** The credentials page's "Deactivate" (a server action), called as the browser calls it, through HAProxy. */
-async function deactivateThroughBalancer(base: string, cookie: string, secretId: string): Promise<string> {
+async function deactivateThroughBalancer(base: string, cookie: string, credentialId: string): Promise<string> {
   const manifest = JSON.parse(readFileSync('.next/server/server-reference-manifest.json', 'utf8')) as {
     node: Record<string, { filename: string; exportedName: string }>;
   };
   const actionId = Object.entries(manifest.node).find(
     ([, action]) =>
-      action.filename === 'app/(portal)/credentials/actions.ts' && action.exportedName === 'deactivateSecretAction',
+      action.filename === 'app/(portal)/credentials/actions.ts' && action.exportedName === 'deactivateCredentialAction',
   )?.[0];
-  if (!actionId) throw new Error('deactivateSecretAction is not in the build');
+  if (!actionId) throw new Error('deactivateCredentialAction is not in the build');
   const response = await fetch(`${base}/credentials`, {
     method: 'POST',
     headers: {
@@ -94,7 +95,7 @@ async function deactivateThroughBalancer(base: string, cookie: string, secretId:
       Origin: base,
       Cookie: cookie,
     },
-    body: JSON.stringify([{ secretId }]),
+    body: JSON.stringify([{ credentialId }]),
   });
   const text = await response.text();
   if (response.status !== 200 || !text.includes('"ok":true'))

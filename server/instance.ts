@@ -9,7 +9,7 @@ import { startScheduler } from '@/server/scheduler';
 import { prisma } from '@/lib/db';
 import { inspectPrivileges, privilegeWarning } from '@/lib/db/roles';
 import { RETRY_AFTER_SECONDS } from '@/lib/db/availability';
-import { secretChanges } from '@/lib/db/secret-changes';
+import { credentialChanges } from '@/lib/db/credential-changes';
 import { isDraining, readiness, startDraining } from '@/lib/http/health';
 import { apiSecurityHeaders } from '@/lib/http/security-headers';
 import { replaceOutageErrors } from '@/lib/http/unavailable-page';
@@ -136,7 +136,7 @@ async function shutDown(server: http.Server, stopScheduler: () => Promise<void>,
 
   await stopScheduler().catch(() => {});
   await usageRecorder.flush();
-  await secretChanges.close();
+  await credentialChanges.close();
   await prisma.$disconnect().catch(() => {});
   console.log(`shutdown: process ${process.pid} stopped after ${Date.now() - started} ms`);
   process.exit(0);

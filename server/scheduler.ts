@@ -1,5 +1,5 @@
 import { prisma } from '@/lib/db';
-import { recordExpiries, runScheduledDeactivations } from '@/lib/jobs/secret-jobs';
+import { recordExpiries, runScheduledDeactivations } from '@/lib/jobs/credential-jobs';
 import { pruneExpiredAssertionJtis } from '@/lib/jobs/assertion-jti-jobs';
 import { pruneAuthChallenges } from '@/lib/data/auth-challenges';
 import { pruneRevokedAccessTokens } from '@/lib/data/revoked-access-tokens';
@@ -46,8 +46,8 @@ function runJobs(): () => Promise<void> {
   const prune = () => {
     const before = new Date(Date.now() - USAGE_RETENTION_DAYS * 86_400_000);
     Promise.all([
-      prisma.secretUsage.deleteMany({ where: { minute: { lt: before } } }),
-      prisma.secretCaller.deleteMany({ where: { lastSeen: { lt: before } } }),
+      prisma.credentialUsage.deleteMany({ where: { minute: { lt: before } } }),
+      prisma.credentialCaller.deleteMany({ where: { lastSeen: { lt: before } } }),
       pruneAuthChallenges(),
       pruneRevokedAccessTokens(),
     ]).catch(() => {});

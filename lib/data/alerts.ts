@@ -1,7 +1,7 @@
 import { prisma } from '@/lib/db';
-import { canManageSecrets, type Actor } from '@/lib/identity/actor';
+import { canManageCredentials, type Actor } from '@/lib/identity/actor';
 import { forbidden, notFound, type CommandResult } from '@/lib/result';
-import { recordSecretEvent, type RequestContext } from '@/lib/data/audit';
+import { recordCredentialEvent, type RequestContext } from '@/lib/data/audit';
 import type { Prisma } from '@/lib/generated/prisma/client';
 
 export type AlertKind = 'leak_reported' | 'decoy_used';
@@ -13,20 +13,20 @@ export type AlertKind = 'leak_reported' | 'decoy_used';
  */
 export async function raiseSecurityAlert(
   db: Prisma.TransactionClient | typeof prisma,
-  input: { kind: AlertKind; secretId: string; address?: string | null; userAgent?: string | null; at?: Date },
+  input: { kind: AlertKind; credentialId: string; address?: string | null; userAgent?: string | null; at?: Date },
 ) {
   const at = input.at ?? new Date();
   // One open alert per kind and secret, even when several instances raise it at once.
-  await db.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`alert:${input.kind}:${input.secretId}`}))`;
+  await db.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`alert:${input.kind}:${input.credentialId}`}))`;
   const updated = await db.$executeRaw`
     UPDATE security_alerts SET count = count + 1, last_seen_at = ${at}, last_address = ${input.address ?? null},
            last_user_agent = ${input.userAgent ?? null}
-    WHERE kind = ${input.kind} AND secret_id = ${input.secretId}::uuid AND acknowledged_at IS NULL`;
+    WHERE kind = ${input.kind} AND secret_id = ${input.credentialId}::uuid AND acknowledged_at IS NULL`;
   if (updated > 0) return;
   await db.$executeRaw`
     INSERT INTO security_alerts (id, organization_id, kind, secret_id, secret_preview, secret_name, last_address, last_user_agent, created_at, last_seen_at)
     SELECT gen_random_uuid(), c.organization_id, ${input.kind}, s.id, s.preview, s.name, ${input.address ?? null}, ${input.userAgent ?? null}, ${at}, ${at}
-    FROM secrets s JOIN oauth_clients c ON c.id = s.oauth_client_id WHERE s.id = ${input.secretId}::uuid`;
+    FROM secrets s JOIN oauth_clients c ON c.id = s.oauth_client_id WHERE s.id = ${input.credentialId}::uuid`;
 }
 
 /** Unacknowledged alerts of the organization, newest first. */
@@ -37,9 +37,9 @@ export async function listOpenAlerts({ organizationId }: { organizationId: strin
     select: {
       id: true,
       kind: true,
-      secretId: true,
-      secretPreview: true,
-      secretName: true,
+      credentialId: true,
+      credentialPreview: true,
+      credentialName: true,
       count: true,
       lastAddress: true,
       lastUserAgent: true,
@@ -58,11 +58,11 @@ export async function acknowledgeAlert({
   alertId: string;
   context?: RequestContext;
 }): Promise<CommandResult> {
-  if (!canManageSecrets(actor)) return forbidden('Only an admin can acknowledge security alerts.');
+  if (!canManageCredentials(actor)) return forbidden('Only an admin can acknowledge security alerts.');
   return prisma.$transaction(async (tx) => {
     const alert = await tx.securityAlert.findFirst({
       where: { id: alertId, organizationId: actor.membership.organizationId, acknowledgedAt: null },
-      select: { secretId: true, kind: true },
+      select: { credentialId: true, kind: true },
     });
     if (!alert) return notFound('This alert was already acknowledged.');
     // Conditional, so that two admins acknowledging at once record it once.
@@ -71,8 +71,8 @@ export async function acknowledgeAlert({
       data: { acknowledgedAt: new Date(), acknowledgedById: actor.userId },
     });
     if (count !== 1) return notFound('This alert was already acknowledged.');
-    await recordSecretEvent(tx, {
-      secretId: alert.secretId,
+    await recordCredentialEvent(tx, {
+      credentialId: alert.credentialId,
       actor,
       action: 'alert_acknowledged',
       details: { kind: alert.kind },

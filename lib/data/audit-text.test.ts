@@ -25,7 +25,7 @@ describe('describeAuditEvent', () => {
     expect(
       describeAuditEvent({
         action: 'rolled',
-        secretPreview: 'uqs_…a1b2',
+        credentialPreview: 'uqs_…a1b2',
         details: { replacement: 'uqs_…c3d4', deactivateAt: '2026-03-02T12:00:00.000Z' },
       }),
     ).toBe('uqs_…a1b2 replaced by uqs_…c3d4; stops Mon, 02 Mar 2026 12:00:00 GMT');

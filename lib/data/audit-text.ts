@@ -1,5 +1,5 @@
-import { KIND_WORDS, isCredentialKind } from '@/lib/secrets/credential-kinds';
-import type { CredentialKind } from '@/lib/secrets/lifecycle';
+import { KIND_WORDS, isCredentialKind } from '@/lib/credentials/credential-kinds';
+import type { CredentialKind } from '@/lib/credentials/lifecycle';
 
 /** How audit events read to a person: a label per action and a one-line description of its details. */
 export const AUDIT_ACTIONS: Record<string, string> = {
@@ -39,7 +39,7 @@ export function describeAuditEvent(event: {
   action: string;
   details: unknown;
   reason?: string | null;
-  secretPreview?: string | null;
+  credentialPreview?: string | null;
 }): string | null {
   const d = (event.details ?? {}) as Record<string, unknown>;
   const parts: string[] = [];
@@ -52,7 +52,7 @@ export function describeAuditEvent(event: {
     parts.push(Array.isArray(d.to) && d.to.length ? d.to.join(', ') : 'Any address');
   if (event.action === 'rolled') {
     parts.push(
-      `${event.secretPreview ?? 'Secret'} replaced by ${d.replacement}; stops ${new Date(String(d.deactivateAt)).toUTCString()}`,
+      `${event.credentialPreview ?? 'Secret'} replaced by ${d.replacement}; stops ${new Date(String(d.deactivateAt)).toUTCString()}`,
     );
   }
   if (event.action === 'deactivated' && d.scheduled) parts.push('At the end of its roll grace period');

@@ -27,8 +27,8 @@ function nameOf(actor: AuditActor): string {
   return actor.name;
 }
 
-export interface SecretEvent {
-  secretId: string;
+export interface CredentialEvent {
+  credentialId: string;
   actor: AuditActor;
   action: string;
   details?: Prisma.InputJsonObject;
@@ -44,14 +44,14 @@ export interface SecretEvent {
  * and the preview are read from each secret in the same statement. It returns the statement unawaited,
  * so that it can also take part in a batch transaction (`prisma.$transaction([...])`).
  */
-export function recordSecretEvents(db: Db, events: readonly SecretEvent[]) {
-  const column = <T>(pick: (event: SecretEvent) => T) => events.map(pick);
+export function recordCredentialEvents(db: Db, events: readonly CredentialEvent[]) {
+  const column = <T>(pick: (event: CredentialEvent) => T) => events.map(pick);
   return db.$executeRaw`
     INSERT INTO audit_events (id, organization_id, actor_id, actor_name, actor_role, action, secret_id, secret_preview,
                               reason, priority, details, address, user_agent, created_at)
     SELECT gen_random_uuid(), c.organization_id, e.actor_id, e.actor_name, e.actor_role, e.action, s.id, s.preview,
            e.reason, e.priority, e.details, e.address, e.user_agent, COALESCE(e.at, now())
-    FROM unnest(${column((e) => e.secretId)}::uuid[],
+    FROM unnest(${column((e) => e.credentialId)}::uuid[],
                 ${column((e) => (e.actor && typeof e.actor === 'object' ? e.actor.userId : null))}::uuid[],
                 ${column((e) => nameOf(e.actor))}::text[], ${column((e) => roleOf(e.actor))}::text[], ${column((e) => e.action)}::text[],
                 ${column((e) => e.reason ?? null)}::text[], ${column((e) => e.priority ?? 'normal')}::text[],
@@ -63,8 +63,8 @@ export function recordSecretEvents(db: Db, events: readonly SecretEvent[]) {
 }
 
 /** Appends one event about a secret to its organization's audit trail. */
-export async function recordSecretEvent(db: Db, input: SecretEvent) {
-  await recordSecretEvents(db, [input]);
+export async function recordCredentialEvent(db: Db, input: CredentialEvent) {
+  await recordCredentialEvents(db, [input]);
 }
 
 /** Appends an event about the organization as a whole (a support-staff view). */
@@ -122,7 +122,7 @@ export async function recordAccountEvent(
 export { AUDIT_ACTIONS } from '@/lib/data/audit-text';
 
 export interface AuditFilters {
-  secretId?: string;
+  credentialId?: string;
   action?: string;
   actorId?: string;
 }
@@ -164,8 +164,13 @@ export async function listAuditEvents({
 }) {
   const where: Prisma.AuditEventWhereInput = {
     organizationId,
-    ...(filters.secretId
-      ? { OR: [{ secretId: filters.secretId }, { details: { path: ['replacementId'], equals: filters.secretId } }] }
+    ...(filters.credentialId
+      ? {
+          OR: [
+            { credentialId: filters.credentialId },
+            { details: { path: ['replacementId'], equals: filters.credentialId } },
+          ],
+        }
       : {}),
     ...(filters.action ? { action: filters.action } : {}),
     ...(filters.actorId ? { actorId: filters.actorId } : {}),
@@ -202,7 +207,7 @@ export async function auditFilterOptions({ organizationId }: { organizationId: s
     prisma.$queryRaw<{ id: string; name: string }[]>`
       SELECT DISTINCT ON (actor_id) actor_id AS id, actor_name AS name FROM audit_events
       WHERE organization_id = ${organizationId}::uuid AND actor_id IS NOT NULL ORDER BY actor_id, created_at DESC`,
-    prisma.secret.findMany({
+    prisma.credential.findMany({
       where: { oauthClient: { organizationId } },
       select: { id: true, name: true, preview: true },
       orderBy: { createdAt: 'desc' },

@@ -1,19 +1,19 @@
 import { prisma } from '@/lib/db';
 import { env } from '@/lib/env';
-import { canManageSecrets, type Actor, type MemberActor } from '@/lib/identity/actor';
-import { previewJwksUrl, previewPublicKey, previewWorkload } from '@/lib/secrets/credential-preview';
-import { parsePublicKey, thumbprintOf } from '@/lib/secrets/public-key';
-import { checkRemoteUrl } from '@/lib/secrets/remote-url';
-import { secretNameSchema, type CredentialScope } from '@/lib/secrets/rules';
-import { checkWorkload } from '@/lib/secrets/workload';
+import { canManageCredentials, type Actor, type MemberActor } from '@/lib/identity/actor';
+import { previewJwksUrl, previewPublicKey, previewWorkload } from '@/lib/credentials/credential-preview';
+import { parsePublicKey, thumbprintOf } from '@/lib/credentials/public-key';
+import { checkRemoteUrl } from '@/lib/credentials/remote-url';
+import { credentialNameSchema, type CredentialScope } from '@/lib/credentials/rules';
+import { checkWorkload } from '@/lib/credentials/workload';
 import { conflict, forbidden, invalidInput, notFound, type CommandResult } from '@/lib/result';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import type { CredentialKind } from '@/lib/generated/prisma/enums';
-import { recordSecretEvent, type RequestContext } from '@/lib/data/audit';
-import { applySecretChange, scopeOf } from '@/lib/data/secret-change';
-import { CREATED_SELECT, createdView, type SecretListItem } from '@/lib/data/secret-queries';
+import { recordCredentialEvent, type RequestContext } from '@/lib/data/audit';
+import { applyCredentialChange, scopeOf } from '@/lib/data/credential-change';
+import { CREATED_SELECT, createdView, type CredentialListItem } from '@/lib/data/credential-queries';
 import { claimSlot, nameTaken, parseCredentialScopes, unguessableHash } from '@/lib/data/credential-slots';
-import type { CreateResult } from '@/lib/data/secret-commands';
+import { type CreateResult } from '@/lib/data/credential-slots';
 
 /**
  * Public keys (private_key_jwt) and trusted workloads (token exchange): credentials for which nobody holds a
@@ -24,8 +24,8 @@ import type { CreateResult } from '@/lib/data/secret-commands';
 type Tx = Prisma.TransactionClient;
 
 /** Where a new credential of a kind differs from the others: its preview and its own fields. */
-type KindFields = Pick<Prisma.SecretUncheckedCreateInput, 'preview' | 'publicJwk' | 'jwksUrl'> &
-  Pick<Prisma.SecretUncheckedCreateInput, 'workloadIssuer' | 'workloadAudience' | 'workloadSubject'>;
+type KindFields = Pick<Prisma.CredentialUncheckedCreateInput, 'preview' | 'publicJwk' | 'jwksUrl'> &
+  Pick<Prisma.CredentialUncheckedCreateInput, 'workloadIssuer' | 'workloadAudience' | 'workloadSubject'>;
 
 /** Adds a disabled credential of a kind under the client lock, with one `created` audit row. */
 async function insertCredential({
@@ -47,10 +47,10 @@ async function insertCredential({
   /** Refuses a credential the client already has (checked under the lock). */
   duplicate?: (tx: Tx, oauthClientId: string) => Promise<string | null>;
   context?: RequestContext;
-}): Promise<CreateResult<{ credential: SecretListItem }>> {
+}): Promise<CreateResult<{ credential: CredentialListItem }>> {
   let chosen: string | undefined;
   if (name?.trim()) {
-    const parsed = secretNameSchema.safeParse(name);
+    const parsed = credentialNameSchema.safeParse(name);
     if (!parsed.success) return invalidInput(parsed.error.issues[0]!.message, 'name');
     chosen = parsed.data;
   }
@@ -60,9 +60,9 @@ async function insertCredential({
     const { oauthClientId } = slot;
     const taken = await duplicate?.(tx, oauthClientId);
     if (taken) return conflict(taken);
-    if (chosen && (await tx.secret.findFirst({ where: { oauthClientId, name: chosen }, select: { id: true } })))
+    if (chosen && (await tx.credential.findFirst({ where: { oauthClientId, name: chosen }, select: { id: true } })))
       return nameTaken(chosen);
-    const row = await tx.secret.create({
+    const row = await tx.credential.create({
       data: {
         oauthClientId,
         kind,
@@ -75,8 +75,8 @@ async function insertCredential({
       },
       select: CREATED_SELECT,
     });
-    await recordSecretEvent(tx, {
-      secretId: row.id,
+    await recordCredentialEvent(tx, {
+      credentialId: row.id,
       actor,
       action: 'created',
       details: { kind, scopes, ...details },
@@ -106,8 +106,8 @@ export async function createPublicKey({
   jwksUrl?: string;
   scopes?: readonly string[];
   context?: RequestContext;
-}): Promise<CreateResult<{ credential: SecretListItem }>> {
-  if (!canManageSecrets(actor)) return forbidden();
+}): Promise<CreateResult<{ credential: CredentialListItem }>> {
+  if (!canManageCredentials(actor)) return forbidden();
   const scopes = parseCredentialScopes(requested);
   if (!scopes.ok) return scopes;
   const pasted = key?.trim() ?? '';
@@ -127,7 +127,7 @@ export async function createPublicKey({
       fields: { jwksUrl: url, preview: previewJwksUrl(url) },
       details: { jwksUrl: url },
       duplicate: async (tx, oauthClientId) => {
-        const same = await tx.secret.findFirst({
+        const same = await tx.credential.findFirst({
           where: { oauthClientId, kind: 'PUBLIC_KEY', jwksUrl: url, status: { not: 'DELETED' } },
           select: { name: true },
         });
@@ -148,7 +148,7 @@ export async function createPublicKey({
     fields: { publicJwk: jwk, preview: previewPublicKey(jwk) },
     details: { alg: jwk.alg, kid: jwk.kid, thumbprint },
     duplicate: async (tx, oauthClientId) => {
-      const live = await tx.secret.findMany({
+      const live = await tx.credential.findMany({
         where: { oauthClientId, kind: 'PUBLIC_KEY', jwksUrl: null, status: { not: 'DELETED' } },
         select: { name: true, publicJwk: true },
       });
@@ -186,8 +186,8 @@ export async function createTrustedWorkload({
   subject: string;
   scopes?: readonly string[];
   context?: RequestContext;
-}): Promise<CreateResult<{ credential: SecretListItem }>> {
-  if (!canManageSecrets(actor)) return forbidden();
+}): Promise<CreateResult<{ credential: CredentialListItem }>> {
+  if (!canManageCredentials(actor)) return forbidden();
   const scopes = parseCredentialScopes(requested);
   if (!scopes.ok) return scopes;
   const checked = checkWorkload({ issuer, audience, subject }, { allowLoopbackHttp: env.OAUTH_ALLOW_LOOPBACK_HTTP });
@@ -209,7 +209,7 @@ export async function createTrustedWorkload({
     },
     details: { ...workload },
     duplicate: async (tx, oauthClientId) => {
-      const same = await tx.secret.findFirst({
+      const same = await tx.credential.findFirst({
         where: {
           oauthClientId,
           kind: 'WORKLOAD',
@@ -232,27 +232,27 @@ export async function createTrustedWorkload({
  */
 export async function setCredentialScopes({
   actor,
-  secretId,
+  credentialId,
   scopes: requested,
   context,
 }: {
   actor: Actor;
-  secretId: string;
+  credentialId: string;
   scopes: readonly string[];
   context?: RequestContext;
 }): Promise<CreateResult<{ scopes: CredentialScope[] }>> {
-  if (!canManageSecrets(actor)) return forbidden();
+  if (!canManageCredentials(actor)) return forbidden();
   const parsed = parseCredentialScopes(requested);
   if (!parsed.ok) return parsed;
   const { scopes } = parsed;
-  const current = await prisma.secret.findFirst({
-    where: { id: secretId, ...scopeOf(actor), status: { not: 'DELETED' } },
+  const current = await prisma.credential.findFirst({
+    where: { id: credentialId, ...scopeOf(actor), status: { not: 'DELETED' } },
     select: { scopes: true },
   });
   if (!current) return notFound();
   if (sameScopes(current.scopes, scopes)) return { ok: true, scopes };
-  const result: CommandResult = await applySecretChange({
-    secretId,
+  const result: CommandResult = await applyCredentialChange({
+    credentialId,
     scope: scopeOf(actor),
     action: 'setScopes',
     data: { scopes },

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { CREDENTIAL_SCOPES, credentialScopesSchema, maxSecretsPerClient } from '@/lib/secrets/rules';
-import { KIND_WORDS } from '@/lib/secrets/credential-kinds';
+import { CREDENTIAL_SCOPES, credentialScopesSchema, maxSecretsPerClient } from '@/lib/credentials/rules';
+import { KIND_WORDS } from '@/lib/credentials/credential-kinds';
 import { conflict, invalidInput, notFound } from '@/lib/result';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import type { CredentialKind } from '@/lib/generated/prisma/enums';
-import { limitMessage } from '@/lib/data/secret-queries';
+import { limitMessage } from '@/lib/data/credential-queries';
 
 /**
  * What every command that adds a credential does: check the scopes asked for, then in its transaction lock
@@ -36,7 +36,7 @@ export function parseCredentialScopes(scopes: readonly string[] | undefined) {
 export async function claimSlot(tx: Tx, organizationId: string, kind: CredentialKind) {
   const oauthClientId = await lockClient(tx, organizationId);
   if (!oauthClientId) return notFound('Your organization has no OAuth client. Contact support.');
-  const rows = await tx.secret.findMany({
+  const rows = await tx.credential.findMany({
     where: { oauthClientId },
     select: { name: true, kind: true, status: true },
   });

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { RateLimiterMemory, RateLimiterPrisma, RateLimiterRes } from 'rate-limiter-flexible';
 import { prisma } from '@/lib/db';
 import { raiseSecurityAlert } from '@/lib/data/alerts';
-import { applySecretChange } from '@/lib/data/secret-change';
-import { hashSecret, isWellFormedSecret } from '@/lib/secrets/format';
+import { applyCredentialChange } from '@/lib/data/credential-change';
+import { hashSecret, isWellFormedSecret } from '@/lib/credentials/format';
 import { env } from '@/lib/env';
 
 /** The most secrets one report may carry; a larger report is ignored as a whole. */
@@ -82,7 +82,7 @@ export async function reportLeakedSecrets({
   ];
   if (hashes.length === 0) return { revoked: 0 };
 
-  const found = await prisma.secret.findMany({
+  const found = await prisma.credential.findMany({
     where: { secretHash: { in: hashes }, status: 'ACTIVE', isDecoy: false },
     select: { id: true },
   });
@@ -90,11 +90,11 @@ export async function reportLeakedSecrets({
   const context = { address, userAgent: userAgent?.slice(0, 512) ?? null };
   let revoked = 0;
   // One secret at a time: each waits for its change to be heard, and a failure leaves the others to go through.
-  for (const { id: secretId } of found) {
+  for (const { id: credentialId } of found) {
     try {
       const now = new Date();
-      const result = await applySecretChange({
-        secretId,
+      const result = await applyCredentialChange({
+        credentialId,
         action: 'deactivate',
         where: { isDecoy: false },
         now,
@@ -108,14 +108,14 @@ export async function reportLeakedSecrets({
           details: { revokedTokens: true },
           context,
         },
-        after: async (tx) => void (await raiseSecurityAlert(tx, { kind: 'leak_reported', secretId, ...context })),
+        after: async (tx) => void (await raiseSecurityAlert(tx, { kind: 'leak_reported', credentialId, ...context })),
       });
       const count = result.ok ? 1 : 0;
       revoked += count;
     } catch (error) {
       console.error(
         'leak report: could not deactivate a secret',
-        secretId,
+        credentialId,
         error instanceof Error ? error.name : typeof error,
       );
     }

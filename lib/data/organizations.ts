@@ -1,9 +1,9 @@
 import { prisma } from '@/lib/db';
-import { newClientId } from '@/lib/data/credentials';
+import { newClientId } from '@/lib/data/oauth-clients';
 import { hashPassword } from '@/lib/identity/password';
 import type { Role } from '@/lib/generated/prisma/enums';
 import { normalizeEmail } from '@/lib/data/users';
-import { canManageSecrets, type Actor } from '@/lib/identity/actor';
+import { canManageCredentials, type Actor } from '@/lib/identity/actor';
 import { recordAccountEvent, type RequestContext } from '@/lib/data/audit';
 import { forbidden } from '@/lib/result';
 
@@ -53,7 +53,7 @@ export async function setReauthWindow({
   minutes: number;
   context?: RequestContext;
 }) {
-  if (!canManageSecrets(actor)) return forbidden('Only admins can change the organization’s security settings.');
+  if (!canManageCredentials(actor)) return forbidden('Only admins can change the organization’s security settings.');
   const organizationId = actor.membership.organizationId;
   return prisma.$transaction(async (tx) => {
     const [before] = await tx.$queryRaw<{ reauth_window_minutes: number }[]>`

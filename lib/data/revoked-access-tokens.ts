@@ -1,10 +1,10 @@
 import { prisma } from '@/lib/db';
-import { revocationKey, secretChanges } from '@/lib/db/secret-changes';
-import { recordSecretEvent, type RequestContext } from '@/lib/data/audit';
+import { revocationKey, credentialChanges } from '@/lib/db/credential-changes';
+import { recordCredentialEvent, type RequestContext } from '@/lib/data/audit';
 
 /**
  * Revokes one access token (RFC 7009) and returns once every live instance has learned it: the row's
- * INSERT trigger NOTIFYs "revoked:<jti>" and secretChanges waits for each instance's acknowledgement.
+ * INSERT trigger NOTIFYs "revoked:<jti>" and credentialChanges waits for each instance's acknowledgement.
  * Idempotent. Revoking it again re-sends the notification so that this answer, too, comes only after every
  * instance knows (an instance that missed the first one learns it now). The first revocation is recorded on
  * the audit trail of the credential the token was issued to. True when this call revoked it.
@@ -13,14 +13,14 @@ export async function revokeAccessToken(input: {
   jti: string;
   clientId: string;
   /** The credential the token was issued to (its secret_id claim): the audit event goes to it. */
-  secretId: string;
+  credentialId: string;
   /** The token's own expiry: the row is needed until then, no longer. */
   expiresAt: Date;
   /** The credential the revocation request authenticated with. */
   revokedWith: string;
   context: RequestContext;
 }): Promise<boolean> {
-  return secretChanges.change(
+  return credentialChanges.change(
     revocationKey(input.jti),
     () =>
       prisma.$transaction(async (tx) => {
@@ -32,8 +32,8 @@ export async function revokeAccessToken(input: {
           await tx.$executeRaw`SELECT pg_notify('secret_changed', ${revocationKey(input.jti)})`;
           return false;
         }
-        await recordSecretEvent(tx, {
-          secretId: input.secretId,
+        await recordCredentialEvent(tx, {
+          credentialId: input.credentialId,
           actor: 'token-endpoint',
           action: 'access_token_revoked',
           details: { jti: input.jti, revokedWith: input.revokedWith },

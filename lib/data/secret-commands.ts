@@ -1,13 +1,13 @@
 import { prisma } from '@/lib/db';
-import { canManageSecrets, type Actor, type MemberActor } from '@/lib/identity/actor';
-import { generateSecret, hashSecret, previewSecret } from '@/lib/secrets/format';
-import type { CredentialScope } from '@/lib/secrets/rules';
+import { canManageCredentials, type Actor, type MemberActor } from '@/lib/identity/actor';
+import { generateSecret, hashSecret, previewSecret } from '@/lib/credentials/format';
+import type { CredentialScope } from '@/lib/credentials/rules';
 import { conflict, forbidden, notFound, type CommandResult, type Result } from '@/lib/result';
 import { Prisma } from '@/lib/generated/prisma/client';
-import type { SecretStatus } from '@/lib/generated/prisma/enums';
-import { recordSecretEvent as recordEvent, type RequestContext } from '@/lib/data/audit';
-import { applySecretChange, scopeOf } from '@/lib/data/secret-change';
-import { CREATED_SELECT, createdView, type SecretListItem } from '@/lib/data/secret-queries';
+import type { CredentialStatus } from '@/lib/generated/prisma/enums';
+import { recordCredentialEvent as recordEvent, type RequestContext } from '@/lib/data/audit';
+import { applyCredentialChange, scopeOf } from '@/lib/data/credential-change';
+import { CREATED_SELECT, createdView, type CredentialListItem } from '@/lib/data/credential-queries';
 import { claimSlot, lockClient, nameTaken, parseCredentialScopes } from '@/lib/data/credential-slots';
 
 export type { RequestContext };
@@ -31,7 +31,7 @@ async function insertSecret(
   },
 ) {
   const plaintext = generateSecret();
-  const row = await tx.secret.create({
+  const row = await tx.credential.create({
     data: {
       oauthClientId: input.oauthClientId,
       secretHash: hashSecret(plaintext),
@@ -46,7 +46,7 @@ async function insertSecret(
     },
     select: CREATED_SELECT,
   });
-  return { plaintext, secret: { ...createdView(row, input.actor), status: input.status } satisfies SecretListItem };
+  return { plaintext, secret: { ...createdView(row, input.actor), status: input.status } satisfies CredentialListItem };
 }
 
 /**
@@ -63,8 +63,8 @@ export async function createSecret({
   actor: Actor;
   scopes?: readonly string[];
   context?: RequestContext;
-}): Promise<CreateResult<{ secret: SecretListItem; plaintext: string }>> {
-  if (!canManageSecrets(actor)) return forbidden();
+}): Promise<CreateResult<{ secret: CredentialListItem; plaintext: string }>> {
+  if (!canManageCredentials(actor)) return forbidden();
   const scopes = parseCredentialScopes(requested);
   if (!scopes.ok) return scopes;
   return prisma.$transaction(async (tx) => {
@@ -78,7 +78,7 @@ export async function createSecret({
       scopes: scopes.scopes,
     });
     await recordEvent(tx, {
-      secretId: created.secret.id,
+      credentialId: created.secret.id,
       actor,
       action: 'created',
       details: { kind: 'SECRET', scopes: scopes.scopes },
@@ -88,27 +88,27 @@ export async function createSecret({
   });
 }
 
-export async function renameSecret({
+export async function renameCredential({
   actor,
-  secretId,
+  credentialId,
   name,
   context,
 }: {
   actor: Actor;
-  secretId: string;
+  credentialId: string;
   name: string;
   context?: RequestContext;
 }): Promise<CommandResult<{ name: string }>> {
-  if (!canManageSecrets(actor)) return forbidden();
-  const current = await prisma.secret.findFirst({
-    where: { id: secretId, ...scopeOf(actor), status: { not: 'DELETED' } },
+  if (!canManageCredentials(actor)) return forbidden();
+  const current = await prisma.credential.findFirst({
+    where: { id: credentialId, ...scopeOf(actor), status: { not: 'DELETED' } },
     select: { name: true },
   });
   if (!current) return notFound();
   if (current.name === name) return { ok: true, name };
   try {
-    const result = await applySecretChange({
-      secretId,
+    const result = await applyCredentialChange({
+      credentialId,
       scope: scopeOf(actor),
       action: 'rename',
       // The same lock as creating and rolling, which pick free default names.
@@ -125,23 +125,23 @@ export async function renameSecret({
   }
 }
 
-export async function setSecretExpiry({
+export async function setCredentialExpiry({
   actor,
-  secretId,
+  credentialId,
   expiresAt,
   context,
   now = new Date(),
 }: {
   actor: Actor;
-  secretId: string;
+  credentialId: string;
   expiresAt: Date | null;
   context?: RequestContext;
   now?: Date;
 }): Promise<CommandResult<{ expiresAt: Date | null }>> {
-  if (!canManageSecrets(actor)) return forbidden();
+  if (!canManageCredentials(actor)) return forbidden();
   if (expiresAt && expiresAt.getTime() <= now.getTime()) return conflict('Choose an expiry in the future.');
-  const result = await applySecretChange({
-    secretId,
+  const result = await applyCredentialChange({
+    credentialId,
     scope: scopeOf(actor),
     action: 'setExpiry',
     now,
@@ -158,18 +158,18 @@ export async function setSecretExpiry({
 
 export async function setAllowedCidrs({
   actor,
-  secretId,
+  credentialId,
   cidrs,
   context,
 }: {
   actor: Actor;
-  secretId: string;
+  credentialId: string;
   cidrs: string[];
   context?: RequestContext;
 }): Promise<CommandResult<{ cidrs: string[] }>> {
-  if (!canManageSecrets(actor)) return forbidden();
-  const result = await applySecretChange({
-    secretId,
+  if (!canManageCredentials(actor)) return forbidden();
+  const result = await applyCredentialChange({
+    credentialId,
     scope: scopeOf(actor),
     action: 'setAllowedAddresses',
     data: { allowedCidrs: cidrs },
@@ -189,56 +189,56 @@ const TRANSITIONS = {
   delete: { to: 'DELETED', stamp: 'deletedAt', event: 'deleted' },
 } as const satisfies Record<
   string,
-  { to: SecretStatus; stamp: 'activatedAt' | 'deactivatedAt' | 'deletedAt'; event: string }
+  { to: CredentialStatus; stamp: 'activatedAt' | 'deactivatedAt' | 'deletedAt'; event: string }
 >;
 
-export type SecretTransition = keyof typeof TRANSITIONS;
+export type CredentialTransition = keyof typeof TRANSITIONS;
 
 /**
  * Moves one of the actor's organization's secrets from one status to the next,
- * under the lifecycle's rules (lib/secrets/lifecycle.ts), written into the
+ * under the lifecycle's rules (lib/credentials/lifecycle.ts), written into the
  * conditional UPDATE: two admins acting at once cannot both succeed, and a
  * secret of another organization is indistinguishable from one that does not
  * exist. It returns once every token endpoint instance has heard of the change.
  */
-export async function changeSecretStatus({
+export async function changeCredentialStatus({
   actor,
-  secretId,
+  credentialId,
   transition,
   revokeTokens = false,
   context,
 }: {
   actor: Actor;
-  secretId: string;
-  transition: SecretTransition;
+  credentialId: string;
+  transition: CredentialTransition;
   /** With deactivate: also refuse the access tokens the secret already issued. */
   revokeTokens?: boolean;
   context?: RequestContext;
-}): Promise<CommandResult<{ secretId: string; status: SecretStatus }>> {
-  if (!canManageSecrets(actor)) return forbidden();
+}): Promise<CommandResult<{ credentialId: string; status: CredentialStatus }>> {
+  if (!canManageCredentials(actor)) return forbidden();
   const rule = TRANSITIONS[transition];
   const now = new Date();
   if (transition === 'deactivate' && revokeTokens) {
-    const current = await prisma.secret.findFirst({
-      where: { id: secretId, ...scopeOf(actor) },
+    const current = await prisma.credential.findFirst({
+      where: { id: credentialId, ...scopeOf(actor) },
       select: { status: true },
     });
     if (current?.status === 'DISABLED') {
       // Already disabled (e.g. rolled with no grace period): revoking its issued tokens is still possible.
-      const result = await applySecretChange({
-        secretId,
+      const result = await applyCredentialChange({
+        credentialId,
         scope: scopeOf(actor),
         action: 'revokeTokens',
         now,
         data: { tokensRevokedBefore: now },
         event: { actor, action: 'tokens_revoked', context },
       });
-      return result.ok ? { ok: true, secretId, status: 'DISABLED' } : result;
+      return result.ok ? { ok: true, credentialId, status: 'DISABLED' } : result;
     }
   }
   const revoking = revokeTokens && transition === 'deactivate';
-  const result = await applySecretChange({
-    secretId,
+  const result = await applyCredentialChange({
+    credentialId,
     scope: scopeOf(actor),
     action: transition,
     now,
@@ -251,19 +251,19 @@ export async function changeSecretStatus({
     },
     event: { actor, action: rule.event, details: revoking ? { revokedTokens: true } : {}, context },
   });
-  return result.ok ? { ok: true, secretId, status: rule.to } : result;
+  return result.ok ? { ok: true, credentialId, status: rule.to } : result;
 }
 
-export const activateSecret = (input: { actor: Actor; secretId: string; context?: RequestContext }) =>
-  changeSecretStatus({ ...input, transition: 'activate' });
-export const deactivateSecret = (input: {
+export const activateCredential = (input: { actor: Actor; credentialId: string; context?: RequestContext }) =>
+  changeCredentialStatus({ ...input, transition: 'activate' });
+export const deactivateCredential = (input: {
   actor: Actor;
-  secretId: string;
+  credentialId: string;
   revokeTokens?: boolean;
   context?: RequestContext;
-}) => changeSecretStatus({ ...input, transition: 'deactivate' });
-export const deleteSecret = (input: { actor: Actor; secretId: string; context?: RequestContext }) =>
-  changeSecretStatus({ ...input, transition: 'delete' });
+}) => changeCredentialStatus({ ...input, transition: 'deactivate' });
+export const deleteCredential = (input: { actor: Actor; credentialId: string; context?: RequestContext }) =>
+  changeCredentialStatus({ ...input, transition: 'delete' });
 
 /**
  * Rolls an active secret (as Stripe's "roll key"): creates its replacement,
@@ -272,20 +272,20 @@ export const deleteSecret = (input: { actor: Actor; secretId: string; context?: 
  */
 export async function rollSecret({
   actor,
-  secretId,
+  credentialId,
   graceSeconds,
   context,
 }: {
   actor: Actor;
-  secretId: string;
+  credentialId: string;
   graceSeconds: number;
   context?: RequestContext;
-}): Promise<CommandResult<{ secret: SecretListItem; plaintext: string; deactivateAt: Date }>> {
-  if (!canManageSecrets(actor)) return forbidden();
+}): Promise<CommandResult<{ secret: CredentialListItem; plaintext: string; deactivateAt: Date }>> {
+  if (!canManageCredentials(actor)) return forbidden();
   const now = new Date();
   const deactivateAt = new Date(now.getTime() + graceSeconds * 1000);
-  const result = await applySecretChange<Awaited<ReturnType<typeof insertSecret>>>({
-    secretId,
+  const result = await applyCredentialChange<Awaited<ReturnType<typeof insertSecret>>>({
+    credentialId,
     scope: scopeOf(actor),
     action: 'roll',
     now,
@@ -328,16 +328,16 @@ export async function rollSecret({
  */
 export async function makeDecoy({
   actor,
-  secretId,
+  credentialId,
   context,
 }: {
   actor: Actor;
-  secretId: string;
+  credentialId: string;
   context?: RequestContext;
 }): Promise<CommandResult> {
-  if (!canManageSecrets(actor)) return forbidden();
-  const result = await applySecretChange({
-    secretId,
+  if (!canManageCredentials(actor)) return forbidden();
+  const result = await applyCredentialChange({
+    credentialId,
     scope: scopeOf(actor),
     action: 'makeDecoy',
     data: { isDecoy: true },

@@ -2,8 +2,8 @@ import { prisma } from '@/lib/db';
 import type { Actor } from '@/lib/identity/actor';
 import { forbidden, invalidInput, notFound, type CommandResult, type Failure } from '@/lib/result';
 import { recordOrganizationEvent, type RequestContext } from '@/lib/data/audit';
-import { listSecrets } from '@/lib/data/secret-queries';
-import { applySecretChange } from '@/lib/data/secret-change';
+import { listCredentials } from '@/lib/data/credential-queries';
+import { applyCredentialChange } from '@/lib/data/credential-change';
 
 /** Support staff are a platform role: they belong to no organization and look after all of them. */
 export function isSupport(actor: Actor | null): actor is Actor {
@@ -50,20 +50,20 @@ export async function viewOrganizationCredentials({
   });
   if (!organization) return notFound('No such organization.');
   await recordOrganizationEvent(prisma, { organizationId, actor, action: 'support_viewed', context });
-  return { ok: true as const, organization, secrets: await listSecrets({ organizationId }) };
+  return { ok: true as const, organization, secrets: await listCredentials({ organizationId }) };
 }
 
 /** Support's one write: deactivating a customer's active secret in an emergency, with a written reason. */
 export async function emergencyDeactivate({
   actor,
   organizationId,
-  secretId,
+  credentialId,
   reason,
   context,
 }: {
   actor: Actor;
   organizationId: string;
-  secretId: string;
+  credentialId: string;
   reason: string;
   context?: RequestContext;
 }): Promise<CommandResult | Failure<'invalid_input'>> {
@@ -71,8 +71,8 @@ export async function emergencyDeactivate({
   const text = reason.trim();
   if (text.length < 10)
     return invalidInput('Write a reason of at least 10 characters: the customer will read it.', 'reason');
-  const result = await applySecretChange({
-    secretId,
+  const result = await applyCredentialChange({
+    credentialId,
     scope: { oauthClient: { organizationId } },
     action: 'deactivate',
     data: { status: 'DISABLED', deactivatedAt: new Date(), deactivateAt: null },

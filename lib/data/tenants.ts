@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { prisma } from '@/lib/db';
 import { hashPassword } from '@/lib/identity/password';
-import { newClientId } from '@/lib/data/credentials';
+import { newClientId } from '@/lib/data/oauth-clients';
 import { normalizeEmail } from '@/lib/data/users';
 import { provisionTotp } from '@/lib/data/two-factor';
 import { Prisma } from '@/lib/generated/prisma/client';

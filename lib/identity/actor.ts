@@ -19,6 +19,6 @@ export interface Actor {
 export type MemberActor = Actor & { membership: NonNullable<Actor['membership']> };
 
 /** Only an organization's admins may create or change its secrets. */
-export function canManageSecrets(actor: Actor): actor is MemberActor {
+export function canManageCredentials(actor: Actor): actor is MemberActor {
   return actor.membership?.role === 'ADMIN';
 }

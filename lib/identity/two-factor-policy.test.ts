@@ -15,19 +15,19 @@ const support = (twoFactorEnabled: boolean) => ({
 
 describe('mustEnrollTwoFactor', () => {
   it('holds back an admin without a factor only when the organization requires one', () => {
-    expect(mustEnrollTwoFactor(admin(true, false), 'manage_secrets')).toBe(true);
-    expect(mustEnrollTwoFactor(admin(true, true), 'manage_secrets')).toBe(false);
-    expect(mustEnrollTwoFactor(admin(false, false), 'manage_secrets')).toBe(false);
+    expect(mustEnrollTwoFactor(admin(true, false), 'manage_credentials')).toBe(true);
+    expect(mustEnrollTwoFactor(admin(true, true), 'manage_credentials')).toBe(false);
+    expect(mustEnrollTwoFactor(admin(false, false), 'manage_credentials')).toBe(false);
   });
 
   it('never holds back a viewer, who manages nothing', () => {
-    expect(mustEnrollTwoFactor(viewer, 'manage_secrets')).toBe(false);
+    expect(mustEnrollTwoFactor(viewer, 'manage_credentials')).toBe(false);
   });
 
   it('closes the support console to support staff without a factor, whatever any organization says', () => {
     expect(mustEnrollTwoFactor(support(false), 'support_console')).toBe(true);
     expect(mustEnrollTwoFactor(support(true), 'support_console')).toBe(false);
-    expect(mustEnrollTwoFactor(support(false), 'manage_secrets')).toBe(false);
+    expect(mustEnrollTwoFactor(support(false), 'manage_credentials')).toBe(false);
     expect(mustEnrollTwoFactor(admin(true, false), 'support_console')).toBe(false);
   });
 });

@@ -1,10 +1,10 @@
 import type { Actor } from '@/lib/identity/actor';
 
 /** What an actor may be asked to protect with a second factor first. */
-export type TwoFactorGuarded = 'manage_secrets' | 'support_console';
+export type TwoFactorGuarded = 'manage_credentials' | 'support_console';
 
 export const ENROLL_TO_MANAGE_SECRETS =
-  'Your organization requires two-factor authentication. Set it up to manage secrets.';
+  'Your organization requires two-factor authentication. Set it up to manage credentials.';
 export const ENROLL_TO_OPEN_SUPPORT = 'Set up two-factor authentication to open the support console.';
 
 /**
@@ -22,5 +22,5 @@ export function mustEnrollTwoFactor(
 }
 
 export function enrollMessage(what: TwoFactorGuarded): string {
-  return what === 'manage_secrets' ? ENROLL_TO_MANAGE_SECRETS : ENROLL_TO_OPEN_SUPPORT;
+  return what === 'manage_credentials' ? ENROLL_TO_MANAGE_SECRETS : ENROLL_TO_OPEN_SUPPORT;
 }

@@ -55,7 +55,7 @@ export async function issueAccessToken(input: {
   clientId: string;
   /** The token's `sub`: the client itself, unless a trusted workload's token named the workload. */
   subject?: string;
-  secretId: string;
+  credentialId: string;
   scopes: string[];
   now?: number;
 }): Promise<{ token: string; claims: AccessTokenClaims }> {
@@ -69,7 +69,7 @@ export async function issueAccessToken(input: {
     jti: randomUUID(),
     scope: input.scopes.join(' '),
     client_id: input.clientId,
-    secret_id: input.secretId,
+    secret_id: input.credentialId,
   };
   const signingInput = `${encodedHeader(input.key.kid)}.${base64url(claims)}`;
   const signature = await signOffLoop(Buffer.from(signingInput), input.key.privateKey);

@@ -1,7 +1,7 @@
 import { compactVerify, errors, importJWK, type FlattenedJWSInput, type JWTHeaderParameters } from 'jose';
 import type { ClientCredential } from '@/lib/oauth/client-credentials';
 import { RemoteKeySet } from '@/lib/oauth/remote-key-set';
-import { MIN_RSA_BITS, isPublicKeyAlgorithm, type PublicKeyAlgorithm } from '@/lib/secrets/public-key';
+import { MIN_RSA_BITS, isPublicKeyAlgorithm, type PublicKeyAlgorithm } from '@/lib/credentials/public-key';
 
 /**
  * Keys tried for one assertion (each pasted key, each JWKS URL consulted, each extra key of a set that has

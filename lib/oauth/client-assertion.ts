@@ -1,6 +1,6 @@
 import { recordAssertionJti } from '@/lib/data/client-assertion-jtis';
-import { addressAllowed } from '@/lib/secrets/rules';
-import { isPublicKeyAlgorithm } from '@/lib/secrets/public-key';
+import { addressAllowed } from '@/lib/credentials/rules';
+import { isPublicKeyAlgorithm } from '@/lib/credentials/public-key';
 import { MAX_CLIENT_ID_LENGTH, checkAssertionClaims } from '@/lib/oauth/assertion-claims';
 import { findSigningCredential, type AssertionHeader } from '@/lib/oauth/assertion-keys';
 import { clientCredentialCache } from '@/lib/oauth/client-credentials';

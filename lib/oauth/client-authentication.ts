@@ -63,8 +63,8 @@ export async function authenticateClient(
   if (client.method === 'client_secret_basic' || client.method === 'client_secret_post') {
     const verified = await secretVerifier.verify(client.clientId, client.clientSecret, caller.address);
     if (!verified.ok)
-      return refuse(client.clientId, { reason: verified.reason, credentialId: verified.secretId }, caller);
-    return { clientId: client.clientId, credentialId: verified.secretId, scopes: verified.scopes };
+      return refuse(client.clientId, { reason: verified.reason, credentialId: verified.credentialId }, caller);
+    return { clientId: client.clientId, credentialId: verified.credentialId, scopes: verified.scopes };
   }
   if (client.method === 'private_key_jwt') {
     const verified = await verifyClientAssertion(client, caller.address);

@@ -1,5 +1,5 @@
 import { prisma } from '@/lib/db';
-import { secretChanges, type Invalidation } from '@/lib/db/secret-changes';
+import { credentialChanges, type Invalidation } from '@/lib/db/credential-changes';
 
 /** An active public key or trusted workload of a client, as the database last said. */
 export interface ClientCredential {
@@ -102,19 +102,19 @@ export class ClientCredentialCache {
     this.load = load;
     this.maxEntries = maxEntries;
     this.maxUnknown = maxUnknown;
-    secretChanges.subscribe((change) => this.forget(change));
+    credentialChanges.subscribe((change) => this.forget(change));
   }
 
   async get(clientId: string, now = Date.now()): Promise<ClientCredentials | null> {
-    if (secretChanges.isListening()) {
+    if (credentialChanges.isListening()) {
       const cached = this.byClientId.get(clientId);
       if (cached && now - cached.cachedAt < ENTRY_TTL_MS) return cached.value;
       const unknownAt = this.unknown.get(clientId);
       if (unknownAt !== undefined && now - unknownAt < ENTRY_TTL_MS) return null;
     }
-    const generation = secretChanges.generation;
+    const generation = credentialChanges.generation;
     const value = await this.load(clientId);
-    if (secretChanges.mayCache(generation)) {
+    if (credentialChanges.mayCache(generation)) {
       if (value) {
         if (this.byClientId.size >= this.maxEntries) {
           this.byClientId.clear();

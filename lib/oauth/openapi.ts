@@ -7,7 +7,7 @@ import {
 import { tokenErrorCodes, tokenErrorsByStatus, type OAuthEndpoint } from '@/lib/oauth/errors';
 import { ACCESS_TOKEN_TYPE, JWT_BEARER_ASSERTION, JWT_TOKEN_TYPE, TOKEN_EXCHANGE } from '@/lib/oauth/token-request';
 import { WORKLOAD_TOKEN_ALGORITHMS } from '@/lib/oauth/workload-issuers';
-import { PUBLIC_KEY_ALGORITHMS } from '@/lib/secrets/public-key';
+import { PUBLIC_KEY_ALGORITHMS } from '@/lib/credentials/public-key';
 import { MAX_ASSERTION_LIFETIME_SECONDS } from '@/lib/oauth/assertion-claims';
 
 /** Every answer of the OAuth endpoints, success or error, carries it (lib/oauth/errors.ts). */

@@ -9,7 +9,7 @@ import {
   hostAddress,
   isLoopbackHost,
   type RemoteUrlCheck,
-} from '@/lib/secrets/remote-url';
+} from '@/lib/credentials/remote-url';
 
 /** Largest JWKS or discovery document read; anything longer is refused before it is parsed. */
 const MAX_REMOTE_DOCUMENT_BYTES = 64 * 1024;
@@ -18,7 +18,7 @@ const MAX_REMOTE_DOCUMENT_BYTES = 64 * 1024;
 export class RemoteFetchError extends Error {}
 
 /**
- * Whether the server may fetch this URL: the rule of lib/secrets/remote-url.ts (which the portal applies when
+ * Whether the server may fetch this URL: the rule of lib/credentials/remote-url.ts (which the portal applies when
  * the URL is entered), with plain http on loopback under the test setting OAUTH_ALLOW_LOOPBACK_HTTP.
  */
 export function checkRemoteUrl(text: string): RemoteUrlCheck {

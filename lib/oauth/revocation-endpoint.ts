@@ -27,7 +27,7 @@ async function revoke(token: string, client: AuthenticatedClient, caller: Caller
   await revokeAccessToken({
     jti: claims.jti,
     clientId: claims.client_id,
-    secretId: claims.secret_id,
+    credentialId: claims.secret_id,
     expiresAt: new Date(claims.exp * 1000),
     revokedWith: client.credentialId,
     context: caller,

@@ -1,4 +1,4 @@
-import { isFullInvalidation, secretChanges, type Invalidation } from '@/lib/db/secret-changes';
+import { isFullInvalidation, credentialChanges, type Invalidation } from '@/lib/db/credential-changes';
 import { isAccessTokenRevoked, listRevokedAccessTokens } from '@/lib/data/revoked-access-tokens';
 import { ACCESS_TOKEN_TTL_SECONDS } from '@/lib/oauth/settings';
 
@@ -33,7 +33,7 @@ class RevokedTokens {
   private loading: Promise<void> | undefined;
 
   constructor() {
-    secretChanges.subscribe((change) => this.hear(change));
+    credentialChanges.subscribe((change) => this.hear(change));
   }
 
   private hear(change: Invalidation) {
@@ -84,7 +84,7 @@ class RevokedTokens {
 
   /** Whether the token with this jti was revoked. Throws when that cannot be known (database unreachable). */
   async isRevoked(jti: string, now = Date.now()): Promise<boolean> {
-    if (!secretChanges.isListening()) return isAccessTokenRevoked({ jti });
+    if (!credentialChanges.isListening()) return isAccessTokenRevoked({ jti });
     if (this.jtis === null && now >= this.retryLoadAt) await this.load();
     else if (this.jtis !== null && now - this.loadedAt > REFRESH_MS) this.load().catch(() => {});
     // Still not trusted: the load raced with a reconnection, or there are too many to hold.

@@ -1,11 +1,11 @@
 import { prisma } from '@/lib/db';
-import { isFullInvalidation, secretChanges, type Invalidation } from '@/lib/db/secret-changes';
-import { hashSecret, isWellFormedSecret } from '@/lib/secrets/format';
-import { addressAllowed } from '@/lib/secrets/rules';
+import { isFullInvalidation, credentialChanges, type Invalidation } from '@/lib/db/credential-changes';
+import { hashSecret, isWellFormedSecret } from '@/lib/credentials/format';
+import { addressAllowed } from '@/lib/credentials/rules';
 
 /** What the token endpoint needs to know about a secret, as the database last said. */
 interface KnownSecret {
-  secretId: string;
+  credentialId: string;
   clientId: string;
   active: boolean;
   /** Epoch ms from which the secret stops working (expiry or end of its roll grace period), or Infinity. */
@@ -17,8 +17,8 @@ interface KnownSecret {
 }
 
 export type Verification =
-  | { ok: true; secretId: string; scopes: readonly string[] }
-  | { ok: false; reason: 'unknown' | 'blocked_address' | 'decoy'; secretId?: string };
+  | { ok: true; credentialId: string; scopes: readonly string[] }
+  | { ok: false; reason: 'unknown' | 'blocked_address' | 'decoy'; credentialId?: string };
 
 const MAX_ENTRIES = 200_000;
 const MAX_UNKNOWN = 20_000;
@@ -27,7 +27,7 @@ const ENTRY_TTL_MS = 60_000;
 
 /**
  * Checks client secrets by SHA-256 lookup, caching what the database said per
- * hash. The change channel (lib/db/secret-changes) tells this cache to forget a
+ * hash. The change channel (lib/db/credential-changes) tells this cache to forget a
  * secret whenever it changes, by any instance or by plain SQL; while that
  * channel is not connected, nothing is cached and every check reads the database.
  */
@@ -42,7 +42,7 @@ class SecretVerifier {
   private revocations = new Map<string, { cutoff: number; cachedAt: number }>();
 
   constructor() {
-    secretChanges.subscribe((change) => this.forget(change));
+    credentialChanges.subscribe((change) => this.forget(change));
   }
 
   async verify(clientId: string, secret: string, address: string, now = Date.now()): Promise<Verification> {
@@ -50,7 +50,7 @@ class SecretVerifier {
     const hash = hashSecret(secret);
 
     let entry: KnownSecret | null | undefined;
-    if (secretChanges.isListening()) {
+    if (credentialChanges.isListening()) {
       const cached = this.known.get(hash);
       if (cached && now - cached.cachedAt < ENTRY_TTL_MS) entry = cached;
       else if (now - (this.unknown.get(hash) ?? -Infinity) < ENTRY_TTL_MS) entry = null;
@@ -58,16 +58,16 @@ class SecretVerifier {
     if (entry === undefined) entry = await this.lookup(hash);
 
     // A decoy is never valid, whichever client id comes with it; its use is an alarm.
-    if (entry?.decoy) return { ok: false, reason: 'decoy', secretId: entry.secretId };
+    if (entry?.decoy) return { ok: false, reason: 'decoy', credentialId: entry.credentialId };
     if (!entry?.active || entry.clientId !== clientId || now >= entry.stopsAt) return { ok: false, reason: 'unknown' };
     if (!addressAllowed(address, entry.allowedCidrs))
-      return { ok: false, reason: 'blocked_address', secretId: entry.secretId };
-    return { ok: true, secretId: entry.secretId, scopes: entry.scopes };
+      return { ok: false, reason: 'blocked_address', credentialId: entry.credentialId };
+    return { ok: true, credentialId: entry.credentialId, scopes: entry.scopes };
   }
 
   private async lookup(hash: string): Promise<KnownSecret | null> {
-    const generation = secretChanges.generation;
-    const row = await prisma.secret.findUnique({
+    const generation = credentialChanges.generation;
+    const row = await prisma.credential.findUnique({
       where: { secretHash: hash },
       select: {
         id: true,
@@ -84,7 +84,7 @@ class SecretVerifier {
     const stops = [row?.expiresAt, row?.deactivateAt].filter((d): d is Date => !!d).map((d) => d.getTime());
     const entry: KnownSecret | null = row
       ? {
-          secretId: row.id,
+          credentialId: row.id,
           clientId: row.oauthClient.clientId,
           // Only a secret authenticates with a secret; other kinds' hashes are of values nobody holds.
           active: row.status === 'ACTIVE' && row.kind === 'SECRET',
@@ -95,7 +95,7 @@ class SecretVerifier {
           cachedAt: Date.now(),
         }
       : null;
-    if (secretChanges.mayCache(generation)) {
+    if (credentialChanges.mayCache(generation)) {
       if (entry) {
         if (this.known.size >= MAX_ENTRIES) this.known.clear();
         this.known.set(hash, entry);
@@ -110,7 +110,7 @@ class SecretVerifier {
   private forget(change: Invalidation) {
     // A single revoked access token says nothing about any secret.
     if (change.revokedJti) return;
-    const { hash, secretId } = change;
+    const { hash, credentialId } = change;
     if (isFullInvalidation(change)) {
       this.known.clear();
       this.unknown.clear();
@@ -121,27 +121,30 @@ class SecretVerifier {
       this.known.delete(hash);
       this.unknown.delete(hash);
     }
-    if (secretId) this.revocations.delete(secretId);
+    if (credentialId) this.revocations.delete(credentialId);
   }
 
   /** Starts the change channel if nothing has yet; true while it is connected (for /readyz). */
   isListening(): boolean {
-    return secretChanges.isListening();
+    return credentialChanges.isListening();
   }
 
   /**
    * Epoch seconds before which access tokens of this secret are refused ("also
    * revoke the tokens it already issued"), 0 when none; cached like secrets.
    */
-  async tokensRevokedBefore(secretId: string, now = Date.now()): Promise<number> {
-    const cached = secretChanges.isListening() ? this.revocations.get(secretId) : undefined;
+  async tokensRevokedBefore(credentialId: string, now = Date.now()): Promise<number> {
+    const cached = credentialChanges.isListening() ? this.revocations.get(credentialId) : undefined;
     if (cached && now - cached.cachedAt < ENTRY_TTL_MS) return cached.cutoff;
-    const generation = secretChanges.generation;
-    const row = await prisma.secret.findUnique({ where: { id: secretId }, select: { tokensRevokedBefore: true } });
+    const generation = credentialChanges.generation;
+    const row = await prisma.credential.findUnique({
+      where: { id: credentialId },
+      select: { tokensRevokedBefore: true },
+    });
     const cutoff = row?.tokensRevokedBefore ? Math.floor(row.tokensRevokedBefore.getTime() / 1000) : 0;
-    if (secretChanges.mayCache(generation)) {
+    if (credentialChanges.mayCache(generation)) {
       if (this.revocations.size >= MAX_UNKNOWN) this.revocations.clear();
-      this.revocations.set(secretId, { cutoff, cachedAt: Date.now() });
+      this.revocations.set(credentialId, { cutoff, cachedAt: Date.now() });
     }
     return cutoff;
   }

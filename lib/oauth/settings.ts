@@ -1,12 +1,12 @@
 import { publicUrls } from '@/lib/config';
 import { env } from '@/lib/env';
 
-export { ACCESS_TOKEN_TTL_SECONDS } from '@/lib/secrets/rules';
+export { ACCESS_TOKEN_TTL_SECONDS } from '@/lib/credentials/rules';
 /** Room for a client assertion or a workload token of up to 8 KiB with the other parameters. */
 export const MAX_TOKEN_REQUEST_BYTES = 16_384;
 
 /** Scopes a client may ask for; a request without `scope` gets all its credential allows. */
-export { CREDENTIAL_SCOPES as SUPPORTED_SCOPES } from '@/lib/secrets/rules';
+export { CREDENTIAL_SCOPES as SUPPORTED_SCOPES } from '@/lib/credentials/rules';
 
 /** Where the OAuth endpoints are served, below the authorization base URL. */
 export const OAUTH_PATHS = {

@@ -46,7 +46,7 @@ export async function handleTokenRequest(raw: TokenEndpointRequest): Promise<End
       audience: settings.audience,
       clientId: grant.clientId,
       subject: grant.subject,
-      secretId: grant.credentialId,
+      credentialId: grant.credentialId,
       scopes: grant.scopes,
     });
     usageRecorder.record(grant.credentialId, caller.address, caller.userAgent);

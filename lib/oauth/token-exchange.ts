@@ -1,5 +1,5 @@
-import { subjectMatches } from '@/lib/secrets/subject-pattern';
-import { addressAllowed } from '@/lib/secrets/rules';
+import { subjectMatches } from '@/lib/credentials/subject-pattern';
+import { addressAllowed } from '@/lib/credentials/rules';
 import { OAuthError } from '@/lib/oauth/errors';
 import {
   authenticateClient,

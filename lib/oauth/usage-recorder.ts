@@ -1,10 +1,10 @@
 import { prisma } from '@/lib/db';
-import { recordSecretEvent, recordSecretEvents } from '@/lib/data/audit';
+import { recordCredentialEvent, recordCredentialEvents } from '@/lib/data/audit';
 import { raiseSecurityAlert } from '@/lib/data/alerts';
 import { env } from '@/lib/env';
 
 interface Caller {
-  secretId: string;
+  credentialId: string;
   address: string;
   userAgent: string;
   first: number;
@@ -39,47 +39,47 @@ function firstThisMinute(seen: Map<string, number>, key: string, now: number): b
  * causes, a database write of its own.
  */
 class UsageRecorder {
-  private counts = new Map<string, { secretId: string; minute: number; count: number }>();
+  private counts = new Map<string, { credentialId: string; minute: number; count: number }>();
   private callers = new Map<string, Caller>();
   private lastUse = new Map<string, { at: number; address: string; userAgent: string }>();
   private lastUsedWritten = new Map<string, number>();
-  private blocked: { secretId: string; address: string; userAgent: string; at: number }[] = [];
+  private blocked: { credentialId: string; address: string; userAgent: string; at: number }[] = [];
   private blockedWritten = new Map<string, number>();
-  private decoyUses: { secretId: string; address: string; userAgent: string; at: number }[] = [];
+  private decoyUses: { credentialId: string; address: string; userAgent: string; at: number }[] = [];
   private decoyWritten = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
-  record(secretId: string, address: string, userAgent: string, now = Date.now()) {
+  record(credentialId: string, address: string, userAgent: string, now = Date.now()) {
     this.start();
     const minute = minuteOf(now);
-    const countKey = `${secretId}|${minute}`;
+    const countKey = `${credentialId}|${minute}`;
     const bucket = this.counts.get(countKey);
     if (bucket) bucket.count += 1;
-    else this.counts.set(countKey, { secretId, minute, count: 1 });
+    else this.counts.set(countKey, { credentialId, minute, count: 1 });
 
-    const callerKey = `${secretId}\u0000${address}\u0000${userAgent}`;
+    const callerKey = `${credentialId}\u0000${address}\u0000${userAgent}`;
     const caller = this.callers.get(callerKey);
     if (caller) {
       caller.last = now;
       caller.count += 1;
     } else {
-      this.callers.set(callerKey, { secretId, address, userAgent, first: now, last: now, count: 1 });
+      this.callers.set(callerKey, { credentialId, address, userAgent, first: now, last: now, count: 1 });
     }
-    this.lastUse.set(secretId, { at: now, address, userAgent });
+    this.lastUse.set(credentialId, { at: now, address, userAgent });
   }
 
-  recordBlocked(secretId: string, address: string, userAgent: string, now = Date.now()) {
+  recordBlocked(credentialId: string, address: string, userAgent: string, now = Date.now()) {
     this.start();
-    if (!firstThisMinute(this.blockedWritten, `${secretId}|${address}`, now)) return;
-    this.blocked.push({ secretId, address, userAgent, at: now });
+    if (!firstThisMinute(this.blockedWritten, `${credentialId}|${address}`, now)) return;
+    this.blocked.push({ credentialId, address, userAgent, at: now });
   }
 
   /** A decoy was used: one high-priority audit event and alert update a minute per decoy and address. */
-  recordDecoyUse(secretId: string, address: string, userAgent: string, now = Date.now()) {
+  recordDecoyUse(credentialId: string, address: string, userAgent: string, now = Date.now()) {
     this.start();
-    if (!firstThisMinute(this.decoyWritten, `${secretId}|${address}`, now)) return;
-    this.decoyUses.push({ secretId, address, userAgent, at: now });
+    if (!firstThisMinute(this.decoyWritten, `${credentialId}|${address}`, now)) return;
+    this.decoyUses.push({ credentialId, address, userAgent, at: now });
     // An alarm should not wait for the next batch.
     void this.flush();
   }
@@ -115,8 +115,8 @@ class UsageRecorder {
         .$transaction(async (tx) => {
           for (const use of decoyUses) {
             const context = { address: use.address, userAgent: use.userAgent };
-            await recordSecretEvent(tx, {
-              secretId: use.secretId,
+            await recordCredentialEvent(tx, {
+              credentialId: use.credentialId,
               actor: null,
               action: 'decoy_used',
               priority: 'high',
@@ -124,7 +124,7 @@ class UsageRecorder {
             });
             await raiseSecurityAlert(tx, {
               kind: 'decoy_used',
-              secretId: use.secretId,
+              credentialId: use.credentialId,
               ...context,
               at: new Date(use.at),
             });
@@ -136,21 +136,23 @@ class UsageRecorder {
 
     // The secrets this batch refers to, locked up front in id order, the order a tenant's deletion locks
     // them in: the statements below then take them in whatever order their arrays give without deadlocking.
-    const secretIds = [...new Set([...counts, ...callers].map((c) => c.secretId).concat(lastUses.map(([id]) => id)))];
+    const credentialIds = [
+      ...new Set([...counts, ...callers].map((c) => c.credentialId).concat(lastUses.map(([id]) => id))),
+    ];
     try {
       await prisma.$transaction([
-        prisma.$executeRaw`SELECT 1 FROM secrets WHERE id = ANY(${secretIds}::uuid[]) ORDER BY id FOR KEY SHARE`,
+        prisma.$executeRaw`SELECT 1 FROM secrets WHERE id = ANY(${credentialIds}::uuid[]) ORDER BY id FOR KEY SHARE`,
         prisma.$executeRaw`
           INSERT INTO secret_usage (secret_id, minute, count)
           SELECT v.id, v.minute, v.count
-          FROM unnest(${counts.map((c) => c.secretId)}::uuid[], ${counts.map((c) => new Date(c.minute))}::timestamptz[], ${counts.map((c) => c.count)}::int[])
+          FROM unnest(${counts.map((c) => c.credentialId)}::uuid[], ${counts.map((c) => new Date(c.minute))}::timestamptz[], ${counts.map((c) => c.count)}::int[])
             AS v(id, minute, count)
           WHERE EXISTS (SELECT 1 FROM secrets s WHERE s.id = v.id)
           ON CONFLICT (secret_id, minute) DO UPDATE SET count = secret_usage.count + EXCLUDED.count`,
         prisma.$executeRaw`
           INSERT INTO secret_callers (secret_id, address, user_agent, first_seen, last_seen, count)
           SELECT v.id, v.address, v.ua, v.first, v.last, v.count
-          FROM unnest(${callers.map((c) => c.secretId)}::uuid[], ${callers.map((c) => c.address)}::text[], ${callers.map((c) => c.userAgent)}::text[],
+          FROM unnest(${callers.map((c) => c.credentialId)}::uuid[], ${callers.map((c) => c.address)}::text[], ${callers.map((c) => c.userAgent)}::text[],
                       ${callers.map((c) => new Date(c.first))}::timestamptz[], ${callers.map((c) => new Date(c.last))}::timestamptz[], ${callers.map((c) => c.count)}::int[])
             AS v(id, address, ua, first, last, count)
           WHERE EXISTS (SELECT 1 FROM secrets s WHERE s.id = v.id)
@@ -163,10 +165,10 @@ class UsageRecorder {
           FROM unnest(${lastUses.map(([id]) => id)}::uuid[], ${lastUses.map(([, u]) => new Date(u.at))}::timestamptz[],
                       ${lastUses.map(([, u]) => u.address)}::text[], ${lastUses.map(([, u]) => u.userAgent)}::text[]) AS v(id, at, address, ua)
           WHERE secrets.id = v.id AND (secrets.last_used_at IS NULL OR secrets.last_used_at < v.at)`,
-        recordSecretEvents(
+        recordCredentialEvents(
           prisma,
           blocked.map((b) => ({
-            secretId: b.secretId,
+            credentialId: b.credentialId,
             actor: 'token-endpoint' as const,
             action: 'blocked_address',
             context: { address: b.address, userAgent: b.userAgent },
@@ -178,13 +180,13 @@ class UsageRecorder {
     } catch (error) {
       // Put the counts back for the next flush rather than lose them.
       for (const c of counts) {
-        const key = `${c.secretId}|${c.minute}`;
+        const key = `${c.credentialId}|${c.minute}`;
         const bucket = this.counts.get(key);
         if (bucket) bucket.count += c.count;
         else this.counts.set(key, c);
       }
       for (const c of callers) {
-        const key = `${c.secretId}\u0000${c.address}\u0000${c.userAgent}`;
+        const key = `${c.credentialId}\u0000${c.address}\u0000${c.userAgent}`;
         const existing = this.callers.get(key);
         if (existing) {
           existing.first = Math.min(existing.first, c.first);

@@ -8,7 +8,7 @@ import { revokedTokens } from '@/lib/oauth/revoked-tokens';
 export interface VerifiedAccessToken {
   clientId: string;
   scope: string;
-  secretId: string;
+  credentialId: string;
   expiresAt: number;
 }
 
@@ -71,7 +71,7 @@ export async function isRevoked(claims: Pick<AccessTokenClaims, 'jti' | 'iat' | 
 export async function verifyAccessToken(token: string): Promise<VerifiedAccessToken | null> {
   const claims = await readAccessToken(token);
   if (!claims || (await isRevoked(claims))) return null;
-  return { clientId: claims.client_id, scope: claims.scope, secretId: claims.secret_id, expiresAt: claims.exp };
+  return { clientId: claims.client_id, scope: claims.scope, credentialId: claims.secret_id, expiresAt: claims.exp };
 }
 
 /** The token of an `Authorization: Bearer …` header, or null. */

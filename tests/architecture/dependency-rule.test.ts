@@ -17,19 +17,19 @@ describe('direction of dependencies', () => {
 
   it('blocks an import against the rule, whichever way it is written', () => {
     const files = new Map([
-      ['lib/secrets/lifecycle.ts', "import { prisma } from '@/lib/data/secret-queries';"],
-      ['lib/db/secret-changes.ts', "export { secretVerifier } from '../oauth/secret-verifier';"],
+      ['lib/credentials/lifecycle.ts', "import { prisma } from '@/lib/data/credential-queries';"],
+      ['lib/db/credential-changes.ts', "export { secretVerifier } from '../oauth/secret-verifier';"],
       ['lib/data/audit.ts', "import type { Session } from '@/lib/auth/session';"],
-      ['lib/oauth/token-endpoint.ts', "const jobs = await import('@/lib/jobs/secret-jobs');"],
+      ['lib/oauth/token-endpoint.ts', "const jobs = await import('@/lib/jobs/credential-jobs');"],
       ['lib/newfolder/thing.ts', "import { x } from '@/lib/db';"],
       [
-        'lib/data/secret-change.ts',
-        "import { secretChanges } from '@/lib/db/secret-changes';\nimport { refusal } from '@/lib/secrets/lifecycle';",
+        'lib/data/credential-change.ts',
+        "import { credentialChanges } from '@/lib/db/credential-changes';\nimport { refusal } from '@/lib/credentials/lifecycle';",
       ],
     ]);
     expect(violations(files).map((v) => `${v.file}: ${v.reason}`)).toEqual([
-      'lib/secrets/lifecycle.ts: pure may not import lib/data',
-      'lib/db/secret-changes.ts: lib/db may not import lib/oauth',
+      'lib/credentials/lifecycle.ts: pure may not import lib/data',
+      'lib/db/credential-changes.ts: lib/db may not import lib/oauth',
       'lib/data/audit.ts: lib/data may not import lib/auth',
       'lib/oauth/token-endpoint.ts: lib/oauth may not import lib/jobs',
       'lib/newfolder/thing.ts: is in no layer: add its folder to the rule (README, Layout)',

@@ -10,7 +10,7 @@ export const ROOT = path.resolve(import.meta.dirname, '../..');
  * only each other (and the generated enums).
  */
 const PURE = [
-  'lib/secrets',
+  'lib/credentials',
   'lib/identity',
   'lib/crypto',
   'lib/clock',

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { prisma } from '@/lib/db';
 import { createMember, createOrganization } from '@/lib/data/organizations';
 import { getActorByUserId } from '@/lib/data/users';
-import { activateSecret, createSecret, deleteSecret } from '@/lib/data/secret-commands';
+import { activateCredential, deleteCredential } from '@/lib/data/credential-commands';
+import { createSecret } from '@/lib/data/secret-commands';
 import type { Actor } from '@/lib/identity/actor';
 import { handleTokenRequest } from '@/lib/oauth/token-endpoint';
 
@@ -23,8 +24,8 @@ export async function organizationWithAdmin(name = `Org ${randomUUID().slice(0, 
     const created = await createSecret({ actor });
     if (!created.ok) throw new Error(created.message);
     const id = created.secret.id;
-    if (status === 'ACTIVE') await activateSecret({ actor, secretId: id });
-    if (status === 'DELETED') await deleteSecret({ actor, secretId: id });
+    if (status === 'ACTIVE') await activateCredential({ actor, credentialId: id });
+    if (status === 'DELETED') await deleteCredential({ actor, credentialId: id });
     return { id, value: created.plaintext };
   }
 

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { OAUTH_ENDPOINTS, serveOAuthRequest } from '@/server/token-route';
 import { OAUTH_PATHS } from '@/lib/oauth/settings';
 import { GET as getMe } from '@/app/api/v1/me/route';
-import { secretChanges } from '@/lib/db/secret-changes';
+import { credentialChanges } from '@/lib/db/credential-changes';
 
 const ME_PATH = '/api/v1/me';
 
@@ -49,6 +49,7 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
   // Like the production instance, listen for changes before the first request, and say so only once ready:
   // the tests then see this instance's caches at work, not its first-request database reads.
   const until = Date.now() + 10_000;
-  while (!secretChanges.isListening() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+  while (!credentialChanges.isListening() && Date.now() < until)
+    await new Promise((resolve) => setTimeout(resolve, 20));
   console.log(`listening ${url}`);
 }

@@ -3,8 +3,8 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { prisma } from '@/lib/db';
-import { secretChanges } from '@/lib/db/secret-changes';
-import { createPublicKey } from '@/lib/data/credential-commands';
+import { credentialChanges } from '@/lib/db/credential-changes';
+import { createPublicKey } from '@/lib/data/public-key-commands';
 import { ClientCredentialCache, loadClientCredentials } from '@/lib/oauth/client-credentials';
 import { organizationWithAdmin } from '../helpers/fixtures';
 
@@ -23,7 +23,7 @@ function countingCache(limits: { maxEntries: number; maxUnknown: number }) {
 
 beforeAll(async () => {
   // Nothing is cached until the change channel is connected.
-  await vi.waitFor(() => expect(secretChanges.isListening()).toBe(true), { timeout: 10_000 });
+  await vi.waitFor(() => expect(credentialChanges.isListening()).toBe(true), { timeout: 10_000 });
 });
 
 describe('the client credential cache', () => {

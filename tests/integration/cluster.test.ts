@@ -3,7 +3,7 @@ import http from 'node:http';
 import net from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { activateSecret, deactivateSecret, deleteSecret } from '@/lib/data/secret-commands';
+import { activateCredential, deactivateCredential, deleteCredential } from '@/lib/data/credential-commands';
 import { prisma } from '@/lib/db';
 import { SCHEDULER_LOCK_KEY } from '@/lib/db/leader-lock';
 import { organizationWithAdmin } from '../helpers/fixtures';
@@ -178,12 +178,12 @@ describe('the production cluster (server/cluster.ts)', () => {
 
     // Through the data layer the change returns only when every worker has acknowledged it.
     for (let round = 0; round < 5; round++) {
-      await activateSecret({ actor: acme.actor, secretId: secret.id });
+      await activateCredential({ actor: acme.actor, credentialId: secret.id });
       expect(await fromEveryWorker()).toEqual([200]);
-      await deactivateSecret({ actor: acme.actor, secretId: secret.id });
+      await deactivateCredential({ actor: acme.actor, credentialId: secret.id });
       expect(await fromEveryWorker()).toEqual([401]);
     }
-    await deleteSecret({ actor: acme.actor, secretId: secret.id });
+    await deleteCredential({ actor: acme.actor, credentialId: secret.id });
     expect(await fromEveryWorker()).toEqual([401]);
   });
 
@@ -216,7 +216,8 @@ describe('graceful shutdown', () => {
     const cluster = await startCluster({ SHUTDOWN_DRAIN_MS: '1500', USAGE_FLUSH_MS: '3600000' });
     const { secret, body } = await tokenCredentials();
     const used = async () =>
-      (await prisma.secretUsage.aggregate({ where: { secretId: secret.id }, _sum: { count: true } }))._sum.count ?? 0;
+      (await prisma.credentialUsage.aggregate({ where: { credentialId: secret.id }, _sum: { count: true } }))._sum
+        .count ?? 0;
     for (let i = 0; i < 6; i++) expect((await call(cluster, 'POST', '/api/oauth/token', body)).status).toBe(200);
     expect(await used()).toBe(0);
 

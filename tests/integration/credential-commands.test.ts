@@ -1,19 +1,19 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db';
-import { getSecret, listSecrets, limitMessage } from '@/lib/data/secret-queries';
-import { listSecretEvents } from '@/lib/data/secret-usage';
-import { createPublicKey, createTrustedWorkload, setCredentialScopes } from '@/lib/data/credential-commands';
+import { getCredential, listCredentials, limitMessage } from '@/lib/data/credential-queries';
+import { listCredentialEvents } from '@/lib/data/credential-usage';
+import { createPublicKey } from '@/lib/data/public-key-commands';
+import { createTrustedWorkload } from '@/lib/data/workload-commands';
 import {
-  activateSecret,
-  createSecret,
-  deactivateSecret,
-  deleteSecret,
-  makeDecoy,
-  renameSecret,
-  rollSecret,
-} from '@/lib/data/secret-commands';
-import { PRIVATE_KEY_MESSAGE } from '@/lib/secrets/public-key';
+  setCredentialScopes,
+  activateCredential,
+  deactivateCredential,
+  deleteCredential,
+  renameCredential,
+} from '@/lib/data/credential-commands';
+import { createSecret, makeDecoy, rollSecret } from '@/lib/data/secret-commands';
+import { PRIVATE_KEY_MESSAGE } from '@/lib/credentials/public-key';
 import { handleTokenRequest } from '@/lib/oauth/token-endpoint';
 import { organizationWithAdmin } from '../helpers/fixtures';
 
@@ -37,15 +37,15 @@ function ecKey() {
 const viewerOf = (org: Org) => ({ ...org.actor, membership: { ...org.actor.membership!, role: 'VIEWER' as const } });
 
 async function rowOf(id: string) {
-  return prisma.secret.findUniqueOrThrow({ where: { id } });
+  return prisma.credential.findUniqueOrThrow({ where: { id } });
 }
 
 async function eventsOf(org: Org, id: string) {
-  return (await listSecretEvents({ organizationId: org.org.id, secretId: id })) ?? [];
+  return (await listCredentialEvents({ organizationId: org.org.id, credentialId: id })) ?? [];
 }
 
 async function credentialCount(org: Org) {
-  return prisma.secret.count({ where: { oauthClient: { organizationId: org.org.id } } });
+  return prisma.credential.count({ where: { oauthClient: { organizationId: org.org.id } } });
 }
 
 const saved = { ...process.env };
@@ -85,7 +85,7 @@ describe('public keys', () => {
       actorName: org.actor.name,
       details: { kind: 'PUBLIC_KEY', scopes: ['api'], alg: 'ES256', kid: (row.publicJwk as { kid: string }).kid },
     });
-    expect((await listSecrets({ organizationId: org.org.id })).map((item) => item.id)).toEqual([credential.id]);
+    expect((await listCredentials({ organizationId: org.org.id })).map((item) => item.id)).toEqual([credential.id]);
   });
 
   it('adds a JWKS URL (https only; http on loopback only under the test setting), previewed by host and path', async () => {
@@ -132,7 +132,7 @@ describe('public keys', () => {
     const key = generateKeyPairSync('rsa', { modulusLength: 3070 }).publicKey.export({ type: 'spki', format: 'pem' });
     const created = await createPublicKey({ actor: org.actor, key: key.toString() });
     if (!created.ok) throw new Error(created.message);
-    const detail = await getSecret({ organizationId: org.org.id, secretId: created.credential.id });
+    const detail = await getCredential({ organizationId: org.org.id, credentialId: created.credential.id });
     expect(detail?.publicKey).toMatchObject({ alg: 'RS256', type: 'RSA 3070 bits' });
   });
 
@@ -211,7 +211,7 @@ describe('public keys', () => {
     // Another organization may add the same public key (it is public).
     expect((await createPublicKey({ actor: (await organizationWithAdmin()).actor, key: key.pem })).ok).toBe(true);
 
-    await deleteSecret({ actor: org.actor, secretId: first.credential.id });
+    await deleteCredential({ actor: org.actor, credentialId: first.credential.id });
     expect((await createPublicKey({ actor: org.actor, key: key.pem })).ok).toBe(true);
 
     const url = 'https://keys.acme.example/jwks.json';
@@ -228,7 +228,9 @@ describe('public keys', () => {
     // Renaming a key to a name any credential has is refused at the name field, in words that fit a key.
     const renamed = await createPublicKey({ actor: org.actor, key: ecKey().pem });
     if (!renamed.ok) throw new Error(renamed.message);
-    expect(await renameSecret({ actor: org.actor, secretId: renamed.credential.id, name: 'Published' })).toMatchObject({
+    expect(
+      await renameCredential({ actor: org.actor, credentialId: renamed.credential.id, name: 'Published' }),
+    ).toMatchObject({
       code: 'conflict',
       field: 'name',
       message: 'Another credential of this account is already named “Published”. Choose another name.',
@@ -239,29 +241,29 @@ describe('public keys', () => {
     const org = await organizationWithAdmin();
     const created = await createPublicKey({ actor: org.actor, key: ecKey().pem });
     if (!created.ok) throw new Error(created.message);
-    const secretId = created.credential.id;
+    const credentialId = created.credential.id;
 
-    expect(await makeDecoy({ actor: org.actor, secretId })).toEqual({
+    expect(await makeDecoy({ actor: org.actor, credentialId })).toEqual({
       ok: false,
       code: 'conflict',
       message: 'Only a secret can become a decoy.',
     });
-    expect(await activateSecret({ actor: org.actor, secretId })).toMatchObject({ ok: true, status: 'ACTIVE' });
-    expect(await activateSecret({ actor: org.actor, secretId })).toMatchObject({
+    expect(await activateCredential({ actor: org.actor, credentialId })).toMatchObject({ ok: true, status: 'ACTIVE' });
+    expect(await activateCredential({ actor: org.actor, credentialId })).toMatchObject({
       message: 'This public key is already active.',
     });
-    expect(await rollSecret({ actor: org.actor, secretId, graceSeconds: 0 })).toEqual({
+    expect(await rollSecret({ actor: org.actor, credentialId, graceSeconds: 0 })).toEqual({
       ok: false,
       code: 'conflict',
       message: 'Only a secret can be rolled. Add a new key or workload instead.',
     });
-    expect((await rowOf(secretId)).isDecoy).toBe(false);
-    expect(await deleteSecret({ actor: org.actor, secretId })).toMatchObject({
+    expect((await rowOf(credentialId)).isDecoy).toBe(false);
+    expect(await deleteCredential({ actor: org.actor, credentialId })).toMatchObject({
       message: 'Deactivate this public key before deleting it.',
     });
-    expect((await deactivateSecret({ actor: org.actor, secretId })).ok).toBe(true);
-    expect((await deleteSecret({ actor: org.actor, secretId })).ok).toBe(true);
-    expect((await eventsOf(org, secretId)).map((event) => event.action)).toEqual([
+    expect((await deactivateCredential({ actor: org.actor, credentialId })).ok).toBe(true);
+    expect((await deleteCredential({ actor: org.actor, credentialId })).ok).toBe(true);
+    expect((await eventsOf(org, credentialId)).map((event) => event.action)).toEqual([
       'deleted',
       'deactivated',
       'activated',
@@ -386,15 +388,15 @@ describe('every kind', () => {
 
     const created = await createTrustedWorkload({ actor: org.actor, ...WORKLOAD });
     if (!created.ok) throw new Error(created.message);
-    const secretId = created.credential.id;
-    expect(await setCredentialScopes({ actor: viewer, secretId, scopes: ['sdk'] })).toMatchObject(forbidden);
+    const credentialId = created.credential.id;
+    expect(await setCredentialScopes({ actor: viewer, credentialId, scopes: ['sdk'] })).toMatchObject(forbidden);
     const other = await organizationWithAdmin();
-    expect(await setCredentialScopes({ actor: other.actor, secretId, scopes: ['sdk'] })).toMatchObject({
+    expect(await setCredentialScopes({ actor: other.actor, credentialId, scopes: ['sdk'] })).toMatchObject({
       ok: false,
       code: 'not_found',
     });
-    expect(await activateSecret({ actor: other.actor, secretId })).toMatchObject({ code: 'not_found' });
-    expect((await rowOf(secretId)).scopes).toEqual(['sdk', 'api']);
+    expect(await activateCredential({ actor: other.actor, credentialId })).toMatchObject({ code: 'not_found' });
+    expect((await rowOf(credentialId)).scopes).toEqual(['sdk', 'api']);
   });
 
   it('changes scopes of any kind, audited from and to; refuses none or unknown ones, and records no non-change', async () => {
@@ -403,24 +405,24 @@ describe('every kind', () => {
     const key = await createPublicKey({ actor: org.actor, key: ecKey().pem });
     if (!key.ok) throw new Error(key.message);
 
-    for (const secretId of [secret.id, key.credential.id]) {
-      expect(await setCredentialScopes({ actor: org.actor, secretId, scopes: ['api', 'api'] })).toEqual({
+    for (const credentialId of [secret.id, key.credential.id]) {
+      expect(await setCredentialScopes({ actor: org.actor, credentialId, scopes: ['api', 'api'] })).toEqual({
         ok: true,
         scopes: ['api'],
       });
-      expect((await rowOf(secretId)).scopes).toEqual(['api']);
-      expect(await setCredentialScopes({ actor: org.actor, secretId, scopes: [] })).toEqual({
+      expect((await rowOf(credentialId)).scopes).toEqual(['api']);
+      expect(await setCredentialScopes({ actor: org.actor, credentialId, scopes: [] })).toEqual({
         ok: false,
         code: 'invalid_input',
         message: 'Choose at least one scope.',
         field: 'scopes',
       });
-      expect(await setCredentialScopes({ actor: org.actor, secretId, scopes: ['admin'] })).toMatchObject({
+      expect(await setCredentialScopes({ actor: org.actor, credentialId, scopes: ['admin'] })).toMatchObject({
         ok: false,
         field: 'scopes',
       });
-      expect((await setCredentialScopes({ actor: org.actor, secretId, scopes: ['api'] })).ok).toBe(true);
-      const changes = (await eventsOf(org, secretId)).filter((event) => event.action === 'scopes_changed');
+      expect((await setCredentialScopes({ actor: org.actor, credentialId, scopes: ['api'] })).ok).toBe(true);
+      const changes = (await eventsOf(org, credentialId)).filter((event) => event.action === 'scopes_changed');
       expect(changes.map((event) => event.details)).toEqual([{ from: ['sdk', 'api'], to: ['api'] }]);
     }
   });
@@ -431,7 +433,7 @@ describe('every kind', () => {
     if (!created.ok) throw new Error(created.message);
     expect(created.secret.scopes).toEqual(['api']);
     expect((await eventsOf(org, created.secret.id))[0]?.details).toEqual({ kind: 'SECRET', scopes: ['api'] });
-    await activateSecret({ actor: org.actor, secretId: created.secret.id });
+    await activateCredential({ actor: org.actor, credentialId: created.secret.id });
 
     const token = (scope?: string) =>
       handleTokenRequest({
@@ -453,7 +455,7 @@ describe('every kind', () => {
     expect(refused.status).toBe(400);
     expect(JSON.parse(refused.body).error).toBe('invalid_scope');
 
-    const rolled = await rollSecret({ actor: org.actor, secretId: created.secret.id, graceSeconds: 0 });
+    const rolled = await rollSecret({ actor: org.actor, credentialId: created.secret.id, graceSeconds: 0 });
     expect(rolled.ok && rolled.secret.scopes).toEqual(['api']);
     // The one-click secret keeps allowing every scope.
     const plain = await createSecret({ actor: org.actor });

@@ -5,23 +5,21 @@ import type { Actor } from '@/lib/identity/actor';
 import { getActorByUserId } from '@/lib/data/users';
 import { createMember } from '@/lib/data/organizations';
 import {
-  activateSecret,
-  changeSecretStatus,
-  createSecret,
-  deactivateSecret,
-  deleteSecret,
-  makeDecoy,
-  renameSecret,
-  rollSecret,
+  activateCredential,
+  changeCredentialStatus,
+  deactivateCredential,
+  deleteCredential,
+  renameCredential,
   setAllowedCidrs,
-  setSecretExpiry,
-} from '@/lib/data/secret-commands';
-import { recordExpiries } from '@/lib/jobs/secret-jobs';
+  setCredentialExpiry,
+} from '@/lib/data/credential-commands';
+import { createSecret, makeDecoy, rollSecret } from '@/lib/data/secret-commands';
+import { recordExpiries } from '@/lib/jobs/credential-jobs';
 import { encodeCursor, listAuditEvents } from '@/lib/data/audit';
 import { acknowledgeAlert, listOpenAlerts, raiseSecurityAlert } from '@/lib/data/alerts';
 import { emergencyDeactivate, searchOrganizations, viewOrganizationCredentials } from '@/lib/data/support';
 import { usageRecorder } from '@/lib/oauth/usage-recorder';
-import { generateSecret } from '@/lib/secrets/format';
+import { generateSecret } from '@/lib/credentials/format';
 import { organizationWithAdmin, requestToken } from '../helpers/fixtures';
 
 type Org = Awaited<ReturnType<typeof organizationWithAdmin>>;
@@ -70,38 +68,41 @@ describe('audit trail', () => {
     expect(await countEvents(org.org.id)).toBe(1);
     before = 1;
     const id = created.secret.id;
-    await expectOne('renamed', () => renameSecret({ actor, secretId: id, name: 'Payments' }));
-    await expectOne('activated', () => activateSecret({ actor, secretId: id }));
+    await expectOne('renamed', () => renameCredential({ actor, credentialId: id, name: 'Payments' }));
+    await expectOne('activated', () => activateCredential({ actor, credentialId: id }));
     await expectOne('expiry_set', () =>
-      setSecretExpiry({ actor, secretId: id, expiresAt: new Date(Date.now() + 86_400_000) }),
+      setCredentialExpiry({ actor, credentialId: id, expiresAt: new Date(Date.now() + 86_400_000) }),
     );
-    await expectOne('allowlist_set', () => setAllowedCidrs({ actor, secretId: id, cidrs: ['10.0.0.0/8'] }));
-    await expectOne('rolled', () => rollSecret({ actor, secretId: id, graceSeconds: 0 }));
-    await expectOne('deleted', () => deleteSecret({ actor, secretId: id }));
+    await expectOne('allowlist_set', () => setAllowedCidrs({ actor, credentialId: id, cidrs: ['10.0.0.0/8'] }));
+    await expectOne('rolled', () => rollSecret({ actor, credentialId: id, graceSeconds: 0 }));
+    await expectOne('deleted', () => deleteCredential({ actor, credentialId: id }));
     const other = await createSecret({ actor });
     if (!other.ok) throw new Error(other.message);
     before = await countEvents(org.org.id);
-    await expectOne('decoy_set', () => makeDecoy({ actor, secretId: other.secret.id }));
+    await expectOne('decoy_set', () => makeDecoy({ actor, credentialId: other.secret.id }));
 
     const [first] = (
-      await listAuditEvents({ organizationId: org.org.id, filters: { action: 'created', secretId: created.secret.id } })
+      await listAuditEvents({
+        organizationId: org.org.id,
+        filters: { action: 'created', credentialId: created.secret.id },
+      })
     ).events;
-    expect(first).toMatchObject({ secretId: created.secret.id, secretPreview: created.secret.preview });
+    expect(first).toMatchObject({ credentialId: created.secret.id, credentialPreview: created.secret.preview });
     // A refused change records nothing.
-    await deactivateSecret({ actor, secretId: id });
+    await deactivateCredential({ actor, credentialId: id });
     expect(await countEvents(org.org.id)).toBe(before);
   });
 
   it('records the passing of an expiry once, as the system, at the expiry instant', async () => {
     const secret = await acme.secret('ACTIVE');
     const expiresAt = new Date(Date.now() + 200);
-    await setSecretExpiry({ actor: acme.actor, secretId: secret.id, expiresAt });
+    await setCredentialExpiry({ actor: acme.actor, credentialId: secret.id, expiresAt });
     expect(await recordExpiries(new Date(expiresAt.getTime() - 1))).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 250));
     expect(await recordExpiries()).toBeGreaterThanOrEqual(1);
     expect(await recordExpiries()).toBe(0);
     const events = (
-      await listAuditEvents({ organizationId: acme.org.id, filters: { secretId: secret.id, action: 'expired' } })
+      await listAuditEvents({ organizationId: acme.org.id, filters: { credentialId: secret.id, action: 'expired' } })
     ).events;
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ actorRole: 'SYSTEM', actorName: 'System' });
@@ -131,7 +132,8 @@ describe('audit trail', () => {
   it('pages newest first by cursor, and filters by secret, action and actor', async () => {
     const org = await organizationWithAdmin();
     const secret = await org.secret('DISABLED');
-    for (let i = 0; i < 60; i++) await renameSecret({ actor: org.actor, secretId: secret.id, name: `Name ${i}` });
+    for (let i = 0; i < 60; i++)
+      await renameCredential({ actor: org.actor, credentialId: secret.id, name: `Name ${i}` });
     const seen: string[] = [];
     let cursor = null;
     for (;;) {
@@ -157,10 +159,10 @@ describe('audit trail', () => {
       (await listAuditEvents({ organizationId: org.org.id, filters: { actorId: support.userId } })).events,
     ).toHaveLength(0);
     expect(
-      (await listAuditEvents({ organizationId: org.org.id, filters: { secretId: secret.id }, limit: 100 })).events,
+      (await listAuditEvents({ organizationId: org.org.id, filters: { credentialId: secret.id }, limit: 100 })).events,
     ).toHaveLength(61);
     expect(
-      (await listAuditEvents({ organizationId: acme.org.id, filters: { secretId: secret.id } })).events,
+      (await listAuditEvents({ organizationId: acme.org.id, filters: { credentialId: secret.id } })).events,
     ).toHaveLength(0);
   });
 });
@@ -201,49 +203,55 @@ describe('support staff', () => {
   it('deactivates in an emergency only with a written reason, which the customer sees', async () => {
     const secret = await acme.secret('ACTIVE');
     expect(
-      await emergencyDeactivate({ actor: support, organizationId: acme.org.id, secretId: secret.id, reason: 'short' }),
+      await emergencyDeactivate({
+        actor: support,
+        organizationId: acme.org.id,
+        credentialId: secret.id,
+        reason: 'short',
+      }),
     ).toMatchObject({ ok: false });
-    expect((await prisma.secret.findUniqueOrThrow({ where: { id: secret.id } })).status).toBe('ACTIVE');
+    expect((await prisma.credential.findUniqueOrThrow({ where: { id: secret.id } })).status).toBe('ACTIVE');
     const reason = 'Customer called: the secret is in a public gist';
     expect(
-      await emergencyDeactivate({ actor: support, organizationId: acme.org.id, secretId: secret.id, reason }),
+      await emergencyDeactivate({ actor: support, organizationId: acme.org.id, credentialId: secret.id, reason }),
     ).toEqual({ ok: true });
-    expect((await prisma.secret.findUniqueOrThrow({ where: { id: secret.id } })).status).toBe('DISABLED');
+    expect((await prisma.credential.findUniqueOrThrow({ where: { id: secret.id } })).status).toBe('DISABLED');
     expect((await token(acme, secret.value)).status).toBe(401);
     const [latest] = (await listAuditEvents({ organizationId: acme.org.id, limit: 1 })).events;
-    expect(latest).toMatchObject({ action: 'deactivated', actorRole: 'SUPPORT', reason, secretId: secret.id });
+    expect(latest).toMatchObject({ action: 'deactivated', actorRole: 'SUPPORT', reason, credentialId: secret.id });
   });
 
   it('blocks every other change by support, and emergency deactivation by customers or in another organization', async () => {
     const active = await acme.secret('ACTIVE');
     const disabled = await acme.secret('DISABLED');
     expect((await createSecret({ actor: support })).ok).toBe(false);
-    expect((await activateSecret({ actor: support, secretId: disabled.id })).ok).toBe(false);
-    expect((await rollSecret({ actor: support, secretId: active.id, graceSeconds: 0 })).ok).toBe(false);
-    expect((await deleteSecret({ actor: support, secretId: disabled.id })).ok).toBe(false);
-    expect((await renameSecret({ actor: support, secretId: active.id, name: 'x' })).ok).toBe(false);
-    expect((await changeSecretStatus({ actor: support, secretId: active.id, transition: 'deactivate' })).ok).toBe(
-      false,
-    );
+    expect((await activateCredential({ actor: support, credentialId: disabled.id })).ok).toBe(false);
+    expect((await rollSecret({ actor: support, credentialId: active.id, graceSeconds: 0 })).ok).toBe(false);
+    expect((await deleteCredential({ actor: support, credentialId: disabled.id })).ok).toBe(false);
+    expect((await renameCredential({ actor: support, credentialId: active.id, name: 'x' })).ok).toBe(false);
+    expect(
+      (await changeCredentialStatus({ actor: support, credentialId: active.id, transition: 'deactivate' })).ok,
+    ).toBe(false);
     const reason = 'A sufficiently long reason';
     for (const actor of [acme.actor, viewer, globex.actor]) {
-      expect((await emergencyDeactivate({ actor, organizationId: acme.org.id, secretId: active.id, reason })).ok).toBe(
-        false,
-      );
+      expect(
+        (await emergencyDeactivate({ actor, organizationId: acme.org.id, credentialId: active.id, reason })).ok,
+      ).toBe(false);
     }
     // The right organization id is required too: a secret is not found through another organization.
     expect(
-      (await emergencyDeactivate({ actor: support, organizationId: globex.org.id, secretId: active.id, reason })).ok,
+      (await emergencyDeactivate({ actor: support, organizationId: globex.org.id, credentialId: active.id, reason }))
+        .ok,
     ).toBe(false);
-    expect((await prisma.secret.findUniqueOrThrow({ where: { id: active.id } })).status).toBe('ACTIVE');
+    expect((await prisma.credential.findUniqueOrThrow({ where: { id: active.id } })).status).toBe('ACTIVE');
   });
 });
 
 describe('decoy secrets', () => {
   it('refuse exactly like a wrong secret while raising a high-priority alarm', async () => {
     const decoy = await acme.secret('DISABLED');
-    expect((await makeDecoy({ actor: acme.actor, secretId: decoy.id })).ok).toBe(true);
-    expect(await activateSecret({ actor: acme.actor, secretId: decoy.id })).toMatchObject({
+    expect((await makeDecoy({ actor: acme.actor, credentialId: decoy.id })).ok).toBe(true);
+    expect(await activateCredential({ actor: acme.actor, credentialId: decoy.id })).toMatchObject({
       ok: false,
       message: expect.stringContaining('decoy'),
     });
@@ -260,11 +268,11 @@ describe('decoy secrets', () => {
       priority: 'high',
       address: '198.51.100.23',
       userAgent: 'curl/8.5',
-      secretId: decoy.id,
+      credentialId: decoy.id,
       actorRole: 'SYSTEM',
     });
     const alerts = await listOpenAlerts({ organizationId: acme.org.id });
-    const alert = alerts.find((a) => a.secretId === decoy.id && a.kind === 'decoy_used');
+    const alert = alerts.find((a) => a.credentialId === decoy.id && a.kind === 'decoy_used');
     expect(alert).toMatchObject({ lastAddress: '198.51.100.23', count: 1 });
 
     // Another organization cannot acknowledge it; an admin of the organization can, and it is audited.
@@ -276,15 +284,15 @@ describe('decoy secrets', () => {
 
   it('keep one open alert and one acknowledgement under concurrency', async () => {
     const decoy = await acme.secret('DISABLED');
-    await makeDecoy({ actor: acme.actor, secretId: decoy.id });
+    await makeDecoy({ actor: acme.actor, credentialId: decoy.id });
     await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
         prisma.$transaction((tx) =>
-          raiseSecurityAlert(tx, { kind: 'decoy_used', secretId: decoy.id, address: `192.0.2.${i}` }),
+          raiseSecurityAlert(tx, { kind: 'decoy_used', credentialId: decoy.id, address: `192.0.2.${i}` }),
         ),
       ),
     );
-    const open = (await listOpenAlerts({ organizationId: acme.org.id })).filter((a) => a.secretId === decoy.id);
+    const open = (await listOpenAlerts({ organizationId: acme.org.id })).filter((a) => a.credentialId === decoy.id);
     expect(open).toHaveLength(1);
     expect(open[0]!.count).toBe(8);
     const results = await Promise.all(
@@ -295,7 +303,7 @@ describe('decoy secrets', () => {
       (
         await listAuditEvents({
           organizationId: acme.org.id,
-          filters: { secretId: decoy.id, action: 'alert_acknowledged' },
+          filters: { credentialId: decoy.id, action: 'alert_acknowledged' },
         })
       ).events,
     ).toHaveLength(1);
@@ -303,19 +311,24 @@ describe('decoy secrets', () => {
 
   it('trip the alarm whichever client id comes with them', async () => {
     const decoy = await globex.secret('DISABLED');
-    await makeDecoy({ actor: globex.actor, secretId: decoy.id });
+    await makeDecoy({ actor: globex.actor, credentialId: decoy.id });
     expect((await token(acme, decoy.value, '198.51.100.99')).status).toBe(401);
     await usageRecorder.flush();
-    expect((await listOpenAlerts({ organizationId: globex.org.id })).some((a) => a.secretId === decoy.id)).toBe(true);
+    expect((await listOpenAlerts({ organizationId: globex.org.id })).some((a) => a.credentialId === decoy.id)).toBe(
+      true,
+    );
   });
 
   it('can only be made from a disabled secret of one’s own organization', async () => {
     const active = await acme.secret('ACTIVE');
-    expect(await makeDecoy({ actor: acme.actor, secretId: active.id })).toMatchObject({ ok: false, code: 'conflict' });
-    expect(await makeDecoy({ actor: globex.actor, secretId: active.id })).toMatchObject({
+    expect(await makeDecoy({ actor: acme.actor, credentialId: active.id })).toMatchObject({
+      ok: false,
+      code: 'conflict',
+    });
+    expect(await makeDecoy({ actor: globex.actor, credentialId: active.id })).toMatchObject({
       ok: false,
       code: 'not_found',
     });
-    expect(await makeDecoy({ actor: viewer, secretId: active.id })).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(await makeDecoy({ actor: viewer, credentialId: active.id })).toMatchObject({ ok: false, code: 'forbidden' });
   });
 });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db';
-import { generateSecret } from '@/lib/secrets/format';
+import { generateSecret } from '@/lib/credentials/format';
 import { handleTokenRequest } from '@/lib/oauth/token-endpoint';
 import { reportLeakedSecrets } from '@/lib/data/leak-reports';
 import { POST } from '@/app/api/secrets/revoke/route';
@@ -51,15 +51,15 @@ async function expectAccepted(response: Response) {
 }
 
 function statusOf(id: string) {
-  return prisma.secret.findUniqueOrThrow({ where: { id }, select: { status: true, deactivatedAt: true } });
+  return prisma.credential.findUniqueOrThrow({ where: { id }, select: { status: true, deactivatedAt: true } });
 }
 
-function eventsOf(secretId: string) {
-  return prisma.auditEvent.findMany({ where: { secretId, action: 'reported_leaked' } });
+function eventsOf(credentialId: string) {
+  return prisma.auditEvent.findMany({ where: { credentialId, action: 'reported_leaked' } });
 }
 
-function alertsOf(secretId: string) {
-  return prisma.securityAlert.findMany({ where: { secretId } });
+function alertsOf(credentialId: string) {
+  return prisma.securityAlert.findMany({ where: { credentialId } });
 }
 
 function tokenRequest(clientId: string, secret: string) {
@@ -148,9 +148,9 @@ describe('allows reporting a leaked active secret', () => {
     expect((await statusOf(bystander.id)).status).toBe('ACTIVE');
     const reported = [...active, ...disabled, ...deleted, bystander].map((s) => s.id);
     const recorded = await prisma.auditEvent.findMany({
-      where: { action: 'reported_leaked', secretId: { in: reported } },
+      where: { action: 'reported_leaked', credentialId: { in: reported } },
     });
-    expect(recorded.map((e) => e.secretId).sort()).toEqual(active.map((s) => s.id).sort());
+    expect(recorded.map((e) => e.credentialId).sort()).toEqual(active.map((s) => s.id).sort());
   });
 
   it('reports the number revoked to its caller inside the server', async () => {
@@ -171,17 +171,17 @@ describe('blocks learning anything about secrets that are not active', () => {
     const disabled = await acme.secret('DISABLED');
     const deleted = await acme.secret('DELETED');
     const decoy = await acme.secret('DISABLED');
-    await prisma.secret.update({ where: { id: decoy.id }, data: { isDecoy: true } });
+    await prisma.credential.update({ where: { id: decoy.id }, data: { isDecoy: true } });
     // A correct body with a broken checksum is refused before any lookup.
     const broken = `${real.value.slice(0, -6)}000000`;
-    const before = await prisma.secret.findMany({ orderBy: { id: 'asc' } });
+    const before = await prisma.credential.findMany({ orderBy: { id: 'asc' } });
     const eventsBefore = await prisma.auditEvent.count();
     const alertsBefore = await prisma.securityAlert.count();
 
     for (const value of [generateSecret(), disabled.value, deleted.value, decoy.value, 'uqs_short', broken]) {
       expect(await observable(await reportSecrets([value]))).toEqual(realAnswer);
     }
-    expect(await prisma.secret.findMany({ orderBy: { id: 'asc' } })).toEqual(before);
+    expect(await prisma.credential.findMany({ orderBy: { id: 'asc' } })).toEqual(before);
     expect(await prisma.auditEvent.count()).toBe(eventsBefore);
     expect(await prisma.securityAlert.count()).toBe(alertsBefore);
   });

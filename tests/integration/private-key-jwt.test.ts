@@ -14,9 +14,9 @@ import {
 } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { prisma } from '@/lib/db';
-import { secretChanges } from '@/lib/db/secret-changes';
-import { deactivateSecret, deleteSecret } from '@/lib/data/secret-commands';
-import { listSecretEvents } from '@/lib/data/secret-usage';
+import { credentialChanges } from '@/lib/db/credential-changes';
+import { deactivateCredential, deleteCredential } from '@/lib/data/credential-commands';
+import { listCredentialEvents } from '@/lib/data/credential-usage';
 import { pruneExpiredAssertionJtis } from '@/lib/jobs/assertion-jti-jobs';
 import { handleIntrospectionRequest } from '@/lib/oauth/introspection-endpoint';
 import { handleRevocationRequest } from '@/lib/oauth/revocation-endpoint';
@@ -64,10 +64,10 @@ async function addKey(
 ): Promise<string> {
   const hash = createHash('sha256').update(randomBytes(32)).digest('hex');
   const kid = typeof fields.publicJwk?.kid === 'string' ? fields.publicJwk.kid : 'JWKS URL';
-  const row = await secretChanges.change(
+  const row = await credentialChanges.change(
     hash,
     () =>
-      prisma.secret.create({
+      prisma.credential.create({
         data: {
           oauthClientId: org.org.oauthClient!.id,
           kind: 'PUBLIC_KEY',
@@ -349,7 +349,7 @@ describe('blocks a reused jti', () => {
       for (const instance of instances) instance.process.kill();
       // Killed, they cannot leave token_instances themselves: forget them, or every later change in this file
       // would wait for their acknowledgements.
-      await prisma.$executeRaw`DELETE FROM token_instances WHERE id <> ${secretChanges.instanceId}::uuid`;
+      await prisma.$executeRaw`DELETE FROM token_instances WHERE id <> ${credentialChanges.instanceId}::uuid`;
     });
 
     const post = async (url: string, jwt: string) =>
@@ -432,9 +432,9 @@ describe('blocks an assertion not signed by an active key of the client', () => 
     const key = await newKey('ES256');
     const keyId = await addKey(org, { publicJwk: key.publicJwk });
     expect((await token(await assertion(org, key))).status).toBe(200);
-    expect((await deactivateSecret({ actor: org.actor, secretId: keyId })).ok).toBe(true);
+    expect((await deactivateCredential({ actor: org.actor, credentialId: keyId })).ok).toBe(true);
     await expectRefused(await assertion(org, key));
-    expect((await deleteSecret({ actor: org.actor, secretId: keyId })).ok).toBe(true);
+    expect((await deleteCredential({ actor: org.actor, credentialId: keyId })).ok).toBe(true);
     await expectRefused(await assertion(org, key));
 
     const expiring = await newKey('ES256');
@@ -498,7 +498,7 @@ describe('the key credential rules', () => {
     const blocked = await token(await assertion(org, key), {}, '203.0.113.9');
     expect(blocked).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
     await usageRecorder.flush();
-    const events = await listSecretEvents({ organizationId: org.org.id, secretId: keyId });
+    const events = await listCredentialEvents({ organizationId: org.org.id, credentialId: keyId });
     expect(events?.[0]).toMatchObject({ action: 'blocked_address', address: '203.0.113.9' });
   });
 

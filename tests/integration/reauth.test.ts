@@ -40,7 +40,7 @@ async function disabledSecret() {
 }
 async function activeSecret() {
   const id = await disabledSecret();
-  const activated = await credentials.activateSecretAction({ secretId: id });
+  const activated = await credentials.activateCredentialAction({ credentialId: id });
   if (!activated.ok) throw new Error(activated.message);
   return id;
 }
@@ -55,51 +55,51 @@ let countBefore = 0;
 Object.assign(SENSITIVE, {
   'create a secret': {
     prepare: async () => {
-      countBefore = await prisma.secret.count({ where: { oauthClient: { organizationId: fixture.org.id } } });
+      countBefore = await prisma.credential.count({ where: { oauthClient: { organizationId: fixture.org.id } } });
     },
     run: () => credentials.createSecretAction(),
     changed: async () =>
-      (await prisma.secret.count({ where: { oauthClient: { organizationId: fixture.org.id } } })) !== countBefore,
+      (await prisma.credential.count({ where: { oauthClient: { organizationId: fixture.org.id } } })) !== countBefore,
   },
   'activate a secret': {
     prepare: async () => {
       target = await disabledSecret();
     },
-    run: () => credentials.activateSecretAction({ secretId: target }),
-    changed: async () => (await prisma.secret.findUniqueOrThrow({ where: { id: target } })).status === 'ACTIVE',
+    run: () => credentials.activateCredentialAction({ credentialId: target }),
+    changed: async () => (await prisma.credential.findUniqueOrThrow({ where: { id: target } })).status === 'ACTIVE',
   },
   'roll a secret': {
     prepare: async () => {
       target = await activeSecret();
     },
-    run: () => credentials.rollSecretAction({ secretId: target, graceSeconds: 3600 }),
-    changed: async () => (await prisma.secret.findUniqueOrThrow({ where: { id: target } })).replacedById !== null,
+    run: () => credentials.rollSecretAction({ credentialId: target, graceSeconds: 3600 }),
+    changed: async () => (await prisma.credential.findUniqueOrThrow({ where: { id: target } })).replacedById !== null,
   },
   'change allowed addresses': {
     prepare: async () => {
       target = await activeSecret();
     },
-    run: () => credentials.setAllowedRangesAction({ secretId: target, ranges: '10.0.0.0/8' }),
-    changed: async () => (await prisma.secret.findUniqueOrThrow({ where: { id: target } })).allowedCidrs.length > 0,
+    run: () => credentials.setAllowedRangesAction({ credentialId: target, ranges: '10.0.0.0/8' }),
+    changed: async () => (await prisma.credential.findUniqueOrThrow({ where: { id: target } })).allowedCidrs.length > 0,
   },
   'make a decoy': {
     prepare: async () => {
       target = await disabledSecret();
     },
-    run: () => credentials.makeDecoyAction({ secretId: target }),
-    changed: async () => (await prisma.secret.findUniqueOrThrow({ where: { id: target } })).isDecoy,
+    run: () => credentials.makeDecoyAction({ credentialId: target }),
+    changed: async () => (await prisma.credential.findUniqueOrThrow({ where: { id: target } })).isDecoy,
   },
   'add a restricted secret': {
     prepare: async () => {
-      countBefore = await prisma.secret.count({ where: { oauthClient: { organizationId: fixture.org.id } } });
+      countBefore = await prisma.credential.count({ where: { oauthClient: { organizationId: fixture.org.id } } });
     },
     run: () => credentials.createSecretAction({ scopes: ['api'] }),
     changed: async () =>
-      (await prisma.secret.count({ where: { oauthClient: { organizationId: fixture.org.id } } })) !== countBefore,
+      (await prisma.credential.count({ where: { oauthClient: { organizationId: fixture.org.id } } })) !== countBefore,
   },
   'add a public key': {
     prepare: async () => {
-      countBefore = await prisma.secret.count({ where: { oauthClient: { organizationId: fixture.org.id } } });
+      countBefore = await prisma.credential.count({ where: { oauthClient: { organizationId: fixture.org.id } } });
     },
     run: () =>
       credentials.createPublicKeyAction({
@@ -110,11 +110,11 @@ Object.assign(SENSITIVE, {
         scopes: ['sdk', 'api'],
       }),
     changed: async () =>
-      (await prisma.secret.count({ where: { oauthClient: { organizationId: fixture.org.id } } })) !== countBefore,
+      (await prisma.credential.count({ where: { oauthClient: { organizationId: fixture.org.id } } })) !== countBefore,
   },
   'add a trusted workload': {
     prepare: async () => {
-      countBefore = await prisma.secret.count({ where: { oauthClient: { organizationId: fixture.org.id } } });
+      countBefore = await prisma.credential.count({ where: { oauthClient: { organizationId: fixture.org.id } } });
     },
     run: () =>
       credentials.createTrustedWorkloadAction({
@@ -125,14 +125,14 @@ Object.assign(SENSITIVE, {
         scopes: ['api'],
       }),
     changed: async () =>
-      (await prisma.secret.count({ where: { oauthClient: { organizationId: fixture.org.id } } })) !== countBefore,
+      (await prisma.credential.count({ where: { oauthClient: { organizationId: fixture.org.id } } })) !== countBefore,
   },
   'change scopes': {
     prepare: async () => {
       target = await activeSecret();
     },
-    run: () => credentials.setCredentialScopesAction({ secretId: target, scopes: ['sdk'] }),
-    changed: async () => (await prisma.secret.findUniqueOrThrow({ where: { id: target } })).scopes.join() === 'sdk',
+    run: () => credentials.setCredentialScopesAction({ credentialId: target, scopes: ['sdk'] }),
+    changed: async () => (await prisma.credential.findUniqueOrThrow({ where: { id: target } })).scopes.join() === 'sdk',
   },
   'change the confirmation window': {
     run: () => account.setReauthWindowAction({ minutes: 60 }),
@@ -181,8 +181,8 @@ describe('re-authentication for sensitive actions', () => {
   it('does not ask before everyday changes (rename, deactivate)', async () => {
     const id = await activeSecret();
     setClockOffset(16 * MINUTE);
-    expect((await credentials.renameSecretAction({ secretId: id, name: 'Renamed later' })).ok).toBe(true);
-    expect((await credentials.deactivateSecretAction({ secretId: id })).ok).toBe(true);
+    expect((await credentials.renameCredentialAction({ credentialId: id, name: 'Renamed later' })).ok).toBe(true);
+    expect((await credentials.deactivateCredentialAction({ credentialId: id })).ok).toBe(true);
   });
 
   it('refuses a confirmation window outside the offered choices', async () => {

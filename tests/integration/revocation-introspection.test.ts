@@ -3,8 +3,8 @@ import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db';
-import { secretChanges } from '@/lib/db/secret-changes';
-import { deactivateSecret } from '@/lib/data/secret-commands';
+import { credentialChanges } from '@/lib/db/credential-changes';
+import { deactivateCredential } from '@/lib/data/credential-commands';
 import { issueAccessToken } from '@/lib/oauth/access-token';
 import { getSigningKeys } from '@/lib/oauth/signing-keys';
 import { GET as getMe } from '@/app/api/v1/me/route';
@@ -71,7 +71,7 @@ async function expiredToken(scopes: string[]): Promise<string> {
     issuer: ISSUER,
     audience: AUDIENCE,
     clientId: acme.clientId,
-    secretId: acmeSecret.id,
+    credentialId: acmeSecret.id,
     scopes,
     now: Date.now() - 1801_000,
   });
@@ -136,7 +136,7 @@ describe('revocation (RFC 7009)', () => {
 
     // Recorded once per token, on the credential it was issued to, with the credential that revoked it.
     const events = await prisma.auditEvent.findMany({
-      where: { secretId: acmeSecret.id, action: 'access_token_revoked' },
+      where: { credentialId: acmeSecret.id, action: 'access_token_revoked' },
       select: { details: true, actorName: true },
     });
     expect(events.map((event) => (event.details as { jti: string }).jti).sort()).toEqual(
@@ -278,7 +278,7 @@ describe('introspection (RFC 7662)', () => {
       issuer: ISSUER,
       audience: AUDIENCE,
       clientId: acme.clientId,
-      secretId: acmeSecret.id,
+      credentialId: acmeSecret.id,
       scopes: ['api'],
       subject,
     });
@@ -292,7 +292,7 @@ describe('introspection (RFC 7662)', () => {
     const secret = await acme.secret('ACTIVE');
     const token = await tokenFor(acme, secret);
     expect(await introspect(a, token)).toMatchObject({ active: true, secret_id: secret.id });
-    await deactivateSecret({ actor: acme.actor, secretId: secret.id, revokeTokens: true });
+    await deactivateCredential({ actor: acme.actor, credentialId: secret.id, revokeTokens: true });
     expect(await introspect(a, token)).toEqual({ active: false });
     expect(await introspect(b, token)).toEqual({ active: false });
     expect(await me(b, token)).toBe(401);
@@ -401,7 +401,7 @@ describe('while the database cannot be reached', () => {
         `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
         [database],
       );
-      await expect.poll(() => secretChanges.isListening(), { timeout: 5_000 }).toBe(false);
+      await expect.poll(() => credentialChanges.isListening(), { timeout: 5_000 }).toBe(false);
 
       for (const response of [await revokeHere(token), await introspectHere(token)]) {
         expect(response.status).toBe(503);
@@ -414,7 +414,7 @@ describe('while the database cannot be reached', () => {
       await superuser.end();
     }
 
-    await expect.poll(() => secretChanges.isListening(), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => credentialChanges.isListening(), { timeout: 10_000 }).toBe(true);
     await expect.poll(() => me('here', token), { timeout: 10_000 }).toBe(200);
     expect((await revokeHere(token)).status).toBe(200);
     expect([await me('here', token), await me(a, token), await me(b, token)]).toEqual([401, 401, 401]);
@@ -441,7 +441,7 @@ describe('while the database cannot be reached', () => {
           timeout: 10_000,
         })
         .toBeGreaterThanOrEqual(3);
-      await expect.poll(() => secretChanges.isListening(), { timeout: 10_000 }).toBe(true);
+      await expect.poll(() => credentialChanges.isListening(), { timeout: 10_000 }).toBe(true);
     } finally {
       await superuser.end();
     }
@@ -452,8 +452,8 @@ describe('while the database cannot be reached', () => {
   it('with the change channel down, checks each token against the database instead of trusting memory', async () => {
     const token = await tokenFor(acme, acmeSecret);
     expect(await me('here', token)).toBe(200);
-    await secretChanges.close();
-    expect(secretChanges.isListening()).toBe(false);
+    await credentialChanges.close();
+    expect(credentialChanges.isListening()).toBe(false);
     // Revoked by another instance: no notification can reach this process, the database tells it.
     expect((await call(a, 'revoke', { token })).status).toBe(200);
     expect(await me('here', token)).toBe(401);

@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db';
 import { createTenant, deleteTenant, type Tenant } from '@/lib/data/tenants';
 import { getActorByUserId, verifyUserCredentials } from '@/lib/data/users';
-import { listSecrets } from '@/lib/data/secret-queries';
-import { activateSecret, createSecret } from '@/lib/data/secret-commands';
+import { listCredentials } from '@/lib/data/credential-queries';
+import { activateCredential } from '@/lib/data/credential-commands';
+import { createSecret } from '@/lib/data/secret-commands';
 import { raiseSecurityAlert } from '@/lib/data/alerts';
 import type { Actor } from '@/lib/identity/actor';
 import { generate } from 'otplib';
@@ -25,7 +26,7 @@ async function adminOf(t: Tenant): Promise<Actor> {
 async function secretOf(actor: Actor) {
   const created = await createSecret({ actor });
   if (!created.ok) throw new Error(created.message);
-  await activateSecret({ actor, secretId: created.secret.id });
+  await activateCredential({ actor, credentialId: created.secret.id });
   return created.secret;
 }
 
@@ -122,9 +123,13 @@ describe('isolation', () => {
     const firstSecret = await secretOf(firstAdmin);
     const secondSecret = await secretOf(secondAdmin);
 
-    expect((await listSecrets({ organizationId: first.organizationId })).map((s) => s.id)).toEqual([firstSecret.id]);
-    expect((await listSecrets({ organizationId: second.organizationId })).map((s) => s.id)).toEqual([secondSecret.id]);
-    expect(await activateSecret({ actor: secondAdmin, secretId: firstSecret.id })).toMatchObject({
+    expect((await listCredentials({ organizationId: first.organizationId })).map((s) => s.id)).toEqual([
+      firstSecret.id,
+    ]);
+    expect((await listCredentials({ organizationId: second.organizationId })).map((s) => s.id)).toEqual([
+      secondSecret.id,
+    ]);
+    expect(await activateCredential({ actor: secondAdmin, credentialId: firstSecret.id })).toMatchObject({
       ok: false,
       code: 'not_found',
     });
@@ -139,10 +144,10 @@ describe('deleteTenant', () => {
     const secret = await secretOf(doomedAdmin);
     const keptSecret = await secretOf(keptAdmin);
     const now = new Date();
-    await prisma.secretUsage.create({ data: { secretId: secret.id, minute: now, count: 3 } });
-    await prisma.secretCaller.create({
+    await prisma.credentialUsage.create({ data: { credentialId: secret.id, minute: now, count: 3 } });
+    await prisma.credentialCaller.create({
       data: {
-        secretId: secret.id,
+        credentialId: secret.id,
         address: '198.51.100.7',
         userAgent: 'suite/1',
         firstSeen: now,
@@ -150,7 +155,7 @@ describe('deleteTenant', () => {
         count: 3,
       },
     });
-    await raiseSecurityAlert(prisma, { kind: 'decoy_used', secretId: secret.id });
+    await raiseSecurityAlert(prisma, { kind: 'decoy_used', credentialId: secret.id });
     const orgId = doomed.organizationId;
     const auditEvents = await prisma.auditEvent.count({ where: { organizationId: orgId } });
     expect(auditEvents).toBeGreaterThan(0);
@@ -160,9 +165,9 @@ describe('deleteTenant', () => {
     expect(await prisma.organization.count({ where: { id: orgId } })).toBe(0);
     expect(await prisma.oAuthClient.count({ where: { organizationId: orgId } })).toBe(0);
     expect(await prisma.oAuthClient.count({ where: { clientId: doomed.clientId } })).toBe(0);
-    expect(await prisma.secret.count({ where: { id: secret.id } })).toBe(0);
-    expect(await prisma.secretUsage.count({ where: { secretId: secret.id } })).toBe(0);
-    expect(await prisma.secretCaller.count({ where: { secretId: secret.id } })).toBe(0);
+    expect(await prisma.credential.count({ where: { id: secret.id } })).toBe(0);
+    expect(await prisma.credentialUsage.count({ where: { credentialId: secret.id } })).toBe(0);
+    expect(await prisma.credentialCaller.count({ where: { credentialId: secret.id } })).toBe(0);
     expect(await prisma.securityAlert.count({ where: { organizationId: orgId } })).toBe(0);
     expect(await prisma.membership.count({ where: { organizationId: orgId } })).toBe(0);
     expect(await prisma.user.count({ where: { id: doomedAdmin.userId } })).toBe(0);
@@ -170,7 +175,7 @@ describe('deleteTenant', () => {
     expect(await prisma.auditEvent.count({ where: { organizationId: orgId } })).toBe(auditEvents);
 
     // The other tenant is untouched.
-    expect((await listSecrets({ organizationId: kept.organizationId })).map((s) => s.id)).toEqual([keptSecret.id]);
+    expect((await listCredentials({ organizationId: kept.organizationId })).map((s) => s.id)).toEqual([keptSecret.id]);
     expect(await verifyUserCredentials({ email: kept.admin.email, password: kept.admin.password })).not.toBeNull();
   });
 
@@ -189,8 +194,8 @@ describe('deleteTenant', () => {
       await tx.$executeRaw`UPDATE secrets SET last_used_at = now() WHERE id = ${secret.id}::uuid`;
     });
     expect(await deletion).toEqual({ ok: true, organizationId: doomed.organizationId, deletedUsers: 1 });
-    expect(await prisma.secret.count({ where: { id: secret.id } })).toBe(0);
-    expect(await prisma.secretUsage.count({ where: { secretId: secret.id } })).toBe(0);
+    expect(await prisma.credential.count({ where: { id: secret.id } })).toBe(0);
+    expect(await prisma.credentialUsage.count({ where: { credentialId: secret.id } })).toBe(0);
   });
 
   it('reports an unknown id as not found and a malformed one as invalid, deleting nothing', async () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { prisma } from '@/lib/db';
-import { deactivateSecret, activateSecret, deleteSecret } from '@/lib/data/secret-commands';
-import { generateSecret } from '@/lib/secrets/format';
+import { deactivateCredential, activateCredential, deleteCredential } from '@/lib/data/credential-commands';
+import { generateSecret } from '@/lib/credentials/format';
 import { GET as getJwks } from '@/app/.well-known/jwks.json/route';
 import { GET as getMetadata } from '@/app/.well-known/oauth-authorization-server/route';
 import { GET as getMe } from '@/app/api/v1/me/route';
@@ -111,7 +111,7 @@ describe('allows an active secret', () => {
   it('records the last use with address and user agent, written at most once a minute', async () => {
     const secret = await acme.secret('ACTIVE');
     const body = form({ grant_type: 'client_credentials', client_id: acme.clientId, client_secret: secret.value });
-    const read = () => prisma.secret.findUniqueOrThrow({ where: { id: secret.id } });
+    const read = () => prisma.credential.findUniqueOrThrow({ where: { id: secret.id } });
     expect((await post(body, { 'content-type': FORM, 'user-agent': 'acme-sdk/1.0' })).status).toBe(200);
     expect((await read()).lastUsedAt).toBeNull(); // not written on the request's path
     await usageRecorder.flush();
@@ -166,12 +166,12 @@ describe('blocks every secret that is not active for that client, identically', 
     const secret = await acme.secret('ACTIVE');
     const body = form({ grant_type: 'client_credentials', client_id: acme.clientId, client_secret: secret.value });
     expect((await post(body)).status).toBe(200); // now cached
-    await deactivateSecret({ actor: acme.actor, secretId: secret.id });
+    await deactivateCredential({ actor: acme.actor, credentialId: secret.id });
     await expectError(await post(body), 401, 'invalid_client');
-    await activateSecret({ actor: acme.actor, secretId: secret.id });
+    await activateCredential({ actor: acme.actor, credentialId: secret.id });
     expect((await post(body)).status).toBe(200);
-    await deactivateSecret({ actor: acme.actor, secretId: secret.id });
-    await deleteSecret({ actor: acme.actor, secretId: secret.id });
+    await deactivateCredential({ actor: acme.actor, credentialId: secret.id });
+    await deleteCredential({ actor: acme.actor, credentialId: secret.id });
     await expectError(await post(body), 401, 'invalid_client');
   });
 });
@@ -287,7 +287,12 @@ describe('discovery and the protected API', () => {
 
   it('blocks an expired token and one issued for another issuer or audience', async () => {
     const { current } = await getSigningKeys();
-    const base = { key: current, clientId: acme.clientId, secretId: (await acme.secret('ACTIVE')).id, scopes: ['api'] };
+    const base = {
+      key: current,
+      clientId: acme.clientId,
+      credentialId: (await acme.secret('ACTIVE')).id,
+      scopes: ['api'],
+    };
     const tokens = [
       (
         await issueAccessToken({

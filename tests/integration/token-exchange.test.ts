@@ -67,7 +67,7 @@ async function account(...workloads: WorkloadInput[]) {
     const status = workload.status ?? 'ACTIVE';
     const subject = workload.subject ?? SUBJECT;
     rows.push(
-      await prisma.secret.create({
+      await prisma.credential.create({
         data: {
           oauthClientId: client.id,
           kind: 'WORKLOAD',
@@ -140,7 +140,7 @@ describe('allows a workload token that a trusted workload accepts', () => {
       jti: expect.any(String),
     });
     const verified = await verifyAccessToken(result.body.access_token);
-    expect(verified).toMatchObject({ clientId: acme.clientId, secretId: acme.workloads[0]!.id, scope: 'sdk api' });
+    expect(verified).toMatchObject({ clientId: acme.clientId, credentialId: acme.workloads[0]!.id, scope: 'sdk api' });
     const claims = decodeJwt(result.body.access_token);
     expect(claims).toMatchObject({
       sub: SUBJECT,
@@ -159,7 +159,7 @@ describe('allows a workload token that a trusted workload accepts', () => {
     const subjectToken = await github.issue({ sub: SUBJECT, aud: AUDIENCE });
     expect((await exchange({ client_id: acme.clientId, subject_token: subjectToken }, { address })).status).toBe(200);
     await usageRecorder.flush();
-    const row = await prisma.secret.findUniqueOrThrow({ where: { id: acme.workloads[0]!.id } });
+    const row = await prisma.credential.findUniqueOrThrow({ where: { id: acme.workloads[0]!.id } });
     expect(row).toMatchObject({ lastUsedAddress: address, lastUsedUserAgent: 'workload/1' });
     expect(row.lastUsedAt).toBeInstanceOf(Date);
   });
@@ -221,7 +221,7 @@ describe('allows a workload token that a trusted workload accepts', () => {
   it('accepts the client authenticating as well, with a secret of the same account', async () => {
     const acme = await organizationWithAdmin();
     const secret = await acme.secret('ACTIVE');
-    const workload = await prisma.secret.create({
+    const workload = await prisma.credential.create({
       data: {
         oauthClientId: acme.org.oauthClient!.id,
         kind: 'WORKLOAD',
@@ -478,7 +478,7 @@ describe('blocks a workload token that no trusted workload accepts, with invalid
     );
     await usageRecorder.flush();
     const blocked = await prisma.auditEvent.findMany({
-      where: { secretId: acme.workloads[0]!.id, action: 'blocked_address' },
+      where: { credentialId: acme.workloads[0]!.id, action: 'blocked_address' },
     });
     expect(blocked.map((event) => event.address)).toEqual(['203.0.113.9']);
   });

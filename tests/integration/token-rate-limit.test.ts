@@ -1,5 +1,5 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { generateSecret } from '@/lib/secrets/format';
+import { generateSecret } from '@/lib/credentials/format';
 import { handleTokenRequest } from '@/lib/oauth/token-endpoint';
 import { organizationWithAdmin, resetRateLimits } from '../helpers/fixtures';
 

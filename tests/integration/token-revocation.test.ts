@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deactivateSecret, deleteSecret, activateSecret } from '@/lib/data/secret-commands';
+import { deactivateCredential, deleteCredential, activateCredential } from '@/lib/data/credential-commands';
 import { organizationWithAdmin } from '../helpers/fixtures';
 import { spawnTokenServer, type TokenServerProcess } from '../helpers/token-server-process';
 
@@ -38,25 +38,25 @@ describe('revocation across instances on one database', () => {
     await sql.end();
     await expect.poll(() => tokenFrom(b), { timeout: 2000, interval: 5 }).toBe(401);
     expect(await tokenFrom(a)).toBe(401);
-    await activateSecret({ actor: acme.actor, secretId: secret.id });
+    await activateCredential({ actor: acme.actor, credentialId: secret.id });
     expect([await tokenFrom(a), await tokenFrom(b)]).toEqual([200, 200]);
 
-    await deactivateSecret({ actor: acme.actor, secretId: secret.id });
+    await deactivateCredential({ actor: acme.actor, credentialId: secret.id });
     expect([await tokenFrom(b), await tokenFrom(a)]).toEqual([401, 401]);
 
-    await activateSecret({ actor: acme.actor, secretId: secret.id });
+    await activateCredential({ actor: acme.actor, credentialId: secret.id });
     expect([await tokenFrom(a), await tokenFrom(b)]).toEqual([200, 200]);
 
     // Back and forth: every change is seen by both instances on their very next request.
     for (let round = 0; round < 10; round++) {
-      await deactivateSecret({ actor: acme.actor, secretId: secret.id });
+      await deactivateCredential({ actor: acme.actor, credentialId: secret.id });
       expect([await tokenFrom(b), await tokenFrom(a)]).toEqual([401, 401]);
-      await activateSecret({ actor: acme.actor, secretId: secret.id });
+      await activateCredential({ actor: acme.actor, credentialId: secret.id });
       expect([await tokenFrom(a), await tokenFrom(b)]).toEqual([200, 200]);
     }
 
-    await deactivateSecret({ actor: acme.actor, secretId: secret.id });
-    await deleteSecret({ actor: acme.actor, secretId: secret.id });
+    await deactivateCredential({ actor: acme.actor, credentialId: secret.id });
+    await deleteCredential({ actor: acme.actor, credentialId: secret.id });
     expect([await tokenFrom(a), await tokenFrom(b)]).toEqual([401, 401]);
   });
 });

@@ -34,15 +34,15 @@ describe('an organization that requires two-factor', () => {
     expect(await security.setTwoFactorRequirementAction({ required: true })).toEqual({ ok: true, required: true });
 
     expect(await credentials.createSecretAction()).toEqual({ ok: false, message: ENROLL_TO_MANAGE_SECRETS });
-    expect(await credentials.getSecretUsageAction({ secretId: randomUUID() })).toEqual({
+    expect(await credentials.getCredentialUsageAction({ credentialId: randomUUID() })).toEqual({
       ok: false,
       message: ENROLL_TO_MANAGE_SECRETS,
     });
-    expect(await credentials.activateSecretAction({ secretId: randomUUID() })).toEqual({
+    expect(await credentials.activateCredentialAction({ credentialId: randomUUID() })).toEqual({
       ok: false,
       message: ENROLL_TO_MANAGE_SECRETS,
     });
-    expect(await prisma.secret.count({ where: { oauthClient: { organizationId: org.id } } })).toBe(0);
+    expect(await prisma.credential.count({ where: { oauthClient: { organizationId: org.id } } })).toBe(0);
 
     await provisionTotp({ userId: actor.userId });
     expect((await credentials.createSecretAction()).ok).toBe(true);
@@ -80,7 +80,7 @@ describe('support staff', () => {
     await signInAs(user.id);
     const input = {
       organizationId: admin.membership!.organizationId,
-      secretId: randomUUID(),
+      credentialId: randomUUID(),
       reason: 'Posted in a public forum thread',
     };
     expect(await support.emergencyDeactivateAction(input)).toEqual({ ok: false, message: ENROLL_TO_OPEN_SUPPORT });

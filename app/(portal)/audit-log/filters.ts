@@ -16,6 +16,6 @@ const filterSchema = z.object({
 export function parseAuditQuery(params: Record<string, string | string[] | undefined>) {
   const flat = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
   const parsed = filterSchema.parse(flat);
-  const filters: AuditFilters = { secretId: parsed.secret, action: parsed.action, actorId: parsed.actor };
+  const filters: AuditFilters = { credentialId: parsed.secret, action: parsed.action, actorId: parsed.actor };
   return { filters, cursor: decodeCursor(parsed.after), raw: parsed };
 }

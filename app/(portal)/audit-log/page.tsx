@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { ChevronRight, Download } from 'lucide-react';
 import { requireActor } from '@/lib/auth/session';
-import { canManageSecrets } from '@/lib/identity/actor';
+import { canManageCredentials } from '@/lib/identity/actor';
 import { auditFilterOptions, listAuditEvents } from '@/lib/data/audit';
 import { AUDIT_ACTIONS, describeAuditEvent } from '@/lib/data/audit-text';
 import { LocalTime } from '@/components/local-time';
@@ -22,7 +22,7 @@ export default async function AuditLogPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const actor = await requireActor();
-  if (!canManageSecrets(actor)) notFound();
+  if (!canManageCredentials(actor)) notFound();
   const organizationId = actor.membership.organizationId;
   const { filters, cursor, raw } = parseAuditQuery(await searchParams);
   const [{ events, nextCursor }, options] = await Promise.all([
@@ -132,8 +132,8 @@ export default async function AuditLogPage({
                   <div className="min-w-0">
                     <p className="flex flex-wrap items-center gap-2 text-sm font-medium text-slate-900">
                       {AUDIT_ACTIONS[event.action] ?? event.action}
-                      {event.secretPreview && (
-                        <code className="font-mono text-xs font-normal text-slate-600">{event.secretPreview}</code>
+                      {event.credentialPreview && (
+                        <code className="font-mono text-xs font-normal text-slate-600">{event.credentialPreview}</code>
                       )}
                       {event.priority === 'high' && <Badge tone="red">High priority</Badge>}
                       {event.actorRole === 'SUPPORT' && <Badge tone="amber">Platform support</Badge>}

@@ -1,31 +1,31 @@
 'use server';
 
 import { z } from 'zod';
-import { canManageSecrets } from '@/lib/identity/actor';
+import { canManageCredentials } from '@/lib/identity/actor';
 import {
-  activateSecret,
-  createSecret,
-  deactivateSecret,
-  deleteSecret,
-  makeDecoy,
-  renameSecret,
-  rollSecret,
+  activateCredential,
+  deactivateCredential,
+  deleteCredential,
+  renameCredential,
   setAllowedCidrs,
-  setSecretExpiry,
-} from '@/lib/data/secret-commands';
-import { createPublicKey, createTrustedWorkload, setCredentialScopes } from '@/lib/data/credential-commands';
+  setCredentialExpiry,
+  setCredentialScopes,
+} from '@/lib/data/credential-commands';
+import { createSecret, makeDecoy, rollSecret } from '@/lib/data/secret-commands';
+import { createPublicKey } from '@/lib/data/public-key-commands';
+import { createTrustedWorkload } from '@/lib/data/workload-commands';
 import { jwksUrlProblem } from '@/lib/oauth/jwks-probe';
-import { getUsageSummary, type UsageSummary } from '@/lib/data/secret-usage';
+import { getUsageSummary, type UsageSummary } from '@/lib/data/credential-usage';
 import { acknowledgeAlert } from '@/lib/data/alerts';
 import { INVALID_REQUEST, run, type ActionResult as Answer, type RunOptions } from '@/lib/actions/run';
 import { notFound, type Result } from '@/lib/result';
-import { MAX_ALLOWED_RANGES, ROLL_GRACE_SECONDS, normalizeCidr, secretNameSchema } from '@/lib/secrets/rules';
+import { MAX_ALLOWED_RANGES, ROLL_GRACE_SECONDS, normalizeCidr, credentialNameSchema } from '@/lib/credentials/rules';
 
 /** What the credentials page's actions answer (the shared action result, under the name its components use). */
 export type ActionResult<T = object> = Answer<T>;
 
-const secretId = z.uuid();
-const transitionSchema = z.object({ secretId }).strict();
+const credentialId = z.uuid();
+const transitionSchema = z.object({ credentialId }).strict();
 /** Scopes as the form sends them; which ones are offered, and that one is chosen, the command checks. */
 const scopesInput = z.array(z.string().max(16)).max(8);
 /** What the browser needs to show a new credential before the page refreshes. */
@@ -45,11 +45,11 @@ function secretAction<S extends z.ZodType, F extends z.ZodType | undefined = und
 ): RunOptions<S, F> {
   const { sensitive = false, ...rest } = options;
   return {
-    twoFactor: 'manage_secrets',
+    twoFactor: 'manage_credentials',
     invalid: notFound(),
     revalidate: { path: '/credentials', type: 'layout' },
     ...rest,
-    sensitive: sensitive ? canManageSecrets : false,
+    sensitive: sensitive ? canManageCredentials : false,
   };
 }
 
@@ -128,7 +128,7 @@ export async function createTrustedWorkloadAction(
 
 /** Changes which scopes a credential of any kind may request. */
 export async function setCredentialScopesAction(input: unknown): Promise<ActionResult<{ scopes: string[] }>> {
-  const schema = z.object({ secretId, scopes: scopesInput }).strict();
+  const schema = z.object({ credentialId, scopes: scopesInput }).strict();
   return run(input, secretAction({ schema, sensitive: true }), ({ actor, data, context }) =>
     setCredentialScopes({ actor, ...data, context }),
   );
@@ -138,45 +138,45 @@ export async function setCredentialScopesAction(input: unknown): Promise<ActionR
  * Like createSecretAction, it does not revalidate: the row shows Active as soon as this answers, and the
  * browser then refreshes the page.
  */
-export async function activateSecretAction(input: unknown): Promise<ActionResult> {
+export async function activateCredentialAction(input: unknown): Promise<ActionResult> {
   return run(
     input,
     secretAction({ schema: transitionSchema, sensitive: true, revalidate: false }),
-    ({ actor, data, context }) => activateSecret({ actor, ...data, context }),
+    ({ actor, data, context }) => activateCredential({ actor, ...data, context }),
   );
 }
 
-export async function deactivateSecretAction(input: unknown): Promise<ActionResult> {
+export async function deactivateCredentialAction(input: unknown): Promise<ActionResult> {
   return run(
     input,
-    secretAction({ schema: z.object({ secretId, revokeTokens: z.boolean().optional() }).strict() }),
-    ({ actor, data, context }) => deactivateSecret({ actor, ...data, context }),
+    secretAction({ schema: z.object({ credentialId, revokeTokens: z.boolean().optional() }).strict() }),
+    ({ actor, data, context }) => deactivateCredential({ actor, ...data, context }),
   );
 }
 
-export async function deleteSecretAction(input: unknown): Promise<ActionResult> {
+export async function deleteCredentialAction(input: unknown): Promise<ActionResult> {
   return run(input, secretAction({ schema: transitionSchema }), ({ actor, data, context }) =>
-    deleteSecret({ actor, ...data, context }),
+    deleteCredential({ actor, ...data, context }),
   );
 }
 
-export async function renameSecretAction(input: unknown): Promise<ActionResult<{ name: string }>> {
+export async function renameCredentialAction(input: unknown): Promise<ActionResult<{ name: string }>> {
   const options = secretAction({
-    schema: z.object({ secretId, name: z.string().max(1000) }).strict(),
+    schema: z.object({ credentialId, name: z.string().max(1000) }).strict(),
     invalid: INVALID_REQUEST,
-    fields: z.object({ name: secretNameSchema }),
+    fields: z.object({ name: credentialNameSchema }),
   });
   return run(input, options, async ({ actor, data, context }) => {
-    const result = await renameSecret({ actor, secretId: data.secretId, name: data.name, context });
+    const result = await renameCredential({ actor, credentialId: data.credentialId, name: data.name, context });
     // Names are unique within the account: a taken name belongs next to the name field.
     return result.ok || result.code !== 'conflict' ? result : { ...result, field: 'name' };
   });
 }
 
-export async function setSecretExpiryAction(input: unknown): Promise<ActionResult> {
+export async function setCredentialExpiryAction(input: unknown): Promise<ActionResult> {
   const schema = z
     .object({
-      secretId,
+      credentialId,
       expiresAt: z.iso
         .datetime({ offset: true })
         .nullable()
@@ -191,9 +191,9 @@ export async function setSecretExpiryAction(input: unknown): Promise<ActionResul
     invalid: { ok: false, code: 'invalid_input', message: 'Choose a valid date within ten years.' },
   });
   return run(input, options, ({ actor, data, context }) =>
-    setSecretExpiry({
+    setCredentialExpiry({
       actor,
-      secretId: data.secretId,
+      credentialId: data.credentialId,
       expiresAt: data.expiresAt ? new Date(data.expiresAt) : null,
       context,
     }),
@@ -205,7 +205,7 @@ export async function rollSecretAction(
 ): Promise<ActionResult<{ secret: CreatedCredential; plaintext: string; deactivateAt: string }>> {
   const schema = z
     .object({
-      secretId,
+      credentialId,
       graceSeconds: z.number().refine((value) => (ROLL_GRACE_SECONDS as readonly number[]).includes(value)),
     })
     .strict();
@@ -242,47 +242,50 @@ const rangesField = z.string().transform((text, context) => {
 
 export async function setAllowedRangesAction(input: unknown): Promise<ActionResult<{ ranges: string[] }>> {
   const options = secretAction({
-    schema: z.object({ secretId, ranges: z.string().max(5000) }).strict(),
+    schema: z.object({ credentialId, ranges: z.string().max(5000) }).strict(),
     invalid: INVALID_REQUEST,
     fields: z.object({ ranges: rangesField }),
     sensitive: true,
   });
   return run(input, options, async ({ actor, data, context }) => {
-    const result = await setAllowedCidrs({ actor, secretId: data.secretId, cidrs: data.ranges, context });
+    const result = await setAllowedCidrs({ actor, credentialId: data.credentialId, cidrs: data.ranges, context });
     return result.ok ? { ok: true, ranges: data.ranges } : result;
   });
 }
 
 /** Deactivates or deletes several secrets, each under the same rules as one; reports what happened to each. */
-export async function bulkSecretsAction(
+export async function bulkCredentialsAction(
   input: unknown,
-): Promise<ActionResult<{ done: string[]; failed: { secretId: string; message: string }[] }>> {
+): Promise<ActionResult<{ done: string[]; failed: { credentialId: string; message: string }[] }>> {
   const schema = z
-    .object({ secretIds: z.array(secretId).min(1).max(100), action: z.enum(['deactivate', 'delete']) })
+    .object({ credentialIds: z.array(credentialId).min(1).max(100), action: z.enum(['deactivate', 'delete']) })
     .strict();
   return run(input, secretAction({ schema }), async ({ actor, data, context }) => {
     const done: string[] = [];
-    const failed: { secretId: string; message: string }[] = [];
-    for (const id of new Set(data.secretIds)) {
-      const command = data.action === 'deactivate' ? deactivateSecret : deleteSecret;
-      const result = await command({ actor, secretId: id, context });
+    const failed: { credentialId: string; message: string }[] = [];
+    for (const id of new Set(data.credentialIds)) {
+      const command = data.action === 'deactivate' ? deactivateCredential : deleteCredential;
+      const result = await command({ actor, credentialId: id, context });
       if (result.ok) done.push(id);
       else if (result.code === 'forbidden') return result;
-      else failed.push({ secretId: id, message: result.message });
+      else failed.push({ credentialId: id, message: result.message });
     }
     return { ok: true, done, failed };
   });
 }
 
 /** What deactivating would interrupt: tokens in the last hour and day, the last use, unexpired tokens. */
-export async function getSecretUsageAction(input: unknown): Promise<ActionResult<{ usage: UsageSummary }>> {
+export async function getCredentialUsageAction(input: unknown): Promise<ActionResult<{ usage: UsageSummary }>> {
   // A read: nothing to revalidate, and a viewer learns nothing about usage (it looks like a missing secret).
   return run(
     input,
     secretAction({ schema: transitionSchema, revalidate: false }),
     async ({ actor, data }): Promise<Result<{ usage: UsageSummary }>> => {
-      if (!canManageSecrets(actor)) return notFound();
-      const usage = await getUsageSummary({ organizationId: actor.membership.organizationId, secretId: data.secretId });
+      if (!canManageCredentials(actor)) return notFound();
+      const usage = await getUsageSummary({
+        organizationId: actor.membership.organizationId,
+        credentialId: data.credentialId,
+      });
       return usage ? { ok: true, usage } : notFound();
     },
   );

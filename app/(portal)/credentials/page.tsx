@@ -4,15 +4,15 @@ import { redirect } from 'next/navigation';
 import { mustEnrollTwoFactor } from '@/lib/identity/two-factor-policy';
 import { ChevronRight, Info, TriangleAlert } from 'lucide-react';
 import { requireActor } from '@/lib/auth/session';
-import { canManageSecrets } from '@/lib/identity/actor';
-import { getOAuthClient } from '@/lib/data/credentials';
-import { credentialAllowances, listSecrets } from '@/lib/data/secret-queries';
-import { EXPIRY_WARNING_DAYS } from '@/lib/secrets/rules';
-import { toSecretRow } from '@/components/secrets/secret-row';
+import { canManageCredentials } from '@/lib/identity/actor';
+import { getOAuthClient } from '@/lib/data/oauth-clients';
+import { credentialAllowances, listCredentials } from '@/lib/data/credential-queries';
+import { EXPIRY_WARNING_DAYS } from '@/lib/credentials/rules';
+import { toCredentialRow } from '@/components/credentials/credential-row';
 import { publicUrls } from '@/lib/config';
 import { OAUTH_PATHS } from '@/lib/oauth/settings';
 import { ConnectionDetails } from './_components/connection-details';
-import { SecretsTable } from './_components/secrets-table';
+import { CredentialsTable } from './_components/credentials-table';
 import { AddSecretButton } from './_components/add-secret-button';
 import { AddRestrictedSecretButton } from './_components/add-restricted-secret-dialog';
 import { AddPublicKeyButton } from './_components/add-public-key-dialog';
@@ -27,7 +27,7 @@ export const metadata: Metadata = { title: 'Credentials' };
 export default async function CredentialsPage() {
   const actor = await requireActor();
   // An admin whose organization requires two-factor sets it up before seeing or managing secrets.
-  if (mustEnrollTwoFactor(actor, 'manage_secrets')) redirect('/security');
+  if (mustEnrollTwoFactor(actor, 'manage_credentials')) redirect('/security');
 
   const header = (
     <header>
@@ -62,16 +62,16 @@ export default async function CredentialsPage() {
   }
 
   const { organizationId } = actor.membership;
-  const canManage = canManageSecrets(actor);
+  const canManage = canManageCredentials(actor);
   const [client, secrets, allowances, requestHeaders, alerts] = await Promise.all([
     getOAuthClient({ organizationId }),
-    listSecrets({ organizationId }),
+    listCredentials({ organizationId }),
     credentialAllowances({ organizationId }),
     headers(),
     canManage ? listOpenAlerts({ organizationId }) : Promise.resolve([]),
   ]);
   const now = Date.now();
-  const rows = secrets.map((secret) => toSecretRow(secret, now));
+  const rows = secrets.map((secret) => toCredentialRow(secret, now));
   // Secrets and public keys authenticate the client itself and share one list; workloads have their own.
   const clientCredentials = rows.filter((row) => row.kind !== 'WORKLOAD');
   const workloads = rows.filter((row) => row.kind === 'WORKLOAD');
@@ -87,7 +87,7 @@ export default async function CredentialsPage() {
       {header}
       {alerts.length > 0 && (
         <SecurityAlerts
-          alerts={alerts.map(({ lastSeenAt, createdAt: _createdAt, secretId: _secretId, ...alert }) => ({
+          alerts={alerts.map(({ lastSeenAt, createdAt: _createdAt, credentialId: _credentialId, ...alert }) => ({
             ...alert,
             lastSeenAt: lastSeenAt.toISOString(),
           }))}
@@ -118,7 +118,7 @@ export default async function CredentialsPage() {
             only for their scopes.
           </p>
         </div>
-        <SecretsTable secrets={clientCredentials} canManage={canManage} />
+        <CredentialsTable secrets={clientCredentials} canManage={canManage} />
         <div className="flex flex-col gap-3 border-t border-slate-200 px-4 py-4 sm:flex-row sm:flex-wrap sm:items-center sm:justify-end sm:px-6">
           {canManage ? (
             <>

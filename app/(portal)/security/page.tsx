@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { ShieldAlert, ShieldCheck, ShieldOff } from 'lucide-react';
 import { PageHeader } from '@/components/page-header';
 import { requireActor } from '@/lib/auth/session';
-import { canManageSecrets } from '@/lib/identity/actor';
+import { canManageCredentials } from '@/lib/identity/actor';
 import { enrollMessage, mustEnrollTwoFactor } from '@/lib/identity/two-factor-policy';
 import { getTwoFactorStatus } from '@/lib/data/two-factor';
 import { ChangePasswordForm } from './_components/change-password-form';
@@ -20,7 +20,7 @@ export default async function SecurityPage() {
   const actor = await requireActor();
   const status = await getTwoFactorStatus({ userId: actor.userId });
   // Read from the status just loaded, not the actor, so the page agrees with itself after a change.
-  const blocked = (['manage_secrets', 'support_console'] as const).find((what) =>
+  const blocked = (['manage_credentials', 'support_console'] as const).find((what) =>
     mustEnrollTwoFactor({ ...actor, twoFactorEnabled: status.enabled }, what),
   );
 
@@ -75,7 +75,7 @@ export default async function SecurityPage() {
         <RecoveryCodesSection enabled={status.enabled} left={status.recoveryCodesLeft} />
       </div>
 
-      {canManageSecrets(actor) && (
+      {canManageCredentials(actor) && (
         <section
           aria-labelledby="organization-heading"
           className="rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5"

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { emergencyDeactivate } from '@/lib/data/support';
 import { run, type ActionResult } from '@/lib/actions/run';
 
-const schema = z.object({ organizationId: z.uuid(), secretId: z.uuid(), reason: z.string().max(1000) }).strict();
+const schema = z.object({ organizationId: z.uuid(), credentialId: z.uuid(), reason: z.string().max(1000) }).strict();
 
 /** Deactivates a customer's secret in an emergency; the reason is shown in the customer's audit log. */
 export async function emergencyDeactivateAction(input: unknown): Promise<ActionResult> {

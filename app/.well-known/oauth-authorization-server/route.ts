@@ -1,7 +1,7 @@
 // GET /.well-known/oauth-authorization-server — authorization server metadata (RFC 8414).
 import { OAUTH_PATHS, SUPPORTED_SCOPES, tokenSettings } from '@/lib/oauth/settings';
 import { TOKEN_EXCHANGE } from '@/lib/oauth/token-request';
-import { PUBLIC_KEY_ALGORITHMS } from '@/lib/secrets/public-key';
+import { PUBLIC_KEY_ALGORITHMS } from '@/lib/credentials/public-key';
 
 export const dynamic = 'force-dynamic';
 

@@ -11,7 +11,7 @@ import { Textarea } from '@/components/ui/textarea';
 import { useDialogAction } from '@/components/actions/use-dialog-action';
 import { createPublicKeyAction } from '../actions';
 import { ScopeFields, scopesOf } from './scope-fields';
-import { allowanceText } from '@/lib/secrets/credential-kinds';
+import { allowanceText } from '@/lib/credentials/credential-kinds';
 
 const SOURCES = [
   { value: 'key', label: 'Paste a key' },

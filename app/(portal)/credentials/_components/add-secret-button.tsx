@@ -8,7 +8,7 @@ import { Button } from '@/components/ui/button';
 import { createSecretAction } from '../actions';
 import { SecretCreatedDialog, type CreatedSecret } from './secret-created-dialog';
 import { UNREACHABLE } from '@/components/actions/unreachable';
-import { allowanceText } from '@/lib/secrets/credential-kinds';
+import { allowanceText } from '@/lib/credentials/credential-kinds';
 import { useRefreshAfterRender } from '@/components/actions/use-refresh-after-render';
 
 /** Creates the secret at once (one click, as the product documentation describes) and shows it in a dialog. */

@@ -7,10 +7,10 @@ import { Button } from '@/components/ui/button';
 import { FormDialog } from '@/components/ui/form-dialog';
 import { Field } from '@/components/ui/input';
 import { useDialogAction } from '@/components/actions/use-dialog-action';
-import { GITHUB_ACTIONS_ISSUER, GITHUB_ACTIONS_SUBJECT_EXAMPLE } from '@/lib/secrets/workload';
+import { GITHUB_ACTIONS_ISSUER, GITHUB_ACTIONS_SUBJECT_EXAMPLE } from '@/lib/credentials/workload';
 import { createTrustedWorkloadAction } from '../actions';
 import { ScopeFields, scopesOf } from './scope-fields';
-import { allowanceText } from '@/lib/secrets/credential-kinds';
+import { allowanceText } from '@/lib/credentials/credential-kinds';
 
 /**
  * Trusts a workload of an external OIDC issuer (RFC 8693 token exchange): a CI job or a pod presents the token

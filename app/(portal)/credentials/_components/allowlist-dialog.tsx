@@ -5,11 +5,11 @@ import { FormDialog } from '@/components/ui/form-dialog';
 import { FieldError } from '@/components/ui/input';
 import { Textarea } from '@/components/ui/textarea';
 import { setAllowedRangesAction } from '../actions';
-import type { SecretDialogProps } from './dialog-props';
+import type { CredentialDialogProps } from './dialog-props';
 import { useDialogAction } from '@/components/actions/use-dialog-action';
-import { KIND_WORDS, forKind } from '@/lib/secrets/credential-kinds';
+import { KIND_WORDS, forKind } from '@/lib/credentials/credential-kinds';
 
-export function AllowlistDialog({ secret, open, onOpenChange }: SecretDialogProps) {
+export function AllowlistDialog({ secret, open, onOpenChange }: CredentialDialogProps) {
   const { pending, error, run } = useDialogAction(open);
   const fieldError = error?.fieldErrors?.ranges;
   return (
@@ -26,7 +26,7 @@ export function AllowlistDialog({ secret, open, onOpenChange }: SecretDialogProp
       error={error}
       onSubmit={(form) =>
         run(
-          () => setAllowedRangesAction({ secretId: secret.id, ranges: String(form.get('ranges') ?? '') }),
+          () => setAllowedRangesAction({ credentialId: secret.id, ranges: String(form.get('ranges') ?? '') }),
           (result) => {
             toast.success(
               result.ranges.length

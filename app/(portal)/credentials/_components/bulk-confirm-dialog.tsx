@@ -2,8 +2,8 @@
 
 import { toast } from 'sonner';
 import { ConfirmDialog } from '@/components/ui/alert-dialog';
-import type { SecretRow } from '@/components/secrets/secret-row';
-import { bulkSecretsAction } from '../actions';
+import type { CredentialRow } from '@/components/credentials/credential-row';
+import { bulkCredentialsAction } from '../actions';
 import { useDialogAction } from '@/components/actions/use-dialog-action';
 
 /** One confirmation for Deactivate selected / Delete selected, listing the secrets; reports what was skipped. */
@@ -14,7 +14,7 @@ export function BulkConfirmDialog({
   onDone,
 }: {
   action: 'deactivate' | 'delete' | null;
-  secrets: SecretRow[];
+  secrets: CredentialRow[];
   onClose: () => void;
   onDone: () => void;
 }) {
@@ -38,7 +38,7 @@ export function BulkConfirmDialog({
       onConfirm={() =>
         action &&
         run(
-          () => bulkSecretsAction({ secretIds: secrets.map((s) => s.id), action }),
+          () => bulkCredentialsAction({ credentialIds: secrets.map((s) => s.id), action }),
           (result) => {
             const done = `${result.done.length} ${noun}${result.done.length === 1 ? '' : 's'} ${action === 'delete' ? 'deleted' : 'deactivated'}`;
             if (result.failed.length)

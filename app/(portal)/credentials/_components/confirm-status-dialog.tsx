@@ -3,19 +3,19 @@
 import { useEffect, useState } from 'react';
 import { toast } from 'sonner';
 import { ConfirmDialog } from '@/components/ui/alert-dialog';
-import type { SecretRow } from '@/components/secrets/secret-row';
-import { usageWarning } from '@/components/secrets/usage-warning';
-import type { UsageSummary } from '@/lib/data/secret-usage';
-import { deactivateSecretAction, deleteSecretAction, getSecretUsageAction } from '../actions';
+import type { CredentialRow } from '@/components/credentials/credential-row';
+import { usageWarning } from '@/components/credentials/usage-warning';
+import type { UsageSummary } from '@/lib/data/credential-usage';
+import { deactivateCredentialAction, deleteCredentialAction, getCredentialUsageAction } from '../actions';
 import { useDialogAction } from '@/components/actions/use-dialog-action';
-import { KIND_WORDS, forKind } from '@/lib/secrets/credential-kinds';
+import { KIND_WORDS, forKind } from '@/lib/credentials/credential-kinds';
 
 export function ConfirmStatusDialog({
   secret,
   kind,
   onClose,
 }: {
-  secret: SecretRow;
+  secret: CredentialRow;
   kind: 'deactivate' | 'delete' | 'revoke' | null;
   onClose: () => void;
 }) {
@@ -49,7 +49,7 @@ export function ConfirmStatusDialog({
     setUsage(null);
     if (!kind) return;
     let current = true;
-    getSecretUsageAction({ secretId: secret.id })
+    getCredentialUsageAction({ credentialId: secret.id })
       .then((result) => current && result.ok && setUsage(result.usage))
       .catch(() => {});
     return () => {
@@ -87,9 +87,9 @@ export function ConfirmStatusDialog({
         run(
           () =>
             kind === 'delete'
-              ? deleteSecretAction({ secretId: secret.id })
-              : deactivateSecretAction({
-                  secretId: secret.id,
+              ? deleteCredentialAction({ credentialId: secret.id })
+              : deactivateCredentialAction({
+                  credentialId: secret.id,
                   ...(revoke || kind === 'revoke' ? { revokeTokens: true } : {}),
                 }),
           () => {

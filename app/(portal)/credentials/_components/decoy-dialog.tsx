@@ -3,10 +3,10 @@
 import { toast } from 'sonner';
 import { ConfirmDialog } from '@/components/ui/alert-dialog';
 import { makeDecoyAction } from '../actions';
-import type { SecretDialogProps } from './dialog-props';
+import type { CredentialDialogProps } from './dialog-props';
 import { useDialogAction } from '@/components/actions/use-dialog-action';
 
-export function DecoyDialog({ secret, open, onOpenChange }: SecretDialogProps) {
+export function DecoyDialog({ secret, open, onOpenChange }: CredentialDialogProps) {
   const { pending, error, run } = useDialogAction(open);
   return (
     <ConfirmDialog
@@ -27,7 +27,7 @@ export function DecoyDialog({ secret, open, onOpenChange }: SecretDialogProps) {
       variant="primary"
       onConfirm={() =>
         run(
-          () => makeDecoyAction({ secretId: secret.id }),
+          () => makeDecoyAction({ credentialId: secret.id }),
           () => {
             toast.success(`Secret ${secret.name} is now a decoy.`);
             onOpenChange(false);

@@ -1,4 +1,4 @@
-import type { SecretRow } from '@/components/secrets/secret-row';
+import type { CredentialRow } from '@/components/credentials/credential-row';
 
 /** What the row menu gives each of its dialogs. */
-export type SecretDialogProps = { secret: SecretRow; open: boolean; onOpenChange: (open: boolean) => void };
+export type CredentialDialogProps = { secret: CredentialRow; open: boolean; onOpenChange: (open: boolean) => void };

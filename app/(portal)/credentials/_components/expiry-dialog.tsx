@@ -5,13 +5,13 @@ import { toast } from 'sonner';
 import { FormDialog } from '@/components/ui/form-dialog';
 import { Input } from '@/components/ui/input';
 import { RadioCards } from '@/components/ui/radio-cards';
-import { EXPIRY_CHOICES, expiryFrom } from '@/components/secrets/expiry';
-import { setSecretExpiryAction } from '../actions';
-import type { SecretDialogProps } from './dialog-props';
+import { EXPIRY_CHOICES, expiryFrom } from '@/components/credentials/expiry';
+import { setCredentialExpiryAction } from '../actions';
+import type { CredentialDialogProps } from './dialog-props';
 import { useDialogAction } from '@/components/actions/use-dialog-action';
-import { KIND_WORDS, forKind } from '@/lib/secrets/credential-kinds';
+import { KIND_WORDS, forKind } from '@/lib/credentials/credential-kinds';
 
-export function ExpiryDialog({ secret, open, onOpenChange }: SecretDialogProps) {
+export function ExpiryDialog({ secret, open, onOpenChange }: CredentialDialogProps) {
   const { pending, error, setError, run } = useDialogAction();
   const [choice, setChoice] = useState<string>(secret.expiresAt ? 'date' : 'none');
   useEffect(() => {
@@ -41,7 +41,7 @@ export function ExpiryDialog({ secret, open, onOpenChange }: SecretDialogProps) 
           return;
         }
         run(
-          () => setSecretExpiryAction({ secretId: secret.id, expiresAt }),
+          () => setCredentialExpiryAction({ credentialId: secret.id, expiresAt }),
           () => {
             toast.success(
               expiresAt

@@ -3,12 +3,12 @@
 import { toast } from 'sonner';
 import { FormDialog } from '@/components/ui/form-dialog';
 import { Field } from '@/components/ui/input';
-import { renameSecretAction } from '../actions';
-import type { SecretDialogProps } from './dialog-props';
+import { renameCredentialAction } from '../actions';
+import type { CredentialDialogProps } from './dialog-props';
 import { useDialogAction } from '@/components/actions/use-dialog-action';
-import { KIND_WORDS } from '@/lib/secrets/credential-kinds';
+import { KIND_WORDS } from '@/lib/credentials/credential-kinds';
 
-export function RenameDialog({ secret, open, onOpenChange }: SecretDialogProps) {
+export function RenameDialog({ secret, open, onOpenChange }: CredentialDialogProps) {
   const { pending, error, run } = useDialogAction(open);
   return (
     <FormDialog
@@ -32,7 +32,7 @@ export function RenameDialog({ secret, open, onOpenChange }: SecretDialogProps) 
       error={error}
       onSubmit={(form) =>
         run(
-          () => renameSecretAction({ secretId: secret.id, name: String(form.get('name') ?? '') }),
+          () => renameCredentialAction({ credentialId: secret.id, name: String(form.get('name') ?? '') }),
           (result) => {
             toast.success(`${KIND_WORDS[secret.kind].label} renamed to “${result.name}”.`);
             onOpenChange(false);

@@ -12,7 +12,7 @@ import {
 } from '@/components/ui/dialog';
 import { rollSecretAction } from '../actions';
 import type { CreatedSecret } from './secret-created-dialog';
-import type { SecretRow } from '@/components/secrets/secret-row';
+import type { CredentialRow } from '@/components/credentials/credential-row';
 import { useDialogAction } from '@/components/actions/use-dialog-action';
 import { RadioCards } from '@/components/ui/radio-cards';
 
@@ -30,7 +30,7 @@ export function RollDialog({
   onOpenChange,
   onRolled,
 }: {
-  secret: SecretRow;
+  secret: CredentialRow;
   open: boolean;
   onOpenChange: (open: boolean) => void;
   onRolled: (created: CreatedSecret) => void;
@@ -63,7 +63,7 @@ export function RollDialog({
             disabled={pending}
             onClick={() =>
               run(
-                () => rollSecretAction({ secretId: secret.id, graceSeconds: grace }),
+                () => rollSecretAction({ credentialId: secret.id, graceSeconds: grace }),
                 (result) => {
                   onOpenChange(false);
                   onRolled({

@@ -1,7 +1,7 @@
 'use client';
 
 import { FieldError } from '@/components/ui/input';
-import { CREDENTIAL_SCOPES, SCOPE_DESCRIPTIONS } from '@/lib/secrets/scopes';
+import { CREDENTIAL_SCOPES, SCOPE_DESCRIPTIONS } from '@/lib/credentials/scopes';
 
 /** The scopes chosen in a form, as its checkboxes send them. */
 export function scopesOf(form: FormData): string[] {

@@ -3,12 +3,12 @@
 import { toast } from 'sonner';
 import { FormDialog } from '@/components/ui/form-dialog';
 import { useDialogAction } from '@/components/actions/use-dialog-action';
-import { KIND_WORDS, forKind } from '@/lib/secrets/credential-kinds';
+import { KIND_WORDS, forKind } from '@/lib/credentials/credential-kinds';
 import { setCredentialScopesAction } from '../actions';
-import type { SecretDialogProps } from './dialog-props';
+import type { CredentialDialogProps } from './dialog-props';
 import { ScopeFields, scopesOf } from './scope-fields';
 
-export function ScopesDialog({ secret, open, onOpenChange }: SecretDialogProps) {
+export function ScopesDialog({ secret, open, onOpenChange }: CredentialDialogProps) {
   const { pending, error, run } = useDialogAction(open);
   return (
     <FormDialog
@@ -29,7 +29,7 @@ export function ScopesDialog({ secret, open, onOpenChange }: SecretDialogProps) 
       error={error}
       onSubmit={(form) =>
         run(
-          () => setCredentialScopesAction({ secretId: secret.id, scopes: scopesOf(form) }),
+          () => setCredentialScopesAction({ credentialId: secret.id, scopes: scopesOf(form) }),
           (result) => {
             toast.success(
               `${KIND_WORDS[secret.kind].label} ${secret.name} may request ${result.scopes.join(' and ')}.`,

@@ -6,7 +6,7 @@ import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogDescription, DialogTitle } from '@/components/ui/dialog';
 import { ShowOnceActions } from '@/components/ui/show-once-actions';
 import { FieldError, Input } from '@/components/ui/input';
-import { makeDecoyAction, renameSecretAction } from '../actions';
+import { makeDecoyAction, renameCredentialAction } from '../actions';
 import { useDialogAction } from '@/components/actions/use-dialog-action';
 
 export interface CreatedSecret {
@@ -30,7 +30,7 @@ function NameField({ secret }: { secret: CreatedSecret }) {
       onSubmit={(event) => {
         event.preventDefault();
         run(
-          () => renameSecretAction({ secretId: secret.id, name: value }),
+          () => renameCredentialAction({ credentialId: secret.id, name: value }),
           (result) => setSaved(result.name),
         );
       }}
@@ -82,7 +82,7 @@ function DecoyOption({ secret }: { secret: CreatedSecret }) {
             disabled={pending}
             onClick={() =>
               run(
-                () => makeDecoyAction({ secretId: secret.id }),
+                () => makeDecoyAction({ credentialId: secret.id }),
                 () => setDone(true),
               )
             }

@@ -10,8 +10,8 @@ import { acknowledgeAlertAction } from '../actions';
 export interface AlertView {
   id: string;
   kind: string;
-  secretPreview: string;
-  secretName: string;
+  credentialPreview: string;
+  credentialName: string;
   count: number;
   lastAddress: string | null;
   lastUserAgent: string | null;
@@ -54,17 +54,17 @@ export function SecurityAlerts({ alerts }: { alerts: AlertView[] }) {
             <ShieldAlert className="mt-0.5 size-5 shrink-0 text-red-600" aria-hidden />
             {alert.kind === 'decoy_used' ? (
               <p>
-                <strong>Decoy secret used.</strong> Someone tried the decoy <strong>{alert.secretName}</strong> (
-                <span className="font-mono">{alert.secretPreview}</span>){' '}
+                <strong>Decoy secret used.</strong> Someone tried the decoy <strong>{alert.credentialName}</strong> (
+                <span className="font-mono">{alert.credentialPreview}</span>){' '}
                 {alert.count === 1 ? 'once' : `${alert.count} times`}, last <RelativeTime iso={alert.lastSeenAt} /> from{' '}
                 {alert.lastAddress ?? 'an unknown address'}
                 {alert.lastUserAgent ? ` (${alert.lastUserAgent})` : ''}. Where you planted it has leaked.
               </p>
             ) : (
               <p>
-                <strong>Secret reported leaked.</strong> <strong>{alert.secretName}</strong> (
-                <span className="font-mono">{alert.secretPreview}</span>) was found exposed and has been deactivated.
-                Replace it wherever it is used.
+                <strong>Secret reported leaked.</strong> <strong>{alert.credentialName}</strong> (
+                <span className="font-mono">{alert.credentialPreview}</span>) was found exposed and has been
+                deactivated. Replace it wherever it is used.
               </p>
             )}
           </div>

@@ -4,17 +4,17 @@ import { Workflow } from 'lucide-react';
 import Link from 'next/link';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
-import { ScopeBadges } from '@/components/secrets/credential-labels';
-import { CredentialStatus, LastUsed } from '@/components/secrets/credential-status';
-import type { SecretRow } from '@/components/secrets/secret-row';
-import { SecretRowActions } from './secret-row-actions';
+import { ScopeBadges } from '@/components/credentials/credential-labels';
+import { CredentialStatusCell, LastUsed } from '@/components/credentials/credential-status';
+import type { CredentialRow } from '@/components/credentials/credential-row';
+import { CredentialRowActions } from './credential-row-actions';
 import { useActivatedRows } from './use-activated-rows';
 
 /**
  * Whom a workload trusts. Under the name on narrow screens, labelled; in its own column on wide ones, where the
  * column's heading says which line is which and the labels are left to screen readers.
  */
-function Trust({ workload, column = false }: { workload: SecretRow; column?: boolean }) {
+function Trust({ workload, column = false }: { workload: CredentialRow; column?: boolean }) {
   const label = column ? 'sr-only' : 'text-slate-500';
   return (
     <dl
@@ -33,7 +33,7 @@ function Trust({ workload, column = false }: { workload: SecretRow; column?: boo
 }
 
 /** The organization's trusted workloads (token exchange), each with the same lifecycle and menu as a secret. */
-export function WorkloadsTable({ workloads: listed, canManage }: { workloads: SecretRow[]; canManage: boolean }) {
+export function WorkloadsTable({ workloads: listed, canManage }: { workloads: CredentialRow[]; canManage: boolean }) {
   const [workloads, markActivated] = useActivatedRows(listed);
   if (workloads.length === 0) {
     return (
@@ -84,15 +84,15 @@ export function WorkloadsTable({ workloads: listed, canManage }: { workloads: Se
                 <Trust workload={workload} column />
               </TableCell>
               <TableCell>
-                <CredentialStatus credential={workload}>
+                <CredentialStatusCell credential={workload}>
                   <span className="text-xs whitespace-nowrap text-slate-500">
                     Last used <LastUsed iso={workload.lastUsedAt} />
                   </span>
-                </CredentialStatus>
+                </CredentialStatusCell>
               </TableCell>
               {canManage && (
                 <TableCell className="text-right sm:pr-6">
-                  <SecretRowActions secret={workload} onActivated={markActivated} />
+                  <CredentialRowActions secret={workload} onActivated={markActivated} />
                 </TableCell>
               )}
             </TableRow>

@@ -4,7 +4,7 @@ import { useOptimistic, useState } from 'react';
 import { setTwoFactorRequirementAction } from '../actions';
 import { useDialogAction } from '@/components/actions/use-dialog-action';
 
-/** Admins only: whether the organization's admins must have a second factor to manage secrets. */
+/** Admins only: whether the organization's admins must have a second factor to manage credentials. */
 export function RequireTwoFactorSetting({ required }: { required: boolean }) {
   const { pending, error, run } = useDialogAction();
   const [saved, setSaved] = useState(required);

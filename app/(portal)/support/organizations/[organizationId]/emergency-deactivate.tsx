@@ -6,21 +6,21 @@ import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogDescription, DialogTitle } from '@/components/ui/dialog';
 import { FieldError } from '@/components/ui/input';
 import { Textarea } from '@/components/ui/textarea';
-import { KIND_WORDS } from '@/lib/secrets/credential-kinds';
-import type { CredentialKind } from '@/lib/secrets/lifecycle';
+import { KIND_WORDS } from '@/lib/credentials/credential-kinds';
+import type { CredentialKind } from '@/lib/credentials/lifecycle';
 import { emergencyDeactivateAction } from '../../actions';
 import { UNREACHABLE } from '@/components/actions/unreachable';
 
 export function EmergencyDeactivate({
   organizationId,
-  secretId,
+  credentialId,
   kind,
   name,
   preview,
   onDeactivated,
 }: {
   organizationId: string;
-  secretId: string;
+  credentialId: string;
   kind: CredentialKind;
   name: string;
   preview: string;
@@ -40,7 +40,7 @@ export function EmergencyDeactivate({
   function submit() {
     setError(null);
     startTransition(async () => {
-      const result = await emergencyDeactivateAction({ organizationId, secretId, reason }).catch(() => UNREACHABLE);
+      const result = await emergencyDeactivateAction({ organizationId, credentialId, reason }).catch(() => UNREACHABLE);
       if (result.ok) {
         toast.success(
           `${KIND_WORDS[kind].label} ${name} deactivated. The customer sees your reason in their audit log.`,

@@ -9,8 +9,8 @@ import { isSupport, viewOrganizationCredentials } from '@/lib/data/support';
 import { mustEnrollTwoFactor } from '@/lib/identity/two-factor-policy';
 import { TwoFactorRequired } from '../../_components/two-factor-required';
 
-import { toSecretRow } from '@/components/secrets/secret-row';
-import { SupportSecretsTable } from './support-secrets-table';
+import { toCredentialRow } from '@/components/credentials/credential-row';
+import { SupportCredentialsTable } from './support-credentials-table';
 
 export const metadata: Metadata = { title: 'Customer credentials' };
 
@@ -54,7 +54,10 @@ export default async function SupportOrganizationPage({ params }: { params: Prom
         <h2 id="secrets-heading" className="border-b border-slate-200 px-4 py-4 text-base font-semibold sm:px-6">
           Credentials
         </h2>
-        <SupportSecretsTable organizationId={organization.id} secrets={secrets.map((secret) => toSecretRow(secret))} />
+        <SupportCredentialsTable
+          organizationId={organization.id}
+          secrets={secrets.map((secret) => toCredentialRow(secret))}
+        />
       </section>
     </div>
   );

@@ -8,15 +8,15 @@ import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { LocalTime, RelativeTime } from '@/components/local-time';
-import { CredentialStatus, LastUsed } from '@/components/secrets/credential-status';
-import { KindLabel, ScopeBadges } from '@/components/secrets/credential-labels';
-import { KIND_WORDS } from '@/lib/secrets/credential-kinds';
-import type { SecretRow } from '@/components/secrets/secret-row';
+import { CredentialStatusCell, LastUsed } from '@/components/credentials/credential-status';
+import { KindLabel, ScopeBadges } from '@/components/credentials/credential-labels';
+import { KIND_WORDS } from '@/lib/credentials/credential-kinds';
+import type { CredentialRow } from '@/components/credentials/credential-row';
 import { BulkConfirmDialog } from './bulk-confirm-dialog';
-import { SecretRowActions } from './secret-row-actions';
+import { CredentialRowActions } from './credential-row-actions';
 import { useActivatedRows } from './use-activated-rows';
 
-export function SecretsTable({ secrets: listed, canManage }: { secrets: SecretRow[]; canManage: boolean }) {
+export function CredentialsTable({ secrets: listed, canManage }: { secrets: CredentialRow[]; canManage: boolean }) {
   const [secrets, markActivated] = useActivatedRows(listed);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [bulk, setBulk] = useState<'deactivate' | 'delete' | null>(null);
@@ -131,18 +131,18 @@ export function SecretsTable({ secrets: listed, canManage }: { secrets: SecretRo
                 </TableCell>
                 <TableCell className="hidden whitespace-nowrap text-slate-600 sm:table-cell">{lastUsed}</TableCell>
                 <TableCell>
-                  <CredentialStatus credential={secret}>
+                  <CredentialStatusCell credential={secret}>
                     {secret.isDecoy && <Badge tone="red">Decoy</Badge>}
                     {secret.deactivateAt && secret.status === 'ACTIVE' && (
                       <span className="text-xs text-amber-800">
                         Stops <RelativeTime iso={secret.deactivateAt} />
                       </span>
                     )}
-                  </CredentialStatus>
+                  </CredentialStatusCell>
                 </TableCell>
                 {canManage && (
                   <TableCell className="text-right sm:pr-6">
-                    <SecretRowActions secret={secret} onActivated={markActivated} />
+                    <CredentialRowActions secret={secret} onActivated={markActivated} />
                   </TableCell>
                 )}
               </TableRow>

@@ -5,46 +5,46 @@ import { mustEnrollTwoFactor } from '@/lib/identity/two-factor-policy';
 import { ChevronRight, Users } from 'lucide-react';
 import { z } from 'zod';
 import { requireActor } from '@/lib/auth/session';
-import { canManageSecrets } from '@/lib/identity/actor';
-import { getSecret } from '@/lib/data/secret-queries';
+import { canManageCredentials } from '@/lib/identity/actor';
+import { getCredential } from '@/lib/data/credential-queries';
 import {
   callersSinceRoll,
   getUsageSeries,
   getUsageSummary,
   listCallers,
-  listSecretEvents,
-} from '@/lib/data/secret-usage';
+  listCredentialEvents,
+} from '@/lib/data/credential-usage';
 import { AUDIT_ACTIONS, describeAuditEvent } from '@/lib/data/audit-text';
 import { LocalTime, RelativeTime } from '@/components/local-time';
 import { UsageChart } from '@/components/usage-chart';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
-import { SecretStatusBadge } from '@/components/secrets/secret-status-badge';
-import { SecretRowActions } from '../_components/secret-row-actions';
-import { toSecretRow } from '@/components/secrets/secret-row';
-import { KindLabel, ScopeBadges } from '@/components/secrets/credential-labels';
-import { KIND_WORDS } from '@/lib/secrets/credential-kinds';
+import { CredentialStatusBadge } from '@/components/credentials/credential-status-badge';
+import { CredentialRowActions } from '../_components/credential-row-actions';
+import { toCredentialRow } from '@/components/credentials/credential-row';
+import { KindLabel, ScopeBadges } from '@/components/credentials/credential-labels';
+import { KIND_WORDS } from '@/lib/credentials/credential-kinds';
 
 export const metadata: Metadata = { title: 'Credential details' };
 
-export default async function SecretDetailPage({ params }: { params: Promise<{ secretId: string }> }) {
+export default async function CredentialDetailPage({ params }: { params: Promise<{ credentialId: string }> }) {
   const actor = await requireActor();
   // An admin whose organization requires two-factor sets it up before seeing or managing secrets.
-  if (mustEnrollTwoFactor(actor, 'manage_secrets')) redirect('/security');
-  const { secretId } = await params;
-  if (!actor.membership || !z.uuid().safeParse(secretId).success) notFound();
+  if (mustEnrollTwoFactor(actor, 'manage_credentials')) redirect('/security');
+  const { credentialId } = await params;
+  if (!actor.membership || !z.uuid().safeParse(credentialId).success) notFound();
   const organizationId = actor.membership.organizationId;
-  const secret = await getSecret({ organizationId, secretId });
+  const secret = await getCredential({ organizationId, credentialId });
   if (!secret) notFound();
   // Callers' addresses and user agents, and where admins acted from, are for admins only.
-  const isAdmin = canManageSecrets(actor);
+  const isAdmin = canManageCredentials(actor);
   const [usage, series, callers, events, stillOnOld] = await Promise.all([
-    getUsageSummary({ organizationId, secretId }),
-    getUsageSeries({ organizationId, secretId }),
-    isAdmin ? listCallers({ organizationId, secretId }) : Promise.resolve(null),
-    listSecretEvents({ organizationId, secretId }),
-    callersSinceRoll({ organizationId, secretId }),
+    getUsageSummary({ organizationId, credentialId }),
+    getUsageSeries({ organizationId, credentialId }),
+    isAdmin ? listCallers({ organizationId, credentialId }) : Promise.resolve(null),
+    listCredentialEvents({ organizationId, credentialId }),
+    callersSinceRoll({ organizationId, credentialId }),
   ]);
-  const row = secret.deleted ? null : toSecretRow(secret);
+  const row = secret.deleted ? null : toCredentialRow(secret);
   const hourLabel = (d: Date) => `${d.toISOString().slice(11, 16)} UTC`;
   const dayLabel = (d: Date) => d.toISOString().slice(5, 10);
 
@@ -136,13 +136,13 @@ export default async function SecretDetailPage({ params }: { params: Promise<{ s
               <KindLabel kind={secret.kind} />
               <code className="font-mono text-sm break-all text-slate-600">{secret.preview}</code>
               {row ? (
-                <SecretStatusBadge status={row.displayStatus} />
+                <CredentialStatusBadge status={row.displayStatus} />
               ) : (
                 <span className="text-sm text-slate-500">Deleted</span>
               )}
             </div>
           </div>
-          {isAdmin && row && <SecretRowActions secret={row} />}
+          {isAdmin && row && <CredentialRowActions secret={row} />}
         </div>
       </header>
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { subjectMatches } from '@/lib/secrets/subject-pattern';
+import { subjectMatches } from '@/lib/credentials/subject-pattern';
 
 describe('subjectMatches', () => {
   it('allows the exact subject, and any run of characters where the pattern has *', () => {

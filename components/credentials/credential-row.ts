@@ -1,9 +1,9 @@
-import type { SecretListItem } from '@/lib/data/secret-queries';
-import { EXPIRY_WARNING_DAYS, displayStatus } from '@/lib/secrets/rules';
+import type { CredentialListItem } from '@/lib/data/credential-queries';
+import { EXPIRY_WARNING_DAYS, displayStatus } from '@/lib/credentials/rules';
 
 /** A secret as the client components receive it: dates as ISO strings. */
-export type SecretRow = Omit<
-  SecretListItem,
+export type CredentialRow = Omit<
+  CredentialListItem,
   'createdAt' | 'activatedAt' | 'lastUsedAt' | 'expiresAt' | 'deactivateAt'
 > & {
   createdAt: string;
@@ -14,7 +14,10 @@ export type SecretRow = Omit<
   expiresSoon: boolean;
 };
 
-export function toSecretRow({ activatedAt: _activatedAt, ...secret }: SecretListItem, now = Date.now()): SecretRow {
+export function toCredentialRow(
+  { activatedAt: _activatedAt, ...secret }: CredentialListItem,
+  now = Date.now(),
+): CredentialRow {
   const expires = secret.expiresAt?.getTime();
   return {
     ...secret,

@@ -1,7 +1,7 @@
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { env } from '@/lib/env';
-import { CREDENTIAL_SCOPES } from '@/lib/secrets/scopes';
+import { CREDENTIAL_SCOPES } from '@/lib/credentials/scopes';
 
 /** Most secrets a client may hold, deleted ones not counted. */
 export function maxSecretsPerClient(): number {
@@ -11,7 +11,7 @@ export function maxSecretsPerClient(): number {
 /** Lifetime of the access tokens a secret obtains; the usage summary counts the tokens still alive. */
 export const ACCESS_TOKEN_TTL_SECONDS = 1800;
 
-export { CREDENTIAL_SCOPES, SCOPE_DESCRIPTIONS, type CredentialScope } from '@/lib/secrets/scopes';
+export { CREDENTIAL_SCOPES, SCOPE_DESCRIPTIONS, type CredentialScope } from '@/lib/credentials/scopes';
 
 export const credentialScopesSchema = z
   .array(z.enum(CREDENTIAL_SCOPES))
@@ -22,7 +22,7 @@ export const EXPIRY_WARNING_DAYS = 14;
 export const ROLL_GRACE_SECONDS = [0, 3600, 86_400, 604_800] as const;
 export const MAX_ALLOWED_RANGES = 20;
 
-export const secretNameSchema = z
+export const credentialNameSchema = z
   .string()
   .transform((name) => name.normalize('NFC').trim())
   .pipe(

@@ -13,10 +13,10 @@ import {
   DropdownMenuSeparator,
   DropdownMenuTrigger,
 } from '@/components/ui/dropdown-menu';
-import { allowedActions } from '@/lib/secrets/lifecycle';
-import { KIND_WORDS } from '@/lib/secrets/credential-kinds';
-import { activateSecretAction } from '../actions';
-import type { SecretRow } from '@/components/secrets/secret-row';
+import { allowedActions } from '@/lib/credentials/lifecycle';
+import { KIND_WORDS } from '@/lib/credentials/credential-kinds';
+import { activateCredentialAction } from '../actions';
+import type { CredentialRow } from '@/components/credentials/credential-row';
 import { AllowlistDialog } from './allowlist-dialog';
 import { ConfirmStatusDialog } from './confirm-status-dialog';
 import { DecoyDialog } from './decoy-dialog';
@@ -41,11 +41,11 @@ function OnceOpened({ open, children }: { open: boolean; children: ReactNode }) 
   return opened || open ? children : null;
 }
 
-export function SecretRowActions({
+export function CredentialRowActions({
   secret,
   onActivated,
 }: {
-  secret: SecretRow;
+  secret: CredentialRow;
   /** Shows the row active before the refreshed page arrives (a list's; the detail page waits for it). */
   onActivated?: (id: string) => void;
 }) {
@@ -60,7 +60,7 @@ export function SecretRowActions({
 
   function activate() {
     startTransition(async () => {
-      const result = await ensure(() => activateSecretAction({ secretId: secret.id })).catch(() => UNREACHABLE);
+      const result = await ensure(() => activateCredentialAction({ credentialId: secret.id })).catch(() => UNREACHABLE);
       if (result.ok) {
         onActivated?.(secret.id);
         toast.success(`${words.label} ${secret.name} activated.`);

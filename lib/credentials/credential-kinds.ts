@@ -1,4 +1,4 @@
-import type { CredentialKind } from '@/lib/secrets/lifecycle';
+import type { CredentialKind } from '@/lib/credentials/lifecycle';
 
 /** How each kind of credential is named in words: labels, list headings, messages and the audit trail. */
 export const KIND_WORDS: Record<CredentialKind, { label: string; one: string; many: string; defaultName: string }> = {

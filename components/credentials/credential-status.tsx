@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react';
 import { RelativeTime } from '@/components/local-time';
 import { Badge } from '@/components/ui/badge';
-import type { SecretRow } from './secret-row';
-import { SecretStatusBadge } from './secret-status-badge';
+import type { CredentialRow } from './credential-row';
+import { CredentialStatusBadge } from './credential-status-badge';
 
 /** When a credential last obtained a token: "5 minutes ago", or "Never". */
 export function LastUsed({ iso }: { iso: string | null }) {
@@ -13,10 +13,10 @@ export function LastUsed({ iso }: { iso: string | null }) {
  * A row's status column: the status, what the list adds under it (`children`), and an amber "Expires in …"
  * when the expiry is near.
  */
-export function CredentialStatus({ credential, children }: { credential: SecretRow; children?: ReactNode }) {
+export function CredentialStatusCell({ credential, children }: { credential: CredentialRow; children?: ReactNode }) {
   return (
     <div className="flex flex-col items-start gap-1">
-      <SecretStatusBadge status={credential.displayStatus} />
+      <CredentialStatusBadge status={credential.displayStatus} />
       {children}
       {credential.expiresSoon && (
         <Badge tone="amber">

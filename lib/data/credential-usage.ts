@@ -1,20 +1,20 @@
 import { prisma } from '@/lib/db';
-import { ACCESS_TOKEN_TTL_SECONDS } from '@/lib/secrets/rules';
+import { ACCESS_TOKEN_TTL_SECONDS } from '@/lib/credentials/rules';
 import { listAuditEvents } from '@/lib/data/audit';
 
 /** Usage is written in batches every few seconds (USAGE_FLUSH_MS), so these figures trail by that much. */
 
 /** One of an organization's secrets, looked at as of `now`. */
-interface SecretQuery {
+interface CredentialQuery {
   organizationId: string;
-  secretId: string;
+  credentialId: string;
   now?: Date;
 }
 
 /** The secret's id when the organization owns it; null for another organization's or no secret. */
-async function ownedSecretId(organizationId: string, secretId: string) {
-  const row = await prisma.secret.findFirst({
-    where: { id: secretId, oauthClient: { organizationId } },
+async function ownedCredentialId(organizationId: string, credentialId: string) {
+  const row = await prisma.credential.findFirst({
+    where: { id: credentialId, oauthClient: { organizationId } },
     select: { id: true },
   });
   return row?.id ?? null;
@@ -30,10 +30,10 @@ export interface UsageSummary {
 
 export async function getUsageSummary({
   organizationId,
-  secretId,
+  credentialId,
   now = new Date(),
-}: SecretQuery): Promise<UsageSummary | null> {
-  const id = await ownedSecretId(organizationId, secretId);
+}: CredentialQuery): Promise<UsageSummary | null> {
+  const id = await ownedCredentialId(organizationId, credentialId);
   if (!id) return null;
   const [row] = await prisma.$queryRaw<{ hour: number; day: number; live: number; last: Date | null }[]>`
     SELECT
@@ -51,8 +51,8 @@ export interface UsagePoint {
 }
 
 /** Tokens per hour over the last 24 hours and per day over the last 30 days, gaps filled with zero. */
-export async function getUsageSeries({ organizationId, secretId, now = new Date() }: SecretQuery) {
-  const id = await ownedSecretId(organizationId, secretId);
+export async function getUsageSeries({ organizationId, credentialId, now = new Date() }: CredentialQuery) {
+  const id = await ownedCredentialId(organizationId, credentialId);
   if (!id) return null;
   const [hourly, daily] = await Promise.all([series(id, now, 'hour', 24), series(id, now, 'day', 30)]);
   return { hourly, daily };
@@ -78,32 +78,32 @@ export interface Caller {
 }
 
 /** Distinct source address and user agent that used the secret in the last 30 days, most recent first. */
-export async function listCallers({ organizationId, secretId, now = new Date() }: SecretQuery) {
-  const id = await ownedSecretId(organizationId, secretId);
+export async function listCallers({ organizationId, credentialId, now = new Date() }: CredentialQuery) {
+  const id = await ownedCredentialId(organizationId, credentialId);
   if (!id) return null;
-  return prisma.secretCaller.findMany({
-    where: { secretId: id, lastSeen: { gt: new Date(now.getTime() - 30 * 86_400_000) } },
+  return prisma.credentialCaller.findMany({
+    where: { credentialId: id, lastSeen: { gt: new Date(now.getTime() - 30 * 86_400_000) } },
     orderBy: { lastSeen: 'desc' },
     select: { address: true, userAgent: true, firstSeen: true, lastSeen: true, count: true },
     take: 200,
   }) as Promise<Caller[]>;
 }
 
-export async function listSecretEvents({ organizationId, secretId }: SecretQuery) {
-  const id = await ownedSecretId(organizationId, secretId);
+export async function listCredentialEvents({ organizationId, credentialId }: CredentialQuery) {
+  const id = await ownedCredentialId(organizationId, credentialId);
   if (!id) return null;
-  const { events } = await listAuditEvents({ organizationId, filters: { secretId: id }, limit: 500 });
+  const { events } = await listAuditEvents({ organizationId, filters: { credentialId: id }, limit: 500 });
   return events;
 }
 
 /** Callers of a rolled secret seen after it was rolled: who has not moved to the replacement yet. */
-export async function callersSinceRoll({ organizationId, secretId }: SecretQuery) {
-  const id = await ownedSecretId(organizationId, secretId);
+export async function callersSinceRoll({ organizationId, credentialId }: CredentialQuery) {
+  const id = await ownedCredentialId(organizationId, credentialId);
   if (!id) return null;
   const rolled = await prisma.auditEvent.findFirst({
-    where: { organizationId, secretId: id, action: 'rolled' },
+    where: { organizationId, credentialId: id, action: 'rolled' },
     orderBy: { createdAt: 'desc' },
   });
   if (!rolled) return null;
-  return prisma.secretCaller.count({ where: { secretId: id, lastSeen: { gt: rolled.createdAt } } });
+  return prisma.credentialCaller.count({ where: { credentialId: id, lastSeen: { gt: rolled.createdAt } } });
 }

@@ -1,5 +1,5 @@
 import { Badge } from '@/components/ui/badge';
-import type { SecretRow } from './secret-row';
+import type { CredentialRow } from './credential-row';
 
 const LOOK = {
   ACTIVE: { tone: 'green', dot: 'bg-emerald-500', label: 'Active' },
@@ -7,7 +7,7 @@ const LOOK = {
   EXPIRED: { tone: 'red', dot: 'bg-red-500', label: 'Expired' },
 } as const;
 
-export function SecretStatusBadge({ status }: { status: SecretRow['displayStatus'] }) {
+export function CredentialStatusBadge({ status }: { status: CredentialRow['displayStatus'] }) {
   const look = LOOK[status];
   return (
     <Badge tone={look.tone}>

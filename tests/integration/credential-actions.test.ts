@@ -3,10 +3,10 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { prisma } from '@/lib/db';
 import { getActorByUserId } from '@/lib/data/users';
 import { createMember, createOrganization } from '@/lib/data/organizations';
-import { hashSecret, isWellFormedSecret } from '@/lib/secrets/format';
-import { listSecrets } from '@/lib/data/secret-queries';
+import { hashSecret, isWellFormedSecret } from '@/lib/credentials/format';
+import { listCredentials } from '@/lib/data/credential-queries';
 import { generateKeyPairSync } from 'node:crypto';
-import { PRIVATE_KEY_MESSAGE } from '@/lib/secrets/public-key';
+import { PRIVATE_KEY_MESSAGE } from '@/lib/credentials/public-key';
 
 // The session cookie is the one thing a test cannot send: it names the signed-in user,
 // whose role and organization the actions then read from the real database.
@@ -26,15 +26,15 @@ vi.mock('next/headers', () => ({
 
 const {
   createSecretAction,
-  activateSecretAction,
-  deactivateSecretAction,
-  deleteSecretAction,
-  renameSecretAction,
+  activateCredentialAction,
+  deactivateCredentialAction,
+  deleteCredentialAction,
+  renameCredentialAction,
   rollSecretAction,
   setAllowedRangesAction,
-  setSecretExpiryAction,
-  bulkSecretsAction,
-  getSecretUsageAction,
+  setCredentialExpiryAction,
+  bulkCredentialsAction,
+  getCredentialUsageAction,
   createPublicKeyAction,
   createTrustedWorkloadAction,
   setCredentialScopesAction,
@@ -55,8 +55,8 @@ function signInAs(who: keyof typeof users | null) {
   session.userId = who ? users[who] : null;
 }
 
-async function statusOf(secretId: string) {
-  return (await prisma.secret.findUniqueOrThrow({ where: { id: secretId } })).status;
+async function statusOf(credentialId: string) {
+  return (await prisma.credential.findUniqueOrThrow({ where: { id: credentialId } })).status;
 }
 
 async function newSecret(): Promise<{ id: string; plaintext: string }> {
@@ -105,7 +105,7 @@ describe('createSecretAction', () => {
     expect(isWellFormedSecret(result.plaintext)).toBe(true);
     expect(result.secret.preview).toBe(`uqs_…${result.plaintext.slice(-4)}`);
 
-    const row = await prisma.secret.findUniqueOrThrow({
+    const row = await prisma.credential.findUniqueOrThrow({
       where: { id: result.secret.id },
       include: { oauthClient: true },
     });
@@ -130,7 +130,7 @@ describe('createSecretAction', () => {
   });
 
   it('blocks a viewer, a support user and a signed-out caller, and creates nothing', async () => {
-    const before = await prisma.secret.count();
+    const before = await prisma.credential.count();
     for (const who of ['viewer', 'support', null] as const) {
       signInAs(who);
       const result = await createSecretAction();
@@ -139,10 +139,10 @@ describe('createSecretAction', () => {
         message:
           who === null
             ? 'Your session has ended. Sign in again to continue.'
-            : 'You need the Admin role to manage secrets.',
+            : 'You need the Admin role to manage credentials.',
       });
     }
-    expect(await prisma.secret.count()).toBe(before);
+    expect(await prisma.credential.count()).toBe(before);
     expect(revalidatePath).not.toHaveBeenCalled();
   });
 
@@ -151,15 +151,15 @@ describe('createSecretAction', () => {
     const result = await createSecretAction();
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect((await listSecrets({ organizationId: globex.id })).map((s) => s.id)).toContain(result.secret.id);
-    expect((await listSecrets({ organizationId: acme.id })).map((s) => s.id)).not.toContain(result.secret.id);
+    expect((await listCredentials({ organizationId: globex.id })).map((s) => s.id)).toContain(result.secret.id);
+    expect((await listCredentials({ organizationId: acme.id })).map((s) => s.id)).not.toContain(result.secret.id);
   });
 });
 
-describe('activateSecretAction', () => {
+describe('activateCredentialAction', () => {
   it('allows an admin of the owning organization', async () => {
     const { id } = await newSecret();
-    expect(await activateSecretAction({ secretId: id })).toMatchObject({ ok: true });
+    expect(await activateCredentialAction({ credentialId: id })).toMatchObject({ ok: true });
     expect(await statusOf(id)).toBe('ACTIVE');
     // The row shows Active as soon as the action answers, then the browser refreshes the page.
     expect(revalidatePath).not.toHaveBeenCalled();
@@ -170,9 +170,9 @@ describe('activateSecretAction', () => {
     revalidatePath.mockClear();
     for (const who of ['viewer', 'support'] as const) {
       signInAs(who);
-      expect(await activateSecretAction({ secretId: id })).toEqual({
+      expect(await activateCredentialAction({ credentialId: id })).toEqual({
         ok: false,
-        message: 'You need the Admin role to manage secrets.',
+        message: 'You need the Admin role to manage credentials.',
       });
     }
     expect(await statusOf(id)).toBe('DISABLED');
@@ -182,15 +182,15 @@ describe('activateSecretAction', () => {
   it('blocks an admin of another organization exactly as if the secret did not exist', async () => {
     const { id } = await newSecret();
     signInAs('otherAdmin');
-    expect(await activateSecretAction({ secretId: id })).toEqual({ ok: false, message: NOT_FOUND });
-    expect(await activateSecretAction({ secretId: randomUUID() })).toEqual({ ok: false, message: NOT_FOUND });
+    expect(await activateCredentialAction({ credentialId: id })).toEqual({ ok: false, message: NOT_FOUND });
+    expect(await activateCredentialAction({ credentialId: randomUUID() })).toEqual({ ok: false, message: NOT_FOUND });
     expect(await statusOf(id)).toBe('DISABLED');
   });
 
   it('blocks a signed-out caller', async () => {
     const { id } = await newSecret();
     signInAs(null);
-    expect(await activateSecretAction({ secretId: id })).toMatchObject({
+    expect(await activateCredentialAction({ credentialId: id })).toMatchObject({
       ok: false,
       message: expect.stringMatching(/Sign in again/),
     });
@@ -203,41 +203,44 @@ describe('activateSecretAction', () => {
       undefined,
       null,
       'x',
-      { secretId: "' OR 1=1 --" },
-      { secretId: 42 },
-      { secretId: id, organizationId: globex.id },
+      { credentialId: "' OR 1=1 --" },
+      { credentialId: 42 },
+      { credentialId: id, organizationId: globex.id },
       [id],
     ]) {
-      expect(await activateSecretAction(input)).toEqual({ ok: false, message: NOT_FOUND });
+      expect(await activateCredentialAction(input)).toEqual({ ok: false, message: NOT_FOUND });
     }
     expect(await statusOf(id)).toBe('DISABLED');
   });
 
   it('lets only one of two simultaneous activations succeed', async () => {
     const { id } = await newSecret();
-    const results = await Promise.all([activateSecretAction({ secretId: id }), activateSecretAction({ secretId: id })]);
+    const results = await Promise.all([
+      activateCredentialAction({ credentialId: id }),
+      activateCredentialAction({ credentialId: id }),
+    ]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, message: 'This secret is already active.' }]);
   });
 });
 
-describe('deactivateSecretAction and deleteSecretAction', () => {
+describe('deactivateCredentialAction and deleteCredentialAction', () => {
   it('allows an admin to deactivate an active secret, then delete it', async () => {
     const { id } = await newSecret();
-    await activateSecretAction({ secretId: id });
-    expect(await deactivateSecretAction({ secretId: id })).toMatchObject({ ok: true });
+    await activateCredentialAction({ credentialId: id });
+    expect(await deactivateCredentialAction({ credentialId: id })).toMatchObject({ ok: true });
     expect(await statusOf(id)).toBe('DISABLED');
-    expect(await deleteSecretAction({ secretId: id })).toMatchObject({ ok: true });
+    expect(await deleteCredentialAction({ credentialId: id })).toMatchObject({ ok: true });
     expect(await statusOf(id)).toBe('DELETED');
-    expect((await listSecrets({ organizationId: acme.id })).map((s) => s.id)).not.toContain(id);
+    expect((await listCredentials({ organizationId: acme.id })).map((s) => s.id)).not.toContain(id);
     // A deleted secret is gone for every action.
-    expect(await activateSecretAction({ secretId: id })).toEqual({ ok: false, message: NOT_FOUND });
+    expect(await activateCredentialAction({ credentialId: id })).toEqual({ ok: false, message: NOT_FOUND });
   });
 
   it('blocks deleting an active secret until it is deactivated', async () => {
     const { id } = await newSecret();
-    await activateSecretAction({ secretId: id });
-    expect(await deleteSecretAction({ secretId: id })).toEqual({
+    await activateCredentialAction({ credentialId: id });
+    expect(await deleteCredentialAction({ credentialId: id })).toEqual({
       ok: false,
       message: 'Deactivate this secret before deleting it.',
     });
@@ -246,12 +249,12 @@ describe('deactivateSecretAction and deleteSecretAction', () => {
 
   it('blocks a viewer and another organization from deactivating or deleting', async () => {
     const active = await newSecret();
-    await activateSecretAction({ secretId: active.id });
+    await activateCredentialAction({ credentialId: active.id });
     const disabled = await newSecret();
     for (const who of ['viewer', 'otherAdmin', 'support'] as const) {
       signInAs(who);
-      expect((await deactivateSecretAction({ secretId: active.id })).ok).toBe(false);
-      expect((await deleteSecretAction({ secretId: disabled.id })).ok).toBe(false);
+      expect((await deactivateCredentialAction({ credentialId: active.id })).ok).toBe(false);
+      expect((await deleteCredentialAction({ credentialId: disabled.id })).ok).toBe(false);
     }
     expect(await statusOf(active.id)).toBe('ACTIVE');
     expect(await statusOf(disabled.id)).toBe('DISABLED');
@@ -261,25 +264,27 @@ describe('deactivateSecretAction and deleteSecretAction', () => {
 describe('lifecycle actions', () => {
   it('renames with a trimmed name and reports bad names as field errors, changing nothing', async () => {
     const { id } = await newSecret();
-    expect(await renameSecretAction({ secretId: id, name: '  Billing  ' })).toMatchObject({
+    expect(await renameCredentialAction({ credentialId: id, name: '  Billing  ' })).toMatchObject({
       ok: true,
       name: 'Billing',
     });
     for (const name of ['', '   ', 'x'.repeat(65)]) {
-      const result = await renameSecretAction({ secretId: id, name });
+      const result = await renameCredentialAction({ credentialId: id, name });
       expect(result).toMatchObject({ ok: false, fieldErrors: { name: expect.any(String) } });
     }
-    expect((await prisma.secret.findUniqueOrThrow({ where: { id } })).name).toBe('Billing');
+    expect((await prisma.credential.findUniqueOrThrow({ where: { id } })).name).toBe('Billing');
   });
 
   it('validates address ranges with a clear message and stores them normalized', async () => {
     const { id } = await newSecret();
-    expect(await setAllowedRangesAction({ secretId: id, ranges: '10.1.2.3/8, nonsense\n300.1.1.1' })).toMatchObject({
-      ok: false,
-      fieldErrors: { ranges: 'Not an IPv4 or IPv6 address or range: nonsense, 300.1.1.1' },
-    });
-    expect((await prisma.secret.findUniqueOrThrow({ where: { id } })).allowedCidrs).toEqual([]);
-    expect(await setAllowedRangesAction({ secretId: id, ranges: '10.1.2.3/8\n2001:db8::1' })).toMatchObject({
+    expect(await setAllowedRangesAction({ credentialId: id, ranges: '10.1.2.3/8, nonsense\n300.1.1.1' })).toMatchObject(
+      {
+        ok: false,
+        fieldErrors: { ranges: 'Not an IPv4 or IPv6 address or range: nonsense, 300.1.1.1' },
+      },
+    );
+    expect((await prisma.credential.findUniqueOrThrow({ where: { id } })).allowedCidrs).toEqual([]);
+    expect(await setAllowedRangesAction({ credentialId: id, ranges: '10.1.2.3/8\n2001:db8::1' })).toMatchObject({
       ok: true,
       ranges: ['10.0.0.0/8', '2001:db8::1/128'],
     });
@@ -287,29 +292,35 @@ describe('lifecycle actions', () => {
 
   it('accepts only the offered grace periods and future expiries', async () => {
     const { id } = await newSecret();
-    await activateSecretAction({ secretId: id });
-    expect((await rollSecretAction({ secretId: id, graceSeconds: 42 })).ok).toBe(false);
-    expect((await setSecretExpiryAction({ secretId: id, expiresAt: 'tomorrow' })).ok).toBe(false);
+    await activateCredentialAction({ credentialId: id });
+    expect((await rollSecretAction({ credentialId: id, graceSeconds: 42 })).ok).toBe(false);
+    expect((await setCredentialExpiryAction({ credentialId: id, expiresAt: 'tomorrow' })).ok).toBe(false);
     expect(
-      (await setSecretExpiryAction({ secretId: id, expiresAt: new Date(Date.now() - 60_000).toISOString() })).ok,
+      (await setCredentialExpiryAction({ credentialId: id, expiresAt: new Date(Date.now() - 60_000).toISOString() }))
+        .ok,
     ).toBe(false);
     expect(
-      (await setSecretExpiryAction({ secretId: id, expiresAt: new Date(Date.now() + 86_400_000).toISOString() })).ok,
+      (
+        await setCredentialExpiryAction({
+          credentialId: id,
+          expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+        })
+      ).ok,
     ).toBe(true);
-    const rolled = await rollSecretAction({ secretId: id, graceSeconds: 3600 });
+    const rolled = await rollSecretAction({ credentialId: id, graceSeconds: 3600 });
     expect(rolled).toMatchObject({ ok: true, plaintext: expect.stringMatching(/^uqs_/) });
   });
 
   it('blocks a viewer from every lifecycle action and from reading usage', async () => {
     const { id } = await newSecret();
     signInAs('viewer');
-    const forbidden = { ok: false, message: 'You need the Admin role to manage secrets.' };
-    expect(await renameSecretAction({ secretId: id, name: 'Mine' })).toEqual(forbidden);
-    expect(await setAllowedRangesAction({ secretId: id, ranges: '' })).toEqual(forbidden);
-    expect(await setSecretExpiryAction({ secretId: id, expiresAt: null })).toEqual(forbidden);
-    expect(await rollSecretAction({ secretId: id, graceSeconds: 0 })).toEqual(forbidden);
-    expect(await bulkSecretsAction({ secretIds: [id], action: 'delete' })).toEqual(forbidden);
-    expect((await getSecretUsageAction({ secretId: id })).ok).toBe(false);
+    const forbidden = { ok: false, message: 'You need the Admin role to manage credentials.' };
+    expect(await renameCredentialAction({ credentialId: id, name: 'Mine' })).toEqual(forbidden);
+    expect(await setAllowedRangesAction({ credentialId: id, ranges: '' })).toEqual(forbidden);
+    expect(await setCredentialExpiryAction({ credentialId: id, expiresAt: null })).toEqual(forbidden);
+    expect(await rollSecretAction({ credentialId: id, graceSeconds: 0 })).toEqual(forbidden);
+    expect(await bulkCredentialsAction({ credentialIds: [id], action: 'delete' })).toEqual(forbidden);
+    expect((await getCredentialUsageAction({ credentialId: id })).ok).toBe(false);
     expect(await statusOf(id)).toBe('DISABLED');
   });
 
@@ -319,11 +330,11 @@ describe('lifecycle actions', () => {
     const theirs = await createSecretAction();
     if (!theirs.ok) throw new Error(theirs.message);
     signInAs('admin');
-    const result = await bulkSecretsAction({ secretIds: [mine.id, theirs.secret.id], action: 'delete' });
+    const result = await bulkCredentialsAction({ credentialIds: [mine.id, theirs.secret.id], action: 'delete' });
     expect(result).toMatchObject({
       ok: true,
       done: [mine.id],
-      failed: [{ secretId: theirs.secret.id, message: NOT_FOUND }],
+      failed: [{ credentialId: theirs.secret.id, message: NOT_FOUND }],
     });
     expect(await statusOf(theirs.secret.id)).toBe('DISABLED');
     expect(await statusOf(mine.id)).toBe('DELETED');
@@ -448,19 +459,22 @@ describe('public keys, trusted workloads and scopes', () => {
     };
     expect(await createTrustedWorkloadAction(workload)).toEqual({
       ok: false,
-      message: 'You need the Admin role to manage secrets.',
+      message: 'You need the Admin role to manage credentials.',
     });
   });
 
   it("changes a credential's scopes for its admin only; another organization's looks not found", async () => {
     const { id } = await newSecret();
     signInAs('otherAdmin');
-    expect(await setCredentialScopesAction({ secretId: id, scopes: ['sdk'] })).toEqual({
+    expect(await setCredentialScopesAction({ credentialId: id, scopes: ['sdk'] })).toEqual({
       ok: false,
       message: NOT_FOUND,
     });
     signInAs('admin');
-    expect(await setCredentialScopesAction({ secretId: id, scopes: ['sdk'] })).toEqual({ ok: true, scopes: ['sdk'] });
-    expect((await prisma.secret.findUniqueOrThrow({ where: { id } })).scopes).toEqual(['sdk']);
+    expect(await setCredentialScopesAction({ credentialId: id, scopes: ['sdk'] })).toEqual({
+      ok: true,
+      scopes: ['sdk'],
+    });
+    expect((await prisma.credential.findUniqueOrThrow({ where: { id } })).scopes).toEqual(['sdk']);
   });
 });

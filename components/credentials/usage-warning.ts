@@ -1,5 +1,5 @@
 import { relativeText } from '@/components/local-time';
-import type { UsageSummary } from '@/lib/data/secret-usage';
+import type { UsageSummary } from '@/lib/data/credential-usage';
 
 /** "This secret obtained 1,204 tokens in the last hour; the last one 12 seconds ago." */
 export function usageWarning(usage: UsageSummary, now = Date.now()): string | null {

@@ -1,11 +1,11 @@
 import { prisma } from '@/lib/db';
-import { maxSecretsPerClient } from '@/lib/secrets/rules';
-import { KIND_WORDS, deleteToAddAnother } from '@/lib/secrets/credential-kinds';
-import { modulusBits } from '@/lib/secrets/public-key';
+import { maxSecretsPerClient } from '@/lib/credentials/rules';
+import { KIND_WORDS, deleteToAddAnother } from '@/lib/credentials/credential-kinds';
+import { modulusBits } from '@/lib/credentials/public-key';
 import type { Prisma } from '@/lib/generated/prisma/client';
-import type { CredentialKind, SecretStatus } from '@/lib/generated/prisma/enums';
+import type { CredentialKind, CredentialStatus } from '@/lib/generated/prisma/enums';
 
-export interface SecretListItem {
+export interface CredentialListItem {
   id: string;
   kind: CredentialKind;
   name: string;
@@ -17,7 +17,7 @@ export interface SecretListItem {
   workloadIssuer: string | null;
   workloadAudience: string | null;
   workloadSubject: string | null;
-  status: Exclude<SecretStatus, 'DELETED'>;
+  status: Exclude<CredentialStatus, 'DELETED'>;
   createdAt: Date;
   createdByName: string | null;
   activatedAt: Date | null;
@@ -30,7 +30,7 @@ export interface SecretListItem {
 }
 
 /** A secret with any status, deleted included (its detail page still shows its history). */
-export type SecretView = Omit<SecretListItem, 'status'> & { status: SecretStatus };
+export type CredentialView = Omit<CredentialListItem, 'status'> & { status: CredentialStatus };
 
 export const LIST_SELECT = {
   id: true,
@@ -52,12 +52,12 @@ export const LIST_SELECT = {
   allowedCidrs: true,
   isDecoy: true,
   createdBy: { select: { name: true } },
-} satisfies Prisma.SecretSelect;
+} satisfies Prisma.CredentialSelect;
 
-export function toSecretView({
+export function toCredentialView({
   createdBy,
   ...row
-}: Prisma.SecretGetPayload<{ select: typeof LIST_SELECT }>): SecretView {
+}: Prisma.CredentialGetPayload<{ select: typeof LIST_SELECT }>): CredentialView {
   return { ...row, createdByName: createdBy?.name ?? null };
 }
 
@@ -70,24 +70,24 @@ const { createdBy: _createdBy, ...CREATED_SELECT } = LIST_SELECT;
 export { CREATED_SELECT };
 
 export function createdView(
-  row: Prisma.SecretGetPayload<{ select: typeof CREATED_SELECT }>,
+  row: Prisma.CredentialGetPayload<{ select: typeof CREATED_SELECT }>,
   creator: { name: string },
-): SecretView {
+): CredentialView {
   return { ...row, createdByName: creator.name };
 }
 
-function isListed(secret: SecretView): secret is SecretListItem {
+function isListed(secret: CredentialView): secret is CredentialListItem {
   return secret.status !== 'DELETED';
 }
 
 /** The organization's secrets, newest first; deleted ones are not listed. */
-export async function listSecrets({ organizationId }: { organizationId: string }): Promise<SecretListItem[]> {
-  const rows = await prisma.secret.findMany({
+export async function listCredentials({ organizationId }: { organizationId: string }): Promise<CredentialListItem[]> {
+  const rows = await prisma.credential.findMany({
     where: { oauthClient: { organizationId }, status: { not: 'DELETED' } },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     select: LIST_SELECT,
   });
-  return rows.map(toSecretView).filter(isListed);
+  return rows.map(toCredentialView).filter(isListed);
 }
 
 /** What a person may read of a pasted public key: its algorithm, kid and key type (never more than is public). */
@@ -99,9 +99,15 @@ function publicKeyFacts(jwk: Prisma.JsonValue | null): { alg: string; kid: strin
 }
 
 /** One secret of the organization (deleted ones included, for their history), or null. */
-export async function getSecret({ organizationId, secretId }: { organizationId: string; secretId: string }) {
-  const row = await prisma.secret.findFirst({
-    where: { id: secretId, oauthClient: { organizationId } },
+export async function getCredential({
+  organizationId,
+  credentialId,
+}: {
+  organizationId: string;
+  credentialId: string;
+}) {
+  const row = await prisma.credential.findFirst({
+    where: { id: credentialId, oauthClient: { organizationId } },
     select: {
       ...LIST_SELECT,
       lastUsedAddress: true,
@@ -113,7 +119,7 @@ export async function getSecret({ organizationId, secretId }: { organizationId: 
   });
   if (!row) return null;
   const { lastUsedAddress, lastUsedUserAgent, tokensRevokedBefore, replaces, publicJwk, ...rest } = row;
-  const secret = toSecretView(rest);
+  const secret = toCredentialView(rest);
   const extras = {
     lastUsedAddress,
     lastUsedUserAgent,
@@ -144,7 +150,7 @@ export async function credentialAllowances({
 }: {
   organizationId: string;
 }): Promise<Record<CredentialKind, Allowance>> {
-  const groups = await prisma.secret.groupBy({
+  const groups = await prisma.credential.groupBy({
     by: ['kind'],
     where: { oauthClient: { organizationId }, status: { not: 'DELETED' } },
     _count: { _all: true },

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { SecretListItem } from '@/lib/data/secret-queries';
-import { toSecretRow } from './secret-row';
+import type { CredentialListItem } from '@/lib/data/credential-queries';
+import { toCredentialRow } from './credential-row';
 
 const now = Date.parse('2026-03-01T12:00:00.000Z');
 const day = 86_400_000;
-const item = (overrides: Partial<SecretListItem> = {}): SecretListItem => ({
+const item = (overrides: Partial<CredentialListItem> = {}): CredentialListItem => ({
   id: 'secret-1',
   kind: 'SECRET',
   name: 'Secret 1',
@@ -27,9 +27,9 @@ const item = (overrides: Partial<SecretListItem> = {}): SecretListItem => ({
   ...overrides,
 });
 
-describe('toSecretRow', () => {
+describe('toCredentialRow', () => {
   it('sends dates as ISO strings and leaves out when it was activated', () => {
-    const row = toSecretRow(item({ lastUsedAt: new Date(now - 60_000), deactivateAt: new Date(now + day) }), now);
+    const row = toCredentialRow(item({ lastUsedAt: new Date(now - 60_000), deactivateAt: new Date(now + day) }), now);
     expect(row.createdAt).toBe('2026-02-19T12:00:00.000Z');
     expect(row.lastUsedAt).toBe('2026-03-01T11:59:00.000Z');
     expect(row.deactivateAt).toBe('2026-03-02T12:00:00.000Z');
@@ -40,16 +40,18 @@ describe('toSecretRow', () => {
   });
 
   it('shows a secret past its expiry as Expired, whatever its stored status', () => {
-    expect(toSecretRow(item({ expiresAt: new Date(now) }), now).displayStatus).toBe('EXPIRED');
-    expect(toSecretRow(item({ status: 'DISABLED', expiresAt: new Date(now - day) }), now).displayStatus).toBe(
+    expect(toCredentialRow(item({ expiresAt: new Date(now) }), now).displayStatus).toBe('EXPIRED');
+    expect(toCredentialRow(item({ status: 'DISABLED', expiresAt: new Date(now - day) }), now).displayStatus).toBe(
       'EXPIRED',
     );
-    expect(toSecretRow(item({ status: 'DISABLED', expiresAt: new Date(now + 1) }), now).displayStatus).toBe('DISABLED');
+    expect(toCredentialRow(item({ status: 'DISABLED', expiresAt: new Date(now + 1) }), now).displayStatus).toBe(
+      'DISABLED',
+    );
   });
 
   it('flags a secret expiring within 14 days, and not one already expired or further off', () => {
-    expect(toSecretRow(item({ expiresAt: new Date(now + 14 * day) }), now).expiresSoon).toBe(true);
-    expect(toSecretRow(item({ expiresAt: new Date(now + 14 * day + 1) }), now).expiresSoon).toBe(false);
-    expect(toSecretRow(item({ expiresAt: new Date(now) }), now).expiresSoon).toBe(false);
+    expect(toCredentialRow(item({ expiresAt: new Date(now + 14 * day) }), now).expiresSoon).toBe(true);
+    expect(toCredentialRow(item({ expiresAt: new Date(now + 14 * day + 1) }), now).expiresSoon).toBe(false);
+    expect(toCredentialRow(item({ expiresAt: new Date(now) }), now).expiresSoon).toBe(false);
   });
 });

@@ -1,23 +1,22 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db';
-import { limitMessage } from '@/lib/data/secret-queries';
+import { limitMessage } from '@/lib/data/credential-queries';
+import { createSecret, rollSecret } from '@/lib/data/secret-commands';
 import {
-  createSecret,
-  renameSecret,
-  rollSecret,
+  renameCredential,
   setAllowedCidrs,
-  setSecretExpiry,
-  activateSecret,
-  deactivateSecret,
-} from '@/lib/data/secret-commands';
-import { runScheduledDeactivations } from '@/lib/jobs/secret-jobs';
+  setCredentialExpiry,
+  activateCredential,
+  deactivateCredential,
+} from '@/lib/data/credential-commands';
+import { runScheduledDeactivations } from '@/lib/jobs/credential-jobs';
 import {
   callersSinceRoll,
   getUsageSeries,
   getUsageSummary,
   listCallers,
-  listSecretEvents,
-} from '@/lib/data/secret-usage';
+  listCredentialEvents,
+} from '@/lib/data/credential-usage';
 import { usageRecorder } from '@/lib/oauth/usage-recorder';
 import { verifyAccessToken } from '@/lib/oauth/verify-access-token';
 import { organizationWithAdmin, requestToken } from '../helpers/fixtures';
@@ -46,38 +45,44 @@ describe('names', () => {
     expect(second.ok && second.secret.name).toBe('Secret 2');
     if (!first.ok || !second.ok) return;
 
-    expect(await renameSecret({ actor: org.actor, secretId: second.secret.id, name: 'Secret 1' })).toMatchObject({
+    expect(
+      await renameCredential({ actor: org.actor, credentialId: second.secret.id, name: 'Secret 1' }),
+    ).toMatchObject({
       ok: false,
       code: 'conflict',
       message: expect.stringContaining('already named'),
     });
-    expect(await renameSecret({ actor: org.actor, secretId: first.secret.id, name: 'Production 生产' })).toEqual({
+    expect(
+      await renameCredential({ actor: org.actor, credentialId: first.secret.id, name: 'Production 生产' }),
+    ).toEqual({
       ok: true,
       name: 'Production 生产',
     });
     // The freed name can be taken, and another organization may use the same names.
-    expect((await renameSecret({ actor: org.actor, secretId: second.secret.id, name: 'Secret 1' })).ok).toBe(true);
+    expect((await renameCredential({ actor: org.actor, credentialId: second.secret.id, name: 'Secret 1' })).ok).toBe(
+      true,
+    );
     const other = await organizationWithAdmin();
     const theirs = await createSecret({ actor: other.actor });
     expect(theirs.ok && theirs.secret.name).toBe('Secret 1');
     const third = await createSecret({ actor: org.actor });
     expect(third.ok && third.secret.name).toBe('Secret 3');
 
-    const events = await listSecretEvents({ organizationId: org.org.id, secretId: first.secret.id });
+    const events = await listCredentialEvents({ organizationId: org.org.id, credentialId: first.secret.id });
     expect(events?.map((e) => e.action)).toEqual(['renamed', 'created']);
   });
 
   it('blocks a viewer and other organizations from renaming', async () => {
     const { id } = await acme.secret('DISABLED');
     const other = await organizationWithAdmin();
-    expect(await renameSecret({ actor: other.actor, secretId: id, name: 'Mine' })).toMatchObject({
+    expect(await renameCredential({ actor: other.actor, credentialId: id, name: 'Mine' })).toMatchObject({
       ok: false,
       code: 'not_found',
     });
     expect(
-      await renameSecret({
+      await renameCredential({
         actor: { ...acme.actor, membership: { ...acme.actor.membership!, role: 'VIEWER' } },
-        secretId: id,
+        credentialId: id,
         name: 'Mine',
       }),
     ).toMatchObject({ ok: false, code: 'forbidden' });
@@ -94,7 +99,7 @@ describe('the limit of secrets per client', () => {
       expect(results.filter((r) => r.ok)).toHaveLength(1);
       for (const refused of results.filter((r) => !r.ok))
         expect(refused).toEqual({ ok: false, code: 'conflict', message: limitMessage() });
-      expect(await prisma.secret.count({ where: { oauthClient: { organizationId: org.org.id } } })).toBe(5);
+      expect(await prisma.credential.count({ where: { oauthClient: { organizationId: org.org.id } } })).toBe(5);
     } finally {
       process.env.MAX_SECRETS_PER_CLIENT = '1000';
     }
@@ -118,7 +123,7 @@ describe('expiry', () => {
   it('refuses the secret at the token endpoint from the second it expires, and it cannot be activated again', async () => {
     const secret = await acme.secret('ACTIVE');
     const expiresAt = new Date(Math.ceil((Date.now() + 1500) / 1000) * 1000);
-    expect((await setSecretExpiry({ actor: acme.actor, secretId: secret.id, expiresAt })).ok).toBe(true);
+    expect((await setCredentialExpiry({ actor: acme.actor, credentialId: secret.id, expiresAt })).ok).toBe(true);
     expect((await token(acme, secret.value)).status).toBe(200);
 
     await sleepUntil(expiresAt.getTime() - 250);
@@ -127,8 +132,8 @@ describe('expiry', () => {
     expect(Date.now()).toBeGreaterThanOrEqual(expiresAt.getTime());
     expect((await token(acme, secret.value)).status).toBe(401);
 
-    await deactivateSecret({ actor: acme.actor, secretId: secret.id });
-    expect(await activateSecret({ actor: acme.actor, secretId: secret.id })).toMatchObject({
+    await deactivateCredential({ actor: acme.actor, credentialId: secret.id });
+    expect(await activateCredential({ actor: acme.actor, credentialId: secret.id })).toMatchObject({
       ok: false,
       message: expect.stringContaining('expired'),
     });
@@ -137,7 +142,7 @@ describe('expiry', () => {
   it('blocks an expiry in the past', async () => {
     const secret = await acme.secret('ACTIVE');
     expect(
-      await setSecretExpiry({ actor: acme.actor, secretId: secret.id, expiresAt: new Date(Date.now() - 1000) }),
+      await setCredentialExpiry({ actor: acme.actor, credentialId: secret.id, expiresAt: new Date(Date.now() - 1000) }),
     ).toMatchObject({ ok: false, code: 'conflict' });
   });
 });
@@ -145,29 +150,29 @@ describe('expiry', () => {
 describe('rolling', () => {
   it('creates an active replacement and stops the old secret when the grace period ends', async () => {
     const old = await acme.secret('ACTIVE');
-    const rolled = await rollSecret({ actor: acme.actor, secretId: old.id, graceSeconds: 3600 });
+    const rolled = await rollSecret({ actor: acme.actor, credentialId: old.id, graceSeconds: 3600 });
     expect(rolled.ok).toBe(true);
     if (!rolled.ok) return;
     expect(rolled.secret.status).toBe('ACTIVE');
     expect((await token(acme, rolled.plaintext)).status).toBe(200);
     expect((await token(acme, old.value)).status).toBe(200);
-    expect(await rollSecret({ actor: acme.actor, secretId: old.id, graceSeconds: 0 })).toMatchObject({
+    expect(await rollSecret({ actor: acme.actor, credentialId: old.id, graceSeconds: 0 })).toMatchObject({
       ok: false,
       message: expect.stringContaining('already been rolled'),
     });
 
-    const row = await prisma.secret.findUniqueOrThrow({ where: { id: old.id } });
+    const row = await prisma.credential.findUniqueOrThrow({ where: { id: old.id } });
     expect(row.replacedById).toBe(rolled.secret.id);
     expect(Math.abs(row.deactivateAt!.getTime() - Date.now() - 3_600_000)).toBeLessThan(5000);
 
     // Nothing is due yet; an hour later the scheduler deactivates it and records it as the system.
     expect(await runScheduledDeactivations(new Date())).toBe(0);
     expect(await runScheduledDeactivations(new Date(row.deactivateAt!.getTime() + 1))).toBeGreaterThanOrEqual(1);
-    expect((await prisma.secret.findUniqueOrThrow({ where: { id: old.id } })).status).toBe('DISABLED');
+    expect((await prisma.credential.findUniqueOrThrow({ where: { id: old.id } })).status).toBe('DISABLED');
     // This test runs the scheduler an hour early, before the deadline the token endpoint itself enforces, so the
     // refusal comes from the scheduler's NOTIFY, which arrives asynchronously.
     await expect.poll(async () => (await token(acme, old.value)).status, { timeout: 2000, interval: 10 }).toBe(401);
-    const events = await listSecretEvents({ organizationId: acme.org.id, secretId: old.id });
+    const events = await listCredentialEvents({ organizationId: acme.org.id, credentialId: old.id });
     expect(events?.[0]).toMatchObject({ action: 'deactivated', actorName: 'System', details: { scheduled: true } });
     expect(events?.map((e) => e.action)).toContain('rolled');
     expect((await token(acme, rolled.plaintext)).status).toBe(200);
@@ -175,18 +180,18 @@ describe('rolling', () => {
 
   it('refuses the old secret at the token endpoint from its deadline, before the scheduler runs', async () => {
     const old = await acme.secret('ACTIVE');
-    const rolled = await rollSecret({ actor: acme.actor, secretId: old.id, graceSeconds: 3600 });
+    const rolled = await rollSecret({ actor: acme.actor, credentialId: old.id, graceSeconds: 3600 });
     expect(rolled.ok).toBe(true);
     expect((await token(acme, old.value)).status).toBe(200);
-    await prisma.secret.update({ where: { id: old.id }, data: { deactivateAt: new Date(Date.now() + 300) } });
+    await prisma.credential.update({ where: { id: old.id }, data: { deactivateAt: new Date(Date.now() + 300) } });
     await new Promise((resolve) => setTimeout(resolve, 350));
     expect((await token(acme, old.value)).status).toBe(401);
   });
 
   it('with no grace period deactivates the old secret at once', async () => {
     const old = await acme.secret('ACTIVE');
-    expect((await rollSecret({ actor: acme.actor, secretId: old.id, graceSeconds: 0 })).ok).toBe(true);
-    expect((await prisma.secret.findUniqueOrThrow({ where: { id: old.id } })).status).toBe('DISABLED');
+    expect((await rollSecret({ actor: acme.actor, credentialId: old.id, graceSeconds: 0 })).ok).toBe(true);
+    expect((await prisma.credential.findUniqueOrThrow({ where: { id: old.id } })).status).toBe('DISABLED');
     expect((await token(acme, old.value)).status).toBe(401);
   });
 
@@ -195,14 +200,14 @@ describe('rolling', () => {
     expect((await token(acme, old.value, { address: '203.0.113.1', userAgent: 'billing/1' })).status).toBe(200);
     await usageRecorder.flush();
     await new Promise((resolve) => setTimeout(resolve, 5));
-    const rolled = await rollSecret({ actor: acme.actor, secretId: old.id, graceSeconds: 86_400 });
+    const rolled = await rollSecret({ actor: acme.actor, credentialId: old.id, graceSeconds: 86_400 });
     if (!rolled.ok) throw new Error(rolled.message);
-    expect(await callersSinceRoll({ organizationId: acme.org.id, secretId: old.id })).toBe(0);
+    expect(await callersSinceRoll({ organizationId: acme.org.id, credentialId: old.id })).toBe(0);
     await token(acme, old.value, { address: '203.0.113.2', userAgent: 'reports/3' });
     await token(acme, old.value, { address: '203.0.113.3', userAgent: 'cron' });
     await token(acme, rolled.plaintext, { address: '203.0.113.1', userAgent: 'billing/1' });
     await usageRecorder.flush();
-    expect(await callersSinceRoll({ organizationId: acme.org.id, secretId: old.id })).toBe(2);
+    expect(await callersSinceRoll({ organizationId: acme.org.id, credentialId: old.id })).toBe(2);
   });
 });
 
@@ -215,22 +220,22 @@ describe('usage', () => {
       Array.from({ length: 1000 }, (_, i) => token(acme, secret.value, { address: callers[i % 2]! })),
     );
     expect(results.every((r) => r.status === 200)).toBe(true);
-    expect(await prisma.secretUsage.count({ where: { secretId: secret.id } })).toBe(0);
+    expect(await prisma.credentialUsage.count({ where: { credentialId: secret.id } })).toBe(0);
     await usageRecorder.flush();
 
-    const summary = await getUsageSummary({ organizationId: acme.org.id, secretId: secret.id });
+    const summary = await getUsageSummary({ organizationId: acme.org.id, credentialId: secret.id });
     expect(summary).toMatchObject({ lastHour: 1000, last24Hours: 1000, unexpiredTokens: 1000 });
-    const series = await getUsageSeries({ organizationId: acme.org.id, secretId: secret.id });
+    const series = await getUsageSeries({ organizationId: acme.org.id, credentialId: secret.id });
     expect(series!.hourly).toHaveLength(24);
     expect(series!.daily).toHaveLength(30);
     expect(series!.hourly.reduce((sum, p) => sum + p.count, 0)).toBe(1000);
     expect(series!.daily.at(-1)!.count).toBe(1000);
-    const list = await listCallers({ organizationId: acme.org.id, secretId: secret.id });
+    const list = await listCallers({ organizationId: acme.org.id, credentialId: secret.id });
     expect(list!.map((c) => [c.address, c.count]).sort()).toEqual([
       ['10.0.0.1', 500],
       ['10.0.0.2', 500],
     ]);
-    const row = await prisma.secret.findUniqueOrThrow({ where: { id: secret.id } });
+    const row = await prisma.credential.findUniqueOrThrow({ where: { id: secret.id } });
     expect(row.lastUsedAt).toBeInstanceOf(Date);
     expect(row.lastUsedUserAgent).toBe('sdk/1');
   });
@@ -238,8 +243,8 @@ describe('usage', () => {
   it('does not show another organization the usage of a secret', async () => {
     const secret = await acme.secret('ACTIVE');
     const other = await organizationWithAdmin();
-    expect(await getUsageSummary({ organizationId: other.org.id, secretId: secret.id })).toBeNull();
-    expect(await listCallers({ organizationId: other.org.id, secretId: secret.id })).toBeNull();
+    expect(await getUsageSummary({ organizationId: other.org.id, credentialId: secret.id })).toBeNull();
+    expect(await listCallers({ organizationId: other.org.id, credentialId: secret.id })).toBeNull();
   });
 });
 
@@ -247,7 +252,8 @@ describe('allowed addresses', () => {
   it('refuses the secret from elsewhere as invalid_client and records the blocked attempt', async () => {
     const secret = await acme.secret('ACTIVE');
     expect(
-      (await setAllowedCidrs({ actor: acme.actor, secretId: secret.id, cidrs: ['192.0.2.0/24', '2001:db8::/32'] })).ok,
+      (await setAllowedCidrs({ actor: acme.actor, credentialId: secret.id, cidrs: ['192.0.2.0/24', '2001:db8::/32'] }))
+        .ok,
     ).toBe(true);
     expect((await token(acme, secret.value, { address: '192.0.2.44' })).status).toBe(200);
     expect((await token(acme, secret.value, { address: '::ffff:192.0.2.45' })).status).toBe(200);
@@ -256,10 +262,10 @@ describe('allowed addresses', () => {
     expect(blocked.status).toBe(401);
     expect(JSON.parse(blocked.body).error).toBe('invalid_client');
     await usageRecorder.flush();
-    const events = await listSecretEvents({ organizationId: acme.org.id, secretId: secret.id });
+    const events = await listCredentialEvents({ organizationId: acme.org.id, credentialId: secret.id });
     expect(events?.[0]).toMatchObject({ action: 'blocked_address', address: '198.51.100.1', userAgent: 'curl/8' });
 
-    expect((await setAllowedCidrs({ actor: acme.actor, secretId: secret.id, cidrs: [] })).ok).toBe(true);
+    expect((await setAllowedCidrs({ actor: acme.actor, credentialId: secret.id, cidrs: [] })).ok).toBe(true);
     expect((await token(acme, secret.value, { address: '198.51.100.1' })).status).toBe(200);
   });
 });
@@ -272,14 +278,14 @@ describe('revoking the tokens a secret already issued', () => {
     const revokedToken = JSON.parse((await token(acme, revoked.value)).body).access_token;
     expect(await verifyAccessToken(revokedToken)).not.toBeNull(); // cached as not revoked
 
-    await deactivateSecret({ actor: acme.actor, secretId: kept.id });
-    await deactivateSecret({ actor: acme.actor, secretId: revoked.id, revokeTokens: true });
+    await deactivateCredential({ actor: acme.actor, credentialId: kept.id });
+    await deactivateCredential({ actor: acme.actor, credentialId: revoked.id, revokeTokens: true });
     expect(await verifyAccessToken(keptToken)).not.toBeNull();
     expect(await verifyAccessToken(revokedToken)).toBeNull();
 
     // Reactivated, the secret's new tokens work again.
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    await activateSecret({ actor: acme.actor, secretId: revoked.id });
+    await activateCredential({ actor: acme.actor, credentialId: revoked.id });
     const fresh = JSON.parse((await token(acme, revoked.value)).body).access_token;
     expect(await verifyAccessToken(fresh)).not.toBeNull();
   });

@@ -1,21 +1,21 @@
 /**
  * What may happen to a secret, and why not: the one statement of the lifecycle's rules. The row menu shows
  * the actions `allowedActions()` returns; the data layer writes the same preconditions into the WHERE of the
- * conditional UPDATE that applies a change (lib/data/secret-change.ts) and, when that UPDATE matches nothing,
+ * conditional UPDATE that applies a change (lib/data/credential-change.ts) and, when that UPDATE matches nothing,
  * explains why with `refusal()`.
  */
 
-export type SecretStatus = 'ACTIVE' | 'DISABLED' | 'DELETED';
+export type CredentialStatus = 'ACTIVE' | 'DISABLED' | 'DELETED';
 
-import { forKind } from '@/lib/secrets/credential-kinds';
+import { forKind } from '@/lib/credentials/credential-kinds';
 
 /** A secret, a public key (private_key_jwt) or a trusted workload (token exchange). */
 export type CredentialKind = 'SECRET' | 'PUBLIC_KEY' | 'WORKLOAD';
 
 /** The parts of a secret its lifecycle depends on; dates may be Date objects or ISO strings. */
-export interface LifecycleSecret {
+export interface LifecycleCredential {
   kind: CredentialKind;
-  status: SecretStatus;
+  status: CredentialStatus;
   isDecoy: boolean;
   replacedById: string | null;
   expiresAt: Date | string | null;
@@ -26,7 +26,7 @@ export interface LifecycleSecret {
 /** A condition a change requires of the secret at the instant it is written (never DELETED, always). */
 export type Precondition = 'active' | 'disabled' | 'notReplaced' | 'notDecoy' | 'notExpired' | 'sharedSecret';
 
-export type SecretAction =
+export type CredentialAction =
   | 'rename'
   | 'setExpiry'
   | 'setAllowedAddresses'
@@ -39,7 +39,7 @@ export type SecretAction =
   | 'delete';
 
 /** Each action's preconditions, in the order in which their refusals are reported. */
-const RULES: Record<SecretAction, readonly (readonly [Precondition, string])[]> = {
+const RULES: Record<CredentialAction, readonly (readonly [Precondition, string])[]> = {
   rename: [],
   setAllowedAddresses: [],
   setScopes: [],
@@ -67,7 +67,7 @@ const RULES: Record<SecretAction, readonly (readonly [Precondition, string])[]> 
 };
 
 /** The order of the row menu. */
-export const SECRET_ACTIONS = Object.keys(RULES) as SecretAction[];
+export const CREDENTIAL_ACTIONS = Object.keys(RULES) as CredentialAction[];
 
 export const CHANGED_MEANWHILE = 'This secret changed meanwhile. Reload the page.';
 
@@ -76,13 +76,13 @@ function toTime(value: Date | string | null | undefined): number | null {
   return typeof value === 'string' ? Date.parse(value) : value.getTime();
 }
 
-export function isExpired(secret: Pick<LifecycleSecret, 'expiresAt'>, now: Date | number): boolean {
+export function isExpired(secret: Pick<LifecycleCredential, 'expiresAt'>, now: Date | number): boolean {
   const expires = toTime(secret.expiresAt);
   return expires !== null && expires <= (typeof now === 'number' ? now : now.getTime());
 }
 
 /** Whether one precondition holds for the secret at this instant. */
-export function holds(condition: Precondition, secret: LifecycleSecret, now: Date | number): boolean {
+export function holds(condition: Precondition, secret: LifecycleCredential, now: Date | number): boolean {
   switch (condition) {
     case 'active':
       return secret.status === 'ACTIVE';
@@ -100,7 +100,7 @@ export function holds(condition: Precondition, secret: LifecycleSecret, now: Dat
 }
 
 /** The preconditions the data layer writes into the conditional UPDATE for this action. */
-export function preconditionsOf(action: SecretAction): Precondition[] {
+export function preconditionsOf(action: CredentialAction): Precondition[] {
   return RULES[action].map(([condition]) => condition);
 }
 
@@ -108,7 +108,7 @@ export function preconditionsOf(action: SecretAction): Precondition[] {
  * Why the action cannot happen to the secret now, or null when it can, in the words of its kind ("This public
  * key is already active."). A deleted secret allows nothing.
  */
-export function refusal(action: SecretAction, secret: LifecycleSecret, now: Date | number): string | null {
+export function refusal(action: CredentialAction, secret: LifecycleCredential, now: Date | number): string | null {
   if (secret.status === 'DELETED')
     return forKind('This secret no longer exists. Reload the page to see the current list.', secret.kind);
   for (const [condition, message] of RULES[action])
@@ -117,9 +117,9 @@ export function refusal(action: SecretAction, secret: LifecycleSecret, now: Date
 }
 
 /** The actions the secret allows at this instant, in menu order. */
-export function allowedActions(secret: LifecycleSecret, now: Date | number): Set<SecretAction> {
+export function allowedActions(secret: LifecycleCredential, now: Date | number): Set<CredentialAction> {
   return new Set(
-    SECRET_ACTIONS.filter(
+    CREDENTIAL_ACTIONS.filter(
       (action) => refusal(action, secret, now) === null && (action !== 'revokeTokens' || Boolean(secret.lastUsedAt)),
     ),
   );

@@ -4,17 +4,23 @@ import { useState } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { LocalTime } from '@/components/local-time';
-import { LastUsed } from '@/components/secrets/credential-status';
-import { SecretStatusBadge } from '@/components/secrets/secret-status-badge';
-import { KindLabel, ScopeBadges } from '@/components/secrets/credential-labels';
-import type { SecretRow } from '@/components/secrets/secret-row';
+import { LastUsed } from '@/components/credentials/credential-status';
+import { CredentialStatusBadge } from '@/components/credentials/credential-status-badge';
+import { KindLabel, ScopeBadges } from '@/components/credentials/credential-labels';
+import type { CredentialRow } from '@/components/credentials/credential-row';
 import { EmergencyDeactivate } from './emergency-deactivate';
 
 /**
  * The customer's secrets as support sees them: no values, no menus, only Emergency deactivate. A
  * deactivation updates its row here instead of re-rendering the page, which would record another view.
  */
-export function SupportSecretsTable({ organizationId, secrets }: { organizationId: string; secrets: SecretRow[] }) {
+export function SupportCredentialsTable({
+  organizationId,
+  secrets,
+}: {
+  organizationId: string;
+  secrets: CredentialRow[];
+}) {
   const [deactivated, setDeactivated] = useState<Set<string>>(new Set());
   if (secrets.length === 0)
     return <p className="px-4 py-6 text-sm text-slate-600 sm:px-6">This organization has no credentials.</p>;
@@ -54,7 +60,7 @@ export function SupportSecretsTable({ organizationId, secrets }: { organizationI
               </TableCell>
               <TableCell>
                 <div className="flex flex-col items-start gap-1">
-                  <SecretStatusBadge status={status} />
+                  <CredentialStatusBadge status={status} />
                   {secret.isDecoy && <Badge tone="red">Decoy</Badge>}
                 </div>
               </TableCell>
@@ -62,7 +68,7 @@ export function SupportSecretsTable({ organizationId, secrets }: { organizationI
                 {active && (
                   <EmergencyDeactivate
                     organizationId={organizationId}
-                    secretId={secret.id}
+                    credentialId={secret.id}
                     kind={secret.kind}
                     name={secret.name}
                     preview={secret.preview}

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { addressAllowed, displayStatus, normalizeCidr, secretNameSchema } from './rules';
+import { addressAllowed, displayStatus, normalizeCidr, credentialNameSchema } from './rules';
 
 describe('secret names', () => {
   it('trims, allows any script, and limits to 1–64 characters', () => {
-    expect(secretNameSchema.parse('  Production  ')).toBe('Production');
-    expect(secretNameSchema.parse('生产环境 🔑')).toBe('生产环境 🔑');
-    expect(secretNameSchema.parse('x'.repeat(64))).toHaveLength(64);
-    expect(secretNameSchema.safeParse('x'.repeat(65)).success).toBe(false);
-    expect(secretNameSchema.safeParse('   ').success).toBe(false);
-    expect(secretNameSchema.safeParse('a\u0000b').success).toBe(false);
-    expect(secretNameSchema.parse('<img src=x onerror=alert(1)>')).toBe('<img src=x onerror=alert(1)>');
+    expect(credentialNameSchema.parse('  Production  ')).toBe('Production');
+    expect(credentialNameSchema.parse('生产环境 🔑')).toBe('生产环境 🔑');
+    expect(credentialNameSchema.parse('x'.repeat(64))).toHaveLength(64);
+    expect(credentialNameSchema.safeParse('x'.repeat(65)).success).toBe(false);
+    expect(credentialNameSchema.safeParse('   ').success).toBe(false);
+    expect(credentialNameSchema.safeParse('a\u0000b').success).toBe(false);
+    expect(credentialNameSchema.parse('<img src=x onerror=alert(1)>')).toBe('<img src=x onerror=alert(1)>');
   });
 });
 

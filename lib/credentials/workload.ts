@@ -1,4 +1,4 @@
-import { checkRemoteUrl } from '@/lib/secrets/remote-url';
+import { checkRemoteUrl } from '@/lib/credentials/remote-url';
 
 /**
  * What a trusted workload is (RFC 8693 token exchange): an external OIDC issuer, the audience its tokens must

@@ -1,6 +1,6 @@
 import { Badge } from '@/components/ui/badge';
-import { KIND_WORDS } from '@/lib/secrets/credential-kinds';
-import type { CredentialKind } from '@/lib/secrets/lifecycle';
+import { KIND_WORDS } from '@/lib/credentials/credential-kinds';
+import type { CredentialKind } from '@/lib/credentials/lifecycle';
 import { cn } from '@/lib/utils';
 
 /** The scopes a credential may request, as small badges ("sdk" "api"). */

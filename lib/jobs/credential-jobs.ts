@@ -1,5 +1,5 @@
 import { prisma } from '@/lib/db';
-import { applySecretChange } from '@/lib/data/secret-change';
+import { applyCredentialChange } from '@/lib/data/credential-change';
 
 /** The most secrets one run of a job changes; the next run, a second later, takes the rest. */
 const BATCH = 500;
@@ -15,8 +15,8 @@ export async function recordExpiries(now = new Date()): Promise<number> {
     ORDER BY expires_at LIMIT ${BATCH}`;
   let recorded = 0;
   for (const { id, expiresAt } of due) {
-    const result = await applySecretChange({
-      secretId: id,
+    const result = await applyCredentialChange({
+      credentialId: id,
       now,
       // Still this expiry, and not recorded yet: an instance that got there first, or a new expiry, wins.
       where: { expiresAt, OR: [{ expiryRecordedAt: null }, { expiryRecordedAt: { not: expiresAt } }] },
@@ -34,7 +34,7 @@ export async function recordExpiries(now = new Date()): Promise<number> {
  * recorded, by exactly one of them.
  */
 export async function runScheduledDeactivations(now = new Date()): Promise<number> {
-  const due = await prisma.secret.findMany({
+  const due = await prisma.credential.findMany({
     where: { status: 'ACTIVE', deactivateAt: { lte: now } },
     select: { id: true, deactivateAt: true },
     orderBy: { deactivateAt: 'asc' },
@@ -42,8 +42,8 @@ export async function runScheduledDeactivations(now = new Date()): Promise<numbe
   });
   let deactivated = 0;
   for (const { id, deactivateAt } of due) {
-    const result = await applySecretChange({
-      secretId: id,
+    const result = await applyCredentialChange({
+      credentialId: id,
       action: 'deactivate',
       now,
       where: { deactivateAt },

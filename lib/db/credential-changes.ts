@@ -14,11 +14,11 @@ const ACK_TIMEOUT_MS = 2_000;
  * What a cache must forget: one credential (its hash, id and OAuth client's row id), one access token revoked
  * on its own (its jti), or everything when all are absent.
  */
-export type Invalidation = { hash?: string; secretId?: string; oauthClientId?: string; revokedJti?: string };
+export type Invalidation = { hash?: string; credentialId?: string; oauthClientId?: string; revokedJti?: string };
 
 /** A change that names nothing (the channel reconnected, or the caller could not say what changed): forget all. */
 export function isFullInvalidation(change: Invalidation): boolean {
-  return !change.hash && !change.secretId && !change.oauthClientId && !change.revokedJti;
+  return !change.hash && !change.credentialId && !change.oauthClientId && !change.revokedJti;
 }
 
 const REVOKED_PREFIX = 'revoked:';
@@ -37,10 +37,14 @@ export function revocationKey(jti: string): string {
 function parsePayload(payload: string): { key: string; change: Invalidation } {
   if (payload.startsWith(REVOKED_PREFIX))
     return { key: payload, change: { revokedJti: payload.slice(REVOKED_PREFIX.length) } };
-  const [hash, secretId, oauthClientId] = payload.split(':');
+  const [hash, credentialId, oauthClientId] = payload.split(':');
   return {
     key: hash ?? '',
-    change: { hash: hash || undefined, secretId: secretId || undefined, oauthClientId: oauthClientId || undefined },
+    change: {
+      hash: hash || undefined,
+      credentialId: credentialId || undefined,
+      oauthClientId: oauthClientId || undefined,
+    },
   };
 }
 
@@ -52,7 +56,7 @@ function parsePayload(payload: string): { key: string; change: Invalidation } {
  * dead connection and keeps this instance listed in token_instances. While the channel is not connected,
  * subscribers are told to forget everything and should cache nothing.
  */
-class SecretChangeChannel {
+class CredentialChangeChannel {
   private listening = false;
   private listener: pg.Client | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
@@ -212,5 +216,5 @@ class SecretChangeChannel {
   }
 }
 
-const globalForChanges = globalThis as unknown as { secretChanges?: SecretChangeChannel };
-export const secretChanges = (globalForChanges.secretChanges ??= new SecretChangeChannel());
+const globalForChanges = globalThis as unknown as { credentialChanges?: CredentialChangeChannel };
+export const credentialChanges = (globalForChanges.credentialChanges ??= new CredentialChangeChannel());

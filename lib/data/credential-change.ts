@@ -1,15 +1,15 @@
 import { prisma } from '@/lib/db';
-import { credentialKey, secretChanges } from '@/lib/db/secret-changes';
+import { credentialKey, credentialChanges } from '@/lib/db/credential-changes';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import {
   CHANGED_MEANWHILE,
   preconditionsOf,
   refusal,
   type Precondition,
-  type SecretAction,
-} from '@/lib/secrets/lifecycle';
+  type CredentialAction,
+} from '@/lib/credentials/lifecycle';
 import { conflict, notFound, type CommandResult } from '@/lib/result';
-import { recordSecretEvent, type SecretEvent } from '@/lib/data/audit';
+import { recordCredentialEvent, type CredentialEvent } from '@/lib/data/audit';
 import type { MemberActor } from '@/lib/identity/actor';
 
 type Tx = Prisma.TransactionClient;
@@ -27,14 +27,14 @@ const CURRENT_SELECT = {
   oauthClientId: true,
   preview: true,
   scopes: true,
-} satisfies Prisma.SecretSelect;
+} satisfies Prisma.CredentialSelect;
 
 /** The secret as it was read before the change (for refusals and for the event's "from" details). */
-export type CurrentSecret = Prisma.SecretGetPayload<{ select: typeof CURRENT_SELECT }>;
+export type CurrentCredential = Prisma.CredentialGetPayload<{ select: typeof CURRENT_SELECT }>;
 
 /** The lifecycle's preconditions as a Prisma filter; a deleted secret never matches. */
-export function preconditionFilter(conditions: readonly Precondition[], now: Date): Prisma.SecretWhereInput {
-  const filters: Prisma.SecretWhereInput[] = [{ status: { not: 'DELETED' } }];
+export function preconditionFilter(conditions: readonly Precondition[], now: Date): Prisma.CredentialWhereInput {
+  const filters: Prisma.CredentialWhereInput[] = [{ status: { not: 'DELETED' } }];
   for (const condition of conditions) {
     if (condition === 'active') filters.push({ status: 'ACTIVE' });
     else if (condition === 'disabled') filters.push({ status: 'DISABLED' });
@@ -75,29 +75,31 @@ class Refused extends Error {
 class NotMatched extends Error {}
 
 /** The secrets an organization member may see and change: those of the member's organization. */
-export const scopeOf = (actor: MemberActor): Prisma.SecretWhereInput => ({
+export const scopeOf = (actor: MemberActor): Prisma.CredentialWhereInput => ({
   oauthClient: { organizationId: actor.membership.organizationId },
 });
 
 const isFailure = (value: unknown): value is Failure =>
   typeof value === 'object' && value !== null && (value as { ok?: unknown }).ok === false;
 
-export interface SecretChange<P> {
-  secretId: string;
+export interface CredentialChange<P> {
+  credentialId: string;
   /** Limits the change to secrets the caller may see, e.g. `{ oauthClient: { organizationId } }`. */
-  scope?: Prisma.SecretWhereInput;
+  scope?: Prisma.CredentialWhereInput;
   /** The lifecycle action: its preconditions go into the UPDATE's WHERE, and its refusals explain a miss. */
-  action?: SecretAction;
+  action?: CredentialAction;
   /** Further conditions (a scheduled deactivation that is due, an expiry not yet recorded). */
-  where?: Prisma.SecretWhereInput;
+  where?: Prisma.CredentialWhereInput;
   now?: Date;
   /** Work in the same transaction before the UPDATE (a roll inserts its replacement); may refuse. */
-  prepare?: (tx: Tx, current: CurrentSecret) => Promise<P | Failure>;
+  prepare?: (tx: Tx, current: CurrentCredential) => Promise<P | Failure>;
   data:
-    | Prisma.SecretUncheckedUpdateManyInput
-    | ((prepared: P, current: CurrentSecret) => Prisma.SecretUncheckedUpdateManyInput);
+    | Prisma.CredentialUncheckedUpdateManyInput
+    | ((prepared: P, current: CurrentCredential) => Prisma.CredentialUncheckedUpdateManyInput);
   /** The one audit row of the change. */
-  event: Omit<SecretEvent, 'secretId'> | ((prepared: P, current: CurrentSecret) => Omit<SecretEvent, 'secretId'>);
+  event:
+    | Omit<CredentialEvent, 'credentialId'>
+    | ((prepared: P, current: CurrentCredential) => Omit<CredentialEvent, 'credentialId'>);
   /** Work in the same transaction after the UPDATE and its audit row (a leak report raises an alert). */
   after?: (tx: Tx) => Promise<void>;
 }
@@ -107,35 +109,35 @@ export interface SecretChange<P> {
  * preconditions are part of the conditional UPDATE's WHERE, so a change that raced with another cannot
  * land on a secret that no longer allows it; the UPDATE, any preparatory work and exactly one audit row
  * commit together or not at all; and the call returns only once every token endpoint instance has dropped
- * the secret from its cache (lib/db/secret-changes).
+ * the secret from its cache (lib/db/credential-changes).
  */
-export async function applySecretChange<P = undefined>(
-  change: SecretChange<P>,
+export async function applyCredentialChange<P = undefined>(
+  change: CredentialChange<P>,
 ): Promise<CommandResult<{ prepared: P }>> {
   const now = change.now ?? new Date();
-  const owned: Prisma.SecretWhereInput = { id: change.secretId, ...change.scope };
-  const current = await prisma.secret.findFirst({ where: owned, select: CURRENT_SELECT });
+  const owned: Prisma.CredentialWhereInput = { id: change.credentialId, ...change.scope };
+  const current = await prisma.credential.findFirst({ where: owned, select: CURRENT_SELECT });
   if (!current || current.status === 'DELETED') return notFound();
   const refused = change.action ? refusal(change.action, current, now) : null;
   if (refused) return conflict(refused);
 
   const conditions = preconditionFilter(change.action ? preconditionsOf(change.action) : [], now);
   type Outcome = { applied: true; prepared: P; cached: boolean } | { applied: false; failure?: Failure };
-  const outcome = await secretChanges.change<Outcome>(
-    credentialKey({ hash: current.secretHash, id: change.secretId, oauthClientId: current.oauthClientId }),
+  const outcome = await credentialChanges.change<Outcome>(
+    credentialKey({ hash: current.secretHash, id: change.credentialId, oauthClientId: current.oauthClientId }),
     () =>
       prisma
         .$transaction(async (tx) => {
           const prepared = (change.prepare ? await change.prepare(tx, current) : undefined) as P | Failure;
           if (isFailure(prepared)) throw new Refused(prepared);
           const data = typeof change.data === 'function' ? change.data(prepared, current) : change.data;
-          const { count } = await tx.secret.updateMany({
+          const { count } = await tx.credential.updateMany({
             where: { AND: [owned, conditions, change.where ?? {}] },
             data,
           });
           if (count !== 1) throw new NotMatched();
           const event = typeof change.event === 'function' ? change.event(prepared, current) : change.event;
-          await recordSecretEvent(tx, { ...event, secretId: change.secretId });
+          await recordCredentialEvent(tx, { ...event, credentialId: change.credentialId });
           await change.after?.(tx);
           return {
             applied: true as const,
@@ -154,7 +156,7 @@ export async function applySecretChange<P = undefined>(
   if (outcome.failure) return outcome.failure;
 
   // The secret changed between the read and the write: say what it allows now.
-  const latest = await prisma.secret.findFirst({ where: owned, select: CURRENT_SELECT });
+  const latest = await prisma.credential.findFirst({ where: owned, select: CURRENT_SELECT });
   if (!latest || latest.status === 'DELETED') return notFound();
   return conflict((change.action && refusal(change.action, latest, now)) || CHANGED_MEANWHILE);
 }

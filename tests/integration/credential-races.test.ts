@@ -2,8 +2,9 @@
 // sequential order of the same calls produces, and the token endpoint must agree with the row.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db';
-import { activateSecret, deleteSecret, makeDecoy, rollSecret } from '@/lib/data/secret-commands';
-import { recordExpiries } from '@/lib/jobs/secret-jobs';
+import { activateCredential, deleteCredential } from '@/lib/data/credential-commands';
+import { makeDecoy, rollSecret } from '@/lib/data/secret-commands';
+import { recordExpiries } from '@/lib/jobs/credential-jobs';
 import { organizationWithAdmin, requestToken, resetRateLimits } from '../helpers/fixtures';
 
 const ROUNDS = 50;
@@ -15,7 +16,7 @@ beforeAll(async () => {
 });
 
 async function row(id: string) {
-  return prisma.secret.findUniqueOrThrow({
+  return prisma.credential.findUniqueOrThrow({
     where: { id },
     select: { status: true, isDecoy: true, replacedById: true, expiresAt: true, activatedAt: true, deactivateAt: true },
   });
@@ -46,8 +47,8 @@ describe('conflicting changes fired at once', { timeout: 180_000 }, () => {
     for (let i = 0; i < ROUNDS; i++) {
       const secret = await org.secret('ACTIVE');
       const [rolled] = await Promise.all([
-        rollSecret({ actor: org.actor, secretId: secret.id, graceSeconds: 0 }),
-        activateSecret({ actor: org.actor, secretId: secret.id }),
+        rollSecret({ actor: org.actor, credentialId: secret.id, graceSeconds: 0 }),
+        activateCredential({ actor: org.actor, credentialId: secret.id }),
       ]);
       // In either order the activation is refused (already active, or rolled) and the roll succeeds.
       expect(rolled.ok).toBe(true);
@@ -57,7 +58,7 @@ describe('conflicting changes fired at once', { timeout: 180_000 }, () => {
         replaced: true,
       });
       await expectEndpointAgrees(secret.id, secret.value);
-      await prisma.secret.updateMany({
+      await prisma.credential.updateMany({
         where: { id: { in: [secret.id, state.replacedById!] } },
         data: { status: 'DELETED' },
       });
@@ -68,8 +69,8 @@ describe('conflicting changes fired at once', { timeout: 180_000 }, () => {
     for (let i = 0; i < ROUNDS; i++) {
       const secret = await org.secret('DISABLED');
       const [decoy, activated] = await Promise.all([
-        makeDecoy({ actor: org.actor, secretId: secret.id }),
-        activateSecret({ actor: org.actor, secretId: secret.id }),
+        makeDecoy({ actor: org.actor, credentialId: secret.id }),
+        activateCredential({ actor: org.actor, credentialId: secret.id }),
       ]);
       expect(decoy.ok !== activated.ok).toBe(true);
       const state = await row(secret.id);
@@ -82,8 +83,8 @@ describe('conflicting changes fired at once', { timeout: 180_000 }, () => {
     for (let i = 0; i < ROUNDS; i++) {
       const secret = await org.secret('DISABLED');
       const [deleted, activated] = await Promise.all([
-        deleteSecret({ actor: org.actor, secretId: secret.id }),
-        activateSecret({ actor: org.actor, secretId: secret.id }),
+        deleteCredential({ actor: org.actor, credentialId: secret.id }),
+        activateCredential({ actor: org.actor, credentialId: secret.id }),
       ]);
       expect(deleted.ok !== activated.ok).toBe(true);
       expect((await row(secret.id)).status).toBe(deleted.ok ? 'DELETED' : 'ACTIVE');
@@ -96,9 +97,9 @@ describe('conflicting changes fired at once', { timeout: 180_000 }, () => {
       const secret = await org.secret('DISABLED');
       // The expiry falls within the few milliseconds the activation takes.
       const expiresAt = new Date(Date.now() + (i % 10) * 2);
-      await prisma.secret.update({ where: { id: secret.id }, data: { expiresAt } });
+      await prisma.credential.update({ where: { id: secret.id }, data: { expiresAt } });
       const [activated] = await Promise.all([
-        activateSecret({ actor: org.actor, secretId: secret.id }),
+        activateCredential({ actor: org.actor, credentialId: secret.id }),
         recordExpiries(),
       ]);
       const state = await row(secret.id);
@@ -117,20 +118,20 @@ describe('conflicting changes fired at once', { timeout: 180_000 }, () => {
       const secrets = [await org.secret('DISABLED'), await org.secret('DISABLED'), await org.secret('DISABLED')];
       const target = secrets[1]!;
       const bulk = async () => {
-        // What bulkSecretsAction does: the single command, one secret after the other.
+        // What bulkCredentialsAction does: the single command, one secret after the other.
         const results = [];
-        for (const { id } of secrets) results.push(await deleteSecret({ actor: org.actor, secretId: id }));
+        for (const { id } of secrets) results.push(await deleteCredential({ actor: org.actor, credentialId: id }));
         return results;
       };
       const [bulkResults, activated] = await Promise.all([
         bulk(),
-        activateSecret({ actor: org.actor, secretId: target.id }),
+        activateCredential({ actor: org.actor, credentialId: target.id }),
       ]);
       expect(bulkResults[1]!.ok !== activated.ok).toBe(true);
       expect((await row(target.id)).status).toBe(activated.ok ? 'ACTIVE' : 'DELETED');
       for (const other of [secrets[0]!, secrets[2]!]) expect((await row(other.id)).status).toBe('DELETED');
       for (const secret of secrets) await expectEndpointAgrees(secret.id, secret.value);
-      if (activated.ok) await prisma.secret.update({ where: { id: target.id }, data: { status: 'DELETED' } });
+      if (activated.ok) await prisma.credential.update({ where: { id: target.id }, data: { status: 'DELETED' } });
     }
   });
 });
