@@ -10,13 +10,16 @@ const useIsClient = () =>
     () => false,
   );
 
+// Building an Intl formatter costs far more than formatting with one, and a list renders a few timestamps per
+// row: each formatter is made once. The browser's locale and time zone do not change while the page is open.
+const utcFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+let localFormat: Intl.DateTimeFormat | undefined;
+const relativeFormats = new Map<string | undefined, Intl.RelativeTimeFormat>();
+
 function absolute(date: Date, isClient: boolean): string {
-  const text = new Intl.DateTimeFormat(isClient ? undefined : 'en-GB', {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone: isClient ? undefined : 'UTC',
-  }).format(date);
-  return isClient ? text : `${text} UTC`;
+  if (!isClient) return `${utcFormat.format(date)} UTC`;
+  localFormat ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return localFormat.format(date);
 }
 
 /**
@@ -44,7 +47,8 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 export function relativeText(date: Date, now: number, locale?: string): string {
   const seconds = Math.round((date.getTime() - now) / 1000);
   if (Math.abs(seconds) < 45) return 'just now';
-  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  let format = relativeFormats.get(locale);
+  if (!format) relativeFormats.set(locale, (format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })));
   for (const [unit, size] of UNITS) {
     if (Math.abs(seconds) >= size || unit === 'minute') return format.format(Math.round(seconds / size), unit);
   }

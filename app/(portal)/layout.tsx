@@ -7,12 +7,12 @@ import { SignOutButton } from '@/components/sign-out-button';
 import { navSectionsFor } from '@/components/nav-items';
 import { ReauthProvider } from '@/components/auth/reauth-provider';
 import { describeWindow } from '@/lib/identity/reauth';
-import { getTwoFactorStatus } from '@/lib/data/two-factor';
+import { getSecondFactorMethods } from '@/lib/data/two-factor';
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {
   const actor = await requireActor();
   const sections = navSectionsFor(actor);
-  const factors = await getTwoFactorStatus({ userId: actor.userId });
+  const methods = await getSecondFactorMethods({ userId: actor.userId });
   const account = (
     <div className="min-w-0">
       <p className="truncate text-sm font-medium text-slate-900">{actor.name}</p>
@@ -44,10 +44,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
       </header>
       <main className="min-w-0 flex-1 lg:pl-64">
         <div className="mx-auto max-w-5xl px-4 py-6 sm:px-8 sm:py-10">
-          <ReauthProvider
-            methods={{ totp: factors.totp, passkey: factors.passkeys.length > 0 }}
-            windowText={describeWindow(actor.reauthWindowMinutes)}
-          >
+          <ReauthProvider methods={methods} windowText={describeWindow(actor.reauthWindowMinutes)}>
             {children}
           </ReauthProvider>
         </div>

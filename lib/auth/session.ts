@@ -1,4 +1,5 @@
 import 'server-only';
+import { cache } from 'react';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { decode } from 'next-auth/jwt';
@@ -22,16 +23,15 @@ export async function sessionCookie(): Promise<{ userId: string; token: string }
 /**
  * The signed-in actor, or null. The cookie only names a server-side session: it counts while that
  * session's row is live (not signed out, not ended elsewhere, not expired), and the user's role is
- * read fresh from the database on every request.
+ * read fresh from the database on every request. Read once per render (the layout and the page both ask),
+ * with the session and the user looked up side by side.
  */
-export async function getActor(): Promise<Actor | null> {
+export const getActor = cache(async (): Promise<Actor | null> => {
   const cookie = await sessionCookie();
   if (!cookie) return null;
-  const session = await findLiveSession(cookie);
-  if (!session) return null;
-  const actor = await getActorByUserId({ userId: cookie.userId });
-  return actor ? { ...actor, session } : null;
-}
+  const [session, actor] = await Promise.all([findLiveSession(cookie), getActorByUserId({ userId: cookie.userId })]);
+  return session && actor ? { ...actor, session } : null;
+});
 
 /** For pages: the signed-in actor, or a redirect to the sign-in page. */
 export async function requireActor(): Promise<Actor> {

@@ -61,6 +61,21 @@ export function toCredentialView({
   return { ...row, createdByName: createdBy?.name ?? null };
 }
 
+/**
+ * What a command that inserts a credential reads back: the list item's columns without its creator, whom the
+ * command knows (the actor). Without the relation, the insert returns its row itself, where reading the
+ * creator too took two more round trips inside the command's transaction.
+ */
+const { createdBy: _createdBy, ...CREATED_SELECT } = LIST_SELECT;
+export { CREATED_SELECT };
+
+export function createdView(
+  row: Prisma.CredentialGetPayload<{ select: typeof CREATED_SELECT }>,
+  creator: { name: string },
+): CredentialView {
+  return { ...row, createdByName: creator.name };
+}
+
 function isListed(secret: CredentialView): secret is CredentialListItem {
   return secret.status !== 'DELETED';
 }

@@ -9,7 +9,7 @@ import type { CredentialKind } from '@/lib/generated/prisma/enums';
 import type { MemberActor } from '@/lib/identity/actor';
 import { recordCredentialEvent, type RequestContext } from '@/lib/data/audit';
 import { insertCredentialRow } from '@/lib/data/credential-change';
-import { LIST_SELECT, limitMessage, toCredentialView, type CredentialListItem } from '@/lib/data/credential-queries';
+import { CREATED_SELECT, createdView, limitMessage, type CredentialListItem } from '@/lib/data/credential-queries';
 
 /**
  * What every command that adds a credential does: check the scopes asked for, then in its transaction lock
@@ -35,14 +35,19 @@ export function parseCredentialScopes(scopes: readonly string[] | undefined) {
 
 /**
  * Locks the organization's client and counts its credentials of the kind (deleted ones not counted): the
- * client's id when one more may be added, else the refusal.
+ * client's id and a picker of a free default name when one more may be added, else the refusal. One read of
+ * the client's credentials serves both the count and the names.
  */
 export async function claimSlot(tx: Tx, organizationId: string, kind: CredentialKind) {
   const oauthClientId = await lockClient(tx, organizationId);
   if (!oauthClientId) return notFound('Your organization has no OAuth client. Contact support.');
-  const count = await tx.credential.count({ where: { oauthClientId, kind, status: { not: 'DELETED' } } });
+  const rows = await tx.credential.findMany({
+    where: { oauthClientId },
+    select: { name: true, kind: true, status: true },
+  });
+  const count = rows.filter((row) => row.kind === kind && row.status !== 'DELETED').length;
   if (count >= maxSecretsPerClient()) return conflict(limitMessage(kind));
-  return { ok: true as const, oauthClientId };
+  return { ok: true as const, oauthClientId, defaultName: (base?: string) => freeName(rows, kind, base) };
 }
 
 /** Names are unique within the client across kinds: the refusal names the field, whatever kind is named. */
@@ -55,17 +60,16 @@ export function nameTaken(name: string) {
 
 /**
  * "Secret N", "Public key N", "Workload N": the first N, from the count of the kind's credentials on, whose
- * name is free (names are unique within the client across kinds, deleted ones included). With `base`, the
- * name of a rolled secret's replacement: "Production (rolled)".
+ * name is free among `rows` (names are unique within the client across kinds, deleted ones included). With
+ * `base`, the name of a rolled secret's replacement: "Production (rolled)".
  */
-export async function defaultName(tx: Tx, oauthClientId: string, kind: CredentialKind, base?: string): Promise<string> {
-  const rows = await tx.credential.findMany({ where: { oauthClientId }, select: { name: true, kind: true } });
+function freeName(rows: { name: string; kind: CredentialKind }[], kind: CredentialKind, base?: string): string {
   const taken = new Set(rows.map((row) => row.name));
   if (base) {
     for (let n = 1; ; n++) {
       const candidate = n === 1 ? `${base} (rolled)` : `${base} (rolled ${n})`;
       if (candidate.length <= 64 && !taken.has(candidate)) return candidate;
-      if (candidate.length > 64) return defaultName(tx, oauthClientId, kind);
+      if (candidate.length > 64) return freeName(rows, kind);
     }
   }
   const prefix = KIND_WORDS[kind].defaultName;
@@ -135,13 +139,13 @@ export async function insertCredential({
         oauthClientId,
         kind,
         secretHash: unguessableHash(),
-        name: chosen ?? (await defaultName(tx, oauthClientId, kind)),
+        name: chosen ?? slot.defaultName(),
         status: 'DISABLED',
         scopes,
         createdById: actor.userId,
         ...fields,
       },
-      LIST_SELECT,
+      CREATED_SELECT,
     );
     await recordCredentialEvent(tx, {
       credentialId: row.id,
@@ -150,7 +154,7 @@ export async function insertCredential({
       details: { kind, scopes, ...details },
       context,
     });
-    const view = toCredentialView(row);
+    const view = createdView(row, actor);
     return { ok: true as const, credential: { ...view, status: 'DISABLED' as const } };
   });
 }

@@ -5,7 +5,7 @@ import { prisma } from '@/lib/db';
 export async function getOAuthClient({ organizationId }: { organizationId: string }) {
   return prisma.oAuthClient.findUnique({
     where: { organizationId },
-    select: { id: true, clientId: true, organization: { select: { name: true } } },
+    select: { id: true, clientId: true },
   });
 }
 

@@ -6,8 +6,8 @@ import { forbidden, type CommandResult } from '@/lib/result';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { recordCredentialEvent, type RequestContext } from '@/lib/data/audit';
 import { applyCredentialChange, insertCredentialRow, scopeOf } from '@/lib/data/credential-change';
-import { LIST_SELECT, toCredentialView, type CredentialListItem } from '@/lib/data/credential-queries';
-import { claimSlot, defaultName, parseCredentialScopes, type CreateResult } from '@/lib/data/credential-slots';
+import { CREATED_SELECT, createdView, type CredentialListItem } from '@/lib/data/credential-queries';
+import { claimSlot, parseCredentialScopes, type CreateResult } from '@/lib/data/credential-slots';
 
 /** The commands only a shared secret has: creating one (its value is shown once), rolling it, making it a decoy. */
 
@@ -41,9 +41,9 @@ async function insertSecret(
       scopes: input.scopes,
       createdById: input.actor.userId,
     },
-    LIST_SELECT,
+    CREATED_SELECT,
   );
-  return { plaintext, secret: { ...toCredentialView(row), status: input.status } satisfies CredentialListItem };
+  return { plaintext, secret: { ...createdView(row, input.actor), status: input.status } satisfies CredentialListItem };
 }
 
 /**
@@ -67,11 +67,10 @@ export async function createSecret({
   return prisma.$transaction(async (tx) => {
     const slot = await claimSlot(tx, actor.membership.organizationId, 'SECRET');
     if (!slot.ok) return slot;
-    const { oauthClientId } = slot;
     const created = await insertSecret(tx, {
-      oauthClientId,
+      oauthClientId: slot.oauthClientId,
       actor,
-      name: await defaultName(tx, oauthClientId, 'SECRET'),
+      name: slot.defaultName(),
       status: 'DISABLED',
       scopes: scopes.scopes,
     });
@@ -116,7 +115,7 @@ export async function rollSecret({
       return insertSecret(tx, {
         oauthClientId: old.oauthClientId,
         actor,
-        name: await defaultName(tx, old.oauthClientId, 'SECRET', [...old.name].slice(0, 50).join('')),
+        name: slot.defaultName([...old.name].slice(0, 50).join('')),
         status: 'ACTIVE',
         allowedCidrs: old.allowedCidrs,
         expiresAt: old.expiresAt,

@@ -82,6 +82,22 @@ export async function getTwoFactorStatus({ userId }: { userId: string }): Promis
   return { enabled: !!totp || passkeys.length > 0, totp: !!totp, passkeys, recoveryCodesLeft };
 }
 
+/**
+ * Which second factors the user can confirm their identity with (the portal's "Confirm it's you" offers
+ * those), in one round trip: the portal layout asks on every render and needs neither the passkeys' list
+ * nor the recovery codes that getTwoFactorStatus also reads.
+ */
+export async function getSecondFactorMethods({
+  userId,
+}: {
+  userId: string;
+}): Promise<{ totp: boolean; passkey: boolean }> {
+  const [row] = await prisma.$queryRaw<{ totp: boolean; passkey: boolean }[]>`
+    SELECT EXISTS (SELECT 1 FROM totp_factors WHERE user_id = ${userId}::uuid AND confirmed_at IS NOT NULL) AS totp,
+      EXISTS (SELECT 1 FROM webauthn_credentials WHERE user_id = ${userId}::uuid) AS passkey`;
+  return { totp: row?.totp ?? false, passkey: row?.passkey ?? false };
+}
+
 // ————— Authenticator app (TOTP) —————
 
 /**

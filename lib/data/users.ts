@@ -2,6 +2,7 @@ import { prisma } from '@/lib/db';
 import { now } from '@/lib/clock';
 import { recordAccountEvent, type RequestContext } from '@/lib/data/audit';
 import type { Actor } from '@/lib/identity/actor';
+import type { PlatformRole, Role } from '@/lib/generated/prisma/enums';
 import { verifyPassword } from '@/lib/identity/password';
 import { DEFAULT_REAUTH_WINDOW_MINUTES } from '@/lib/identity/reauth';
 
@@ -25,42 +26,52 @@ export async function findUserIdByEmail({ email }: { email: string }): Promise<s
   return user?.id ?? null;
 }
 
+/**
+ * The actor behind a user id, in one round trip: every portal request and server action starts here, and the
+ * nested Prisma select it replaces took three in a row (user, then membership and factor, then organization).
+ */
 export async function getActorByUserId({ userId }: { userId: string }): Promise<Actor | null> {
-  const user = await prisma.user.findUnique({
-    where: { id: userId },
-    select: {
-      id: true,
-      email: true,
-      name: true,
-      platformRole: true,
-      membership: {
-        select: {
-          organizationId: true,
-          role: true,
-          organization: { select: { name: true, requireTwoFactor: true, reauthWindowMinutes: true } },
-        },
-      },
-      totpFactor: { select: { confirmedAt: true } },
-      _count: { select: { passkeys: true } },
-    },
-  });
-  if (!user) return null;
+  const [row] = await prisma.$queryRaw<
+    {
+      id: string;
+      email: string;
+      name: string;
+      platformRole: PlatformRole | null;
+      organizationId: string | null;
+      organizationName: string | null;
+      role: Role | null;
+      requireTwoFactor: boolean | null;
+      reauthWindowMinutes: number | null;
+      twoFactorEnabled: boolean;
+    }[]
+  >`
+    SELECT u.id::text, u.email, u.name, u.platform_role::text AS "platformRole",
+      m.organization_id::text AS "organizationId", o.name AS "organizationName", m.role::text AS role,
+      o.require_two_factor AS "requireTwoFactor", o.reauth_window_minutes AS "reauthWindowMinutes",
+      (EXISTS (SELECT 1 FROM totp_factors t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL)
+        OR EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = u.id)) AS "twoFactorEnabled"
+    FROM users u
+    LEFT JOIN memberships m ON m.user_id = u.id
+    LEFT JOIN organizations o ON o.id = m.organization_id
+    WHERE u.id = ${userId}::uuid`;
+  if (!row) return null;
   return {
-    userId: user.id,
-    email: user.email,
-    name: user.name,
-    platformRole: user.platformRole,
-    twoFactorEnabled: !!user.totpFactor?.confirmedAt || user._count.passkeys > 0,
-    membership: user.membership
-      ? {
-          organizationId: user.membership.organizationId,
-          organizationName: user.membership.organization.name,
-          role: user.membership.role,
-          requireTwoFactor: user.membership.organization.requireTwoFactor,
-        }
-      : null,
+    userId: row.id,
+    email: row.email,
+    name: row.name,
+    platformRole: row.platformRole,
+    twoFactorEnabled: row.twoFactorEnabled,
+    membership:
+      row.organizationId && row.role
+        ? {
+            organizationId: row.organizationId,
+            organizationName: row.organizationName!,
+            role: row.role,
+            requireTwoFactor: row.requireTwoFactor!,
+          }
+        : null,
     session: null,
-    reauthWindowMinutes: user.membership?.organization.reauthWindowMinutes ?? DEFAULT_REAUTH_WINDOW_MINUTES,
+    reauthWindowMinutes: row.reauthWindowMinutes ?? DEFAULT_REAUTH_WINDOW_MINUTES,
   };
 }
 

@@ -7,6 +7,7 @@ import { createMember } from '@/lib/data/organizations';
 import {
   beginTotpEnrollment,
   confirmTotpEnrollment,
+  getSecondFactorMethods,
   getTwoFactorStatus,
   passkeyAuthenticationOptions,
   passkeyRegistrationOptions,
@@ -67,6 +68,7 @@ describe('authenticator app (TOTP)', () => {
     expect(begun.uri).toMatch(/^otpauth:\/\/totp\/.+secret=/);
     expect(begun.qrCode).toMatch(/^data:image\/svg\+xml;base64,/);
     expect((await getTwoFactorStatus({ userId })).enabled).toBe(false);
+    expect(await getSecondFactorMethods({ userId })).toEqual({ totp: false, passkey: false });
 
     const row = await prisma.totpFactor.findUniqueOrThrow({ where: { userId } });
     expect(row.secretEnc).not.toContain(begun.secret);
@@ -86,6 +88,7 @@ describe('authenticator app (TOTP)', () => {
     expect(confirmed.recoveryCodes).toHaveLength(10);
     const status = await getTwoFactorStatus({ userId });
     expect(status).toMatchObject({ enabled: true, totp: true, passkeys: [], recoveryCodesLeft: 10 });
+    expect(await getSecondFactorMethods({ userId })).toEqual({ totp: true, passkey: false });
     expect((await getActorByUserId({ userId }))?.twoFactorEnabled).toBe(true);
     const [event] = await accountEvents(userId, 'factor_enrolled');
     expect(event).toMatchObject({ details: { method: 'totp', name: 'Authenticator app' } });
@@ -261,6 +264,7 @@ describe('passkeys', () => {
     ]);
     const status = await getTwoFactorStatus({ userId });
     expect(status).toMatchObject({ enabled: true, totp: false, passkeys: [{ name: 'YubiKey 5', lastUsedAt: null }] });
+    expect(await getSecondFactorMethods({ userId })).toEqual({ totp: false, passkey: true });
 
     // The same authenticator cannot be registered twice.
     const twice = await passkeyRegistrationOptions({ userId });

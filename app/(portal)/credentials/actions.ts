@@ -62,12 +62,15 @@ function creation<S extends z.ZodType>(schema: S) {
  * Creates a secret and returns its value: the one place the plaintext ever
  * appears. It is not logged, not stored and not put in any cache. Without
  * input (the one-click "Add Secret") it may request every scope.
+ * It does not revalidate: the browser shows the value as soon as this answers and then refreshes the page
+ * (router.refresh), where a revalidation would have held the value back until the whole re-rendered page
+ * had come with it.
  */
 export async function createSecretAction(
   input?: unknown,
 ): Promise<ActionResult<{ secret: CreatedCredential; plaintext: string }>> {
   const schema = z.object({ scopes: scopesInput }).strict().optional();
-  return run(input, creation(schema), async ({ actor, data, context }) => {
+  return run(input, { ...creation(schema), revalidate: false }, async ({ actor, data, context }) => {
     const result = await createSecret({ actor, scopes: data?.scopes, context });
     if (!result.ok) return result;
     return { ok: true, plaintext: result.plaintext, secret: created(result.secret) };
@@ -131,9 +134,15 @@ export async function setCredentialScopesAction(input: unknown): Promise<ActionR
   );
 }
 
+/**
+ * Like createSecretAction, it does not revalidate: the row shows Active as soon as this answers, and the
+ * browser then refreshes the page.
+ */
 export async function activateCredentialAction(input: unknown): Promise<ActionResult> {
-  return run(input, secretAction({ schema: transitionSchema, sensitive: true }), ({ actor, data, context }) =>
-    activateCredential({ actor, ...data, context }),
+  return run(
+    input,
+    secretAction({ schema: transitionSchema, sensitive: true, revalidate: false }),
+    ({ actor, data, context }) => activateCredential({ actor, ...data, context }),
   );
 }
 

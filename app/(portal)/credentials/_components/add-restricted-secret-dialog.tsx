@@ -8,12 +8,14 @@ import { useDialogAction } from '@/components/actions/use-dialog-action';
 import { createSecretAction } from '../actions';
 import { ScopeFields, scopesOf } from './scope-fields';
 import { SecretCreatedDialog, type CreatedSecret } from './secret-created-dialog';
+import { useRefreshAfterRender } from '@/components/actions/use-refresh-after-render';
 
 /**
  * A secret limited to some scopes from the start: the scopes are chosen first, then the value is shown once
  * in the same dialog as "Add Secret" shows it (whose one click creates a secret with every scope).
  */
 export function AddRestrictedSecretButton({ atLimit }: { atLimit: boolean }) {
+  const refresh = useRefreshAfterRender();
   const [open, setOpen] = useState(false);
   const { pending, error, run } = useDialogAction(open);
   const [created, setCreated] = useState<CreatedSecret | null>(null);
@@ -39,6 +41,8 @@ export function AddRestrictedSecretButton({ atLimit }: { atLimit: boolean }) {
               // The value goes to the show-once dialog alone; this one closes first.
               setOpen(false);
               setCreated({ ...result.secret, value: result.plaintext });
+              // The action does not revalidate, so that the value shows first: the list and the count follow.
+              refresh();
             },
           )
         }

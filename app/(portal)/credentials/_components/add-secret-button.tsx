@@ -9,10 +9,12 @@ import { createSecretAction } from '../actions';
 import { SecretCreatedDialog, type CreatedSecret } from './secret-created-dialog';
 import { UNREACHABLE } from '@/components/actions/unreachable';
 import { allowanceText } from '@/lib/credentials/credential-kinds';
+import { useRefreshAfterRender } from '@/components/actions/use-refresh-after-render';
 
 /** Creates the secret at once (one click, as the product documentation describes) and shows it in a dialog. */
 export function AddSecretButton({ count, max }: { count: number; max: number }) {
   const ensure = useReauth();
+  const refresh = useRefreshAfterRender();
   const [pending, startTransition] = useTransition();
   const [created, setCreated] = useState<CreatedSecret | null>(null);
   const atLimit = count >= max;
@@ -20,8 +22,11 @@ export function AddSecretButton({ count, max }: { count: number; max: number }) 
   function addSecret() {
     startTransition(async () => {
       const result = await ensure(() => createSecretAction()).catch(() => UNREACHABLE);
-      if (result.ok) setCreated({ ...result.secret, value: result.plaintext });
-      else toast.error(result.message);
+      if (result.ok) {
+        setCreated({ ...result.secret, value: result.plaintext });
+        // The action does not revalidate, so that the value shows first: the list and the count follow.
+        refresh();
+      } else toast.error(result.message);
     });
   }
 

@@ -2,7 +2,7 @@
 
 import { MoreHorizontal } from 'lucide-react';
 import Link from 'next/link';
-import { useState, useTransition } from 'react';
+import { type ReactNode, useState, useTransition } from 'react';
 import { toast } from 'sonner';
 import { useReauth } from '@/components/auth/reauth-provider';
 import { Button } from '@/components/ui/button';
@@ -26,11 +26,31 @@ import { RollDialog } from './roll-dialog';
 import { ScopesDialog } from './scopes-dialog';
 import { SecretCreatedDialog, type CreatedSecret } from './secret-created-dialog';
 import { UNREACHABLE } from '@/components/actions/unreachable';
+import { useRefreshAfterRender } from '@/components/actions/use-refresh-after-render';
 
 type Open = 'rename' | 'expiry' | 'allowlist' | 'scopes' | 'roll' | 'decoy' | null;
 
-export function CredentialRowActions({ secret }: { secret: CredentialRow }) {
+/**
+ * Renders a row's dialog from the first time it opens, and keeps it rendered after: every row has eight, and
+ * unopened they were still rendered, closed, for every row of both lists (on the server for each page, and in
+ * the browser on hydration and on every refresh after an action).
+ */
+function OnceOpened({ open, children }: { open: boolean; children: ReactNode }) {
+  const [opened, setOpened] = useState(open);
+  if (open && !opened) setOpened(true);
+  return opened || open ? children : null;
+}
+
+export function CredentialRowActions({
+  secret,
+  onActivated,
+}: {
+  secret: CredentialRow;
+  /** Shows the row active before the refreshed page arrives (a list's; the detail page waits for it). */
+  onActivated?: (id: string) => void;
+}) {
   const ensure = useReauth();
+  const refresh = useRefreshAfterRender();
   const [pending, startTransition] = useTransition();
   const [open, setOpen] = useState<Open>(null);
   const [confirming, setConfirming] = useState<'deactivate' | 'delete' | 'revoke' | null>(null);
@@ -41,8 +61,11 @@ export function CredentialRowActions({ secret }: { secret: CredentialRow }) {
   function activate() {
     startTransition(async () => {
       const result = await ensure(() => activateCredentialAction({ credentialId: secret.id })).catch(() => UNREACHABLE);
-      if (result.ok) toast.success(`${words.label} ${secret.name} activated.`);
-      else toast.error(result.message);
+      if (result.ok) {
+        onActivated?.(secret.id);
+        toast.success(`${words.label} ${secret.name} activated.`);
+        refresh();
+      } else toast.error(result.message);
     });
   }
 
@@ -98,14 +121,30 @@ export function CredentialRowActions({ secret }: { secret: CredentialRow }) {
         </DropdownMenuContent>
       </DropdownMenu>
 
-      <RenameDialog secret={secret} {...dialog('rename')} />
-      <ExpiryDialog secret={secret} {...dialog('expiry')} />
-      <AllowlistDialog secret={secret} {...dialog('allowlist')} />
-      <ScopesDialog secret={secret} {...dialog('scopes')} />
-      <DecoyDialog secret={secret} {...dialog('decoy')} />
-      <RollDialog secret={secret} {...dialog('roll')} onRolled={setCreated} />
-      <ConfirmStatusDialog secret={secret} kind={confirming} onClose={() => setConfirming(null)} />
-      <SecretCreatedDialog secret={created} onClose={() => setCreated(null)} />
+      <OnceOpened open={open === 'rename'}>
+        <RenameDialog secret={secret} {...dialog('rename')} />
+      </OnceOpened>
+      <OnceOpened open={open === 'expiry'}>
+        <ExpiryDialog secret={secret} {...dialog('expiry')} />
+      </OnceOpened>
+      <OnceOpened open={open === 'allowlist'}>
+        <AllowlistDialog secret={secret} {...dialog('allowlist')} />
+      </OnceOpened>
+      <OnceOpened open={open === 'scopes'}>
+        <ScopesDialog secret={secret} {...dialog('scopes')} />
+      </OnceOpened>
+      <OnceOpened open={open === 'decoy'}>
+        <DecoyDialog secret={secret} {...dialog('decoy')} />
+      </OnceOpened>
+      <OnceOpened open={open === 'roll'}>
+        <RollDialog secret={secret} {...dialog('roll')} onRolled={setCreated} />
+      </OnceOpened>
+      <OnceOpened open={confirming !== null}>
+        <ConfirmStatusDialog secret={secret} kind={confirming} onClose={() => setConfirming(null)} />
+      </OnceOpened>
+      <OnceOpened open={created !== null}>
+        <SecretCreatedDialog secret={created} onClose={() => setCreated(null)} />
+      </OnceOpened>
     </>
   );
 }

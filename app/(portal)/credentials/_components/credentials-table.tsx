@@ -14,8 +14,10 @@ import { KIND_WORDS } from '@/lib/credentials/credential-kinds';
 import type { CredentialRow } from '@/components/credentials/credential-row';
 import { BulkConfirmDialog } from './bulk-confirm-dialog';
 import { CredentialRowActions } from './credential-row-actions';
+import { useActivatedRows } from './use-activated-rows';
 
-export function CredentialsTable({ secrets, canManage }: { secrets: CredentialRow[]; canManage: boolean }) {
+export function CredentialsTable({ secrets: listed, canManage }: { secrets: CredentialRow[]; canManage: boolean }) {
+  const [secrets, markActivated] = useActivatedRows(listed);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [bulk, setBulk] = useState<'deactivate' | 'delete' | null>(null);
   // Selection survives refreshes only for secrets still listed.
@@ -102,6 +104,8 @@ export function CredentialsTable({ secrets, canManage }: { secrets: CredentialRo
                 <TableCell className="sm:px-6">
                   <Link
                     href={`/credentials/${secret.id}`}
+                    // Each visible row would prefetch its page, again after every action's refresh: one request per row.
+                    prefetch={false}
                     className="font-medium text-slate-900 hover:text-indigo-700 hover:underline"
                   >
                     {secret.name}
@@ -138,7 +142,7 @@ export function CredentialsTable({ secrets, canManage }: { secrets: CredentialRo
                 </TableCell>
                 {canManage && (
                   <TableCell className="text-right sm:pr-6">
-                    <CredentialRowActions secret={secret} />
+                    <CredentialRowActions secret={secret} onActivated={markActivated} />
                   </TableCell>
                 )}
               </TableRow>

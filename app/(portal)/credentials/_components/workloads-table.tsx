@@ -8,6 +8,7 @@ import { ScopeBadges } from '@/components/credentials/credential-labels';
 import { CredentialStatusCell, LastUsed } from '@/components/credentials/credential-status';
 import type { CredentialRow } from '@/components/credentials/credential-row';
 import { CredentialRowActions } from './credential-row-actions';
+import { useActivatedRows } from './use-activated-rows';
 
 /**
  * Whom a workload trusts. Under the name on narrow screens, labelled; in its own column on wide ones, where the
@@ -32,7 +33,8 @@ function Trust({ workload, column = false }: { workload: CredentialRow; column?:
 }
 
 /** The organization's trusted workloads (token exchange), each with the same lifecycle and menu as a secret. */
-export function WorkloadsTable({ workloads, canManage }: { workloads: CredentialRow[]; canManage: boolean }) {
+export function WorkloadsTable({ workloads: listed, canManage }: { workloads: CredentialRow[]; canManage: boolean }) {
+  const [workloads, markActivated] = useActivatedRows(listed);
   if (workloads.length === 0) {
     return (
       <EmptyState icon={Workflow} title="No trusted workloads yet">
@@ -65,6 +67,8 @@ export function WorkloadsTable({ workloads, canManage }: { workloads: Credential
               <TableCell className="sm:px-6">
                 <Link
                   href={`/credentials/${workload.id}`}
+                  // Each visible row would prefetch its page, again after every action's refresh: one request per row.
+                  prefetch={false}
                   className="font-medium text-slate-900 hover:text-indigo-700 hover:underline"
                 >
                   {workload.name}
@@ -88,7 +92,7 @@ export function WorkloadsTable({ workloads, canManage }: { workloads: Credential
               </TableCell>
               {canManage && (
                 <TableCell className="text-right sm:pr-6">
-                  <CredentialRowActions secret={workload} />
+                  <CredentialRowActions secret={workload} onActivated={markActivated} />
                 </TableCell>
               )}
             </TableRow>
