@@ -5,6 +5,9 @@ test('support finds a customer, views credentials read-only, deactivates with a 
   page,
   browser,
 }) => {
+  // Three people sign in (argon2 each time) and support staff enroll an authenticator: about 25 s on two busy
+  // cores, close to the default limit.
+  test.slow();
   // The customer's admin has an active secret.
   const adminPage = await (await browser.newContext()).newPage();
   await signIn(adminPage, 'admin@acme.test');

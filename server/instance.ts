@@ -107,8 +107,10 @@ export function startInstance({ handle, onListening }: { handle: Handler; onList
       // Sign-in bodies are tiny; a large one is refused before Next.js (and next-auth, which reads it all) sees it.
       const pass = () => limitRequestBody(req, res, AUTH_BODY_LIMIT_BYTES, (limited) => void handle(limited, res));
       // A flood of sign-in attempts beyond what this instance admits is answered here, before Next.js, the
-      // database or argon2 spend anything on it.
-      if (req.method === 'POST' && isSignInStep(path)) {
+      // database or argon2 spend anything on it. A body declared too large is refused (413) without taking
+      // one of the attempts a second that real people need.
+      const declaredTooLarge = Number(req.headers['content-length'] ?? 0) > AUTH_BODY_LIMIT_BYTES;
+      if (req.method === 'POST' && isSignInStep(path) && !declaredTooLarge) {
         void admitSignInAttempt().then((admitted) =>
           admitted
             ? pass()
