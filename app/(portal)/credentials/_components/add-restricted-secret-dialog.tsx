@@ -1,5 +1,6 @@
 'use client';
 
+import { useRouter } from 'next/navigation';
 import { ShieldCheck } from 'lucide-react';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
@@ -8,14 +9,15 @@ import { useDialogAction } from '@/components/actions/use-dialog-action';
 import { createSecretAction } from '../actions';
 import { ScopeFields, scopesOf } from './scope-fields';
 import { SecretCreatedDialog, type CreatedSecret } from './secret-created-dialog';
-import { useRefreshAfterRender } from '@/components/actions/use-refresh-after-render';
+import { useAfterRender } from '@/components/actions/use-after-render';
 
 /**
  * A secret limited to some scopes from the start: the scopes are chosen first, then the value is shown once
  * in the same dialog as "Add Secret" shows it (whose one click creates a secret with every scope).
  */
 export function AddRestrictedSecretButton({ atLimit }: { atLimit: boolean }) {
-  const refresh = useRefreshAfterRender();
+  const router = useRouter();
+  const afterRender = useAfterRender();
   const [open, setOpen] = useState(false);
   const { pending, error, run } = useDialogAction(open);
   const [created, setCreated] = useState<CreatedSecret | null>(null);
@@ -42,7 +44,7 @@ export function AddRestrictedSecretButton({ atLimit }: { atLimit: boolean }) {
               setOpen(false);
               setCreated({ ...result.secret, value: result.plaintext });
               // The action does not revalidate, so that the value shows first: the list and the count follow.
-              refresh();
+              afterRender(() => router.refresh());
             },
           )
         }

@@ -1,5 +1,6 @@
 'use client';
 
+import { useRouter } from 'next/navigation';
 import { Loader2, Plus } from 'lucide-react';
 import { useState, useTransition } from 'react';
 import { toast } from 'sonner';
@@ -9,12 +10,13 @@ import { createSecretAction } from '../actions';
 import { SecretCreatedDialog, type CreatedSecret } from './secret-created-dialog';
 import { UNREACHABLE } from '@/components/actions/unreachable';
 import { allowanceText } from '@/lib/credentials/credential-kinds';
-import { useRefreshAfterRender } from '@/components/actions/use-refresh-after-render';
+import { useAfterRender } from '@/components/actions/use-after-render';
 
 /** Creates the secret at once (one click, as the product documentation describes) and shows it in a dialog. */
 export function AddSecretButton({ count, max }: { count: number; max: number }) {
   const ensure = useReauth();
-  const refresh = useRefreshAfterRender();
+  const router = useRouter();
+  const afterRender = useAfterRender();
   const [pending, startTransition] = useTransition();
   const [created, setCreated] = useState<CreatedSecret | null>(null);
   const atLimit = count >= max;
@@ -25,7 +27,7 @@ export function AddSecretButton({ count, max }: { count: number; max: number }) 
       if (result.ok) {
         setCreated({ ...result.secret, value: result.plaintext });
         // The action does not revalidate, so that the value shows first: the list and the count follow.
-        refresh();
+        afterRender(() => router.refresh());
       } else toast.error(result.message);
     });
   }

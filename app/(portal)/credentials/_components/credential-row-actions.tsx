@@ -1,5 +1,6 @@
 'use client';
 
+import { useRouter } from 'next/navigation';
 import { MoreHorizontal } from 'lucide-react';
 import Link from 'next/link';
 import { type ReactNode, useState, useTransition } from 'react';
@@ -26,7 +27,7 @@ import { RollDialog } from './roll-dialog';
 import { ScopesDialog } from './scopes-dialog';
 import { SecretCreatedDialog, type CreatedSecret } from './secret-created-dialog';
 import { UNREACHABLE } from '@/components/actions/unreachable';
-import { useRefreshAfterRender } from '@/components/actions/use-refresh-after-render';
+import { useAfterRender } from '@/components/actions/use-after-render';
 
 type Open = 'rename' | 'expiry' | 'allowlist' | 'scopes' | 'roll' | 'decoy' | null;
 
@@ -50,8 +51,10 @@ export function CredentialRowActions({
   onActivated?: (id: string) => void;
 }) {
   const ensure = useReauth();
-  const refresh = useRefreshAfterRender();
+  const router = useRouter();
+  const afterRender = useAfterRender();
   const [pending, startTransition] = useTransition();
+  const [menuOpen, setMenuOpen] = useState(false);
   const [open, setOpen] = useState<Open>(null);
   const [confirming, setConfirming] = useState<'deactivate' | 'delete' | 'revoke' | null>(null);
   const [created, setCreated] = useState<CreatedSecret | null>(null);
@@ -63,8 +66,10 @@ export function CredentialRowActions({
       const result = await ensure(() => activateCredentialAction({ credentialId: secret.id })).catch(() => UNREACHABLE);
       if (result.ok) {
         onActivated?.(secret.id);
-        toast.success(`${words.label} ${secret.name} activated.`);
-        refresh();
+        afterRender(() => {
+          toast.success(`${words.label} ${secret.name} activated.`);
+          router.refresh();
+        });
       } else toast.error(result.message);
     });
   }
@@ -76,7 +81,7 @@ export function CredentialRowActions({
 
   return (
     <>
-      <DropdownMenu modal={false}>
+      <DropdownMenu modal={false} open={menuOpen} onOpenChange={setMenuOpen}>
         <DropdownMenuTrigger asChild>
           <Button
             variant="ghost"
@@ -102,7 +107,19 @@ export function CredentialRowActions({
             <DropdownMenuItem onSelect={() => setOpen('scopes')}>Edit scopes</DropdownMenuItem>
           )}
           <DropdownMenuSeparator />
-          {allowed.has('activate') && <DropdownMenuItem onSelect={activate}>Activate</DropdownMenuItem>}
+          {allowed.has('activate') && (
+            <DropdownMenuItem
+              onSelect={(event) => {
+                // The menu closes in the next task: closing it in this one (unmounting it, moving focus back to
+                // the trigger) delayed the action's request by as long.
+                event.preventDefault();
+                activate();
+                setTimeout(() => setMenuOpen(false));
+              }}
+            >
+              Activate
+            </DropdownMenuItem>
+          )}
           {allowed.has('makeDecoy') && (
             <DropdownMenuItem onSelect={() => setOpen('decoy')}>Make decoy</DropdownMenuItem>
           )}
