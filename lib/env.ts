@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseRetrySchedule } from '@/lib/events/delivery-schedule';
 
 /**
  * Every environment variable the portal, the token endpoint and their scripts read, parsed with zod:
@@ -67,6 +68,18 @@ const schema = {
   OAUTH_ALLOW_LOOPBACK_HTTP: flag,
   /** Timeout of each fetch of a JWKS or discovery document. */
   OAUTH_FETCH_TIMEOUT_MS: count(100, 30_000, 3_000),
+  /** Test runs only: the delays between a webhook's attempts instead of Svix's schedule, e.g. `1s,2s,3s`. */
+  WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .refine((value) => {
+      try {
+        return parseRetrySchedule(value).length > 0;
+      } catch {
+        return false;
+      }
+    }, 'Use delays like 5s,5m,2h (ms, s, m or h), separated by commas.')
+    .transform(parseRetrySchedule)
+    .optional(),
 
   // `npm run db:roles` only.
   DATABASE_ADMIN_URL: postgresUrl.optional(),

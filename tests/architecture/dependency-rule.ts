@@ -20,6 +20,7 @@ const PURE = [
   'lib/generated',
   'lib/result',
   'lib/env',
+  'lib/events',
 ];
 
 /** Each layer of lib/, and the layers its modules may import (besides their own layer and the pure ones). */
