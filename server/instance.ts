@@ -6,6 +6,7 @@ import { AUTH_BODY_LIMIT_BYTES, isAuthPath, limitRequestBody } from '@/lib/http/
 import { SIGN_IN_BUSY_MESSAGE, admitSignInAttempt, isSignInStep } from '@/lib/auth/password-check-limit';
 import { OAUTH_ENDPOINTS, serveOAuthRequest } from '@/server/token-route';
 import { startScheduler } from '@/server/scheduler';
+import { startDeliveries } from '@/server/deliveries';
 import { inspectOwnPrivileges, prisma } from '@/lib/db';
 import { privilegeWarning } from '@/lib/db/roles';
 import { RETRY_AFTER_SECONDS } from '@/lib/db/availability';
@@ -126,6 +127,7 @@ export function startInstance({ handle, onListening }: { handle: Handler; onList
   server.listen(env.PORT, onListening);
 
   const stopScheduler = startScheduler();
+  const stopDeliveries = startDeliveries();
 
   // Be ready before the first request: listen for secret changes and load the signing keys now.
   secretVerifier.isListening();
@@ -143,7 +145,13 @@ export function startInstance({ handle, onListening }: { handle: Handler; onList
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    void shutDown(server, stopScheduler, signal);
+    void shutDown(
+      server,
+      async () => {
+        await Promise.all([stopScheduler(), stopDeliveries()]);
+      },
+      signal,
+    );
   };
   // Signals may come twice (from the terminal's process group and from the cluster's primary): stop once.
   process.on('SIGTERM', stop);

@@ -1,11 +1,14 @@
 import { recordExpiries, runScheduledDeactivations } from '@/lib/jobs/credential-jobs';
 import { pruneExpiredAssertionJtis } from '@/lib/jobs/assertion-jti-jobs';
 import { pruneExpiredRecords } from '@/lib/jobs/retention';
+import { recordExpiringEvents } from '@/lib/data/events';
 import { isDatabaseUnavailable } from '@/lib/db/availability';
 import { SCHEDULER_LOCK_KEY, holdLeadership } from '@/lib/db/leader-lock';
 
 /** Used assertion jtis pile up at the rate of assertions (each kept up to five minutes): prune them often. */
 const JTI_PRUNE_MS = 60_000;
+/** How often credentials crossing a credential.expiring threshold are looked for (an indexed range read). */
+const EXPIRING_MS = 5_000;
 
 /**
  * The jobs that must run once across every instance and worker sharing the database: deactivating rolled
@@ -44,6 +47,15 @@ function runJobs(): () => Promise<void> {
     pruneExpiredRecords().catch(() => {});
   };
   let pruningJtis: Promise<unknown> | undefined;
+  // credential.expiring: each threshold once (the outbox's key), looked for every few seconds.
+  let findingExpiring: Promise<unknown> | undefined;
+  const findExpiring = () => {
+    findingExpiring ??= recordExpiringEvents()
+      .catch(() => {})
+      .finally(() => {
+        findingExpiring = undefined;
+      });
+  };
   const pruneJtis = () => {
     pruningJtis ??= pruneExpiredAssertionJtis()
       .catch(() => {})
@@ -54,8 +66,11 @@ function runJobs(): () => Promise<void> {
   // Leadership may move more often than hourly (rolling restarts): prune on taking it too.
   prune();
   pruneJtis();
+  findExpiring();
   const hourly = setInterval(prune, 3_600_000);
   const everyMinute = setInterval(pruneJtis, JTI_PRUNE_MS);
+  const expiring = setInterval(findExpiring, EXPIRING_MS);
+  expiring.unref();
   tick.unref();
   hourly.unref();
   everyMinute.unref();
@@ -63,7 +78,8 @@ function runJobs(): () => Promise<void> {
     clearInterval(tick);
     clearInterval(hourly);
     clearInterval(everyMinute);
-    await Promise.all([running, pruningJtis]);
+    clearInterval(expiring);
+    await Promise.all([running, pruningJtis, findingExpiring]);
   };
 }
 

@@ -33,6 +33,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   password_changed: 'Password changed',
   two_factor_policy_changed: 'Two-factor requirement changed',
   reauth_window_changed: 'Confirmation window changed',
+  webhook_endpoint_disabled_failing: 'Webhook endpoint disabled: every attempt failed for five days',
 };
 
 export function describeAuditEvent(event: {

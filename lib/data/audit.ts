@@ -2,6 +2,7 @@ import { prisma } from '@/lib/db';
 import type { Actor } from '@/lib/identity/actor';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { ownedCredentialId } from '@/lib/data/credential-queries';
+import { EVENTS_OF_AUDIT_ROWS } from '@/lib/data/events';
 
 /** Where a change came from, recorded with its event. */
 export interface RequestContext {
@@ -41,28 +42,34 @@ export interface CredentialEvent {
 }
 
 /**
- * Appends events about secrets to their organizations' audit trails, in one statement. The organization,
- * the preview and the name are read from each secret in the same statement (a rename's event carries the
- * new name), so that the log names the credential as it was even after it is renamed or deleted. It
- * returns the statement unawaited, so that it can also take part in a batch transaction
- * (`prisma.$transaction([...])`).
+ * Appends events about credentials to their organizations' audit trails, in one statement, and, in the same
+ * statement, the outbox events of those that are events (lib/data/events.ts): a committed change has its
+ * event, a rolled-back one has none. The organization, the preview and the name are read from each
+ * credential in the same statement (a rename's event carries the new name), so that the log names the
+ * credential as it was even after it is renamed or deleted. It returns the statement unawaited, so that it
+ * can also take part in a batch transaction (`prisma.$transaction([...])`).
  */
 export function recordCredentialEvents(db: Db, events: readonly CredentialEvent[]) {
   const column = <T>(pick: (event: CredentialEvent) => T) => events.map(pick);
   return db.$executeRaw`
-    INSERT INTO audit_events (id, organization_id, actor_id, actor_name, actor_role, action, secret_id, secret_preview,
-                              secret_name, reason, priority, details, address, user_agent, created_at)
-    SELECT gen_random_uuid(), c.organization_id, e.actor_id, e.actor_name, e.actor_role, e.action, s.id, s.preview,
-           s.name, e.reason, e.priority, e.details, e.address, e.user_agent, COALESCE(e.at, now())
-    FROM unnest(${column((e) => e.credentialId)}::uuid[],
+    WITH e AS (
+      SELECT * FROM unnest(${column((e) => e.credentialId)}::uuid[],
                 ${column((e) => (e.actor && typeof e.actor === 'object' ? e.actor.userId : null))}::uuid[],
                 ${column((e) => nameOf(e.actor))}::text[], ${column((e) => roleOf(e.actor))}::text[], ${column((e) => e.action)}::text[],
                 ${column((e) => e.reason ?? null)}::text[], ${column((e) => e.priority ?? 'normal')}::text[],
                 ${column((e) => JSON.stringify(e.details ?? {}))}::jsonb[], ${column((e) => e.context?.address ?? null)}::text[],
                 ${column((e) => e.context?.userAgent?.slice(0, 512) ?? null)}::text[], ${column((e) => e.at ?? null)}::timestamptz[])
-      AS e(secret_id, actor_id, actor_name, actor_role, action, reason, priority, details, address, user_agent, at)
-    JOIN secrets s ON s.id = e.secret_id
-    JOIN oauth_clients c ON c.id = s.oauth_client_id`;
+        AS e(secret_id, actor_id, actor_name, actor_role, action, reason, priority, details, address, user_agent, at)
+    ), audit AS (
+      INSERT INTO audit_events (id, organization_id, actor_id, actor_name, actor_role, action, secret_id, secret_preview,
+                                secret_name, reason, priority, details, address, user_agent, created_at)
+      SELECT gen_random_uuid(), c.organization_id, e.actor_id, e.actor_name, e.actor_role, e.action, s.id, s.preview,
+             s.name, e.reason, e.priority, e.details, e.address, e.user_agent, COALESCE(e.at, now())
+      FROM e
+      JOIN secrets s ON s.id = e.secret_id
+      JOIN oauth_clients c ON c.id = s.oauth_client_id
+    )
+    ${EVENTS_OF_AUDIT_ROWS}`;
 }
 
 /** Appends one event about a secret to its organization's audit trail. */
@@ -70,16 +77,22 @@ export async function recordCredentialEvent(db: Db, input: CredentialEvent) {
   await recordCredentialEvents(db, [input]);
 }
 
-/** Appends an event about the organization as a whole (a support-staff view). */
+/** Appends an event about the organization as a whole (a support-staff view, a webhook endpoint; null: the system). */
 export async function recordOrganizationEvent(
   db: Db,
-  input: { organizationId: string; actor: Actor; action: string; reason?: string | null; context?: RequestContext },
+  input: {
+    organizationId: string;
+    actor: Actor | null;
+    action: string;
+    reason?: string | null;
+    context?: RequestContext;
+  },
 ) {
   await db.auditEvent.create({
     data: {
       organizationId: input.organizationId,
-      actorId: input.actor.userId,
-      actorName: input.actor.name,
+      actorId: input.actor?.userId ?? null,
+      actorName: nameOf(input.actor),
       actorRole: roleOf(input.actor),
       action: input.action,
       reason: input.reason ?? null,

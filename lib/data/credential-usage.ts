@@ -1,3 +1,4 @@
+import { newCallerEvents } from '@/lib/data/events';
 import { prisma } from '@/lib/db';
 import { ACCESS_TOKEN_TTL_SECONDS } from '@/lib/credentials/rules';
 import { lastRolledAt, recordCredentialEvents } from '@/lib/data/audit';
@@ -135,6 +136,8 @@ export async function writeUsageBatch({ counts, callers, lastUses, blocked }: Us
         AS v(id, minute, count)
       WHERE EXISTS (SELECT 1 FROM secrets s WHERE s.id = v.id)
       ON CONFLICT (secret_id, minute) DO UPDATE SET count = secret_usage.count + EXCLUDED.count`,
+    // Before the callers are written: an address is new when no caller row has it for the last 30 days.
+    prisma.$executeRaw(newCallerEvents(callers)),
     prisma.$executeRaw`
       INSERT INTO secret_callers (secret_id, address, user_agent, first_seen, last_seen, count)
       SELECT v.id, v.address, v.ua, v.first, v.last, v.count

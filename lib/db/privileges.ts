@@ -17,15 +17,28 @@ export const TABLE_PRIVILEGES: Readonly<Record<string, readonly TablePrivilege[]
   signing_keys: ['SELECT', 'INSERT', 'UPDATE'],
   // The migration runner's bookkeeping belongs to the migration owner alone.
   _prisma_migrations: [],
+  // The job queue (pg-boss) reads its schema version and stamps its maintenance times; it never installs or
+  // migrates (migrate: false), so it needs no INSERT or DELETE here. Its other tables (jobs, one partition
+  // per queue, the archive, the queues) take the default: workers fetch, complete, archive and delete jobs.
+  'pgboss.version': ['SELECT', 'UPDATE'],
+  // Queues are created by migrations; the application only reads them.
+  'pgboss.queue': ['SELECT'],
+  // Cron schedules and pub/sub subscriptions are unused (schedule: false).
+  'pgboss.schedule': [],
+  'pgboss.subscription': [],
 };
 
+/** The schemas whose tables the application role uses: its own, and the job queue's. */
+export const APPLICATION_SCHEMAS = ['public', 'pgboss'] as const;
+
+/** `table` is a public table's name, or `schema.table` for another schema's. */
 export function privilegesFor(table: string): readonly TablePrivilege[] {
   return TABLE_PRIVILEGES[table] ?? DEFAULT_TABLE_PRIVILEGES;
 }
 
 /**
- * Gives `appRole` exactly the privileges above on every table of the public schema (revoking anything
- * else), plus what sequences need. Run by the migration owner after every migration; idempotent.
+ * Gives `appRole` exactly the privileges above on every table of the application's schemas (revoking
+ * anything else), plus what sequences need. Run by the migration owner after every migration; idempotent.
  * LISTEN/NOTIFY and advisory locks need no grant.
  */
 export async function grantApplicationPrivileges(ownerUrl: string, appRole: string): Promise<void> {
@@ -34,18 +47,21 @@ export async function grantApplicationPrivileges(ownerUrl: string, appRole: stri
   try {
     const role = pg.escapeIdentifier(appRole);
     await client.query('BEGIN');
-    const { rows } = await client.query<{ name: string }>(
-      `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v') ORDER BY 1`,
+    const { rows } = await client.query<{ schema: string; name: string }>(
+      `SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p', 'v') ORDER BY 1, 2`,
+      [APPLICATION_SCHEMAS],
     );
-    await client.query(`GRANT USAGE ON SCHEMA public TO ${role}`);
-    for (const { name } of rows) {
-      const table = pg.escapeIdentifier(name);
+    const schemas = new Set(rows.map((row) => row.schema).concat('public'));
+    for (const schema of schemas) await client.query(`GRANT USAGE ON SCHEMA ${pg.escapeIdentifier(schema)} TO ${role}`);
+    for (const { schema, name } of rows) {
+      const table = `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(name)}`;
       await client.query(`REVOKE ALL ON TABLE ${table} FROM ${role}`);
-      const privileges = privilegesFor(name);
+      const privileges = privilegesFor(schema === 'public' ? name : `${schema}.${name}`);
       if (privileges.length) await client.query(`GRANT ${privileges.join(', ')} ON TABLE ${table} TO ${role}`);
     }
-    await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${role}`);
+    for (const schema of schemas)
+      await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${pg.escapeIdentifier(schema)} TO ${role}`);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});

@@ -44,7 +44,7 @@ export async function ensureRoles(
 
 /**
  * Makes sure `database` exists and belongs to the migration owner, together with everything in its public
- * schema (a database made before the roles existed belonged to the superuser). Run as a superuser.
+ * schema and the job queue's (a database made before the roles existed belonged to the superuser). Run as a superuser.
  */
 export async function ensureOwnedDatabase(adminUrl: string, database: string, owner: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
@@ -72,7 +72,7 @@ function urlWithDatabase(serverUrl: string, database: string): string {
   return url.toString();
 }
 
-/** Hands every table, sequence, view, type and function of the public schema to `owner`. */
+/** Hands the job queue's schema and every table, sequence, view, type and function of it and of the public schema to `owner`. */
 async function adoptObjects(databaseUrl: string, owner: string): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -82,22 +82,25 @@ async function adoptObjects(databaseUrl: string, owner: string): Promise<void> {
       DECLARE item record;
       BEGIN
         FOR item IN
+          SELECT format('ALTER SCHEMA %I OWNER TO %I', n.nspname, ${client.escapeLiteral(owner)}) AS sql
+          FROM pg_namespace n WHERE n.nspname = 'pgboss'
+          UNION ALL
           SELECT format('ALTER %s %I.%I OWNER TO %I',
                         CASE c.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'TABLE' END,
                         n.nspname, c.relname, ${client.escapeLiteral(owner)}) AS sql
           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-          WHERE n.nspname = 'public'
+          WHERE n.nspname IN ('public', 'pgboss')
             AND (c.relkind IN ('r', 'p', 'v', 'm')
                  -- a sequence that belongs to a column follows its table
                  OR (c.relkind = 'S' AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i'))))
           UNION ALL
           SELECT format('ALTER TYPE %I.%I OWNER TO %I', n.nspname, t.typname, ${client.escapeLiteral(owner)})
           FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-          WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd')
+          WHERE n.nspname IN ('public', 'pgboss') AND t.typtype IN ('e', 'd')
           UNION ALL
           SELECT format('ALTER FUNCTION %s OWNER TO %I', p.oid::regprocedure, ${client.escapeLiteral(owner)})
           FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-          WHERE n.nspname = 'public'
+          WHERE n.nspname IN ('public', 'pgboss')
         LOOP
           EXECUTE item.sql;
         END LOOP;

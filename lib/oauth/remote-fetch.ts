@@ -116,3 +116,102 @@ export function fetchJson(text: string, maxBytes = MAX_REMOTE_DOCUMENT_BYTES): P
     request.on('close', () => clearTimeout(deadline));
   });
 }
+
+/** What a receiver answered to one POST: its status and the start of its body. */
+export interface PostAnswer {
+  statusCode: number;
+  body: string;
+}
+
+const keepAliveAgents = new Map<string, http.Agent>();
+
+/** One keep-alive agent per transport and loopback rule, whose connections resolve through the guard. */
+function agentFor(protocol: string, allowLoopback: boolean): http.Agent {
+  const key = `${protocol}${allowLoopback}`;
+  let agent = keepAliveAgents.get(key);
+  if (!agent) {
+    const options = { keepAlive: true, maxSockets: 50, lookup: guardedLookup(allowLoopback) };
+    agent = protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
+    keepAliveAgents.set(key, agent);
+  }
+  return agent;
+}
+
+/**
+ * POSTs a body to a URL that follows the same rules as fetchJson's (public hosts only, checked again when
+ * connecting so that DNS cannot point it at a private address; plain http on loopback only under the test
+ * setting), following no redirects, within `timeoutMs` for the whole exchange. Resolves with any status
+ * (the caller decides what counts as success) and the first `keepBytes` of the answer; rejects with a
+ * RemoteFetchError when no answer came.
+ */
+export function postToPublicUrl(
+  text: string,
+  body: string,
+  { headers, timeoutMs, keepBytes }: { headers: Record<string, string>; timeoutMs: number; keepBytes: number },
+): Promise<PostAnswer> {
+  const checked = checkRemoteUrl(text);
+  if (!checked.ok) return Promise.reject(new RemoteFetchError(checked.message));
+  const { url } = checked;
+  const allowLoopback = url.protocol === 'http:' || (env.OAUTH_ALLOW_LOOPBACK_HTTP && isLoopbackHost(url.hostname));
+  const address = hostAddress(url.hostname);
+  const refused = address && addressRefusal(address, { allowLoopback: env.OAUTH_ALLOW_LOOPBACK_HTTP });
+  if (refused) return Promise.reject(new RemoteFetchError(`Deliveries go only to public hosts: ${refused}`));
+  const transport = url.protocol === 'https:' ? https : http;
+
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      outcome();
+    };
+    const request = transport.request(
+      url,
+      {
+        method: 'POST',
+        agent: agentFor(url.protocol, allowLoopback),
+        headers: {
+          'Content-Type': 'application/json',
+          'Content-Length': Buffer.byteLength(body),
+          'User-Agent': 'credentials-console-webhooks',
+          ...headers,
+        },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        let kept = 0;
+        const finish = () =>
+          settle(() =>
+            resolve({
+              statusCode: response.statusCode ?? 0,
+              body: Buffer.concat(chunks).subarray(0, keepBytes).toString('utf8'),
+            }),
+          );
+        response.on('data', (chunk: Buffer) => {
+          if (kept < keepBytes) {
+            chunks.push(chunk);
+            kept += chunk.length;
+          }
+        });
+        response.on('end', finish);
+        // An answer cut off after its status still counts as that status.
+        response.on('error', finish);
+        response.on('aborted', finish);
+      },
+    );
+    const deadline = setTimeout(() => {
+      request.destroy();
+      settle(() => reject(new RemoteFetchError(`${url.host} did not answer within ${timeoutMs} ms.`)));
+    }, timeoutMs);
+    deadline.unref();
+    request.on('error', (error) =>
+      settle(() =>
+        reject(
+          new RemoteFetchError(error instanceof RemoteFetchError ? error.message : `${url.host} could not be reached.`),
+        ),
+      ),
+    );
+    request.end(body);
+  });
+}

@@ -86,17 +86,23 @@ describe('the application role', () => {
     expect(Number((await app.query('SELECT count(*) FROM audit_events')).rows[0].count)).toBe(before + 1);
   });
 
-  it('holds exactly the privileges lib/db/privileges.ts lists, table by table', async () => {
+  it("holds exactly the privileges lib/db/privileges.ts lists, table by table, in its schema and the queue's", async () => {
     const { rows } = await app.query<{ table: string; privilege: string }>(
-      `SELECT t.tablename AS table, p.privilege
+      `SELECT CASE WHEN t.schemaname = 'public' THEN t.tablename ELSE t.schemaname || '.' || t.tablename END AS table,
+              p.privilege
        FROM pg_tables t
        CROSS JOIN unnest(ARRAY['SELECT','INSERT','UPDATE','DELETE','TRUNCATE','REFERENCES','TRIGGER']) AS p(privilege)
-       WHERE t.schemaname = 'public' AND has_table_privilege(current_user, format('public.%I', t.tablename), p.privilege)`,
+       WHERE t.schemaname IN ('public', 'pgboss')
+         AND has_table_privilege(current_user, format('%I.%I', t.schemaname, t.tablename), p.privilege)`,
     );
     const tables = (
-      await app.query<{ table: string }>(`SELECT tablename AS table FROM pg_tables WHERE schemaname = 'public'`)
+      await app.query<{ table: string }>(
+        `SELECT CASE WHEN schemaname = 'public' THEN tablename ELSE schemaname || '.' || tablename END AS table
+         FROM pg_tables WHERE schemaname IN ('public', 'pgboss')`,
+      )
     ).rows;
     expect(tables.length).toBeGreaterThan(10);
+    expect(tables.map((t) => t.table)).toEqual(expect.arrayContaining(['pgboss.job', 'pgboss.version']));
     for (const { table } of tables) {
       const held = rows
         .filter((row) => row.table === table)
@@ -106,6 +112,12 @@ describe('the application role', () => {
     }
     expect(TABLE_PRIVILEGES.audit_events).toEqual(['SELECT', 'INSERT']);
     expect(DEFAULT_TABLE_PRIVILEGES).not.toContain('TRUNCATE');
+  });
+
+  it("cannot create or drop a queue, or change the queue's schema", async () => {
+    await expect(app.query(`SELECT pgboss.create_queue('intruder', '{"policy":"standard"}')`)).rejects.toThrow();
+    await expect(app.query('DROP TABLE pgboss.job')).rejects.toThrow(/owner|permission/);
+    await expect(app.query('CREATE TABLE pgboss.intruder (id int)')).rejects.toThrow(/permission/);
   });
 
   it('is what a warning at start-up would call out when it is not', async () => {
