@@ -1,3 +1,4 @@
+import { EVENT_CATALOGUE, EVENT_TYPES, payloadSchema } from '@/lib/events/catalogue';
 import {
   ACCESS_TOKEN_TTL_SECONDS,
   MAX_TOKEN_REQUEST_BYTES,
@@ -57,6 +58,54 @@ function presentedTokenBody(token: string) {
       },
     },
   };
+}
+
+/**
+ * The events sent to an organization's webhook endpoints (OpenAPI 3.1 `webhooks`): one operation per type,
+ * its payload's JSON Schema from the catalogue, and the Standard Webhooks headers every attempt carries.
+ */
+function webhookOperations() {
+  const header = (description: string, example: string) => ({
+    in: 'header',
+    required: true,
+    description,
+    schema: { type: 'string' },
+    example,
+  });
+  return Object.fromEntries(
+    EVENT_TYPES.map((type) => [
+      type,
+      {
+        post: {
+          operationId: `webhook_${type.replace('.', '_')}`,
+          summary: type,
+          description: `${EVENT_CATALOGUE[type].summary} Signed per Standard Webhooks v1: verify webhook-signature (HMAC-SHA256 of "webhook-id.webhook-timestamp.body" with the endpoint's signing secret; after a roll, two signatures for 24 hours) before trusting the body, and reject a timestamp more than five minutes off. Answer 2xx within 15 s; anything else, redirects included, is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h with the same webhook-id.`,
+          parameters: [
+            {
+              name: 'webhook-id',
+              ...header(
+                'The message id: the same on every attempt of one message.',
+                'msg_4f9c0d5e6a7b48c1b2d3e4f5a6b7c8d9',
+              ),
+            },
+            {
+              name: 'webhook-timestamp',
+              ...header('Seconds since the epoch when this attempt was signed.', '1796630400'),
+            },
+            {
+              name: 'webhook-signature',
+              ...header(
+                'Space-separated v1,<base64 HMAC-SHA256> signatures.',
+                'v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=',
+              ),
+            },
+          ],
+          requestBody: { required: true, content: { 'application/json': { schema: payloadSchema(type) } } },
+          responses: { '2XX': { description: 'Received. Any other answer is retried.' } },
+        },
+      },
+    ]),
+  );
 }
 
 /** OpenAPI 3.1 description of the authorization API and the endpoints that verify its tokens. */
@@ -244,6 +293,7 @@ export function openApiDocument() {
         },
       },
     },
+    webhooks: webhookOperations(),
     components: {
       securitySchemes: {
         clientSecretBasic: { type: 'http', scheme: 'basic', description: 'Client ID and secret, each form-urlencoded' },

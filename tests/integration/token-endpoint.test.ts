@@ -254,6 +254,16 @@ describe('discovery and the protected API', () => {
     expect(Object.keys(openapi.paths)).toEqual(
       expect.arrayContaining(['/api/oauth/token', '/api/v1/me', '/.well-known/jwks.json']),
     );
+    // Every event of the catalogue, with its payload's schema.
+    expect(Object.keys(openapi.webhooks)).toEqual(
+      expect.arrayContaining(['credential.leaked', 'credential.expiring', 'webhook.test']),
+    );
+    expect(Object.keys(openapi.webhooks)).toHaveLength(12);
+    const leaked = openapi.webhooks['credential.leaked'].post.requestBody.content['application/json'].schema;
+    expect(leaked.properties.type).toEqual({ const: 'credential.leaked' });
+    expect(leaked.properties.data.required).toEqual(
+      expect.arrayContaining(['organization_id', 'credential', 'address']),
+    );
   });
 
   it('allows /api/v1/me with a valid token and blocks a missing, forged or tampered one', async () => {

@@ -1,12 +1,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db';
 import { jobQueue, stopJobQueue } from '@/lib/db/job-queue';
 import { seal } from '@/lib/crypto/sealed';
 import { newSigningSecret } from '@/lib/events/signing';
+import { isEventType, payloadOf, payloadSchema } from '@/lib/events/catalogue';
 import { applyCredentialChange } from '@/lib/data/credential-change';
 import { activateCredential, setCredentialExpiry, setCredentialScopes } from '@/lib/data/credential-commands';
 import { createSecret } from '@/lib/data/secret-commands';
@@ -340,5 +343,38 @@ describe('events found by jobs', () => {
       actor: { type: 'public' },
       credential: { status: 'disabled' },
     });
+  });
+});
+
+describe('the catalogue', () => {
+  it('describes every payload written above: each event matches its type’s JSON Schema', async () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    const events = await prisma.event.findMany({ where: { type: { not: 'webhook.endpoint_disabled' } } });
+    const types = new Set(events.map((event) => event.type));
+    expect([...types].sort()).toEqual(
+      expect.arrayContaining([
+        'credential.created',
+        'credential.expiring',
+        'credential.leaked',
+        'credential.new_caller',
+        'webhook.test',
+      ]),
+    );
+    for (const event of events) {
+      expect(isEventType(event.type), event.type).toBe(true);
+      const validate = ajv.compile(payloadSchema(event.type as Parameters<typeof payloadSchema>[0]));
+      const payload = JSON.parse(JSON.stringify(payloadOf(event)));
+      expect(validate(payload) ? [] : validate.errors, event.type).toEqual([]);
+    }
+    // And the schema is no rubber stamp: a payload without its credential fails.
+    const validate = ajv.compile(payloadSchema('credential.activated'));
+    expect(
+      validate({
+        type: 'credential.activated',
+        timestamp: new Date().toISOString(),
+        data: { organization_id: randomUUID() },
+      }),
+    ).toBe(false);
   });
 });
