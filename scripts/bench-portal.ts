@@ -12,7 +12,7 @@
 // The reference imports nothing from the project, so the same script measures an older commit alike.
 // BENCH_CPU_PROF=<dir> writes the project server's CPU profile there when it stops (summarise it with
 // `tsx scripts/bench/profile-summary.ts <dir>`).
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -21,6 +21,7 @@ import { chromium, type Locator, type Page } from '@playwright/test';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { summary } from './bench/summary';
+import { startServer, stopServer } from './bench/server-process';
 import { demoPassword, persistentSecret, prepareDatabase } from './database';
 import { DEMO_ORGANIZATION_ID, DEMO_USERS } from '@/lib/demo-users';
 import { generateSecret, hashSecret, previewSecret } from '@/lib/credentials/format';
@@ -87,25 +88,6 @@ async function seed(url: string): Promise<string> {
   }
   await db.end();
   return clientRowId;
-}
-
-/** Starts a server and resolves once it prints that it is ready. */
-async function startServer(args: string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready on')) resolve();
-    });
-    child.once('exit', () => reject(new Error(`${args.join(' ')} exited`)));
-  });
-  return child;
-}
-
-async function stopServer(child: ChildProcess) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
 }
 
 type Done = { kind: 'value' } | { kind: 'active'; preview: string };

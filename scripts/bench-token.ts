@@ -4,11 +4,12 @@
 // run is compared, interleaved, with two reference servers doing the same job (scripts/bench/), and the
 // verdict is a ratio. BENCH_CPU_PROF=<dir> writes the project server's CPU profile there when it stops (summarise it with
 // `tsx scripts/bench/profile-summary.ts <dir>`).
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { type KeyObject, createHash, generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { summary } from './bench/summary';
+import { startServer, stopServer } from './bench/server-process';
 import pg from 'pg';
 import { persistentSecret, prepareDatabase } from './database';
 import { calculateJwkThumbprint, type JWK } from 'jose';
@@ -175,25 +176,6 @@ const form = (secret: string) =>
     client_id: credential.clientId,
     client_secret: secret,
   }).toString();
-
-/** Starts a server and resolves once it prints that it is ready. */
-async function startServer(args: string[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready on')) resolve();
-    });
-    child.once('exit', () => reject(new Error(`${args.join(' ')} exited`)));
-  });
-  return child;
-}
-
-async function stopServer(child: ChildProcess) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 const referenceEnv: NodeJS.ProcessEnv = {
   ...process.env,

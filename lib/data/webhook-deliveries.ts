@@ -64,17 +64,15 @@ export interface DeliveryTarget {
 }
 
 /**
- * The delivery as attempt `attempt` finds it, or null when there is nothing to do: it is no longer pending,
- * or this attempt was already recorded (its job ran before, and the worker died before pg-boss heard).
+ * The deliveries as their attempts find them, in one read. A job with nothing to do is left out: its
+ * delivery is no longer pending, or this attempt was already recorded (its job ran before, and the worker
+ * died before pg-boss heard).
  */
-export async function deliveryForAttempt(
-  { deliveryId, attempt }: DeliveryJob,
-  now = new Date(),
-): Promise<DeliveryTarget | null> {
-  const delivery = await prisma.webhookDelivery.findUnique({
-    where: { id: deliveryId },
+export async function deliveriesForAttempts(jobs: readonly DeliveryJob[], now = new Date()): Promise<DeliveryTarget[]> {
+  const rows = await prisma.webhookDelivery.findMany({
+    where: { id: { in: jobs.map((job) => job.deliveryId) }, status: 'pending' },
     select: {
-      status: true,
+      id: true,
       attempts: true,
       event: { select: { id: true, type: true, data: true, createdAt: true } },
       endpoint: {
@@ -90,40 +88,58 @@ export async function deliveryForAttempt(
       },
     },
   });
-  if (delivery?.status !== 'pending' || delivery.attempts >= attempt) return null;
-  const { endpoint } = delivery;
-  const secrets = [open(`webhook-endpoint:${endpoint.id}`, endpoint.secretSealed).toString('utf8')];
-  if (endpoint.previousSecretSealed && endpoint.previousSecretUntil && endpoint.previousSecretUntil > now) {
-    secrets.push(open(`webhook-endpoint:${endpoint.id}`, endpoint.previousSecretSealed).toString('utf8'));
-  }
-  return {
-    deliveryId,
-    attempt,
-    event: delivery.event,
-    endpoint: {
-      id: endpoint.id,
-      organizationId: endpoint.organizationId,
-      url: endpoint.url,
-      disabled: endpoint.disabledAt !== null,
-      secrets,
-    },
-  };
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const secretsOf = new Map<string, string[]>();
+  return jobs.flatMap(({ deliveryId, attempt }) => {
+    const delivery = byId.get(deliveryId);
+    if (!delivery || delivery.attempts >= attempt) return [];
+    const { endpoint } = delivery;
+    let secrets = secretsOf.get(endpoint.id);
+    if (!secrets) {
+      secrets = [open(`webhook-endpoint:${endpoint.id}`, endpoint.secretSealed).toString('utf8')];
+      if (endpoint.previousSecretSealed && endpoint.previousSecretUntil && endpoint.previousSecretUntil > now) {
+        secrets.push(open(`webhook-endpoint:${endpoint.id}`, endpoint.previousSecretSealed).toString('utf8'));
+      }
+      secretsOf.set(endpoint.id, secrets);
+    }
+    return [
+      {
+        deliveryId,
+        attempt,
+        event: delivery.event,
+        endpoint: {
+          id: endpoint.id,
+          organizationId: endpoint.organizationId,
+          url: endpoint.url,
+          disabled: endpoint.disabledAt !== null,
+          secrets,
+        },
+      },
+    ];
+  });
 }
 
-/** A delivery whose endpoint was disabled or deleted meanwhile is not attempted. */
-export async function cancelDelivery(deliveryId: string): Promise<void> {
+/** Deliveries whose endpoint was disabled meanwhile are not attempted. */
+export async function cancelDeliveries(deliveryIds: readonly string[]): Promise<void> {
+  if (!deliveryIds.length) return;
   await prisma.webhookDelivery.updateMany({
-    where: { id: deliveryId, status: 'pending' },
+    where: { id: { in: [...deliveryIds] }, status: 'pending' },
     data: { status: 'cancelled', completedAt: new Date(), nextAttemptAt: null },
   });
 }
 
-/** Puts an attempt off (its endpoint has as many attempts in flight as it may): a job for later, same attempt. */
-export async function postponeAttempt(job: DeliveryJob, startAfter: Date, key: string): Promise<void> {
+/** Puts attempts off (their endpoint has as many in flight as it may): jobs for later, same attempts. */
+export async function postponeAttempts(jobs: readonly DeliveryJob[], startAfter: Date): Promise<void> {
+  if (!jobs.length) return;
+  const key = startAfter.getTime();
   await prisma.$transaction(async (tx) => {
-    await enqueueJobs(tx, [
-      { ...deliveryJob(job, startAfter), id: jobId(`webhook-delivery:${job.deliveryId}:${job.attempt}:${key}`) },
-    ]);
+    await enqueueJobs(
+      tx,
+      jobs.map((job) => ({
+        ...deliveryJob(job, startAfter),
+        id: jobId(`webhook-delivery:${job.deliveryId}:${job.attempt}:postponed:${key}`),
+      })),
+    );
   });
 }
 
@@ -139,81 +155,93 @@ export interface AttemptOutcome {
 }
 
 /**
- * Records one attempt and what follows from it, in one transaction: the attempt row (once: a job that ran
- * twice records the first), the delivery's state, the next attempt's job, and the endpoint's failure streak.
- * An endpoint whose attempts have all failed for five days is disabled, its pending deliveries cancelled,
- * and its organization's admins told (an event that is emailed, never sent to the endpoint itself).
+ * Records attempts and what follows from them, in one transaction: each attempt's row (once: a job that ran
+ * twice records the first), its delivery's state, the next attempts' jobs, and the endpoints' failure
+ * streaks. An endpoint whose attempts have all failed for five days is disabled, its pending deliveries
+ * cancelled, and its organization's admins told (an event that is emailed, never sent to an endpoint).
  */
-export async function recordAttempt(target: DeliveryTarget, outcome: AttemptOutcome): Promise<void> {
-  const { deliveryId, attempt, endpoint } = target;
+export async function recordAttempts(
+  results: readonly { target: DeliveryTarget; outcome: AttemptOutcome }[],
+): Promise<void> {
+  if (!results.length) return;
+  const column = <T>(pick: (result: (typeof results)[number]) => T) => results.map(pick);
+  const finished = (r: (typeof results)[number]) => new Date(r.outcome.startedAt.getTime() + r.outcome.durationMs);
+  const nextAt = (r: (typeof results)[number]) =>
+    r.outcome.succeeded || r.outcome.retryAfterMs === null
+      ? null
+      : new Date(finished(r).getTime() + r.outcome.retryAfterMs);
   await prisma.$transaction(async (tx) => {
-    const inserted = await tx.webhookAttempt.createMany({
-      data: [
-        {
-          deliveryId,
-          attempt,
-          startedAt: outcome.startedAt,
-          durationMs: outcome.durationMs,
-          statusCode: outcome.statusCode,
-          error: outcome.error,
-          responseBody: outcome.responseBody,
-        },
-      ],
-      skipDuplicates: true,
-    });
-    if (inserted.count === 0) return;
-    const finishedAt = new Date(outcome.startedAt.getTime() + outcome.durationMs);
-    if (outcome.succeeded) {
-      await tx.webhookDelivery.update({
-        where: { id: deliveryId },
-        data: { attempts: attempt, status: 'succeeded', completedAt: finishedAt, nextAttemptAt: null },
-      });
-      await tx.webhookEndpoint.updateMany({
-        where: { id: endpoint.id, failingSince: { not: null } },
-        data: { failingSince: null },
-      });
-      return;
-    }
-    const next = outcome.retryAfterMs === null ? null : new Date(finishedAt.getTime() + outcome.retryAfterMs);
-    await tx.webhookDelivery.update({
-      where: { id: deliveryId },
-      data: next
-        ? { attempts: attempt, nextAttemptAt: next }
-        : { attempts: attempt, status: 'failed', completedAt: finishedAt, nextAttemptAt: null },
-    });
-    await tx.webhookEndpoint.updateMany({
-      where: { id: endpoint.id, failingSince: null },
-      data: { failingSince: outcome.startedAt },
-    });
-    const disabled = await tx.webhookEndpoint.updateMany({
-      where: {
-        id: endpoint.id,
-        disabledAt: null,
-        failingSince: { lte: new Date(finishedAt.getTime() - DISABLE_FAILING_AFTER_MS) },
-      },
-      data: { disabledAt: finishedAt, disabledReason: 'failing' },
-    });
-    if (disabled.count === 1) {
+    const recorded = await tx.$queryRaw<{ delivery_id: string }[]>`
+      INSERT INTO webhook_attempts (id, delivery_id, attempt, started_at, duration_ms, status_code, error, response_body)
+      SELECT gen_random_uuid(), v.delivery_id, v.attempt, v.started_at, v.duration_ms, v.status_code, v.error, v.body
+      FROM unnest(${column((r) => r.target.deliveryId)}::uuid[], ${column((r) => r.target.attempt)}::int[],
+                  ${column((r) => r.outcome.startedAt)}::timestamptz[], ${column((r) => r.outcome.durationMs)}::int[],
+                  ${column((r) => r.outcome.statusCode)}::int[], ${column((r) => r.outcome.error)}::text[],
+                  ${column((r) => r.outcome.responseBody)}::text[])
+        AS v(delivery_id, attempt, started_at, duration_ms, status_code, error, body)
+      ON CONFLICT (delivery_id, attempt) DO NOTHING
+      RETURNING delivery_id`;
+    const fresh = new Set(recorded.map((row) => row.delivery_id));
+    const mine = results.filter((r) => fresh.has(r.target.deliveryId));
+    if (!mine.length) return;
+    const of = <T>(pick: (result: (typeof results)[number]) => T) => mine.map(pick);
+    await tx.$executeRaw`
+      UPDATE webhook_deliveries d SET attempts = v.attempt,
+        status = CASE WHEN v.succeeded THEN 'succeeded' WHEN v.next_at IS NULL THEN 'failed' ELSE 'pending' END,
+        next_attempt_at = v.next_at,
+        completed_at = CASE WHEN v.succeeded OR v.next_at IS NULL THEN v.finished END
+      FROM unnest(${of((r) => r.target.deliveryId)}::uuid[], ${of((r) => r.target.attempt)}::int[],
+                  ${of((r) => r.outcome.succeeded)}::boolean[], ${of(nextAt)}::timestamptz[], ${of(finished)}::timestamptz[])
+        AS v(id, attempt, succeeded, next_at, finished)
+      WHERE d.id = v.id`;
+    // The streak: a success ends it, a failure starts it if none was running.
+    const succeeded = [...new Set(mine.filter((r) => r.outcome.succeeded).map((r) => r.target.endpoint.id))];
+    if (succeeded.length)
+      await tx.$executeRaw`UPDATE webhook_endpoints SET failing_since = NULL
+                           WHERE id = ANY(${succeeded}::uuid[]) AND failing_since IS NOT NULL`;
+    const failures = mine.filter((r) => !r.outcome.succeeded);
+    if (!failures.length) return;
+    await tx.$executeRaw`
+      UPDATE webhook_endpoints w SET failing_since = v.started_at
+      FROM (SELECT id, min(started_at) AS started_at
+            FROM unnest(${failures.map((r) => r.target.endpoint.id)}::uuid[], ${failures.map((r) => r.outcome.startedAt)}::timestamptz[])
+              AS f(id, started_at) GROUP BY id) v
+      WHERE w.id = v.id AND w.failing_since IS NULL`;
+    const now = new Date();
+    const disabled = await tx.$queryRaw<{ id: string; organization_id: string; url: string }[]>`
+      UPDATE webhook_endpoints SET disabled_at = ${now}, disabled_reason = 'failing'
+      WHERE id = ANY(${[...new Set(failures.map((r) => r.target.endpoint.id))]}::uuid[]) AND disabled_at IS NULL
+        AND failing_since <= ${new Date(now.getTime() - DISABLE_FAILING_AFTER_MS)}
+      RETURNING id, organization_id, url`;
+    for (const endpoint of disabled) {
       await tx.webhookDelivery.updateMany({
         where: { endpointId: endpoint.id, status: 'pending' },
-        data: { status: 'cancelled', completedAt: finishedAt, nextAttemptAt: null },
+        data: { status: 'cancelled', completedAt: now, nextAttemptAt: null },
       });
       await recordOrganizationEvent(tx, {
-        organizationId: endpoint.organizationId,
+        organizationId: endpoint.organization_id,
         actor: null,
         action: 'webhook_endpoint_disabled_failing',
         reason: `Every attempt to ${endpoint.url} failed for five days`,
       });
       await recordEvents(tx, [
         {
-          organizationId: endpoint.organizationId,
+          organizationId: endpoint.organization_id,
           type: 'webhook.endpoint_disabled',
-          data: { organization_id: endpoint.organizationId, endpoint: { id: endpoint.id, url: endpoint.url } },
+          data: { organization_id: endpoint.organization_id, endpoint: { id: endpoint.id, url: endpoint.url } },
         },
       ]);
-      return;
     }
-    if (next) await enqueueJobs(tx, [deliveryJob({ deliveryId, attempt: attempt + 1 }, next)]);
+    const stopped = new Set(disabled.map((endpoint) => endpoint.id));
+    await enqueueJobs(
+      tx,
+      failures.flatMap((r) => {
+        const next = nextAt(r);
+        return next && !stopped.has(r.target.endpoint.id)
+          ? [deliveryJob({ deliveryId: r.target.deliveryId, attempt: r.target.attempt + 1 }, next)]
+          : [];
+      }),
+    );
   });
 }
 

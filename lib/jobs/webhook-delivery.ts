@@ -1,5 +1,4 @@
 import type PgBoss from 'pg-boss';
-import { randomUUID } from 'node:crypto';
 import { QUEUES } from '@/lib/db/job-queue';
 import { env } from '@/lib/env';
 import { payloadOf } from '@/lib/events/catalogue';
@@ -11,104 +10,234 @@ import {
   nextRetryDelay,
 } from '@/lib/events/delivery-schedule';
 import {
-  cancelDelivery,
-  deliveryForAttempt,
-  postponeAttempt,
-  recordAttempt,
+  cancelDeliveries,
+  deliveriesForAttempts,
+  postponeAttempts,
+  recordAttempts,
+  type AttemptOutcome,
   type DeliveryJob,
+  type DeliveryTarget,
 } from '@/lib/data/webhook-deliveries';
 import { RemoteFetchError, postToPublicUrl } from '@/lib/oauth/remote-fetch';
 import { startEventDispatcher } from '@/lib/jobs/event-dispatch';
 
-/** Workers per process, each taking up to BATCH_SIZE jobs at a time and attempting them side by side. */
-const WORKERS = 4;
-const BATCH_SIZE = 25;
+/** Attempts in flight at once per process; the pump takes more jobs when at least MIN_FETCH slots are free. */
+const CAPACITY = 200;
+const MIN_FETCH = 10;
+/** Without a wake-up (another instance's dispatcher queued the jobs), the queue is looked at this often. */
+const POLL_MS = 500;
 /**
- * Attempts in flight to one endpoint from one process. Beyond it an attempt is put off by a second, so that
- * a slow endpoint (15 s per attempt) holds at most these of the workers' slots and others keep flowing.
+ * Attempts in flight to one endpoint from one process, and how many more may wait here for a free slot (their
+ * jobs already taken: they start within a few attempts' time, well inside the job's 45 s lease). Beyond that
+ * an attempt is put off by a second, so that a slow endpoint (up to 15 s per attempt) holds at most these
+ * of the pump's slots and others keep flowing.
  */
-const PER_ENDPOINT_IN_FLIGHT = 8;
+const PER_ENDPOINT_IN_FLIGHT = 32;
+const PER_ENDPOINT_WAITING = 32;
 const POSTPONE_MS = 1_000;
 
 const inFlight = new Map<string, number>();
+/** Attempts taken from the queue that wait for one of their endpoint's slots, per endpoint. */
+const waiting = new Map<string, (() => void)[]>();
 
-/** One attempt of one delivery: sign, POST, record what happened and schedule what follows. */
-export async function attemptDelivery(job: DeliveryJob): Promise<void> {
-  const target = await deliveryForAttempt(job);
-  if (!target) return;
-  if (target.endpoint.disabled) return cancelDelivery(job.deliveryId);
-  const busy = inFlight.get(target.endpoint.id) ?? 0;
-  if (busy >= PER_ENDPOINT_IN_FLIGHT) {
-    return postponeAttempt(job, new Date(Date.now() + POSTPONE_MS), randomUUID());
-  }
-  inFlight.set(target.endpoint.id, busy + 1);
-  try {
-    const body = JSON.stringify(payloadOf(target.event));
-    const startedAt = new Date();
-    const headers = signedHeaders(target.endpoint.secrets, { id: target.event.id, timestamp: startedAt, body });
-    const outcome = await postToPublicUrl(target.endpoint.url, body, {
-      headers,
-      timeoutMs: DELIVERY_TIMEOUT_MS,
-      keepBytes: RESPONSE_BODY_BYTES,
-    }).then(
-      (answer) => ({ statusCode: answer.statusCode, responseBody: answer.body, error: null }),
-      (error: unknown) => ({
-        statusCode: null,
-        responseBody: null,
-        error: error instanceof RemoteFetchError ? error.message : 'The delivery failed.',
-      }),
-    );
-    // 2xx is success; anything else, 3xx included (redirects are not followed), is a failure.
-    const succeeded = outcome.statusCode !== null && outcome.statusCode >= 200 && outcome.statusCode < 300;
-    await recordAttempt(target, {
-      startedAt,
-      durationMs: Date.now() - startedAt.getTime(),
-      ...outcome,
-      succeeded,
-      retryAfterMs: succeeded
-        ? null
-        : nextRetryDelay(job.attempt, env.WEBHOOK_RETRY_SCHEDULE ?? DEFAULT_RETRY_SCHEDULE_MS),
-    });
-  } finally {
-    const left = (inFlight.get(target.endpoint.id) ?? 1) - 1;
-    if (left > 0) inFlight.set(target.endpoint.id, left);
-    else inFlight.delete(target.endpoint.id);
-  }
+/** One attempt of a delivery: sign, POST within 15 s, and say what happened. */
+async function attempt(target: DeliveryTarget): Promise<AttemptOutcome> {
+  const body = JSON.stringify(payloadOf(target.event));
+  const startedAt = new Date();
+  const headers = signedHeaders(target.endpoint.secrets, { id: target.event.id, timestamp: startedAt, body });
+  const answer = await postToPublicUrl(target.endpoint.url, body, {
+    headers,
+    timeoutMs: DELIVERY_TIMEOUT_MS,
+    keepBytes: RESPONSE_BODY_BYTES,
+  }).then(
+    (reply) => ({ statusCode: reply.statusCode, responseBody: reply.body, error: null }),
+    (error: unknown) => ({
+      statusCode: null,
+      responseBody: null,
+      error: error instanceof RemoteFetchError ? error.message : 'The delivery failed.',
+    }),
+  );
+  // 2xx is success; anything else, 3xx included (redirects are not followed), is a failure.
+  const succeeded = answer.statusCode !== null && answer.statusCode >= 200 && answer.statusCode < 300;
+  return {
+    startedAt,
+    durationMs: Date.now() - startedAt.getTime(),
+    ...answer,
+    succeeded,
+    retryAfterMs: succeeded
+      ? null
+      : nextRetryDelay(target.attempt, env.WEBHOOK_RETRY_SCHEDULE ?? DEFAULT_RETRY_SCHEDULE_MS),
+  };
 }
 
 /**
- * Starts this process's delivery workers; returns their ids, so that the dispatcher can wake them when it
- * has queued jobs rather than wait for their next poll. A job whose handler throws (the database away) is
- * retried by pg-boss; one whose process dies is retried once its lease runs out.
+ * This process's delivery pump: it takes jobs from the queue whenever it has room (up to CAPACITY attempts
+ * at once, PER_ENDPOINT_IN_FLIGHT of them to one endpoint), attempts each as soon as it is taken, and
+ * records and completes them in groups as they finish. A slow endpoint holds only its own attempts' slots:
+ * others keep being taken and finished around it. A job whose recording fails is failed and retried by
+ * pg-boss; one whose process dies is retried once its lease runs out.
  */
-export async function startWebhookWorkers(boss: PgBoss): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < WORKERS; i++) {
-    ids.push(
-      await boss.work<DeliveryJob>(
-        QUEUES.webhookDelivery,
-        { batchSize: BATCH_SIZE, pollingIntervalSeconds: 0.5 },
-        async (jobs) => {
-          const results = await Promise.allSettled(jobs.map((job) => attemptDelivery(job.data)));
-          const failed = results.find((result) => result.status === 'rejected');
-          if (failed) throw (failed as PromiseRejectedResult).reason;
-        },
-      ),
-    );
+class DeliveryPump {
+  private stopped = false;
+  private running = 0;
+  private wakeUp: (() => void) | undefined;
+  private done: Promise<void> | undefined;
+  private finished: { job: PgBoss.Job<DeliveryJob>; result?: { target: DeliveryTarget; outcome: AttemptOutcome } }[] =
+    [];
+  private recording: Promise<void> = Promise.resolve();
+
+  constructor(private readonly boss: PgBoss) {}
+
+  start() {
+    this.done = this.loop();
   }
-  return ids;
+
+  /** Look for jobs now (the dispatcher has queued some) rather than at the next poll. */
+  wake() {
+    this.wakeUp?.();
+  }
+
+  async stop() {
+    this.stopped = true;
+    this.wake();
+    await this.done;
+    await this.recording;
+  }
+
+  private pause(ms: number) {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => {
+      this.wakeUp = undefined;
+    });
+  }
+
+  private async loop() {
+    while (!this.stopped) {
+      const room = CAPACITY - this.running;
+      if (room < MIN_FETCH) {
+        await this.pause(POLL_MS);
+        continue;
+      }
+      let jobs: PgBoss.Job<DeliveryJob>[] = [];
+      try {
+        jobs = await this.boss.fetch<DeliveryJob>(QUEUES.webhookDelivery, { batchSize: room });
+      } catch (error) {
+        console.error('webhook deliveries: could not take jobs;', error instanceof Error ? error.message : error);
+      }
+      if (!jobs.length) {
+        await this.pause(POLL_MS);
+        continue;
+      }
+      this.running += jobs.length;
+      void this.take(jobs);
+    }
+  }
+
+  private async take(jobs: PgBoss.Job<DeliveryJob>[]) {
+    let targets: DeliveryTarget[];
+    try {
+      targets = await deliveriesForAttempts(jobs.map((job) => job.data));
+      await cancelDeliveries(targets.filter((t) => t.endpoint.disabled).map((t) => t.deliveryId));
+    } catch {
+      this.running -= jobs.length;
+      await this.boss
+        .fail(
+          QUEUES.webhookDelivery,
+          jobs.map((job) => job.id),
+        )
+        .catch(() => {});
+      return;
+    }
+    const byDelivery = new Map(targets.map((target) => [`${target.deliveryId}:${target.attempt}`, target]));
+    const later: PgBoss.Job<DeliveryJob>[] = [];
+    for (const job of jobs) {
+      const target = byDelivery.get(`${job.data.deliveryId}:${job.data.attempt}`);
+      if (!target || target.endpoint.disabled) {
+        this.settle({ job });
+        continue;
+      }
+      const endpointId = target.endpoint.id;
+      const run = () => {
+        inFlight.set(endpointId, (inFlight.get(endpointId) ?? 0) + 1);
+        void attempt(target)
+          .then((outcome) => this.settle({ job, result: { target, outcome } }))
+          .finally(() => {
+            const left = (inFlight.get(endpointId) ?? 1) - 1;
+            if (left > 0) inFlight.set(endpointId, left);
+            else inFlight.delete(endpointId);
+            const queue = waiting.get(endpointId);
+            const next = queue?.shift();
+            if (queue && !queue.length) waiting.delete(endpointId);
+            next?.();
+          });
+      };
+      if ((inFlight.get(endpointId) ?? 0) < PER_ENDPOINT_IN_FLIGHT) run();
+      else if ((waiting.get(endpointId)?.length ?? 0) < PER_ENDPOINT_WAITING) {
+        const queue = waiting.get(endpointId) ?? [];
+        queue.push(run);
+        waiting.set(endpointId, queue);
+      } else later.push(job);
+    }
+    if (later.length) {
+      const postponed = await postponeAttempts(
+        later.map((job) => job.data),
+        new Date(Date.now() + POSTPONE_MS),
+      ).then(
+        () => true,
+        () => false,
+      );
+      if (postponed) for (const job of later) this.settle({ job });
+      else {
+        // Not put off: pg-boss tries these jobs again instead.
+        this.running -= later.length;
+        await this.boss
+          .fail(
+            QUEUES.webhookDelivery,
+            later.map((job) => job.id),
+          )
+          .catch(() => {});
+      }
+    }
+  }
+
+  /** A job is done (attempted, or nothing to do): it is recorded and completed with the others done by then. */
+  private settle(entry: (typeof this.finished)[number]) {
+    this.finished.push(entry);
+    if (this.finished.length === 1) this.recording = this.recording.then(() => this.record());
+  }
+
+  private async record() {
+    const group = this.finished;
+    this.finished = [];
+    const ids = group.map((entry) => entry.job.id);
+    try {
+      await recordAttempts(group.flatMap((entry) => (entry.result ? [entry.result] : [])));
+      await this.boss.complete(QUEUES.webhookDelivery, ids);
+    } catch (error) {
+      console.error('webhook deliveries: could not record attempts;', error instanceof Error ? error.message : error);
+      await this.boss.fail(QUEUES.webhookDelivery, ids).catch(() => {});
+    } finally {
+      this.running -= group.length;
+      if (CAPACITY - this.running >= MIN_FETCH) this.wake();
+    }
+  }
 }
 
 /**
- * This process's share of the work: the delivery workers and the outbox's dispatcher, which wakes them when
- * it has queued jobs rather than leaving them to their next poll. Returns the function that stops the
- * dispatcher (the workers stop with the queue).
+ * This process's share of the work: the delivery pump and the outbox's dispatcher, which wakes the pump when
+ * it has queued jobs rather than leaving it to its next poll. Returns the function that stops both.
  */
 export async function startEventWork(boss: PgBoss): Promise<() => Promise<void>> {
-  const workers = await startWebhookWorkers(boss);
-  return startEventDispatcher({
-    onDispatched: () => {
-      for (const id of workers) boss.notifyWorker(id);
-    },
-  });
+  const pump = new DeliveryPump(boss);
+  pump.start();
+  const stopDispatcher = startEventDispatcher({ onDispatched: () => pump.wake() });
+  return async () => {
+    await stopDispatcher();
+    await pump.stop();
+  };
 }
