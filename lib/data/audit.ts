@@ -70,10 +70,17 @@ export async function recordCredentialEvent(db: Db, input: CredentialEvent) {
   await recordCredentialEvents(db, [input]);
 }
 
-/** Appends an event about the organization as a whole (a support-staff view). */
+/** Appends an event about the organization as a whole (a support-staff view, a webhook endpoint). */
 export async function recordOrganizationEvent(
   db: Db,
-  input: { organizationId: string; actor: Actor; action: string; reason?: string | null; context?: RequestContext },
+  input: {
+    organizationId: string;
+    actor: Actor;
+    action: string;
+    reason?: string | null;
+    details?: Prisma.InputJsonObject;
+    context?: RequestContext;
+  },
 ) {
   await db.auditEvent.create({
     data: {
@@ -83,6 +90,7 @@ export async function recordOrganizationEvent(
       actorRole: roleOf(input.actor),
       action: input.action,
       reason: input.reason ?? null,
+      ...(input.details ? { details: input.details } : {}),
       address: input.context?.address ?? null,
       userAgent: input.context?.userAgent?.slice(0, 512) ?? null,
     },
