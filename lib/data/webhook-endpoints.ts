@@ -238,53 +238,6 @@ export async function createEndpoint({
   });
 }
 
-/** Changes an endpoint's URL, description or event types (the signing secret stays). */
-export async function updateEndpoint({
-  actor,
-  endpointId,
-  url,
-  description,
-  eventTypes,
-  context,
-}: {
-  actor: Actor;
-  endpointId: string;
-  url: string;
-  description?: string | null;
-  eventTypes: readonly string[];
-  context?: RequestContext;
-}): Promise<InputResult<{ endpoint: EndpointView }>> {
-  if (!canManageCredentials(actor)) return forbidden(ADMINS_ONLY);
-  const checkedUrl = checkEndpointUrl(url);
-  if (!checkedUrl.ok) return checkedUrl;
-  const types = checkEventTypes(eventTypes);
-  if (!types.ok) return types;
-  const text = checkDescription(description);
-  if (!text.ok) return text;
-  const { organizationId } = actor.membership;
-  return prisma.$transaction(async (tx) => {
-    const before = await tx.webhookEndpoint.findFirst({
-      where: { id: endpointId, organizationId },
-      select: { url: true },
-    });
-    if (!before) return notFound(GONE);
-    const updated = await tx.webhookEndpoint.updateMany({
-      where: { id: endpointId, organizationId },
-      data: { url: checkedUrl.url, description: text.description, eventTypes: types.eventTypes },
-    });
-    if (updated.count === 0) return notFound(GONE);
-    await recordOrganizationEvent(tx, {
-      organizationId,
-      actor,
-      action: 'webhook_endpoint_changed',
-      details: { endpointId, url: checkedUrl.url, from: before.url, eventTypes: types.eventTypes },
-      context,
-    });
-    const row = await tx.webhookEndpoint.findUniqueOrThrow({ where: { id: endpointId }, select: VIEW_SELECT });
-    return { ok: true as const, endpoint: viewOf(row) };
-  });
-}
-
 /**
  * A new signing secret: the current one becomes the previous one and keeps signing beside it for 24 hours, so
  * that receivers can switch without missing a message. Rolling again within those hours ends the oldest at once.

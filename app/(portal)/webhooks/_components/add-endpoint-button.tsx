@@ -1,0 +1,88 @@
+'use client';
+
+import { Plus } from 'lucide-react';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { useDialogAction } from '@/components/actions/use-dialog-action';
+import { useAfterRender } from '@/components/actions/use-after-render';
+import { Button } from '@/components/ui/button';
+import { FormDialog } from '@/components/ui/form-dialog';
+import { Field } from '@/components/ui/input';
+import type { EventType } from '@/lib/events/catalogue';
+import { createEndpointAction } from '../actions';
+import { EventTypeFields, eventTypesOf } from './event-type-fields';
+import { SigningSecretDialog, type ShownSecret } from './signing-secret-dialog';
+
+/** Add endpoint: the URL, the events it receives and a description; then its signing secret, once. */
+export function AddEndpointButton({
+  atLimit,
+  eventTypes,
+  descriptionMax,
+}: {
+  atLimit: boolean;
+  eventTypes: readonly EventType[];
+  descriptionMax: number;
+}) {
+  const router = useRouter();
+  const afterRender = useAfterRender();
+  const [open, setOpen] = useState(false);
+  const [shown, setShown] = useState<ShownSecret | null>(null);
+  const { pending, error, run } = useDialogAction(open);
+  const fieldErrors = error?.fieldErrors ?? {};
+
+  return (
+    <>
+      <Button onClick={() => setOpen(true)} disabled={atLimit}>
+        <Plus className="size-4" aria-hidden />
+        Add endpoint
+      </Button>
+      <FormDialog
+        open={open}
+        onOpenChange={setOpen}
+        title="Add endpoint"
+        description="We send a signed HTTPS POST to this URL for each event you choose. Its signing secret is shown once, next."
+        submitLabel="Add endpoint"
+        pending={pending}
+        error={error}
+        onSubmit={(form) =>
+          run(
+            () =>
+              createEndpointAction({
+                url: String(form.get('url') ?? ''),
+                description: String(form.get('description') ?? ''),
+                eventTypes: eventTypesOf(form),
+              }),
+            (result) => {
+              setOpen(false);
+              setShown({ url: result.endpoint.url, secret: result.secret });
+              // The action does not revalidate, so that the secret shows first: the list follows.
+              afterRender(() => router.refresh());
+            },
+          )
+        }
+      >
+        <Field
+          id="endpoint-url"
+          name="url"
+          label="Endpoint URL"
+          inputMode="url"
+          placeholder="https://example.com/webhooks"
+          mono
+          error={fieldErrors.url}
+        />
+        <EventTypeFields types={eventTypes} idPrefix="endpoint" error={fieldErrors.eventTypes} />
+        <Field
+          id="endpoint-description"
+          name="description"
+          label="Description"
+          optional
+          maxLength={descriptionMax}
+          placeholder="e.g. Alerts to the on-call channel"
+          className="mt-2"
+          error={fieldErrors.description}
+        />
+      </FormDialog>
+      <SigningSecretDialog shown={shown} onClose={() => setShown(null)} />
+    </>
+  );
+}
