@@ -42,6 +42,28 @@ function ResponseCell({ attempt }: { attempt: DeliveryView['lastAttempt'] }) {
   );
 }
 
+/** On a narrow screen the columns fold into the event's cell: the attempt in one line, then the response. */
+function FoldedAttempt({ delivery }: { delivery: DeliveryView }) {
+  const attempt = delivery.lastAttempt;
+  const parts = [`${delivery.attempts} ${delivery.attempts === 1 ? 'attempt' : 'attempts'}`];
+  if (attempt) parts.push(attempt.statusCode ? `status ${attempt.statusCode}` : 'no answer');
+  if (attempt) parts.push(`${attempt.durationMs.toLocaleString('en-US')} ms`);
+  return (
+    <div className="mt-2 space-y-1.5 text-xs text-slate-600 md:hidden">
+      <p>
+        {parts.join(' · ')}
+        {delivery.status === 'pending' && delivery.nextAttemptAt && (
+          <>
+            {' · next '}
+            <RelativeTime iso={delivery.nextAttemptAt.toISOString()} />
+          </>
+        )}
+      </p>
+      <ResponseCell attempt={attempt} />
+    </div>
+  );
+}
+
 export default async function EndpointPage({ params }: { params: Promise<{ endpointId: string }> }) {
   const actor = await requireActor();
   if (mustEnrollTwoFactor(actor, 'manage_credentials')) redirect('/security');
@@ -97,7 +119,7 @@ export default async function EndpointPage({ params }: { params: Promise<{ endpo
           </span>
         </nav>
         <div className="mt-2 flex items-start justify-between gap-4">
-          <h1 className="min-w-0 font-mono text-lg font-semibold tracking-tight break-all sm:text-xl">
+          <h1 className="min-w-0 font-mono text-lg font-semibold tracking-tight wrap-anywhere sm:text-xl">
             {endpoint.url}
           </h1>
           {isAdmin && (
@@ -144,11 +166,11 @@ export default async function EndpointPage({ params }: { params: Promise<{ endpo
             <TableHeader>
               <TableRow>
                 <TableHead className="sm:px-6">Event</TableHead>
-                <TableHead>Attempts</TableHead>
-                <TableHead>Status code</TableHead>
-                <TableHead>Duration</TableHead>
-                <TableHead className="whitespace-nowrap">Next retry</TableHead>
-                <TableHead>Response</TableHead>
+                <TableHead className="hidden md:table-cell">Attempts</TableHead>
+                <TableHead className="hidden md:table-cell">Status code</TableHead>
+                <TableHead className="hidden md:table-cell">Duration</TableHead>
+                <TableHead className="hidden whitespace-nowrap md:table-cell">Next retry</TableHead>
+                <TableHead className="hidden md:table-cell">Response</TableHead>
                 {isAdmin && (
                   <TableHead className="sm:pr-6">
                     <span className="sr-only">Resend</span>
@@ -170,20 +192,21 @@ export default async function EndpointPage({ params }: { params: Promise<{ endpo
                         <Badge tone={look.tone}>{look.label}</Badge>
                         <LocalTime iso={delivery.createdAt.toISOString()} />
                       </span>
+                      <FoldedAttempt delivery={delivery} />
                     </TableCell>
-                    <TableCell className="tabular-nums">{delivery.attempts}</TableCell>
-                    <TableCell className="tabular-nums">{attempt?.statusCode ?? '—'}</TableCell>
-                    <TableCell className="whitespace-nowrap tabular-nums">
+                    <TableCell className="hidden tabular-nums md:table-cell">{delivery.attempts}</TableCell>
+                    <TableCell className="hidden tabular-nums md:table-cell">{attempt?.statusCode ?? '—'}</TableCell>
+                    <TableCell className="hidden whitespace-nowrap tabular-nums md:table-cell">
                       {attempt ? `${attempt.durationMs.toLocaleString('en-US')} ms` : '—'}
                     </TableCell>
-                    <TableCell className="whitespace-nowrap">
+                    <TableCell className="hidden whitespace-nowrap md:table-cell">
                       {delivery.status === 'pending' && delivery.nextAttemptAt ? (
                         <RelativeTime iso={delivery.nextAttemptAt.toISOString()} />
                       ) : (
                         '—'
                       )}
                     </TableCell>
-                    <TableCell>
+                    <TableCell className="hidden md:table-cell">
                       <ResponseCell attempt={attempt} />
                     </TableCell>
                     {isAdmin && (

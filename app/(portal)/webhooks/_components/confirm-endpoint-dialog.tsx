@@ -45,7 +45,7 @@ export function ConfirmEndpointDialog({
       description={
         text && (
           <>
-            <span className="font-mono break-all text-slate-900">{endpoint.url}</span>: {text.body}
+            <span className="font-mono wrap-anywhere text-slate-900">{endpoint.url}</span>: {text.body}
           </>
         )
       }

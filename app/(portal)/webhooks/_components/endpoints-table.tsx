@@ -1,22 +1,25 @@
 import Link from 'next/link';
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
-import type { EndpointView } from '@/lib/data/webhook-endpoints';
+import { SUBSCRIBABLE_EVENT_TYPES, type EndpointView } from '@/lib/data/webhook-endpoints';
 import { EndpointRowActions } from './endpoint-row-actions';
 import { EndpointStatusBadge } from './endpoint-status-badge';
 
-/** What an endpoint receives, in a few words: "All events", or its types. */
+/**
+ * What an endpoint receives, in a few words: "All events", its few types, or every type but a few (an
+ * endpoint that left out one type should not list the ten others).
+ */
 export function EventTypesText({ eventTypes, className }: { eventTypes: string[]; className?: string }) {
+  const types = (list: readonly string[]) =>
+    list.map((type, index) => (
+      <span key={type}>
+        <code className="font-mono text-xs">{type}</code>
+        {index < list.length - 1 && ', '}
+      </span>
+    ));
   if (eventTypes.length === 0) return <span className={className}>All events</span>;
-  return (
-    <span className={className}>
-      {eventTypes.map((type, index) => (
-        <span key={type}>
-          <code className="font-mono text-xs">{type}</code>
-          {index < eventTypes.length - 1 && ', '}
-        </span>
-      ))}
-    </span>
-  );
+  const missing = SUBSCRIBABLE_EVENT_TYPES.filter((type) => !eventTypes.includes(type));
+  if (missing.length < eventTypes.length) return <span className={className}>All events except {types(missing)}</span>;
+  return <span className={className}>{types(eventTypes)}</span>;
 }
 
 export function EndpointsTable({ endpoints, canManage }: { endpoints: EndpointView[]; canManage: boolean }) {
@@ -42,7 +45,7 @@ export function EndpointsTable({ endpoints, canManage }: { endpoints: EndpointVi
               <Link
                 href={`/webhooks/${endpoint.id}`}
                 prefetch={false}
-                className="font-mono text-xs font-medium break-all text-slate-900 hover:text-indigo-700 hover:underline sm:text-sm"
+                className="font-mono text-xs font-medium wrap-anywhere text-slate-900 hover:text-indigo-700 hover:underline sm:text-sm"
               >
                 {endpoint.url}
               </Link>
