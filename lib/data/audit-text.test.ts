@@ -140,6 +140,12 @@ describe('credential kinds and scopes', () => {
         details: { url, previousSecretUntil: '2026-12-08T12:00:00.000Z' },
       }),
     ).toBe(`${url} · the previous secret signs until Tue, 08 Dec 2026 12:00:00 GMT`);
+    expect(
+      describeAuditEvent({
+        action: 'webhook_endpoint_changed',
+        details: { url: `${url}/v2`, from: url, eventTypes: ['credential.leaked'] },
+      }),
+    ).toBe(`${url} → ${url}/v2 · credential.leaked`);
     for (const action of ['webhook_endpoint_disabled', 'webhook_endpoint_enabled', 'webhook_endpoint_deleted']) {
       expect(AUDIT_ACTIONS[action]).toBeTruthy();
       expect(describeAuditEvent({ action, details: { url } })).toBe(url);

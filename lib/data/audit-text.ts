@@ -34,6 +34,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   two_factor_policy_changed: 'Two-factor requirement changed',
   reauth_window_changed: 'Confirmation window changed',
   webhook_endpoint_added: 'Webhook endpoint added',
+  webhook_endpoint_changed: 'Webhook endpoint changed',
   webhook_secret_rolled: 'Webhook signing secret rolled',
   webhook_endpoint_disabled: 'Webhook endpoint disabled',
   webhook_endpoint_enabled: 'Webhook endpoint enabled',
@@ -97,10 +98,12 @@ function describeCreated(kind: CredentialKind, d: Record<string, unknown>): stri
   return what.join(' · ');
 }
 
-/** A webhook endpoint's change: its URL, and what it receives or until when a rolled secret signs. */
+/** A webhook endpoint's change: its URL (and the one it replaced), what it receives, until when a rolled secret signs. */
 function describeWebhook(action: string, d: Record<string, unknown>): string {
   const what = [String(d.url)];
-  if (action === 'webhook_endpoint_added')
+  if (action === 'webhook_endpoint_changed' && typeof d.from === 'string' && d.from !== d.url)
+    what[0] = `${d.from} → ${d.url}`;
+  if (action === 'webhook_endpoint_added' || action === 'webhook_endpoint_changed')
     what.push(Array.isArray(d.eventTypes) && d.eventTypes.length ? d.eventTypes.join(', ') : 'all events');
   if (action === 'webhook_secret_rolled' && typeof d.previousSecretUntil === 'string')
     what.push(`the previous secret signs until ${new Date(d.previousSecretUntil).toUTCString()}`);

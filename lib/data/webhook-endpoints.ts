@@ -239,6 +239,61 @@ export async function createEndpoint({
 }
 
 /**
+ * Changes where an endpoint's events go and which ones (its signing secret stays). A new URL is checked like
+ * a first one.
+ */
+export async function updateEndpoint({
+  actor,
+  endpointId,
+  url,
+  description,
+  eventTypes,
+  context,
+}: {
+  actor: Actor;
+  endpointId: string;
+  url: string;
+  description?: string | null;
+  eventTypes: readonly string[];
+  context?: RequestContext;
+}): Promise<InputResult<{ endpoint: EndpointView }>> {
+  if (!canManageCredentials(actor)) return forbidden(ADMINS_ONLY);
+  const checkedUrl = checkEndpointUrl(url);
+  if (!checkedUrl.ok) return checkedUrl;
+  const types = checkEventTypes(eventTypes);
+  if (!types.ok) return types;
+  const text = checkDescription(description);
+  if (!text.ok) return text;
+  const { organizationId } = actor.membership;
+  return prisma.$transaction(async (tx) => {
+    // The row as it was, locked, so that the audit row says what this change replaced.
+    const before = await tx.$queryRaw<{ url: string; description: string | null; event_types: string[] }[]>`
+      SELECT url, description, event_types FROM webhook_endpoints
+      WHERE id = ${endpointId}::uuid AND organization_id = ${organizationId}::uuid FOR UPDATE`;
+    const previous = before[0];
+    if (!previous) return notFound(GONE);
+    const row = await tx.webhookEndpoint.update({
+      where: { id: endpointId },
+      data: { url: checkedUrl.url, description: text.description, eventTypes: types.eventTypes },
+      select: VIEW_SELECT,
+    });
+    const same =
+      previous.url === row.url &&
+      previous.description === row.description &&
+      previous.event_types.join() === row.eventTypes.join();
+    if (!same)
+      await recordOrganizationEvent(tx, {
+        organizationId,
+        actor,
+        action: 'webhook_endpoint_changed',
+        details: { endpointId, url: row.url, from: previous.url, eventTypes: types.eventTypes },
+        context,
+      });
+    return { ok: true as const, endpoint: viewOf(row) };
+  });
+}
+
+/**
  * A new signing secret: the current one becomes the previous one and keeps signing beside it for 24 hours, so
  * that receivers can switch without missing a message. Rolling again within those hours ends the oldest at once.
  */

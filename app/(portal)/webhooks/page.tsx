@@ -40,14 +40,9 @@ export default async function WebhooksPage() {
   }
 
   const canManage = canManageCredentials(actor);
+  const options = { eventTypes: SUBSCRIBABLE_EVENT_TYPES, descriptionMax: WEBHOOK_DESCRIPTION_MAX };
   const [endpoints, allowance] = await Promise.all([listEndpoints({ actor }), endpointAllowance({ actor })]);
-  const addButton = canManage && (
-    <AddEndpointButton
-      atLimit={!allowance.canAdd}
-      eventTypes={SUBSCRIBABLE_EVENT_TYPES}
-      descriptionMax={WEBHOOK_DESCRIPTION_MAX}
-    />
-  );
+  const addButton = canManage && <AddEndpointButton atLimit={!allowance.canAdd} options={options} />;
 
   return (
     <div className="space-y-8">
@@ -68,7 +63,7 @@ export default async function WebhooksPage() {
               : 'An admin of your organization can add one.'}
           </EmptyState>
         ) : (
-          <EndpointsTable endpoints={endpoints} canManage={canManage} />
+          <EndpointsTable endpoints={endpoints} canManage={canManage} options={options} />
         )}
         <div className="flex flex-col gap-3 border-t border-slate-200 px-4 py-4 sm:flex-row sm:items-center sm:justify-end sm:gap-4 sm:px-6">
           {canManage ? (

@@ -10,13 +10,13 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { requireActor } from '@/lib/auth/session';
 import { listDeliveries, type DeliveryView } from '@/lib/data/webhook-deliveries';
-import { getEndpoint } from '@/lib/data/webhook-endpoints';
+import { getEndpoint, SUBSCRIBABLE_EVENT_TYPES, WEBHOOK_DESCRIPTION_MAX } from '@/lib/data/webhook-endpoints';
 import { RESPONSE_BODY_BYTES } from '@/lib/events/delivery-schedule';
 import { canManageCredentials } from '@/lib/identity/actor';
 import { mustEnrollTwoFactor } from '@/lib/identity/two-factor-policy';
 import { EndpointRowActions } from '../_components/endpoint-row-actions';
 import { EndpointStatusBadge } from '../_components/endpoint-status-badge';
-import { EventTypesText } from '../_components/endpoints-table';
+import { editableOf, EventTypesText } from '../_components/endpoints-table';
 import { ResendButton } from '../_components/resend-button';
 
 export const metadata: Metadata = { title: 'Webhook endpoint' };
@@ -124,7 +124,8 @@ export default async function EndpointPage({ params }: { params: Promise<{ endpo
           </h1>
           {isAdmin && (
             <EndpointRowActions
-              endpoint={{ id: endpoint.id, url: endpoint.url, status: endpoint.status }}
+              endpoint={editableOf(endpoint)}
+              options={{ eventTypes: SUBSCRIBABLE_EVENT_TYPES, descriptionMax: WEBHOOK_DESCRIPTION_MAX }}
               onEndpointPage
             />
           )}

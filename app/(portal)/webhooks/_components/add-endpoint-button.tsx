@@ -7,28 +7,17 @@ import { useDialogAction } from '@/components/actions/use-dialog-action';
 import { useAfterRender } from '@/components/actions/use-after-render';
 import { Button } from '@/components/ui/button';
 import { FormDialog } from '@/components/ui/form-dialog';
-import { Field } from '@/components/ui/input';
-import type { EventType } from '@/lib/events/catalogue';
 import { createEndpointAction } from '../actions';
-import { EventTypeFields, eventTypesOf } from './event-type-fields';
+import { EndpointFields, endpointFormOf, type EndpointFormOptions } from './endpoint-fields';
 import { SigningSecretDialog, type ShownSecret } from './signing-secret-dialog';
 
 /** Add endpoint: the URL, the events it receives and a description; then its signing secret, once. */
-export function AddEndpointButton({
-  atLimit,
-  eventTypes,
-  descriptionMax,
-}: {
-  atLimit: boolean;
-  eventTypes: readonly EventType[];
-  descriptionMax: number;
-}) {
+export function AddEndpointButton({ atLimit, options }: { atLimit: boolean; options: EndpointFormOptions }) {
   const router = useRouter();
   const afterRender = useAfterRender();
   const [open, setOpen] = useState(false);
   const [shown, setShown] = useState<ShownSecret | null>(null);
   const { pending, error, run } = useDialogAction(open);
-  const fieldErrors = error?.fieldErrors ?? {};
 
   return (
     <>
@@ -46,12 +35,7 @@ export function AddEndpointButton({
         error={error}
         onSubmit={(form) =>
           run(
-            () =>
-              createEndpointAction({
-                url: String(form.get('url') ?? ''),
-                description: String(form.get('description') ?? ''),
-                eventTypes: eventTypesOf(form),
-              }),
+            () => createEndpointAction(endpointFormOf(form)),
             (result) => {
               setOpen(false);
               setShown({ url: result.endpoint.url, secret: result.secret });
@@ -61,26 +45,7 @@ export function AddEndpointButton({
           )
         }
       >
-        <Field
-          id="endpoint-url"
-          name="url"
-          label="Endpoint URL"
-          inputMode="url"
-          placeholder="https://example.com/webhooks"
-          mono
-          error={fieldErrors.url}
-        />
-        <EventTypeFields types={eventTypes} idPrefix="endpoint" error={fieldErrors.eventTypes} />
-        <Field
-          id="endpoint-description"
-          name="description"
-          label="Description"
-          optional
-          maxLength={descriptionMax}
-          placeholder="e.g. Alerts to the on-call channel"
-          className="mt-2"
-          error={fieldErrors.description}
-        />
+        <EndpointFields idPrefix="endpoint" options={options} fieldErrors={error?.fieldErrors ?? {}} />
       </FormDialog>
       <SigningSecretDialog shown={shown} onClose={() => setShown(null)} />
     </>

@@ -19,17 +19,21 @@ import {
 import type { EndpointStatus } from '@/lib/data/webhook-endpoints';
 import { sendTestEventAction, setEndpointEnabledAction } from '../actions';
 import { ConfirmEndpointDialog, type EndpointConfirmation } from './confirm-endpoint-dialog';
+import { EditEndpointDialog, type EditableEndpoint } from './edit-endpoint-dialog';
+import type { EndpointFormOptions } from './endpoint-fields';
 import { SigningSecretDialog, type ShownSecret } from './signing-secret-dialog';
 
 /**
- * An endpoint's menu: Send test event, Roll signing secret, Disable or Enable, Delete. The dialogs it opens
+ * An endpoint's menu: Edit, Send test event, Roll signing secret, Disable or Enable, Delete. The dialogs it opens
  * are rendered outside the menu, so that they outlive it.
  */
 export function EndpointRowActions({
   endpoint,
+  options,
   onEndpointPage = false,
 }: {
-  endpoint: { id: string; url: string; status: EndpointStatus };
+  endpoint: EditableEndpoint & { status: EndpointStatus };
+  options: EndpointFormOptions;
   /** On the endpoint's own page: no link to it, and a deletion goes back to the list. */
   onEndpointPage?: boolean;
 }) {
@@ -38,6 +42,7 @@ export function EndpointRowActions({
   const afterRender = useAfterRender();
   const [pending, startTransition] = useTransition();
   const [confirming, setConfirming] = useState<EndpointConfirmation | null>(null);
+  const [editing, setEditing] = useState(false);
   const [shown, setShown] = useState<ShownSecret | null>(null);
   const enabled = endpoint.status === 'enabled';
 
@@ -63,6 +68,7 @@ export function EndpointRowActions({
               <Link href={`/webhooks/${endpoint.id}`}>View deliveries</Link>
             </DropdownMenuItem>
           )}
+          <DropdownMenuItem onSelect={() => setEditing(true)}>Edit</DropdownMenuItem>
           <DropdownMenuItem
             disabled={!enabled}
             onSelect={() =>
@@ -88,6 +94,7 @@ export function EndpointRowActions({
           </DropdownMenuItem>
         </DropdownMenuContent>
       </DropdownMenu>
+      <EditEndpointDialog endpoint={endpoint} options={options} open={editing} onOpenChange={setEditing} />
       <ConfirmEndpointDialog
         endpoint={endpoint}
         kind={confirming}

@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { SUBSCRIBABLE_EVENT_TYPES, type EndpointView } from '@/lib/data/webhook-endpoints';
+import type { EndpointFormOptions } from './endpoint-fields';
 import { EndpointRowActions } from './endpoint-row-actions';
 import { EndpointStatusBadge } from './endpoint-status-badge';
 
@@ -22,7 +23,20 @@ export function EventTypesText({ eventTypes, className }: { eventTypes: string[]
   return <span className={className}>{types(eventTypes)}</span>;
 }
 
-export function EndpointsTable({ endpoints, canManage }: { endpoints: EndpointView[]; canManage: boolean }) {
+/** What the row menu needs of an endpoint: no dates, no one's name. */
+export function editableOf({ id, url, description, eventTypes, status }: EndpointView) {
+  return { id, url, description, eventTypes, status };
+}
+
+export function EndpointsTable({
+  endpoints,
+  canManage,
+  options,
+}: {
+  endpoints: EndpointView[];
+  canManage: boolean;
+  options: EndpointFormOptions;
+}) {
   return (
     <Table>
       <TableCaption>Webhook endpoints of your organization</TableCaption>
@@ -64,7 +78,7 @@ export function EndpointsTable({ endpoints, canManage }: { endpoints: EndpointVi
             </TableCell>
             {canManage && (
               <TableCell className="text-right sm:pr-6">
-                <EndpointRowActions endpoint={{ id: endpoint.id, url: endpoint.url, status: endpoint.status }} />
+                <EndpointRowActions endpoint={editableOf(endpoint)} options={options} />
               </TableCell>
             )}
           </TableRow>

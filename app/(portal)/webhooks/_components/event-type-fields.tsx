@@ -15,14 +15,17 @@ export function eventTypesOf(form: FormData): string[] {
  */
 export function EventTypeFields({
   types,
+  initial = [],
   idPrefix,
   error,
 }: {
   types: readonly EventType[];
+  /** The types chosen so far; none means all. */
+  initial?: readonly string[];
   idPrefix: string;
   error?: string;
 }) {
-  const [chosen, setChosen] = useState<Set<string>>(() => new Set(types));
+  const [chosen, setChosen] = useState<Set<string>>(() => new Set(initial.length ? initial : types));
   const all = chosen.size === types.length;
   const errorId = `${idPrefix}-event-types-error`;
 

@@ -26,8 +26,9 @@ export function SigningSecretDialog({ shown, onClose }: { shown: ShownSecret | n
             <div className="min-w-0">
               <DialogTitle>{shown.previousSecretUntil ? 'New signing secret' : 'Endpoint added'}</DialogTitle>
               <DialogDescription>
-                Your receiver at <span className="font-mono wrap-anywhere text-slate-900">{shown.url}</span> verifies each
-                message&apos;s <span className="font-mono">webhook-signature</span> header with this signing secret.
+                Your receiver at <span className="font-mono wrap-anywhere text-slate-900">{shown.url}</span> verifies
+                each message&apos;s <span className="font-mono">webhook-signature</span> header with this signing
+                secret.
               </DialogDescription>
             </div>
           </div>
