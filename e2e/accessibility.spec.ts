@@ -253,9 +253,10 @@ test('the webhooks pages, their menus and every dialog, as an admin and as a vie
   await expectNoViolations(page, 'endpoint row menu');
   await page.keyboard.press('Escape');
   await expect(menu).toBeHidden();
-  for (const [item, title] of [
-    ['Roll signing secret', 'Roll the signing secret?'],
-    ['Delete', 'Delete this endpoint?'],
+  for (const [item, dialog] of [
+    ['Edit', page.getByRole('dialog', { name: 'Edit endpoint' })],
+    ['Roll signing secret', page.getByRole('alertdialog', { name: 'Roll the signing secret?' })],
+    ['Delete', page.getByRole('alertdialog', { name: 'Delete this endpoint?' })],
   ] as const) {
     await checkDialog(
       page,
@@ -263,8 +264,8 @@ test('the webhooks pages, their menus and every dialog, as an admin and as a vie
         await actions.click();
         await page.getByRole('menuitem', { name: item }).click();
       },
-      page.getByRole('alertdialog', { name: title }),
-      `${title} dialog`,
+      dialog,
+      `${item} endpoint dialog`,
     );
   }
   await actions.click();

@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { createTenant, orgCli, signIn } from './helpers';
 
 // Development › Webhooks, as a person uses it: an admin adds an endpoint and copies its signing secret, shown
-// once; disables, enables, rolls and deletes it from its row's menu. A viewer sees the list without menus.
+// once; disables, enables, edits, rolls and deletes it from its row's menu. A viewer sees the list without menus.
 
 const tenants: string[] = [];
 test.afterEach(() => {
@@ -29,7 +29,7 @@ async function addEndpoint(page: Page, url: string, description = '') {
   return shown;
 }
 
-test('an admin adds an endpoint, copies its secret once, disables, enables, rolls and deletes it', async ({
+test('an admin adds an endpoint, copies its secret once, disables, enables, edits, rolls and deletes it', async ({
   page,
   context,
 }) => {
@@ -95,6 +95,19 @@ test('an admin adds an endpoint, copies its secret once, disables, enables, roll
   await page.getByRole('menuitem', { name: 'Enable' }).click();
   await expect(row).toContainText('Enabled');
 
+  // Edit keeps the URL and secret, and changes which events it gets.
+  await menu.click();
+  await page.getByRole('menuitem', { name: 'Edit' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit endpoint' });
+  await expect(edit.getByLabel('Endpoint URL')).toHaveValue(url);
+  await expect(edit.getByLabel('Description')).toHaveValue('On-call alerts');
+  await edit.getByRole('checkbox', { name: 'All events' }).uncheck();
+  await edit.getByRole('checkbox', { name: 'credential.leaked' }).check();
+  await edit.getByRole('checkbox', { name: 'credential.expiring' }).check();
+  await edit.getByRole('button', { name: 'Save changes' }).click();
+  await expect(edit).toBeHidden();
+  await expect(row).toContainText('credential.expiring, credential.leaked');
+
   // A test event shows on the endpoint's page.
   await menu.click();
   await page.getByRole('menuitem', { name: 'Send test event' }).click();
@@ -133,6 +146,7 @@ test('an admin adds an endpoint, copies its secret once, disables, enables, roll
   await page.goto('/audit-log');
   for (const action of [
     'Webhook endpoint added',
+    'Webhook endpoint changed',
     'Webhook endpoint disabled',
     'Webhook endpoint enabled',
     'Webhook signing secret rolled',
