@@ -1,6 +1,7 @@
 'use client';
 
 import { CheckCircle2, TriangleAlert } from 'lucide-react';
+import { LocalTime } from '@/components/local-time';
 import { Dialog, DialogContent, DialogDescription, DialogTitle } from '@/components/ui/dialog';
 import { ShowOnceActions } from '@/components/ui/show-once-actions';
 
@@ -44,8 +45,12 @@ export function SigningSecretDialog({ shown, onClose }: { shown: ShownSecret | n
             <TriangleAlert className="mt-0.5 size-4 shrink-0" aria-hidden />
             <span>
               Save the signing secret now. You can&apos;t read it again after you close this window.{' '}
-              {shown.previousSecretUntil &&
-                `Until ${new Date(shown.previousSecretUntil).toLocaleString()}, every message is also signed with the previous secret, so your receiver can switch in the meantime.`}
+              {shown.previousSecretUntil && (
+                <>
+                  Until <LocalTime iso={shown.previousSecretUntil} />, every message is also signed with the previous
+                  secret, so your receiver can switch in the meantime.
+                </>
+              )}
             </span>
           </p>
 
