@@ -1,6 +1,6 @@
 import type { Actor } from '@/lib/identity/actor';
 
-export type NavIcon = 'key' | 'scroll' | 'building' | 'shield' | 'list';
+export type NavIcon = 'key' | 'webhook' | 'scroll' | 'building' | 'shield' | 'list';
 
 export interface NavSection {
   title: string;
@@ -23,7 +23,11 @@ export function navSectionsFor(actor: Actor): NavSection[] {
     ];
   }
   if (!actor.membership) return [account];
-  const items: NavSection['items'] = [{ href: '/credentials', label: 'Credentials', icon: 'key' }];
+  // Viewers see the endpoints too, without their menus.
+  const items: NavSection['items'] = [
+    { href: '/credentials', label: 'Credentials', icon: 'key' },
+    { href: '/webhooks', label: 'Webhooks', icon: 'webhook' },
+  ];
   if (actor.membership.role === 'ADMIN') items.push({ href: '/audit-log', label: 'Audit log', icon: 'scroll' });
   return [{ title: 'Development', items }, account];
 }

@@ -216,6 +216,92 @@ test('the credentials page, its menus and every dialog, as an admin', async ({ p
   );
 });
 
+test('the webhooks pages, their menus and every dialog, as an admin and as a viewer', async ({ page, browser }) => {
+  const { admin } = tenant('Accessibility webhooks');
+  await signIn(page, admin.email, admin.password);
+  await page.goto('/webhooks');
+  await expectNoViolations(page, 'webhooks, empty');
+
+  // Add endpoint, refused next to its field, then the signing secret shown once.
+  await page.getByRole('button', { name: 'Add endpoint' }).click();
+  const add = page.getByRole('dialog', { name: 'Add endpoint' });
+  await expect(add).toBeVisible();
+  await expectNoViolations(page, 'add endpoint dialog');
+  await add.getByLabel('Endpoint URL').fill('https://169.254.169.254/latest/meta-data/');
+  await add.getByRole('button', { name: 'Add endpoint' }).click();
+  await expect(add.getByLabel('Endpoint URL')).toHaveAttribute('aria-invalid', 'true');
+  await expectNoViolations(page, 'add endpoint dialog, refused');
+  const url = 'https://hooks.example.com/accessibility';
+  await add.getByLabel('Endpoint URL').fill(url);
+  await add.getByRole('checkbox', { name: 'credential.new_caller' }).uncheck();
+  await expectNoViolations(page, 'add endpoint dialog, some events');
+  await add.getByRole('button', { name: 'Add endpoint' }).click();
+  const shown = page.getByRole('dialog', { name: 'Endpoint added' });
+  await expect(shown.getByTestId('signing-secret')).toBeVisible();
+  await expectNoViolations(page, 'signing secret dialog');
+  await shown.getByRole('button', { name: 'Close' }).click();
+  await expect(shown).toBeHidden();
+  const row = page.getByTestId('webhook-endpoint').filter({ hasText: url });
+  await expect(row).toBeVisible();
+  await expectNoViolations(page, 'webhooks, with an endpoint');
+
+  // The row menu and the dialogs it opens.
+  const actions = row.getByRole('button', { name: `Actions for endpoint ${url}` });
+  const menu = page.getByRole('menu');
+  await actions.click();
+  await expect(menu).toBeVisible();
+  await expectNoViolations(page, 'endpoint row menu');
+  await page.keyboard.press('Escape');
+  await expect(menu).toBeHidden();
+  for (const [item, dialog] of [
+    ['Edit', page.getByRole('dialog', { name: 'Edit endpoint' })],
+    ['Roll signing secret', page.getByRole('alertdialog', { name: 'Roll the signing secret?' })],
+    ['Delete', page.getByRole('alertdialog', { name: 'Delete this endpoint?' })],
+  ] as const) {
+    await checkDialog(
+      page,
+      async () => {
+        await actions.click();
+        await page.getByRole('menuitem', { name: item }).click();
+      },
+      dialog,
+      `${item} endpoint dialog`,
+    );
+  }
+  await actions.click();
+  await page.getByRole('menuitem', { name: 'Send test event' }).click();
+  await expect(page.getByText(`Test event sent to ${url}.`)).toBeVisible();
+  await actions.click();
+  await page.getByRole('menuitem', { name: 'Disable' }).click();
+  await expect(row).toContainText('Disabled');
+  await expectNoViolations(page, 'webhooks, a disabled endpoint');
+
+  // The endpoint's page with its deliveries.
+  await row.getByRole('link', { name: url }).click();
+  await expect(page.getByRole('heading', { level: 1, name: url })).toBeVisible();
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId('webhook-delivery').first()).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 15_000 });
+  const details = new URL(page.url()).pathname;
+  await expectNoViolations(page, 'endpoint details');
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const path of ['/webhooks', details]) {
+    await page.goto(path);
+    await expectNoViolations(page, `${path} at 390 px`);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  // The demo viewer's read-only list.
+  const viewer = await (await browser.newContext({ userAgent: CHROME_ON_LINUX })).newPage();
+  await signIn(viewer, 'viewer@acme.test');
+  await viewer.goto('/webhooks');
+  await expect(viewer.getByRole('heading', { level: 1, name: 'Webhooks' })).toBeVisible();
+  await expectNoViolations(viewer, 'webhooks as a viewer');
+  await viewer.context().close();
+});
+
 test('the security page and its dialogs, and the second step of signing in', async ({ page, browser }) => {
   const { admin } = tenant('Accessibility security');
   await signIn(page, admin.email, admin.password);

@@ -121,4 +121,34 @@ describe('credential kinds and scopes', () => {
       'sdk, api → api',
     );
   });
+
+  it('describes webhook endpoint changes by URL, with the events added and when a rolled secret stops', () => {
+    const url = 'https://hooks.acme.example/credentials';
+    expect(AUDIT_ACTIONS.webhook_endpoint_added).toBe('Webhook endpoint added');
+    expect(describeAuditEvent({ action: 'webhook_endpoint_added', details: { url, eventTypes: [] } })).toBe(
+      `${url} · all events`,
+    );
+    expect(
+      describeAuditEvent({
+        action: 'webhook_endpoint_added',
+        details: { url, eventTypes: ['credential.leaked', 'credential.expiring'] },
+      }),
+    ).toBe(`${url} · credential.leaked, credential.expiring`);
+    expect(
+      describeAuditEvent({
+        action: 'webhook_secret_rolled',
+        details: { url, previousSecretUntil: '2026-12-08T12:00:00.000Z' },
+      }),
+    ).toBe(`${url} · the previous secret signs until Tue, 08 Dec 2026 12:00:00 GMT`);
+    expect(
+      describeAuditEvent({
+        action: 'webhook_endpoint_changed',
+        details: { url: `${url}/v2`, from: url, eventTypes: ['credential.leaked'] },
+      }),
+    ).toBe(`${url} → ${url}/v2 · credential.leaked`);
+    for (const action of ['webhook_endpoint_disabled', 'webhook_endpoint_enabled', 'webhook_endpoint_deleted']) {
+      expect(AUDIT_ACTIONS[action]).toBeTruthy();
+      expect(describeAuditEvent({ action, details: { url } })).toBe(url);
+    }
+  });
 });

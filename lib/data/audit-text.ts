@@ -34,6 +34,12 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   two_factor_policy_changed: 'Two-factor requirement changed',
   reauth_window_changed: 'Confirmation window changed',
   webhook_endpoint_disabled_failing: 'Webhook endpoint disabled: every attempt failed for five days',
+  webhook_endpoint_added: 'Webhook endpoint added',
+  webhook_endpoint_changed: 'Webhook endpoint changed',
+  webhook_secret_rolled: 'Webhook signing secret rolled',
+  webhook_endpoint_disabled: 'Webhook endpoint disabled',
+  webhook_endpoint_enabled: 'Webhook endpoint enabled',
+  webhook_endpoint_deleted: 'Webhook endpoint deleted',
 };
 
 export function describeAuditEvent(event: {
@@ -66,6 +72,7 @@ export function describeAuditEvent(event: {
   if (event.action === 'recovery_code_used' && typeof d.remaining === 'number') parts.push(`${d.remaining} left`);
   if (event.action === 'two_factor_policy_changed')
     parts.push(d.required ? 'Required for admins' : 'No longer required for admins');
+  if (event.action.startsWith('webhook_') && typeof d.url === 'string') parts.push(describeWebhook(event.action, d));
   if (event.reason) parts.push(`Reason: ${event.reason}`);
   return parts.length ? parts.join(' · ') : null;
 }
@@ -89,5 +96,17 @@ function describeCreated(kind: CredentialKind, d: Record<string, unknown>): stri
   else if (kind === 'PUBLIC_KEY') what.push(`${d.alg}, kid ${d.kid}`);
   if (kind === 'WORKLOAD') what.push(`issuer ${d.issuer}, audience ${d.audience}, subject ${d.subject}`);
   what.push(`scopes ${scopeList(d.scopes)}`);
+  return what.join(' · ');
+}
+
+/** A webhook endpoint's change: its URL (and the one it replaced), what it receives, until when a rolled secret signs. */
+function describeWebhook(action: string, d: Record<string, unknown>): string {
+  const what = [String(d.url)];
+  if (action === 'webhook_endpoint_changed' && typeof d.from === 'string' && d.from !== d.url)
+    what[0] = `${d.from} → ${d.url}`;
+  if (action === 'webhook_endpoint_added' || action === 'webhook_endpoint_changed')
+    what.push(Array.isArray(d.eventTypes) && d.eventTypes.length ? d.eventTypes.join(', ') : 'all events');
+  if (action === 'webhook_secret_rolled' && typeof d.previousSecretUntil === 'string')
+    what.push(`the previous secret signs until ${new Date(d.previousSecretUntil).toUTCString()}`);
   return what.join(' · ');
 }

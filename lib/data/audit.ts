@@ -85,6 +85,7 @@ export async function recordOrganizationEvent(
     actor: Actor | null;
     action: string;
     reason?: string | null;
+    details?: Prisma.InputJsonObject;
     context?: RequestContext;
   },
 ) {
@@ -96,6 +97,7 @@ export async function recordOrganizationEvent(
       actorRole: roleOf(input.actor),
       action: input.action,
       reason: input.reason ?? null,
+      ...(input.details ? { details: input.details } : {}),
       address: input.context?.address ?? null,
       userAgent: input.context?.userAgent?.slice(0, 512) ?? null,
     },

@@ -20,6 +20,8 @@ import {
   verifyPasskeyRegistration,
 } from '@/lib/data/two-factor';
 import { relyingParty } from '@/lib/identity/webauthn';
+import { createEndpoint } from '@/lib/data/webhook-endpoints';
+import { listDeliveries, sendTestEvent } from '@/lib/data/webhook-deliveries';
 import { organizationWithAdmin } from '../helpers/fixtures';
 import { headersModule, sessionCookieFor } from '../helpers/signed-in';
 import { SoftAuthenticator } from '../helpers/soft-authenticator';
@@ -29,6 +31,7 @@ vi.mock('next/headers', () => headersModule(jar));
 vi.mock('next/cache', () => ({ revalidatePath: () => {} }));
 
 const credentials = await import('@/app/(portal)/credentials/actions');
+const webhooks = await import('@/app/(portal)/webhooks/actions');
 const portal = await import('@/app/(portal)/actions');
 const support = await import('@/app/(portal)/support/actions');
 const security = await import('@/app/(portal)/security/actions');
@@ -45,6 +48,11 @@ const SECRET_NOT_FOUND = {
 };
 const ADMINS_ONLY = { ok: false, message: 'You need the Admin role to manage credentials.' };
 const SUPPORT_ONLY = { ok: false, message: 'Only platform support staff can use the support console.' };
+const WEBHOOK_ADMINS_ONLY = { ok: false, message: 'You need the Admin role to manage webhooks.' };
+const ENDPOINT_GONE = {
+  ok: false,
+  message: 'This endpoint no longer exists. Reload the page to see the current list.',
+};
 const PASSKEY_GONE = { ok: false, message: 'This passkey no longer exists.' };
 const SESSION_GONE = { ok: false, message: 'This session has already ended. Reload the page.' };
 const NOTHING_TO_CONFIRM = {
@@ -227,6 +235,29 @@ function onSecret(
   };
 }
 
+/** One of the victim's webhook endpoints, added through the data layer. */
+async function victimEndpoint(w: World) {
+  const created = await createEndpoint({
+    actor: w.victim.actor,
+    url: `https://hooks.victim.example/${randomUUID()}`,
+    eventTypes: [],
+  });
+  if (!created.ok) throw new Error(created.message);
+  return created.endpoint.id;
+}
+
+/** A row for an action on one of the victim's endpoints: another organization's admin finds nothing, a viewer may not. */
+function onEndpoint(call: (endpointId: string) => Promise<unknown>): Row {
+  return {
+    prepare: async (w) => {
+      const endpointId = await victimEndpoint(w);
+      return { run: () => call(endpointId) };
+    },
+    otherAdmin: refused(ENDPOINT_GONE),
+    viewer: refused(WEBHOOK_ADMINS_ONLY),
+  };
+}
+
 const TABLE: Record<string, Row> = {
   // ————— app/(portal)/credentials/actions.ts —————
   'app/(portal)/credentials/actions.ts#createSecretAction': {
@@ -310,6 +341,55 @@ const TABLE: Record<string, Row> = {
     },
     otherAdmin: refused({ ok: false, message: 'This alert was already acknowledged.' }),
     viewer: refused({ ok: false, message: 'Only an admin can acknowledge security alerts.' }),
+  },
+
+  // ————— app/(portal)/webhooks/actions.ts —————
+  'app/(portal)/webhooks/actions.ts#createEndpointAction': {
+    prepare: async () => ({
+      run: () =>
+        webhooks.createEndpointAction({
+          url: `https://hooks.example/${randomUUID()}`,
+          description: 'Planted',
+          eventTypes: ['credential.leaked'],
+        }),
+    }),
+    otherAdmin: own(),
+    viewer: refused(WEBHOOK_ADMINS_ONLY),
+  },
+  'app/(portal)/webhooks/actions.ts#updateEndpointAction': onEndpoint((endpointId) =>
+    webhooks.updateEndpointAction({
+      endpointId,
+      url: 'https://attacker.example/collect',
+      description: '',
+      eventTypes: ['credential.leaked'],
+    }),
+  ),
+  'app/(portal)/webhooks/actions.ts#rollSigningSecretAction': onEndpoint((endpointId) =>
+    webhooks.rollSigningSecretAction({ endpointId }),
+  ),
+  'app/(portal)/webhooks/actions.ts#setEndpointEnabledAction': onEndpoint((endpointId) =>
+    webhooks.setEndpointEnabledAction({ endpointId, enabled: false }),
+  ),
+  'app/(portal)/webhooks/actions.ts#deleteEndpointAction': onEndpoint((endpointId) =>
+    webhooks.deleteEndpointAction({ endpointId }),
+  ),
+  'app/(portal)/webhooks/actions.ts#sendTestEventAction': onEndpoint((endpointId) =>
+    webhooks.sendTestEventAction({ endpointId }),
+  ),
+  'app/(portal)/webhooks/actions.ts#resendDeliveryAction': {
+    prepare: async (w) => {
+      const endpointId = await victimEndpoint(w);
+      await sendTestEvent({ organizationId: w.victim.org.id, endpointId });
+      const [delivery] = await listDeliveries({ organizationId: w.victim.org.id, endpointId, limit: 1 });
+      // Settled, so that a refused resend would show as a change.
+      await prisma.webhookDelivery.update({
+        where: { id: delivery!.id },
+        data: { status: 'failed', nextAttemptAt: null, completedAt: new Date() },
+      });
+      return { run: () => webhooks.resendDeliveryAction({ deliveryId: delivery!.id }) };
+    },
+    otherAdmin: refused({ ok: false, message: 'This delivery no longer exists. Reload the page.' }),
+    viewer: refused(WEBHOOK_ADMINS_ONLY),
   },
 
   // ————— app/(portal)/actions.ts —————

@@ -11,6 +11,8 @@ vi.mock('next/cache', () => ({ revalidatePath: () => {} }));
 process.env.TEST_CLOCK = '1';
 const credentials = await import('@/app/(portal)/credentials/actions');
 const account = await import('@/app/(portal)/security/account-actions');
+const webhooks = await import('@/app/(portal)/webhooks/actions');
+const { createEndpoint } = await import('@/lib/data/webhook-endpoints');
 const { confirmIdentityAction } = await import('@/app/(portal)/actions');
 const { setClockOffset } = await import('@/lib/clock');
 
@@ -43,6 +45,16 @@ async function activeSecret() {
   const activated = await credentials.activateCredentialAction({ credentialId: id });
   if (!activated.ok) throw new Error(activated.message);
   return id;
+}
+
+async function webhookEndpoint() {
+  const created = await createEndpoint({
+    actor: fixture.actor,
+    url: `https://hooks.sudo.example/${randomUUID()}`,
+    eventTypes: [],
+  });
+  if (!created.ok) throw new Error(created.message);
+  return created.endpoint.id;
 }
 
 /** Every sensitive server action, with a way to see whether it changed anything. */
@@ -134,6 +146,49 @@ Object.assign(SENSITIVE, {
     run: () => credentials.setCredentialScopesAction({ credentialId: target, scopes: ['sdk'] }),
     changed: async () => (await prisma.credential.findUniqueOrThrow({ where: { id: target } })).scopes.join() === 'sdk',
   },
+  'add a webhook endpoint': {
+    prepare: async () => {
+      countBefore = await prisma.webhookEndpoint.count({ where: { organizationId: fixture.org.id } });
+    },
+    run: () =>
+      webhooks.createEndpointAction({
+        url: `https://hooks.sudo.example/${randomUUID()}`,
+        description: '',
+        eventTypes: ['credential.leaked'],
+      }),
+    changed: async () =>
+      (await prisma.webhookEndpoint.count({ where: { organizationId: fixture.org.id } })) !== countBefore,
+  },
+  'change where a webhook endpoint sends': {
+    prepare: async () => {
+      target = await webhookEndpoint();
+    },
+    run: () =>
+      webhooks.updateEndpointAction({
+        endpointId: target,
+        url: 'https://hooks.sudo.example/moved',
+        description: '',
+        eventTypes: ['credential.leaked'],
+      }),
+    changed: async () =>
+      (await prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: target } })).url ===
+      'https://hooks.sudo.example/moved',
+  },
+  "roll a webhook endpoint's signing secret": {
+    prepare: async () => {
+      target = await webhookEndpoint();
+    },
+    run: () => webhooks.rollSigningSecretAction({ endpointId: target }),
+    changed: async () =>
+      (await prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: target } })).previousSecretSealed !== null,
+  },
+  'delete a webhook endpoint': {
+    prepare: async () => {
+      target = await webhookEndpoint();
+    },
+    run: () => webhooks.deleteEndpointAction({ endpointId: target }),
+    changed: async () => (await prisma.webhookEndpoint.count({ where: { id: target } })) === 0,
+  },
   'change the confirmation window': {
     run: () => account.setReauthWindowAction({ minutes: 60 }),
     changed: async () =>
@@ -183,6 +238,14 @@ describe('re-authentication for sensitive actions', () => {
     setClockOffset(16 * MINUTE);
     expect((await credentials.renameCredentialAction({ credentialId: id, name: 'Renamed later' })).ok).toBe(true);
     expect((await credentials.deactivateCredentialAction({ credentialId: id })).ok).toBe(true);
+  });
+
+  it('does not ask before disabling, enabling or testing a webhook endpoint', async () => {
+    const endpointId = await webhookEndpoint();
+    setClockOffset(16 * MINUTE);
+    expect(await webhooks.setEndpointEnabledAction({ endpointId, enabled: false })).toEqual({ ok: true });
+    expect(await webhooks.setEndpointEnabledAction({ endpointId, enabled: true })).toEqual({ ok: true });
+    expect((await webhooks.sendTestEventAction({ endpointId })).ok).toBe(true);
   });
 
   it('refuses a confirmation window outside the offered choices', async () => {
