@@ -1,4 +1,5 @@
 import { pruneAuthChallenges } from '@/lib/data/auth-challenges';
+import { pruneKnownBrowsers } from '@/lib/data/known-browsers';
 import { pruneUsage } from '@/lib/data/credential-usage';
 import { pruneRevokedAccessTokens } from '@/lib/data/revoked-access-tokens';
 import { pruneSessions } from '@/lib/data/sessions';
@@ -7,10 +8,12 @@ import { pruneSessions } from '@/lib/data/sessions';
 export const USAGE_RETENTION_DAYS = 31;
 /** Ended and expired sessions are deleted this long after they stopped. */
 export const SESSION_RETENTION_DAYS = 30;
+/** A browser not seen for this long is forgotten: its cookie (lib/auth/sign-in-cookie.ts) has expired. */
+export const KNOWN_BROWSER_RETENTION_DAYS = 400;
 
 /**
  * Deletes what has outlived its use: usage and callers older than the charts show, finished sign-in
- * challenges, sessions that ended a month ago, and the revocations of access tokens that have expired
+ * challenges, sessions that ended a month ago, browsers not seen for 400 days, and the revocations of access tokens that have expired
  * anyway. Run by the scheduler's leader when it takes the lead, then hourly; each table's deletion lives in
  * its home module.
  */
@@ -20,5 +23,6 @@ export async function pruneExpiredRecords(now = new Date()): Promise<void> {
     pruneAuthChallenges(),
     pruneRevokedAccessTokens(now),
     pruneSessions({ before: new Date(now.getTime() - SESSION_RETENTION_DAYS * 86_400_000) }),
+    pruneKnownBrowsers({ before: new Date(now.getTime() - KNOWN_BROWSER_RETENTION_DAYS * 86_400_000) }),
   ]);
 }
