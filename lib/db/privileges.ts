@@ -19,6 +19,23 @@ export const TABLE_PRIVILEGES: Readonly<Record<string, readonly TablePrivilege[]
   _prisma_migrations: [],
 };
 
+/**
+ * pg-boss 10's tables in the schema `pgboss` (made by the migration owner, started with migrate: false):
+ * what sending, working and maintaining the queues need, and nothing on a table not listed (the queues'
+ * partitions are reached through `job`). Creating or deleting a queue is a migration's job.
+ */
+export const PGBOSS_TABLE_PRIVILEGES: Readonly<Record<string, readonly TablePrivilege[]>> = {
+  // Maintenance and monitoring stamp when they last ran.
+  version: ['SELECT', 'UPDATE'],
+  queue: ['SELECT'],
+  schedule: ['SELECT'],
+  subscription: ['SELECT'],
+  // Sending inserts, fetching and completing update, failing moves a job (delete and insert), maintenance deletes.
+  job: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
+  // Maintenance archives finished jobs and drops old ones.
+  archive: ['SELECT', 'INSERT', 'DELETE'],
+};
+
 export function privilegesFor(table: string): readonly TablePrivilege[] {
   return TABLE_PRIVILEGES[table] ?? DEFAULT_TABLE_PRIVILEGES;
 }
@@ -46,6 +63,17 @@ export async function grantApplicationPrivileges(ownerUrl: string, appRole: stri
       if (privileges.length) await client.query(`GRANT ${privileges.join(', ')} ON TABLE ${table} TO ${role}`);
     }
     await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${role}`);
+    const { rows: queueTables } = await client.query<{ name: string }>(
+      `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = 'pgboss' AND c.relkind IN ('r', 'p') ORDER BY 1`,
+    );
+    if (queueTables.length > 0) await client.query(`GRANT USAGE ON SCHEMA pgboss TO ${role}`);
+    for (const { name } of queueTables) {
+      const table = `pgboss.${pg.escapeIdentifier(name)}`;
+      await client.query(`REVOKE ALL ON TABLE ${table} FROM ${role}`);
+      const privileges = PGBOSS_TABLE_PRIVILEGES[name] ?? [];
+      if (privileges.length) await client.query(`GRANT ${privileges.join(', ')} ON TABLE ${table} TO ${role}`);
+    }
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
