@@ -72,7 +72,7 @@ function urlWithDatabase(serverUrl: string, database: string): string {
   return url.toString();
 }
 
-/** Hands every table, sequence, view, type and function of the public schema to `owner`. */
+/** Hands every table, sequence, view, type and function of the public schema and of the job queue's (`pgboss`) to `owner`. */
 async function adoptObjects(databaseUrl: string, owner: string): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -86,18 +86,21 @@ async function adoptObjects(databaseUrl: string, owner: string): Promise<void> {
                         CASE c.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'TABLE' END,
                         n.nspname, c.relname, ${client.escapeLiteral(owner)}) AS sql
           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-          WHERE n.nspname = 'public'
+          WHERE n.nspname IN ('public', 'pgboss')
             AND (c.relkind IN ('r', 'p', 'v', 'm')
                  -- a sequence that belongs to a column follows its table
                  OR (c.relkind = 'S' AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i'))))
           UNION ALL
           SELECT format('ALTER TYPE %I.%I OWNER TO %I', n.nspname, t.typname, ${client.escapeLiteral(owner)})
           FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-          WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd')
+          WHERE n.nspname IN ('public', 'pgboss') AND t.typtype IN ('e', 'd')
           UNION ALL
           SELECT format('ALTER FUNCTION %s OWNER TO %I', p.oid::regprocedure, ${client.escapeLiteral(owner)})
           FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-          WHERE n.nspname = 'public'
+          WHERE n.nspname IN ('public', 'pgboss')
+          UNION ALL
+          SELECT format('ALTER SCHEMA %I OWNER TO %I', nspname, ${client.escapeLiteral(owner)})
+          FROM pg_namespace WHERE nspname = 'pgboss'
         LOOP
           EXECUTE item.sql;
         END LOOP;
