@@ -4,7 +4,12 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '@/lib/db/migrate';
-import { DEFAULT_TABLE_PRIVILEGES, TABLE_PRIVILEGES, privilegesFor } from '@/lib/db/privileges';
+import {
+  DEFAULT_TABLE_PRIVILEGES,
+  PGBOSS_TABLE_PRIVILEGES,
+  TABLE_PRIVILEGES,
+  privilegesFor,
+} from '@/lib/db/privileges';
 import { inspectPrivileges, privilegeWarning } from '@/lib/db/roles';
 
 // The application's connection (DATABASE_URL, the application role) against the migration owner's and the
@@ -106,6 +111,30 @@ describe('the application role', () => {
     }
     expect(TABLE_PRIVILEGES.audit_events).toEqual(['SELECT', 'INSERT']);
     expect(DEFAULT_TABLE_PRIVILEGES).not.toContain('TRUNCATE');
+  });
+
+  it("holds exactly what PGBOSS_TABLE_PRIVILEGES lists on the job queue's tables, and can create no queue", async () => {
+    const { rows } = await app.query<{ table: string; privilege: string }>(
+      `SELECT t.tablename AS table, p.privilege
+       FROM pg_tables t
+       CROSS JOIN unnest(ARRAY['SELECT','INSERT','UPDATE','DELETE','TRUNCATE','REFERENCES','TRIGGER']) AS p(privilege)
+       WHERE t.schemaname = 'pgboss' AND has_table_privilege(current_user, format('pgboss.%I', t.tablename), p.privilege)`,
+    );
+    const tables = (
+      await app.query<{ table: string }>(`SELECT tablename AS table FROM pg_tables WHERE schemaname = 'pgboss'`)
+    ).rows;
+    // Its own tables and a partition per queue (webhook-delivery, email).
+    expect(tables.length).toBeGreaterThanOrEqual(8);
+    for (const { table } of tables) {
+      const held = rows
+        .filter((row) => row.table === table)
+        .map((row) => row.privilege)
+        .sort();
+      expect(held, table).toEqual([...(PGBOSS_TABLE_PRIVILEGES[table] ?? [])].sort());
+    }
+    await expect(app.query(`SELECT pgboss.create_queue('extra', '{"policy":"standard"}')`)).rejects.toThrow(
+      /permission denied/,
+    );
   });
 
   it('is what a warning at start-up would call out when it is not', async () => {
