@@ -6,6 +6,7 @@ import { prisma } from '@/lib/db';
 import { createMember } from '@/lib/data/organizations';
 import { getActorByUserId, setPassword } from '@/lib/data/users';
 import { createSession, endSessions } from '@/lib/data/sessions';
+import { pruneKnownBrowsers, rememberBrowser } from '@/lib/data/known-browsers';
 import { provisionTotp, redeemRecoveryCode, removeTotp } from '@/lib/data/two-factor';
 import { completeSignIn, passwordStep } from '@/lib/auth/sign-in';
 import type { Actor } from '@/lib/identity/actor';
@@ -371,5 +372,23 @@ describe('account security events', () => {
     // Only the cookie's hash is kept.
     const stored = await prisma.knownBrowser.findMany({ where: { userId: actor.userId } });
     expect(stored.every((row) => /^[0-9a-f]{64}$/.test(row.tokenHash) && row.tokenHash !== laptop)).toBe(true);
+  });
+
+  it('forgets a browser not seen since the retention instant, and keeps one seen at exactly that instant', async () => {
+    const { actor } = await organizationWithAdmin();
+    const cutoff = new Date('2026-01-01T00:00:00.000Z');
+    for (const [token, seen] of [
+      ['d'.repeat(43), new Date(cutoff.getTime() - 1)],
+      ['e'.repeat(43), cutoff],
+    ] as const) {
+      await rememberBrowser(prisma, { userId: actor.userId, token });
+      await prisma.knownBrowser.updateMany({
+        where: { userId: actor.userId, lastSeenAt: { gt: cutoff } },
+        data: { lastSeenAt: seen },
+      });
+    }
+    expect(await pruneKnownBrowsers({ before: cutoff })).toBe(1);
+    const kept = await prisma.knownBrowser.findMany({ where: { userId: actor.userId } });
+    expect(kept.map((row) => row.lastSeenAt.toISOString())).toEqual([cutoff.toISOString()]);
   });
 });
