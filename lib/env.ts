@@ -81,6 +81,16 @@ const schema = {
     .transform(parseRetrySchedule)
     .optional(),
 
+  /** Where mail goes (smtp:// or smtps://, user and password in the URL); unset: `npm start` runs a mail catcher. */
+  SMTP_URL: z
+    .url({
+      protocol: /^smtps?$/,
+      error: 'Use an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example.com.',
+    })
+    .optional(),
+  /** The sender of every mail: an address, optionally with a display name. */
+  MAIL_FROM: z.string().min(3).max(320).default('Credentials Console <no-reply@localhost>'),
+
   // `npm run db:roles` only.
   DATABASE_ADMIN_URL: postgresUrl.optional(),
   DB_OWNER_PASSWORD: z.string().optional(),

@@ -2,7 +2,9 @@
 // database, migrated, and seeded when embedded.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { demoPassword, persistentSecret, runWithDatabase } from './database';
+import { type MailCatcher, startMailCatcher } from './mail-catcher';
 import { DEMO_USERS } from '@/lib/demo-users';
 import { checkEnv, env } from '@/lib/env';
 
@@ -24,6 +26,10 @@ runWithDatabase(
       await prisma.$disconnect();
     }
     const url = env.NEXTAUTH_URL ?? `http://localhost:${port}`;
+    // Without a mail server of yours, mail goes to a catcher you can read in the browser.
+    const mail: MailCatcher | null = env.SMTP_URL
+      ? null
+      : await startMailCatcher({ directory: path.join(env.EMBEDDED_PG_DIR, 'mail') });
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/cluster.ts'], {
       stdio: ['ignore', 'inherit', 'inherit'],
       env: {
@@ -33,6 +39,7 @@ runWithDatabase(
         NEXTAUTH_URL: url,
         NEXTAUTH_SECRET: await persistentSecret('NEXTAUTH_SECRET'),
         TOKEN_KEY_ENCRYPTION_KEY: await persistentSecret('TOKEN_KEY_ENCRYPTION_KEY'),
+        ...(mail ? { SMTP_URL: mail.smtpUrl } : {}),
         NODE_ENV: 'production',
         NEXT_TELEMETRY_DISABLED: '1',
       },
@@ -50,12 +57,16 @@ runWithDatabase(
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
     child.once('exit', async (code) => {
+      await mail?.stop().catch(() => {});
       await db.stop().catch(() => {});
       process.exit(code ?? 0);
     });
 
     console.log(`\nCustomer portal: ${url}/credentials`);
     console.log(`Database: ${db.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}`);
+    console.log(
+      mail ? `Mail: not sent anywhere (no SMTP_URL); read it at ${mail.webUrl}` : 'Mail: sent through SMTP_URL',
+    );
     if (db.embedded) {
       const password = env.DEMO_PASSWORD ? '(the value of DEMO_PASSWORD)' : demoPassword();
       for (const user of DEMO_USERS) console.log(`  sign in as ${user.email} / ${password}`);

@@ -1,7 +1,7 @@
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { completeSignIn } from '@/lib/auth/sign-in';
-import { SIGN_IN_COOKIE, readCookie } from '@/lib/auth/sign-in-cookie';
+import { SIGN_IN_COOKIE, readBrowserToken, readCookie } from '@/lib/auth/sign-in-cookie';
 import { endSessionByToken, SESSION_LIFETIME_SECONDS } from '@/lib/data/sessions';
 import { clientAddress } from '@/lib/http/client-address';
 import { SIGN_IN_UNAVAILABLE, failedForDatabase } from '@/lib/db/availability';
@@ -29,7 +29,8 @@ export const authOptions: NextAuthOptions = {
         };
         const startedAt = Date.now();
         try {
-          const signedIn = await completeSignIn({ token, context });
+          const browser = readBrowserToken(header(req.headers, 'cookie'));
+          const signedIn = await completeSignIn({ token, context, browser });
           return signedIn ? { id: signedIn.userId, sessionToken: signedIn.sessionToken } : null;
         } catch (error) {
           // A sign-in that could not be completed is not a wrong one: the form says so.

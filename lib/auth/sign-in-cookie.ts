@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 /** The httpOnly cookie that carries a sign-in between its steps (password, second factor, session). */
 export const SIGN_IN_COOKIE = 'portal.sign-in';
 
@@ -14,6 +16,36 @@ export function readCookie(header: string | null | undefined, name: string): str
     }
   }
   return null;
+}
+
+/**
+ * The long-lived random cookie that lets a sign-in tell a browser seen before from a new one
+ * (account.new_browser). Only its SHA-256 is stored, per user (lib/data/known-browsers.ts). 400 days, the
+ * longest a browser keeps a cookie; renewed at every sign-in.
+ */
+export const BROWSER_COOKIE = 'portal.browser';
+export const BROWSER_COOKIE_MAX_AGE_SECONDS = 400 * 86_400;
+
+/** A new browser cookie's value: 32 random bytes, base64url. */
+export function newBrowserToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** A browser cookie's value we set is 43 base64url characters; anything else names no browser. */
+export function readBrowserToken(header: string | null | undefined): string | null {
+  const value = readCookie(header, BROWSER_COOKIE);
+  return value && /^[A-Za-z0-9_-]{43}$/.test(value) ? value : null;
+}
+
+export function browserCookie(token: string, secure: boolean): string {
+  return [
+    `${BROWSER_COOKIE}=${token}`,
+    `Max-Age=${BROWSER_COOKIE_MAX_AGE_SECONDS}`,
+    'Path=/api/auth',
+    'HttpOnly',
+    'SameSite=Strict',
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
 }
 
 export function signInCookie(token: string | null, secure: boolean): string {

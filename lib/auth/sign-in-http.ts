@@ -4,7 +4,14 @@ import type { z } from 'zod';
 import type { SignInStepResult } from '@/lib/auth/sign-in';
 import { throttleMessage } from '@/lib/auth/sign-in-throttle';
 import { SIGN_IN_BUSY_MESSAGE } from '@/lib/auth/password-check-limit';
-import { SIGN_IN_COOKIE, readCookie, signInCookie } from '@/lib/auth/sign-in-cookie';
+import {
+  SIGN_IN_COOKIE,
+  browserCookie,
+  newBrowserToken,
+  readBrowserToken,
+  readCookie,
+  signInCookie,
+} from '@/lib/auth/sign-in-cookie';
 import { readBodyLimited } from '@/lib/http/request';
 import { clientAddress } from '@/lib/http/client-address';
 import type { RequestContext } from '@/lib/data/audit';
@@ -65,15 +72,28 @@ export async function readSignInRequest<S extends z.ZodType>(
 
 const secure = () => (env.NEXTAUTH_URL ?? '').startsWith('https:');
 
-/** One wire shape for every step's outcome. */
-export function signInResponse(result: SignInStepResult, wrongMessage: string): Response {
+/**
+ * The browser cookie to send with a right password: the request's own (renewed), or a new one for a browser
+ * that has none, so that completing the sign-in can tell whether this browser was seen before.
+ */
+export function browserTokenFor(request: Request): string {
+  return readBrowserToken(request.headers.get('cookie')) ?? newBrowserToken();
+}
+
+/** A passed step's answer: the sign-in cookie, and the browser cookie when given. */
+function passed(body: object, token: string, browser: string | undefined): Response {
+  const response = json(body, 200, { 'set-cookie': signInCookie(token, secure()) });
+  if (browser) response.headers.append('set-cookie', browserCookie(browser, secure()));
+  return response;
+}
+
+/** One wire shape for every step's outcome; `browser`, the browser cookie to set once the password was right. */
+export function signInResponse(result: SignInStepResult, wrongMessage: string, browser?: string): Response {
   switch (result.status) {
     case 'verified':
-      return json({ status: 'verified' }, 200, { 'set-cookie': signInCookie(result.token, secure()) });
+      return passed({ status: 'verified' }, result.token, browser);
     case 'second_factor':
-      return json({ status: 'second_factor', methods: result.methods }, 200, {
-        'set-cookie': signInCookie(result.token, secure()),
-      });
+      return passed({ status: 'second_factor', methods: result.methods }, result.token, browser);
     case 'invalid':
       return json({ status: 'invalid', message: wrongMessage }, 401);
     case 'expired':

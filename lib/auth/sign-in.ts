@@ -4,6 +4,8 @@ import { recordFailedAttempt } from '@/lib/auth/identity-check';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { RequestContext } from '@/lib/data/audit';
 import { recordAccountEvent } from '@/lib/data/audit';
+import { recordAccountMailEvent } from '@/lib/data/events';
+import { rememberBrowser } from '@/lib/data/known-browsers';
 import { prisma } from '@/lib/db';
 import { findUserIdByEmail, verifyUserCredentials } from '@/lib/data/users';
 import {
@@ -144,17 +146,37 @@ export async function secondFactorStep({
 
 /**
  * The last step, run by next-auth's credentials provider: a verified sign-in becomes a server-side
- * session, once. Returns what the session cookie carries.
+ * session, once. Returns what the session cookie carries. `browser` is the browser cookie's value (null
+ * without one): a sign-in from a browser the user has not used before emails them (account.new_browser),
+ * except their very first, written with the sign-in's audit row.
  */
-export async function completeSignIn({ token, context }: { token: string; context: RequestContext }) {
+export async function completeSignIn({
+  token,
+  context,
+  browser = null,
+}: {
+  token: string;
+  context: RequestContext;
+  browser?: string | null;
+}) {
   const userId = await consumeVerifiedSignIn({ token });
   if (!userId) return null;
   const session = await createSession({ userId, context });
-  await recordAccountEvent(prisma, {
-    userId,
-    action: 'sign_in_succeeded',
-    details: { sessionId: session.sessionId },
-    context,
+  await prisma.$transaction(async (tx) => {
+    const seen = await rememberBrowser(tx, { userId, token: browser });
+    await recordAccountEvent(tx, {
+      userId,
+      action: 'sign_in_succeeded',
+      details: { sessionId: session.sessionId },
+      context,
+    });
+    if (seen === 'new') {
+      await recordAccountMailEvent(tx, {
+        userId,
+        type: 'account.new_browser',
+        data: { address: context.address ?? null, user_agent: context.userAgent ?? null },
+      });
+    }
   });
   return { userId, sessionToken: session.token };
 }

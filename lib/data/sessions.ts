@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { prisma } from '@/lib/db';
 import { now } from '@/lib/clock';
 import { recordAccountEvent, type RequestContext } from '@/lib/data/audit';
+import { recordAccountMailEvent } from '@/lib/data/events';
 
 /** How long a session lasts after sign-in, whatever the activity. */
 export const SESSION_LIFETIME_SECONDS = 8 * 60 * 60;
@@ -119,6 +120,13 @@ export async function endSessions({
         action: 'session_ended',
         details: { sessionId: session.id, reason },
         context,
+      });
+    }
+    if (reason === 'signed_out_everywhere' && ended.length > 0) {
+      await recordAccountMailEvent(tx, {
+        userId,
+        type: 'account.signed_out_everywhere',
+        data: { address: context?.address ?? null, user_agent: context?.userAgent ?? null, sessions: ended.length },
       });
     }
     return ended.length;

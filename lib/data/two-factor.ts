@@ -14,6 +14,7 @@ import { matchTotpStep, newTotpSecret, totpQrDataUrl, totpUri } from '@/lib/iden
 import { generateRecoveryCodes, hashRecoveryCode, normalizeRecoveryCode } from '@/lib/identity/recovery-codes';
 import { relyingParty } from '@/lib/identity/webauthn';
 import { recordAccountEvent, type RequestContext } from '@/lib/data/audit';
+import { recordAccountMailEvent } from '@/lib/data/events';
 import { consumeRegistrationChallenge, createRegistrationChallenge } from '@/lib/data/auth-challenges';
 import { Prisma } from '@/lib/generated/prisma/client';
 import type { Failure } from '@/lib/result';
@@ -189,6 +190,16 @@ export async function confirmTotpEnrollment({
       details: { method: 'totp', name: AUTHENTICATOR_APP },
       context,
     });
+    await recordAccountMailEvent(tx, {
+      userId,
+      type: 'account.factor_added',
+      data: {
+        address: context?.address ?? null,
+        user_agent: context?.userAgent ?? null,
+        method: 'totp',
+        name: AUTHENTICATOR_APP,
+      },
+    });
     return { ok: true as const, recoveryCodes };
   });
 }
@@ -211,6 +222,16 @@ export async function removeTotp({
       action: 'factor_removed',
       details: { method: 'totp', name: AUTHENTICATOR_APP },
       context,
+    });
+    await recordAccountMailEvent(tx, {
+      userId,
+      type: 'account.factor_removed',
+      data: {
+        address: context?.address ?? null,
+        user_agent: context?.userAgent ?? null,
+        method: 'totp',
+        name: AUTHENTICATOR_APP,
+      },
     });
     return { ok: true as const };
   });
@@ -262,6 +283,16 @@ export async function provisionTotp({
       details: { method: 'totp', name: AUTHENTICATOR_APP },
       context,
     });
+    await recordAccountMailEvent(tx, {
+      userId,
+      type: 'account.factor_added',
+      data: {
+        address: context?.address ?? null,
+        user_agent: context?.userAgent ?? null,
+        method: 'totp',
+        name: AUTHENTICATOR_APP,
+      },
+    });
     return codes;
   });
   return { secret, uri: totpUri({ secret, account: user.email }), recoveryCodes };
@@ -294,6 +325,11 @@ export async function redeemRecoveryCode({
       details: { remaining: left },
       priority: 'high',
       context,
+    });
+    await recordAccountMailEvent(tx, {
+      userId,
+      type: 'account.recovery_code_used',
+      data: { address: context?.address ?? null, user_agent: context?.userAgent ?? null, remaining: left },
     });
     return true;
   });
@@ -425,6 +461,16 @@ export async function verifyPasskeyRegistration({
         details: { method: 'passkey', name: cleanName },
         context,
       });
+      await recordAccountMailEvent(tx, {
+        userId,
+        type: 'account.factor_added',
+        data: {
+          address: context?.address ?? null,
+          user_agent: context?.userAgent ?? null,
+          method: 'passkey',
+          name: cleanName,
+        },
+      });
       return { ok: true as const, passkey, recoveryCodes };
     });
   } catch (error) {
@@ -475,6 +521,16 @@ export async function removePasskey({
       action: 'factor_removed',
       details: { method: 'passkey', name: passkey.name },
       context,
+    });
+    await recordAccountMailEvent(tx, {
+      userId,
+      type: 'account.factor_removed',
+      data: {
+        address: context?.address ?? null,
+        user_agent: context?.userAgent ?? null,
+        method: 'passkey',
+        name: passkey.name,
+      },
     });
     return { ok: true as const };
   });

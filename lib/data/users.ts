@@ -1,6 +1,7 @@
 import { prisma } from '@/lib/db';
 import { now } from '@/lib/clock';
 import { recordAccountEvent, type RequestContext } from '@/lib/data/audit';
+import { recordAccountMailEvent } from '@/lib/data/events';
 import type { Actor } from '@/lib/identity/actor';
 import type { PlatformRole, Role } from '@/lib/generated/prisma/enums';
 import { verifyPassword } from '@/lib/identity/password';
@@ -88,6 +89,11 @@ export async function setPassword({
   await prisma.$transaction(async (tx) => {
     await tx.user.update({ where: { id: userId }, data: { passwordHash, passwordChangedAt: now() } });
     await recordAccountEvent(tx, { userId, action: 'password_changed', context });
+    await recordAccountMailEvent(tx, {
+      userId,
+      type: 'account.password_changed',
+      data: { address: context?.address ?? null, user_agent: context?.userAgent ?? null },
+    });
   });
 }
 

@@ -1,11 +1,11 @@
 import { prisma } from '@/lib/db';
 import { QUEUES, enqueueJobs, jobId } from '@/lib/db/job-queue';
 import type { Prisma } from '@/lib/generated/prisma/client';
-import { open } from '@/lib/crypto/sealed';
 import { isEventType, type EventData } from '@/lib/events/catalogue';
 import { DISABLE_FAILING_AFTER_MS } from '@/lib/events/delivery-schedule';
 import { recordEvents, type DispatchedEvent } from '@/lib/data/events';
 import { recordOrganizationEvent } from '@/lib/data/audit';
+import { openSigningSecrets } from '@/lib/data/webhook-endpoints';
 
 /**
  * The home of webhook_deliveries and webhook_attempts: the dispatcher's fan-out, each attempt's record and
@@ -96,10 +96,7 @@ export async function deliveriesForAttempts(jobs: readonly DeliveryJob[], now = 
     const { endpoint } = delivery;
     let secrets = secretsOf.get(endpoint.id);
     if (!secrets) {
-      secrets = [open(`webhook-endpoint:${endpoint.id}`, endpoint.secretSealed).toString('utf8')];
-      if (endpoint.previousSecretSealed && endpoint.previousSecretUntil && endpoint.previousSecretUntil > now) {
-        secrets.push(open(`webhook-endpoint:${endpoint.id}`, endpoint.previousSecretSealed).toString('utf8'));
-      }
+      secrets = openSigningSecrets(endpoint, now);
       secretsOf.set(endpoint.id, secrets);
     }
     return [

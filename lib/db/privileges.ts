@@ -17,23 +17,29 @@ export const TABLE_PRIVILEGES: Readonly<Record<string, readonly TablePrivilege[]
   signing_keys: ['SELECT', 'INSERT', 'UPDATE'],
   // The migration runner's bookkeeping belongs to the migration owner alone.
   _prisma_migrations: [],
-  // The job queue (pg-boss) reads its schema version and stamps its maintenance times; it never installs or
-  // migrates (migrate: false), so it needs no INSERT or DELETE here. Its other tables (jobs, one partition
-  // per queue, the archive, the queues) take the default: workers fetch, complete, archive and delete jobs.
+  // The job queue (pg-boss 10, schema pgboss, made by the migration owner and started with migrate: false):
+  // what sending, working and maintaining the queues need. Its tables not listed here get nothing (the
+  // queues' partitions are reached through `job`); creating or deleting a queue is a migration's job.
+  // Maintenance and monitoring stamp when they last ran.
   'pgboss.version': ['SELECT', 'UPDATE'],
-  // Queues are created by migrations; the application only reads them.
   'pgboss.queue': ['SELECT'],
-  // Cron schedules and pub/sub subscriptions are unused (schedule: false).
-  'pgboss.schedule': [],
-  'pgboss.subscription': [],
+  'pgboss.schedule': ['SELECT'],
+  'pgboss.subscription': ['SELECT'],
+  // Sending inserts, fetching and completing update, failing moves a job, maintenance deletes.
+  'pgboss.job': ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
+  // Maintenance archives finished jobs and drops old ones.
+  'pgboss.archive': ['SELECT', 'INSERT', 'DELETE'],
 };
 
 /** The schemas whose tables the application role uses: its own, and the job queue's. */
 export const APPLICATION_SCHEMAS = ['public', 'pgboss'] as const;
 
-/** `table` is a public table's name, or `schema.table` for another schema's. */
+/**
+ * `table` is a public table's name, or `schema.table` for another schema's. A public table not listed is
+ * ordinary application data (the default); a queue table not listed gets nothing.
+ */
 export function privilegesFor(table: string): readonly TablePrivilege[] {
-  return TABLE_PRIVILEGES[table] ?? DEFAULT_TABLE_PRIVILEGES;
+  return TABLE_PRIVILEGES[table] ?? (table.startsWith('pgboss.') ? [] : DEFAULT_TABLE_PRIVILEGES);
 }
 
 /**

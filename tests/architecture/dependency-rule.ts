@@ -21,6 +21,8 @@ const PURE = [
   'lib/result',
   'lib/env',
   'lib/events',
+  // The words of every mail; sending them is lib/mail's other modules.
+  'lib/mail/compose',
 ];
 
 /** Each layer of lib/, and the layers its modules may import (besides their own layer and the pure ones). */
@@ -31,11 +33,13 @@ export const RULE: Record<string, readonly string[]> = {
   'lib/oauth': ['lib/data', 'lib/db'],
   'lib/http': ['lib/oauth', 'lib/data', 'lib/db'],
   'lib/auth': ['lib/http', 'lib/data', 'lib/db'],
-  'lib/jobs': ['lib/oauth', 'lib/data', 'lib/db'],
+  // Sending mail (nodemailer): no database, no other layer.
+  'lib/mail': [],
+  'lib/jobs': ['lib/oauth', 'lib/data', 'lib/db', 'lib/mail'],
   // The one run() every server action goes through: session, policy, outage handling.
   'lib/actions': ['lib/auth', 'lib/http', 'lib/data', 'lib/db'],
   'lib/seed': ['lib/data', 'lib/db'],
-  server: ['lib/jobs', 'lib/auth', 'lib/http', 'lib/oauth', 'lib/data', 'lib/db'],
+  server: ['lib/jobs', 'lib/mail', 'lib/auth', 'lib/http', 'lib/oauth', 'lib/data', 'lib/db'],
   app: ['components', 'lib/actions', 'lib/auth', 'lib/http', 'lib/oauth', 'lib/data', 'lib/db'],
   // Shared components may call server actions (confirm-identity-dialog calls the security page's).
   components: ['app'],
@@ -50,7 +54,16 @@ export function layerOf(file: string): string | null {
     .replace(/\/index$/, '');
   if (PURE.some((root) => name === root || name.startsWith(`${root}/`))) return 'pure';
   if (name === 'lib/db' || name.startsWith('lib/db/')) return 'lib/db';
-  for (const layer of ['lib/data', 'lib/oauth', 'lib/http', 'lib/auth', 'lib/jobs', 'lib/actions', 'lib/seed']) {
+  for (const layer of [
+    'lib/data',
+    'lib/oauth',
+    'lib/http',
+    'lib/auth',
+    'lib/jobs',
+    'lib/actions',
+    'lib/seed',
+    'lib/mail',
+  ]) {
     if (name === layer || name.startsWith(`${layer}/`)) return layer;
   }
   if (name.startsWith('lib/')) return 'unclassified lib module';

@@ -546,6 +546,15 @@ const TABLE: Record<string, Row> = {
     otherAdmin: own(),
     viewer: own(),
   },
+  'app/(portal)/security/account-actions.ts#setEmailPreferenceAction': {
+    prepare: async () => ({
+      run: () => account.setEmailPreferenceAction({ category: 'credential.leaked', enabled: false }),
+      allowed: (answer) => expect(answer).toEqual({ ok: true, enabled: false }),
+    }),
+    // Another organization's admin chooses for themself; the victim's admins keep theirs.
+    otherAdmin: own({ ok: true, enabled: false }),
+    viewer: refused({ ok: false, message: 'Only admins get these emails.' }),
+  },
   'app/(portal)/security/account-actions.ts#setReauthWindowAction': {
     prepare: async () => ({ run: () => account.setReauthWindowAction({ minutes: 60 }) }),
     otherAdmin: own(),

@@ -5,6 +5,8 @@ import { changePassword } from '@/lib/auth/change-password';
 import { newPasswordSchema } from '@/lib/identity/password-policy';
 import { endSessions } from '@/lib/data/sessions';
 import { setReauthWindow } from '@/lib/data/organizations';
+import { setEmailPreference } from '@/lib/data/mail-preferences';
+import { isMailCategory } from '@/lib/events/mail';
 import { REAUTH_WINDOW_CHOICES } from '@/lib/identity/reauth';
 import { INVALID_REQUEST, run, type ActionResult } from '@/lib/actions/run';
 import { fail, type Result } from '@/lib/result';
@@ -86,5 +88,18 @@ export async function setReauthWindowAction(input: unknown): Promise<ActionResul
     input,
     options,
     ({ actor, data, context }): Promise<Result> => setReauthWindow({ actor, minutes: data.minutes, context }),
+  );
+}
+
+/** One "Email me about …" box of the actor's own: admins choose which organization emails they get. */
+export async function setEmailPreferenceAction(input: unknown): Promise<ActionResult<{ enabled: boolean }>> {
+  const schema = z.object({ category: z.string().refine(isMailCategory), enabled: z.boolean() }).strict();
+  const options = {
+    schema,
+    invalid: fail('invalid_input', 'Choose one of the listed emails.'),
+    revalidate: { path: '/security' },
+  };
+  return run(input, options, ({ actor, data }) =>
+    setEmailPreference({ actor, category: data.category, enabled: data.enabled }),
   );
 }

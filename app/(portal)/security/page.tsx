@@ -5,6 +5,7 @@ import { requireActor } from '@/lib/auth/session';
 import { canManageCredentials } from '@/lib/identity/actor';
 import { enrollMessage, mustEnrollTwoFactor } from '@/lib/identity/two-factor-policy';
 import { getTwoFactorStatus } from '@/lib/data/two-factor';
+import { emailPreferences } from '@/lib/data/mail-preferences';
 import { ChangePasswordForm } from './_components/change-password-form';
 import { ReauthWindowSetting } from './_components/reauth-window-setting';
 import { SessionsSection } from './_components/sessions-section';
@@ -13,12 +14,16 @@ import { TotpSection } from './_components/totp-section';
 import { PasskeysSection } from './_components/passkeys-section';
 import { RecoveryCodesSection } from './_components/recovery-codes-section';
 import { RequireTwoFactorSetting } from './_components/require-two-factor-setting';
+import { EmailPreferences } from './_components/email-preferences';
 
 export const metadata: Metadata = { title: 'Security' };
 
 export default async function SecurityPage() {
   const actor = await requireActor();
-  const status = await getTwoFactorStatus({ userId: actor.userId });
+  const [status, preferences] = await Promise.all([
+    getTwoFactorStatus({ userId: actor.userId }),
+    emailPreferences({ actor }),
+  ]);
   // Read from the status just loaded, not the actor, so the page agrees with itself after a change.
   const blocked = (['manage_credentials', 'support_console'] as const).find((what) =>
     mustEnrollTwoFactor({ ...actor, twoFactorEnabled: status.enabled }, what),
@@ -93,6 +98,15 @@ export default async function SecurityPage() {
             <ReauthWindowSetting minutes={actor.reauthWindowMinutes} />
           </div>
         </section>
+      )}
+      {preferences && (
+        <SecuritySection
+          id="email"
+          title="Email"
+          description="Emails about your organization’s credentials go to every admin; choose which you get. Emails about your own account (a sign-in from a new browser, a changed password or second factor) are always sent."
+        >
+          <EmailPreferences preferences={preferences} />
+        </SecuritySection>
       )}
       <SessionsSection userId={actor.userId} currentSessionId={actor.session?.id ?? null} />
       <ChangePasswordForm />
