@@ -194,7 +194,11 @@ try {
                   (SELECT count(*) FROM webhook_deliveries WHERE status = 'pending') AS pending,
                   (SELECT json_object_agg(state, n) FROM (SELECT state, count(*) AS n FROM pgboss.job GROUP BY state) j) AS jobs`,
         )
-        .then(({ rows }) => process.env.BENCH_TRACE && console.log(JSON.stringify({ t: Date.now() - started, received: received() - before, ...rows[0] })));
+        .then(
+          ({ rows }) =>
+            process.env.BENCH_TRACE &&
+            console.log(JSON.stringify({ t: Date.now() - started, received: received() - before, ...rows[0] })),
+        );
     }, 2000);
     const complete = await until(before + BURST, 180_000);
     clearInterval(sampler);

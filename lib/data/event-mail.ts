@@ -2,17 +2,7 @@ import type { Prisma } from '@/lib/generated/prisma/client';
 import { portalUrl } from '@/lib/env';
 import { isMailCategory } from '@/lib/events/mail';
 import { composeMail } from '@/lib/mail/compose';
-
-/** An outbox row as the dispatcher hands it over. */
-export interface DispatchedEvent {
-  id: string;
-  type: string;
-  organizationId: string | null;
-  userId: string | null;
-  data: unknown;
-  createdAt: Date;
-  test: boolean;
-}
+import type { DispatchedEvent } from '@/lib/data/events';
 
 /** One mail to one person: a job of the 'email' queue. `eventId` names the event it tells about. */
 export interface Mail {

@@ -4,6 +4,8 @@ import { connectionConfig } from '@/lib/db/settings';
 import { env } from '@/lib/env';
 import { claimUndispatchedEvents } from '@/lib/data/events';
 import { fanOutDeliveries } from '@/lib/data/webhook-deliveries';
+import { mailsForEvents } from '@/lib/data/event-mail';
+import { QUEUES, enqueueJobs, jobId } from '@/lib/db/job-queue';
 
 /** Events taken per transaction. */
 const BATCH = 250;
@@ -11,7 +13,7 @@ const BATCH = 250;
 const POLL_MS = 1_000;
 
 /**
- * Turns committed events into deliveries and mail jobs. Every instance runs one: a notification on
+ * Turns committed events into webhook deliveries and mails (lib/data/event-mail.ts), with their jobs. Every instance runs one: a notification on
  * `event_created` (the outbox's trigger) wakes it at once, and it looks every second regardless. Each batch
  * is one transaction that claims the events (other instances skip them), inserts their deliveries and the
  * queue's jobs, and stamps them dispatched: a crash before the commit leaves them for the next look, and a
@@ -28,7 +30,16 @@ export function startEventDispatcher({ onDispatched }: { onDispatched?: () => vo
       const taken = await prisma.$transaction(
         async (tx) => {
           const events = await claimUndispatchedEvents(tx, BATCH);
-          if (events.length) await fanOutDeliveries(tx, events);
+          if (!events.length) return 0;
+          await fanOutDeliveries(tx, events);
+          await enqueueJobs(
+            tx,
+            (await mailsForEvents(tx, events)).map((mail) => ({
+              id: jobId(`email:${mail.eventId}:${mail.to}`),
+              name: QUEUES.email,
+              data: mail,
+            })),
+          );
           return events.length;
         },
         { timeout: 30_000 },

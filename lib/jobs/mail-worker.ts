@@ -1,10 +1,11 @@
 import type PgBoss from 'pg-boss';
 import type { Mail } from '@/lib/data/event-mail';
 import { env } from '@/lib/env';
+import { QUEUES } from '@/lib/db/job-queue';
 import { sendMail } from '@/lib/mail/transport';
 
 /** The pg-boss queue of mails (made by the migration owner, retried 12 times with backoff). */
-export const EMAIL_QUEUE = 'email';
+const EMAIL_QUEUE = QUEUES.email;
 
 /**
  * Sends each job's mail. One that fails is failed alone, so pg-boss retries it on the queue's schedule and

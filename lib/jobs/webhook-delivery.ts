@@ -20,6 +20,7 @@ import {
 } from '@/lib/data/webhook-deliveries';
 import { RemoteFetchError, postToPublicUrl } from '@/lib/oauth/remote-fetch';
 import { startEventDispatcher } from '@/lib/jobs/event-dispatch';
+import { startMailWorker } from '@/lib/jobs/mail-worker';
 
 /** Attempts in flight at once per process; the pump takes more jobs when at least MIN_FETCH slots are free. */
 const CAPACITY = 200;
@@ -229,10 +230,11 @@ class DeliveryPump {
 }
 
 /**
- * This process's share of the work: the delivery pump and the outbox's dispatcher, which wakes the pump when
+ * This process's share of the work: the mail worker, the delivery pump and the outbox's dispatcher, which wakes the pump when
  * it has queued jobs rather than leaving it to its next poll. Returns the function that stops both.
  */
 export async function startEventWork(boss: PgBoss): Promise<() => Promise<void>> {
+  await startMailWorker(boss);
   const pump = new DeliveryPump(boss);
   pump.start();
   const stopDispatcher = startEventDispatcher({ onDispatched: () => pump.wake() });

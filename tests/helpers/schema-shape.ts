@@ -173,6 +173,8 @@ export async function shapeOfDatabase(connectionString: string): Promise<SchemaS
       CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
       JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
       WHERE n.nspname = 'public' AND t.relname <> '_prisma_migrations'
+        -- A partial index (with a WHERE) cannot be declared in schema.prisma: it lives in the migrations alone.
+        AND i.indpred IS NULL
       GROUP BY t.relname, i.indexrelid, i.indisprimary, i.indisunique`);
     for (const i of indexes.rows) {
       const kind = i.is_primary ? 'primary key' : i.is_unique ? 'unique' : 'index';

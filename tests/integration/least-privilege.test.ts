@@ -4,11 +4,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '@/lib/db/migrate';
-import {
-  DEFAULT_TABLE_PRIVILEGES,
-  TABLE_PRIVILEGES,
-  privilegesFor,
-} from '@/lib/db/privileges';
+import { DEFAULT_TABLE_PRIVILEGES, TABLE_PRIVILEGES, privilegesFor } from '@/lib/db/privileges';
 import { inspectPrivileges, privilegeWarning } from '@/lib/db/roles';
 
 // The application's connection (DATABASE_URL, the application role) against the migration owner's and the
@@ -107,7 +103,9 @@ describe('the application role', () => {
     ).rows;
     expect(tables.length).toBeGreaterThan(10);
     // The queue's own tables and a partition per queue (webhook-delivery, email), which get nothing.
-    expect(tables.map((t) => t.table)).toEqual(expect.arrayContaining(['pgboss.job', 'pgboss.version', 'pgboss.archive']));
+    expect(tables.map((t) => t.table)).toEqual(
+      expect.arrayContaining(['pgboss.job', 'pgboss.version', 'pgboss.archive']),
+    );
     expect(tables.filter((t) => t.table.startsWith('pgboss.j') && t.table !== 'pgboss.job').length).toBe(2);
     for (const { table } of tables) {
       const held = rows

@@ -10,9 +10,11 @@ import { pruneKnownBrowsers, rememberBrowser } from '@/lib/data/known-browsers';
 import { provisionTotp, redeemRecoveryCode, removeTotp } from '@/lib/data/two-factor';
 import { completeSignIn, passwordStep } from '@/lib/auth/sign-in';
 import type { Actor } from '@/lib/identity/actor';
-import { type DispatchedEvent, mailsForEvents } from '@/lib/data/event-mail';
+import { mailsForEvents } from '@/lib/data/event-mail';
+import type { DispatchedEvent } from '@/lib/data/events';
 import { emailPreferences, setEmailPreference } from '@/lib/data/mail-preferences';
-import { EMAIL_QUEUE, startMailWorker } from '@/lib/jobs/mail-worker';
+import { startMailWorker } from '@/lib/jobs/mail-worker';
+import { QUEUES } from '@/lib/db/job-queue';
 import { organizationWithAdmin } from '../helpers/fixtures';
 import { eventually, startSmtpSink } from '../helpers/smtp-sink';
 
@@ -217,7 +219,7 @@ describe('the mail worker', () => {
       },
     });
     const [mail] = await prisma.$transaction((tx) => mailsForEvents(tx, [decoy]));
-    await boss.send(EMAIL_QUEUE, mail!);
+    await boss.send(QUEUES.email, mail!);
     const received = await eventually(() => {
       const found = sink.received.find((item) => item.eventId === decoy.id);
       if (!found) throw new Error('not arrived yet');
@@ -238,7 +240,7 @@ describe('the mail worker', () => {
     const refusedBefore = sink.refusedCount();
     // The queue waits 30 s and more between attempts; this job asks for 1 s to keep the test short.
     await boss.send(
-      EMAIL_QUEUE,
+      QUEUES.email,
       { to: 'ops@example.test', subject: 'Retry me', text: 'Hello', html: '<p>Hello</p>', eventId },
       { retryDelay: 1, retryBackoff: false },
     );
