@@ -294,7 +294,7 @@ try {
     victim.kill('SIGKILL');
     await new Promise((resolve) => victim.once('exit', resolve));
     servers.push(await startServer(['--import', 'tsx', 'server/index.ts'], serverEnv(PORT)));
-    // A killed instance's jobs are retried once their lease (45 s) has run out.
+    // A killed instance's jobs are retried once their lease (35 s) has run out.
     const seenAll = () => ids.every((id) => receivers.some((r) => r.seen.has(id)));
     const deadline = Date.now() + 150_000;
     while (!seenAll() && Date.now() < deadline) await sleep(200);

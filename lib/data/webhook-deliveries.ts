@@ -20,11 +20,19 @@ export interface DeliveryJob {
   attempt: number;
 }
 
+/**
+ * How long a worker holds an attempt's job before pg-boss gives it to another: an attempt may wait for one of
+ * its endpoint's slots (up to one 15 s attempt) and then run (up to 15 s more). A worker that dies mid-attempt
+ * is noticed after this and the attempt made again, with the same webhook-id.
+ */
+const DELIVERY_LEASE_SECONDS = 35;
+
 export function deliveryJob(job: DeliveryJob, startAfter?: Date) {
   return {
     id: jobId(`webhook-delivery:${job.deliveryId}:${job.attempt}`),
     name: QUEUES.webhookDelivery,
     data: job,
+    expireInSeconds: DELIVERY_LEASE_SECONDS,
     ...(startAfter ? { startAfter: startAfter.toISOString() } : {}),
   };
 }

@@ -29,7 +29,7 @@ const MIN_FETCH = 10;
 const POLL_MS = 500;
 /**
  * Attempts in flight to one endpoint from one process, and how many more may wait here for a free slot (their
- * jobs already taken: they start within a few attempts' time, well inside the job's 45 s lease). Beyond that
+ * jobs already taken: they start within a few attempts' time, inside the job's 35 s lease). Beyond that
  * an attempt is put off by a second, so that a slow endpoint (up to 15 s per attempt) holds at most these
  * of the pump's slots and others keep flowing.
  */
