@@ -335,7 +335,12 @@ export async function resendDelivery({
         AND w.disabled_at IS NULL
       RETURNING d.attempts`;
     if (!row) return false;
-    await enqueueJobs(tx, [deliveryJob({ deliveryId, attempt: row.attempts + 1 })]);
+    // Its own job, even when the next attempt is already scheduled for later: whichever runs first makes the
+    // attempt, and the other finds it recorded.
+    const job = deliveryJob({ deliveryId, attempt: row.attempts + 1 });
+    await enqueueJobs(tx, [
+      { ...job, id: jobId(`webhook-delivery:${deliveryId}:${row.attempts + 1}:resent:${Date.now()}`) },
+    ]);
     return true;
   });
 }

@@ -214,6 +214,35 @@ describe('deliveries', () => {
     hook.server.close();
   });
 
+  it('Resend sends at once, even while the next attempt is scheduled for an hour later', async () => {
+    process.env.WEBHOOK_RETRY_SCHEDULE = '1h';
+    try {
+      const acme = await organizationWithAdmin();
+      const hook = await receiver([500]);
+      const endpoint = await addEndpoint(acme.org.id, hook.url, ['credential.created']);
+      await createSecret({ actor: acme.actor });
+      const [waiting] = await until(async () => {
+        const list = await listDeliveries({ organizationId: acme.org.id, endpointId: endpoint.id });
+        return list[0]?.attempts === 1 && list;
+      });
+      expect(waiting!.status).toBe('pending');
+      expect(waiting!.nextAttemptAt!.getTime()).toBeGreaterThan(Date.now() + 50 * 60_000);
+      expect(await resendDelivery({ organizationId: acme.org.id, deliveryId: waiting!.id })).toBe(true);
+      const [resent] = await until(async () => {
+        const list = await listDeliveries({ organizationId: acme.org.id, endpointId: endpoint.id });
+        return list[0]?.status === 'succeeded' && list;
+      }, 10_000);
+      expect(resent!.attempts).toBe(2);
+      expect(hook.received.map((m) => m.headers['webhook-id'])).toEqual([
+        hook.received[0]!.headers['webhook-id'],
+        hook.received[0]!.headers['webhook-id'],
+      ]);
+      hook.server.close();
+    } finally {
+      process.env.WEBHOOK_RETRY_SCHEDULE = '1s,1s';
+    }
+  });
+
   it('refuses an endpoint on a private address when it connects, and records why', async () => {
     const acme = await organizationWithAdmin();
     const endpoint = await addEndpoint(acme.org.id, 'http://10.0.0.7/hooks', ['credential.created']);
