@@ -171,11 +171,7 @@ export async function completeSignIn({
       context,
     });
     if (seen === 'new') {
-      await recordAccountMailEvent(tx, {
-        userId,
-        type: 'account.new_browser',
-        data: { address: context.address ?? null, user_agent: context.userAgent ?? null },
-      });
+      await recordAccountMailEvent(tx, { userId, type: 'account.new_browser', context });
     }
   });
   return { userId, sessionToken: session.token };

@@ -208,9 +208,19 @@ export async function pruneEvents({ before }: { before: Date }): Promise<void> {
  */
 export async function recordAccountMailEvent(
   db: Db,
-  input: { userId: string; type: AccountEventType; data?: AccountEventData },
+  input: {
+    userId: string;
+    type: AccountEventType;
+    /** Where the change came from: the mail says so. */
+    context?: { address?: string | null; userAgent?: string | null };
+    data?: Omit<AccountEventData, 'address' | 'user_agent'>;
+  },
 ): Promise<void> {
-  const data = { ...input.data, user_agent: input.data?.user_agent?.slice(0, 512) ?? null };
+  const data: AccountEventData = {
+    ...input.data,
+    address: input.context?.address ?? null,
+    user_agent: input.context?.userAgent?.slice(0, 512) ?? null,
+  };
   await db.$executeRaw`
     INSERT INTO events (id, organization_id, user_id, type, data)
     SELECT ${newEventId()}, m.organization_id, u.id, ${input.type},

@@ -126,7 +126,8 @@ export async function endSessions({
       await recordAccountMailEvent(tx, {
         userId,
         type: 'account.signed_out_everywhere',
-        data: { address: context?.address ?? null, user_agent: context?.userAgent ?? null, sessions: ended.length },
+        context,
+        data: { sessions: ended.length },
       });
     }
     return ended.length;

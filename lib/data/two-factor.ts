@@ -70,6 +70,27 @@ async function dropRecoveryCodesIfNoFactor(tx: Tx, userId: string): Promise<void
   if ((await factorCount(tx, userId)) === 0) await tx.recoveryCode.deleteMany({ where: { userId } });
 }
 
+/** A factor added or removed: its audit row and the user's security mail, in the caller's transaction. */
+async function recordFactorChange(
+  tx: Prisma.TransactionClient,
+  input: {
+    userId: string;
+    change: 'added' | 'removed';
+    method: 'totp' | 'passkey';
+    name: string;
+    context?: RequestContext;
+  },
+) {
+  const { userId, change, method, name, context } = input;
+  await recordAccountEvent(tx, {
+    userId,
+    action: change === 'added' ? 'factor_enrolled' : 'factor_removed',
+    details: { method, name },
+    context,
+  });
+  await recordAccountMailEvent(tx, { userId, type: `account.factor_${change}`, context, data: { method, name } });
+}
+
 export async function getTwoFactorStatus({ userId }: { userId: string }): Promise<TwoFactorStatus> {
   const [totp, passkeys, recoveryCodesLeft] = await Promise.all([
     prisma.totpFactor.findFirst({ where: { userId, confirmedAt: { not: null } }, select: { userId: true } }),
@@ -184,22 +205,7 @@ export async function confirmTotpEnrollment({
       };
     }
     const recoveryCodes = first ? await replaceRecoveryCodes(tx, userId) : null;
-    await recordAccountEvent(tx, {
-      userId,
-      action: 'factor_enrolled',
-      details: { method: 'totp', name: AUTHENTICATOR_APP },
-      context,
-    });
-    await recordAccountMailEvent(tx, {
-      userId,
-      type: 'account.factor_added',
-      data: {
-        address: context?.address ?? null,
-        user_agent: context?.userAgent ?? null,
-        method: 'totp',
-        name: AUTHENTICATOR_APP,
-      },
-    });
+    await recordFactorChange(tx, { userId, change: 'added', method: 'totp', name: AUTHENTICATOR_APP, context });
     return { ok: true as const, recoveryCodes };
   });
 }
@@ -217,22 +223,7 @@ export async function removeTotp({
     if (removed.count === 0)
       return { ok: false as const, code: 'not_found' as const, message: 'No authenticator app is set up.' };
     await dropRecoveryCodesIfNoFactor(tx, userId);
-    await recordAccountEvent(tx, {
-      userId,
-      action: 'factor_removed',
-      details: { method: 'totp', name: AUTHENTICATOR_APP },
-      context,
-    });
-    await recordAccountMailEvent(tx, {
-      userId,
-      type: 'account.factor_removed',
-      data: {
-        address: context?.address ?? null,
-        user_agent: context?.userAgent ?? null,
-        method: 'totp',
-        name: AUTHENTICATOR_APP,
-      },
-    });
+    await recordFactorChange(tx, { userId, change: 'removed', method: 'totp', name: AUTHENTICATOR_APP, context });
     return { ok: true as const };
   });
 }
@@ -277,22 +268,7 @@ export async function provisionTotp({
       data: { userId, secretEnc: seal(totpAad(userId), Buffer.from(secret)), confirmedAt: new Date() },
     });
     const codes = await replaceRecoveryCodes(tx, userId);
-    await recordAccountEvent(tx, {
-      userId,
-      action: 'factor_enrolled',
-      details: { method: 'totp', name: AUTHENTICATOR_APP },
-      context,
-    });
-    await recordAccountMailEvent(tx, {
-      userId,
-      type: 'account.factor_added',
-      data: {
-        address: context?.address ?? null,
-        user_agent: context?.userAgent ?? null,
-        method: 'totp',
-        name: AUTHENTICATOR_APP,
-      },
-    });
+    await recordFactorChange(tx, { userId, change: 'added', method: 'totp', name: AUTHENTICATOR_APP, context });
     return codes;
   });
   return { secret, uri: totpUri({ secret, account: user.email }), recoveryCodes };
@@ -329,7 +305,8 @@ export async function redeemRecoveryCode({
     await recordAccountMailEvent(tx, {
       userId,
       type: 'account.recovery_code_used',
-      data: { address: context?.address ?? null, user_agent: context?.userAgent ?? null, remaining: left },
+      context,
+      data: { remaining: left },
     });
     return true;
   });
@@ -455,22 +432,7 @@ export async function verifyPasskeyRegistration({
         select: { id: true, name: true },
       });
       const recoveryCodes = first ? await replaceRecoveryCodes(tx, userId) : null;
-      await recordAccountEvent(tx, {
-        userId,
-        action: 'factor_enrolled',
-        details: { method: 'passkey', name: cleanName },
-        context,
-      });
-      await recordAccountMailEvent(tx, {
-        userId,
-        type: 'account.factor_added',
-        data: {
-          address: context?.address ?? null,
-          user_agent: context?.userAgent ?? null,
-          method: 'passkey',
-          name: cleanName,
-        },
-      });
+      await recordFactorChange(tx, { userId, change: 'added', method: 'passkey', name: cleanName, context });
       return { ok: true as const, passkey, recoveryCodes };
     });
   } catch (error) {
@@ -516,22 +478,7 @@ export async function removePasskey({
     if (!passkey) return { ok: false as const, code: 'not_found' as const, message: 'This passkey no longer exists.' };
     await tx.webAuthnCredential.delete({ where: { id: passkeyId } });
     await dropRecoveryCodesIfNoFactor(tx, userId);
-    await recordAccountEvent(tx, {
-      userId,
-      action: 'factor_removed',
-      details: { method: 'passkey', name: passkey.name },
-      context,
-    });
-    await recordAccountMailEvent(tx, {
-      userId,
-      type: 'account.factor_removed',
-      data: {
-        address: context?.address ?? null,
-        user_agent: context?.userAgent ?? null,
-        method: 'passkey',
-        name: passkey.name,
-      },
-    });
+    await recordFactorChange(tx, { userId, change: 'removed', method: 'passkey', name: passkey.name, context });
     return { ok: true as const };
   });
 }

@@ -89,11 +89,7 @@ export async function setPassword({
   await prisma.$transaction(async (tx) => {
     await tx.user.update({ where: { id: userId }, data: { passwordHash, passwordChangedAt: now() } });
     await recordAccountEvent(tx, { userId, action: 'password_changed', context });
-    await recordAccountMailEvent(tx, {
-      userId,
-      type: 'account.password_changed',
-      data: { address: context?.address ?? null, user_agent: context?.userAgent ?? null },
-    });
+    await recordAccountMailEvent(tx, { userId, type: 'account.password_changed', context });
   });
 }
 
