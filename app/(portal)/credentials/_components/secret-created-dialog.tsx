@@ -1,9 +1,8 @@
 'use client';
 
-import { CheckCircle2, TriangleAlert } from 'lucide-react';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogContent, DialogDescription, DialogTitle } from '@/components/ui/dialog';
+import { ShowOnceDialog } from '@/components/ui/show-once-dialog';
 import { ShowOnceActions } from '@/components/ui/show-once-actions';
 import { FieldError, Input } from '@/components/ui/input';
 import { makeDecoyAction, renameCredentialAction } from '../actions';
@@ -102,56 +101,39 @@ function DecoyOption({ secret }: { secret: CreatedSecret }) {
 
 export function SecretCreatedDialog({ secret, onClose }: { secret: CreatedSecret | null; onClose: () => void }) {
   return (
-    <Dialog open={secret !== null} onOpenChange={(open) => !open && onClose()}>
+    <ShowOnceDialog
+      open={secret !== null}
+      onClose={onClose}
+      title={secret?.rolled ? 'Replacement secret created' : 'New secret created'}
+      description="Copy it to your clipboard or download it as a text file, and keep it somewhere safe."
+      value={secret?.value ?? ''}
+      testId="secret-value"
+      warning={
+        <>
+          Save your secret now. You can&apos;t read the secret&apos;s value again after you close this window.{' '}
+          {secret?.rolled ? (
+            <>
+              It is already <strong>active</strong>. “{secret.rolled.oldName}” stops working{' '}
+              {Date.parse(secret.rolled.deactivateAt) <= Date.now() + 1000
+                ? 'now'
+                : `at ${new Date(secret.rolled.deactivateAt).toLocaleString()}`}
+              .
+            </>
+          ) : (
+            <>
+              It is created <strong>disabled</strong>: activate it from its row before you use it.
+            </>
+          )}
+        </>
+      }
+    >
       {secret && (
-        // A stray click outside must not throw away a value that can never be shown again.
-        <DialogContent
-          onInteractOutside={(event) => event.preventDefault()}
-          className="max-h-[calc(100dvh-2rem)] overflow-y-auto"
-        >
-          <div className="flex items-start gap-3">
-            <CheckCircle2 className="mt-0.5 size-6 shrink-0 text-emerald-600" aria-hidden />
-            <div className="min-w-0">
-              <DialogTitle>{secret.rolled ? 'Replacement secret created' : 'New secret created'}</DialogTitle>
-              <DialogDescription>
-                Copy it to your clipboard or download it as a text file, and keep it somewhere safe.
-              </DialogDescription>
-            </div>
-          </div>
-
-          <div
-            data-testid="secret-value"
-            className="mt-5 rounded-lg bg-slate-900 px-4 py-3 font-mono text-sm break-all text-slate-50 select-all"
-          >
-            {secret.value}
-          </div>
-
-          <p className="mt-4 flex gap-2 rounded-lg bg-amber-50 px-3 py-2.5 text-sm text-amber-900 ring-1 ring-amber-600/20">
-            <TriangleAlert className="mt-0.5 size-4 shrink-0" aria-hidden />
-            <span>
-              Save your secret now. You can&apos;t read the secret&apos;s value again after you close this window.{' '}
-              {secret.rolled ? (
-                <>
-                  It is already <strong>active</strong>. “{secret.rolled.oldName}” stops working{' '}
-                  {Date.parse(secret.rolled.deactivateAt) <= Date.now() + 1000
-                    ? 'now'
-                    : `at ${new Date(secret.rolled.deactivateAt).toLocaleString()}`}
-                  .
-                </>
-              ) : (
-                <>
-                  It is created <strong>disabled</strong>: activate it from its row before you use it.
-                </>
-              )}
-            </span>
-          </p>
-
+        <>
           <NameField secret={secret} />
           {!secret.rolled && <DecoyOption secret={secret} />}
-
           <ShowOnceActions value={secret.value} filename={`client-secret-${secret.value.slice(-4)}.txt`} />
-        </DialogContent>
+        </>
       )}
-    </Dialog>
+    </ShowOnceDialog>
   );
 }
