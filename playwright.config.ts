@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
 
 const port = Number(process.env.E2E_PORT ?? 3100);
+/** e2e/webhook-deliveries.spec.ts runs an SMTP server on this port while its tests run. */
+export const smtpPort = Number(process.env.E2E_SMTP_PORT ?? 2525);
 export const baseURL = `http://localhost:${port}`;
 
 // Browsers cannot be downloaded on our machines: use Debian's Chromium when it is there,
@@ -68,6 +70,9 @@ export default defineConfig({
       WEB_CONCURRENCY: '1',
       // The trusted-workload test runs a local OIDC issuer (tests/helpers/oidc-issuer.ts) on http://127.0.0.1.
       OAUTH_ALLOW_LOOPBACK_HTTP: '1',
+      // Mail goes to the SMTP server e2e/webhook-deliveries.spec.ts runs in the test process. While no spec
+      // listens there, mails fail to connect and wait in the email queue for their retries.
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
     },
   },
 });

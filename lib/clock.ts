@@ -1,7 +1,8 @@
 import { env } from '@/lib/env';
 /**
- * The server's notion of "now" for account security (session expiry, re-authentication windows).
- * End-to-end suites need to move it forward ("20 minutes after sign-in") without waiting. That is only
+ * The server's notion of "now" for account security (session expiry, re-authentication windows) and for
+ * the leader's look for credentials nearing expiry (server/scheduler.ts). End-to-end suites need to move
+ * it forward ("20 minutes after sign-in", "four days later") without waiting. That is only
  * possible in a process started with TEST_CLOCK=1, which `npm start` never sets (the server warns
  * loudly when it is set: lib/env.ts testSettingWarnings).
  */

@@ -2,6 +2,7 @@ import { recordExpiries, runScheduledDeactivations } from '@/lib/jobs/credential
 import { pruneExpiredAssertionJtis } from '@/lib/jobs/assertion-jti-jobs';
 import { pruneExpiredRecords } from '@/lib/jobs/retention';
 import { recordExpiringEvents } from '@/lib/data/events';
+import { now } from '@/lib/clock';
 import { isDatabaseUnavailable } from '@/lib/db/availability';
 import { SCHEDULER_LOCK_KEY, holdLeadership } from '@/lib/db/leader-lock';
 
@@ -47,10 +48,11 @@ function runJobs(): () => Promise<void> {
     pruneExpiredRecords().catch(() => {});
   };
   let pruningJtis: Promise<unknown> | undefined;
-  // credential.expiring: each threshold once (the outbox's key), looked for every few seconds.
+  // credential.expiring: each threshold once (the outbox's key), looked for every few seconds, by the server's
+  // clock (lib/clock.ts), so that test runs can move a credential across a threshold.
   let findingExpiring: Promise<unknown> | undefined;
   const findExpiring = () => {
-    findingExpiring ??= recordExpiringEvents()
+    findingExpiring ??= recordExpiringEvents({ now: now() })
       .catch(() => {})
       .finally(() => {
         findingExpiring = undefined;

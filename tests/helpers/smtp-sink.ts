@@ -13,9 +13,10 @@ export interface ReceivedMail {
 
 /**
  * A real SMTP server in the test process: it keeps every mail it accepts, parsed, and can refuse the next
- * few with a temporary failure (451), as a busy mail server does.
+ * few with a temporary failure (451), as a busy mail server does. It listens on a free port unless told one
+ * (the e2e server's SMTP_URL names a fixed port).
  */
-export async function startSmtpSink() {
+export async function startSmtpSink({ port: listenPort = 0 }: { port?: number } = {}) {
   const received: ReceivedMail[] = [];
   let refuseNext = 0;
   let refused = 0;
@@ -48,7 +49,7 @@ export async function startSmtpSink() {
         .catch(callback);
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(listenPort, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
   return {
     url: `smtp://127.0.0.1:${port}`,
