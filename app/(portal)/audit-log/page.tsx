@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { ChevronRight, Download } from 'lucide-react';
+import { Download } from 'lucide-react';
 import { requireActor } from '@/lib/auth/session';
 import { describeClient } from '@/lib/auth/user-agent';
 import { canManageCredentials } from '@/lib/identity/actor';
@@ -11,6 +11,7 @@ import { LocalTime } from '@/components/local-time';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { parseAuditQuery } from './filters';
+import { Breadcrumb } from '@/components/breadcrumb';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
@@ -40,13 +41,7 @@ export default async function AuditLogPage({
   return (
     <div className="space-y-8">
       <header>
-        <nav aria-label="Breadcrumb" className="flex items-center gap-1 text-sm text-slate-500">
-          <span>Development</span>
-          <ChevronRight className="size-3.5" aria-hidden />
-          <span aria-current="page" className="text-slate-700">
-            Audit log
-          </span>
-        </nav>
+        <Breadcrumb trail={[{ label: 'Development' }]} current="Audit log" />
         <div className="mt-2 flex flex-col gap-3 sm:flex-row sm:items-end sm:justify-between">
           <div>
             <h1 className="text-2xl font-semibold tracking-tight">Audit log</h1>

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { mustEnrollTwoFactor } from '@/lib/identity/two-factor-policy';
-import { ChevronRight, Info, TriangleAlert } from 'lucide-react';
+import { Info, TriangleAlert } from 'lucide-react';
 import { requireActor } from '@/lib/auth/session';
 import { canManageCredentials } from '@/lib/identity/actor';
 import { getOAuthClient } from '@/lib/data/oauth-clients';
@@ -21,6 +21,7 @@ import { WorkloadsTable } from './_components/workloads-table';
 import { AssertionExample, TokenExchangeExample } from './_components/client-examples';
 import { SecurityAlerts } from './_components/security-alerts';
 import { listOpenAlerts } from '@/lib/data/alerts';
+import { Breadcrumb } from '@/components/breadcrumb';
 
 export const metadata: Metadata = { title: 'Credentials' };
 
@@ -31,13 +32,7 @@ export default async function CredentialsPage() {
 
   const header = (
     <header>
-      <nav aria-label="Breadcrumb" className="flex items-center gap-1 text-sm text-slate-500">
-        <span>Development</span>
-        <ChevronRight className="size-3.5" aria-hidden />
-        <span aria-current="page" className="text-slate-700">
-          Credentials
-        </span>
-      </nav>
+      <Breadcrumb trail={[{ label: 'Development' }]} current="Credentials" />
       <h1 className="mt-2 text-2xl font-semibold tracking-tight">Credentials</h1>
       <p className="mt-2 max-w-2xl text-sm text-slate-600">
         Secrets are authentication credentials associated with your account. Use them in your SDK to authenticate your

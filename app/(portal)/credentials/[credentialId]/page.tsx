@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound, redirect } from 'next/navigation';
 import { mustEnrollTwoFactor } from '@/lib/identity/two-factor-policy';
-import { ChevronRight, Users } from 'lucide-react';
+import { Users } from 'lucide-react';
 import { z } from 'zod';
 import { requireActor } from '@/lib/auth/session';
 import { canManageCredentials } from '@/lib/identity/actor';
@@ -18,6 +18,7 @@ import { CredentialRowActions } from '../_components/credential-row-actions';
 import { toCredentialRow } from '@/components/credentials/credential-row';
 import { KindLabel, ScopeBadges } from '@/components/credentials/credential-labels';
 import { KIND_WORDS } from '@/lib/credentials/credential-kinds';
+import { Breadcrumb } from '@/components/breadcrumb';
 
 export const metadata: Metadata = { title: 'Credential details' };
 
@@ -113,17 +114,11 @@ export default async function CredentialDetailPage({ params }: { params: Promise
   return (
     <div className="space-y-8">
       <header>
-        <nav aria-label="Breadcrumb" className="flex flex-wrap items-center gap-1 text-sm text-slate-500">
-          <span>Development</span>
-          <ChevronRight className="size-3.5" aria-hidden />
-          <Link href="/credentials" className="hover:text-slate-700 hover:underline">
-            Credentials
-          </Link>
-          <ChevronRight className="size-3.5" aria-hidden />
-          <span aria-current="page" className="max-w-48 truncate text-slate-700">
-            {secret.name}
-          </span>
-        </nav>
+        <Breadcrumb
+          trail={[{ label: 'Development' }, { label: 'Credentials', href: '/credentials' }]}
+          current={secret.name}
+          currentClassName="max-w-48 truncate"
+        />
         <div className="mt-2 flex items-start justify-between gap-4">
           <div className="min-w-0">
             <h1 className="text-2xl font-semibold tracking-tight break-words">{secret.name}</h1>

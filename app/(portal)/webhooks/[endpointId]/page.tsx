@@ -1,6 +1,5 @@
-import { ChevronRight, Send } from 'lucide-react';
+import { Send } from 'lucide-react';
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { notFound, redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { z } from 'zod';
@@ -18,6 +17,7 @@ import { EndpointRowActions } from '../_components/endpoint-row-actions';
 import { EndpointStatusBadge } from '../_components/endpoint-status-badge';
 import { editableOf, EventTypesText } from '../_components/endpoints-table';
 import { ResendButton } from '../_components/resend-button';
+import { Breadcrumb } from '@/components/breadcrumb';
 
 export const metadata: Metadata = { title: 'Webhook endpoint' };
 
@@ -107,17 +107,11 @@ export default async function EndpointPage({ params }: { params: Promise<{ endpo
   return (
     <div className="space-y-8">
       <header>
-        <nav aria-label="Breadcrumb" className="flex flex-wrap items-center gap-1 text-sm text-slate-500">
-          <span>Development</span>
-          <ChevronRight className="size-3.5" aria-hidden />
-          <Link href="/webhooks" className="hover:text-slate-700 hover:underline">
-            Webhooks
-          </Link>
-          <ChevronRight className="size-3.5" aria-hidden />
-          <span aria-current="page" className="max-w-48 truncate text-slate-700 sm:max-w-72">
-            {endpoint.url}
-          </span>
-        </nav>
+        <Breadcrumb
+          trail={[{ label: 'Development' }, { label: 'Webhooks', href: '/webhooks' }]}
+          current={endpoint.url}
+          currentClassName="max-w-48 truncate sm:max-w-72"
+        />
         <div className="mt-2 flex items-start justify-between gap-4">
           <h1 className="min-w-0 font-mono text-lg font-semibold tracking-tight wrap-anywhere sm:text-xl">
             {endpoint.url}

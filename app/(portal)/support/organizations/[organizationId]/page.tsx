@@ -1,7 +1,6 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { ChevronRight, Eye } from 'lucide-react';
+import { Eye } from 'lucide-react';
 import { z } from 'zod';
 import { requireActor } from '@/lib/auth/session';
 import { requestContext } from '@/lib/http/request';
@@ -11,6 +10,7 @@ import { TwoFactorRequired } from '../../_components/two-factor-required';
 
 import { toCredentialRow } from '@/components/credentials/credential-row';
 import { SupportCredentialsTable } from './support-credentials-table';
+import { Breadcrumb } from '@/components/breadcrumb';
 
 export const metadata: Metadata = { title: 'Customer credentials' };
 
@@ -28,15 +28,7 @@ export default async function SupportOrganizationPage({ params }: { params: Prom
   return (
     <div className="space-y-8">
       <header>
-        <nav aria-label="Breadcrumb" className="flex items-center gap-1 text-sm text-slate-500">
-          <Link href="/support" className="hover:text-slate-700 hover:underline">
-            Organizations
-          </Link>
-          <ChevronRight className="size-3.5" aria-hidden />
-          <span aria-current="page" className="text-slate-700">
-            {organization.name}
-          </span>
-        </nav>
+        <Breadcrumb trail={[{ label: 'Organizations', href: '/support' }]} current={organization.name} />
         <h1 className="mt-2 text-2xl font-semibold tracking-tight">{organization.name}</h1>
         <p className="mt-2 flex items-center gap-2 text-sm text-slate-600">
           <Eye className="size-4" aria-hidden />
