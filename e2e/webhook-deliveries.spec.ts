@@ -288,8 +288,8 @@ test.describe('on the test clock', () => {
     expect(verify(secret, seven!).data.credential).toMatchObject({ name: 'Secret 1', preview: previewOf(value) });
     expect(seven!.headers['webhook-id']).not.toBe(fourteen!.headers['webhook-id']);
 
-    // The leader looks every 5 s: a later look finds both thresholds already recorded.
-    await page.waitForTimeout(5_500);
+    // The leader looks every 2 s: a later look finds both thresholds already recorded.
+    await page.waitForTimeout(2_500);
     expect(receiver.all.filter((message) => message.type === 'credential.expiring')).toHaveLength(2);
   });
 });

@@ -9,7 +9,7 @@ import { SCHEDULER_LOCK_KEY, holdLeadership } from '@/lib/db/leader-lock';
 /** Used assertion jtis pile up at the rate of assertions (each kept up to five minutes): prune them often. */
 const JTI_PRUNE_MS = 60_000;
 /** How often credentials crossing a credential.expiring threshold are looked for (an indexed range read). */
-const EXPIRING_MS = 5_000;
+const EXPIRING_MS = 2_000;
 
 /**
  * The jobs that must run once across every instance and worker sharing the database: deactivating rolled
