@@ -14,7 +14,7 @@ import { applyCredentialChange } from '@/lib/data/credential-change';
 import { activateCredential, setCredentialExpiry, setCredentialScopes } from '@/lib/data/credential-commands';
 import { createSecret } from '@/lib/data/secret-commands';
 import { reportLeakedSecrets } from '@/lib/data/leak-reports';
-import { recordExpiringEvents } from '@/lib/data/events';
+import { recordEvents, recordExpiringEvents } from '@/lib/data/events';
 import { listDeliveries, resendDelivery, sendTestEvent } from '@/lib/data/webhook-deliveries';
 import { writeUsageBatch } from '@/lib/data/credential-usage';
 import { startEventWork } from '@/lib/jobs/webhook-delivery';
@@ -241,6 +241,46 @@ describe('deliveries', () => {
     } finally {
       process.env.WEBHOOK_RETRY_SCHEDULE = '1s,1s';
     }
+  });
+
+  it('keeps delivering to other endpoints while one answers slowly', async () => {
+    const acme = await organizationWithAdmin();
+    const slowReceived: string[] = [];
+    const slow = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () =>
+        setTimeout(() => {
+          slowReceived.push(String(req.headers['webhook-id']));
+          res.writeHead(200).end();
+        }, 4_000),
+      );
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    await addEndpoint(acme.org.id, `http://127.0.0.1:${(slow.address() as AddressInfo).port}/slow`, [
+      'credential.created',
+    ]);
+    const fast = await receiver();
+    const other = await organizationWithAdmin();
+    await addEndpoint(other.org.id, fast.url, ['credential.created']);
+
+    // More messages to the slow endpoint than an instance makes attempts at once (200).
+    await recordEvents(
+      prisma,
+      Array.from({ length: 250 }, () => ({
+        organizationId: acme.org.id,
+        type: 'credential.created',
+        data: { organization_id: acme.org.id },
+      })),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const started = Date.now();
+    await createSecret({ actor: other.actor });
+    await until(async () => fast.received.length >= 1, 3_000);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(slowReceived.length).toBeLessThan(250);
+    fast.server.close();
+    slow.close();
+    slow.closeAllConnections();
   });
 
   it('refuses an endpoint on a private address when it connects, and records why', async () => {
