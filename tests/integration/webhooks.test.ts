@@ -269,7 +269,18 @@ describe('deliveries', () => {
       Array.from({ length: 250 }, () => ({
         organizationId: acme.org.id,
         type: 'credential.created',
-        data: { organization_id: acme.org.id },
+        data: {
+          organization_id: acme.org.id,
+          credential: {
+            id: randomUUID(),
+            name: 'Secret',
+            kind: 'secret',
+            preview: 'uqs_…abcd',
+            status: 'disabled',
+            scopes: ['sdk'],
+            expires_at: null,
+          },
+        },
       })),
     );
     await new Promise((resolve) => setTimeout(resolve, 1_000));
