@@ -23,8 +23,24 @@ test.use({ userAgent: CHROME_ON_LINUX });
 // Each test checks many states, at a second or two each.
 test.describe.configure({ timeout: 180_000 });
 
-/** Checks the page as it is now; a failure lists each rule broken and the elements that break it. */
+/**
+ * Checks the page at rest; a failure lists each rule broken and the elements that break it. Contrast is
+ * measured on what is drawn, so a toast fading in or out (half transparent) would be judged mid-fade: wait
+ * for every finite animation and transition to end first.
+ */
 async function expectNoViolations(page: Page, state: string) {
+  await page
+    .waitForFunction(
+      () =>
+        document
+          .getAnimations()
+          .every(
+            (animation) => animation.playState !== 'running' || animation.effect?.getTiming().iterations === Infinity,
+          ),
+      undefined,
+      { timeout: 5_000 },
+    )
+    .catch(() => {});
   const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
   const found = violations.map(
     (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((node) => node.target.join(' ')).join(', ')}`,
