@@ -18,7 +18,7 @@ import { newSigningSecret } from '@/lib/events/signing';
 const PORT = Number(process.env.CHAOS_PORT ?? 3300) + 10;
 const EVENTS = 300;
 const HOLD_MS = 300;
-/** A killed instance's jobs come back once their lease (35 s) has run out and maintenance (10 s) notices. */
+/** A killed instance's jobs come back once their lease (35 s) has run out and maintenance (every 5 s) notices. */
 const DEADLINE_MS = 120_000;
 
 process.env.EMBEDDED_PG_DIR = process.env.CHAOS_DELIVERIES_PG_DIR ?? '.data/chaos-deliveries';

@@ -33,6 +33,8 @@ export function deliveryJob(job: DeliveryJob, startAfter?: Date) {
     name: QUEUES.webhookDelivery,
     data: job,
     expireInSeconds: DELIVERY_LEASE_SECONDS,
+    // A job is retried by pg-boss only when its worker died or could not record: at once, not after 5 s.
+    retryDelay: 0,
     ...(startAfter ? { startAfter: startAfter.toISOString() } : {}),
   };
 }

@@ -15,7 +15,7 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
  * How often a job whose worker died is noticed: pg-boss fails an active job once its lease (the queue's
  * expireInSeconds) has run out, at its next maintenance, and retries it.
  */
-const MAINTENANCE_INTERVAL_SECONDS = 10;
+const MAINTENANCE_INTERVAL_SECONDS = 5;
 
 const globalForQueue = globalThis as unknown as { jobQueue?: Promise<PgBoss> };
 
