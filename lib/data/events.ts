@@ -17,6 +17,9 @@ export function newEventId(): string {
   return `msg_${randomUUID().replaceAll('-', '')}`;
 }
 
+/** SQL: a new message id, as newEventId makes one. */
+const NEW_EVENT_ID = Prisma.sql`'msg_' || translate(gen_random_uuid()::text, '-', '')`;
+
 /** SQL: an instant as JSON, the way JavaScript writes it (2026-12-07T09:00:00.000Z). */
 const isoTime = (column: Prisma.Sql) =>
   Prisma.sql`to_jsonb(to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
@@ -45,7 +48,7 @@ const ACTION_EVENTS = Prisma.join(
  */
 export const EVENTS_OF_AUDIT_ROWS = Prisma.sql`
   INSERT INTO events (id, organization_id, type, data, created_at)
-  SELECT 'msg_' || translate(gen_random_uuid()::text, '-', ''), c.organization_id, m.type,
+  SELECT ${NEW_EVENT_ID}, c.organization_id, m.type,
          jsonb_strip_nulls(jsonb_build_object(
            'organization_id', c.organization_id,
            'actor', jsonb_build_object(
@@ -74,7 +77,7 @@ export function newCallerEvents(
   return Prisma.sql`
     INSERT INTO events (id, organization_id, type, data, dedupe_key, created_at)
     SELECT DISTINCT ON (v.id, v.address)
-           'msg_' || translate(gen_random_uuid()::text, '-', ''), c.organization_id, 'credential.new_caller',
+           ${NEW_EVENT_ID}, c.organization_id, 'credential.new_caller',
            jsonb_build_object('organization_id', c.organization_id, 'address', v.address, 'user_agent', v.ua,
                               'credential', ${CREDENTIAL_JSON}),
            'new_caller:' || v.id || ':' || v.address || ':' || to_char(v.first AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
@@ -116,7 +119,7 @@ export async function recordExpiringEvents({ now = new Date() }: { now?: Date } 
         AND stop.at > ${now}::timestamptz AND stop.at <= ${now}::timestamptz + interval '14 days'
     )
     INSERT INTO events (id, organization_id, type, data, dedupe_key, created_at)
-    SELECT 'msg_' || translate(gen_random_uuid()::text, '-', ''), c.organization_id, 'credential.expiring',
+    SELECT ${NEW_EVENT_ID}, c.organization_id, 'credential.expiring',
            jsonb_build_object('organization_id', c.organization_id, 'stops_at', ${isoTime(Prisma.sql`s.stops_at`)},
                               'stops_because', s.because, 'days', s.days, 'credential', ${CREDENTIAL_JSON}),
            'expiring:' || s.id || ':' || extract(epoch FROM s.stops_at)::bigint || ':' || s.days,

@@ -27,9 +27,14 @@ export interface DeliveryJob {
  */
 const DELIVERY_LEASE_SECONDS = 35;
 
-export function deliveryJob(job: DeliveryJob, startAfter?: Date) {
+/**
+ * The job of one attempt. Its id is the same for the same delivery and attempt, so inserting it twice makes
+ * one; `also` names a second job for the same attempt (put off, or resent while a retry waits), and whichever
+ * runs first makes the attempt while the other finds it recorded.
+ */
+export function deliveryJob(job: DeliveryJob, { startAfter, also }: { startAfter?: Date; also?: string } = {}) {
   return {
-    id: jobId(`webhook-delivery:${job.deliveryId}:${job.attempt}`),
+    id: jobId(`webhook-delivery:${job.deliveryId}:${job.attempt}${also ? `:${also}` : ''}`),
     name: QUEUES.webhookDelivery,
     data: job,
     expireInSeconds: DELIVERY_LEASE_SECONDS,
@@ -142,10 +147,7 @@ export async function postponeAttempts(jobs: readonly DeliveryJob[], startAfter:
   await prisma.$transaction(async (tx) => {
     await enqueueJobs(
       tx,
-      jobs.map((job) => ({
-        ...deliveryJob(job, startAfter),
-        id: jobId(`webhook-delivery:${job.deliveryId}:${job.attempt}:postponed:${key}`),
-      })),
+      jobs.map((job) => deliveryJob(job, { startAfter, also: `postponed:${key}` })),
     );
   });
 }
@@ -245,7 +247,7 @@ export async function recordAttempts(
       failures.flatMap((r) => {
         const next = nextAt(r);
         return next && !stopped.has(r.target.endpoint.id)
-          ? [deliveryJob({ deliveryId: r.target.deliveryId, attempt: r.target.attempt + 1 }, next)]
+          ? [deliveryJob({ deliveryId: r.target.deliveryId, attempt: r.target.attempt + 1 }, { startAfter: next })]
           : [];
       }),
     );
@@ -337,12 +339,8 @@ export async function resendDelivery({
         AND w.disabled_at IS NULL
       RETURNING d.attempts`;
     if (!row) return false;
-    // Its own job, even when the next attempt is already scheduled for later: whichever runs first makes the
-    // attempt, and the other finds it recorded.
-    const job = deliveryJob({ deliveryId, attempt: row.attempts + 1 });
-    await enqueueJobs(tx, [
-      { ...job, id: jobId(`webhook-delivery:${deliveryId}:${row.attempts + 1}:resent:${Date.now()}`) },
-    ]);
+    // Its own job, even when the next attempt is already scheduled for later.
+    await enqueueJobs(tx, [deliveryJob({ deliveryId, attempt: row.attempts + 1 }, { also: `resent:${Date.now()}` })]);
     return true;
   });
 }

@@ -177,6 +177,21 @@ export function checkDescription(
   return { ok: true, description: description || null };
 }
 
+/** What add and edit both check: the URL, the event types and the description, in that order. */
+function checkEndpointInput(input: {
+  url: string;
+  description?: string | null;
+  eventTypes: readonly string[];
+}): { ok: true; url: string; eventTypes: EventType[]; description: string | null } | FieldFailure {
+  const checkedUrl = checkEndpointUrl(input.url);
+  if (!checkedUrl.ok) return checkedUrl;
+  const types = checkEventTypes(input.eventTypes);
+  if (!types.ok) return types;
+  const text = checkDescription(input.description);
+  if (!text.ok) return text;
+  return { ok: true, url: checkedUrl.url, eventTypes: types.eventTypes, description: text.description };
+}
+
 type InputResult<T extends object> = Result<T, 'forbidden' | 'not_found' | 'conflict' | 'invalid_input'>;
 
 /**
@@ -197,12 +212,8 @@ export async function createEndpoint({
   context?: RequestContext;
 }): Promise<InputResult<{ endpoint: EndpointView; secret: string }>> {
   if (!canManageCredentials(actor)) return forbidden(ADMINS_ONLY);
-  const checkedUrl = checkEndpointUrl(url);
-  if (!checkedUrl.ok) return checkedUrl;
-  const types = checkEventTypes(eventTypes);
-  if (!types.ok) return types;
-  const text = checkDescription(description);
-  if (!text.ok) return text;
+  const input = checkEndpointInput({ url, description, eventTypes });
+  if (!input.ok) return input;
   const { organizationId } = actor.membership;
 
   const id = randomUUID();
@@ -219,9 +230,9 @@ export async function createEndpoint({
       data: {
         id,
         organizationId,
-        url: checkedUrl.url,
-        description: text.description,
-        eventTypes: types.eventTypes,
+        url: input.url,
+        description: input.description,
+        eventTypes: input.eventTypes,
         secretSealed,
         createdById: actor.userId,
       },
@@ -231,7 +242,7 @@ export async function createEndpoint({
       organizationId,
       actor,
       action: 'webhook_endpoint_added',
-      details: { endpointId: id, url: row.url, eventTypes: types.eventTypes },
+      details: { endpointId: id, url: row.url, eventTypes: input.eventTypes },
       context,
     });
     return { ok: true as const, endpoint: viewOf(row), secret };
@@ -258,12 +269,8 @@ export async function updateEndpoint({
   context?: RequestContext;
 }): Promise<InputResult<{ endpoint: EndpointView }>> {
   if (!canManageCredentials(actor)) return forbidden(ADMINS_ONLY);
-  const checkedUrl = checkEndpointUrl(url);
-  if (!checkedUrl.ok) return checkedUrl;
-  const types = checkEventTypes(eventTypes);
-  if (!types.ok) return types;
-  const text = checkDescription(description);
-  if (!text.ok) return text;
+  const input = checkEndpointInput({ url, description, eventTypes });
+  if (!input.ok) return input;
   const { organizationId } = actor.membership;
   return prisma.$transaction(async (tx) => {
     // The row as it was, locked, so that the audit row says what this change replaced.
@@ -274,7 +281,7 @@ export async function updateEndpoint({
     if (!previous) return notFound(GONE);
     const row = await tx.webhookEndpoint.update({
       where: { id: endpointId },
-      data: { url: checkedUrl.url, description: text.description, eventTypes: types.eventTypes },
+      data: { url: input.url, description: input.description, eventTypes: input.eventTypes },
       select: VIEW_SELECT,
     });
     const same =
@@ -286,7 +293,7 @@ export async function updateEndpoint({
         organizationId,
         actor,
         action: 'webhook_endpoint_changed',
-        details: { endpointId, url: row.url, from: previous.url, eventTypes: types.eventTypes },
+        details: { endpointId, url: row.url, from: previous.url, eventTypes: input.eventTypes },
         context,
       });
     return { ok: true as const, endpoint: viewOf(row) };
