@@ -117,26 +117,19 @@ export async function createConfirmChallenge({ userId, challenge }: { userId: st
   return { token };
 }
 
-/** Takes a confirmation challenge of this user, once. */
-export async function consumeConfirmChallenge({
-  userId,
-  token,
-}: {
-  userId: string;
-  token: string;
-}): Promise<string | null> {
+/** Takes a challenge of this user for this purpose, once; null when it expired or was used. */
+async function consumeUserChallenge(userId: string, token: string, purpose: 'webauthn_confirm' | 'webauthn_register') {
   const rows = await prisma.authChallenge.updateManyAndReturn({
-    where: {
-      tokenHash: hashToken(token),
-      userId,
-      purpose: 'webauthn_confirm',
-      consumedAt: null,
-      expiresAt: { gt: now() },
-    },
+    where: { tokenHash: hashToken(token), userId, purpose, consumedAt: null, expiresAt: { gt: now() } },
     data: { consumedAt: now() },
     select: { challenge: true },
   });
   return rows[0]?.challenge ?? null;
+}
+
+/** Takes a confirmation challenge of this user, once. */
+export function consumeConfirmChallenge({ userId, token }: { userId: string; token: string }): Promise<string | null> {
+  return consumeUserChallenge(userId, token, 'webauthn_confirm');
 }
 
 /** How long a passkey registration may take, from the options to the authenticator's answer. */
@@ -166,25 +159,14 @@ export async function createRegistrationChallenge({ userId, challenge }: { userI
 }
 
 /** Takes a registration challenge of this user, once; null when it expired or was used. */
-export async function consumeRegistrationChallenge({
+export function consumeRegistrationChallenge({
   userId,
   token,
 }: {
   userId: string;
   token: string;
 }): Promise<string | null> {
-  const rows = await prisma.authChallenge.updateManyAndReturn({
-    where: {
-      tokenHash: hashToken(token),
-      userId,
-      purpose: 'webauthn_register',
-      consumedAt: null,
-      expiresAt: { gt: now() },
-    },
-    data: { consumedAt: now() },
-    select: { challenge: true },
-  });
-  return rows[0]?.challenge ?? null;
+  return consumeUserChallenge(userId, token, 'webauthn_register');
 }
 
 /** Challenges are short-lived; the scheduler's pruning removes those an hour past their expiry. */
