@@ -19,6 +19,7 @@ import { replaceOutageErrors } from '@/lib/http/unavailable-page';
 import { getSigningKeys } from '@/lib/oauth/signing-keys';
 import { secretVerifier } from '@/lib/oauth/secret-verifier';
 import { usageRecorder } from '@/lib/oauth/usage-recorder';
+import { requestLog } from '@/lib/oauth/request-log';
 import { env } from '@/lib/env';
 
 /** A stopping instance exits within this, whatever still runs (the issue's limit is 10 s). */
@@ -181,7 +182,7 @@ async function shutDown(server: http.Server, stopScheduler: () => Promise<void>,
   server.closeAllConnections();
 
   await stopScheduler().catch(() => {});
-  await usageRecorder.flush();
+  await Promise.all([usageRecorder.flush(), requestLog.flush()]);
   await credentialChanges.close();
   await prisma.$disconnect().catch(() => {});
   console.log(`shutdown: process ${process.pid} stopped after ${Date.now() - started} ms`);

@@ -6,6 +6,7 @@ import { handleRevocationRequest } from '@/lib/oauth/revocation-endpoint';
 import { handleIntrospectionRequest } from '@/lib/oauth/introspection-endpoint';
 import { MAX_TOKEN_REQUEST_BYTES, OAUTH_PATHS } from '@/lib/oauth/settings';
 import { OAuthError, oauthErrorResponse, type EndpointResponse } from '@/lib/oauth/errors';
+import { newRequestId } from '@/lib/request-log/request-id';
 
 /**
  * The OAuth endpoints answered before Next.js, by path: the same handlers as app/api/oauth/{token,revoke,
@@ -40,10 +41,11 @@ function readBody(req: IncomingMessage): Promise<string | null> {
 
 // All headers, Content-Length included, go to writeHead and the body (a string) to end(): Node then sends
 // status line, headers and body in one write.
-function send(res: ServerResponse, response: EndpointResponse, headers: Record<string, string>) {
+function send(res: ServerResponse, response: EndpointResponse, headers: Record<string, string>, requestId: string) {
   res.writeHead(response.status, {
     ...response.headers,
     ...headers,
+    'Request-Id': requestId,
     'Content-Length': Buffer.byteLength(response.body),
   });
   res.end(response.body);
@@ -61,8 +63,10 @@ export async function serveOAuthRequest(
   /** Added to every answer (server/instance.ts: the API security headers). */
   headers: Record<string, string> = {},
 ): Promise<void> {
+  // Every answer carries one (RFC 6749 bodies are left exactly as they are): what a customer quotes to find it.
+  const requestId = newRequestId();
   if (req.method !== 'POST') {
-    send(res, oauthErrorResponse(new OAuthError('method_not_allowed', 'Use POST.')), headers);
+    send(res, oauthErrorResponse(new OAuthError('method_not_allowed', 'Use POST.')), headers, requestId);
     return;
   }
   try {
@@ -75,11 +79,18 @@ export async function serveOAuthRequest(
         body,
         userAgent: req.headers['user-agent'] ?? null,
         address: clientAddress(req) ?? 'unknown',
+        requestId,
       }),
       headers,
+      requestId,
     );
   } catch {
     if (!res.headersSent)
-      send(res, oauthErrorResponse(new OAuthError('invalid_request', 'The request could not be read.')), headers);
+      send(
+        res,
+        oauthErrorResponse(new OAuthError('invalid_request', 'The request could not be read.')),
+        headers,
+        requestId,
+      );
   }
 }

@@ -21,7 +21,10 @@ export interface AssertionClaimRules {
   now: number;
 }
 
-export type ClaimCheck = { ok: true; jti: string; exp: number } | { ok: false; why: string };
+/** Which of the request log's reasons a failed check is (lib/request-log/reasons.ts). */
+export type ClaimFailure = 'assertion_invalid' | 'assertion_expired' | 'assertion_wrong_audience';
+
+export type ClaimCheck = { ok: true; jti: string; exp: number } | { ok: false; why: string; reason: ClaimFailure };
 
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
@@ -32,23 +35,23 @@ const isNumber = (value: unknown): value is number => typeof value === 'number' 
  */
 export function checkAssertionClaims(claims: Record<string, unknown>, rules: AssertionClaimRules): ClaimCheck {
   const { clientId, audiences, now } = rules;
-  if (claims.iss !== clientId) return { ok: false, why: 'iss is not the client' };
-  if (claims.sub !== clientId) return { ok: false, why: 'sub is not the client' };
+  if (claims.iss !== clientId) return { ok: false, why: 'iss is not the client', reason: 'assertion_invalid' };
+  if (claims.sub !== clientId) return { ok: false, why: 'sub is not the client', reason: 'assertion_invalid' };
 
   const aud = typeof claims.aud === 'string' ? [claims.aud] : claims.aud;
   if (!Array.isArray(aud) || !aud.some((value) => typeof value === 'string' && audiences.includes(value)))
-    return { ok: false, why: 'aud names neither the token endpoint nor the issuer' };
+    return { ok: false, why: 'aud names neither the token endpoint nor the issuer', reason: 'assertion_wrong_audience' };
 
   const { exp, iat, nbf, jti } = claims;
-  if (!isNumber(exp)) return { ok: false, why: 'exp is missing' };
-  if (exp <= now - CLOCK_SKEW_SECONDS) return { ok: false, why: 'expired' };
+  if (!isNumber(exp)) return { ok: false, why: 'exp is missing', reason: 'assertion_invalid' };
+  if (exp <= now - CLOCK_SKEW_SECONDS) return { ok: false, why: 'expired', reason: 'assertion_expired' };
   if (exp > now + MAX_ASSERTION_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS)
-    return { ok: false, why: 'exp is more than five minutes ahead' };
+    return { ok: false, why: 'exp is more than five minutes ahead', reason: 'assertion_invalid' };
   if (iat !== undefined && (!isNumber(iat) || iat > now + CLOCK_SKEW_SECONDS))
-    return { ok: false, why: 'iat is in the future' };
+    return { ok: false, why: 'iat is in the future', reason: 'assertion_invalid' };
   if (nbf !== undefined && (!isNumber(nbf) || nbf > now + CLOCK_SKEW_SECONDS))
-    return { ok: false, why: 'not valid yet (nbf)' };
+    return { ok: false, why: 'not valid yet (nbf)', reason: 'assertion_invalid' };
   if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_JTI_LENGTH)
-    return { ok: false, why: 'jti is missing or too long' };
+    return { ok: false, why: 'jti is missing or too long', reason: 'assertion_invalid' };
   return { ok: true, jti, exp };
 }

@@ -70,15 +70,24 @@ function keySetOf(credential: ClientCredential, url: string): RemoteKeySet {
   return keys;
 }
 
+/** Why no credential verified an assertion (lib/request-log/reasons.ts). */
+export type SigningKeyMiss = {
+  reason: 'unknown_key_id' | 'jwks_unreachable' | 'assertion_bad_signature';
+  /** jwks_unreachable: the credential whose JWKS URL could not be read. */
+  credentialId?: string;
+};
+
 /**
  * The keys of one credential that may have signed a token with this header: a pasted key when its alg (and
  * kid, when the header names one) match; the JWKS URL's key with that kid, or each key fitting the alg.
- * A JWKS URL that cannot be fetched, or has no such key, yields nothing.
+ * A JWKS URL that cannot be fetched, or has no such key, yields nothing; one that cannot be fetched or read
+ * is noted in `search`.
  */
 async function* candidateKeys(
   credential: ClientCredential,
   header: AssertionHeader,
   token: FlattenedJWSInput,
+  search: { unreachable?: string },
 ): AsyncGenerator<CryptoKey> {
   const { publicJwk: jwk, jwksUrl } = credential;
   if (jwk) {
@@ -95,41 +104,48 @@ async function* candidateKeys(
     // No kid, and several keys of the set fit the alg: each is tried in turn.
     if (error instanceof errors.JWKSMultipleMatchingKeys) yield* error;
     // Otherwise (unreachable, malformed, no such key) this credential cannot verify the assertion.
+    else if (!(error instanceof errors.JWKSNoMatchingKey)) search.unreachable ??= credential.id;
     return;
   }
   yield key;
 }
 
 /**
- * Which of the client's public-key credentials signed this compact JWS, or null. Only the header's alg is
- * accepted, and the header has been checked to carry one of PUBLIC_KEY_ALGORITHMS (never `none` or HMAC).
- * Pasted keys are tried before JWKS URLs, which may need a fetch. Never throws.
+ * Which of the client's public-key credentials signed this compact JWS, or why none did. Only the header's
+ * alg is accepted, and the header has been checked to carry one of PUBLIC_KEY_ALGORITHMS (never `none` or
+ * HMAC). Pasted keys are tried before JWKS URLs, which may need a fetch. Never throws.
  */
 export async function findSigningCredential(
   jws: string,
   header: AssertionHeader,
   credentials: readonly ClientCredential[],
-): Promise<ClientCredential | null> {
+): Promise<{ credential: ClientCredential } | { credential: null; miss: SigningKeyMiss }> {
   const [encodedHeader = '', payload = '', signature = ''] = jws.split('.');
   const token: FlattenedJWSInput = { protected: encodedHeader, payload, signature };
   const ordered = [...credentials.filter((c) => c.publicJwk), ...credentials.filter((c) => !c.publicJwk)];
+  const search: { unreachable?: string } = {};
+  const badSignature = { credential: null, miss: { reason: 'assertion_bad_signature' } } as const;
   let attempts = 0;
+  let tried = false;
   for (const credential of ordered) {
     // A pasted key whose kid or alg does not match costs nothing; anything else counts.
     if (credential.publicJwk && !pastedKeyFits(credential.publicJwk, header)) continue;
-    if (++attempts > MAX_ATTEMPTS) return null;
+    if (++attempts > MAX_ATTEMPTS) return badSignature;
     let first = true;
-    for await (const key of candidateKeys(credential, header, token)) {
-      if (!first && ++attempts > MAX_ATTEMPTS) return null;
+    for await (const key of candidateKeys(credential, header, token, search)) {
+      if (!first && ++attempts > MAX_ATTEMPTS) return badSignature;
       first = false;
       if (!usable(key)) continue;
+      tried = true;
       try {
         await compactVerify(jws, key, { algorithms: [header.alg] });
-        return credential;
+        return { credential };
       } catch {
         // Not this key.
       }
     }
   }
-  return null;
+  if (tried) return badSignature;
+  if (search.unreachable) return { credential: null, miss: { reason: 'jwks_unreachable', credentialId: search.unreachable } };
+  return { credential: null, miss: { reason: 'unknown_key_id' } };
 }

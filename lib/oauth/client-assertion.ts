@@ -6,11 +6,12 @@ import { findSigningCredential, type AssertionHeader } from '@/lib/oauth/asserti
 import { clientCredentialCache } from '@/lib/oauth/client-credentials';
 import { tokenSettings } from '@/lib/oauth/settings';
 import { decodeUnverified } from '@/lib/oauth/unverified-jwt';
+import type { RefusalReason } from '@/lib/request-log/reasons';
 
 export type AssertionVerification =
   | { ok: true; clientId: string; credentialId: string; scopes: readonly string[] }
   /** `clientId`: the client the caller claimed to be, which the failure is counted against. */
-  | { ok: false; clientId: string; reason: 'unknown' | 'blocked_address'; credentialId?: string };
+  | { ok: false; clientId: string; reason: RefusalReason; credentialId?: string };
 
 let audiences: readonly string[] | undefined;
 
@@ -35,37 +36,42 @@ export async function verifyClientAssertion(
   now = Date.now(),
 ): Promise<AssertionVerification> {
   const decoded = decodeUnverified(assertion);
-  if (!decoded) return { ok: false, clientId: clientIdParam ?? '', reason: 'unknown' };
+  if (!decoded) return { ok: false, clientId: clientIdParam ?? '', reason: 'assertion_invalid' };
   const { header, claims } = decoded;
   const issuer = typeof claims.iss === 'string' && claims.iss.length <= MAX_CLIENT_ID_LENGTH ? claims.iss : null;
   const claimed = clientIdParam ?? issuer ?? '';
-  const refused = { ok: false, clientId: claimed, reason: 'unknown' } as const;
+  const refused = (reason: RefusalReason, credentialId?: string): AssertionVerification => ({
+    ok: false,
+    clientId: claimed,
+    reason,
+    credentialId,
+  });
   // client_id, when sent, must name the same client as the assertion (RFC 7523 §3, item 2: iss = sub).
-  if (issuer === null || (clientIdParam !== null && clientIdParam !== issuer)) return refused;
+  if (issuer === null || (clientIdParam !== null && clientIdParam !== issuer)) return refused('assertion_invalid');
   // Only asymmetric signatures of the offered algorithms: never `none`, never an HMAC keyed with a public key.
-  if (!isPublicKeyAlgorithm(header.alg)) return refused;
+  if (!isPublicKeyAlgorithm(header.alg)) return refused('assertion_invalid');
   const check = checkAssertionClaims(claims, {
     clientId: issuer,
     audiences: acceptedAudiences(),
     now: Math.floor(now / 1000),
   });
-  if (!check.ok) return refused;
+  if (!check.ok) return refused(check.reason);
 
   const client = await clientCredentialCache.get(issuer, now);
-  if (!client) return refused;
+  if (!client) return refused('secret_not_matched');
   const keys = client.credentials.filter((credential) => credential.kind === 'PUBLIC_KEY' && now < credential.stopsAt);
-  if (keys.length === 0) return refused;
-  const credential = await findSigningCredential(assertion, header as AssertionHeader, keys);
-  if (!credential) return refused;
+  if (keys.length === 0) return refused('no_active_key');
+  const found = await findSigningCredential(assertion, header as AssertionHeader, keys);
+  if (!found.credential) return refused(found.miss.reason, found.miss.credentialId);
+  const { credential } = found;
 
   // The right key from outside its allowlist: refused, and shown to the admin like a secret's.
-  if (!addressAllowed(address, credential.allowedCidrs))
-    return { ...refused, reason: 'blocked_address', credentialId: credential.id };
+  if (!addressAllowed(address, credential.allowedCidrs)) return refused('address_not_allowed', credential.id);
   const firstUse = await recordAssertionJti({
     oauthClientId: client.oauthClientId,
     jti: check.jti,
     expiresAt: new Date(check.exp * 1000),
   });
-  if (!firstUse) return refused;
+  if (!firstUse) return refused('assertion_replayed', credential.id);
   return { ok: true, clientId: issuer, credentialId: credential.id, scopes: credential.scopes };
 }

@@ -1,4 +1,5 @@
 import { OAuthError } from '@/lib/oauth/errors';
+import type { RefusalReason } from '@/lib/request-log/reasons';
 import { verifyClientAssertion } from '@/lib/oauth/client-assertion';
 import { recordFailedAuthentication } from '@/lib/oauth/failure-limiter';
 import { secretVerifier } from '@/lib/oauth/secret-verifier';
@@ -24,30 +25,43 @@ export function callerOf(request: { address: string; userAgent?: string | null }
   return { address: request.address, userAgent: (request.userAgent ?? '').slice(0, 256) };
 }
 
-/** What a failed check reports: the credential it concerned, when the caller must be told of it. */
-export type FailedAuthentication = { reason: 'unknown' | 'blocked_address' | 'decoy'; credentialId?: string };
+/**
+ * What a failed check reports: why (lib/request-log/reasons.ts), and the credential it concerned when one
+ * was proved or presented.
+ */
+export type FailedAuthentication = { reason: RefusalReason; credentialId?: string };
 
 /**
  * Counts a failure against the client and the caller's address (the failure limiter); over the limit, the
  * answer becomes 429 "Too many failed <what>" instead of the refusal itself.
  */
-export async function countFailure(clientId: string, caller: CallerContext, what: string): Promise<void> {
-  const retryAfter = await recordFailedAuthentication({ clientId, address: caller.address });
-  if (retryAfter !== null)
-    throw new OAuthError('too_many_failures', `Too many failed ${what}. Try again later.`, retryAfter);
+export async function countFailure(
+  clientId: string,
+  caller: CallerContext,
+  what: string,
+  credentialId?: string,
+): Promise<void> {
+  const retryAfterSeconds = await recordFailedAuthentication({ clientId, address: caller.address });
+  if (retryAfterSeconds !== null)
+    throw new OAuthError('too_many_failures', `Too many failed ${what}. Try again later.`, {
+      retryAfterSeconds,
+      reason: 'rate_limited',
+      clientId,
+      credentialId,
+    });
 }
 
 /** Refuses a client (invalid_client, or 429 once the failure limiter says so), recording what the admin must see. */
 export async function refuse(clientId: string, failure: FailedAuthentication, caller: CallerContext): Promise<never> {
   // A right credential from outside its allowlist: refused like any other, and shown to the admin.
-  if (failure.reason === 'blocked_address' && failure.credentialId)
+  if (failure.reason === 'address_not_allowed' && failure.credentialId)
     usageRecorder.recordBlocked(failure.credentialId, caller.address, caller.userAgent);
   // A decoy tripped: the caller sees an ordinary invalid_client, the admins an alarm.
-  if (failure.reason === 'decoy' && failure.credentialId)
+  if (failure.reason === 'decoy_used' && failure.credentialId)
     usageRecorder.recordDecoyUse(failure.credentialId, caller.address, caller.userAgent);
-  await countFailure(clientId, caller, 'client authentications');
-  // Unknown client, wrong, disabled or deleted credential: one answer for all.
-  throw new OAuthError('invalid_client', 'Client authentication failed.');
+  await countFailure(clientId, caller, 'client authentications', failure.credentialId);
+  // Unknown client, wrong, disabled or deleted credential: one answer for all; the reason goes to the log only.
+  throw new OAuthError('invalid_client', 'Client authentication failed.', { ...failure, clientId });
 }
 
 /**
@@ -72,20 +86,26 @@ export async function authenticateClient(
       return refuse(verified.clientId, { reason: verified.reason, credentialId: verified.credentialId }, caller);
     return { clientId: verified.clientId, credentialId: verified.credentialId, scopes: verified.scopes };
   }
-  return refuse(client.clientId ?? '', { reason: 'unknown' }, caller);
+  // No client authentication at all, where one is needed.
+  return refuse(client.clientId ?? '', { reason: 'malformed_request' }, caller);
 }
 
 /**
  * The scopes a token gets: those asked for, each of which the credential must allow (else invalid_scope),
  * or all the credential allows when none were asked for.
  */
-export function grantedScopes(requested: string[] | null, allowed: readonly string[]): string[] {
+export function grantedScopes(
+  requested: string[] | null,
+  credential: { clientId: string; credentialId: string; scopes: readonly string[] },
+): string[] {
+  const allowed = credential.scopes;
   if (requested === null) return [...allowed];
   const missing = requested.filter((scope) => !allowed.includes(scope));
   if (missing.length > 0) {
     throw new OAuthError(
       'invalid_scope',
       `This credential may not request ${missing.join(', ')}. It allows: ${allowed.join(', ')}.`,
+      { reason: 'scope_not_allowed', clientId: credential.clientId, credentialId: credential.credentialId, scopes: missing },
     );
   }
   return requested;

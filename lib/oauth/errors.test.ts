@@ -20,7 +20,7 @@ describe('oauthErrorResponse', () => {
 
 describe('the token error table', () => {
   it('answers every refusal in the RFC 6749 shape with its status and headers, 429 included', () => {
-    const throttled = oauthErrorResponse(new OAuthError('too_many_failures', 'Too many.', 37));
+    const throttled = oauthErrorResponse(new OAuthError('too_many_failures', 'Too many.', { retryAfterSeconds: 37 }));
     expect(throttled.status).toBe(429);
     expect(throttled.headers).toMatchObject({
       'Retry-After': '37',

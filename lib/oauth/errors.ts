@@ -1,4 +1,5 @@
 import { RETRY_AFTER_SECONDS, failedForDatabase } from '@/lib/db/availability';
+import type { RefusalReason } from '@/lib/request-log/reasons';
 
 /**
  * Every failure the token endpoint answers: its RFC 6749 §5.2 `error`, HTTP status and fixed headers. The
@@ -113,14 +114,47 @@ export type OAuthEndpoint = keyof typeof ENDPOINT_ERRORS;
 /** The failures a request can be refused with by the endpoint's own checks (the rest come from the mapper). */
 export type OAuthErrorKind = Exclude<TokenErrorKind, 'temporarily_unavailable' | 'server_error'>;
 
+/**
+ * Why a request was refused, for the request log only (never the answer): the reason, and the client and
+ * credential it concerns where the endpoint knows them.
+ */
+export interface Refusal {
+  reason: RefusalReason;
+  clientId?: string;
+  credentialId?: string;
+  /** scope_not_allowed: the scopes asked for that the credential does not allow. */
+  scopes?: readonly string[];
+}
+
+/** The reason a refusal of this kind has when the code that refused named none. */
+const DEFAULT_REASONS: Record<TokenErrorKind, RefusalReason> = {
+  invalid_request: 'malformed_request',
+  method_not_allowed: 'malformed_request',
+  invalid_target: 'malformed_request',
+  unsupported_grant_type: 'unsupported_grant_type',
+  invalid_grant: 'subject_token_invalid',
+  invalid_scope: 'scope_not_allowed',
+  unauthorized_client: 'token_of_another_client',
+  invalid_client: 'secret_not_matched',
+  too_many_failures: 'rate_limited',
+  too_many_revocations: 'rate_limited',
+  temporarily_unavailable: 'unavailable',
+  server_error: 'server_error',
+};
+
 export class OAuthError extends Error {
+  /** With `too_many_failures` and `too_many_revocations`: how long the caller must wait. */
+  readonly retryAfterSeconds?: number;
+  readonly refusal: Refusal;
+
   constructor(
     readonly kind: OAuthErrorKind,
     readonly description: string,
-    /** With `too_many_failures` and `too_many_revocations`: how long the caller must wait. */
-    readonly retryAfterSeconds?: number,
+    { retryAfterSeconds, ...refusal }: Partial<Refusal> & { retryAfterSeconds?: number } = {},
   ) {
     super(description);
+    this.retryAfterSeconds = retryAfterSeconds;
+    this.refusal = { ...refusal, reason: refusal.reason ?? DEFAULT_REASONS[kind] };
   }
 
   /** The RFC 6749 `error` sent on the wire. */
@@ -175,6 +209,14 @@ export function temporarilyUnavailableResponse(): EndpointResponse {
     'temporarily_unavailable',
     'The authorization server is temporarily unavailable. Try again shortly.',
   );
+}
+
+/** Why the request that failed with `error` was refused, answered `status`, and its `error` code: for the request log. */
+export function refusalOf(error: unknown, status: number): Refusal & { error: string } {
+  if (error instanceof OAuthError) return { ...error.refusal, error: error.code };
+  return status === 503
+    ? { reason: 'unavailable', error: 'temporarily_unavailable' }
+    : { reason: 'server_error', error: 'server_error' };
 }
 
 /**

@@ -32,5 +32,5 @@ async function introspect(token: string, client: AuthenticatedClient): Promise<E
  * and nothing more, so that the answer tells a caller nothing about tokens that are not its own.
  */
 export function handleIntrospectionRequest(raw: TokenEndpointRequest): Promise<EndpointResponse> {
-  return answerPresentedToken(raw, introspect);
+  return answerPresentedToken('introspection', raw, introspect);
 }

@@ -1,16 +1,12 @@
-import { OAuthError, oauthErrorResponse, type EndpointResponse } from '@/lib/oauth/errors';
+import { OAuthError, type EndpointResponse } from '@/lib/oauth/errors';
+import { answerAndRecord } from '@/lib/oauth/recorded-answer';
 import {
   parseClientAuthentication,
   readForm,
   type ClientAuthentication,
   type RawTokenRequest,
 } from '@/lib/oauth/token-request';
-import {
-  authenticateClient,
-  callerOf,
-  type AuthenticatedClient,
-  type CallerContext,
-} from '@/lib/oauth/client-authentication';
+import { authenticateClient, type AuthenticatedClient, type CallerContext } from '@/lib/oauth/client-authentication';
 import type { TokenEndpointRequest } from '@/lib/oauth/token-request';
 
 /** A request that presents a token to the revocation or introspection endpoint. */
@@ -35,20 +31,18 @@ function parsePresentedTokenRequest(raw: RawTokenRequest): PresentedTokenRequest
 
 /**
  * What the revocation and introspection endpoints share: the request read, its client authenticated, then
- * `answer` for the presented token; every failure leaves in the RFC 6749 shape (a 503 for a database failure
- * seen since the request began).
+ * `answer` for the presented token; failures and the request log as for every OAuth endpoint
+ * (answerAndRecord).
  */
-export async function answerPresentedToken(
+export function answerPresentedToken(
+  endpoint: 'revocation' | 'introspection',
   raw: TokenEndpointRequest,
   answer: (token: string, client: AuthenticatedClient, caller: CallerContext) => Promise<EndpointResponse>,
 ): Promise<EndpointResponse> {
-  const startedAt = Date.now();
-  const caller = callerOf(raw);
-  try {
+  return answerAndRecord(endpoint, raw, async (caller) => {
     const request = parsePresentedTokenRequest(raw);
     const client = await authenticateClient(request.client, caller);
-    return await answer(request.token, client, caller);
-  } catch (error) {
-    return oauthErrorResponse(error, startedAt);
-  }
+    const response = await answer(request.token, client, caller);
+    return { response, clientId: client.clientId, credentialId: client.credentialId };
+  });
 }

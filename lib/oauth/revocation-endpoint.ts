@@ -14,14 +14,17 @@ async function revoke(token: string, client: AuthenticatedClient, caller: Caller
   const claims = await readAccessToken(token);
   if (!claims) return REVOKED;
   if (claims.client_id !== client.clientId) {
-    throw new OAuthError('unauthorized_client', 'The token was not issued to this client.');
+    throw new OAuthError('unauthorized_client', 'The token was not issued to this client.', {
+      clientId: client.clientId,
+      credentialId: client.credentialId,
+    });
   }
   const wait = await recordRevocation(client.clientId);
   if (wait !== null) {
     throw new OAuthError(
       'too_many_revocations',
       `This client revoked more than ${REVOCATIONS_PER_CLIENT_PER_MINUTE} tokens in a minute. The token still works; retry later.`,
-      wait,
+      { retryAfterSeconds: wait, clientId: client.clientId, credentialId: client.credentialId },
     );
   }
   await revokeAccessToken({
@@ -40,5 +43,5 @@ async function revoke(token: string, client: AuthenticatedClient, caller: Caller
  * they were issued to. The answer comes once every live instance refuses the token.
  */
 export function handleRevocationRequest(raw: TokenEndpointRequest): Promise<EndpointResponse> {
-  return answerPresentedToken(raw, revoke);
+  return answerPresentedToken('revocation', raw, revoke);
 }

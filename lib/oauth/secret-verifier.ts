@@ -2,14 +2,18 @@ import { findCredentialByHash, getTokensRevokedBefore } from '@/lib/data/credent
 import { isFullInvalidation, credentialChanges, type Invalidation } from '@/lib/db/credential-changes';
 import { hashSecret, isWellFormedSecret } from '@/lib/credentials/format';
 import { addressAllowed } from '@/lib/credentials/rules';
+import type { RefusalReason } from '@/lib/request-log/reasons';
 
 /** What the token endpoint needs to know about a secret, as the database last said. */
 interface KnownSecret {
   credentialId: string;
   clientId: string;
-  active: boolean;
-  /** Epoch ms from which the secret stops working (expiry or end of its roll grace period), or Infinity. */
-  stopsAt: number;
+  /** A secret (not another kind's random hash) that is not deleted. */
+  usable: boolean;
+  status: 'ACTIVE' | 'DISABLED' | 'DELETED';
+  /** Epoch ms of its expiry, and of the end of its roll grace period, or Infinity. */
+  expiresAt: number;
+  rolledOutAt: number;
   allowedCidrs: string[];
   scopes: readonly string[];
   decoy: boolean;
@@ -18,7 +22,7 @@ interface KnownSecret {
 
 export type Verification =
   | { ok: true; credentialId: string; scopes: readonly string[] }
-  | { ok: false; reason: 'unknown' | 'blocked_address' | 'decoy'; credentialId?: string };
+  | { ok: false; reason: RefusalReason; credentialId?: string };
 
 const MAX_ENTRIES = 200_000;
 const MAX_UNKNOWN = 20_000;
@@ -46,7 +50,7 @@ class SecretVerifier {
   }
 
   async verify(clientId: string, secret: string, address: string, now = Date.now()): Promise<Verification> {
-    if (!isWellFormedSecret(secret)) return { ok: false, reason: 'unknown' };
+    if (!isWellFormedSecret(secret)) return { ok: false, reason: 'secret_not_matched' };
     const hash = hashSecret(secret);
 
     let entry: KnownSecret | null | undefined;
@@ -58,24 +62,31 @@ class SecretVerifier {
     if (entry === undefined) entry = await this.lookup(hash);
 
     // A decoy is never valid, whichever client id comes with it; its use is an alarm.
-    if (entry?.decoy) return { ok: false, reason: 'decoy', credentialId: entry.credentialId };
-    if (!entry?.active || entry.clientId !== clientId || now >= entry.stopsAt) return { ok: false, reason: 'unknown' };
-    if (!addressAllowed(address, entry.allowedCidrs))
-      return { ok: false, reason: 'blocked_address', credentialId: entry.credentialId };
+    if (entry?.decoy) return { ok: false, reason: 'decoy_used', credentialId: entry.credentialId };
+    // Another client's secret is no credential of this client: the refusal is the client's alone.
+    if (!entry?.usable || entry.clientId !== clientId) return { ok: false, reason: 'secret_not_matched' };
+    const refused = (reason: RefusalReason): Verification => ({ ok: false, reason, credentialId: entry.credentialId });
+    // The first reason that holds, in the order that tells the admin most: what is final before what is not.
+    if (entry.status === 'DELETED') return refused('credential_deleted');
+    if (now >= entry.rolledOutAt) return refused('credential_rolled_out');
+    if (now >= entry.expiresAt) return refused('credential_expired');
+    if (entry.status !== 'ACTIVE') return refused('credential_disabled');
+    if (!addressAllowed(address, entry.allowedCidrs)) return refused('address_not_allowed');
     return { ok: true, credentialId: entry.credentialId, scopes: entry.scopes };
   }
 
   private async lookup(hash: string): Promise<KnownSecret | null> {
     const generation = credentialChanges.generation;
     const row = await findCredentialByHash({ secretHash: hash });
-    const stops = [row?.expiresAt, row?.deactivateAt].filter((d): d is Date => !!d).map((d) => d.getTime());
     const entry: KnownSecret | null = row
       ? {
           credentialId: row.id,
           clientId: row.oauthClient.clientId,
           // Only a secret authenticates with a secret; other kinds' hashes are of values nobody holds.
-          active: row.status === 'ACTIVE' && row.kind === 'SECRET',
-          stopsAt: stops.length ? Math.min(...stops) : Infinity,
+          usable: row.kind === 'SECRET',
+          status: row.status,
+          expiresAt: row.expiresAt?.getTime() ?? Infinity,
+          rolledOutAt: row.deactivateAt?.getTime() ?? Infinity,
           allowedCidrs: row.allowedCidrs,
           scopes: row.scopes,
           decoy: row.isDecoy,

@@ -1,11 +1,12 @@
-import { jsonResponse, oauthErrorResponse, type EndpointResponse } from '@/lib/oauth/errors';
+import { jsonResponse, type EndpointResponse } from '@/lib/oauth/errors';
+import { answerAndRecord } from '@/lib/oauth/recorded-answer';
 import {
   ACCESS_TOKEN_TYPE,
   TOKEN_EXCHANGE,
   parseTokenRequest,
   type TokenEndpointRequest,
 } from '@/lib/oauth/token-request';
-import { authenticateClient, callerOf, grantedScopes } from '@/lib/oauth/client-authentication';
+import { authenticateClient, grantedScopes } from '@/lib/oauth/client-authentication';
 import { verifyWorkload } from '@/lib/oauth/token-exchange';
 import { usageRecorder } from '@/lib/oauth/usage-recorder';
 import { getSigningKeys } from '@/lib/oauth/signing-keys';
@@ -26,17 +27,15 @@ interface Grant {
  * POST /api/oauth/token, transport-independent: the client-credentials grant (RFC 6749 §4.4) with a secret
  * or a client assertion (RFC 7523 §2.2), and token exchange for trusted workloads (RFC 8693).
  */
-export async function handleTokenRequest(raw: TokenEndpointRequest): Promise<EndpointResponse> {
-  const startedAt = Date.now();
-  const caller = callerOf(raw);
-  try {
+export function handleTokenRequest(raw: TokenEndpointRequest): Promise<EndpointResponse> {
+  return answerAndRecord('token', raw, async (caller) => {
     const request = parseTokenRequest(raw);
     const exchange = request.grantType === TOKEN_EXCHANGE;
     let grant: Grant;
     if (exchange) grant = await verifyWorkload(request, caller);
     else {
       const client = await authenticateClient(request.client, caller);
-      const scopes = grantedScopes(request.scopes, client.scopes);
+      const scopes = grantedScopes(request.scopes, client);
       grant = { clientId: client.clientId, credentialId: client.credentialId, scopes };
     }
     const keys = await getSigningKeys();
@@ -50,7 +49,7 @@ export async function handleTokenRequest(raw: TokenEndpointRequest): Promise<End
       scopes: grant.scopes,
     });
     usageRecorder.record(grant.credentialId, caller.address, caller.userAgent);
-    return jsonResponse(200, {
+    const response = jsonResponse(200, {
       access_token: token,
       // RFC 8693 §2.2.1: a token exchange's answer also names the type of the issued token (JSON.stringify
       // leaves the member out for the client-credentials grant). token_type is case-insensitive (RFC 6749
@@ -61,7 +60,6 @@ export async function handleTokenRequest(raw: TokenEndpointRequest): Promise<End
       scope: claims.scope,
       jti: claims.jti,
     });
-  } catch (error) {
-    return oauthErrorResponse(error, startedAt);
-  }
+    return { response, clientId: grant.clientId, credentialId: grant.credentialId };
+  });
 }

@@ -76,10 +76,14 @@ async function trustedWorkload(
     (credential) => credential.kind === 'WORKLOAD' && credential.workloadIssuer === issuer && now < credential.stopsAt,
   );
   if (candidates.length === 0) {
-    throw invalidGrant(`No active trusted workload of this client accepts tokens from the issuer ${quoted(issuer)}.`);
+    throw invalidGrant(
+      `No active trusted workload of this client accepts tokens from the issuer ${quoted(issuer)}.`,
+      'subject_not_trusted',
+    );
   }
   const checked = checkRemoteUrl(issuer);
-  if (!checked.ok) throw invalidGrant(`The issuer ${quoted(issuer)} cannot be trusted: ${checked.message}`);
+  if (!checked.ok)
+    throw invalidGrant(`The issuer ${quoted(issuer)} cannot be trusted: ${checked.message}`, 'issuer_unreachable');
 
   const claims = await workloadIssuers.get(issuer).verify(subjectToken);
   const tokenAudiences = audiences(claims.aud);
@@ -87,15 +91,22 @@ async function trustedWorkload(
   if (forAudience.length === 0) {
     throw invalidGrant(
       `The subject_token's aud ${quoted(claims.aud)} is not the audience a trusted workload for this issuer expects.`,
+      'subject_not_trusted',
     );
   }
   const workload = forAudience.find((candidate) => subjectMatches(candidate.workloadSubject ?? '', claims.sub));
   if (!workload) {
-    throw invalidGrant(`The subject_token's sub ${quoted(claims.sub)} matches no trusted workload's subject pattern.`);
+    throw invalidGrant(
+      `The subject_token's sub ${quoted(claims.sub)} matches no trusted workload's subject pattern.`,
+      'subject_not_trusted',
+    );
   }
   if (!addressAllowed(caller.address, workload.allowedCidrs)) {
     usageRecorder.recordBlocked(workload.id, caller.address, caller.userAgent);
-    throw invalidGrant('This trusted workload does not accept token exchanges from your address.');
+    throw new OAuthError('invalid_grant', 'This trusted workload does not accept token exchanges from your address.', {
+      reason: 'address_not_allowed',
+      credentialId: workload.id,
+    });
   }
   return { workload, subject: claims.sub };
 }
@@ -110,20 +121,20 @@ async function trustedWorkload(
 export async function verifyWorkload(request: TokenExchangeRequest, caller: CallerContext): Promise<VerifiedWorkload> {
   const clientId = await requestingClient(request, caller);
   const account = await clientCredentialCache.get(clientId);
-  if (!account) return refuse(clientId, { reason: 'unknown' }, caller);
+  if (!account) return refuse(clientId, { reason: 'subject_not_trusted' }, caller);
 
   let found: { workload: ClientCredential; subject: string };
   try {
     found = await trustedWorkload(account.credentials, request.subjectToken, caller);
   } catch (error) {
     if (error instanceof OAuthError && error.kind === 'invalid_grant')
-      await countFailure(clientId, caller, 'token exchanges');
+      await countFailure(clientId, caller, 'token exchanges', error.refusal.credentialId);
     throw error;
   }
   return {
     clientId,
     credentialId: found.workload.id,
     subject: found.subject,
-    scopes: grantedScopes(request.scopes, found.workload.scopes),
+    scopes: grantedScopes(request.scopes, { clientId, credentialId: found.workload.id, scopes: found.workload.scopes }),
   };
 }

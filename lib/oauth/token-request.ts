@@ -1,5 +1,6 @@
 import { SUPPORTED_SCOPES, tokenSettings } from '@/lib/oauth/settings';
 import { OAuthError, type EndpointResponse } from '@/lib/oauth/errors';
+import { decodeUnverified } from '@/lib/oauth/unverified-jwt';
 
 export interface RawTokenRequest {
   contentType: string | null;
@@ -8,8 +9,11 @@ export interface RawTokenRequest {
   body: string | null;
 }
 
-/** A request to one of the OAuth endpoints (token, revocation, introspection), from whichever transport. */
-export type TokenEndpointRequest = RawTokenRequest & { address: string; userAgent?: string | null };
+/**
+ * A request to one of the OAuth endpoints (token, revocation, introspection), from whichever transport, with
+ * the Request-Id the transport answers it with (made by the handler when a test calls it without one).
+ */
+export type TokenEndpointRequest = RawTokenRequest & { address: string; userAgent?: string | null; requestId?: string };
 
 /** What answers one of the OAuth endpoints, independent of the transport (Next.js route or the fast path). */
 export type OAuthEndpointHandler = (request: TokenEndpointRequest) => Promise<EndpointResponse>;
@@ -51,9 +55,12 @@ function formDecode(value: string): string {
   return decodeURIComponent(value.replace(/\+/g, ' '));
 }
 
-/** Made only when thrown: an Error captures a stack trace, which a well-formed request must not pay for. */
+/**
+ * Client authentication that cannot be read (a malformed Basic header, client_secret without client_id, none
+ * at all). Made only when thrown: an Error captures a stack trace, which a well-formed request must not pay for.
+ */
 function clientAuthenticationFailed(): OAuthError {
-  return new OAuthError('invalid_client', 'Client authentication failed.');
+  return new OAuthError('invalid_client', 'Client authentication failed.', { reason: 'malformed_request' });
 }
 
 /** Client credentials from `Authorization: Basic` (RFC 6749 §2.3.1: each part form-urlencoded, then base64). */
@@ -90,6 +97,27 @@ export function readForm(raw: RawTokenRequest): Map<string, string> {
     if (value !== '') params.set(name, value);
   }
   return params;
+}
+
+/**
+ * The Client ID a refused request named, as far as it can be read (Basic, client_id, or a client assertion's
+ * unverified iss): whom the request log attributes the refusal to when the refusal came before any client
+ * was looked up. Only for that: nothing here is authenticated.
+ */
+export function claimedClientId(raw: RawTokenRequest): string | null {
+  try {
+    const fits = (value: string | undefined | null) =>
+      value && value.length <= MAX_PARAMETER_LENGTH ? value : null;
+    if (raw.authorization && /^basic /i.test(raw.authorization)) return fits(parseBasic(raw.authorization).clientId);
+    const params = new URLSearchParams(raw.body ?? '');
+    const clientId = params.get('client_id');
+    if (clientId) return fits(clientId);
+    const assertion = params.get('client_assertion');
+    const iss = assertion ? decodeUnverified(assertion)?.claims.iss : undefined;
+    return typeof iss === 'string' ? fits(iss) : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -38,9 +38,15 @@ export function quoted(value: unknown): string {
   return `'${safe.length > 120 ? `${safe.slice(0, 117)}...` : safe}'`;
 }
 
-/** A refused subject token (lib/oauth/errors.ts: invalid_grant on purpose), saying why. */
-export function invalidGrant(description: string): OAuthError {
-  return new OAuthError('invalid_grant', description);
+/**
+ * A refused subject token (lib/oauth/errors.ts: invalid_grant on purpose), saying why; `reason` is the
+ * request log's (lib/request-log/reasons.ts).
+ */
+export function invalidGrant(
+  description: string,
+  reason: 'subject_token_invalid' | 'subject_not_trusted' | 'issuer_unreachable' = 'subject_token_invalid',
+): OAuthError {
+  return new OAuthError('invalid_grant', description, { reason });
 }
 
 /** Where an issuer publishes its discovery document (OpenID Connect Discovery 1.0 §4: no trailing slash). */
@@ -141,7 +147,10 @@ class WorkloadIssuer {
   private refusal(error: unknown): OAuthError {
     if (error instanceof OAuthError) return error;
     if (error instanceof RemoteFetchError)
-      return invalidGrant(`The keys of the issuer ${quoted(this.issuer)} could not be fetched: ${error.message}`);
+      return invalidGrant(
+        `The keys of the issuer ${quoted(this.issuer)} could not be fetched: ${error.message}`,
+        'issuer_unreachable',
+      );
     if (error instanceof errors.JWTExpired) return invalidGrant('The subject_token has expired (exp).');
     if (error instanceof errors.JWTClaimValidationFailed) {
       if (error.reason === 'missing') return invalidGrant(`The subject_token has no ${error.claim} claim.`);

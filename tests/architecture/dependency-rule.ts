@@ -21,6 +21,8 @@ const PURE = [
   'lib/result',
   'lib/env',
   'lib/events',
+  // The request log's reasons and request ids.
+  'lib/request-log',
   // The words of every mail; sending them is lib/mail's other modules.
   'lib/mail/compose',
 ];

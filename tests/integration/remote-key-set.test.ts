@@ -123,12 +123,12 @@ describe('key sets of JWKS URLs held per credential', () => {
     // Other credentials whose JWKS cannot be fetched (a private address): each still takes a place.
     const other = (index: number) => credential(`other-${index}`, `https://10.0.0.1/${index}/jwks.json`);
 
-    expect(await findSigningCredential(jws, header, [inUse])).toBe(inUse);
-    expect(await findSigningCredential(jws, header, [other(0)])).toBeNull();
-    expect(await findSigningCredential(jws, header, [inUse])).toBe(inUse);
+    expect((await findSigningCredential(jws, header, [inUse])).credential).toBe(inUse);
+    expect((await findSigningCredential(jws, header, [other(0)])).credential).toBeNull();
+    expect((await findSigningCredential(jws, header, [inUse])).credential).toBe(inUse);
     for (let index = 1; index < MAX_KEY_SETS; index++) await findSigningCredential(jws, header, [other(index)]);
 
-    expect(await findSigningCredential(jws, header, [inUse])).toBe(inUse);
+    expect((await findSigningCredential(jws, header, [inUse])).credential).toBe(inUse);
     expect(host.state.fetches).toBe(1);
     await host.stop();
   });
