@@ -114,7 +114,8 @@ export async function writeRequestLogBatch({
     };
     for (const row of unknownClients) countAddress(row.address, row.minute, row.count);
     for (const tally of tallies)
-      if (tally.address !== null && !byClientId.has(tally.clientId)) countAddress(tally.address, tally.minute, tally.count);
+      if (tally.address !== null && !byClientId.has(tally.clientId))
+        countAddress(tally.address, tally.minute, tally.count);
     const addresses = [...byAddress.values()].sort((a, b) =>
       a.address === b.address ? a.minute - b.minute : a.address < b.address ? -1 : 1,
     );

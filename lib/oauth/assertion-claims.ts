@@ -40,7 +40,11 @@ export function checkAssertionClaims(claims: Record<string, unknown>, rules: Ass
 
   const aud = typeof claims.aud === 'string' ? [claims.aud] : claims.aud;
   if (!Array.isArray(aud) || !aud.some((value) => typeof value === 'string' && audiences.includes(value)))
-    return { ok: false, why: 'aud names neither the token endpoint nor the issuer', reason: 'assertion_wrong_audience' };
+    return {
+      ok: false,
+      why: 'aud names neither the token endpoint nor the issuer',
+      reason: 'assertion_wrong_audience',
+    };
 
   const { exp, iat, nbf, jti } = claims;
   if (!isNumber(exp)) return { ok: false, why: 'exp is missing', reason: 'assertion_invalid' };

@@ -146,6 +146,7 @@ export async function findSigningCredential(
     }
   }
   if (tried) return badSignature;
-  if (search.unreachable) return { credential: null, miss: { reason: 'jwks_unreachable', credentialId: search.unreachable } };
+  if (search.unreachable)
+    return { credential: null, miss: { reason: 'jwks_unreachable', credentialId: search.unreachable } };
   return { credential: null, miss: { reason: 'unknown_key_id' } };
 }

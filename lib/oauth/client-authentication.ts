@@ -105,7 +105,12 @@ export function grantedScopes(
     throw new OAuthError(
       'invalid_scope',
       `This credential may not request ${missing.join(', ')}. It allows: ${allowed.join(', ')}.`,
-      { reason: 'scope_not_allowed', clientId: credential.clientId, credentialId: credential.credentialId, scopes: missing },
+      {
+        reason: 'scope_not_allowed',
+        clientId: credential.clientId,
+        credentialId: credential.credentialId,
+        scopes: missing,
+      },
     );
   }
   return requested;

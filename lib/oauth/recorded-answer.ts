@@ -28,7 +28,15 @@ export async function answerAndRecord(
   const requestId = raw.requestId ?? newRequestId();
   try {
     const { response, clientId, credentialId } = await work(caller);
-    requestLog.record({ requestId, endpoint, clientId, credentialId, reason: null, status: response.status, ...caller });
+    requestLog.record({
+      requestId,
+      endpoint,
+      clientId,
+      credentialId,
+      reason: null,
+      status: response.status,
+      ...caller,
+    });
     return response;
   } catch (error) {
     const response = oauthErrorResponse(error, startedAt);

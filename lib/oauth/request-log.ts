@@ -91,7 +91,8 @@ export class RequestLogCollector {
     if (minute !== this.minute) this.newMinute(minute);
     const { clientId, reason } = outcome;
     const resolved = clientId !== null && this.known.has(clientId);
-    const noClient = clientId === null || (!resolved && now - (this.unknown.get(clientId) ?? -Infinity) < UNKNOWN_CLIENT_TTL_MS);
+    const noClient =
+      clientId === null || (!resolved && now - (this.unknown.get(clientId) ?? -Infinity) < UNKNOWN_CLIENT_TTL_MS);
     if (noClient) {
       this.countAddress(outcome.address, minute);
       if (reason !== null) this.logRefusal(outcome);
@@ -105,7 +106,10 @@ export class RequestLogCollector {
     else {
       if (!resolved) {
         const newClient = !this.refusalsKept.has(clientId) && reason !== null;
-        if (this.unresolvedTallies >= MAX_UNRESOLVED_TALLIES || (newClient && this.refusalsKept.size >= MAX_UNRESOLVED_CLIENTS)) {
+        if (
+          this.unresolvedTallies >= MAX_UNRESOLVED_TALLIES ||
+          (newClient && this.refusalsKept.size >= MAX_UNRESOLVED_CLIENTS)
+        ) {
           this.countAddress(outcome.address, minute);
           if (reason !== null) this.logRefusal(outcome);
           return;

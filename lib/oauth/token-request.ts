@@ -106,8 +106,7 @@ export function readForm(raw: RawTokenRequest): Map<string, string> {
  */
 export function claimedClientId(raw: RawTokenRequest): string | null {
   try {
-    const fits = (value: string | undefined | null) =>
-      value && value.length <= MAX_PARAMETER_LENGTH ? value : null;
+    const fits = (value: string | undefined | null) => (value && value.length <= MAX_PARAMETER_LENGTH ? value : null);
     if (raw.authorization && /^basic /i.test(raw.authorization)) return fits(parseBasic(raw.authorization).clientId);
     const params = new URLSearchParams(raw.body ?? '');
     const clientId = params.get('client_id');
