@@ -11,8 +11,15 @@ import { WORKLOAD_TOKEN_ALGORITHMS } from '@/lib/oauth/workload-issuers';
 import { PUBLIC_KEY_ALGORITHMS } from '@/lib/credentials/public-key';
 import { MAX_ASSERTION_LIFETIME_SECONDS } from '@/lib/oauth/assertion-claims';
 
-/** Every answer of the OAuth endpoints, success or error, carries it (lib/oauth/errors.ts). */
-const NO_STORE_HEADER = { 'Cache-Control': { schema: { type: 'string', const: 'no-store' } } };
+/** Every answer of the OAuth endpoints, success or error, carries them (lib/oauth/errors.ts, server/token-route.ts). */
+const ANSWER_HEADERS = {
+  'Cache-Control': { schema: { type: 'string', const: 'no-store' } },
+  'Request-Id': {
+    schema: { type: 'string', pattern: '^req_[0-9A-Za-z]{22}$' },
+    description:
+      'The request’s id: log it with every refusal; the portal’s Request log finds the request and its reason by it.',
+  },
+};
 
 /** An endpoint's error responses, from the same table its error mapper answers with. */
 function tokenErrorResponses(endpoint: OAuthEndpoint = 'token') {
@@ -22,7 +29,7 @@ function tokenErrorResponses(endpoint: OAuthEndpoint = 'token') {
       {
         description: `Error (RFC 6749 §5.2): ${errors.join(', ')} (${summaries.join('; ')})`,
         headers: {
-          ...NO_STORE_HEADER,
+          ...ANSWER_HEADERS,
           ...(retryAfter ? { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } } : {}),
         },
         content: { 'application/json': { schema: { $ref: '#/components/schemas/OAuthError' } } },
@@ -199,7 +206,7 @@ export function openApiDocument() {
           responses: {
             '200': {
               description: 'An access token',
-              headers: NO_STORE_HEADER,
+              headers: ANSWER_HEADERS,
               content: { 'application/json': { schema: { $ref: '#/components/schemas/TokenResponse' } } },
             },
             ...tokenErrorResponses(),
@@ -217,7 +224,7 @@ export function openApiDocument() {
           responses: {
             '200': {
               description: 'Revoked, or nothing to revoke. The body is empty.',
-              headers: NO_STORE_HEADER,
+              headers: ANSWER_HEADERS,
             },
             ...tokenErrorResponses('revocation'),
           },
@@ -234,7 +241,7 @@ export function openApiDocument() {
           responses: {
             '200': {
               description: 'Whether the token is active, and if so its claims',
-              headers: NO_STORE_HEADER,
+              headers: ANSWER_HEADERS,
               content: { 'application/json': { schema: { $ref: '#/components/schemas/IntrospectionResponse' } } },
             },
             ...tokenErrorResponses('introspection'),

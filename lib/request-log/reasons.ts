@@ -65,7 +65,7 @@ export interface ReasonEntry {
 
 export const REASON_CATALOGUE: Record<RefusalReason, ReasonEntry> = {
   secret_not_matched: {
-    label: 'No matching secret',
+    label: 'Secret not matched',
     error: 'invalid_client',
     happened: 'No secret of this client matched the secret sent.',
     todo: 'Check that your integration sends a current secret of this Client ID, without spaces or quotes.',
@@ -209,7 +209,7 @@ export const REASON_CATALOGUE: Record<RefusalReason, ReasonEntry> = {
     label: 'Malformed request',
     error: 'invalid_request',
     happened:
-      'The request is not a valid OAuth request: content type, a missing, repeated or too long parameter, or two authentication methods.',
+      'The request is not a valid OAuth request: content type, a missing, repeated or too long parameter, no client authentication or two at once.',
     todo: 'Read the error_description of the answer; it says which part.',
     attributedTo: 'client',
   },
