@@ -167,6 +167,26 @@ function load(
   });
 }
 
+/**
+ * Rows the request log's tables have had inserted or updated so far, from PostgreSQL's statistics (a
+ * backend reports them within 10 s of going idle: read after REQUEST_LOG_SETTLE_MS).
+ */
+async function requestLogRowsWritten(): Promise<number> {
+  const client = new pg.Client({ connectionString: db.ownerUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT coalesce(sum(n_tup_ins + n_tup_upd), 0)::int AS n FROM pg_stat_user_tables
+       WHERE relname IN ('request_log', 'request_counts', 'unknown_client_requests')`,
+    );
+    return rows[0]!.n;
+  } finally {
+    await client.end();
+  }
+}
+/** One batch of the server (USAGE_FLUSH_MS, 10 s by default) and the statistics' reporting delay. */
+const REQUEST_LOG_SETTLE_MS = 22_000;
+
 const db = await prepareDatabase();
 const credential = await seed(db.ownerUrl);
 const keyClients = await seedPublicKeys(db.ownerUrl);
@@ -265,11 +285,29 @@ try {
   if (!COMPARISON_ONLY) {
     const valid = summary('valid secret', await load(form(credential.secret)), [200]);
     console.log(JSON.stringify(valid));
+    await new Promise((resolve) => setTimeout(resolve, REQUEST_LOG_SETTLE_MS));
+    const rowsBefore = await requestLogRowsWritten();
     const wrongSecret = generateSecret();
-    const wrong = summary('wrong secret', await load(form(wrongSecret)), [401, 429]);
+    const wrongRun = await load(form(wrongSecret));
+    const wrong = summary('wrong secret', wrongRun, [401, 429]);
     console.log(JSON.stringify(wrong));
     const [during, attack] = await Promise.all([load(form(credential.secret), 25), load(form(wrongSecret), 25)]);
     const mixed = summary('valid secret during attack (25 valid + 25 wrong connections)', during, [200]);
+    // What the request log wrote for both attack phases: bounded per client and minute, whatever the rate.
+    await new Promise((resolve) => setTimeout(resolve, REQUEST_LOG_SETTLE_MS));
+    const logRows = (await requestLogRowsWritten()) - rowsBefore;
+    const attackRequests = wrongRun.requests.total + during.requests.total + attack.requests.total;
+    console.log(
+      JSON.stringify({
+        phase: 'request log during the attack phases',
+        seconds: 2 * DURATION,
+        requests: attackRequests,
+        requests_per_s: Math.round(attackRequests / (2 * DURATION)),
+        log_rows_written: logRows,
+        log_rows_per_s: Number((logRows / (2 * DURATION)).toFixed(1)),
+        log_rows_per_1000_requests: Number(((logRows / attackRequests) * 1000).toFixed(2)),
+      }),
+    );
     // Per-connection throughput of valid clients, alone and while an attacker floods the endpoint.
     const perConnectionAlone = valid.requests_per_s / CONNECTIONS;
     const perConnectionDuring = mixed.requests_per_s / 25;
