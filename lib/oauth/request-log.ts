@@ -27,12 +27,11 @@ export interface RequestOutcome {
 /** Refusals kept in detail per Client ID and minute (per instance); beyond it they are only counted. */
 export const DETAILED_REFUSALS_PER_CLIENT_PER_MINUTE = 100;
 /**
- * Client IDs not yet known to be an organization's that are kept apart per flush, each with its own detail and
- * per-address tallies until the batch writer resolves them. Beyond it, further unresolved Client IDs are
- * counted per address only: a flood of made-up Client IDs costs bounded memory and rows.
+ * Tallies of Client IDs not yet known to be an organization's, per flush (each per address, until the batch
+ * writer resolves them). Beyond it, further ones are counted per address only: a flood of made-up Client IDs
+ * costs bounded memory and rows.
  */
 const MAX_UNRESOLVED_TALLIES = 20_000;
-const MAX_UNRESOLVED_CLIENTS = 10_000;
 const MAX_ADDRESS_TALLIES = 10_000;
 /** Client IDs remembered as an organization's, or as no organization's (the latter for a minute). */
 const MAX_KNOWN_CLIENTS = 100_000;
@@ -40,8 +39,14 @@ const MAX_UNKNOWN_CLIENTS = 20_000;
 const UNKNOWN_CLIENT_TTL_MS = 60_000;
 /** Entries held at once, whatever happens: a write failing for long drops the oldest detail, never the counts. */
 const MAX_ENTRIES = 50_000;
+/** Of those, entries of Client IDs not yet resolved, per flush: made-up ones cannot crowd out real ones. */
+const MAX_UNRESOLVED_ENTRIES = 5_000;
 /** Refusal log lines per minute per instance; the rest are summed up in one line. */
 const LOG_LINES_PER_MINUTE = 600;
+
+function tallyKey({ clientId, credentialId, reason, minute, address }: RequestTally): string {
+  return `${clientId}\u0000${credentialId ?? ''}\u0000${reason ?? ''}\u0000${minute}\u0000${address ?? ''}`;
+}
 
 function minuteOf(now: number): number {
   return now - (now % 60_000);
@@ -59,6 +64,7 @@ export class RequestLogCollector {
   private tallies = new Map<string, RequestTally>();
   private unresolvedTallies = 0;
   private entries: LoggedRequest[] = [];
+  private unresolvedEntries = 0;
   private addressTallies = new Map<string, { address: string; minute: number; count: number }>();
   private known = new Set<string>();
   private unknown = new Map<string, number>();
@@ -90,6 +96,8 @@ export class RequestLogCollector {
     const minute = minuteOf(now);
     if (minute !== this.minute) this.newMinute(minute);
     const { clientId, reason } = outcome;
+    // A success proves its client exists.
+    if (reason === null && clientId !== null && !this.known.has(clientId)) this.remember(clientId);
     const resolved = clientId !== null && this.known.has(clientId);
     const noClient =
       clientId === null || (!resolved && now - (this.unknown.get(clientId) ?? -Infinity) < UNKNOWN_CLIENT_TTL_MS);
@@ -100,32 +108,24 @@ export class RequestLogCollector {
     }
     // Until the writer says whether this Client ID is an organization's, it is counted with the address.
     const address = resolved ? null : outcome.address;
-    const key = `${clientId}\u0000${outcome.credentialId ?? ''}\u0000${reason ?? ''}\u0000${minute}\u0000${address ?? ''}`;
+    const counted: RequestTally = { clientId, credentialId: outcome.credentialId, reason, minute, count: 1, address };
+    const key = tallyKey(counted);
     const tally = this.tallies.get(key);
     if (tally) tally.count += 1;
     else {
       if (!resolved) {
-        const newClient = !this.refusalsKept.has(clientId) && reason !== null;
-        if (
-          this.unresolvedTallies >= MAX_UNRESOLVED_TALLIES ||
-          (newClient && this.refusalsKept.size >= MAX_UNRESOLVED_CLIENTS)
-        ) {
+        if (this.unresolvedTallies >= MAX_UNRESOLVED_TALLIES) {
           this.countAddress(outcome.address, minute);
-          if (reason !== null) this.logRefusal(outcome);
+          this.logRefusal(outcome);
           return;
         }
         this.unresolvedTallies += 1;
       }
-      this.tallies.set(key, {
-        clientId,
-        credentialId: outcome.credentialId,
-        reason,
-        minute,
-        count: 1,
-        address,
-      });
+      this.tallies.set(key, counted);
     }
-    if (this.keepInDetail(outcome, clientId) && this.entries.length < MAX_ENTRIES) {
+    const room = resolved ? this.entries.length < MAX_ENTRIES : this.unresolvedEntries < MAX_UNRESOLVED_ENTRIES;
+    if (room && this.keepInDetail(outcome, clientId)) {
+      if (!resolved) this.unresolvedEntries += 1;
       this.entries.push({
         id: outcome.requestId,
         clientId,
@@ -153,6 +153,12 @@ export class RequestLogCollector {
     if (kept >= DETAILED_REFUSALS_PER_CLIENT_PER_MINUTE) return false;
     this.refusalsKept.set(clientId, kept + 1);
     return true;
+  }
+
+  private remember(clientId: string) {
+    if (this.known.size >= MAX_KNOWN_CLIENTS) this.known.clear();
+    this.known.add(clientId);
+    this.unknown.delete(clientId);
   }
 
   private countAddress(address: string, minute: number) {
@@ -208,20 +214,20 @@ export class RequestLogCollector {
       unknownClients: [...this.addressTallies.values()],
     };
     this.entries = [];
+    this.unresolvedEntries = 0;
     this.tallies = new Map();
     this.unresolvedTallies = 0;
     this.addressTallies = new Map();
     try {
       const { known, unknown } = await this.write(batch);
-      if (this.known.size + known.length > MAX_KNOWN_CLIENTS) this.known.clear();
-      for (const clientId of known) this.known.add(clientId);
+      for (const clientId of known) this.remember(clientId);
       if (this.unknown.size + unknown.length > MAX_UNKNOWN_CLIENTS) this.unknown.clear();
       const now = Date.now();
       for (const clientId of unknown) this.unknown.set(clientId, now);
     } catch (error) {
       // Put the batch back for the next flush rather than lose it (detail only while there is room).
       for (const tally of batch.tallies) {
-        const key = `${tally.clientId}\u0000${tally.credentialId ?? ''}\u0000${tally.reason ?? ''}\u0000${tally.minute}\u0000${tally.address ?? ''}`;
+        const key = tallyKey(tally);
         const existing = this.tallies.get(key);
         if (existing) existing.count += tally.count;
         else this.tallies.set(key, tally);
