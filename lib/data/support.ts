@@ -4,7 +4,7 @@ import { forbidden, invalidInput, notFound, type CommandResult, type Failure } f
 import { recordOrganizationEvent, type RequestContext } from '@/lib/data/audit';
 import { listCredentials } from '@/lib/data/credential-queries';
 import { applyCredentialChange } from '@/lib/data/credential-change';
-import { findRequestAnywhere } from '@/lib/data/request-log';
+import { findRequestAnywhere, topUnknownClientAddresses } from '@/lib/data/request-log';
 
 /** Support staff are a platform role: they belong to no organization and look after all of them. */
 export function isSupport(actor: Actor | null): actor is Actor {
@@ -146,4 +146,10 @@ export async function listPlatformEvents({ actor, limit = 200 }: { actor: Actor;
     },
   });
   return { ok: true as const, events };
+}
+
+/** The addresses that asked most for Client IDs no organization has since `since`: scanners and misconfigured apps. */
+export async function listUnknownClientAddresses({ actor, since }: { actor: Actor; since: Date }) {
+  if (!isSupport(actor)) return forbidden(DENIED);
+  return { ok: true as const, addresses: await topUnknownClientAddresses({ since, take: 10 }) };
 }
