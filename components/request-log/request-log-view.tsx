@@ -76,7 +76,7 @@ export function RequestLogView(props: RequestLogViewProps) {
                 Requests, newest first
               </h2>
               <p className="text-xs text-slate-500">
-                Updated every {flushSeconds} {flushSeconds === 1 ? 'second' : 'seconds'}: a request appears once its
+                Updated every {flushSeconds === 1 ? 'second' : `${flushSeconds} seconds`}: a request appears once its
                 batch is written.
               </p>
             </div>
@@ -256,7 +256,7 @@ function Filters({
     <form
       action={basePath}
       aria-label="Filter requests"
-      className="grid gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-900/5 sm:grid-cols-2 sm:p-6 lg:grid-cols-5 lg:items-end"
+      className="grid grid-cols-2 items-end gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-900/5 sm:p-6 lg:grid-cols-5"
     >
       <div>
         <label htmlFor="filter-credential" className="text-sm font-medium text-slate-700">
@@ -314,7 +314,7 @@ function Filters({
           ))}
         </select>
       </div>
-      <div className="flex gap-2">
+      <div className="col-span-2 flex gap-2 lg:col-span-1">
         <Button type="submit">Filter</Button>
         {filtered && (
           <Button variant="ghost" asChild>

@@ -19,9 +19,13 @@ const ENDPOINT_PATHS: Record<LoggedEndpoint, string> = {
   introspection: '/api/oauth/introspect',
 };
 
-/** The credential a request presented, or what the log says when none was proved. */
-export function credentialText(row: Pick<RequestLogRow, 'credentialName'>): string {
-  return row.credentialName ?? 'No matching secret';
+/**
+ * The credential a request presented, or what the log says when none was proved: a secret that matched none,
+ * or a request refused before any credential was checked (a malformed one, an unsupported scope).
+ */
+export function credentialText(row: Pick<RequestLogRow, 'credentialName' | 'reason'>): string {
+  if (row.credentialName !== null) return row.credentialName;
+  return row.reason === null || row.reason === 'secret_not_matched' ? 'No matching secret' : 'No credential checked';
 }
 
 /** The reason in words, or what a success did. */

@@ -44,27 +44,10 @@ export default async function SupportPage({
         <p className="text-sm text-slate-500">Support</p>
         <h1 className="mt-2 text-2xl font-semibold tracking-tight">Organizations</h1>
         <p className="mt-2 max-w-2xl text-sm text-slate-600">
-          Find a customer by name, domain or Client ID and open their credentials, read-only. Every view is recorded in
-          the customer&apos;s audit log.
+          Find a customer by name, domain or Client ID and open their credentials, read-only, or open a request by the
+          ID a customer quotes. Every view is recorded in the customer&apos;s audit log.
         </p>
       </header>
-      {/* biome-ignore lint/a11y/useSemanticElements: a form with role search is what every screen reader knows; <search> is too new */}
-      <form role="search" className="flex max-w-xl gap-2" action="/support">
-        <label htmlFor="support-search" className="sr-only">
-          Search organizations
-        </label>
-        <Input
-          id="support-search"
-          type="search"
-          name="q"
-          defaultValue={typeof q === 'string' ? q : ''}
-          placeholder="Name, domain or Client ID"
-        />
-        <Button type="submit">
-          <Search className="size-4" aria-hidden />
-          Search
-        </Button>
-      </form>
       {/* biome-ignore lint/a11y/useSemanticElements: a form with role search is what every screen reader knows; <search> is too new */}
       <form role="search" aria-label="Find a request" className="max-w-xl" action="/support">
         <label htmlFor="find-request" className="block text-sm font-medium text-slate-700">
@@ -95,6 +78,25 @@ export default async function SupportPage({
           {requestMessage ??
             'The Request ID a customer pastes from their SDK logs: it opens the request in its organization’s request log.'}
         </p>
+      </form>
+      {/* biome-ignore lint/a11y/useSemanticElements: a form with role search is what every screen reader knows; <search> is too new */}
+      <form role="search" className="max-w-xl" action="/support">
+        <label htmlFor="support-search" className="block text-sm font-medium text-slate-700">
+          Search organizations
+        </label>
+        <div className="mt-1.5 flex gap-2">
+          <Input
+            id="support-search"
+            type="search"
+            name="q"
+            defaultValue={typeof q === 'string' ? q : ''}
+            placeholder="Name, domain or Client ID"
+          />
+          <Button type="submit">
+            <Search className="size-4" aria-hidden />
+            Search
+          </Button>
+        </div>
       </form>
       <section aria-label="Organizations found" className="rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5">
         {organizations.length === 0 ? (
