@@ -1,6 +1,6 @@
 import type { Actor } from '@/lib/identity/actor';
 
-export type NavIcon = 'key' | 'webhook' | 'scroll' | 'building' | 'shield' | 'list';
+export type NavIcon = 'key' | 'webhook' | 'activity' | 'scroll' | 'building' | 'shield' | 'list';
 
 export interface NavSection {
   title: string;
@@ -23,10 +23,11 @@ export function navSectionsFor(actor: Actor): NavSection[] {
     ];
   }
   if (!actor.membership) return [account];
-  // Viewers see the endpoints too, without their menus.
+  // Viewers see the endpoints and the request log too, without menus or callers' addresses.
   const items: NavSection['items'] = [
     { href: '/credentials', label: 'Credentials', icon: 'key' },
     { href: '/webhooks', label: 'Webhooks', icon: 'webhook' },
+    { href: '/request-log', label: 'Request log', icon: 'activity' },
   ];
   if (actor.membership.role === 'ADMIN') items.push({ href: '/audit-log', label: 'Audit log', icon: 'scroll' });
   return [{ title: 'Development', items }, account];

@@ -3,12 +3,13 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { cn } from '@/lib/utils';
-import { Building2, KeyRound, ListOrdered, ScrollText, ShieldCheck, Webhook } from 'lucide-react';
+import { Activity, Building2, KeyRound, ListOrdered, ScrollText, ShieldCheck, Webhook } from 'lucide-react';
 import type { NavIcon, NavSection } from '@/components/nav-items';
 
 const ICONS: Record<NavIcon, typeof KeyRound> = {
   key: KeyRound,
   webhook: Webhook,
+  activity: Activity,
   scroll: ScrollText,
   building: Building2,
   shield: ShieldCheck,

@@ -207,6 +207,15 @@ test('the credentials page, its menus and every dialog, as an admin', async ({ p
   await page.goto('/audit-log');
   await expect(page.getByTestId('audit-event').first()).toBeVisible();
   await expectNoViolations(page, 'audit log');
+  // The request log with the token request above in it (written within a batch), and one found by its ID.
+  await expect(async () => {
+    await page.goto('/request-log');
+    await expect(page.getByTestId('request-row').first()).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 15_000 });
+  await expectNoViolations(page, 'request log');
+  await page.getByTestId('request-id').first().click();
+  await expect(page.getByRole('heading', { name: 'Request found' })).toBeVisible();
+  await expectNoViolations(page, 'request log, a request found by its ID');
 
   // Later in the session, a change asks "Confirm it's you" first.
   await page.goto('/credentials');
@@ -220,7 +229,7 @@ test('the credentials page, its menus and every dialog, as an admin', async ({ p
 
   // At phone width: the pages and the navigation drawer.
   await page.setViewportSize({ width: 390, height: 844 });
-  for (const path of ['/credentials', details, '/audit-log', '/security']) {
+  for (const path of ['/credentials', details, '/audit-log', '/request-log', '/security']) {
     await page.goto(path);
     await expectNoViolations(page, `${path} at 390 px`);
   }
@@ -460,6 +469,9 @@ test('the support console, as support staff', async ({ page, browser }) => {
     'emergency deactivation dialog',
   );
 
+  await page.getByRole('link', { name: /^Request log/ }).click();
+  await expect(page.getByRole('heading', { level: 1, name: `${customer.name}: request log` })).toBeVisible();
+  await expectNoViolations(page, "a customer's request log");
   await page.getByRole('navigation', { name: 'Portal' }).getByRole('link', { name: 'Platform log' }).click();
   const events = page.getByTestId('platform-event');
   await expect(events.first()).toContainText('Signed in');

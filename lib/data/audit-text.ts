@@ -17,6 +17,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   decoy_set: 'Made a decoy',
   decoy_used: 'Decoy used',
   support_viewed: 'Support viewed credentials',
+  support_viewed_requests: 'Support viewed the request log',
   alert_acknowledged: 'Alert acknowledged',
   tokens_revoked: 'Issued tokens revoked',
   access_token_revoked: 'Access token revoked',
@@ -65,6 +66,8 @@ export function describeAuditEvent(event: {
   }
   if (event.action === 'deactivated' && d.scheduled) parts.push('At the end of its roll grace period');
   if (event.action === 'deactivated' && d.revokedTokens) parts.push('Its unexpired access tokens were revoked too');
+  if (event.action === 'support_viewed_requests' && typeof d.requestId === 'string')
+    parts.push(`Looked up request ${d.requestId}`);
   if (event.action === 'access_token_revoked') parts.push(`Token ${d.jti}, at the client's request`);
   if (event.action === 'factor_enrolled' || event.action === 'factor_removed') {
     parts.push(d.method === 'passkey' ? `Passkey “${d.name}”` : 'Authenticator app');

@@ -1,4 +1,6 @@
 import { prisma } from '@/lib/db';
+import type { CredentialFacts, CredentialHistoryEntry } from '@/lib/request-log/explain';
+import { TIME_RANGES, type RequestLogQuery } from '@/lib/request-log/query';
 import type { LoggedEndpoint, Outcome, RefusalReason } from '@/lib/request-log/reasons';
 
 /**
@@ -306,3 +308,126 @@ export async function topUnknownClientAddresses({ since, take = 20 }: { since: D
   });
   return rows.map((row) => ({ address: row.address, count: row._sum.count ?? 0 }));
 }
+
+/** The audit actions that can explain a refusal (lib/request-log/explain.ts reads them). */
+const EXPLAINING_ACTIONS = ['activated', 'deactivated', 'deleted', 'rolled', 'reported_leaked'];
+/** Per page of rows, at most this many audit entries are read to explain them (newest first). */
+const HISTORY_READ = 500;
+
+/**
+ * What the portal knows of the credentials the given requests presented, to explain their refusals: each
+ * credential as it is now (deleted ones too) and the audit entries that stop a credential working. Only the
+ * organization's credentials and audit entries: another's id finds nothing.
+ */
+export async function requestFacts({
+  organizationId,
+  credentialIds,
+}: {
+  organizationId: string;
+  credentialIds: readonly (string | null)[];
+}): Promise<Map<string, CredentialFacts>> {
+  const ids = [...new Set(credentialIds.filter((id): id is string => id !== null))];
+  if (ids.length === 0) return new Map();
+  const [credentials, events] = await Promise.all([
+    prisma.credential.findMany({
+      where: { id: { in: ids }, oauthClient: { organizationId } },
+      select: {
+        id: true,
+        name: true,
+        kind: true,
+        status: true,
+        scopes: true,
+        allowedCidrs: true,
+        createdAt: true,
+        expiresAt: true,
+        isDecoy: true,
+        replacedBy: { select: { name: true } },
+      },
+    }),
+    prisma.auditEvent.findMany({
+      where: { organizationId, credentialId: { in: ids }, action: { in: EXPLAINING_ACTIONS } },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: HISTORY_READ,
+      select: {
+        credentialId: true,
+        action: true,
+        createdAt: true,
+        actorName: true,
+        actorRole: true,
+        reason: true,
+        details: true,
+      },
+    }),
+  ]);
+  const history = new Map<string, CredentialHistoryEntry[]>();
+  for (const event of events) {
+    if (!event.credentialId) continue;
+    const entries = history.get(event.credentialId) ?? [];
+    entries.push({
+      action: event.action,
+      at: event.createdAt,
+      actorName: event.actorName,
+      actorRole: event.actorRole,
+      reason: event.reason,
+      details:
+        event.details && typeof event.details === 'object' && !Array.isArray(event.details)
+          ? (event.details as Record<string, unknown>)
+          : {},
+    });
+    history.set(event.credentialId, entries);
+  }
+  return new Map(
+    credentials.map((credential) => [credential.id, { ...credential, history: history.get(credential.id) ?? [] }]),
+  );
+}
+
+/** The organization's credentials, deleted ones included (their requests stay in the log), for the filter. */
+export async function requestLogCredentials({ organizationId }: { organizationId: string }) {
+  return prisma.credential.findMany({
+    where: { oauthClient: { organizationId } },
+    orderBy: [{ status: 'asc' }, { name: 'asc' }],
+    select: { id: true, name: true, kind: true, status: true },
+  });
+}
+
+/**
+ * What the request log page shows: with a Request ID, that request alone (null when it is not the
+ * organization's or not logged, or the ID is malformed); otherwise a page of the filtered log, the refusals
+ * chart and the credentials to filter by. Each with the facts that explain its refusals.
+ */
+export async function readRequestLog({
+  organizationId,
+  query,
+  now = new Date(),
+  take = 50,
+}: {
+  organizationId: string;
+  query: RequestLogQuery;
+  now?: Date;
+  take?: number;
+}) {
+  if (query.requestId !== undefined) {
+    const found = query.requestIdValid ? await findRequest({ organizationId, requestId: query.requestId }) : null;
+    const facts = await requestFacts({ organizationId, credentialIds: [found?.credentialId ?? null] });
+    return { view: 'found' as const, found, facts };
+  }
+  const from = new Date(now.getTime() - TIME_RANGES[query.range].ms);
+  const [rows, chart, credentials] = await Promise.all([
+    listRequests({
+      organizationId,
+      credentialId: query.credentialId,
+      outcome: query.outcome,
+      reason: query.reason,
+      from,
+      before: query.before ?? undefined,
+      take,
+    }),
+    refusalsByHour({ organizationId, credentialId: query.credentialId, now }),
+    requestLogCredentials({ organizationId }),
+  ]);
+  const page = rows.slice(0, take);
+  const facts = await requestFacts({ organizationId, credentialIds: page.map((row) => row.credentialId) });
+  return { view: 'list' as const, rows: page, hasOlder: rows.length > take, chart, credentials, facts };
+}
+
+export type RequestLogRead = Awaited<ReturnType<typeof readRequestLog>>;

@@ -4,6 +4,7 @@ import { forbidden, invalidInput, notFound, type CommandResult, type Failure } f
 import { recordOrganizationEvent, type RequestContext } from '@/lib/data/audit';
 import { listCredentials } from '@/lib/data/credential-queries';
 import { applyCredentialChange } from '@/lib/data/credential-change';
+import { findRequestAnywhere, topUnknownClientAddresses } from '@/lib/data/request-log';
 
 /** Support staff are a platform role: they belong to no organization and look after all of them. */
 export function isSupport(actor: Actor | null): actor is Actor {
@@ -51,6 +52,47 @@ export async function viewOrganizationCredentials({
   if (!organization) return notFound('No such organization.');
   await recordOrganizationEvent(prisma, { organizationId, actor, action: 'support_viewed', context });
   return { ok: true as const, organization, secrets: await listCredentials({ organizationId }) };
+}
+
+/**
+ * A customer's request log, for support staff: the organization, once the view is recorded in its audit trail
+ * (with the Request ID looked for, if any), so that the customer sees who looked at their requests.
+ */
+export async function viewOrganizationRequestLog({
+  actor,
+  organizationId,
+  requestId,
+  context,
+}: {
+  actor: Actor;
+  organizationId: string;
+  requestId?: string;
+  context?: RequestContext;
+}) {
+  if (!isSupport(actor)) return forbidden(DENIED);
+  const organization = await prisma.organization.findUnique({
+    where: { id: organizationId },
+    select: { id: true, name: true, domain: true, oauthClient: { select: { clientId: true } } },
+  });
+  if (!organization) return notFound('No such organization.');
+  await recordOrganizationEvent(prisma, {
+    organizationId,
+    actor,
+    action: 'support_viewed_requests',
+    ...(requestId ? { details: { requestId } } : {}),
+    context,
+  });
+  return { ok: true as const, organization };
+}
+
+/**
+ * Where a request a customer quotes (the Request-Id their SDK logged) belongs: its organization and
+ * credential. Nothing is shown of it here; opening it (viewOrganizationRequestLog) is what is recorded.
+ */
+export async function findRequestForSupport({ actor, requestId }: { actor: Actor; requestId: string }) {
+  if (!isSupport(actor)) return forbidden(DENIED);
+  const found = await findRequestAnywhere({ requestId });
+  return found ? { ok: true as const, request: found } : notFound('No request with this ID.');
 }
 
 /** Support's one write: deactivating a customer's active secret in an emergency, with a written reason. */
@@ -104,4 +146,10 @@ export async function listPlatformEvents({ actor, limit = 200 }: { actor: Actor;
     },
   });
   return { ok: true as const, events };
+}
+
+/** The addresses that asked most for Client IDs no organization has since `since`: scanners and misconfigured apps. */
+export async function listUnknownClientAddresses({ actor, since }: { actor: Actor; since: Date }) {
+  if (!isSupport(actor)) return forbidden(DENIED);
+  return { ok: true as const, addresses: await topUnknownClientAddresses({ since, take: 10 }) };
 }

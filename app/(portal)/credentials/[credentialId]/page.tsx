@@ -19,6 +19,9 @@ import { toCredentialRow } from '@/components/credentials/credential-row';
 import { KindLabel, ScopeBadges } from '@/components/credentials/credential-labels';
 import { KIND_WORDS } from '@/lib/credentials/credential-kinds';
 import { Breadcrumb } from '@/components/breadcrumb';
+import { listRequests, requestFacts, requestTotals } from '@/lib/data/request-log';
+import { isRefusalReason } from '@/lib/request-log/reasons';
+import { REFUSED_REQUESTS_DAYS, RefusedRequests } from '../_components/refused-requests';
 
 export const metadata: Metadata = { title: 'Credential details' };
 
@@ -33,13 +36,24 @@ export default async function CredentialDetailPage({ params }: { params: Promise
   if (!secret) notFound();
   // Callers' addresses and user agents, and where admins acted from, are for admins only.
   const isAdmin = canManageCredentials(actor);
-  const [usage, series, callers, events, stillOnOld] = await Promise.all([
+  const now = new Date();
+  const [usage, series, callers, events, stillOnOld, requestCounts, refused, requestFactsById] = await Promise.all([
     getUsageSummary({ organizationId, credentialId }),
     getUsageSeries({ organizationId, credentialId }),
     isAdmin ? listCallers({ organizationId, credentialId }) : Promise.resolve(null),
     listCredentialEvents({ organizationId, credentialId }),
     callersSinceRoll({ organizationId, credentialId }),
+    requestTotals({
+      organizationId,
+      credentialId,
+      since: new Date(now.getTime() - REFUSED_REQUESTS_DAYS * 86_400_000),
+    }),
+    listRequests({ organizationId, credentialId, outcome: 'refused', take: 5 }),
+    requestFacts({ organizationId, credentialIds: [credentialId] }),
   ]);
+  const refusalCounts = requestCounts.flatMap(({ reason, count }) =>
+    isRefusalReason(reason) ? [{ reason, count }] : [],
+  );
   const row = secret.deleted ? null : toCredentialRow(secret);
   const hourLabel = (d: Date) => `${d.toISOString().slice(11, 16)} UTC`;
   const dayLabel = (d: Date) => d.toISOString().slice(5, 10);
@@ -164,6 +178,15 @@ export default async function CredentialDetailPage({ params }: { params: Promise
           </div>
         </section>
       )}
+
+      <RefusedRequests
+        credentialId={credentialId}
+        totals={refusalCounts}
+        latest={refused.slice(0, 5)}
+        facts={requestFactsById.get(credentialId) ?? null}
+        showCaller={isAdmin}
+        now={now}
+      />
 
       <section aria-labelledby="callers-heading" className="rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5">
         <div className="border-b border-slate-200 px-4 py-4 sm:px-6">

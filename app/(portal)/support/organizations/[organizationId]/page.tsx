@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
-import { Eye } from 'lucide-react';
+import Link from 'next/link';
+import { Activity, Eye } from 'lucide-react';
 import { z } from 'zod';
 import { requireActor } from '@/lib/auth/session';
 import { requestContext } from '@/lib/http/request';
@@ -39,6 +40,15 @@ export default async function SupportOrganizationPage({ params }: { params: Prom
           <code data-testid="client-id" className="font-mono text-slate-900">
             {organization.oauthClient?.clientId ?? '—'}
           </code>
+        </p>
+        <p className="mt-3">
+          <Link
+            href={`/support/request-log/${organization.id}`}
+            className="inline-flex items-center gap-1.5 text-sm font-medium text-indigo-700 hover:underline"
+          >
+            <Activity className="size-4" aria-hidden />
+            Request log: their apps’ requests and why any were refused
+          </Link>
         </p>
       </header>
 
