@@ -2,7 +2,8 @@ import type { Metadata } from 'next';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { mustEnrollTwoFactor } from '@/lib/identity/two-factor-policy';
-import { Info, TriangleAlert } from 'lucide-react';
+import { TriangleAlert } from 'lucide-react';
+import { InfoNote } from '@/components/ui/info-note';
 import { requireActor } from '@/lib/auth/session';
 import { canManageCredentials } from '@/lib/identity/actor';
 import { getOAuthClient } from '@/lib/data/oauth-clients';
@@ -47,11 +48,10 @@ export default async function CredentialsPage() {
     return (
       <div className="space-y-8">
         {header}
-        <p className="flex gap-3 rounded-lg bg-white p-4 text-sm text-slate-700 ring-1 ring-slate-200">
-          <Info className="mt-0.5 size-4 shrink-0 text-indigo-600" aria-hidden />
+        <InfoNote>
           Your account is not a member of a customer organization, so there are no credentials to show here. Ask your
           organization&apos;s admin to invite you.
-        </p>
+        </InfoNote>
       </div>
     );
   }

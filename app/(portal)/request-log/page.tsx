@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
-import { Info } from 'lucide-react';
 import { PageHeader } from '@/components/page-header';
+import { InfoNote } from '@/components/ui/info-note';
 import { RequestLogView } from '@/components/request-log/request-log-view';
 import { requireActor } from '@/lib/auth/session';
 import { readRequestLog } from '@/lib/data/request-log';
@@ -29,10 +29,9 @@ export default async function RequestLogPage({
     return (
       <div className="space-y-8">
         {header}
-        <p className="flex gap-3 rounded-lg bg-white p-4 text-sm text-slate-700 ring-1 ring-slate-200">
-          <Info className="mt-0.5 size-4 shrink-0 text-indigo-600" aria-hidden />
+        <InfoNote>
           Your account is not a member of a customer organization, so there are no requests to show here.
-        </p>
+        </InfoNote>
       </div>
     );
   }
@@ -45,12 +44,7 @@ export default async function RequestLogPage({
   return (
     <div className="space-y-8">
       {header}
-      {!isAdmin && (
-        <p className="flex gap-3 rounded-lg bg-white p-4 text-sm text-slate-700 ring-1 ring-slate-200">
-          <Info className="mt-0.5 size-4 shrink-0 text-indigo-600" aria-hidden />
-          Callers’ addresses and user agents are shown to admins.
-        </p>
-      )}
+      {!isAdmin && <InfoNote>Callers’ addresses and user agents are shown to admins.</InfoNote>}
       <RequestLogView
         basePath="/request-log"
         query={query}
