@@ -2,6 +2,8 @@ import { Activity, Search } from 'lucide-react';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { LocalTime } from '@/components/local-time';
+import { DetailList } from '@/components/ui/detail-list';
+import { FilterSelect } from '@/components/ui/filter-select';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Input } from '@/components/ui/input';
@@ -18,9 +20,6 @@ import {
 import { OUTCOMES, REASON_CATALOGUE, REFUSAL_REASONS } from '@/lib/request-log/reasons';
 import { RefusalsChart } from './refusals-chart';
 import { credentialText, OutcomeBadge, reasonText, RequestRow } from './request-row';
-
-const selectClass =
-  'mt-1.5 block w-full rounded-md border-0 py-2 pr-8 pl-3 text-sm text-slate-900 shadow-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600';
 
 const OUTCOME_WORDS = { success: 'Success', refused: 'Refused' } as const;
 
@@ -230,14 +229,7 @@ function FoundRequest({
       <ol>
         <RequestRow row={found} sentence={sentence} showCaller={showCaller} href={`${basePath}?id=${found.id}`} />
       </ol>
-      <dl className="grid gap-x-6 gap-y-4 border-t border-slate-100 p-4 sm:grid-cols-2 sm:p-6 lg:grid-cols-3">
-        {details.map(([label, value]) => (
-          <div key={label} className="min-w-0">
-            <dt className="text-xs font-medium tracking-wide text-slate-500 uppercase">{label}</dt>
-            <dd className="mt-1 text-sm break-words text-slate-900">{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <DetailList items={details} className="border-t border-slate-100" />
     </section>
   );
 }
@@ -258,62 +250,40 @@ function Filters({
       aria-label="Filter requests"
       className="grid grid-cols-2 items-end gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-900/5 sm:p-6 lg:grid-cols-5"
     >
-      <div>
-        <label htmlFor="filter-credential" className="text-sm font-medium text-slate-700">
-          Credential
-        </label>
-        <select
-          id="filter-credential"
-          name="credential"
-          defaultValue={query.credentialId ?? ''}
-          className={selectClass}
-        >
-          <option value="">All credentials</option>
-          {credentials.map((credential) => (
-            <option key={credential.id} value={credential.id}>
-              {`${credential.name} (${KIND_WORDS[credential.kind].one}${credential.status === 'DELETED' ? ', deleted' : ''})`}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div>
-        <label htmlFor="filter-outcome" className="text-sm font-medium text-slate-700">
-          Outcome
-        </label>
-        <select id="filter-outcome" name="outcome" defaultValue={query.outcome ?? ''} className={selectClass}>
-          <option value="">All outcomes</option>
-          {OUTCOMES.map((outcome) => (
-            <option key={outcome} value={outcome}>
-              {OUTCOME_WORDS[outcome]}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div>
-        <label htmlFor="filter-reason" className="text-sm font-medium text-slate-700">
-          Reason
-        </label>
-        <select id="filter-reason" name="reason" defaultValue={query.reason ?? ''} className={selectClass}>
-          <option value="">All reasons</option>
-          {REFUSAL_REASONS.map((reason) => (
-            <option key={reason} value={reason}>
-              {REASON_CATALOGUE[reason].label}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div>
-        <label htmlFor="filter-range" className="text-sm font-medium text-slate-700">
-          Time range
-        </label>
-        <select id="filter-range" name="range" defaultValue={query.range} className={selectClass}>
-          {Object.entries(TIME_RANGES).map(([value, { label }]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </div>
+      <FilterSelect
+        id="filter-credential"
+        name="credential"
+        label="Credential"
+        defaultValue={query.credentialId ?? ''}
+        anyLabel="All credentials"
+        options={credentials.map((credential) => ({
+          value: credential.id,
+          label: `${credential.name} (${KIND_WORDS[credential.kind].one}${credential.status === 'DELETED' ? ', deleted' : ''})`,
+        }))}
+      />
+      <FilterSelect
+        id="filter-outcome"
+        name="outcome"
+        label="Outcome"
+        defaultValue={query.outcome ?? ''}
+        anyLabel="All outcomes"
+        options={OUTCOMES.map((outcome) => ({ value: outcome, label: OUTCOME_WORDS[outcome] }))}
+      />
+      <FilterSelect
+        id="filter-reason"
+        name="reason"
+        label="Reason"
+        defaultValue={query.reason ?? ''}
+        anyLabel="All reasons"
+        options={REFUSAL_REASONS.map((reason) => ({ value: reason, label: REASON_CATALOGUE[reason].label }))}
+      />
+      <FilterSelect
+        id="filter-range"
+        name="range"
+        label="Time range"
+        defaultValue={query.range}
+        options={Object.entries(TIME_RANGES).map(([value, { label }]) => ({ value, label }))}
+      />
       <div className="col-span-2 flex gap-2 lg:col-span-1">
         <Button type="submit">Filter</Button>
         {filtered && (

@@ -9,14 +9,12 @@ import { auditFilterOptions, listAuditEvents } from '@/lib/data/audit';
 import { AUDIT_ACTIONS, describeAuditEvent } from '@/lib/data/audit-text';
 import { LocalTime } from '@/components/local-time';
 import { Badge } from '@/components/ui/badge';
+import { FilterSelect } from '@/components/ui/filter-select';
 import { Button } from '@/components/ui/button';
 import { parseAuditQuery } from './filters';
 import { Breadcrumb } from '@/components/breadcrumb';
 
 export const metadata: Metadata = { title: 'Audit log' };
-
-const selectClass =
-  'mt-1.5 block w-full rounded-md border-0 py-2 pr-8 pl-3 text-sm text-slate-900 shadow-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600';
 
 export default async function AuditLogPage({
   searchParams,
@@ -63,43 +61,30 @@ export default async function AuditLogPage({
         action="/audit-log"
         className="grid gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-900/5 sm:grid-cols-4 sm:items-end sm:p-6"
       >
-        <div>
-          <label htmlFor="filter-secret" className="text-sm font-medium text-slate-700">
-            Credential
-          </label>
-          <select id="filter-secret" name="secret" defaultValue={raw.secret ?? ''} className={selectClass}>
-            <option value="">All credentials</option>
-            {options.secrets.map((s) => (
-              <option key={s.id} value={s.id}>{`${s.name} (${s.preview})`}</option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="filter-action" className="text-sm font-medium text-slate-700">
-            Action
-          </label>
-          <select id="filter-action" name="action" defaultValue={raw.action ?? ''} className={selectClass}>
-            <option value="">All actions</option>
-            {Object.entries(AUDIT_ACTIONS).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="filter-actor" className="text-sm font-medium text-slate-700">
-            Actor
-          </label>
-          <select id="filter-actor" name="actor" defaultValue={raw.actor ?? ''} className={selectClass}>
-            <option value="">Everyone</option>
-            {options.actors.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          id="filter-secret"
+          name="secret"
+          label="Credential"
+          defaultValue={raw.secret ?? ''}
+          anyLabel="All credentials"
+          options={options.secrets.map((s) => ({ value: s.id, label: `${s.name} (${s.preview})` }))}
+        />
+        <FilterSelect
+          id="filter-action"
+          name="action"
+          label="Action"
+          defaultValue={raw.action ?? ''}
+          anyLabel="All actions"
+          options={Object.entries(AUDIT_ACTIONS).map(([value, label]) => ({ value, label }))}
+        />
+        <FilterSelect
+          id="filter-actor"
+          name="actor"
+          label="Actor"
+          defaultValue={raw.actor ?? ''}
+          anyLabel="Everyone"
+          options={options.actors.map((a) => ({ value: a.id, label: a.name }))}
+        />
         <div className="flex gap-2">
           <Button type="submit">Filter</Button>
           {query.size > 0 && (

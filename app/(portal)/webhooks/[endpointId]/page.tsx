@@ -5,6 +5,7 @@ import type { ReactNode } from 'react';
 import { z } from 'zod';
 import { LocalTime, RelativeTime } from '@/components/local-time';
 import { Badge } from '@/components/ui/badge';
+import { DetailList } from '@/components/ui/detail-list';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { requireActor } from '@/lib/auth/session';
@@ -130,14 +131,7 @@ export default async function EndpointPage({ params }: { params: Promise<{ endpo
         <h2 id="facts-heading" className="sr-only">
           Details
         </h2>
-        <dl className="grid gap-x-6 gap-y-4 p-4 sm:grid-cols-2 sm:p-6 lg:grid-cols-3">
-          {facts.map(([label, value]) => (
-            <div key={label} className="min-w-0">
-              <dt className="text-xs font-medium tracking-wide text-slate-500 uppercase">{label}</dt>
-              <dd className="mt-1 text-sm break-words text-slate-900">{value}</dd>
-            </div>
-          ))}
-        </dl>
+        <DetailList items={facts} />
       </section>
 
       <section aria-labelledby="deliveries-heading" className="rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5">
