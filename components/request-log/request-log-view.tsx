@@ -6,7 +6,6 @@ import { DetailList } from '@/components/ui/detail-list';
 import { FilterSelect } from '@/components/ui/filter-select';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
-import { Input } from '@/components/ui/input';
 import type { RequestLogRead, RequestLogRow } from '@/lib/data/request-log';
 import { KIND_WORDS } from '@/lib/credentials/credential-kinds';
 import { explainRequest, type CredentialFacts } from '@/lib/request-log/explain';
@@ -19,6 +18,7 @@ import {
 } from '@/lib/request-log/query';
 import { OUTCOMES, REASON_CATALOGUE, REFUSAL_REASONS } from '@/lib/request-log/reasons';
 import { RefusalsChart } from './refusals-chart';
+import { RequestIdSearch } from './request-id-search';
 import { credentialText, OutcomeBadge, reasonText, RequestRow } from './request-row';
 
 const OUTCOME_WORDS = { success: 'Success', refused: 'Refused' } as const;
@@ -120,39 +120,23 @@ function FindRequestForm({
 }) {
   const invalid = query.requestId !== undefined && !query.requestIdValid;
   return (
-    // biome-ignore lint/a11y/useSemanticElements: a form with role search is what every screen reader knows; <search> is too new
-    <form role="search" action={basePath} className="max-w-xl" aria-label="Find a request by its ID">
-      <label htmlFor="request-id" className="block text-sm font-medium text-slate-700">
-        Request ID
-      </label>
-      <div className="mt-1.5 flex gap-2">
-        <Input
-          id="request-id"
-          name="id"
-          type="search"
-          defaultValue={query.requestId ?? ''}
-          placeholder="req_…"
-          autoComplete="off"
-          spellCheck={false}
-          className="font-mono"
-          aria-invalid={invalid || found === null}
-          aria-describedby="request-id-hint"
-        />
+    <RequestIdSearch
+      id="request-id"
+      action={basePath}
+      name="id"
+      label="Request ID"
+      formLabel="Find a request by its ID"
+      defaultValue={query.requestId ?? ''}
+      message={invalid ? REQUEST_ID_FORMAT_MESSAGE : null}
+      invalid={invalid || found === null}
+      hint="The Request-Id header of every answer of the token, revocation and introspection endpoints; SDKs log it."
+      button={
         <Button type="submit">
           <Search className="size-4" aria-hidden />
           Find
         </Button>
-      </div>
-      <p
-        id="request-id-hint"
-        aria-live="polite"
-        className={`mt-1.5 text-xs ${invalid ? 'text-red-700' : 'text-slate-500'}`}
-      >
-        {invalid
-          ? REQUEST_ID_FORMAT_MESSAGE
-          : 'The Request-Id header of every answer of the token, revocation and introspection endpoints; SDKs log it.'}
-      </p>
-    </form>
+      }
+    />
   );
 }
 

@@ -8,6 +8,7 @@ import { REQUEST_ID_FORMAT_MESSAGE } from '@/lib/request-log/query';
 import { isRequestId } from '@/lib/request-log/request-id';
 import { mustEnrollTwoFactor } from '@/lib/identity/two-factor-policy';
 import { TwoFactorRequired } from './_components/two-factor-required';
+import { RequestIdSearch } from '@/components/request-log/request-id-search';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 
@@ -48,37 +49,21 @@ export default async function SupportPage({
           ID a customer quotes. Every view is recorded in the customer&apos;s audit log.
         </p>
       </header>
-      {/* biome-ignore lint/a11y/useSemanticElements: a form with role search is what every screen reader knows; <search> is too new */}
-      <form role="search" aria-label="Find a request" className="max-w-xl" action="/support">
-        <label htmlFor="find-request" className="block text-sm font-medium text-slate-700">
-          Find a request
-        </label>
-        <div className="mt-1.5 flex gap-2">
-          <Input
-            id="find-request"
-            type="search"
-            name="request"
-            defaultValue={requestId ?? ''}
-            placeholder="req_…"
-            autoComplete="off"
-            spellCheck={false}
-            className="font-mono"
-            aria-invalid={requestMessage !== null}
-            aria-describedby="find-request-hint"
-          />
+      <RequestIdSearch
+        id="find-request"
+        action="/support"
+        name="request"
+        label="Find a request"
+        formLabel="Find a request"
+        defaultValue={requestId ?? ''}
+        message={requestMessage}
+        hint="The Request ID a customer pastes from their SDK logs: it opens the request in its organization’s request log."
+        button={
           <Button type="submit" variant="secondary">
             Open
           </Button>
-        </div>
-        <p
-          id="find-request-hint"
-          aria-live="polite"
-          className={`mt-1.5 text-xs ${requestMessage ? 'text-red-700' : 'text-slate-500'}`}
-        >
-          {requestMessage ??
-            'The Request ID a customer pastes from their SDK logs: it opens the request in its organization’s request log.'}
-        </p>
-      </form>
+        }
+      />
       {/* biome-ignore lint/a11y/useSemanticElements: a form with role search is what every screen reader knows; <search> is too new */}
       <form role="search" className="max-w-xl" action="/support">
         <label htmlFor="support-search" className="block text-sm font-medium text-slate-700">
