@@ -1,4 +1,4 @@
-import { recordExpiries, runScheduledDeactivations } from '@/lib/jobs/credential-jobs';
+import { recordExpiries, runScheduledDeactivations } from '@/lib/data/credential-deadlines';
 import { pruneExpiredAssertionJtis } from '@/lib/jobs/assertion-jti-jobs';
 import { pruneExpiredRecords } from '@/lib/jobs/retention';
 import { recordExpiringEvents } from '@/lib/data/events';
