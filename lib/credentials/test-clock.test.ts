@@ -54,8 +54,15 @@ describe('clockStops', () => {
 
   it('lists an instant two credentials share once', () => {
     const expiresAt = new Date(from + DAY);
-    expect(clockStops([{ expiresAt, deactivateAt: null }, { expiresAt, deactivateAt: expiresAt }], from, from + DAY)).toEqual([
-      from + DAY,
-    ]);
+    expect(
+      clockStops(
+        [
+          { expiresAt, deactivateAt: null },
+          { expiresAt, deactivateAt: expiresAt },
+        ],
+        from,
+        from + DAY,
+      ),
+    ).toEqual([from + DAY]);
   });
 });

@@ -127,7 +127,8 @@ export async function applyCredentialChange<P = undefined>(
   const current = await prisma.credential.findFirst({ where: owned, select: CURRENT_SELECT });
   if (!current || current.status === 'DELETED') return notFound();
   const now = change.now ?? new Date(credentialNow(current.oauthClient.organization.testClockAt));
-  const refused = (change.action ? refusal(change.action, current, now) : null) ?? change.refuse?.(current, now) ?? null;
+  const refused =
+    (change.action ? refusal(change.action, current, now) : null) ?? change.refuse?.(current, now) ?? null;
   if (refused) return conflict(refused);
 
   const conditions = preconditionFilter(change.action ? preconditionsOf(change.action) : [], now);

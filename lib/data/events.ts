@@ -107,7 +107,10 @@ export function newCallerEvents(
 export async function recordExpiringEvents({
   now = new Date(),
   organizationId,
-}: { now?: Date; organizationId?: string } = {}): Promise<number> {
+}: {
+  now?: Date;
+  organizationId?: string;
+} = {}): Promise<number> {
   const thresholds = [...EXPIRING_THRESHOLD_DAYS];
   const scope = organizationId
     ? Prisma.sql`AND s.oauth_client_id IN (SELECT id FROM oauth_clients WHERE organization_id = ${organizationId}::uuid)`

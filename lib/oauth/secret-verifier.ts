@@ -119,7 +119,8 @@ class SecretVerifier {
     if (change.revokedJti || change.deletedOrganizationId) return;
     if (change.clockOrganizationId) {
       // A tenant's clock moved: its entries were judged at the old time. Rare (test suites), so a scan.
-      for (const [hash, entry] of this.known) if (entry.organizationId === change.clockOrganizationId) this.known.delete(hash);
+      for (const [hash, entry] of this.known)
+        if (entry.organizationId === change.clockOrganizationId) this.known.delete(hash);
       return;
     }
     const { hash, credentialId } = change;

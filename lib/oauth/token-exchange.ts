@@ -126,7 +126,12 @@ export async function verifyWorkload(request: TokenExchangeRequest, caller: Call
   let found: { workload: ClientCredential; subject: string };
   try {
     // Expiry on the client's own clock (a tenant's test clock); the subject token's own times stay real.
-    found = await trustedWorkload(account.credentials, request.subjectToken, caller, credentialsNow(account, Date.now()));
+    found = await trustedWorkload(
+      account.credentials,
+      request.subjectToken,
+      caller,
+      credentialsNow(account, Date.now()),
+    );
   } catch (error) {
     if (error instanceof OAuthError && error.kind === 'invalid_grant')
       await countFailure(clientId, caller, 'token exchanges', error.refusal.credentialId);
