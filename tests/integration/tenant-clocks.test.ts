@@ -214,7 +214,9 @@ describe('a tenant with a test clock', () => {
     const theirs = await activeSecret(customer.actor, Date.now() + 10 * DAY);
     await advanceTenantClock({ organizationId: t.organizationId, advanceBy: 'P30D' });
     expect(await secretVerifier.verify(customer.clientId, theirs.value, '127.0.0.1')).toMatchObject({ ok: true });
-    expect(await prisma.event.count({ where: { organizationId: customer.org.id, type: 'credential.expired' } })).toBe(0);
+    expect(await prisma.event.count({ where: { organizationId: customer.org.id, type: 'credential.expired' } })).toBe(
+      0,
+    );
   });
 });
 
@@ -232,9 +234,7 @@ describe('organizations without a test clock', () => {
     }
     expect(await readTenantClock({ organizationId: randomUUID() })).toMatchObject({ ok: false, code: 'not_found' });
     expect(await readTenantClock({ organizationId: 'nope' })).toMatchObject({ ok: false, code: 'invalid_input' });
-    expect(
-      (await prisma.organization.findUniqueOrThrow({ where: { id: customer.org.id } })).testClockAt,
-    ).toBeNull();
+    expect((await prisma.organization.findUniqueOrThrow({ where: { id: customer.org.id } })).testClockAt).toBeNull();
   });
 
   it('cannot be given a clock or a deletion time in the database: only tenants may have them', async () => {
@@ -307,7 +307,8 @@ describe('two instances', () => {
           body: 'grant_type=client_credentials',
         });
       // Both have cached the secret, with the clock they read.
-      for (let round = 0; round < 2; round++) expect([(await ask(a.base)).status, (await ask(b.base)).status]).toEqual([200, 200]);
+      for (let round = 0; round < 2; round++)
+        expect([(await ask(a.base)).status, (await ask(b.base)).status]).toEqual([200, 200]);
       const issued = await (await ask(a.base)).json();
       const claims = JSON.parse(Buffer.from(issued.access_token.split('.')[1], 'base64url').toString());
       // Access tokens keep real time: resource servers check it.
@@ -319,9 +320,7 @@ describe('two instances', () => {
         returned = true;
       });
       try {
-        await expect
-          .poll(async () => (await clockOf(t)) === start + DAY, { interval: 20 })
-          .toBe(true);
+        await expect.poll(async () => (await clockOf(t)) === start + DAY, { interval: 20 }).toBe(true);
         // Written, but b has not acknowledged: the move has not answered yet.
         await new Promise((resolve) => setTimeout(resolve, 400));
         expect(returned).toBe(false);
