@@ -8,7 +8,7 @@ import { recordAccountMailEvent } from '@/lib/data/events';
 import { rememberBrowser } from '@/lib/data/known-browsers';
 import { prisma } from '@/lib/db';
 import { now } from '@/lib/clock';
-import { findUserIdByEmail, verifyUserCredentials } from '@/lib/data/users';
+import { findUserIdByEmail, stampLastSignIn, verifyUserCredentials } from '@/lib/data/users';
 import {
   consumeVerifiedSignIn,
   createSignInChallenge,
@@ -165,7 +165,7 @@ export async function completeSignIn({
   const session = await createSession({ userId, context });
   await prisma.$transaction(async (tx) => {
     const seen = await rememberBrowser(tx, { userId, token: browser });
-    await tx.user.update({ where: { id: userId }, data: { lastSignInAt: now() }, select: { id: true } });
+    await stampLastSignIn(tx, { userId, at: now() });
     await recordAccountEvent(tx, {
       userId,
       action: 'sign_in_succeeded',

@@ -346,8 +346,9 @@ export async function changeMemberRole({
 }
 
 /**
- * Removes a member from the organization and ends every session of theirs in the same transaction: the
- * session row is read on every request at every instance, so their next request anywhere is signed out.
+ * Removes a member from the organization; the database's trigger on the DELETE ends every session of theirs
+ * in the same transaction. The session row is read on every request at every instance (nothing caches it),
+ * so their next request anywhere is signed out.
  * The last admin cannot be removed (a condition of the DELETE, under the organization's lock). The account
  * itself stays: it may be invited again, and the audit log keeps naming it.
  */
@@ -364,6 +365,8 @@ export async function removeMember({
   const { organizationId } = actor.membership;
   return prisma.$transaction(async (tx) => {
     if (!(await lockOrganization(tx, organizationId))) return forbidden(ADMINS_ONLY);
+    // The DELETE's trigger (memberships_end_sessions_on_delete) ends these, each with its audit row.
+    const count = await tx.userSession.count({ where: { userId, endedAt: null } });
     const removed = await tx.$queryRaw<{ role: Role; email: string; name: string }[]>`
       DELETE FROM memberships m
       USING users u
@@ -374,10 +377,6 @@ export async function removeMember({
       RETURNING m.role, u.email, u.name`;
     const [member] = removed;
     if (!member) return whyUnchanged(tx, organizationId, userId);
-    const { count } = await tx.userSession.updateMany({
-      where: { userId, endedAt: null },
-      data: { endedAt: now(), endedReason: 'membership_removed' },
-    });
     await recordOrganizationEvent(tx, {
       organizationId,
       actor,
