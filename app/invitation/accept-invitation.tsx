@@ -188,7 +188,7 @@ function NewAccountForm({ token }: { token: string }) {
           {error.message}
         </p>
       )}
-      <Button type="submit" className="mt-4 w-full" disabled={pending}>
+      <Button type="submit" className="mt-2 w-full" disabled={pending}>
         Accept invitation
       </Button>
     </form>

@@ -3,7 +3,7 @@ import type { Role } from '@/lib/generated/prisma/enums';
 /** Admin or Viewer, as a labelled native select (the dialogs' one choice). */
 export function RoleSelect({ id, defaultValue }: { id: string; defaultValue: Role }) {
   return (
-    <div className="mt-4">
+    <div className="mt-1">
       <label htmlFor={id} className="block text-sm font-medium text-slate-700">
         Role
       </label>
