@@ -1,6 +1,6 @@
 import type { Actor } from '@/lib/identity/actor';
 
-export type NavIcon = 'key' | 'webhook' | 'activity' | 'scroll' | 'building' | 'shield' | 'list';
+export type NavIcon = 'key' | 'webhook' | 'activity' | 'scroll' | 'building' | 'shield' | 'list' | 'users';
 
 export interface NavSection {
   title: string;
@@ -30,5 +30,10 @@ export function navSectionsFor(actor: Actor): NavSection[] {
     { href: '/request-log', label: 'Request log', icon: 'activity' },
   ];
   if (actor.membership.role === 'ADMIN') items.push({ href: '/audit-log', label: 'Audit log', icon: 'scroll' });
-  return [{ title: 'Development', items }, account];
+  // Every member sees who else is in the organization; only admins get the menus.
+  const organization: NavSection = {
+    title: 'Account',
+    items: [{ href: '/members', label: 'Members', icon: 'users' }, ...account.items],
+  };
+  return [{ title: 'Development', items }, organization];
 }

@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { cn } from '@/lib/utils';
-import { Activity, Building2, KeyRound, ListOrdered, ScrollText, ShieldCheck, Webhook } from 'lucide-react';
+import { Activity, Building2, KeyRound, ListOrdered, ScrollText, ShieldCheck, Users, Webhook } from 'lucide-react';
 import type { NavIcon, NavSection } from '@/components/nav-items';
 
 const ICONS: Record<NavIcon, typeof KeyRound> = {
@@ -14,6 +14,7 @@ const ICONS: Record<NavIcon, typeof KeyRound> = {
   building: Building2,
   shield: ShieldCheck,
   list: ListOrdered,
+  users: Users,
 };
 
 export function PortalNav({ sections, onNavigate }: { sections: NavSection[]; onNavigate?: () => void }) {

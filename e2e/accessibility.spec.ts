@@ -327,6 +327,62 @@ test('the webhooks pages, their menus and every dialog, as an admin and as a vie
   await viewer.context().close();
 });
 
+test('the members page, its menus and dialogs, and the invitation page', async ({ page, browser }) => {
+  const { admin } = tenant('Accessibility members');
+  await signIn(page, admin.email, admin.password);
+  await page.goto('/members');
+  await expectNoViolations(page, 'members, no invitations');
+
+  const invitee = `invitee-${Date.now()}@example.test`;
+  await page.getByRole('button', { name: 'Invite member' }).click();
+  const invite = page.getByRole('dialog', { name: 'Invite member' });
+  await expect(invite).toBeVisible();
+  await expectNoViolations(page, 'invite member dialog');
+  await invite.getByLabel('Email').fill(admin.email);
+  await invite.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(invite.getByLabel('Email')).toHaveAttribute('aria-invalid', 'true');
+  await expectNoViolations(page, 'invite member dialog, refused');
+  await invite.getByLabel('Email').fill(invitee);
+  await invite.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(invite).toBeHidden();
+  await expect(page.getByTestId('invitation-row')).toHaveCount(1);
+  await expectNoViolations(page, 'members with a pending invitation');
+
+  await page.getByRole('button', { name: `Actions for ${invitee}` }).click();
+  await expect(page.getByRole('menu')).toBeVisible();
+  await expectNoViolations(page, 'invitation menu');
+  await page.keyboard.press('Escape');
+  for (const [item, dialog] of [
+    ['Change role', page.getByRole('dialog', { name: /^Change role of / })],
+    ['Remove', page.getByRole('alertdialog', { name: 'Leave the organization?' })],
+  ] as const) {
+    await checkDialog(
+      page,
+      async () => {
+        await page.getByRole('button', { name: `Actions for ${admin.email}` }).click();
+        await page.getByRole('menuitem', { name: item }).click();
+      },
+      dialog,
+      `member ${item} dialog`,
+    );
+  }
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/members');
+  await expectNoViolations(page, '/members at 390 px');
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  const stranger = await (await browser.newContext({ userAgent: CHROME_ON_LINUX })).newPage();
+  await stranger.goto('/invitation');
+  await expect(stranger.getByRole('main').getByRole('alert')).toContainText('Open this page from the link');
+  await expectNoViolations(stranger, 'invitation page without a link');
+  await stranger.goto('about:blank');
+  await stranger.goto(`/invitation#token=inv_${'A'.repeat(43)}`);
+  await expect(stranger.getByRole('main').getByRole('alert')).toContainText('not valid any more');
+  await expectNoViolations(stranger, 'invitation page, a dead link');
+  await stranger.context().close();
+});
+
 test('the security page and its dialogs, and the second step of signing in', async ({ page, browser }) => {
   const { admin } = tenant('Accessibility security');
   await signIn(page, admin.email, admin.password);

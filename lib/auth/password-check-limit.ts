@@ -93,9 +93,9 @@ const globalForAdmission = globalThis as unknown as { signInAdmission?: BurstyRa
 
 export const SIGN_IN_BUSY_MESSAGE = 'The sign-in service is busy. Try again in a moment.';
 
-/** The routes that check a password or a second factor: what the admission counts. */
+/** The routes that check or hash a password, or check a second factor: what the admission counts. */
 export function isSignInStep(path: string | undefined): boolean {
-  return path === '/api/auth/sign-in' || path === '/api/auth/second-factor';
+  return path === '/api/auth/sign-in' || path === '/api/auth/second-factor' || path === '/api/auth/invitation';
 }
 
 /** Whether this process can take one more sign-in attempt now (the production server asks first). */

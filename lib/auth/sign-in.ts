@@ -7,7 +7,8 @@ import { recordAccountEvent } from '@/lib/data/audit';
 import { recordAccountMailEvent } from '@/lib/data/events';
 import { rememberBrowser } from '@/lib/data/known-browsers';
 import { prisma } from '@/lib/db';
-import { findUserIdByEmail, verifyUserCredentials } from '@/lib/data/users';
+import { now } from '@/lib/clock';
+import { findUserIdByEmail, stampLastSignIn, verifyUserCredentials } from '@/lib/data/users';
 import {
   consumeVerifiedSignIn,
   createSignInChallenge,
@@ -164,6 +165,7 @@ export async function completeSignIn({
   const session = await createSession({ userId, context });
   await prisma.$transaction(async (tx) => {
     const seen = await rememberBrowser(tx, { userId, token: browser });
+    await stampLastSignIn(tx, { userId, at: now() });
     await recordAccountEvent(tx, {
       userId,
       action: 'sign_in_succeeded',

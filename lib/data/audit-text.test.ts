@@ -77,6 +77,20 @@ describe('describeAuditEvent', () => {
     );
   });
 
+  it('describes member changes by email and role', () => {
+    const d = (action: string, details: object) => describeAuditEvent({ action, details });
+    expect(d('member_invited', { email: 'ana@example.test', role: 'VIEWER' })).toBe('ana@example.test · Viewer');
+    expect(d('member_role_changed', { email: 'ana@example.test', from: 'VIEWER', to: 'ADMIN' })).toBe(
+      'ana@example.test · Viewer → Admin',
+    );
+    expect(d('member_removed', { email: 'ana@example.test', role: 'ADMIN', sessionsEnded: 2 })).toBe(
+      'ana@example.test · Admin · 2 sessions ended',
+    );
+    expect(d('invitation_accepted', { email: 'ana@example.test', role: 'VIEWER', newAccount: true })).toBe(
+      'ana@example.test · Viewer · new account',
+    );
+  });
+
   it('gives every action a label', () => {
     for (const [action, label] of Object.entries(AUDIT_ACTIONS)) expect(label, action).toMatch(/^[A-Z]/);
   });

@@ -41,6 +41,12 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   webhook_endpoint_disabled: 'Webhook endpoint disabled',
   webhook_endpoint_enabled: 'Webhook endpoint enabled',
   webhook_endpoint_deleted: 'Webhook endpoint deleted',
+  member_invited: 'Member invited',
+  invitation_resent: 'Invitation sent again',
+  invitation_revoked: 'Invitation revoked',
+  invitation_accepted: 'Invitation accepted',
+  member_role_changed: 'Member role changed',
+  member_removed: 'Member removed',
 };
 
 export function describeAuditEvent(event: {
@@ -76,6 +82,7 @@ export function describeAuditEvent(event: {
   if (event.action === 'two_factor_policy_changed')
     parts.push(d.required ? 'Required for admins' : 'No longer required for admins');
   if (event.action.startsWith('webhook_') && typeof d.url === 'string') parts.push(describeWebhook(event.action, d));
+  if (MEMBER_ACTIONS.has(event.action) && typeof d.email === 'string') parts.push(describeMember(event.action, d));
   if (event.reason) parts.push(`Reason: ${event.reason}`);
   return parts.length ? parts.join(' · ') : null;
 }
@@ -111,5 +118,27 @@ function describeWebhook(action: string, d: Record<string, unknown>): string {
     what.push(Array.isArray(d.eventTypes) && d.eventTypes.length ? d.eventTypes.join(', ') : 'all events');
   if (action === 'webhook_secret_rolled' && typeof d.previousSecretUntil === 'string')
     what.push(`the previous secret signs until ${new Date(d.previousSecretUntil).toUTCString()}`);
+  return what.join(' · ');
+}
+
+const MEMBER_ACTIONS = new Set([
+  'member_invited',
+  'invitation_resent',
+  'invitation_revoked',
+  'invitation_accepted',
+  'member_role_changed',
+  'member_removed',
+]);
+
+const roleWord = (role: unknown) => (role === 'ADMIN' ? 'Admin' : role === 'VIEWER' ? 'Viewer' : String(role));
+
+/** Who a member change concerned and how: the email, the role (or the change of role), sessions ended. */
+function describeMember(action: string, d: Record<string, unknown>): string {
+  const what = [String(d.email)];
+  if (action === 'member_role_changed') what.push(`${roleWord(d.from)} → ${roleWord(d.to)}`);
+  else if (d.role) what.push(roleWord(d.role));
+  if (action === 'member_removed' && typeof d.sessionsEnded === 'number')
+    what.push(d.sessionsEnded === 1 ? '1 session ended' : `${d.sessionsEnded} sessions ended`);
+  if (action === 'invitation_accepted' && d.newAccount === true) what.push('new account');
   return what.join(' · ');
 }

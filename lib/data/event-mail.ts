@@ -1,6 +1,7 @@
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { portalUrl } from '@/lib/env';
-import { isMailCategory } from '@/lib/events/mail';
+import { open } from '@/lib/crypto/sealed';
+import { INVITATION_SENT, type InvitationSentData, isMailCategory } from '@/lib/events/mail';
 import { composeMail } from '@/lib/mail/compose';
 import type { DispatchedEvent } from '@/lib/data/events';
 
@@ -49,6 +50,10 @@ export async function mailsForEvents(tx: Prisma.TransactionClient, events: Dispa
   const userById = new Map(users.map((user) => [user.id, user]));
 
   const recipientsOf = (event: DispatchedEvent): Recipient[] => {
+    if (event.type === INVITATION_SENT) {
+      const email = (event.data as Partial<InvitationSentData> | null)?.email;
+      return email ? [{ email, name: '' }] : [];
+    }
     if (event.userId) {
       const user = userById.get(event.userId);
       return user ? [user] : [];
@@ -63,9 +68,24 @@ export async function mailsForEvents(tx: Prisma.TransactionClient, events: Dispa
   const mails: Mail[] = [];
   for (const event of live) {
     for (const recipient of recipientsOf(event)) {
-      const composed = composeMail(event, { portal, name: recipient.name });
+      const composed = composeMail(withOpenedToken(event), { portal, name: recipient.name || null });
       if (composed) mails.push({ to: recipient.email, ...composed, eventId: event.id });
     }
   }
   return mails;
+}
+
+/**
+ * An invitation's event with its token opened, in memory only, for the mail's link; any other event as it is.
+ * A token that does not open (altered, or sealed under another key) leaves the event without one: no mail.
+ */
+function withOpenedToken(event: DispatchedEvent): DispatchedEvent {
+  if (event.type !== INVITATION_SENT) return event;
+  const data = (event.data ?? {}) as Partial<InvitationSentData>;
+  try {
+    const token = open(`invitation:${data.invitation_id}`, String(data.token_sealed)).toString();
+    return { ...event, data: { ...data, token } };
+  } catch {
+    return event;
+  }
 }

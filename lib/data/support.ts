@@ -3,6 +3,7 @@ import type { Actor } from '@/lib/identity/actor';
 import { forbidden, invalidInput, notFound, type CommandResult, type Failure } from '@/lib/result';
 import { recordOrganizationEvent, type RequestContext } from '@/lib/data/audit';
 import { listCredentials } from '@/lib/data/credential-queries';
+import { listOrganizationInvitations, listOrganizationMembers } from '@/lib/data/members';
 import { applyCredentialChange } from '@/lib/data/credential-change';
 import { findRequestAnywhere, topUnknownClientAddresses } from '@/lib/data/request-log';
 
@@ -34,7 +35,10 @@ export async function searchOrganizations({ actor, query }: { actor: Actor; quer
   return { ok: true as const, organizations };
 }
 
-/** A customer's credentials, read-only, for support staff; every view is audited and visible to the customer. */
+/**
+ * A customer's credentials, members and open invitations, read-only, for support staff; every view is
+ * audited and visible to the customer.
+ */
 export async function viewOrganizationCredentials({
   actor,
   organizationId,
@@ -51,7 +55,12 @@ export async function viewOrganizationCredentials({
   });
   if (!organization) return notFound('No such organization.');
   await recordOrganizationEvent(prisma, { organizationId, actor, action: 'support_viewed', context });
-  return { ok: true as const, organization, secrets: await listCredentials({ organizationId }) };
+  const [secrets, members, invitations] = await Promise.all([
+    listCredentials({ organizationId }),
+    listOrganizationMembers({ organizationId }),
+    listOrganizationInvitations({ organizationId }),
+  ]);
+  return { ok: true as const, organization, secrets, members, invitations };
 }
 
 /**

@@ -4,6 +4,7 @@ import { recordAccountEvent, type RequestContext } from '@/lib/data/audit';
 import { recordAccountMailEvent } from '@/lib/data/events';
 import type { Actor } from '@/lib/identity/actor';
 import type { PlatformRole, Role } from '@/lib/generated/prisma/enums';
+import type { Prisma } from '@/lib/generated/prisma/client';
 import { verifyPassword } from '@/lib/identity/password';
 import { DEFAULT_REAUTH_WINDOW_MINUTES } from '@/lib/identity/reauth';
 
@@ -74,6 +75,11 @@ export async function getActorByUserId({ userId }: { userId: string }): Promise<
     session: null,
     reauthWindowMinutes: row.reauthWindowMinutes ?? DEFAULT_REAUTH_WINDOW_MINUTES,
   };
+}
+
+/** When a sign-in became a session: the Members page shows it. Written in the sign-in's transaction. */
+export async function stampLastSignIn(db: Prisma.TransactionClient, { userId, at }: { userId: string; at: Date }) {
+  await db.user.update({ where: { id: userId }, data: { lastSignInAt: at }, select: { id: true } });
 }
 
 /** Stores a new password hash and records the change. */

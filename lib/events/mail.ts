@@ -63,3 +63,21 @@ export const MAIL_CATEGORY_LABELS: Readonly<Record<string, { label: string; hint
   'credential.new_caller': { label: 'Calls from new addresses', hint: 'Not seen with the credential for 30 days' },
   [ENDPOINT_DISABLED]: { label: 'Webhook endpoints disabled', hint: 'Every attempt failed for five days' },
 };
+
+/**
+ * An internal event: an admin invited a person (or sent the invitation again). Emailed to the invitee alone,
+ * never delivered to webhooks. The link's token is in `token_sealed`, sealed under the invitation's id
+ * (lib/crypto/sealed.ts): the outbox never holds it in plaintext, and only the mail composed from it does.
+ */
+export const INVITATION_SENT = 'invitation.sent';
+
+export interface InvitationSentData {
+  organization_id: string;
+  organization_name: string;
+  invitation_id: string;
+  email: string;
+  role: 'ADMIN' | 'VIEWER';
+  inviter_name: string;
+  expires_at: string;
+  token_sealed: string;
+}

@@ -22,3 +22,8 @@ export type MemberActor = Actor & { membership: NonNullable<Actor['membership']>
 export function canManageCredentials(actor: Actor): actor is MemberActor {
   return actor.membership?.role === 'ADMIN';
 }
+
+/** Only an organization's admins may invite, change roles and remove members. */
+export function canManageMembers(actor: Actor): actor is MemberActor {
+  return actor.membership?.role === 'ADMIN';
+}

@@ -20,6 +20,12 @@ describe('mustEnrollTwoFactor', () => {
     expect(mustEnrollTwoFactor(admin(false, false), 'manage_credentials')).toBe(false);
   });
 
+  it('holds back such an admin from managing members too (an invited admin enrolls before anything else)', () => {
+    expect(mustEnrollTwoFactor(admin(true, false), 'manage_members')).toBe(true);
+    expect(mustEnrollTwoFactor(admin(true, true), 'manage_members')).toBe(false);
+    expect(mustEnrollTwoFactor(viewer, 'manage_members')).toBe(false);
+  });
+
   it('never holds back a viewer, who manages nothing', () => {
     expect(mustEnrollTwoFactor(viewer, 'manage_credentials')).toBe(false);
   });

@@ -1,10 +1,12 @@
 import type { Actor } from '@/lib/identity/actor';
 
 /** What an actor may be asked to protect with a second factor first. */
-export type TwoFactorGuarded = 'manage_credentials' | 'support_console';
+export type TwoFactorGuarded = 'manage_credentials' | 'manage_members' | 'support_console';
 
 export const ENROLL_TO_MANAGE_SECRETS =
   'Your organization requires two-factor authentication. Set it up to manage credentials.';
+export const ENROLL_TO_MANAGE_MEMBERS =
+  'Your organization requires two-factor authentication. Set it up to manage members.';
 export const ENROLL_TO_OPEN_SUPPORT = 'Set up two-factor authentication to open the support console.';
 
 /**
@@ -22,5 +24,6 @@ export function mustEnrollTwoFactor(
 }
 
 export function enrollMessage(what: TwoFactorGuarded): string {
-  return what === 'manage_credentials' ? ENROLL_TO_MANAGE_SECRETS : ENROLL_TO_OPEN_SUPPORT;
+  if (what === 'manage_credentials') return ENROLL_TO_MANAGE_SECRETS;
+  return what === 'manage_members' ? ENROLL_TO_MANAGE_MEMBERS : ENROLL_TO_OPEN_SUPPORT;
 }

@@ -1,7 +1,8 @@
 /**
  * The words of every mail: subject, plain text and simple HTML, built from an event's type and data and the
  * portal's address. Pure: no I/O. A mail names a credential by its name and masked preview and never holds a
- * secret value, key material or a code.
+ * secret value, key material or a code. The one mail that carries something to keep is an invitation: its
+ * link holds the single-use token, in the fragment (browsers never send it to a server).
  */
 import Bowser from 'bowser';
 import { KIND_WORDS } from '@/lib/credentials/credential-kinds';
@@ -10,8 +11,11 @@ import {
   type AccountEventData,
   ENDPOINT_DISABLED,
   type EndpointDisabledData,
+  INVITATION_SENT,
+  type InvitationSentData,
   isAccountEventType,
 } from '@/lib/events/mail';
+import { invitationLinkPath } from '@/lib/identity/invitation';
 
 export interface ComposedMail {
   subject: string;
@@ -232,10 +236,30 @@ function accountMessage(type: string, data: AccountEventData, at: Date): Message
   }
 }
 
+/**
+ * The invitation's mail. `token` is the opened token (the caller opens `token_sealed`); without it there is no
+ * link to send, so no mail.
+ */
+function invitationMessage(data: Partial<InvitationSentData> & { token?: string }): Message | null {
+  if (!data.token || !data.organization_name || !data.email) return null;
+  const role = data.role === 'ADMIN' ? 'an admin' : 'a viewer';
+  const until = data.expires_at ? formatInstant(data.expires_at) : 'seven days from now';
+  return {
+    subject: `${data.inviter_name ?? 'An admin'} invited you to ${data.organization_name}`,
+    paragraphs: [
+      `${data.inviter_name ?? 'An admin'} invited you (${data.email}) to join ${data.organization_name} on the credentials console as ${role}.`,
+      `The link below works once, until ${until}. If you already have an account with this email, you sign in with it; otherwise you choose your name and a password.`,
+    ],
+    link: { label: 'Accept the invitation', path: invitationLinkPath(data.token) },
+    why: 'You get this email because an admin of the organization entered your address. If you did not expect it, ignore it: nothing happens unless the link is used.',
+  };
+}
+
 function messageOf(event: MailEvent): Message | null {
   const data = (event.data ?? {}) as Record<string, unknown>;
   if (isAccountEventType(event.type)) return accountMessage(event.type, data as AccountEventData, event.createdAt);
   if (event.type === ENDPOINT_DISABLED) return endpointMessage(data as unknown as EndpointDisabledData);
+  if (event.type === INVITATION_SENT) return invitationMessage(data as Partial<InvitationSentData>);
   return credentialMessage(event.type, data as EventData, event.createdAt);
 }
 

@@ -22,6 +22,8 @@ import {
 import { relyingParty } from '@/lib/identity/webauthn';
 import { createEndpoint } from '@/lib/data/webhook-endpoints';
 import { listDeliveries, sendTestEvent } from '@/lib/data/webhook-deliveries';
+import { inviteMember } from '@/lib/data/members';
+import { open } from '@/lib/crypto/sealed';
 import { organizationWithAdmin } from '../helpers/fixtures';
 import { headersModule, sessionCookieFor } from '../helpers/signed-in';
 import { SoftAuthenticator } from '../helpers/soft-authenticator';
@@ -37,6 +39,8 @@ const support = await import('@/app/(portal)/support/actions');
 const security = await import('@/app/(portal)/security/actions');
 const account = await import('@/app/(portal)/security/account-actions');
 const auditExport = await import('@/app/(portal)/audit-log/export/route');
+const members = await import('@/app/(portal)/members/actions');
+const invitation = await import('@/app/invitation/actions');
 
 const ROOT = process.cwd();
 const PASSWORD = 'test-password-123';
@@ -52,6 +56,15 @@ const WEBHOOK_ADMINS_ONLY = { ok: false, message: 'You need the Admin role to ma
 const ENDPOINT_GONE = {
   ok: false,
   message: 'This endpoint no longer exists. Reload the page to see the current list.',
+};
+const MEMBER_ADMINS_ONLY = { ok: false, message: 'You need the Admin role to manage members.' };
+const MEMBER_GONE = {
+  ok: false,
+  message: 'This person is no longer a member. Reload the page to see the current list.',
+};
+const INVITATION_GONE = {
+  ok: false,
+  message: 'This invitation is no longer open. Reload the page to see the current list.',
 };
 const PASSKEY_GONE = { ok: false, message: 'This passkey no longer exists.' };
 const SESSION_GONE = { ok: false, message: 'This session has already ended. Reload the page.' };
@@ -255,6 +268,29 @@ function onEndpoint(call: (endpointId: string) => Promise<unknown>): Row {
     },
     otherAdmin: refused(ENDPOINT_GONE),
     viewer: refused(WEBHOOK_ADMINS_ONLY),
+  };
+}
+
+/** An open invitation of the victim's organization, with the token its mail carries (opened from the outbox). */
+async function victimInvitation(w: World, email = `invitee-${randomUUID()}@example.test`) {
+  const invited = await inviteMember({ actor: w.victim.actor, email, role: 'VIEWER' });
+  if (!invited.ok) throw new Error(invited.message);
+  const event = await prisma.event.findFirstOrThrow({
+    where: { type: 'invitation.sent', data: { path: ['invitation_id'], equals: invited.invitation.id } },
+  });
+  const sealed = (event.data as { token_sealed: string }).token_sealed;
+  return { id: invited.invitation.id, token: open(`invitation:${invited.invitation.id}`, sealed).toString() };
+}
+
+/** A row for an action on one of the victim's invitations. */
+function onInvitation(call: (invitationId: string) => Promise<unknown>): Row {
+  return {
+    prepare: async (w) => {
+      const { id } = await victimInvitation(w);
+      return { run: () => call(id) };
+    },
+    otherAdmin: refused(INVITATION_GONE),
+    viewer: refused(MEMBER_ADMINS_ONLY),
   };
 }
 
@@ -561,6 +597,49 @@ const TABLE: Record<string, Row> = {
     viewer: refused({ ok: false, message: 'Only admins can change the organization’s security settings.' }),
   },
 
+  // ————— app/(portal)/members/actions.ts —————
+  'app/(portal)/members/actions.ts#inviteMemberAction': {
+    prepare: async () => ({
+      run: () => members.inviteMemberAction({ email: `invitee-${randomUUID()}@example.test`, role: 'ADMIN' }),
+    }),
+    otherAdmin: own(),
+    viewer: refused(MEMBER_ADMINS_ONLY),
+  },
+  'app/(portal)/members/actions.ts#resendInvitationAction': onInvitation((invitationId) =>
+    members.resendInvitationAction({ invitationId }),
+  ),
+  'app/(portal)/members/actions.ts#revokeInvitationAction': onInvitation((invitationId) =>
+    members.revokeInvitationAction({ invitationId }),
+  ),
+  'app/(portal)/members/actions.ts#changeMemberRoleAction': {
+    prepare: async (w) => ({ run: () => members.changeMemberRoleAction({ userId: w.viewer.id, role: 'ADMIN' }) }),
+    otherAdmin: refused(MEMBER_GONE),
+    viewer: refused(MEMBER_ADMINS_ONLY),
+  },
+  'app/(portal)/members/actions.ts#removeMemberAction': {
+    prepare: async (w) => ({ run: () => members.removeMemberAction({ userId: w.viewer.id }) }),
+    otherAdmin: refused(MEMBER_GONE),
+    viewer: refused(MEMBER_ADMINS_ONLY),
+  },
+
+  // ————— app/invitation/actions.ts —————
+  'app/invitation/actions.ts#acceptInvitationAction': {
+    prepare: async (w) => {
+      // The invitee: an account of its own, in no organization yet.
+      const invitee = await prisma.user.create({
+        data: { email: `invitee-${randomUUID()}@example.test`, name: 'Ivy', passwordHash: 'x' },
+      });
+      const { token } = await victimInvitation(w, invitee.email);
+      return {
+        run: () => invitation.acceptInvitationAction({ token }),
+        owner: invitee.id,
+        allowed: (answer) => expect(answer).toEqual({ ok: true, role: 'VIEWER' }),
+      };
+    },
+    otherAdmin: { check: (answer) => expect(answer).toMatchObject({ ok: false, message: /^This invitation is for / }) },
+    viewer: { check: (answer) => expect(answer).toMatchObject({ ok: false, message: /^This invitation is for / }) },
+  },
+
   // ————— app/(portal)/audit-log/export/route.ts —————
   'app/(portal)/audit-log/export/route.ts#GET': {
     prepare: async (w) => {
@@ -598,6 +677,8 @@ const OTHER_ROUTES: Record<string, string> = {
   'app/api/auth/sign-in/route.ts': 'a person signing in, before there is a session',
   'app/api/auth/second-factor/route.ts': 'a person signing in, before there is a session',
   'app/api/auth/second-factor/passkey/route.ts': 'a person signing in, before there is a session',
+  'app/api/auth/invitation/route.ts': 'a new person accepting an invitation, before there is a session',
+  'app/api/auth/invitation/lookup/route.ts': 'a person opening an invitation link, before there is a session',
   'app/api/oauth/token/route.ts': 'OAuth clients, authenticated by their credentials',
   'app/api/oauth/revoke/route.ts': 'OAuth clients, authenticated by their credentials',
   'app/api/oauth/introspect/route.ts': 'OAuth clients, authenticated by their credentials',

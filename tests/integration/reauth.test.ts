@@ -12,6 +12,9 @@ process.env.TEST_CLOCK = '1';
 const credentials = await import('@/app/(portal)/credentials/actions');
 const account = await import('@/app/(portal)/security/account-actions');
 const webhooks = await import('@/app/(portal)/webhooks/actions');
+const members = await import('@/app/(portal)/members/actions');
+const { inviteMember } = await import('@/lib/data/members');
+const { createMember } = await import('@/lib/data/organizations');
 const { createEndpoint } = await import('@/lib/data/webhook-endpoints');
 const { confirmIdentityAction } = await import('@/app/(portal)/actions');
 const { setClockOffset } = await import('@/lib/clock');
@@ -56,6 +59,30 @@ async function webhookEndpoint() {
   if (!created.ok) throw new Error(created.message);
   return created.endpoint.id;
 }
+
+async function invitation() {
+  setClockOffset(0);
+  const invited = await inviteMember({
+    actor: fixture.actor,
+    email: `sudo-${randomUUID()}@example.test`,
+    role: 'VIEWER',
+  });
+  if (!invited.ok) throw new Error(invited.message);
+  return prisma.invitation.findUniqueOrThrow({ where: { id: invited.invitation.id } });
+}
+
+async function viewer() {
+  const user = await createMember({
+    organizationId: fixture.org.id,
+    email: `sudo-viewer-${randomUUID()}@example.test`,
+    name: 'Vera',
+    password: PASSWORD,
+    role: 'VIEWER',
+  });
+  return user.id;
+}
+
+let hashBefore = '';
 
 /** Every sensitive server action, with a way to see whether it changed anything. */
 const SENSITIVE: Record<
@@ -188,6 +215,43 @@ Object.assign(SENSITIVE, {
     },
     run: () => webhooks.deleteEndpointAction({ endpointId: target }),
     changed: async () => (await prisma.webhookEndpoint.count({ where: { id: target } })) === 0,
+  },
+  'invite a member': {
+    prepare: async () => {
+      countBefore = await prisma.invitation.count({ where: { organizationId: fixture.org.id } });
+    },
+    run: () => members.inviteMemberAction({ email: `sudo-${randomUUID()}@example.test`, role: 'ADMIN' }),
+    changed: async () => (await prisma.invitation.count({ where: { organizationId: fixture.org.id } })) !== countBefore,
+  },
+  'resend an invitation': {
+    prepare: async () => {
+      const sent = await invitation();
+      [target, hashBefore] = [sent.id, sent.tokenHash];
+    },
+    run: () => members.resendInvitationAction({ invitationId: target }),
+    changed: async () =>
+      (await prisma.invitation.findUniqueOrThrow({ where: { id: target } })).tokenHash !== hashBefore,
+  },
+  'revoke an invitation': {
+    prepare: async () => {
+      target = (await invitation()).id;
+    },
+    run: () => members.revokeInvitationAction({ invitationId: target }),
+    changed: async () => (await prisma.invitation.findUniqueOrThrow({ where: { id: target } })).revokedAt !== null,
+  },
+  "change a member's role": {
+    prepare: async () => {
+      target = await viewer();
+    },
+    run: () => members.changeMemberRoleAction({ userId: target, role: 'ADMIN' }),
+    changed: async () => (await prisma.membership.findUniqueOrThrow({ where: { userId: target } })).role === 'ADMIN',
+  },
+  'remove a member': {
+    prepare: async () => {
+      target = await viewer();
+    },
+    run: () => members.removeMemberAction({ userId: target }),
+    changed: async () => (await prisma.membership.count({ where: { userId: target } })) === 0,
   },
   'change the confirmation window': {
     run: () => account.setReauthWindowAction({ minutes: 60 }),

@@ -13,6 +13,8 @@ import { toCredentialRow } from '@/components/credentials/credential-row';
 import { organizationClock } from '@/lib/data/credential-clock';
 import { SupportCredentialsTable } from './support-credentials-table';
 import { Breadcrumb } from '@/components/breadcrumb';
+import { InvitationsTable } from '@/components/members/invitations-table';
+import { MembersTable } from '@/components/members/members-table';
 
 export const metadata: Metadata = { title: 'Customer credentials' };
 
@@ -25,7 +27,7 @@ export default async function SupportOrganizationPage({ params }: { params: Prom
   if (!z.uuid().safeParse(organizationId).success) notFound();
   const result = await viewOrganizationCredentials({ actor, organizationId, context: await requestContext() });
   if (!result.ok) notFound();
-  const { organization, secrets } = result;
+  const { organization, secrets, members, invitations } = result;
   // A tenant's credentials show their status on its test clock.
   const clock = await organizationClock({ organizationId });
 
@@ -63,6 +65,38 @@ export default async function SupportOrganizationPage({ params }: { params: Prom
           organizationId={organization.id}
           secrets={secrets.map((secret) => toCredentialRow(secret, Date.now(), clock))}
         />
+      </section>
+
+      <section aria-labelledby="members-heading" className="rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5">
+        <h2 id="members-heading" className="border-b border-slate-200 px-4 py-4 text-base font-semibold sm:px-6">
+          Members
+        </h2>
+        <MembersTable
+          caption={`Members of ${organization.name}`}
+          lastAdmin={members.filter((member) => member.role === 'ADMIN').length <= 1}
+          members={members.map((member) => ({
+            ...member,
+            lastSignInAt: member.lastSignInAt?.toISOString() ?? null,
+            joinedAt: member.joinedAt.toISOString(),
+          }))}
+        />
+      </section>
+
+      <section aria-labelledby="invitations-heading" className="rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5">
+        <h2 id="invitations-heading" className="border-b border-slate-200 px-4 py-4 text-base font-semibold sm:px-6">
+          Pending invitations
+        </h2>
+        {invitations.length === 0 ? (
+          <p className="px-4 py-4 text-sm text-slate-600 sm:px-6">None.</p>
+        ) : (
+          <InvitationsTable
+            invitations={invitations.map((invitation) => ({
+              ...invitation,
+              createdAt: invitation.createdAt.toISOString(),
+              expiresAt: invitation.expiresAt.toISOString(),
+            }))}
+          />
+        )}
       </section>
     </div>
   );
