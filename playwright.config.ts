@@ -1,63 +1,93 @@
 import { existsSync } from 'node:fs';
-import { defineConfig, devices } from '@playwright/test';
+import { defineConfig, devices, type PlaywrightTestConfig } from '@playwright/test';
 
-const port = Number(process.env.E2E_PORT ?? 3100);
-/** e2e/webhook-deliveries.spec.ts runs an SMTP server on this port while its tests run. */
-export const smtpPort = Number(process.env.E2E_SMTP_PORT ?? 2525);
-export const baseURL = `http://localhost:${port}`;
+/**
+ * One of the two production servers the suite runs against. Each has its own database, seed, test clock and
+ * SMTP port, so the two halves of the suite run at the same time without seeing each other's changes (the
+ * demo organization's secrets and sessions, the moved clock). A spec reaches its own through
+ * `thisServer()` (e2e/helpers.ts), never through these constants.
+ */
+export interface E2eServer {
+  /** The project (half of the suite) that runs against it, and the prefix of its log lines. */
+  name: 'a' | 'b';
+  baseURL: string;
+  /** The embedded PostgreSQL, which `orgCli` reuses while the server runs. */
+  databasePort: number;
+  databaseDir: string;
+  /** e2e/webhook-deliveries.spec.ts runs an SMTP server on this port while its tests run. */
+  smtpPort: number;
+}
+
+// The first server takes the ports given; the second the next port up of each.
+const firstPort = Number(process.env.E2E_PORT ?? 3100);
+const firstDatabasePort = Number(process.env.E2E_PG_PORT ?? 54339);
+const firstSmtpPort = Number(process.env.E2E_SMTP_PORT ?? 2525);
+
+function server(name: E2eServer['name'], offset: number): E2eServer {
+  return {
+    name,
+    baseURL: `http://localhost:${firstPort + offset}`,
+    databasePort: firstDatabasePort + offset,
+    databaseDir: `.data/e2e-${name}`,
+    smtpPort: firstSmtpPort + offset,
+  };
+}
+
+const servers = { a: server('a', 0), b: server('b', 1) };
+
+/**
+ * Half a: the accessibility spec (about 2 minutes alone) with short ones; half b: everything else, so that a
+ * new spec always runs somewhere. Balanced by each spec's time in CI; rebalance when one half grows
+ * (docs/testing.md has the figures).
+ */
+const halfA = [
+  'accessibility',
+  'webhook-deliveries',
+  'token',
+  'audit-log',
+  'email-preferences',
+  'security',
+  'portal-address',
+  'api/*',
+].map((name) => `**/e2e/${name}.spec.ts`);
 
 // Browsers cannot be downloaded on our machines: use Debian's Chromium when it is there,
 // and Playwright's own browser elsewhere.
 const systemChromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path));
 const runningAsRoot = process.getuid?.() === 0;
 
-export default defineConfig({
-  testDir: './e2e',
-  outputDir: './test-results',
-  fullyParallel: false,
-  workers: 1,
-  retries: 0,
-  forbidOnly: !!process.env.CI,
-  reporter: [['list']],
-  timeout: 30_000,
-  expect: { timeout: 10_000 },
-  use: {
-    baseURL,
-    trace: 'retain-on-failure',
-    screenshot: 'only-on-failure',
+const chromium = {
+  ...devices['Desktop Chrome'],
+  viewport: { width: 1280, height: 800 },
+  launchOptions: {
+    executablePath: systemChromium,
+    args: [
+      ...(runningAsRoot ? ['--no-sandbox'] : []),
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   },
-  projects: [
-    {
-      name: 'chromium',
-      use: {
-        ...devices['Desktop Chrome'],
-        viewport: { width: 1280, height: 800 },
-        launchOptions: {
-          executablePath: systemChromium,
-          args: [
-            ...(runningAsRoot ? ['--no-sandbox'] : []),
-            '--disable-gpu',
-            '--disable-quic',
-            '--no-first-run',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-          ],
-        },
-      },
-    },
-  ],
-  webServer: {
+};
+
+type WebServer = Extract<PlaywrightTestConfig['webServer'], unknown[]>[number];
+
+function webServer(server: E2eServer): WebServer {
+  return {
+    name: `server ${server.name}`,
     command: 'node --import tsx scripts/start.ts --fresh',
-    url: `${baseURL}/sign-in`,
+    url: `${server.baseURL}/sign-in`,
     timeout: 120_000,
     reuseExistingServer: false,
     stdout: 'pipe',
     env: {
-      PORT: String(port),
-      EMBEDDED_PG_DIR: '.data/e2e',
-      EMBEDDED_PG_PORT: process.env.E2E_PG_PORT ?? '54339',
-      NEXTAUTH_URL: baseURL,
+      PORT: String(new URL(server.baseURL).port),
+      EMBEDDED_PG_DIR: server.databaseDir,
+      EMBEDDED_PG_PORT: String(server.databasePort),
+      NEXTAUTH_URL: server.baseURL,
       DATABASE_URL: '',
       // The suite adds more secrets than a customer may keep; usage is written every second to be seen quickly.
       MAX_SECRETS_PER_CLIENT: '200',
@@ -72,7 +102,30 @@ export default defineConfig({
       OAUTH_ALLOW_LOOPBACK_HTTP: '1',
       // Mail goes to the SMTP server e2e/webhook-deliveries.spec.ts runs in the test process. While no spec
       // listens there, mails fail to connect and wait in the email queue for their retries.
-      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      SMTP_URL: `smtp://127.0.0.1:${server.smtpPort}`,
     },
+  };
+}
+
+export default defineConfig({
+  testDir: './e2e',
+  outputDir: './test-results',
+  fullyParallel: false,
+  // One worker per half: the specs of a half share its server's demo users and test clock, so they take turns.
+  workers: 2,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  reporter: [['list']],
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  use: {
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
   },
+  projects: [
+    { name: 'a', testMatch: halfA, workers: 1, metadata: servers.a, use: { ...chromium, baseURL: servers.a.baseURL } },
+    { name: 'b', testIgnore: halfA, workers: 1, metadata: servers.b, use: { ...chromium, baseURL: servers.b.baseURL } },
+  ],
+  // Playwright starts them one after the other and stops both at the end, whichever projects run.
+  webServer: [webServer(servers.a), webServer(servers.b)],
 });

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import { generate } from 'otplib';
+import type { E2eServer } from '../playwright.config';
 
 export const PASSWORD = process.env.DEMO_PASSWORD ?? 'demo-password';
 
@@ -33,16 +34,25 @@ export async function addSecret(page: Page): Promise<string> {
 }
 
 /**
- * Runs scripts/org.ts against the suite's own embedded database (the server's, reused while it runs) and
+ * The server the running test's project (its half of the suite) runs against, from playwright.config.ts.
+ * Only inside a test or a hook: each half has its own server, and only the test knows which is its own.
+ */
+export function thisServer(): E2eServer {
+  return test.info().project.metadata as E2eServer;
+}
+
+/**
+ * Runs scripts/org.ts against this half's embedded database (its server's, reused while it runs) and
  * returns the one line of JSON it prints: tenants and support users made here keep the demo users as seeded.
  */
 export function orgCli<T>(args: string[]): T {
+  const { databaseDir, databasePort } = thisServer();
   const stdout = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/org.ts', ...args], {
     env: {
       ...process.env,
       DATABASE_URL: '',
-      EMBEDDED_PG_DIR: '.data/e2e',
-      EMBEDDED_PG_PORT: process.env.E2E_PG_PORT ?? '54339',
+      EMBEDDED_PG_DIR: databaseDir,
+      EMBEDDED_PG_PORT: String(databasePort),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
     timeout: 60_000,

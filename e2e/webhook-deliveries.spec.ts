@@ -2,9 +2,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
 import { Webhook } from 'standardwebhooks';
-import { smtpPort } from '../playwright.config';
 import { startSmtpSink } from '../tests/helpers/smtp-sink';
-import { addSecret, createTenant, orgCli, previewOf, rowOf, signIn } from './helpers';
+import { addSecret, createTenant, orgCli, previewOf, rowOf, signIn, thisServer } from './helpers';
 
 // What a customer's receiver and an admin's mailbox get: an admin adds an endpoint on Development › Webhooks,
 // and a receiver in this process verifies each message with the `standardwebhooks` package as a customer
@@ -77,7 +76,7 @@ let sink: Awaited<ReturnType<typeof startSmtpSink>>;
 const cleanups: (() => unknown)[] = [];
 
 test.beforeAll(async () => {
-  sink = await startSmtpSink({ port: smtpPort });
+  sink = await startSmtpSink({ port: thisServer().smtpPort });
 });
 
 test.afterAll(async () => {

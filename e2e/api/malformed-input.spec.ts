@@ -1,7 +1,6 @@
 // Malformed input gets a 4xx from the production server, never a 500.
 import { type APIRequestContext, expect, test } from '@playwright/test';
-import { baseURL } from '../../playwright.config';
-import { PASSWORD, serverActionId } from '../helpers';
+import { PASSWORD, serverActionId, thisServer } from '../helpers';
 
 const UNDECODABLE = '%E0%A4%A';
 
@@ -69,7 +68,7 @@ test.describe('a server action', () => {
       headers: {
         'Next-Action': serverActionId('createSecretAction'),
         'Content-Type': contentType,
-        Origin: baseURL,
+        Origin: thisServer().baseURL,
       },
       data,
     });

@@ -1,7 +1,7 @@
 // Every answer carries the security headers: nosniff everywhere, no-store on the APIs, a CSP on HTML, also
 // the answers made before any page or route handler runs.
 import { type APIResponse, expect, test } from '@playwright/test';
-import { baseURL } from '../../playwright.config';
+import { thisServer } from '../helpers';
 
 function expectApiHeaders(response: APIResponse, what: string) {
   expect(response.headers()['x-content-type-options'], what).toBe('nosniff');
@@ -51,7 +51,9 @@ test('on answers made before the portal runs: a malformed path, a misdirected pa
   expect(malformed.status()).toBe(400);
   expectPageHeaders(malformed, 'malformed path');
 
-  const misdirected = await request.get(`http://127.0.0.1:${new URL(baseURL).port}/credentials`, { maxRedirects: 0 });
+  const misdirected = await request.get(`http://127.0.0.1:${new URL(thisServer().baseURL).port}/credentials`, {
+    maxRedirects: 0,
+  });
   expect(misdirected.status()).toBe(307);
   expectPageHeaders(misdirected, 'redirect to the portal address');
 

@@ -1,8 +1,7 @@
 // A server action sent from another origin is refused with 403 on every path, /api/* included, and the
 // origin is compared with the Host: X-Forwarded-Host is believed only with TRUST_PROXY=1 (unset here).
 import { type APIRequestContext, expect, test } from '@playwright/test';
-import { baseURL } from '../../playwright.config';
-import { serverActionId } from '../helpers';
+import { serverActionId, thisServer } from '../helpers';
 
 function callAction(request: APIRequestContext, path: string, headers: Record<string, string>) {
   return request.post(path, {
@@ -12,7 +11,7 @@ function callAction(request: APIRequestContext, path: string, headers: Record<st
 }
 
 test('allows a server action from the portal itself', async ({ request }) => {
-  const response = await callAction(request, '/credentials', { Origin: baseURL });
+  const response = await callAction(request, '/credentials', { Origin: thisServer().baseURL });
   expect(response.status()).toBe(200);
 });
 
@@ -36,6 +35,9 @@ test('blocks a foreign origin that names itself in X-Forwarded-Host, and ignores
   });
   expect(forged.status()).toBe(403);
   // From the portal, a stray X-Forwarded-Host changes nothing (Next's own check would have failed with a 500).
-  const stray = await callAction(request, '/credentials', { Origin: baseURL, 'X-Forwarded-Host': 'attacker.example' });
+  const stray = await callAction(request, '/credentials', {
+    Origin: thisServer().baseURL,
+    'X-Forwarded-Host': 'attacker.example',
+  });
   expect(stray.status()).toBe(200);
 });
