@@ -1,7 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
-import { smtpPort } from '../playwright.config';
 import { startSmtpSink } from '../tests/helpers/smtp-sink';
-import { createTenant, orgCli, signIn } from './helpers';
+import { createTenant, orgCli, signIn, thisServer } from './helpers';
 
 // A colleague joins and leaves: an admin invites a viewer on Account › Members, the invitee follows the link
 // in the mail (received by an SMTP server in this process, on the port of the server's SMTP_URL), chooses a
@@ -11,7 +10,7 @@ import { createTenant, orgCli, signIn } from './helpers';
 let sink: Awaited<ReturnType<typeof startSmtpSink>>;
 
 test.beforeAll(async () => {
-  sink = await startSmtpSink({ port: smtpPort });
+  sink = await startSmtpSink({ port: thisServer().smtpPort });
 });
 
 test.afterAll(async () => {
