@@ -1,7 +1,8 @@
-import { Info, Users } from 'lucide-react';
+import { Users } from 'lucide-react';
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { PageHeader } from '@/components/page-header';
+import { InfoNote } from '@/components/ui/info-note';
 import { EmptyState } from '@/components/ui/empty-state';
 import { requireActor } from '@/lib/auth/session';
 import { listInvitations, listMembers } from '@/lib/data/members';
@@ -40,10 +41,9 @@ export default async function MembersPage() {
     return (
       <div className="space-y-8">
         {header}
-        <p className="flex gap-3 rounded-lg bg-white p-4 text-sm text-slate-700 ring-1 ring-slate-200">
-          <Info className="mt-0.5 size-4 shrink-0 text-indigo-600" aria-hidden />
+        <InfoNote>
           Your account is not a member of a customer organization, so there are no members to show here.
-        </p>
+        </InfoNote>
       </div>
     );
   }
