@@ -79,10 +79,30 @@ export async function advanceTenantClock(input: {
       field,
     );
 
+  // One move of a tenant's clock at a time, across instances: a duration is added to the clock as the
+  // previous move left it (two calls of P1D make two days), and each move's events are queued in order.
+  return prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`tenant-clock:${organizationId}`}, 0))`;
+      return moveClock(organizationId, field, parsed.data, step);
+    },
+    { maxWait: 10_000, timeout: MOVE_TIMEOUT_MS },
+  );
+}
+
+/** How long one move may take, its stops' jobs included (a ten-year move of many credentials stops often). */
+const MOVE_TIMEOUT_MS = 120_000;
+
+async function moveClock(
+  organizationId: string,
+  field: 'advanceBy' | 'to',
+  move: { advanceBy: string } | { to: string },
+  step: number | null,
+): Promise<{ ok: true; now: Date } | ClockFailure> {
   const clock = await currentClock(organizationId);
   if (!clock.ok) return clock;
   const from = clock.now.getTime();
-  const to = 'to' in parsed.data ? Date.parse(parsed.data.to) : from + step!;
+  const to = 'to' in move ? Date.parse(move.to) : from + step!;
   if (to < from)
     return fail('invalid_input', `A test clock only moves forward; this one is at ${clock.now.toISOString()}.`, field);
   if (to - from > MAX_CLOCK_ADVANCE_MS)

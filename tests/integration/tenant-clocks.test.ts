@@ -79,6 +79,20 @@ describe('a tenant with a test clock', () => {
     await moveTo(t, created + 3 * DAY);
   });
 
+  it('adds two moves made at the same moment one after the other, never one over the other', async () => {
+    const t = await tenant();
+    const start = await clockOf(t);
+    const moves = await Promise.all([
+      advanceTenantClock({ organizationId: t.organizationId, advanceBy: 'P1D' }),
+      advanceTenantClock({ organizationId: t.organizationId, advanceBy: 'P1D' }),
+    ]);
+    expect(moves.map((move) => (move.ok ? move.now.getTime() - start : 0)).sort((a, b) => a - b)).toEqual([
+      DAY,
+      2 * DAY,
+    ]);
+    expect(await clockOf(t)).toBe(start + 2 * DAY);
+  });
+
   it('refuses to move back, a malformed move, and leaves the clock where it was', async () => {
     const t = await tenant();
     const at = await clockOf(t);
