@@ -109,7 +109,7 @@ export interface KitTestFixtures {
 export interface KitWorkerFixtures extends KitOptions {
   tenant: Tenant;
   tokens: Tokens;
-  totp: (secret: string) => string;
+  totp: typeof totp;
   _kit: KitWorker;
   _receiver: KitReceiver;
 }
