@@ -1,7 +1,8 @@
 // npm run test:kit — the testing kit as a customer uses it: packs packages/testing with `npm pack`, installs the
 // tarball into examples/customer-suite (its own project, npm registry and cache only, no workspace link),
 // typechecks that suite against the published types, and runs it in four workers against the production build,
-// started here on its own embedded database with the platform API on. Needs `npm run build` first.
+// started here on its own embedded database with the platform API on. Needs `npm run build` first. Arguments
+// go to `playwright test` (`npm run test:kit -- tests/webhooks.spec.ts`).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -100,7 +101,7 @@ let failed = false;
 try {
   await timed('portal started', () => waitUntilServing(server, 120_000));
   await timed('example suite ran', () =>
-    run(path.join(suiteDir, 'node_modules/.bin/playwright'), ['test'], {
+    run(path.join(suiteDir, 'node_modules/.bin/playwright'), ['test', ...process.argv.slice(2)], {
       cwd: suiteDir,
       env: {
         ...process.env,

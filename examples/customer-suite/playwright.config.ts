@@ -13,8 +13,8 @@ export default defineConfig<object, KitOptions>({
   workers: 4,
   retries: 0,
   forbidOnly: !!process.env.CI,
-  timeout: 30_000,
-  expect: { timeout: 10_000 },
+  timeout: 45_000,
+  expect: { timeout: 15_000 },
   reporter: [['list'], ['./setup-time-reporter.ts', { maxMs: 1_500 }]],
   use: {
     baseURL: process.env.PORTAL_URL,

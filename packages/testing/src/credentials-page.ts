@@ -69,19 +69,38 @@ export class CredentialsPage {
 
   async deactivate(name: string): Promise<void> {
     await this.menuItem(name, 'Deactivate');
-    const confirm = this.page.getByRole('alertdialog');
-    await confirm.getByRole('button', { name: 'Deactivate', exact: true }).click();
-    await expect(confirm).toBeHidden();
-    await expect(await this.statusCell(name)).toHaveText(/^Disabled/);
+    await this.confirm('Deactivate');
+    // An active credential past its expiry reads Expired once it is deactivated, the others Disabled.
+    await expect(await this.statusCell(name)).toHaveText(/^(Disabled|Expired)/);
   }
 
-  /** Deletes the credential (Delete in its row's menu, confirmed). */
+  /**
+   * Deletes the credential (Delete in its row's menu, confirmed). The portal deletes only a disabled
+   * credential, so an active one is deactivated first, as a person would have to.
+   */
   async remove(name: string): Promise<void> {
-    await this.menuItem(name, 'Delete');
+    await this.open();
+    const row = this.row(name);
+    await expect(row, `no credential named "${name}" is listed`).toHaveCount(1);
+    await row.getByRole('button', { name: /^Actions for / }).click();
+    const menu = this.page.getByRole('menu');
+    await expect(menu.getByRole('menuitem').first()).toBeVisible();
+    if ((await menu.getByRole('menuitem', { name: 'Delete', exact: true }).count()) === 0) {
+      await menu.getByRole('menuitem', { name: 'Deactivate', exact: true }).click();
+      await this.confirm('Deactivate');
+      await expect(await this.statusCell(name)).toHaveText(/^(Disabled|Expired)/);
+      // The open menu follows the refreshed row: Delete appears once the page knows it is disabled.
+      await row.getByRole('button', { name: /^Actions for / }).click();
+    }
+    await menu.getByRole('menuitem', { name: 'Delete', exact: true }).click();
+    await this.confirm('Delete');
+    await expect(row).toHaveCount(0);
+  }
+
+  private async confirm(button: 'Deactivate' | 'Delete'): Promise<void> {
     const confirm = this.page.getByRole('alertdialog');
-    await confirm.getByRole('button', { name: 'Delete', exact: true }).click();
+    await confirm.getByRole('button', { name: button, exact: true }).click();
     await expect(confirm).toBeHidden();
-    await expect(this.row(name)).toHaveCount(0);
   }
 
   /**

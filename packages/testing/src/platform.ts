@@ -56,8 +56,21 @@ export class PlatformApi {
     return this.call<CreatedTenant>('POST', '/api/platform/tenants', 'Creating a tenant', { ...input, totp: true });
   }
 
+  /**
+   * Deletes the tenant, trying again twice when the server fails (a 5xx: the deletion is one transaction,
+   * which PostgreSQL may end as a deadlock while the tenant's last events are being delivered).
+   */
   async deleteTenant(organizationId: string): Promise<void> {
-    await this.call('DELETE', `/api/platform/tenants/${organizationId}`, 'Deleting the tenant');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.call('DELETE', `/api/platform/tenants/${organizationId}`, 'Deleting the tenant');
+        return;
+      } catch (error) {
+        const serverFailed = error instanceof PlatformApiError && error.status >= 500;
+        if (!serverFailed || attempt === 3) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+      }
+    }
   }
 
   async clockNow(organizationId: string): Promise<Date> {

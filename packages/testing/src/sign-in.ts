@@ -26,13 +26,27 @@ export class TotpSteps {
   }
 }
 
-/** Signs in on /sign-in through its documented names: email and password, then the authenticator code. */
+/** How long to keep trying while the portal answers that sign-in is busy (it sheds load with a 503). */
+const BUSY_RETRY_MS = 15_000;
+
+/**
+ * Signs in on /sign-in through its documented names: email and password, then the authenticator code. A
+ * portal under load may answer the password step with "busy, try again in a moment"; that is tried again
+ * a second later, as a person would, for up to 15 s.
+ */
 export async function signIn(page: Page, portalUrl: string, admin: AdminCredentials, steps: TotpSteps) {
-  await page.goto(new URL('/sign-in', portalUrl).href);
-  await page.getByRole('textbox', { name: 'Email' }).fill(admin.email);
-  await page.getByLabel('Password', { exact: true }).fill(admin.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
   const code = page.getByRole('textbox', { name: 'Authentication code' });
+  const busy = page.getByRole('alert').filter({ hasText: /busy/i });
+  const giveUpAt = Date.now() + BUSY_RETRY_MS;
+  for (;;) {
+    await page.goto(new URL('/sign-in', portalUrl).href);
+    await page.getByRole('textbox', { name: 'Email' }).fill(admin.email);
+    await page.getByLabel('Password', { exact: true }).fill(admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(code.or(busy).first()).toBeVisible();
+    if (!(await busy.isVisible()) || Date.now() > giveUpAt) break;
+    await page.waitForTimeout(1_000);
+  }
   await code.fill(await steps.nextCode(admin.totpSecret));
   await page.getByRole('button', { name: 'Verify' }).click();
   await expect(page).toHaveURL(/\/credentials$/);
