@@ -1,4 +1,5 @@
-// npm run org:create -- --name "Suite 42" [--domain d] [--email e] [--totp]  |  npm run org:delete -- --id <uuid>
+// npm run org:create -- --name "Suite 42" [--domain d] [--email e] [--totp] [--test-clock] [--ttl-minutes n]
+// npm run org:delete -- --id <uuid>
 // npm run org:support -- --email e [--name n] [--totp]  (a platform support user for suites that test the support console)
 // Tenants for customers' end-to-end suites. Stdout carries exactly one line of JSON; everything else goes to
 // stderr, so a suite can JSON.parse what it reads (with `npm run --silent`, which drops npm's own banner).
@@ -7,8 +8,10 @@ import { persistentSecret, runWithDatabase } from './database';
 
 const USAGE = [
   'Usage:',
-  '  npm run --silent org:create -- --name "Suite 42" [--domain suite42.example.test] [--email admin@suite42.example.test] [--totp]',
+  '  npm run --silent org:create -- --name "Suite 42" [--domain suite42.example.test] [--email admin@suite42.example.test] [--totp] [--test-clock] [--ttl-minutes 60]',
   '    --totp also enrolls an authenticator app for the admin and prints its key (admin.totp.secret) once.',
+  '    --test-clock gives the tenant its own clock, frozen at creation (moved by POST /api/platform/tenants/{id}/clock).',
+  '    --ttl-minutes (1 to 1440, default 1440) is when the tenant deletes itself.',
   '  npm run --silent org:delete -- --id <organization uuid>',
   '  npm run --silent org:support -- --email support@suite42.example.test [--name "Suite Support"] [--totp]',
 ].join('\n');
@@ -31,6 +34,8 @@ function parse() {
         email: { type: 'string' },
         id: { type: 'string' },
         totp: { type: 'boolean' },
+        'test-clock': { type: 'boolean' },
+        'ttl-minutes': { type: 'string' },
       },
     });
   } catch (error) {
@@ -44,7 +49,11 @@ if (command !== 'create' && command !== 'delete' && command !== 'support')
   fail(`Unknown command "${command ?? ''}".\n${USAGE}`);
 if (extra.length > 0) fail(`Unexpected argument "${extra[0]}".\n${USAGE}`);
 if (command === 'create' && (values.id !== undefined || values.name === undefined))
-  fail(`create takes --name (and optionally --domain, --email, --totp).\n${USAGE}`);
+  fail(`create takes --name (and optionally --domain, --email, --totp, --test-clock, --ttl-minutes).\n${USAGE}`);
+if (command !== 'create' && (values['test-clock'] !== undefined || values['ttl-minutes'] !== undefined))
+  fail(`--test-clock and --ttl-minutes are options of create.\n${USAGE}`);
+const ttlText = values['ttl-minutes'];
+if (ttlText !== undefined && !/^\d+$/.test(ttlText)) fail(`--ttl-minutes takes a whole number of minutes (1 to 1440).`);
 if (
   command === 'delete' &&
   (values.id === undefined ||
@@ -82,6 +91,8 @@ runWithDatabase(async (db) => {
         domain: values.domain,
         email: values.email,
         totp: values.totp,
+        testClock: values['test-clock'],
+        ttlMinutes: ttlText === undefined ? undefined : Number(ttlText),
       });
       if (result.ok) {
         await printResult(result.tenant);

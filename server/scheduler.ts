@@ -1,6 +1,7 @@
-import { recordExpiries, runScheduledDeactivations } from '@/lib/jobs/credential-jobs';
+import { recordExpiries, runScheduledDeactivations } from '@/lib/data/credential-deadlines';
 import { pruneExpiredAssertionJtis } from '@/lib/jobs/assertion-jti-jobs';
 import { pruneExpiredRecords } from '@/lib/jobs/retention';
+import { deleteExpiredTenants } from '@/lib/jobs/tenant-expiry';
 import { recordExpiringEvents } from '@/lib/data/events';
 import { now } from '@/lib/clock';
 import { isDatabaseUnavailable } from '@/lib/db/availability';
@@ -10,6 +11,8 @@ import { SCHEDULER_LOCK_KEY, holdLeadership } from '@/lib/db/leader-lock';
 const JTI_PRUNE_MS = 60_000;
 /** How often credentials crossing a credential.expiring threshold are looked for (an indexed range read). */
 const EXPIRING_MS = 2_000;
+/** How often tenants whose time is up are looked for (an indexed read); a tenant lives at least a minute. */
+const TENANT_EXPIRY_MS = 15_000;
 
 /**
  * The jobs that must run once across every instance and worker sharing the database: deactivating rolled
@@ -17,7 +20,9 @@ const EXPIRING_MS = 2_000;
  * them on time whether or not anyone has the page open), and pruning usage older than the charts show,
  * finished sign-in challenges and the revocations of expired tokens (when a process becomes leader, then
  * hourly). The token endpoint already refuses such a secret from the exact instant, without waiting for this
- * job. Used client-assertion jtis are deleted once expired (on taking the lead, then every minute).
+ * job. Used client-assertion jtis are deleted once expired (on taking the lead, then every minute), and
+ * tenants whose `ttlMinutes` are up within 15 s of it. A tenant's own credentials are judged at its test clock
+ * when it has one (lib/data/credential-clock.ts): these jobs find them on that clock, not on real time.
  *
  * Only the holder of an advisory lock runs them (lib/db/leader-lock.ts); every process competes, so another
  * takes over within seconds when the leader dies. The jobs' writes are conditional updates, so the moment
@@ -58,6 +63,16 @@ function runJobs(): () => Promise<void> {
         findingExpiring = undefined;
       });
   };
+  let deletingTenants: Promise<unknown> | undefined;
+  const deleteTenants = () => {
+    deletingTenants ??= deleteExpiredTenants()
+      .catch((error: unknown) =>
+        console.error('scheduler: deleting expired tenants failed', error instanceof Error ? error.message : error),
+      )
+      .finally(() => {
+        deletingTenants = undefined;
+      });
+  };
   const pruneJtis = () => {
     pruningJtis ??= pruneExpiredAssertionJtis()
       .catch(() => {})
@@ -69,10 +84,13 @@ function runJobs(): () => Promise<void> {
   prune();
   pruneJtis();
   findExpiring();
+  deleteTenants();
   const hourly = setInterval(prune, 3_600_000);
   const everyMinute = setInterval(pruneJtis, JTI_PRUNE_MS);
   const expiring = setInterval(findExpiring, EXPIRING_MS);
+  const tenants = setInterval(deleteTenants, TENANT_EXPIRY_MS);
   expiring.unref();
+  tenants.unref();
   tick.unref();
   hourly.unref();
   everyMinute.unref();
@@ -81,7 +99,8 @@ function runJobs(): () => Promise<void> {
     clearInterval(hourly);
     clearInterval(everyMinute);
     clearInterval(expiring);
-    await Promise.all([running, pruningJtis, findingExpiring]);
+    clearInterval(tenants);
+    await Promise.all([running, pruningJtis, findingExpiring, deletingTenants]);
   };
 }
 

@@ -8,6 +8,7 @@ import {
   type Precondition,
   type CredentialAction,
 } from '@/lib/credentials/lifecycle';
+import { credentialNow } from '@/lib/credentials/test-clock';
 import { conflict, notFound, type CommandResult } from '@/lib/result';
 import { recordCredentialEvent, type CredentialEvent } from '@/lib/data/audit';
 import type { MemberActor } from '@/lib/identity/actor';
@@ -27,6 +28,8 @@ const CURRENT_SELECT = {
   oauthClientId: true,
   preview: true,
   scopes: true,
+  // A tenant's test clock: the instant its credentials' rules are judged at.
+  oauthClient: { select: { organization: { select: { testClockAt: true } } } },
 } satisfies Prisma.CredentialSelect;
 
 /** The secret as it was read before the change (for refusals and for the event's "from" details). */
@@ -90,16 +93,22 @@ export interface CredentialChange<P> {
   action?: CredentialAction;
   /** Further conditions (a scheduled deactivation that is due, an expiry not yet recorded). */
   where?: Prisma.CredentialWhereInput;
+  /**
+   * The instant the lifecycle's time-based preconditions are judged at. By default the credential's now: its
+   * tenant's test clock, or real time (lib/credentials/test-clock.ts). Jobs and tests pass the instant.
+   */
   now?: Date;
+  /** A further refusal judged at that instant (an expiry that is not in the future). */
+  refuse?: (current: CurrentCredential, now: Date) => string | null;
   /** Work in the same transaction before the UPDATE (a roll inserts its replacement); may refuse. */
   prepare?: (tx: Tx, current: CurrentCredential) => Promise<P | Failure>;
   data:
     | Prisma.CredentialUncheckedUpdateManyInput
-    | ((prepared: P, current: CurrentCredential) => Prisma.CredentialUncheckedUpdateManyInput);
+    | ((prepared: P, current: CurrentCredential, now: Date) => Prisma.CredentialUncheckedUpdateManyInput);
   /** The one audit row of the change. */
   event:
     | Omit<CredentialEvent, 'credentialId'>
-    | ((prepared: P, current: CurrentCredential) => Omit<CredentialEvent, 'credentialId'>);
+    | ((prepared: P, current: CurrentCredential, now: Date) => Omit<CredentialEvent, 'credentialId'>);
   /** Work in the same transaction after the UPDATE and its audit row (a leak report raises an alert). */
   after?: (tx: Tx) => Promise<void>;
 }
@@ -113,12 +122,13 @@ export interface CredentialChange<P> {
  */
 export async function applyCredentialChange<P = undefined>(
   change: CredentialChange<P>,
-): Promise<CommandResult<{ prepared: P }>> {
-  const now = change.now ?? new Date();
+): Promise<CommandResult<{ prepared: P; now: Date }>> {
   const owned: Prisma.CredentialWhereInput = { id: change.credentialId, ...change.scope };
   const current = await prisma.credential.findFirst({ where: owned, select: CURRENT_SELECT });
   if (!current || current.status === 'DELETED') return notFound();
-  const refused = change.action ? refusal(change.action, current, now) : null;
+  const now = change.now ?? new Date(credentialNow(current.oauthClient.organization.testClockAt));
+  const refused =
+    (change.action ? refusal(change.action, current, now) : null) ?? change.refuse?.(current, now) ?? null;
   if (refused) return conflict(refused);
 
   const conditions = preconditionFilter(change.action ? preconditionsOf(change.action) : [], now);
@@ -130,13 +140,13 @@ export async function applyCredentialChange<P = undefined>(
         .$transaction(async (tx) => {
           const prepared = (change.prepare ? await change.prepare(tx, current) : undefined) as P | Failure;
           if (isFailure(prepared)) throw new Refused(prepared);
-          const data = typeof change.data === 'function' ? change.data(prepared, current) : change.data;
+          const data = typeof change.data === 'function' ? change.data(prepared, current, now) : change.data;
           const { count } = await tx.credential.updateMany({
             where: { AND: [owned, conditions, change.where ?? {}] },
             data,
           });
           if (count !== 1) throw new NotMatched();
-          const event = typeof change.event === 'function' ? change.event(prepared, current) : change.event;
+          const event = typeof change.event === 'function' ? change.event(prepared, current, now) : change.event;
           await recordCredentialEvent(tx, { ...event, credentialId: change.credentialId });
           await change.after?.(tx);
           return {
@@ -152,7 +162,7 @@ export async function applyCredentialChange<P = undefined>(
         }),
     (result) => result.applied && result.cached,
   );
-  if (outcome.applied) return { ok: true, prepared: outcome.prepared };
+  if (outcome.applied) return { ok: true, prepared: outcome.prepared, now };
   if (outcome.failure) return outcome.failure;
 
   // The secret changed between the read and the write: say what it allows now.

@@ -1,7 +1,7 @@
 import { prisma } from '@/lib/db';
 import { canManageCredentials, type Actor } from '@/lib/identity/actor';
 import type { CredentialScope } from '@/lib/credentials/rules';
-import { conflict, forbidden, notFound, type CommandResult } from '@/lib/result';
+import { forbidden, notFound, type CommandResult } from '@/lib/result';
 import { Prisma } from '@/lib/generated/prisma/client';
 import type { CredentialStatus } from '@/lib/generated/prisma/enums';
 import type { RequestContext } from '@/lib/data/audit';
@@ -57,7 +57,7 @@ export async function setCredentialExpiry({
   credentialId,
   expiresAt,
   context,
-  now = new Date(),
+  now,
 }: {
   actor: Actor;
   credentialId: string;
@@ -66,12 +66,14 @@ export async function setCredentialExpiry({
   now?: Date;
 }): Promise<CommandResult<{ expiresAt: Date | null }>> {
   if (!canManageCredentials(actor)) return forbidden();
-  if (expiresAt && expiresAt.getTime() <= now.getTime()) return conflict('Choose an expiry in the future.');
   const result = await applyCredentialChange({
     credentialId,
     scope: scopeOf(actor),
     action: 'setExpiry',
     now,
+    // In the future of the credential's own now (a tenant's test clock, when it has one).
+    refuse: (_current, at) =>
+      expiresAt && expiresAt.getTime() <= at.getTime() ? 'Choose an expiry in the future.' : null,
     data: { expiresAt },
     event: (_prepared, before) => ({
       actor,
@@ -156,7 +158,6 @@ export async function changeCredentialStatus({
         credentialId,
         scope: scopeOf(actor),
         action: 'revokeTokens',
-        now,
         data: { tokensRevokedBefore: now },
         event: { actor, action: 'tokens_revoked', context },
       });
@@ -164,11 +165,12 @@ export async function changeCredentialStatus({
     }
   }
   const revoking = revokeTokens && transition === 'deactivate';
+  // `now` stamps when it happened (real time, as access tokens' iat are); whether the credential allows the
+  // transition is judged at its own now (a tenant's test clock), which applyCredentialChange reads.
   const result = await applyCredentialChange({
     credentialId,
     scope: scopeOf(actor),
     action: transition,
-    now,
     data: {
       status: rule.to,
       [rule.stamp]: now,

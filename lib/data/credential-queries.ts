@@ -178,7 +178,10 @@ export async function ownedCredentialId({
   return row?.id ?? null;
 }
 
-/** What the token endpoint's secret verifier caches about the credential with this hash (any kind). */
+/**
+ * What the token endpoint's secret verifier caches about the credential with this hash (any kind), with its
+ * organization's test clock (null: real time).
+ */
 export function findCredentialByHash({ secretHash }: { secretHash: string }) {
   return prisma.credential.findUnique({
     where: { secretHash },
@@ -191,7 +194,7 @@ export function findCredentialByHash({ secretHash }: { secretHash: string }) {
       scopes: true,
       kind: true,
       isDecoy: true,
-      oauthClient: { select: { clientId: true } },
+      oauthClient: { select: { clientId: true, organization: { select: { id: true, testClockAt: true } } } },
     },
   });
 }
@@ -201,12 +204,16 @@ export function getTokensRevokedBefore({ credentialId }: { credentialId: string 
   return prisma.credential.findUnique({ where: { id: credentialId }, select: { tokensRevokedBefore: true } });
 }
 
-/** A client's active public keys and trusted workloads, oldest first; null for an unknown Client ID. */
+/**
+ * A client's active public keys and trusted workloads, oldest first, with its organization's test clock (null:
+ * real time); null for an unknown Client ID.
+ */
 export function findClientKeyCredentials({ clientId }: { clientId: string }) {
   return prisma.oAuthClient.findUnique({
     where: { clientId },
     select: {
       id: true,
+      organization: { select: { id: true, testClockAt: true } },
       credentials: {
         where: { status: 'ACTIVE', kind: { in: ['PUBLIC_KEY', 'WORKLOAD'] } },
         orderBy: { createdAt: 'asc' },

@@ -3,6 +3,7 @@ import { prisma } from '@/lib/db';
 import { Prisma } from '@/lib/generated/prisma/client';
 import { EVENT_OF_AUDIT_ACTION, EXPIRING_THRESHOLD_DAYS } from '@/lib/events/catalogue';
 import type { AccountEventData, AccountEventType } from '@/lib/events/mail';
+import { CREDENTIAL_NOW, clockedClients } from '@/lib/data/credential-clock';
 
 /**
  * The outbox (table `events`): its one home. Events are written in the transaction of the change they report
@@ -26,12 +27,13 @@ const isoTime = (column: Prisma.Sql) =>
 
 /**
  * SQL: the credential as events describe it (lib/events/catalogue.ts, EventCredential), from a row of
- * `secrets` aliased `s`, at the transaction's current state (after the change).
+ * `secrets` aliased `s`, at the transaction's current state (after the change); "expired" on the credential's
+ * own clock (a tenant's test clock, when it has one).
  */
 export const CREDENTIAL_JSON = Prisma.sql`jsonb_build_object(
   'id', s.id, 'name', s.name, 'kind', lower(s.kind::text), 'preview', s.preview,
   'status', CASE WHEN s.status = 'DELETED' THEN 'deleted'
-                 WHEN s.expires_at IS NOT NULL AND s.expires_at <= now() THEN 'expired'
+                 WHEN s.expires_at IS NOT NULL AND s.expires_at <= ${CREDENTIAL_NOW} THEN 'expired'
                  ELSE lower(s.status::text) END,
   'scopes', to_jsonb(s.scopes), 'expires_at', ${isoTime(Prisma.sql`s.expires_at`)})`;
 
@@ -96,34 +98,54 @@ export function newCallerEvents(
 
 /**
  * credential.expiring for every credential that stops (its expiry, or the end of a roll's grace period)
- * within 14, 7 or 1 days of `now`: once per threshold, the tightest one crossed (a secret created to expire
- * in 3 days gets the 7-day notice, then the 1-day one). Run every few seconds by the leader; the key makes it
- * once across instances and runs.
+ * within 14, 7 or 1 days of its now: once per threshold, the tightest one crossed (a secret created to expire
+ * in 3 days gets the 7-day notice, then the 1-day one). Its now is `now` (real time, or the process's test
+ * offset: lib/clock.ts), or its tenant's test clock when it has one; the event is dated at that instant. Run
+ * every few seconds by the leader, and at each stop of a tenant's clock as it moves (`organizationId` limits
+ * it to that tenant); the key makes it once across instances and runs.
  */
-export async function recordExpiringEvents({ now = new Date() }: { now?: Date } = {}): Promise<number> {
+export async function recordExpiringEvents({
+  now = new Date(),
+  organizationId,
+}: {
+  now?: Date;
+  organizationId?: string;
+} = {}): Promise<number> {
   const thresholds = [...EXPIRING_THRESHOLD_DAYS];
+  const scope = organizationId
+    ? Prisma.sql`AND s.oauth_client_id IN (SELECT id FROM oauth_clients WHERE organization_id = ${organizationId}::uuid)`
+    : Prisma.empty;
+  // Within 14 days of `at` (the row's now), by its expiry or its grace end: each a range on an indexed column.
+  const near = Prisma.sql`((s.expires_at > at.now AND s.expires_at <= at.now + interval '14 days')
+                        OR (s.deactivate_at > at.now AND s.deactivate_at <= at.now + interval '14 days'))`;
   return prisma.$executeRaw`
-    WITH due AS (
+    WITH clocked AS (${clockedClients(organizationId)}),
+    near AS (
+      SELECT s.*, at.now FROM secrets s CROSS JOIN (SELECT ${now}::timestamptz AS now) at
+      WHERE ${near} AND s.oauth_client_id NOT IN (SELECT id FROM clocked) ${scope}
+      UNION ALL
+      SELECT s.*, at.now FROM (SELECT id, at AS now FROM clocked) at JOIN secrets s ON s.oauth_client_id = at.id
+      WHERE ${near}
+    ),
+    due AS (
       SELECT s.*, stop.at AS stops_at, stop.because,
-             (SELECT min(d) FROM unnest(${thresholds}::int[]) AS d WHERE stop.at <= ${now}::timestamptz + d * interval '1 day') AS days
-      FROM secrets s
+             (SELECT min(d) FROM unnest(${thresholds}::int[]) AS d WHERE stop.at <= s.now + d * interval '1 day') AS days
+      FROM near s
       CROSS JOIN LATERAL (
         SELECT CASE WHEN s.deactivate_at IS NOT NULL AND (s.expires_at IS NULL OR s.deactivate_at < s.expires_at)
                     THEN s.deactivate_at ELSE s.expires_at END AS at,
                CASE WHEN s.deactivate_at IS NOT NULL AND (s.expires_at IS NULL OR s.deactivate_at < s.expires_at)
                     THEN 'roll_grace_period' ELSE 'expiry' END AS because) stop
-      WHERE ((s.expires_at > ${now}::timestamptz AND s.expires_at <= ${now}::timestamptz + interval '14 days')
-          OR (s.deactivate_at > ${now}::timestamptz AND s.deactivate_at <= ${now}::timestamptz + interval '14 days'))
-        AND s.status <> 'DELETED' AND s.is_decoy = false
+      WHERE s.status <> 'DELETED' AND s.is_decoy = false
         AND (s.status = 'ACTIVE' OR s.deactivate_at IS NOT NULL)
-        AND stop.at > ${now}::timestamptz AND stop.at <= ${now}::timestamptz + interval '14 days'
+        AND stop.at > s.now AND stop.at <= s.now + interval '14 days'
     )
     INSERT INTO events (id, organization_id, type, data, dedupe_key, created_at)
     SELECT ${NEW_EVENT_ID}, c.organization_id, 'credential.expiring',
            jsonb_build_object('organization_id', c.organization_id, 'stops_at', ${isoTime(Prisma.sql`s.stops_at`)},
                               'stops_because', s.because, 'days', s.days, 'credential', ${CREDENTIAL_JSON}),
            'expiring:' || s.id || ':' || extract(epoch FROM s.stops_at)::bigint || ':' || s.days,
-           ${now}::timestamptz
+           s.now
     FROM due s
     JOIN oauth_clients c ON c.id = s.oauth_client_id
     ON CONFLICT (dedupe_key) DO NOTHING`;

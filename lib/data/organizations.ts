@@ -23,22 +23,32 @@ export async function createTenantOrganization({
   name,
   domain,
   admin,
+  testClockAt,
+  deleteAt,
 }: {
   name: string;
   domain?: string;
   admin: { email: string; name: string; passwordHash: string };
+  /** Its own clock's first reading (a test clock), or none: real time. */
+  testClockAt?: Date;
+  /** When the leader's job deletes it. */
+  deleteAt: Date;
 }) {
   return prisma.organization.create({
     data: {
       name,
       domain,
       isTenant: true,
+      testClockAt,
+      deleteAt,
       oauthClient: { create: { clientId: newClientId() } },
       memberships: { create: { role: 'ADMIN', user: { create: { ...admin, email: normalizeEmail(admin.email) } } } },
     },
     select: {
       id: true,
       name: true,
+      testClockAt: true,
+      deleteAt: true,
       oauthClient: { select: { clientId: true } },
       memberships: { select: { userId: true } },
     },

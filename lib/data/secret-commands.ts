@@ -102,13 +102,12 @@ export async function rollSecret({
   context?: RequestContext;
 }): Promise<CommandResult<{ secret: CredentialListItem; plaintext: string; deactivateAt: Date }>> {
   if (!canManageCredentials(actor)) return forbidden();
-  const now = new Date();
-  const deactivateAt = new Date(now.getTime() + graceSeconds * 1000);
+  // The grace period ends on the secret's own clock (a tenant's test clock, when it has one): `at` below.
+  const endsAt = (at: Date) => new Date(at.getTime() + graceSeconds * 1000);
   const result = await applyCredentialChange<Awaited<ReturnType<typeof insertSecret>>>({
     credentialId,
     scope: scopeOf(actor),
     action: 'roll',
-    now,
     prepare: async (tx, old) => {
       const slot = await claimSlot(tx, actor.membership.organizationId, 'SECRET');
       if (!slot.ok) return slot;
@@ -122,12 +121,12 @@ export async function rollSecret({
         scopes: old.scopes,
       });
     },
-    data: (created) =>
+    data: (created, _old, at) =>
       graceSeconds === 0
-        ? { replacedById: created.secret.id, status: 'DISABLED', deactivatedAt: now }
-        : { replacedById: created.secret.id, deactivateAt },
+        ? { replacedById: created.secret.id, status: 'DISABLED', deactivatedAt: new Date() }
+        : { replacedById: created.secret.id, deactivateAt: endsAt(at) },
     // One action, one event: the roll names its replacement and says when the old secret stops.
-    event: (created) => ({
+    event: (created, _old, at) => ({
       actor,
       action: 'rolled',
       details: {
@@ -135,12 +134,12 @@ export async function rollSecret({
         replacement: created.secret.preview,
         replacementName: created.secret.name,
         graceSeconds,
-        deactivateAt: deactivateAt.toISOString(),
+        deactivateAt: endsAt(at).toISOString(),
       },
       context,
     }),
   });
-  return result.ok ? { ok: true, ...result.prepared, deactivateAt } : result;
+  return result.ok ? { ok: true, ...result.prepared, deactivateAt: endsAt(result.now) } : result;
 }
 
 /**

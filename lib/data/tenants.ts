@@ -9,6 +9,8 @@ import { provisionTotp } from '@/lib/data/two-factor';
 import { Prisma } from '@/lib/generated/prisma/client';
 import type { Failure } from '@/lib/result';
 import { portalUrl } from '@/lib/env';
+import { EVENT_TYPES, isEventType, type EventType } from '@/lib/events/catalogue';
+import { triggerSampleEvent } from '@/lib/data/webhook-deliveries';
 
 /**
  * Tenants are throwaway organizations for customers' end-to-end suites: each has its own OAuth client and
@@ -28,13 +30,26 @@ export interface Tenant {
     /** With `totp`: the admin's authenticator-app key (base32), its otpauth URI and recovery codes, returned only here. */
     totp?: { secret: string; uri: string; recoveryCodes: string[] };
   };
+  /** With `testClock`: the tenant's own clock, frozen at creation (lib/data/tenant-clocks.ts); else null. */
+  testClock: { now: string } | null;
+  /** When the tenant deletes itself (`ttlMinutes` after creation). */
+  deleteAt: string;
 }
+
+/** A tenant lives at most a day: a suite that crashed leaves nothing behind for longer. */
+export const MAX_TENANT_TTL_MINUTES = 1440;
 
 const createTenantSchema = z.object({
   name: z.string().trim().min(1, 'The name must not be empty.').max(100, 'The name must be at most 100 characters.'),
   domain: z.hostname('The domain must be a host name such as suite.example.test.').toLowerCase().optional(),
   email: z.email('The email must be an email address.').max(254).optional(),
   totp: z.boolean('totp must be true or false.').optional(),
+  testClock: z.boolean('testClock must be true or false.').optional(),
+  ttlMinutes: z
+    .int(`ttlMinutes must be a whole number of minutes from 1 to ${MAX_TENANT_TTL_MINUTES}.`)
+    .min(1, `ttlMinutes must be a whole number of minutes from 1 to ${MAX_TENANT_TTL_MINUTES}.`)
+    .max(MAX_TENANT_TTL_MINUTES, `ttlMinutes must be a whole number of minutes from 1 to ${MAX_TENANT_TTL_MINUTES}.`)
+    .default(MAX_TENANT_TTL_MINUTES),
 });
 
 const deleteTenantSchema = z.object({
@@ -52,10 +67,14 @@ export async function createTenant(input: {
   email?: string;
   /** Also enroll a confirmed authenticator app for the admin, so a suite can test two-factor sign-in. */
   totp?: boolean;
+  /** Give the tenant its own test clock, frozen at creation. */
+  testClock?: boolean;
+  /** Minutes until the tenant deletes itself: 1 to 1440 (the default). */
+  ttlMinutes?: number;
 }): Promise<{ ok: true; tenant: Tenant } | TenantFailure> {
   const parsed = createTenantSchema.safeParse(input);
   if (!parsed.success) return invalidInput(parsed.error);
-  const { name, domain } = parsed.data;
+  const { name, domain, ttlMinutes } = parsed.data;
   const email = normalizeEmail(
     parsed.data.email ?? `admin+${randomBytes(4).toString('hex')}@${slugOf(name)}.tenant.test`,
   );
@@ -64,10 +83,13 @@ export async function createTenant(input: {
   const passwordHash = await hashPassword(password);
 
   try {
+    const createdAt = Date.now();
     const organization = await createTenantOrganization({
       name,
       domain,
       admin: { email, name: `${name} admin`, passwordHash },
+      testClockAt: parsed.data.testClock ? new Date(createdAt) : undefined,
+      deleteAt: new Date(createdAt + ttlMinutes * 60_000),
     });
     // After the organization exists: the factor's audit event goes to its trail. Without --totp the admin
     // signs in with email and password alone, like the demo users.
@@ -80,6 +102,8 @@ export async function createTenant(input: {
         clientId: organization.oauthClient!.clientId,
         signInUrl: `${portalOrigin()}/sign-in`,
         admin: { email, password, ...(totp ? { totp } : {}) },
+        testClock: organization.testClockAt ? { now: organization.testClockAt.toISOString() } : null,
+        deleteAt: organization.deleteAt!.toISOString(),
       },
     };
   } catch (error) {
@@ -153,6 +177,33 @@ async function deleteTenantRows(
   });
 }
 
+/**
+ * An event trigger: a sample of a catalogue event sent to the tenant's webhook endpoints, marked as a test
+ * (`triggerSampleEvent`). Only tenants: a platform token never sends anything in a customer's name.
+ */
+export async function triggerTenantEvent(input: {
+  organizationId: string;
+  type: unknown;
+}): Promise<{ ok: true; eventId: string; type: EventType } | TenantFailure> {
+  const parsed = deleteTenantSchema.safeParse({ organizationId: input.organizationId });
+  if (!parsed.success) return invalidInput(parsed.error);
+  if (!isEventType(input.type))
+    return {
+      ok: false,
+      code: 'invalid_input',
+      message: `type must be one of the catalogue's event types: ${EVENT_TYPES.join(', ')}.`,
+      field: 'type',
+    };
+  const tenant = await prisma.organization.findFirst({
+    where: { id: input.organizationId, isTenant: true },
+    select: { id: true },
+  });
+  if (!tenant)
+    return { ok: false, code: 'not_found', message: `No test-suite tenant has the id ${input.organizationId}.` };
+  const { eventId } = await triggerSampleEvent({ organizationId: tenant.id, type: input.type });
+  return { ok: true, eventId, type: input.type };
+}
+
 /** "Suite 42" → "suite-42"; a name without Latin letters or digits gets "tenant". */
 function slugOf(name: string): string {
   const slug = name
@@ -170,7 +221,30 @@ function portalOrigin(): string {
 }
 
 function invalidInput(error: z.ZodError): TenantFailure {
-  return { ok: false, code: 'invalid_input', message: error.issues.map((issue) => issue.message).join(' ') };
+  const field = error.issues[0]?.path[0];
+  return {
+    ok: false,
+    code: 'invalid_input',
+    message: error.issues.map((issue) => issue.message).join(' '),
+    ...(typeof field === 'string' ? { field } : {}),
+  };
+}
+
+/** The tenants whose time is up (`delete_at`, real time), oldest first: the leader's job deletes them. */
+export async function listTenantsDueForDeletion({
+  now = new Date(),
+  limit = 100,
+}: {
+  now?: Date;
+  limit?: number;
+} = {}) {
+  const rows = await prisma.organization.findMany({
+    where: { isTenant: true, deleteAt: { lte: now } },
+    orderBy: { deleteAt: 'asc' },
+    take: limit,
+    select: { id: true },
+  });
+  return rows.map((row) => row.id);
 }
 
 const supportStaffSchema = z.object({

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { prisma } from '@/lib/db';
 import { QUEUES, enqueueJobs, jobId } from '@/lib/db/job-queue';
 import type { Prisma } from '@/lib/generated/prisma/client';
-import { isEventType, type EventData } from '@/lib/events/catalogue';
+import { isEventType, type EventData, type EventType } from '@/lib/events/catalogue';
+import { sampleEventData } from '@/lib/events/samples';
 import { DISABLE_FAILING_AFTER_MS } from '@/lib/events/delivery-schedule';
 import { recordEvents, type DispatchedEvent } from '@/lib/data/events';
 import { recordOrganizationEvent } from '@/lib/data/audit';
@@ -49,10 +51,18 @@ export function deliveryJob(job: DeliveryJob, { startAfter, also }: { startAfter
  * type (events of an account and samples go to none here), with their first attempts' jobs, in the
  * dispatcher's transaction.
  */
-export async function fanOutDeliveries(tx: Tx, events: readonly DispatchedEvent[]): Promise<number> {
-  const sendable = events.filter(
-    (event) => event.organizationId && !event.userId && !event.test && isEventType(event.type),
+export function fanOutDeliveries(tx: Tx, events: readonly DispatchedEvent[]): Promise<number> {
+  return insertDeliveries(
+    tx,
+    events.filter((event) => event.organizationId && !event.userId && !event.test && isEventType(event.type)),
   );
+}
+
+/** A delivery, with its first attempt's job, per event and enabled endpoint of its organization taking its type. */
+async function insertDeliveries(
+  tx: Tx,
+  sendable: readonly Pick<DispatchedEvent, 'id' | 'organizationId' | 'type'>[],
+): Promise<number> {
   if (!sendable.length) return 0;
   const rows = await tx.$queryRaw<{ id: string }[]>`
     INSERT INTO webhook_deliveries (id, endpoint_id, event_id)
@@ -373,5 +383,28 @@ export async function sendTestEvent({
     });
     await enqueueJobs(tx, [deliveryJob({ deliveryId: delivery.id, attempt: 1 })]);
     return { eventId: eventId! };
+  });
+}
+
+/**
+ * An event trigger (`POST /api/platform/tenants/{id}/events`): a realistic sample of a catalogue event
+ * (lib/events/samples.ts), marked as a test, sent to every enabled endpoint of the organization that takes its
+ * type, along the path of a real event (the outbox row, a delivery per endpoint, the delivery pump), never
+ * emailed. Returns its id, also the webhook-id of its deliveries.
+ */
+export async function triggerSampleEvent({
+  organizationId,
+  type,
+}: {
+  organizationId: string;
+  type: EventType;
+}): Promise<{ eventId: string; deliveries: number }> {
+  return prisma.$transaction(async (tx) => {
+    const data = sampleEventData(type, { organizationId, at: new Date(), ids: [randomUUID(), randomUUID()] });
+    const [eventId] = await recordEvents(tx, [
+      { organizationId, type, data: data as Prisma.InputJsonObject, test: true, dispatched: true },
+    ]);
+    const deliveries = await insertDeliveries(tx, [{ id: eventId!, organizationId, type }]);
+    return { eventId: eventId!, deliveries };
   });
 }

@@ -13,8 +13,8 @@ const ACK_TIMEOUT_MS = 2_000;
 /**
  * What a cache must forget: one credential (its hash, id and OAuth client's row id), one access token revoked
  * on its own (its jti), an organization deleted with everything it owns (its id: nothing more to forget, since
- * each of its credentials' deletions was announced before it, in the same transaction), or everything when
- * all are absent.
+ * each of its credentials' deletions was announced before it, in the same transaction), every credential of a
+ * tenant whose test clock moved (its organization's id), or everything when all are absent.
  */
 export type Invalidation = {
   hash?: string;
@@ -22,17 +22,24 @@ export type Invalidation = {
   oauthClientId?: string;
   revokedJti?: string;
   deletedOrganizationId?: string;
+  clockOrganizationId?: string;
 };
 
 /** A change that names nothing (the channel reconnected, or the caller could not say what changed): forget all. */
 export function isFullInvalidation(change: Invalidation): boolean {
   return (
-    !change.hash && !change.credentialId && !change.oauthClientId && !change.revokedJti && !change.deletedOrganizationId
+    !change.hash &&
+    !change.credentialId &&
+    !change.oauthClientId &&
+    !change.revokedJti &&
+    !change.deletedOrganizationId &&
+    !change.clockOrganizationId
   );
 }
 
 const REVOKED_PREFIX = 'revoked:';
 const DELETED_ORGANIZATION_PREFIX = 'organization-deleted:';
+const CLOCK_PREFIX = 'clock:';
 
 /** A change to one credential as its NOTIFY payload names it, so that this instance forgets just as others do. */
 export function credentialKey(credential: { hash: string; id: string; oauthClientId: string }): string {
@@ -54,10 +61,20 @@ export function organizationDeletionKey(organizationId: string): string {
 }
 
 /**
- * Reads a secret_changed payload: "<secret_hash>:<id>:<oauth_client_id>", "revoked:<jti>" or
- * "organization-deleted:<id>".
+ * The key of a move of a tenant's test clock: every instance forgets what it cached of the tenant's
+ * credentials (each entry carries the clock it was read with), so that none judges them at the old time.
+ */
+export function clockChangeKey(organizationId: string): string {
+  return `${CLOCK_PREFIX}${organizationId}`;
+}
+
+/**
+ * Reads a secret_changed payload: "<secret_hash>:<id>:<oauth_client_id>", "revoked:<jti>",
+ * "organization-deleted:<id>" or "clock:<organization id>".
  */
 function parsePayload(payload: string): { key: string; change: Invalidation } {
+  if (payload.startsWith(CLOCK_PREFIX))
+    return { key: payload, change: { clockOrganizationId: payload.slice(CLOCK_PREFIX.length) } };
   if (payload.startsWith(REVOKED_PREFIX))
     return { key: payload, change: { revokedJti: payload.slice(REVOKED_PREFIX.length) } };
   if (payload.startsWith(DELETED_ORGANIZATION_PREFIX))
@@ -179,8 +196,8 @@ class CredentialChangeChannel {
   }
 
   /**
-   * Wraps a change to the credential named by `credentialKey` (or to the token named by `revocationKey`, or the
-   * organization named by `organizationDeletionKey`). The change
+   * Wraps a change to the credential named by `credentialKey` (or to the token named by `revocationKey`, the
+   * organization named by `organizationDeletionKey`, or the tenant's clock named by `clockChangeKey`). The change
    * is applied, this instance forgets it at once, and the call returns only when every live instance sharing
    * the database (heartbeat in token_instances) has acknowledged dropping it: after that, no instance
    * answers from its old entry. An instance that does not answer within 2 s is reported and skipped.

@@ -28,10 +28,13 @@ export function platformDenied(access: 'disabled' | 'denied'): Response {
 /** The platform API's status for each failure a tenant command can return; anything else is a bad request. */
 const PLATFORM_STATUS: Partial<Record<ErrorCode, number>> = { invalid_input: 400, not_found: 404, conflict: 409 };
 
-/** The one mapper from a command's failure to the platform API's JSON: `{ error: code, message }`. */
-export function platformFailure(failure: Pick<Failure, 'code' | 'message'>): Response {
+/**
+ * The one mapper from a command's failure to the platform API's JSON: `{ error: code, message }`, and `field`
+ * when the failure names the input it concerns.
+ */
+export function platformFailure(failure: Pick<Failure, 'code' | 'message' | 'field'>): Response {
   return Response.json(
-    { error: failure.code, message: failure.message },
+    { error: failure.code, message: failure.message, ...(failure.field ? { field: failure.field } : {}) },
     { status: PLATFORM_STATUS[failure.code] ?? 400, headers: { 'Cache-Control': 'no-store' } },
   );
 }

@@ -3,7 +3,7 @@ import { addressAllowed } from '@/lib/credentials/rules';
 import { isPublicKeyAlgorithm } from '@/lib/credentials/public-key';
 import { MAX_CLIENT_ID_LENGTH, checkAssertionClaims } from '@/lib/oauth/assertion-claims';
 import { findSigningCredential, type AssertionHeader } from '@/lib/oauth/assertion-keys';
-import { clientCredentialCache } from '@/lib/oauth/client-credentials';
+import { clientCredentialCache, credentialsNow } from '@/lib/oauth/client-credentials';
 import { tokenSettings } from '@/lib/oauth/settings';
 import { decodeUnverified } from '@/lib/oauth/unverified-jwt';
 import type { RefusalReason } from '@/lib/request-log/reasons';
@@ -59,7 +59,9 @@ export async function verifyClientAssertion(
 
   const client = await clientCredentialCache.get(issuer, now);
   if (!client) return refused('secret_not_matched');
-  const keys = client.credentials.filter((credential) => credential.kind === 'PUBLIC_KEY' && now < credential.stopsAt);
+  // Expiry on the client's own clock (a tenant's test clock); the assertion's own times above stay real.
+  const at = credentialsNow(client, now);
+  const keys = client.credentials.filter((credential) => credential.kind === 'PUBLIC_KEY' && at < credential.stopsAt);
   if (keys.length === 0) return refused('no_active_key');
   const found = await findSigningCredential(assertion, header as AssertionHeader, keys);
   if (!found.credential) return refused(found.miss.reason, found.miss.credentialId);

@@ -1,5 +1,6 @@
 import { findClientKeyCredentials } from '@/lib/data/credential-queries';
 import { credentialChanges, type Invalidation } from '@/lib/db/credential-changes';
+import { credentialNow } from '@/lib/credentials/test-clock';
 
 /** An active public key or trusted workload of a client, as the database last said. */
 export interface ClientCredential {
@@ -22,6 +23,9 @@ export interface ClientCredentials {
   /** The oauth_clients row id. */
   oauthClientId: string;
   clientId: string;
+  organizationId: string;
+  /** Its tenant's test clock (epoch ms) when it has one, else null: see `credentialsNow`. */
+  clockAt: number | null;
   credentials: readonly ClientCredential[];
 }
 
@@ -42,6 +46,8 @@ export async function loadClientCredentials(clientId: string): Promise<ClientCre
   return {
     oauthClientId: client.id,
     clientId,
+    organizationId: client.organization.id,
+    clockAt: client.organization.testClockAt?.getTime() ?? null,
     credentials: client.credentials.map(({ expiresAt, publicJwk, kind, ...row }) => ({
       ...row,
       kind: kind as ClientCredential['kind'],
@@ -49,6 +55,11 @@ export async function loadClientCredentials(clientId: string): Promise<ClientCre
       stopsAt: expiresAt ? expiresAt.getTime() : Number.POSITIVE_INFINITY,
     })),
   };
+}
+
+/** The instant a client's credentials' expiry is judged at: its tenant's test clock, or `realNow`. */
+export function credentialsNow(client: ClientCredentials, realNow: number): number {
+  return credentialNow(client.clockAt, realNow);
 }
 
 /**
@@ -119,9 +130,15 @@ export class ClientCredentialCache {
     this.clientIds.delete(entry.value.oauthClientId);
   }
 
-  private forget({ oauthClientId, revokedJti, deletedOrganizationId }: Invalidation) {
+  private forget({ oauthClientId, revokedJti, deletedOrganizationId, clockOrganizationId }: Invalidation) {
     // A deleted organization's credentials were each named before it, with its client's row id.
     if (revokedJti || deletedOrganizationId) return;
+    if (clockOrganizationId) {
+      // A tenant's clock moved: forget its client (one per organization; rare, so a scan).
+      for (const [clientId, entry] of this.byClientId)
+        if (entry.value.organizationId === clockOrganizationId) this.drop(clientId);
+      return;
+    }
     if (!oauthClientId) {
       // Everything (the channel reconnected), or a change that names no client (plain SQL on an old payload):
       // forget every client to be safe.

@@ -2,12 +2,16 @@ import { findCredentialByHash, getTokensRevokedBefore } from '@/lib/data/credent
 import { isFullInvalidation, credentialChanges, type Invalidation } from '@/lib/db/credential-changes';
 import { hashSecret, isWellFormedSecret } from '@/lib/credentials/format';
 import { addressAllowed } from '@/lib/credentials/rules';
+import { credentialNow } from '@/lib/credentials/test-clock';
 import type { RefusalReason } from '@/lib/request-log/reasons';
 
 /** What the token endpoint needs to know about a secret, as the database last said. */
 interface KnownSecret {
   credentialId: string;
   clientId: string;
+  organizationId: string;
+  /** Its tenant's test clock (epoch ms) when it has one: expiry and roll are judged at it. Null: real time. */
+  clockAt: number | null;
   /** A secret (not another kind's random hash) that is not deleted. */
   usable: boolean;
   status: 'ACTIVE' | 'DISABLED' | 'DELETED';
@@ -66,10 +70,12 @@ class SecretVerifier {
     // Another client's secret is no credential of this client: the refusal is the client's alone.
     if (!entry?.usable || entry.clientId !== clientId) return { ok: false, reason: 'secret_not_matched' };
     const refused = (reason: RefusalReason): Verification => ({ ok: false, reason, credentialId: entry.credentialId });
+    // The credential's own now: its tenant's test clock, when it has one (the cache's freshness stays real time).
+    const at = credentialNow(entry.clockAt, now);
     // The first reason that holds, in the order that tells the admin most: what is final before what is not.
     if (entry.status === 'DELETED') return refused('credential_deleted');
-    if (now >= entry.rolledOutAt) return refused('credential_rolled_out');
-    if (now >= entry.expiresAt) return refused('credential_expired');
+    if (at >= entry.rolledOutAt) return refused('credential_rolled_out');
+    if (at >= entry.expiresAt) return refused('credential_expired');
     if (entry.status !== 'ACTIVE') return refused('credential_disabled');
     if (!addressAllowed(address, entry.allowedCidrs)) return refused('address_not_allowed');
     return { ok: true, credentialId: entry.credentialId, scopes: entry.scopes };
@@ -82,6 +88,8 @@ class SecretVerifier {
       ? {
           credentialId: row.id,
           clientId: row.oauthClient.clientId,
+          organizationId: row.oauthClient.organization.id,
+          clockAt: row.oauthClient.organization.testClockAt?.getTime() ?? null,
           // Only a secret authenticates with a secret; other kinds' hashes are of values nobody holds.
           usable: row.kind === 'SECRET',
           status: row.status,
@@ -109,6 +117,12 @@ class SecretVerifier {
     // A single revoked access token says nothing about any secret; a deleted organization's secrets were
     // named one by one before it.
     if (change.revokedJti || change.deletedOrganizationId) return;
+    if (change.clockOrganizationId) {
+      // A tenant's clock moved: its entries were judged at the old time. Rare (test suites), so a scan.
+      for (const [hash, entry] of this.known)
+        if (entry.organizationId === change.clockOrganizationId) this.known.delete(hash);
+      return;
+    }
     const { hash, credentialId } = change;
     if (isFullInvalidation(change)) {
       this.known.clear();

@@ -8,7 +8,7 @@ import {
   refuse,
   type CallerContext,
 } from '@/lib/oauth/client-authentication';
-import { clientCredentialCache, type ClientCredential } from '@/lib/oauth/client-credentials';
+import { clientCredentialCache, credentialsNow, type ClientCredential } from '@/lib/oauth/client-credentials';
 import { checkRemoteUrl } from '@/lib/oauth/remote-fetch';
 import { invalidGrant, quoted, WORKLOAD_TOKEN_ALGORITHMS, workloadIssuers } from '@/lib/oauth/workload-issuers';
 import { usageRecorder } from '@/lib/oauth/usage-recorder';
@@ -125,7 +125,13 @@ export async function verifyWorkload(request: TokenExchangeRequest, caller: Call
 
   let found: { workload: ClientCredential; subject: string };
   try {
-    found = await trustedWorkload(account.credentials, request.subjectToken, caller);
+    // Expiry on the client's own clock (a tenant's test clock); the subject token's own times stay real.
+    found = await trustedWorkload(
+      account.credentials,
+      request.subjectToken,
+      caller,
+      credentialsNow(account, Date.now()),
+    );
   } catch (error) {
     if (error instanceof OAuthError && error.kind === 'invalid_grant')
       await countFailure(clientId, caller, 'token exchanges', error.refusal.credentialId);

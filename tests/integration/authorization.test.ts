@@ -604,6 +604,8 @@ const OTHER_ROUTES: Record<string, string> = {
   'app/api/v1/me/route.ts': 'holders of an access token',
   'app/api/platform/tenants/route.ts': 'holders of the platform API token',
   'app/api/platform/tenants/[organizationId]/route.ts': 'holders of the platform API token',
+  'app/api/platform/tenants/[organizationId]/clock/route.ts': 'holders of the platform API token',
+  'app/api/platform/tenants/[organizationId]/events/route.ts': 'holders of the platform API token',
   'app/api/secrets/revoke/route.ts': 'anyone: public reports of leaked secrets',
   'app/api/test-clock/route.ts': 'test runs only (TEST_CLOCK=1)',
 };

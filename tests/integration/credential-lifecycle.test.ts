@@ -9,7 +9,7 @@ import {
   activateCredential,
   deactivateCredential,
 } from '@/lib/data/credential-commands';
-import { runScheduledDeactivations } from '@/lib/jobs/credential-jobs';
+import { runScheduledDeactivations } from '@/lib/data/credential-deadlines';
 import { callersSinceRoll, getUsageSeries, getUsageSummary, listCallers } from '@/lib/data/credential-usage';
 import { listCredentialEvents } from '@/lib/data/audit';
 import { usageRecorder } from '@/lib/oauth/usage-recorder';

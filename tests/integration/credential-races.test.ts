@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db';
 import { activateCredential, deleteCredential } from '@/lib/data/credential-commands';
 import { makeDecoy, rollSecret } from '@/lib/data/secret-commands';
-import { recordExpiries } from '@/lib/jobs/credential-jobs';
+import { recordExpiries } from '@/lib/data/credential-deadlines';
 import { organizationWithAdmin, requestToken, resetRateLimits } from '../helpers/fixtures';
 
 const ROUNDS = 50;

@@ -7,7 +7,7 @@ import { rollSecret } from '@/lib/data/secret-commands';
 import { setCredentialExpiry } from '@/lib/data/credential-commands';
 import { preconditionFilter } from '@/lib/data/credential-change';
 import { listCredentialEvents } from '@/lib/data/audit';
-import { recordExpiries, runScheduledDeactivations } from '@/lib/jobs/credential-jobs';
+import { recordExpiries, runScheduledDeactivations } from '@/lib/data/credential-deadlines';
 import { secretVerifier } from '@/lib/oauth/secret-verifier';
 import { organizationWithAdmin } from '../helpers/fixtures';
 

@@ -15,7 +15,7 @@ import {
   setCredentialExpiry,
 } from '@/lib/data/credential-commands';
 import { createSecret, makeDecoy, rollSecret } from '@/lib/data/secret-commands';
-import { recordExpiries } from '@/lib/jobs/credential-jobs';
+import { recordExpiries } from '@/lib/data/credential-deadlines';
 import { encodeCursor, listAuditEvents } from '@/lib/data/audit';
 import { auditCsvStream } from '@/lib/data/audit-csv';
 import { acknowledgeAlert, listOpenAlerts, raiseSecurityAlert } from '@/lib/data/alerts';

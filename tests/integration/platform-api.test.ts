@@ -5,6 +5,9 @@ import { generate } from 'otplib';
 import { verifyTotpCode } from '@/lib/data/two-factor';
 import { POST } from '@/app/api/platform/tenants/route';
 import { DELETE } from '@/app/api/platform/tenants/[organizationId]/route';
+import * as clockRoute from '@/app/api/platform/tenants/[organizationId]/clock/route';
+import * as eventsRoute from '@/app/api/platform/tenants/[organizationId]/events/route';
+import { organizationWithAdmin } from '../helpers/fixtures';
 
 const TOKEN = 'platform-token-for-tests-0123456789abcdef';
 
@@ -88,5 +91,112 @@ describe('platform tenants API', () => {
     expect(await verifyTotpCode({ userId, code: await generate({ secret: tenant.admin.totp.secret }) })).toBe(true);
 
     expect((await create({ name: 'Suite', totp: 'yes' }, `Bearer ${TOKEN}`)).status).toBe(400);
+  });
+
+  it('creates a tenant with a test clock and a time to live, and refuses bad values with the field named', async () => {
+    process.env.PLATFORM_API_TOKEN = TOKEN;
+    const before = Date.now();
+    const response = await create({ name: 'Suite clock', testClock: true, ttlMinutes: 60 }, `Bearer ${TOKEN}`);
+    expect(response.status).toBe(201);
+    const tenant = await response.json();
+    expect(Date.parse(tenant.testClock.now)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(tenant.deleteAt) - Date.parse(tenant.testClock.now)).toBe(60 * 60_000);
+    const plain = await (await create({ name: 'Suite no clock' }, `Bearer ${TOKEN}`)).json();
+    expect(plain.testClock).toBeNull();
+    expect(Date.parse(plain.deleteAt) - Date.now()).toBeGreaterThan(1439 * 60_000);
+
+    for (const [body, field] of [
+      [{ name: 'Suite bad', testClock: 'yes' }, 'testClock'],
+      [{ name: 'Suite bad', ttlMinutes: 0 }, 'ttlMinutes'],
+      [{ name: 'Suite bad', ttlMinutes: 1441 }, 'ttlMinutes'],
+      [{ name: 'Suite bad', ttlMinutes: '60' }, 'ttlMinutes'],
+    ] as const) {
+      const refused = await create(body, `Bearer ${TOKEN}`);
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      expect(await refused.json()).toMatchObject({ error: 'invalid_input', message: expect.any(String), field });
+    }
+    expect(await prisma.organization.count({ where: { name: 'Suite bad' } })).toBe(0);
+  });
+
+  it("reads and moves a tenant's clock; refuses going back (400), a customer or clockless tenant (409), an unknown id (404), a missing token (401)", async () => {
+    process.env.PLATFORM_API_TOKEN = TOKEN;
+    const tenant = await (await create({ name: 'Suite clock API', testClock: true }, `Bearer ${TOKEN}`)).json();
+    const plain = await (await create({ name: 'Suite clock API plain' }, `Bearer ${TOKEN}`)).json();
+    const customer = await organizationWithAdmin();
+    const clock = (id: string, body?: unknown, authorization = `Bearer ${TOKEN}`) => {
+      const url = `http://portal.test/api/platform/tenants/${id}/clock`;
+      const context = { params: Promise.resolve({ organizationId: id }) };
+      return body === undefined
+        ? clockRoute.GET(new Request(url, { headers: { authorization } }), context)
+        : clockRoute.POST(
+            new Request(url, {
+              method: 'POST',
+              headers: { authorization, 'content-type': 'application/json' },
+              body: JSON.stringify(body),
+            }),
+            context,
+          );
+    };
+    const start = Date.parse(tenant.testClock.now);
+
+    const read = await clock(tenant.organizationId);
+    expect(read.status).toBe(200);
+    expect(await read.json()).toEqual({ now: tenant.testClock.now });
+    const moved = await clock(tenant.organizationId, { advanceBy: 'P30D' });
+    expect(moved.status).toBe(200);
+    expect(await moved.json()).toEqual({ now: new Date(start + 30 * 86_400_000).toISOString() });
+    const to = new Date(start + 31 * 86_400_000).toISOString();
+    expect(await (await clock(tenant.organizationId, { to })).json()).toEqual({ now: to });
+
+    const back = await clock(tenant.organizationId, { to: tenant.testClock.now });
+    expect(back.status).toBe(400);
+    expect(await back.json()).toMatchObject({ error: 'invalid_input', field: 'to' });
+    for (const body of [{ advanceBy: 'soon' }, { by: 'P1D' }, [], 'P1D'])
+      expect((await clock(tenant.organizationId, body)).status, JSON.stringify(body)).toBe(400);
+    for (const id of [customer.org.id, plain.organizationId]) {
+      for (const response of [await clock(id), await clock(id, { advanceBy: 'P1D' })]) {
+        expect(response.status).toBe(409);
+        expect(await response.json()).toMatchObject({ error: 'conflict', message: expect.stringMatching(/clock/) });
+      }
+    }
+    expect((await clock('00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await clock(tenant.organizationId, undefined, `Bearer ${TOKEN}x`)).status).toBe(401);
+    expect((await clock(tenant.organizationId, { advanceBy: 'P1D' }, 'Bearer nope')).status).toBe(401);
+    expect(await (await clock(tenant.organizationId)).json()).toEqual({ now: to });
+  });
+
+  it('triggers an event for a tenant (202), and refuses an unknown type (400) or a customer (404)', async () => {
+    process.env.PLATFORM_API_TOKEN = TOKEN;
+    const tenant = await (await create({ name: 'Suite triggers API' }, `Bearer ${TOKEN}`)).json();
+    const customer = await organizationWithAdmin();
+    const trigger = (id: string, body: unknown, authorization = `Bearer ${TOKEN}`) =>
+      eventsRoute.POST(
+        new Request(`http://portal.test/api/platform/tenants/${id}/events`, {
+          method: 'POST',
+          headers: { authorization, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }),
+        { params: Promise.resolve({ organizationId: id }) },
+      );
+    const sent = await trigger(tenant.organizationId, { type: 'credential.leaked' });
+    expect(sent.status).toBe(202);
+    const answer = await sent.json();
+    expect(answer).toEqual({ id: expect.stringMatching(/^msg_/), type: 'credential.leaked', test: true });
+    expect(await prisma.event.findUniqueOrThrow({ where: { id: answer.id } })).toMatchObject({
+      organizationId: tenant.organizationId,
+      type: 'credential.leaked',
+      test: true,
+      data: expect.objectContaining({ test: true }),
+    });
+
+    const unknown = await trigger(tenant.organizationId, { type: 'credential.stolen' });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({
+      error: 'invalid_input',
+      field: 'type',
+      message: expect.stringContaining('credential.expiring'),
+    });
+    expect((await trigger(customer.org.id, { type: 'credential.leaked' })).status).toBe(404);
+    expect((await trigger(tenant.organizationId, { type: 'credential.leaked' }, 'Bearer nope')).status).toBe(401);
   });
 });

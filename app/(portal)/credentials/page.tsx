@@ -21,6 +21,7 @@ import { WorkloadsTable } from './_components/workloads-table';
 import { AssertionExample, TokenExchangeExample } from './_components/client-examples';
 import { SecurityAlerts } from './_components/security-alerts';
 import { listOpenAlerts } from '@/lib/data/alerts';
+import { organizationClock } from '@/lib/data/credential-clock';
 import { Breadcrumb } from '@/components/breadcrumb';
 
 export const metadata: Metadata = { title: 'Credentials' };
@@ -58,15 +59,17 @@ export default async function CredentialsPage() {
 
   const { organizationId } = actor.membership;
   const canManage = canManageCredentials(actor);
-  const [client, secrets, allowances, requestHeaders, alerts] = await Promise.all([
+  const [client, secrets, allowances, requestHeaders, alerts, clock] = await Promise.all([
     getOAuthClient({ organizationId }),
     listCredentials({ organizationId }),
     credentialAllowances({ organizationId }),
     headers(),
     canManage ? listOpenAlerts({ organizationId }) : Promise.resolve([]),
+    organizationClock({ organizationId }),
   ]);
+  // Status, the expiring banner and the menus follow a tenant's test clock when it has one.
   const now = Date.now();
-  const rows = secrets.map((secret) => toCredentialRow(secret, now));
+  const rows = secrets.map((secret) => toCredentialRow(secret, now, clock));
   // Secrets and public keys authenticate the client itself and share one list; workloads have their own.
   const clientCredentials = rows.filter((row) => row.kind !== 'WORKLOAD');
   const workloads = rows.filter((row) => row.kind === 'WORKLOAD');

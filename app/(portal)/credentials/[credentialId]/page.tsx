@@ -16,6 +16,7 @@ import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, Tabl
 import { CredentialStatusBadge } from '@/components/credentials/credential-status-badge';
 import { CredentialRowActions } from '../_components/credential-row-actions';
 import { toCredentialRow } from '@/components/credentials/credential-row';
+import { organizationClock } from '@/lib/data/credential-clock';
 import { KindLabel, ScopeBadges } from '@/components/credentials/credential-labels';
 import { KIND_WORDS } from '@/lib/credentials/credential-kinds';
 import { Breadcrumb } from '@/components/breadcrumb';
@@ -37,24 +38,27 @@ export default async function CredentialDetailPage({ params }: { params: Promise
   // Callers' addresses and user agents, and where admins acted from, are for admins only.
   const isAdmin = canManageCredentials(actor);
   const now = new Date();
-  const [usage, series, callers, events, stillOnOld, requestCounts, refused, requestFactsById] = await Promise.all([
-    getUsageSummary({ organizationId, credentialId }),
-    getUsageSeries({ organizationId, credentialId }),
-    isAdmin ? listCallers({ organizationId, credentialId }) : Promise.resolve(null),
-    listCredentialEvents({ organizationId, credentialId }),
-    callersSinceRoll({ organizationId, credentialId }),
-    requestTotals({
-      organizationId,
-      credentialId,
-      since: new Date(now.getTime() - REFUSED_REQUESTS_DAYS * 86_400_000),
-    }),
-    listRequests({ organizationId, credentialId, outcome: 'refused', take: 5 }),
-    requestFacts({ organizationId, credentialIds: [credentialId] }),
-  ]);
+  const [usage, series, callers, events, stillOnOld, requestCounts, refused, requestFactsById, clock] =
+    await Promise.all([
+      getUsageSummary({ organizationId, credentialId }),
+      getUsageSeries({ organizationId, credentialId }),
+      isAdmin ? listCallers({ organizationId, credentialId }) : Promise.resolve(null),
+      listCredentialEvents({ organizationId, credentialId }),
+      callersSinceRoll({ organizationId, credentialId }),
+      requestTotals({
+        organizationId,
+        credentialId,
+        since: new Date(now.getTime() - REFUSED_REQUESTS_DAYS * 86_400_000),
+      }),
+      listRequests({ organizationId, credentialId, outcome: 'refused', take: 5 }),
+      requestFacts({ organizationId, credentialIds: [credentialId] }),
+      organizationClock({ organizationId }),
+    ]);
   const refusalCounts = requestCounts.flatMap(({ reason, count }) =>
     isRefusalReason(reason) ? [{ reason, count }] : [],
   );
-  const row = secret.deleted ? null : toCredentialRow(secret);
+  // Status and menu on a tenant's test clock when it has one.
+  const row = secret.deleted ? null : toCredentialRow(secret, now.getTime(), clock);
   const hourLabel = (d: Date) => `${d.toISOString().slice(11, 16)} UTC`;
   const dayLabel = (d: Date) => d.toISOString().slice(5, 10);
 

@@ -18,6 +18,7 @@ import { allowedActions } from '@/lib/credentials/lifecycle';
 import { KIND_WORDS } from '@/lib/credentials/credential-kinds';
 import { activateCredentialAction } from '../actions';
 import type { CredentialRow } from '@/components/credentials/credential-row';
+import { rowNow } from '@/components/credentials/row-clock';
 import { AllowlistDialog } from './allowlist-dialog';
 import { ConfirmStatusDialog } from './confirm-status-dialog';
 import { DecoyDialog } from './decoy-dialog';
@@ -58,7 +59,7 @@ export function CredentialRowActions({
   const [open, setOpen] = useState<Open>(null);
   const [confirming, setConfirming] = useState<'deactivate' | 'delete' | 'revoke' | null>(null);
   const [created, setCreated] = useState<CreatedSecret | null>(null);
-  const allowed = allowedActions(secret, Date.now());
+  const allowed = allowedActions(secret, rowNow(secret));
   const words = KIND_WORDS[secret.kind];
 
   function activate() {

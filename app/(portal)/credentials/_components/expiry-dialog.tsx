@@ -6,6 +6,7 @@ import { FormDialog } from '@/components/ui/form-dialog';
 import { Input } from '@/components/ui/input';
 import { RadioCards } from '@/components/ui/radio-cards';
 import { EXPIRY_CHOICES, expiryFrom } from '@/components/credentials/expiry';
+import { rowNow } from '@/components/credentials/row-clock';
 import { setCredentialExpiryAction } from '../actions';
 import type { CredentialDialogProps } from './dialog-props';
 import { useDialogAction } from '@/components/actions/use-dialog-action';
@@ -18,7 +19,9 @@ export function ExpiryDialog({ secret, open, onOpenChange }: CredentialDialogPro
     setError(null);
     if (open) setChoice(secret.expiresAt ? 'date' : 'none');
   }, [open, setError, secret.expiresAt]);
-  const today = new Date();
+  // "In 30 days" and the earliest date count from the credential's own now (a tenant's test clock).
+  const now = rowNow(secret);
+  const today = new Date(now);
   const minDate = new Date(today.getFullYear(), today.getMonth(), today.getDate()).toLocaleDateString('en-CA');
   // Stored as the midnight that ends the chosen day: show the day itself.
   const current = secret.expiresAt ? new Date(Date.parse(secret.expiresAt) - 1) : null;
@@ -35,7 +38,7 @@ export function ExpiryDialog({ secret, open, onOpenChange }: CredentialDialogPro
       pending={pending}
       error={error}
       onSubmit={(form) => {
-        const expiresAt = expiryFrom(choice, String(form.get('date') ?? ''));
+        const expiresAt = expiryFrom(choice, String(form.get('date') ?? ''), rowNow(secret));
         if (expiresAt === undefined) {
           setError({ message: 'Choose a date.' });
           return;

@@ -1,5 +1,6 @@
 // POST /api/platform/tenants — creates a throwaway organization for an end-to-end suite (off unless PLATFORM_API_TOKEN is set);
-// `"totp": true` also enrolls an authenticator app for its admin and returns the key once.
+// `"totp": true` also enrolls an authenticator app for its admin and returns the key once; `"testClock": true`
+// gives it its own clock (…/clock); `"ttlMinutes"` (1–1440, default 1440) is when it deletes itself.
 import { createTenant } from '@/lib/data/tenants';
 import { platformAccess, platformDenied, platformFailure } from '@/lib/http/platform-token';
 import { invalidInput } from '@/lib/result';
@@ -16,9 +17,17 @@ export async function POST(request: Request): Promise<Response> {
     domain?: unknown;
     email?: unknown;
     totp?: unknown;
+    testClock?: unknown;
+    ttlMinutes?: unknown;
   };
   if (input.totp !== undefined && typeof input.totp !== 'boolean') {
     return platformFailure(invalidInput('totp must be true or false.', 'totp'));
+  }
+  if (input.testClock !== undefined && typeof input.testClock !== 'boolean') {
+    return platformFailure(invalidInput('testClock must be true or false.', 'testClock'));
+  }
+  if (input.ttlMinutes !== undefined && typeof input.ttlMinutes !== 'number') {
+    return platformFailure(invalidInput('ttlMinutes must be a whole number of minutes from 1 to 1440.', 'ttlMinutes'));
   }
   const startedAt = Date.now();
   const result = await createTenant({
@@ -26,6 +35,8 @@ export async function POST(request: Request): Promise<Response> {
     domain: typeof input.domain === 'string' ? input.domain : undefined,
     email: typeof input.email === 'string' ? input.email : undefined,
     totp: input.totp,
+    testClock: input.testClock,
+    ttlMinutes: input.ttlMinutes,
   }).catch((error: unknown) => serviceUnavailableJson(error, startedAt));
   if (result instanceof Response) return result;
   if (!result.ok) return platformFailure(result);

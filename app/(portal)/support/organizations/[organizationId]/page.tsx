@@ -10,6 +10,7 @@ import { mustEnrollTwoFactor } from '@/lib/identity/two-factor-policy';
 import { TwoFactorRequired } from '../../_components/two-factor-required';
 
 import { toCredentialRow } from '@/components/credentials/credential-row';
+import { organizationClock } from '@/lib/data/credential-clock';
 import { SupportCredentialsTable } from './support-credentials-table';
 import { Breadcrumb } from '@/components/breadcrumb';
 
@@ -25,6 +26,8 @@ export default async function SupportOrganizationPage({ params }: { params: Prom
   const result = await viewOrganizationCredentials({ actor, organizationId, context: await requestContext() });
   if (!result.ok) notFound();
   const { organization, secrets } = result;
+  // A tenant's credentials show their status on its test clock.
+  const clock = await organizationClock({ organizationId });
 
   return (
     <div className="space-y-8">
@@ -58,7 +61,7 @@ export default async function SupportOrganizationPage({ params }: { params: Prom
         </h2>
         <SupportCredentialsTable
           organizationId={organization.id}
-          secrets={secrets.map((secret) => toCredentialRow(secret))}
+          secrets={secrets.map((secret) => toCredentialRow(secret, Date.now(), clock))}
         />
       </section>
     </div>
