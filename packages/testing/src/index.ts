@@ -209,8 +209,8 @@ export const test = base.extend<KitTestFixtures, KitWorkerFixtures>({
 
   adminPage: async ({ page, _kit, _clockFollowers }, use, testInfo) => {
     await confirmIdentityWhenAsked(page, _kit.tenant.admin.password);
-    // The page's Date runs from the tenant's time, so what the page computes in the browser (an expiry
-    // "in 30 days", what a credential allows now) agrees with the server after the clock moved.
+    // The page's Date runs from the tenant's time, so what the page works out in the browser (relative times
+    // such as "Expires in 2 days", a date some days ahead) agrees with the server after the clock moved.
     if (_kit.clockNow) await page.clock.setSystemTime(_kit.clockNow);
     _clockFollowers.push((now) => page.clock.setSystemTime(now));
 
