@@ -146,7 +146,7 @@ export class WebhookReceiver {
           new Error(
             `No verified ${type} event arrived within ${timeout} ms` +
               ` (this test received: ${seen.length ? seen.join(', ') : 'nothing'}` +
-              `${this.rejected.length ? `; refused deliveries: ${this.rejected.join('; ')}` : ''}).`,
+              `${this.rejected.length ? `; refused deliveries: ${this.rejected.slice(-5).join('; ')}` : ''}).`,
           ),
         );
       }, timeout);
