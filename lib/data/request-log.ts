@@ -342,6 +342,7 @@ export async function requestFacts({
         expiresAt: true,
         isDecoy: true,
         replacedBy: { select: { name: true } },
+        oauthClient: { select: { organization: { select: { testClockAt: true } } } },
       },
     }),
     prisma.auditEvent.findMany({
@@ -377,7 +378,10 @@ export async function requestFacts({
     history.set(event.credentialId, entries);
   }
   return new Map(
-    credentials.map((credential) => [credential.id, { ...credential, history: history.get(credential.id) ?? [] }]),
+    credentials.map(({ oauthClient, ...credential }) => [
+      credential.id,
+      { ...credential, testClockAt: oauthClient.organization.testClockAt, history: history.get(credential.id) ?? [] },
+    ]),
   );
 }
 

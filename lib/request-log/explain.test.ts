@@ -126,6 +126,16 @@ describe('explainRequest', () => {
     );
   });
 
+  it("judges a tenant's expiry at its test clock: expired there, though not in real time, is not 'changed since'", () => {
+    const expiresAt = new Date(NOW.getTime() + 86_400_000);
+    const changed = explainRequest(request({ reason: 'credential_expired' }), credential({ expiresAt }), NOW);
+    expect(changed).toContain('Its expiry has been changed since');
+    const onClock = credential({ expiresAt, testClockAt: expiresAt });
+    expect(explainRequest(request({ reason: 'credential_expired' }), onClock, NOW)).toContain(
+      REASON_CATALOGUE.credential_expired.todo,
+    );
+  });
+
   it('falls back to the catalogue without facts, and for reasons the facts do not change', () => {
     for (const reason of REFUSAL_REASONS) {
       expect(explainRequest(request({ reason }), null, NOW)).toBe(catalogueSentence(reason));

@@ -1,3 +1,4 @@
+import { credentialNow } from '@/lib/credentials/test-clock';
 import { KIND_WORDS, type CredentialKind } from '@/lib/credentials/credential-kinds';
 import { REASON_CATALOGUE, type RefusalReason } from '@/lib/request-log/reasons';
 
@@ -29,6 +30,8 @@ export interface CredentialFacts {
   allowedCidrs: readonly string[];
   createdAt: Date;
   expiresAt: Date | null;
+  /** Its tenant's test clock, against which its expiry is judged (absent or null: real time). */
+  testClockAt?: Date | null;
   isDecoy: boolean;
   /** The credential that replaced it when it was rolled. */
   replacedBy: { name: string } | null;
@@ -107,7 +110,7 @@ function explainWithFacts(
     case 'credential_expired': {
       const expiry = credential.expiresAt;
       const todo =
-        expiry === null || expiry > now
+        expiry === null || expiry.getTime() > credentialNow(credential.testClockAt, now.getTime())
           ? 'Its expiry has been changed since: retry the request.'
           : REASON_CATALOGUE.credential_expired.todo;
       if (expiry === null || expiry > request.at) return `This ${noun} had expired. ${todo}`;

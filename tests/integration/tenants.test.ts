@@ -310,7 +310,16 @@ describe('the org CLI', () => {
     expect(created.stdout.endsWith('\n')).toBe(true);
     expect(created.stdout.trimEnd().split('\n')).toHaveLength(1);
     const printed = JSON.parse(created.stdout) as Tenant;
-    expect(Object.keys(printed).sort()).toEqual(['admin', 'clientId', 'name', 'organizationId', 'signInUrl']);
+    expect(Object.keys(printed).sort()).toEqual([
+      'admin',
+      'clientId',
+      'deleteAt',
+      'name',
+      'organizationId',
+      'signInUrl',
+      'testClock',
+    ]);
+    expect(printed.testClock).toBeNull();
     expect(Object.keys(printed.admin).sort()).toEqual(['email', 'password']);
     expect(printed.name).toBe('CLI Suite');
     expect(
@@ -329,6 +338,24 @@ describe('the org CLI', () => {
     const again = await runCli(['delete', '--id', printed.organizationId]);
     expect(again).toMatchObject({ code: 1, stdout: '' });
     expect(again.stderr).toContain(`No test-suite tenant has the id ${printed.organizationId}.`);
+  });
+
+  it('with --test-clock and --ttl-minutes gives the tenant its clock and its time to live', {
+    timeout: 60_000,
+  }, async () => {
+    const created = await runCli(['create', '--name', 'CLI Clock Suite', '--test-clock', '--ttl-minutes', '60']);
+    expect(created.code).toBe(0);
+    const printed = JSON.parse(created.stdout) as Tenant;
+    expect(Date.parse(printed.deleteAt) - Date.parse(printed.testClock!.now)).toBe(60 * 60_000);
+    const row = await prisma.organization.findUniqueOrThrow({ where: { id: printed.organizationId } });
+    expect(row.testClockAt?.toISOString()).toBe(printed.testClock!.now);
+
+    for (const ttl of ['1441', 'soon']) {
+      const refused = await runCli(['create', '--name', 'CLI Clock Suite bad', '--ttl-minutes', ttl]);
+      expect(refused).toMatchObject({ code: 1, stdout: '' });
+      expect(refused.stderr).toMatch(/ttl-minutes|ttlMinutes/);
+    }
+    expect(await prisma.organization.count({ where: { name: 'CLI Clock Suite bad' } })).toBe(0);
   });
 
   it('with --totp enrolls an authenticator app for the admin and prints its key once', {
