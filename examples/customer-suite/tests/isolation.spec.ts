@@ -12,10 +12,7 @@ for (const round of [1, 2, 3, 4]) {
     const name = `Worker ${testInfo.parallelIndex} round ${round}`;
     const secret = await credentialsPage.addSecret({ name });
     await credentialsPage.activate(name);
-    await webhooks.waitFor<{ credential: { name: string } }>(
-      'credential.activated',
-      (event) => event.data.credential.name === name,
-    );
+    await webhooks.waitFor('credential.activated', (event) => event.data.credential.name === name);
 
     // Another worker's secret (named after its worker) never shows in this tenant's list.
     const listed = await credentialsPage.page.getByTestId('secret-row').getByRole('link').allTextContents();

@@ -1,10 +1,5 @@
 import { expect, test } from '@credentials-console/testing';
 
-interface CredentialEvent {
-  organization_id: string;
-  credential: { id: string; name: string; preview: string; status: string };
-}
-
 test('a leaked secret is deactivated and the receiver gets credential.leaked', async ({
   credentialsPage,
   webhooks,
@@ -19,10 +14,7 @@ test('a leaked secret is deactivated and the receiver gets credential.leaked', a
   const report = await request.post('/api/secrets/revoke', { data: { secrets: [secret.value] } });
   expect(report.status()).toBe(202);
 
-  const leaked = await webhooks.waitFor<CredentialEvent>(
-    'credential.leaked',
-    (event) => event.data.credential.name === secret.name,
-  );
+  const leaked = await webhooks.waitFor('credential.leaked', (event) => event.data.credential.name === secret.name);
   expect(leaked.data.organization_id).toBe(tenant.id);
   expect(leaked.data.credential).toMatchObject({ preview: `uqs_…${secret.value.slice(-4)}`, status: 'disabled' });
   expect(JSON.stringify(leaked)).not.toContain(secret.value);

@@ -3,7 +3,7 @@ import { test as base, type Cookie, type Page } from '@playwright/test';
 import { CredentialsPage } from './credentials-page.js';
 import type { Duration } from './duration.js';
 import { PlatformApi } from './platform.js';
-import { WebhookReceiver, type WebhookEvent } from './receiver.js';
+import { type EventDataOf, WebhookReceiver, type WebhookEvent } from './receiver.js';
 import { TotpSteps, confirmIdentityWhenAsked, signIn } from './sign-in.js';
 import { TokenClient, type TokenRequest, type TokenResponse } from './tokens.js';
 import { totp } from './totp.js';
@@ -12,7 +12,7 @@ export { expect } from '@playwright/test';
 export { CredentialsPage, type CredentialStatus } from './credentials-page.js';
 export { durationMs, isoDuration, type Duration } from './duration.js';
 export { PlatformApiError } from './platform.js';
-export type { WebhookEvent } from './receiver.js';
+export type { EventCredential, EventData, EventDataOf, WebhookEvent } from './receiver.js';
 export type { PrivateKeyInput, TokenRequest, TokenResponse } from './tokens.js';
 export { totp } from './totp.js';
 
@@ -47,11 +47,11 @@ export interface Webhooks {
    * The first verified event of `type` that arrived during this test and that `predicate` accepts, waiting up
    * to `timeout` ms (10 s by default) for it.
    */
-  waitFor<Data = Record<string, unknown>>(
-    type: string,
-    predicate?: (event: WebhookEvent<Data>) => boolean,
+  waitFor<Type extends string>(
+    type: Type,
+    predicate?: (event: WebhookEvent<EventDataOf<Type>>) => boolean,
     options?: { timeout?: number },
-  ): Promise<WebhookEvent<Data>>;
+  ): Promise<WebhookEvent<EventDataOf<Type>>>;
   /** The verified events that arrived during this test, oldest first. */
   events(): WebhookEvent[];
 }

@@ -2,8 +2,46 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 
+/** A credential as events describe it (the portal's events guide, "The catalogue"). */
+export interface EventCredential {
+  id: string;
+  name: string;
+  kind: 'secret' | 'public_key' | 'workload';
+  /** The masked secret (`uqs_…a1b2`), the key's algorithm and id, or the workload's subject. */
+  preview: string;
+  status: 'active' | 'disabled' | 'expired' | 'deleted';
+  scopes: string[];
+  expires_at: string | null;
+}
+
+/** An event's `data`: what every type holds, and what some add. */
+export interface EventData {
+  organization_id: string;
+  credential?: EventCredential;
+  actor?: { type: 'user' | 'system' | 'public'; name: string };
+  address?: string | null;
+  user_agent?: string | null;
+  reason?: string | null;
+  /** credential.expiring: when it stops, what stops it, and the threshold crossed. */
+  stops_at?: string;
+  stops_because?: 'expiry' | 'roll_grace_period';
+  days?: number;
+  /** credential.scopes_changed */
+  previous_scopes?: string[];
+  /** credential.rolled: the secret that replaces it. */
+  replacement?: { id: string; name: string; preview: string };
+  /** Set on samples: Send test event, and the platform API's event triggers. */
+  test?: true;
+  [extra: string]: unknown;
+}
+
+/** The `data` of an event type: every `credential.*` event names its credential. */
+export type EventDataOf<Type extends string> = Type extends `credential.${string}`
+  ? EventData & { credential: EventCredential }
+  : EventData;
+
 /** One delivery, after its signature was verified: the parsed payload and its `webhook-id`. */
-export interface WebhookEvent<Data = Record<string, unknown>> {
+export interface WebhookEvent<Data = EventData> {
   /** The message id (`webhook-id`): the same on every retry of one event. */
   id: string;
   type: string;
@@ -97,7 +135,7 @@ export class WebhookReceiver {
       id: headers['webhook-id'],
       type: payload.type,
       timestamp: String(payload.timestamp ?? ''),
-      data: payload.data as Record<string, unknown>,
+      data: payload.data as EventData,
       receivedAt: new Date(),
     });
     for (const wake of this.waiters) wake();
