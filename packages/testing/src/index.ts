@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { test as base, type Cookie, type Page } from '@playwright/test';
+import { test as base, type Cookie, type Page, type TestInfo } from '@playwright/test';
 import { CredentialsPage } from './credentials-page.js';
 import type { Duration } from './duration.js';
 import { PlatformApi } from './platform.js';
@@ -123,6 +123,11 @@ function required(value: string | undefined, option: string, variable: string): 
   return value;
 }
 
+/** Gives the test `ms` more (a timeout of 0 means none, and stays so). */
+function extendTimeout(testInfo: TestInfo, ms: number) {
+  if (testInfo.timeout > 0) testInfo.setTimeout(testInfo.timeout + ms);
+}
+
 /** Adds the endpoint on Development › Webhooks and returns its signing secret, shown there once. */
 async function registerEndpoint(page: Page, url: string): Promise<string> {
   const portal = page.getByRole('navigation', { name: 'Portal' });
@@ -225,7 +230,7 @@ export const test = base.extend<KitTestFixtures, KitWorkerFixtures>({
       await signIn(page, _kit.portalUrl, _kit.tenant.admin, _kit.totpSteps);
       _kit.cookies = (await page.context().storageState()).cookies;
       // The worker's one sign-in is set-up, not the work of the test that happens to come first.
-      testInfo.setTimeout(testInfo.timeout + (performance.now() - started));
+      extendTimeout(testInfo, performance.now() - started);
       if (_kit.timings.signInMs === null) {
         _kit.timings.signInMs = performance.now() - started;
         const { tenantMs, signInMs } = _kit.timings;
@@ -287,7 +292,7 @@ export const test = base.extend<KitTestFixtures, KitWorkerFixtures>({
       const started = performance.now();
       _receiver.receiver.useSigningSecret(await registerEndpoint(adminPage, _receiver.url));
       _receiver.registered = true;
-      testInfo.setTimeout(testInfo.timeout + (performance.now() - started));
+      extendTimeout(testInfo, performance.now() - started);
     }
     const { receiver } = _receiver;
     const from = receiver.count;
