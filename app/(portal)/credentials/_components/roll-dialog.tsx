@@ -69,7 +69,8 @@ export function RollDialog({
                   onRolled({
                     ...result.secret,
                     value: result.plaintext,
-                    rolled: { oldName: secret.name, deactivateAt: result.deactivateAt },
+                    // Without a grace period it stops now, whichever clock the account runs on.
+                    rolled: { oldName: secret.name, deactivateAt: grace === 0 ? null : result.deactivateAt },
                   });
                 },
               )

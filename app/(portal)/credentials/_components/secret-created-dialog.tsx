@@ -14,7 +14,8 @@ export interface CreatedSecret {
   preview: string;
   value: string;
   /** Set when the secret replaces a rolled one, which stops at this instant. */
-  rolled?: { oldName: string; deactivateAt: string };
+  /** `deactivateAt` is null when the old secret stops at once (no grace period). */
+  rolled?: { oldName: string; deactivateAt: string | null };
 }
 
 /** Names the secret that was just created; creation itself never waits for a name. */
@@ -114,7 +115,7 @@ export function SecretCreatedDialog({ secret, onClose }: { secret: CreatedSecret
           {secret?.rolled ? (
             <>
               It is already <strong>active</strong>. “{secret.rolled.oldName}” stops working{' '}
-              {Date.parse(secret.rolled.deactivateAt) <= Date.now() + 1000
+              {secret.rolled.deactivateAt === null
                 ? 'now'
                 : `at ${new Date(secret.rolled.deactivateAt).toLocaleString()}`}
               .
