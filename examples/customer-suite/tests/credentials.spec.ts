@@ -32,6 +32,8 @@ test('a secret stops working when its expiry passes on the tenant clock', async 
   clock,
   webhooks,
 }) => {
+  // The longest walk of the suite: a secret's whole life, the page reloaded at each step to read its status.
+  test.slow();
   const secret = await credentialsPage.addSecret({ name: 'Nightly export' });
   await credentialsPage.activate(secret.name);
   await credentialsPage.setExpiry(secret.name, 30);
