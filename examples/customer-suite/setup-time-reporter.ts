@@ -1,0 +1,55 @@
+import type { FullConfig, FullResult, Reporter, TestCase, TestResult } from '@playwright/test/reporter';
+
+/**
+ * Prints what each worker spent before its first test could start (its tenant created, its admin signed in),
+ * from the annotation the kit adds, and fails the run when a worker took longer than `maxMs`, when two workers
+ * shared a tenant, or when fewer workers than configured set one up (the suite is meant to run them at once).
+ */
+export default class SetupTimeReporter implements Reporter {
+  private readonly maxMs: number;
+  private readonly workers: { tenant: string; createMs: number; signInMs: number; worker: string }[] = [];
+
+  private configuredWorkers = 1;
+
+  constructor({ maxMs = 1_500 }: { maxMs?: number } = {}) {
+    this.maxMs = maxMs;
+  }
+
+  onBegin(config: FullConfig) {
+    this.configuredWorkers = config.workers;
+  }
+
+  onTestEnd(test: TestCase, _result: TestResult) {
+    for (const annotation of test.annotations) {
+      if (annotation.type !== 'credentials-console: worker setup') continue;
+      const match = /tenant (\S+) created in (\d+) ms, admin signed in in (\d+) ms \(worker (\d+)\)/.exec(
+        annotation.description ?? '',
+      );
+      if (match) {
+        this.workers.push({
+          tenant: match[1]!,
+          createMs: Number(match[2]),
+          signInMs: Number(match[3]),
+          worker: match[4]!,
+        });
+      }
+    }
+  }
+
+  async onEnd(result: FullResult): Promise<{ status?: FullResult['status'] } | undefined> {
+    const problems: string[] = [];
+    console.log(`\nSet-up per worker (tenant created + admin signed in; at most ${this.maxMs} ms):`);
+    for (const { worker, tenant, createMs, signInMs } of this.workers) {
+      const total = createMs + signInMs;
+      console.log(`  worker ${worker}: ${createMs} + ${signInMs} = ${total} ms (tenant ${tenant})`);
+      if (total > this.maxMs) problems.push(`worker ${worker} took ${total} ms to set up`);
+    }
+    const tenants = new Set(this.workers.map((worker) => worker.tenant)).size;
+    if (tenants !== this.workers.length) problems.push('two workers were given the same tenant');
+    if (tenants < this.configuredWorkers) {
+      problems.push(`only ${tenants} of ${this.configuredWorkers} workers set up a tenant`);
+    }
+    for (const problem of problems) console.log(`  ✘ ${problem}`);
+    return problems.length && result.status === 'passed' ? { status: 'failed' } : undefined;
+  }
+}
