@@ -198,6 +198,10 @@ export async function recordAttempts(
                   ${column((r) => r.outcome.statusCode)}::int[], ${column((r) => r.outcome.error)}::text[],
                   ${column((r) => r.outcome.responseBody)}::text[])
         AS v(delivery_id, attempt, started_at, duration_ms, status_code, error, body)
+      -- A delivery deleted while its attempt ran (its tenant or endpoint deleted) has nothing left to record:
+      -- the join leaves it out, and the lock keeps it from going between this read and the insert.
+      JOIN webhook_deliveries d ON d.id = v.delivery_id
+      FOR KEY SHARE OF d
       ON CONFLICT (delivery_id, attempt) DO NOTHING
       RETURNING delivery_id`;
     const fresh = new Set(recorded.map((row) => row.delivery_id));

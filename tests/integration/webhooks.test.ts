@@ -15,7 +15,7 @@ import { activateCredential, setCredentialExpiry, setCredentialScopes } from '@/
 import { createSecret } from '@/lib/data/secret-commands';
 import { reportLeakedSecrets } from '@/lib/data/leak-reports';
 import { recordEvents, recordExpiringEvents } from '@/lib/data/events';
-import { listDeliveries, resendDelivery, sendTestEvent } from '@/lib/data/webhook-deliveries';
+import { listDeliveries, recordAttempts, resendDelivery, sendTestEvent } from '@/lib/data/webhook-deliveries';
 import { writeUsageBatch } from '@/lib/data/credential-usage';
 import { startEventWork } from '@/lib/jobs/webhook-delivery';
 import { organizationWithAdmin } from '../helpers/fixtures';
@@ -326,6 +326,40 @@ describe('deliveries', () => {
     expect(other.received).toHaveLength(0);
     hook.server.close();
     other.server.close();
+  });
+
+  it('records nothing, and fails nothing, for an attempt whose delivery was deleted while it ran', async () => {
+    const acme = await organizationWithAdmin();
+    const endpoint = await addEndpoint(acme.org.id, 'https://receiver.invalid/hook');
+    const event = await prisma.event.create({
+      data: { id: `evt_${randomUUID()}`, organizationId: acme.org.id, type: 'webhook.test', data: {}, test: true },
+    });
+    const delivery = await prisma.webhookDelivery.create({ data: { endpointId: endpoint.id, eventId: event.id } });
+    const outcome = {
+      startedAt: new Date(),
+      durationMs: 12,
+      statusCode: 200,
+      error: null,
+      responseBody: null,
+      succeeded: true,
+      retryAfterMs: null,
+    };
+    const target = {
+      deliveryId: delivery.id,
+      attempt: 1,
+      event: { id: event.id, type: event.type, data: {}, createdAt: event.createdAt },
+      endpoint: {
+        id: endpoint.id,
+        organizationId: acme.org.id,
+        url: 'https://receiver.invalid/hook',
+        disabled: false,
+        secrets: [],
+      },
+    };
+    // The organization (a tenant at the end of its suite) is deleted while the attempt is under way.
+    await prisma.webhookEndpoint.delete({ where: { id: endpoint.id } });
+    await expect(recordAttempts([{ target, outcome }])).resolves.toBeUndefined();
+    expect(await prisma.webhookAttempt.count({ where: { deliveryId: delivery.id } })).toBe(0);
   });
 
   it('disables an endpoint whose every attempt has failed for five days and tells its admins', async () => {
