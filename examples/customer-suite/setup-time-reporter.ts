@@ -2,8 +2,10 @@ import type { FullConfig, FullResult, Reporter, TestCase, TestResult } from '@pl
 
 /**
  * Prints what each worker spent before its first test could start (its tenant created, its admin signed in),
- * from the annotation the kit adds, and fails the run when a worker took longer than `maxMs`, when two workers
- * shared a tenant, or when fewer workers than configured set one up (the suite is meant to run them at once).
+ * from the annotation the kit adds, against the target `maxMs`; and fails the run when two workers shared a
+ * tenant, or when fewer workers than configured set one up (the suite is meant to run them at once). Time is
+ * a figure to read on a quiet machine (docs/benchmarks.md), not a pass or fail: on a loaded one it says
+ * nothing about the kit.
  */
 export default class SetupTimeReporter implements Reporter {
   private readonly maxMs: number;
@@ -38,11 +40,11 @@ export default class SetupTimeReporter implements Reporter {
 
   async onEnd(result: FullResult): Promise<{ status?: FullResult['status'] } | undefined> {
     const problems: string[] = [];
-    console.log(`\nSet-up per worker (tenant created + admin signed in; at most ${this.maxMs} ms):`);
+    console.log(`\nSet-up per worker (tenant created + admin signed in; target at most ${this.maxMs} ms):`);
     for (const { worker, tenant, createMs, signInMs } of this.workers) {
       const total = createMs + signInMs;
-      console.log(`  worker ${worker}: ${createMs} + ${signInMs} = ${total} ms (tenant ${tenant})`);
-      if (total > this.maxMs) problems.push(`worker ${worker} took ${total} ms to set up`);
+      const verdict = total <= this.maxMs ? 'within the target' : 'OVER the target';
+      console.log(`  worker ${worker}: ${createMs} + ${signInMs} = ${total} ms, ${verdict} (tenant ${tenant})`);
     }
     const tenants = new Set(this.workers.map((worker) => worker.tenant)).size;
     if (tenants !== this.workers.length) problems.push('two workers were given the same tenant');

@@ -332,7 +332,13 @@ describe('deliveries', () => {
     const acme = await organizationWithAdmin();
     const endpoint = await addEndpoint(acme.org.id, 'https://receiver.invalid/hook');
     const event = await prisma.event.create({
-      data: { id: `evt_${randomUUID()}`, organizationId: acme.org.id, type: 'webhook.test', data: {}, test: true },
+      data: {
+        id: `evt_${randomUUID()}`,
+        organizationId: acme.org.id,
+        type: 'webhook.test',
+        data: { organization_id: acme.org.id, test: true },
+        test: true,
+      },
     });
     const delivery = await prisma.webhookDelivery.create({ data: { endpointId: endpoint.id, eventId: event.id } });
     const outcome = {
