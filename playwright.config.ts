@@ -16,7 +16,12 @@ export interface E2eServer {
   databaseDir: string;
   /** e2e/webhook-deliveries.spec.ts runs an SMTP server on this port while its tests run. */
   smtpPort: number;
+  /** The platform API's token: specs make and delete their tenants through it, as a customer's suite does. */
+  platformToken: string;
 }
+
+/** Not a secret: it opens the platform API of the suite's own servers on localhost, and only during the run. */
+const E2E_PLATFORM_TOKEN = 'e2e-suite-platform-token-for-localhost-only';
 
 // The first server takes the ports given; the second the next port up of each.
 const firstPort = Number(process.env.E2E_PORT ?? 3100);
@@ -30,6 +35,7 @@ function server(name: E2eServer['name'], offset: number): E2eServer {
     databasePort: firstDatabasePort + offset,
     databaseDir: `.data/e2e-${name}`,
     smtpPort: firstSmtpPort + offset,
+    platformToken: E2E_PLATFORM_TOKEN,
   };
 }
 
@@ -87,6 +93,7 @@ function webServer(server: E2eServer): WebServer {
       PORT: String(new URL(server.baseURL).port),
       EMBEDDED_PG_DIR: server.databaseDir,
       EMBEDDED_PG_PORT: String(server.databasePort),
+      PLATFORM_API_TOKEN: server.platformToken,
       NEXTAUTH_URL: server.baseURL,
       DATABASE_URL: '',
       // The suite adds more secrets than a customer may keep; usage is written every second to be seen quickly.

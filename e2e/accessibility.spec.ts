@@ -1,11 +1,12 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import {
+  deleteTenant,
+  orgCli,
   addSecret,
   addVirtualAuthenticator,
   createTenant,
   enterPassword,
-  orgCli,
   previewOf,
   rowOf,
   signIn,
@@ -72,7 +73,7 @@ function tenant(name: string) {
 
 test.afterEach(async ({ page }) => {
   await moveServerClock(page, 0);
-  for (const id of tenants.splice(0)) orgCli(['delete', '--id', id]);
+  for (const id of tenants.splice(0)) deleteTenant(id);
 });
 
 test('the sign-in page, its errors and a page that does not exist', async ({ page }) => {

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { addSecret, createTenant, orgCli, previewOf, rowOf, signIn } from './helpers';
+import { deleteTenant, addSecret, createTenant, previewOf, rowOf, signIn } from './helpers';
 
 const CHROME_ON_LINUX =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
@@ -46,6 +46,6 @@ test('the audit log names each credential as it was called, and the browser rath
     await expect(events.filter({ hasText: 'Mozilla/5.0' })).toHaveCount(0);
   } finally {
     await context.close();
-    orgCli(['delete', '--id', tenant.organizationId]);
+    deleteTenant(tenant.organizationId);
   }
 });

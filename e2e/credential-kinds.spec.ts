@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
 import { calculateJwkThumbprint, type CryptoKey, exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { startOidcIssuer } from '../tests/helpers/oidc-issuer';
-import { addSecret, createTenant, orgCli, previewOf, rowOf, signIn } from './helpers';
+import { deleteTenant, addSecret, createTenant, previewOf, rowOf, signIn } from './helpers';
 
 // Each test works in an organization of its own, so that it neither sees nor leaves credentials in the demo
 // account the other specs use, and its failed token requests never count against the demo client.
@@ -16,7 +16,7 @@ async function signInToNewTenant(page: Page, name: string): Promise<string> {
 }
 
 test.afterEach(() => {
-  for (const id of tenants.splice(0)) orgCli(['delete', '--id', id]);
+  for (const id of tenants.splice(0)) deleteTenant(id);
 });
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';

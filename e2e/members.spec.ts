@@ -1,6 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import { startSmtpSink } from '../tests/helpers/smtp-sink';
-import { createTenant, orgCli, signIn, thisServer } from './helpers';
+import { deleteTenant, createTenant, signIn, thisServer } from './helpers';
 
 // A colleague joins and leaves: an admin invites a viewer on Account › Members, the invitee follows the link
 // in the mail (received by an SMTP server in this process, on the port of the server's SMTP_URL), chooses a
@@ -102,6 +102,6 @@ test('an invited viewer joins from the emailed link, is made an admin, and is si
     await expect(them).toHaveURL(/\/sign-in/);
     await theirs.close();
   } finally {
-    orgCli(['delete', '--id', tenant.organizationId]);
+    deleteTenant(tenant.organizationId);
   }
 });

@@ -1,9 +1,10 @@
 import { expect, test } from '@playwright/test';
 import {
+  deleteTenant,
+  orgCli,
   addSecret,
   createTenant,
   enterPassword,
-  orgCli,
   previewOf,
   rowOf,
   signIn,
@@ -24,7 +25,7 @@ test.beforeAll(() => {
   adminName = `${tenant.name} admin`;
 });
 test.afterAll(() => {
-  orgCli(['delete', '--id', tenant.organizationId]);
+  deleteTenant(tenant.organizationId);
 });
 
 test('a disabled secret’s refusal appears in the Request log with its reason and sentence, and is found by its Request ID', async ({

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
 import { Webhook } from 'standardwebhooks';
 import { startSmtpSink } from '../tests/helpers/smtp-sink';
-import { addSecret, createTenant, orgCli, previewOf, rowOf, signIn, thisServer } from './helpers';
+import { deleteTenant, addSecret, createTenant, previewOf, rowOf, signIn, thisServer } from './helpers';
 
 // What a customer's receiver and an admin's mailbox get: an admin adds an endpoint on Development › Webhooks,
 // and a receiver in this process verifies each message with the `standardwebhooks` package as a customer
@@ -90,7 +90,7 @@ test.afterEach(async () => {
 /** An organization of this test's own (so its events are only this test's), its admin signed in. */
 async function signedInTenant(page: Page) {
   const tenant = createTenant('Webhook deliveries');
-  cleanups.push(() => orgCli(['delete', '--id', tenant.organizationId]));
+  cleanups.push(() => deleteTenant(tenant.organizationId));
   await signIn(page, tenant.admin.email, tenant.admin.password);
   return tenant;
 }

@@ -1,12 +1,12 @@
 import { expect, test, type Page } from '@playwright/test';
-import { createTenant, orgCli, signIn } from './helpers';
+import { deleteTenant, createTenant, signIn } from './helpers';
 
 // Development › Webhooks, as a person uses it: an admin adds an endpoint and copies its signing secret, shown
 // once; disables, enables, edits, rolls and deletes it from its row's menu. A viewer sees the list without menus.
 
 const tenants: string[] = [];
 test.afterEach(() => {
-  for (const id of tenants.splice(0)) orgCli(['delete', '--id', id]);
+  for (const id of tenants.splice(0)) deleteTenant(id);
 });
 
 function endpointRow(page: Page, url: string) {
