@@ -33,9 +33,9 @@ export async function seedDemoData({ password }: { password: string }): Promise<
     });
     if (demo.role) {
       await prisma.membership.upsert({
-        where: { userId: user.id },
+        where: { userId_organizationId: { userId: user.id, organizationId: DEMO_ORGANIZATION_ID } },
         create: { userId: user.id, organizationId: DEMO_ORGANIZATION_ID, role: demo.role },
-        update: { organizationId: DEMO_ORGANIZATION_ID, role: demo.role },
+        update: { role: demo.role },
       });
     }
   }

@@ -22,14 +22,18 @@ export async function sessionCookie(): Promise<{ userId: string; token: string }
 
 /**
  * The signed-in actor, or null. The cookie only names a server-side session: it counts while that
- * session's row is live (not signed out, not ended elsewhere, not expired), and the user's role is
- * read fresh from the database on every request. Read once per render (the layout and the page both ask),
+ * session's row is live (not signed out, not ended elsewhere, not expired), and the user's membership and
+ * role in the organization the session works in (chosen on the server, never by the client) are read fresh
+ * from the database on every request. Read once per render (the layout and the page both ask),
  * with the session and the user looked up side by side.
  */
 export const getActor = cache(async (): Promise<Actor | null> => {
   const cookie = await sessionCookie();
   if (!cookie) return null;
-  const [session, actor] = await Promise.all([findLiveSession(cookie), getActorByUserId({ userId: cookie.userId })]);
+  const [session, actor] = await Promise.all([
+    findLiveSession(cookie),
+    getActorByUserId({ userId: cookie.userId, sessionToken: cookie.token }),
+  ]);
   return session && actor ? { ...actor, session } : null;
 });
 

@@ -168,12 +168,18 @@ export async function completeSignIn({
     await stampLastSignIn(tx, { userId, at: now() });
     await recordAccountEvent(tx, {
       userId,
+      organizationId: session.organizationId,
       action: 'sign_in_succeeded',
       details: { sessionId: session.sessionId },
       context,
     });
     if (seen === 'new') {
-      await recordAccountMailEvent(tx, { userId, type: 'account.new_browser', context });
+      await recordAccountMailEvent(tx, {
+        userId,
+        organizationId: session.organizationId,
+        type: 'account.new_browser',
+        context,
+      });
     }
   });
   return { userId, sessionToken: session.token };

@@ -1,6 +1,7 @@
 import { prisma } from '@/lib/db';
 import type { Actor } from '@/lib/identity/actor';
 import type { Prisma } from '@/lib/generated/prisma/client';
+import { accountMembership } from '@/lib/data/account-organization';
 import { ownedCredentialId } from '@/lib/data/credential-queries';
 import { EVENTS_OF_AUDIT_ROWS } from '@/lib/data/events';
 
@@ -105,9 +106,11 @@ export async function recordOrganizationEvent(
 }
 
 /**
- * Appends an event about a user's own account (sign-in, factors, sessions). It goes to the user's
- * organization's trail, or to the platform's log (no organization) for support staff. The organization
- * and role are read with the user in the same statement, so a stale actor cannot misfile it.
+ * Appends an event about a user's own account (sign-in, factors, sessions). It goes to the trail of
+ * `organizationId` when the user is a member there (the organization a session works in), else of the user's
+ * oldest membership, or to the platform's log (no organization) for support staff. One row, whatever the
+ * number of memberships. The organization and roles are read with the user in the same statement, so a stale
+ * actor cannot misfile it.
  */
 export async function recordAccountEvent(
   db: Db,
@@ -120,6 +123,8 @@ export async function recordAccountEvent(
     context?: RequestContext;
     /** Who acted when it was not the user themself (an admin ending someone's sessions). */
     actor?: Actor;
+    /** The organization whose trail it belongs to, if the user is a member of it. */
+    organizationId?: string | null;
   },
 ) {
   const actorId = input.actor?.userId ?? input.userId;
@@ -131,9 +136,9 @@ export async function recordAccountEvent(
            ${JSON.stringify({ ...(input.details ?? {}), ...(input.actor ? { subjectId: input.userId } : {}) })}::jsonb,
            ${input.context?.address ?? null}, ${input.context?.userAgent?.slice(0, 512) ?? null}
     FROM users u
-    LEFT JOIN memberships m ON m.user_id = u.id
+    LEFT JOIN LATERAL (${accountMembership('u.id', input.organizationId ?? input.actor?.membership?.organizationId)}) m ON true
     JOIN users a ON a.id = ${actorId}::uuid
-    LEFT JOIN memberships am ON am.user_id = a.id
+    LEFT JOIN memberships am ON am.user_id = a.id AND am.organization_id = m.organization_id
     WHERE u.id = ${input.userId}::uuid`;
 }
 

@@ -4,6 +4,7 @@ import { Prisma } from '@/lib/generated/prisma/client';
 import { EVENT_OF_AUDIT_ACTION, EXPIRING_THRESHOLD_DAYS } from '@/lib/events/catalogue';
 import type { AccountEventData, AccountEventType } from '@/lib/events/mail';
 import { CREDENTIAL_NOW, clockedClients } from '@/lib/data/credential-clock';
+import { accountMembership } from '@/lib/data/account-organization';
 
 /**
  * The outbox (table `events`): its one home. Events are written in the transaction of the change they report
@@ -239,6 +240,8 @@ export async function recordAccountMailEvent(
     /** Where the change came from: the mail says so. */
     context?: { address?: string | null; userAgent?: string | null };
     data?: Omit<AccountEventData, 'address' | 'user_agent'>;
+    /** The organization it is tagged with, if the user is a member of it (else their oldest membership). */
+    organizationId?: string | null;
   },
 ): Promise<void> {
   const data: AccountEventData = {
@@ -252,6 +255,6 @@ export async function recordAccountMailEvent(
            ${JSON.stringify(data)}::jsonb
              || CASE WHEN m.organization_id IS NULL THEN '{}'::jsonb
                      ELSE jsonb_build_object('organization_id', m.organization_id) END
-    FROM users u LEFT JOIN memberships m ON m.user_id = u.id
+    FROM users u LEFT JOIN LATERAL (${accountMembership('u.id', input.organizationId)}) m ON true
     WHERE u.id = ${input.userId}::uuid`;
 }

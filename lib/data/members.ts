@@ -127,6 +127,16 @@ export async function listInvitations({ actor }: { actor: Actor }): Promise<Invi
   return actor.membership ? listOrganizationInvitations({ organizationId: actor.membership.organizationId }) : [];
 }
 
+/** The organizations the user belongs to, by name: what the organization switcher lists. */
+export async function listOwnOrganizations({ userId }: { userId: string }) {
+  const rows = await prisma.membership.findMany({
+    where: { userId },
+    select: { role: true, organization: { select: { id: true, name: true } } },
+    orderBy: [{ organization: { name: 'asc' } }, { organizationId: 'asc' }],
+  });
+  return rows.map((row) => ({ id: row.organization.id, name: row.organization.name, role: row.role }));
+}
+
 /** Locks the organization's row for the rest of the transaction: member changes of one organization queue. */
 async function lockOrganization(tx: Tx, organizationId: string): Promise<boolean> {
   // NO KEY UPDATE: serializes member changes without blocking rows that merely reference the organization.
@@ -490,12 +500,13 @@ export async function acceptInvitationAsNewUser({
           email: invitation.email,
           name,
           passwordHash,
-          membership: { create: { organizationId: invitation.organizationId, role: invitation.role } },
+          memberships: { create: { organizationId: invitation.organizationId, role: invitation.role } },
         },
         select: { id: true },
       });
       await recordAccountEvent(tx, {
         userId: user.id,
+        organizationId: invitation.organizationId,
         action: 'invitation_accepted',
         details: { invitationId: invitation.id, email: invitation.email, role: invitation.role, newAccount: true },
         context,
@@ -510,8 +521,10 @@ export async function acceptInvitationAsNewUser({
 }
 
 /**
- * The signed-in owner of the invited email accepts with their account. An account belongs to one
- * organization: one that is already a member elsewhere, and platform staff, cannot join.
+ * The signed-in owner of the invited email accepts with their account: it gains a membership in the
+ * invitation's organization (a second one, if it belongs elsewhere already), and the session it accepted in
+ * works there from the next request on, in the transaction that closes the invitation. Platform staff cannot
+ * join; a member of the organization already is refused and the invitation stays open.
  */
 export async function acceptInvitationAsUser({
   actor,
@@ -528,21 +541,25 @@ export async function acceptInvitationAsUser({
   if (found.invitation.email !== normalizeEmail(actor.email))
     return forbidden(`This invitation is for ${found.invitation.email}. Sign in with that account to accept it.`);
   if (actor.platformRole) return forbidden('Platform staff accounts cannot join a customer organization.');
-  if (actor.membership)
-    return conflict(
-      `Your account already belongs to ${actor.membership.organizationName}. An account belongs to one organization.`,
-    );
+  const alreadyMember = conflict(`Your account is already a member of ${found.invitation.organizationName}.`);
   try {
     return await prisma.$transaction(async (tx) => {
       const taken = await takeInvitation(tx, token);
       if (!taken.ok) return taken;
       const { invitation } = taken;
       if (invitation.email !== normalizeEmail(actor.email)) return forbidden();
+      // A unique (user, organization) violation here rolls the invitation's closing back with it.
       await tx.membership.create({
         data: { userId: actor.userId, organizationId: invitation.organizationId, role: invitation.role },
       });
+      if (actor.session)
+        await tx.userSession.updateMany({
+          where: { id: actor.session.id, userId: actor.userId, endedAt: null },
+          data: { organizationId: invitation.organizationId },
+        });
       await recordAccountEvent(tx, {
         userId: actor.userId,
+        organizationId: invitation.organizationId,
         action: 'invitation_accepted',
         details: { invitationId: invitation.id, email: invitation.email, role: invitation.role, newAccount: false },
         context,
@@ -550,8 +567,7 @@ export async function acceptInvitationAsUser({
       return { ok: true as const, role: invitation.role };
     });
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')
-      return conflict('Your account already belongs to an organization. An account belongs to one organization.');
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return alreadyMember;
     throw error;
   }
 }

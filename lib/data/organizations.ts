@@ -74,7 +74,7 @@ export async function createMember({
       email: normalizeEmail(email),
       name,
       passwordHash: await hashPassword(password),
-      membership: { create: { organizationId, role } },
+      memberships: { create: { organizationId, role } },
     },
     select: { id: true, email: true, name: true },
   });
@@ -103,6 +103,7 @@ export async function setReauthWindow({
     await tx.organization.update({ where: { id: organizationId }, data: { reauthWindowMinutes: minutes } });
     await recordAccountEvent(tx, {
       userId: actor.userId,
+      organizationId,
       action: 'reauth_window_changed',
       details: { from: before.reauth_window_minutes, to: minutes },
       context,
@@ -149,6 +150,7 @@ export async function setTwoFactorRequirement({
     }
     await recordAccountEvent(tx, {
       userId: actor.userId,
+      organizationId,
       action: 'two_factor_policy_changed',
       details: { required },
       context,

@@ -3,6 +3,8 @@ import { prisma } from '@/lib/db';
 import { now } from '@/lib/clock';
 import { recordAccountEvent, type RequestContext } from '@/lib/data/audit';
 import { recordAccountMailEvent } from '@/lib/data/events';
+import type { Actor } from '@/lib/identity/actor';
+import { notFound, type Result } from '@/lib/result';
 
 /** How long a session lasts after sign-in, whatever the activity. */
 export const SESSION_LIFETIME_SECONDS = 8 * 60 * 60;
@@ -17,17 +19,52 @@ export type SessionEndReason =
   | 'factor_removed'
   | 'membership_removed';
 
-function hashToken(token: string): string {
+/** How a session's token is kept: only its SHA-256 is stored, and looked up. */
+export function hashSessionToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
+const hashToken = hashSessionToken;
 
-/** Starts a session for a user who has just proven who they are; the token goes into the (encrypted) cookie. */
-export async function createSession({ userId, context }: { userId: string; context?: RequestContext }) {
+const NOT_YOUR_ORGANIZATION = 'This organization is not one of yours. Reload the page to see your organizations.';
+
+/**
+ * The organization a new session works in: `organizationId` when the user is a member of it (the invitation
+ * they just accepted, the organization they signed in to), else their oldest membership; null for someone
+ * with none (support staff).
+ */
+async function sessionOrganization({ userId, organizationId }: { userId: string; organizationId?: string }) {
+  const membership =
+    (organizationId
+      ? await prisma.membership.findFirst({ where: { userId, organizationId }, select: { organizationId: true } })
+      : null) ??
+    (await prisma.membership.findFirst({
+      where: { userId },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      select: { organizationId: true },
+    }));
+  return membership?.organizationId ?? null;
+}
+
+/**
+ * Starts a session for a user who has just proven who they are; the token goes into the (encrypted) cookie.
+ * The session works in `organizationId` if the user is a member there, otherwise in their oldest membership.
+ */
+export async function createSession({
+  userId,
+  organizationId,
+  context,
+}: {
+  userId: string;
+  organizationId?: string;
+  context?: RequestContext;
+}) {
   const token = randomBytes(32).toString('base64url');
+  const chosen = await sessionOrganization({ userId, organizationId });
   const at = now();
   const session = await prisma.userSession.create({
     data: {
       userId,
+      organizationId: chosen,
       tokenHash: hashToken(token),
       createdAt: at,
       lastSeenAt: at,
@@ -38,7 +75,47 @@ export async function createSession({ userId, context }: { userId: string; conte
     },
     select: { id: true },
   });
-  return { token, sessionId: session.id };
+  return { token, sessionId: session.id, organizationId: chosen };
+}
+
+/**
+ * The organization switcher: the actor's session works in another organization of theirs from the next
+ * request on. The membership is matched in the UPDATE's own `where`, so an organization the user does not
+ * belong to (or no longer does) is "not found" and changes nothing. Recorded in the trail of the organization
+ * switched to.
+ */
+export async function switchOrganization({
+  actor,
+  organizationId,
+  context,
+}: {
+  actor: Actor;
+  organizationId: string;
+  context?: RequestContext;
+}): Promise<Result<{ organizationId: string }>> {
+  if (!actor.session) return notFound(NOT_YOUR_ORGANIZATION);
+  if (actor.membership?.organizationId === organizationId) return { ok: true, organizationId };
+  const sessionId = actor.session.id;
+  return prisma.$transaction(async (tx) => {
+    const { count } = await tx.userSession.updateMany({
+      where: {
+        id: sessionId,
+        userId: actor.userId,
+        endedAt: null,
+        user: { memberships: { some: { organizationId } } },
+      },
+      data: { organizationId },
+    });
+    if (count !== 1) return notFound(NOT_YOUR_ORGANIZATION);
+    await recordAccountEvent(tx, {
+      userId: actor.userId,
+      organizationId,
+      action: 'organization_switched',
+      details: { sessionId, fromOrganizationId: actor.membership?.organizationId ?? null },
+      context,
+    });
+    return { ok: true as const, organizationId };
+  });
 }
 
 /**

@@ -158,8 +158,12 @@ async function deleteTenantRows(
       SELECT 1 FROM secrets WHERE oauth_client_id IN (SELECT id FROM oauth_clients WHERE organization_id = ${organizationId}::uuid)
       ORDER BY id FOR UPDATE`;
     // Users first: their memberships go with them, and nothing else of the organization refers to them
-    // except secrets.created_by_id, which is SET NULL and about to be deleted anyway.
-    const users = await tx.user.deleteMany({ where: { membership: { organizationId } } });
+    // except secrets.created_by_id, which is SET NULL and about to be deleted anyway. Only those who belong to
+    // this tenant alone: a person who is also a member elsewhere keeps their account and loses this membership
+    // with the organization (its trigger ends their sessions).
+    const users = await tx.user.deleteMany({
+      where: { memberships: { some: { organizationId }, every: { organizationId } } },
+    });
     // The foreign keys cascade from here to oauth_clients, secrets, secret_usage, secret_callers,
     // memberships and security_alerts.
     const organizations = await tx.organization.deleteMany({ where: { id: organizationId } });

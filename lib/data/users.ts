@@ -4,7 +4,9 @@ import { recordAccountEvent, type RequestContext } from '@/lib/data/audit';
 import { recordAccountMailEvent } from '@/lib/data/events';
 import type { Actor } from '@/lib/identity/actor';
 import type { PlatformRole, Role } from '@/lib/generated/prisma/enums';
-import type { Prisma } from '@/lib/generated/prisma/client';
+import { Prisma } from '@/lib/generated/prisma/client';
+import { hashSessionToken } from '@/lib/data/sessions';
+import { accountMembership } from '@/lib/data/account-organization';
 import { verifyPassword } from '@/lib/identity/password';
 import { DEFAULT_REAUTH_WINDOW_MINUTES } from '@/lib/identity/reauth';
 
@@ -31,8 +33,28 @@ export async function findUserIdByEmail({ email }: { email: string }): Promise<s
 /**
  * The actor behind a user id, in one round trip: every portal request and server action starts here, and the
  * nested Prisma select it replaces took three in a row (user, then membership and factor, then organization).
+ *
+ * A person may belong to several organizations; the actor acts in one. With `sessionToken`, that is the
+ * organization the session works in (`user_sessions.organization_id`, chosen on the server, read in the same
+ * statement), matched against the user's memberships now: a membership removed meanwhile gives no access to
+ * its organization. `organizationId` (jobs, scripts, tests) names it directly. When the user is no member of
+ * the one named (none chosen, or it was deleted), the actor acts in their oldest membership.
  */
-export async function getActorByUserId({ userId }: { userId: string }): Promise<Actor | null> {
+export async function getActorByUserId({
+  userId,
+  organizationId,
+  sessionToken,
+}: {
+  userId: string;
+  organizationId?: string;
+  sessionToken?: string;
+}): Promise<Actor | null> {
+  const chosen =
+    organizationId ??
+    (sessionToken
+      ? Prisma.sql`(SELECT s.organization_id FROM user_sessions s
+          WHERE s.token_hash = ${hashSessionToken(sessionToken)} AND s.user_id = ${userId}::uuid)`
+      : null);
   const [row] = await prisma.$queryRaw<
     {
       id: string;
@@ -53,7 +75,7 @@ export async function getActorByUserId({ userId }: { userId: string }): Promise<
       (EXISTS (SELECT 1 FROM totp_factors t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL)
         OR EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = u.id)) AS "twoFactorEnabled"
     FROM users u
-    LEFT JOIN memberships m ON m.user_id = u.id
+    LEFT JOIN LATERAL (${accountMembership('u.id', chosen)}) m ON true
     LEFT JOIN organizations o ON o.id = m.organization_id
     WHERE u.id = ${userId}::uuid`;
   if (!row) return null;

@@ -244,7 +244,7 @@ Object.assign(SENSITIVE, {
       target = await viewer();
     },
     run: () => members.changeMemberRoleAction({ userId: target, role: 'ADMIN' }),
-    changed: async () => (await prisma.membership.findUniqueOrThrow({ where: { userId: target } })).role === 'ADMIN',
+    changed: async () => (await prisma.membership.findFirstOrThrow({ where: { userId: target } })).role === 'ADMIN',
   },
   'remove a member': {
     prepare: async () => {

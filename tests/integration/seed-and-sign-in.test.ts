@@ -11,8 +11,8 @@ describe('demo seed', () => {
 
     expect(await prisma.organization.count()).toBe(1);
     expect(await prisma.oAuthClient.findFirstOrThrow()).toEqual(clientBefore);
-    const users = await prisma.user.findMany({ include: { membership: true }, orderBy: { email: 'asc' } });
-    expect(users.map((u) => [u.email, u.membership?.role ?? null, u.platformRole])).toEqual([
+    const users = await prisma.user.findMany({ include: { memberships: true }, orderBy: { email: 'asc' } });
+    expect(users.map((u) => [u.email, u.memberships[0]?.role ?? null, u.platformRole])).toEqual([
       ['admin@acme.test', 'ADMIN', null],
       ['support@portal.test', null, 'SUPPORT'],
       ['viewer@acme.test', 'VIEWER', null],
