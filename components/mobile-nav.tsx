@@ -7,8 +7,18 @@ import { Button } from '@/components/ui/button';
 import { PortalNav } from '@/components/portal-nav';
 import { SignOutButton } from '@/components/sign-out-button';
 import type { NavSection } from '@/components/nav-items';
+import { OrganizationSwitcher, type OrganizationChoice } from '@/components/organization-switcher';
 
-export function MobileNav({ account, sections }: { account: ReactNode; sections: NavSection[] }) {
+export function MobileNav({
+  account,
+  sections,
+  switcher,
+}: {
+  account: ReactNode;
+  sections: NavSection[];
+  /** The organization switcher, for people in several organizations. */
+  switcher: { current: OrganizationChoice; others: OrganizationChoice[] } | null;
+}) {
   const [open, setOpen] = useState(false);
   return (
     <DialogPrimitive.Root open={open} onOpenChange={setOpen}>
@@ -29,7 +39,8 @@ export function MobileNav({ account, sections }: { account: ReactNode; sections:
             </DialogPrimitive.Close>
           </div>
           <DialogPrimitive.Description className="sr-only">Portal sections</DialogPrimitive.Description>
-          <div className="flex-1 px-3 py-4">
+          <div className="flex-1 space-y-6 px-3 py-4">
+            {switcher && <OrganizationSwitcher {...switcher} onSwitched={() => setOpen(false)} />}
             <PortalNav sections={sections} onNavigate={() => setOpen(false)} />
           </div>
           <div className="flex items-center justify-between gap-2 border-t border-slate-200 px-4 py-4">

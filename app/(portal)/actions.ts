@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { confirmIdentity, confirmPasskeyOptions } from '@/lib/auth/confirm-identity';
 import { run, type ActionResult } from '@/lib/actions/run';
 import { invalidInput } from '@/lib/result';
+import { switchOrganization } from '@/lib/data/sessions';
 
 const answerSchema = z.discriminatedUnion('method', [
   z.object({ method: z.literal('password'), password: z.string().min(1, 'Enter your password.').max(1024) }).strict(),
@@ -38,4 +39,16 @@ export async function confirmPasskeyOptionsAction() {
     const { options, challengeToken } = await confirmPasskeyOptions({ actor });
     return { ok: true as const, options, challengeToken };
   });
+}
+
+const switchSchema = z.object({ organizationId: z.uuid() }).strict();
+
+/**
+ * The organization switcher: the session works in another organization of the user's from the next request
+ * on. The id is only a wish; the data layer matches it against the user's memberships in its `where`.
+ */
+export async function switchOrganizationAction(input: unknown): Promise<ActionResult<{ organizationId: string }>> {
+  return run(input, { schema: switchSchema, revalidate: { path: '/', type: 'layout' } }, ({ actor, data, context }) =>
+    switchOrganization({ actor, organizationId: data.organizationId, context }),
+  );
 }

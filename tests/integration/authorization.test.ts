@@ -66,6 +66,10 @@ const INVITATION_GONE = {
   ok: false,
   message: 'This invitation is no longer open. Reload the page to see the current list.',
 };
+const NOT_YOUR_ORGANIZATION = {
+  ok: false,
+  message: 'This organization is not one of yours. Reload the page to see your organizations.',
+};
 const PASSKEY_GONE = { ok: false, message: 'This passkey no longer exists.' };
 const SESSION_GONE = { ok: false, message: 'This session has already ended. Reload the page.' };
 const NOTHING_TO_CONFIRM = {
@@ -452,6 +456,21 @@ const TABLE: Record<string, Row> = {
     prepare: async () => ({ run: () => portal.confirmPasskeyOptionsAction() }),
     otherAdmin: own(),
     viewer: own(),
+  },
+  'app/(portal)/actions.ts#switchOrganizationAction': {
+    // The victim's admin belongs to a second organization too; only its members may switch a session there.
+    prepare: async (w) => {
+      const second = await organizationWithAdmin('Second');
+      await prisma.membership.create({
+        data: { userId: w.victim.actor.userId, organizationId: second.org.id, role: 'VIEWER' },
+      });
+      return {
+        run: () => portal.switchOrganizationAction({ organizationId: second.org.id }),
+        allowed: (answer) => expect(answer).toEqual({ ok: true, organizationId: second.org.id }),
+      };
+    },
+    otherAdmin: refused(NOT_YOUR_ORGANIZATION),
+    viewer: refused(NOT_YOUR_ORGANIZATION),
   },
 
   // ————— app/(portal)/support/actions.ts —————
