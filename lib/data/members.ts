@@ -19,6 +19,7 @@ import { conflict, fail, forbidden, invalidInput, notFound, type Result } from '
 import { recordAccountEvent, recordOrganizationEvent, type RequestContext } from '@/lib/data/audit';
 import { recordEvents } from '@/lib/data/events';
 import { normalizeEmail } from '@/lib/data/users';
+import { moveSessionTo } from '@/lib/data/sessions';
 
 /**
  * The one home of `memberships` changes made by people (who belongs to an organization, with which role) and
@@ -553,9 +554,10 @@ export async function acceptInvitationAsUser({
         data: { userId: actor.userId, organizationId: invitation.organizationId, role: invitation.role },
       });
       if (actor.session)
-        await tx.userSession.updateMany({
-          where: { id: actor.session.id, userId: actor.userId, endedAt: null },
-          data: { organizationId: invitation.organizationId },
+        await moveSessionTo(tx, {
+          userId: actor.userId,
+          sessionId: actor.session.id,
+          organizationId: invitation.organizationId,
         });
       await recordAccountEvent(tx, {
         userId: actor.userId,

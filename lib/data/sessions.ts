@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { prisma } from '@/lib/db';
+import type { Prisma } from '@/lib/generated/prisma/client';
 import { now } from '@/lib/clock';
 import { recordAccountEvent, type RequestContext } from '@/lib/data/audit';
 import { recordAccountMailEvent } from '@/lib/data/events';
@@ -76,6 +77,20 @@ export async function createSession({
     select: { id: true },
   });
   return { token, sessionId: session.id, organizationId: chosen };
+}
+
+/**
+ * Moves a live session of the user to an organization they have just joined (an accepted invitation), in the
+ * caller's transaction, which made the membership.
+ */
+export async function moveSessionTo(
+  tx: Prisma.TransactionClient,
+  { userId, sessionId, organizationId }: { userId: string; sessionId: string; organizationId: string },
+) {
+  await tx.userSession.updateMany({
+    where: { id: sessionId, userId, endedAt: null, user: { memberships: { some: { organizationId } } } },
+    data: { organizationId },
+  });
 }
 
 /**
