@@ -7,7 +7,12 @@ import { toast } from 'sonner';
 import { switchOrganizationAction } from '@/app/(portal)/actions';
 import { UNREACHABLE } from '@/components/actions/unreachable';
 import { Button } from '@/components/ui/button';
-import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuTrigger } from '@/components/ui/dropdown-menu';
+import {
+  DropdownMenu,
+  DropdownMenuContent,
+  DropdownMenuItem,
+  DropdownMenuTrigger,
+} from '@/components/ui/dropdown-menu';
 
 export interface OrganizationChoice {
   id: string;

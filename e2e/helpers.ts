@@ -97,10 +97,14 @@ function platformCall<T>(method: 'POST' | 'DELETE', path: string, body?: unknown
 }
 
 export function createTenant(name: string, { totp = false } = {}) {
-  return platformCall<{ organizationId: string; name: string; admin: CliUser }>('POST', '/api/platform/tenants', {
-    name: `${name} ${Date.now()}`,
-    ...(totp ? { totp: true } : {}),
-  });
+  return platformCall<{ organizationId: string; name: string; clientId: string; admin: CliUser }>(
+    'POST',
+    '/api/platform/tenants',
+    {
+      name: `${name} ${Date.now()}`,
+      ...(totp ? { totp: true } : {}),
+    },
+  );
 }
 
 /** Deletes a tenant made by `createTenant`, with everything it owns. */

@@ -1,6 +1,7 @@
 // npm run org:create -- --name "Suite 42" [--domain d] [--email e] [--totp] [--test-clock] [--ttl-minutes n]
 // npm run org:delete -- --id <uuid>
 // npm run org:support -- --email e [--name n] [--totp]  (a platform support user for suites that test the support console)
+// npm run org:member -- --id <uuid> --email e --role admin|viewer  (an existing tenant user joins another tenant)
 // Tenants for customers' end-to-end suites. Stdout carries exactly one line of JSON; everything else goes to
 // stderr, so a suite can JSON.parse what it reads (with `npm run --silent`, which drops npm's own banner).
 import { parseArgs } from 'node:util';
@@ -14,6 +15,8 @@ const USAGE = [
   '    --ttl-minutes (1 to 1440, default 1440) is when the tenant deletes itself.',
   '  npm run --silent org:delete -- --id <organization uuid>',
   '  npm run --silent org:support -- --email support@suite42.example.test [--name "Suite Support"] [--totp]',
+  '  npm run --silent org:member -- --id <organization uuid> --email admin@suite41.example.test --role viewer',
+  '    adds a member of another tenant to this one (admin or viewer): a person in several organizations.',
 ].join('\n');
 
 // The database helpers log progress with console.log; keep stdout for the result alone.
@@ -36,6 +39,7 @@ function parse() {
         totp: { type: 'boolean' },
         'test-clock': { type: 'boolean' },
         'ttl-minutes': { type: 'string' },
+        role: { type: 'string' },
       },
     });
   } catch (error) {
@@ -45,7 +49,7 @@ function parse() {
 
 const { positionals, values } = parse();
 const [command, ...extra] = positionals;
-if (command !== 'create' && command !== 'delete' && command !== 'support')
+if (command !== 'create' && command !== 'delete' && command !== 'support' && command !== 'member')
   fail(`Unknown command "${command ?? ''}".\n${USAGE}`);
 if (extra.length > 0) fail(`Unexpected argument "${extra[0]}".\n${USAGE}`);
 if (command === 'create' && (values.id !== undefined || values.name === undefined))
@@ -69,6 +73,19 @@ if (command === 'support' && (values.email === undefined || values.id !== undefi
   fail(`support takes --email (and optionally --name, --totp).\n${USAGE}`);
 }
 
+if (
+  command === 'member' &&
+  (values.id === undefined ||
+    values.email === undefined ||
+    (values.role !== 'admin' && values.role !== 'viewer') ||
+    values.name !== undefined ||
+    values.domain !== undefined ||
+    values.totp !== undefined)
+) {
+  fail(`member takes --id, --email and --role (admin or viewer).\n${USAGE}`);
+}
+if (command !== 'member' && values.role !== undefined) fail(`--role is an option of member.\n${USAGE}`);
+
 function printResult(result: object): Promise<void> {
   return new Promise((resolve, reject) =>
     process.stdout.write(`${JSON.stringify(result)}\n`, (error) => (error ? reject(error) : resolve())),
@@ -79,7 +96,7 @@ runWithDatabase(async (db) => {
   // The authenticator-app key is sealed under the same key the portal uses (kept beside the embedded data).
   if (values.totp) process.env.TOKEN_KEY_ENCRYPTION_KEY = await persistentSecret('TOKEN_KEY_ENCRYPTION_KEY');
   // Only now: lib/db reads DATABASE_URL when it is imported.
-  const { createSupportStaff, createTenant, deleteTenant } = await import('@/lib/data/tenants');
+  const { addTenantMember, createSupportStaff, createTenant, deleteTenant } = await import('@/lib/data/tenants');
   const { prisma } = await import('@/lib/db');
   const { credentialChanges } = await import('@/lib/db/credential-changes');
   let exitCode = 0;
@@ -108,6 +125,16 @@ runWithDatabase(async (db) => {
       if (result.ok) {
         await printResult(result.user);
         console.error(`Created support user ${result.user.email}.`);
+      } else {
+        console.error(result.message);
+        exitCode = 1;
+      }
+    } else if (command === 'member') {
+      const role = values.role === 'admin' ? 'ADMIN' : 'VIEWER';
+      const result = await addTenantMember({ organizationId: values.id!, email: values.email!, role });
+      if (result.ok) {
+        await printResult(result);
+        console.error(`Added ${values.email} to organization ${result.organizationId} as ${values.role}.`);
       } else {
         console.error(result.message);
         exitCode = 1;

@@ -181,6 +181,47 @@ async function deleteTenantRows(
   });
 }
 
+const addTenantMemberSchema = z.object({
+  organizationId: z.uuid({ error: 'organizationId must be a UUID.' }),
+  email: z.string().trim().min(3).max(254),
+  role: z.enum(['ADMIN', 'VIEWER']),
+});
+
+/**
+ * Adds an existing account to a tenant with a role, for suites that test a person in several organizations
+ * (the organization switcher). Only a tenant, and only an account that belongs to tenants alone: a customer's
+ * people and platform staff are never added, and someone already in the tenant is refused.
+ */
+export async function addTenantMember(input: {
+  organizationId: string;
+  email: string;
+  role: 'ADMIN' | 'VIEWER';
+}): Promise<{ ok: true; organizationId: string; userId: string; role: 'ADMIN' | 'VIEWER' } | TenantFailure> {
+  const parsed = addTenantMemberSchema.safeParse(input);
+  if (!parsed.success) return invalidInput(parsed.error);
+  const { organizationId, role } = parsed.data;
+  const email = normalizeEmail(parsed.data.email);
+  const tenant = await prisma.organization.findFirst({
+    where: { id: organizationId, isTenant: true },
+    select: { id: true },
+  });
+  if (!tenant) return { ok: false, code: 'not_found', message: `No test-suite tenant has the id ${organizationId}.` };
+  const user = await prisma.user.findFirst({
+    where: { email, platformRole: null, memberships: { some: {}, every: { organization: { isTenant: true } } } },
+    select: { id: true },
+  });
+  if (!user)
+    return { ok: false, code: 'not_found', message: `No member of a test-suite tenant has the email ${email}.` };
+  try {
+    await prisma.membership.create({ data: { userId: user.id, organizationId, role } });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')
+      return { ok: false, code: 'conflict', message: `${email} is already a member of this tenant.` };
+    throw error;
+  }
+  return { ok: true, organizationId, userId: user.id, role };
+}
+
 /**
  * An event trigger: a sample of a catalogue event sent to the tenant's webhook endpoints, marked as a test
  * (`triggerSampleEvent`). Only tenants: a platform token never sends anything in a customer's name.

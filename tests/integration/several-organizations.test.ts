@@ -60,7 +60,12 @@ async function personInTwo(roles: { alpha: 'ADMIN' | 'VIEWER'; beta: 'ADMIN' | '
     role: roles.alpha,
   });
   await prisma.membership.create({
-    data: { userId: person.id, organizationId: beta.org.id, role: roles.beta, createdAt: new Date(Date.now() + 60_000) },
+    data: {
+      userId: person.id,
+      organizationId: beta.org.id,
+      role: roles.beta,
+      createdAt: new Date(Date.now() + 60_000),
+    },
   });
   const [alphaSecret, betaSecret] = [await alpha.secret('ACTIVE'), await beta.secret('ACTIVE')];
   return { alpha, beta, person, alphaSecret, betaSecret };
@@ -136,9 +141,7 @@ describe('a person in two organizations', () => {
       details: { sessionId, fromOrganizationId: alpha.org.id },
     });
     // The Members page lists Beta's members: Pat and Beta's admin.
-    expect((await listMembers({ actor })).map((m) => m.userId).sort()).toEqual(
-      [person.id, beta.actor.userId].sort(),
-    );
+    expect((await listMembers({ actor })).map((m) => m.userId).sort()).toEqual([person.id, beta.actor.userId].sort());
   });
 
   it('refuses a switch to an organization the person is not in, and changes nothing', async () => {
@@ -213,9 +216,9 @@ describe('a person in two organizations', () => {
     });
     // Being Beta's last admin does not keep Pat in Alpha.
     expect(await removeMember({ actor: alpha.actor, userId: person.id })).toMatchObject({ ok: true });
-    expect(await prisma.membership.findMany({ where: { userId: person.id }, select: { organizationId: true } })).toEqual(
-      [{ organizationId: beta.org.id }],
-    );
+    expect(
+      await prisma.membership.findMany({ where: { userId: person.id }, select: { organizationId: true } }),
+    ).toEqual([{ organizationId: beta.org.id }]);
   });
 });
 
@@ -259,9 +262,9 @@ describe('an existing account accepting an invitation to another organization', 
     expect(
       await prisma.auditEvent.count({ where: { organizationId: inviting.org.id, action: 'invitation_accepted' } }),
     ).toBe(1);
-    expect(await prisma.auditEvent.count({ where: { organizationId: home.org.id, action: 'invitation_accepted' } })).toBe(
-      0,
-    );
+    expect(
+      await prisma.auditEvent.count({ where: { organizationId: home.org.id, action: 'invitation_accepted' } }),
+    ).toBe(0);
     // A viewer there, still an admin at home.
     expect(await credentials.createSecretAction()).toMatchObject({ ok: false });
     expect(await portal.switchOrganizationAction({ organizationId: home.org.id })).toMatchObject({ ok: true });
@@ -296,5 +299,50 @@ describe('an existing account accepting an invitation to another organization', 
     // …and still manages their other organization, which does not require it.
     expect(await portal.switchOrganizationAction({ organizationId: home.org.id })).toMatchObject({ ok: true });
     expect(await credentials.createSecretAction()).toMatchObject({ ok: true });
+  });
+});
+
+describe('tenants with a person in two of them', () => {
+  it('adds an existing tenant member to another tenant, and deletes the account with its last tenant only', async () => {
+    const { addTenantMember, createTenant, deleteTenant } = await import('@/lib/data/tenants');
+    const made = await Promise.all([createTenant({ name: 'Suite home' }), createTenant({ name: 'Suite other' })]);
+    const [home, other] = made.map((result) => {
+      if (!result.ok) throw new Error(result.message);
+      return result.tenant;
+    });
+    const customer = await organizationWithAdmin('Customer');
+
+    expect(
+      await addTenantMember({ organizationId: other!.organizationId, email: home!.admin.email, role: 'VIEWER' }),
+    ).toMatchObject({
+      ok: true,
+    });
+    expect(
+      await addTenantMember({ organizationId: other!.organizationId, email: home!.admin.email, role: 'ADMIN' }),
+    ).toMatchObject({
+      ok: false,
+      code: 'conflict',
+    });
+    // A customer's people are never added to a tenant, nor anyone to a customer's organization.
+    expect(
+      await addTenantMember({ organizationId: other!.organizationId, email: customer.actor.email, role: 'ADMIN' }),
+    ).toMatchObject({
+      ok: false,
+      code: 'not_found',
+    });
+    expect(
+      await addTenantMember({ organizationId: customer.org.id, email: home!.admin.email, role: 'ADMIN' }),
+    ).toMatchObject({
+      ok: false,
+      code: 'not_found',
+    });
+
+    const person = await prisma.user.findUniqueOrThrow({ where: { email: home!.admin.email } });
+    expect(await deleteTenant({ organizationId: other!.organizationId })).toMatchObject({ ok: true, deletedUsers: 1 });
+    expect(
+      await prisma.membership.findMany({ where: { userId: person.id }, select: { organizationId: true } }),
+    ).toEqual([{ organizationId: home!.organizationId }]);
+    expect(await deleteTenant({ organizationId: home!.organizationId })).toMatchObject({ ok: true, deletedUsers: 1 });
+    expect(await prisma.user.count({ where: { id: person.id } })).toBe(0);
   });
 });
