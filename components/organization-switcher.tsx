@@ -55,7 +55,7 @@ export function OrganizationSwitcher({
       <p id={labelId} className="text-xs font-semibold tracking-wide text-slate-500 uppercase">
         Organization
       </p>
-      <DropdownMenu>
+      <DropdownMenu modal={false}>
         <DropdownMenuTrigger asChild>
           <Button
             variant="secondary"
@@ -69,7 +69,7 @@ export function OrganizationSwitcher({
             <ChevronsUpDown className="size-4 text-slate-500" aria-hidden />
           </Button>
         </DropdownMenuTrigger>
-        <DropdownMenuContent align="start" className="w-56">
+        <DropdownMenuContent align="start" className="w-max max-w-80 min-w-(--radix-dropdown-menu-trigger-width)">
           <DropdownMenuItem disabled className="font-medium text-slate-900 data-[disabled]:opacity-100">
             <Check className="size-4" aria-hidden />
             <span className="truncate">{current.name}</span>
