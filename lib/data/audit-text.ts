@@ -23,6 +23,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   access_token_revoked: 'Access token revoked',
   expired: 'Expired',
   sign_in_succeeded: 'Signed in',
+  platform_session_issued: 'Session issued with the test tenant',
   sign_in_failed: 'Sign-in failed',
   sign_in_throttled: 'Sign-in throttled',
   factor_enrolled: 'Two-factor method added',
