@@ -174,11 +174,17 @@ async function deleteTenantRows(
         message: `No test-suite tenant has the id ${organizationId}.`,
       };
     }
-    // Lock what the deletion will touch, organization → client → secrets in id order, before changing
-    // anything. The usage flush and the lifecycle reference a secret (KEY SHARE) and then update it; were the
-    // users' deletion to set secrets.created_by_id first, each transaction would hold what the other waits
-    // for, and PostgreSQL would end one of them as a deadlock. Taken first, these locks make the deletion
-    // wait for such a transaction to commit, and it never waits holding a lock that transaction needs.
+    // Lock what the deletion will touch, webhook deliveries → organization → client → secrets in id order,
+    // before changing anything. The usage flush and the lifecycle reference a secret (KEY SHARE) and then
+    // update it; recording a webhook attempt references its delivery and then updates the endpoint (and may
+    // write an event, which references the organization). Were the users' deletion to set
+    // secrets.created_by_id or webhook_endpoints.created_by_id first, each transaction would hold what the
+    // other waits for, and PostgreSQL would end one of them as a deadlock. Taken first, these locks make the
+    // deletion wait for such a transaction to commit, and it never waits holding a lock that one needs.
+    await tx.$executeRaw`
+      SELECT 1 FROM webhook_deliveries
+      WHERE endpoint_id IN (SELECT id FROM webhook_endpoints WHERE organization_id = ${organizationId}::uuid)
+      ORDER BY id FOR UPDATE`;
     await tx.$executeRaw`SELECT 1 FROM organizations WHERE id = ${organizationId}::uuid FOR UPDATE`;
     await tx.$executeRaw`SELECT 1 FROM oauth_clients WHERE organization_id = ${organizationId}::uuid ORDER BY id FOR UPDATE`;
     await tx.$executeRaw`

@@ -111,8 +111,8 @@ export class PlatformApi {
   }
 
   /**
-   * Deletes the tenant, trying again when the server fails (a 5xx: the deletion is one transaction, which
-   * PostgreSQL may end as a deadlock while the tenant's last events are being delivered, or a 503).
+   * Deletes the tenant, trying again when the server fails (a 5xx, such as a 503 while its database is briefly
+   * out of reach: the deletion is one transaction, so a failed one deleted nothing).
    */
   async deleteTenant(organizationId: string): Promise<void> {
     await this.withRetries(
