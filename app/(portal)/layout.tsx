@@ -8,6 +8,7 @@ import { navSectionsFor } from '@/components/nav-items';
 import { ReauthProvider } from '@/components/auth/reauth-provider';
 import { describeWindow } from '@/lib/identity/reauth';
 import { getSecondFactorMethods } from '@/lib/data/two-factor';
+import { confirmIdentityAction, confirmPasskeyOptionsAction } from './actions';
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {
   const actor = await requireActor();
@@ -44,7 +45,11 @@ export default async function PortalLayout({ children }: { children: ReactNode }
       </header>
       <main className="min-w-0 flex-1 lg:pl-64">
         <div className="mx-auto max-w-5xl px-4 py-6 sm:px-8 sm:py-10">
-          <ReauthProvider methods={methods} windowText={describeWindow(actor.reauthWindowMinutes)}>
+          <ReauthProvider
+            methods={methods}
+            windowText={describeWindow(actor.reauthWindowMinutes)}
+            actions={{ confirm: confirmIdentityAction, passkeyOptions: confirmPasskeyOptionsAction }}
+          >
             {children}
           </ReauthProvider>
         </div>
