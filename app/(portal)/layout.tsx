@@ -10,6 +10,7 @@ import { describeWindow } from '@/lib/identity/reauth';
 import { getSecondFactorMethods } from '@/lib/data/two-factor';
 import { listOwnOrganizations } from '@/lib/data/members';
 import { OrganizationSwitcher, type OrganizationChoice } from '@/components/organization-switcher';
+import { confirmIdentityAction, confirmPasskeyOptionsAction } from './actions';
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {
   const actor = await requireActor();
@@ -58,7 +59,11 @@ export default async function PortalLayout({ children }: { children: ReactNode }
       </header>
       <main className="min-w-0 flex-1 lg:pl-64">
         <div className="mx-auto max-w-5xl px-4 py-6 sm:px-8 sm:py-10">
-          <ReauthProvider methods={methods} windowText={describeWindow(actor.reauthWindowMinutes)}>
+          <ReauthProvider
+            methods={methods}
+            windowText={describeWindow(actor.reauthWindowMinutes)}
+            actions={{ confirm: confirmIdentityAction, passkeyOptions: confirmPasskeyOptionsAction }}
+          >
             {children}
           </ReauthProvider>
         </div>

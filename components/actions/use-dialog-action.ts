@@ -2,12 +2,8 @@
 
 import { useEffect, useState, useTransition } from 'react';
 import { useReauth } from '@/components/auth/reauth-provider';
+import type { Answer } from './answer';
 import { UNREACHABLE } from './unreachable';
-
-/** What a server action answers, as far as a dialog needs it (lib/actions/run.ts gives every action this shape). */
-type Answer<T> =
-  | ({ ok: true } & T)
-  | { ok: false; message: string; fieldErrors?: Record<string, string>; code?: string };
 
 export type DialogActionError = { message: string; fieldErrors?: Record<string, string> } | null;
 

@@ -1,6 +1,6 @@
 'use client';
 
-import { startAuthentication } from '@simplewebauthn/browser';
+import { startAuthentication, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import { KeyRound } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { Button } from '@/components/ui/button';
@@ -13,12 +13,21 @@ import {
   DialogTitle,
 } from '@/components/ui/dialog';
 import { FieldError, Input } from '@/components/ui/input';
-import { confirmIdentityAction, confirmPasskeyOptionsAction } from '@/app/(portal)/actions';
 import { UNREACHABLE } from '@/components/actions/unreachable';
+import type { Answer } from '@/components/actions/answer';
 
 export interface ConfirmMethods {
   totp: boolean;
   passkey: boolean;
+}
+
+/**
+ * The server actions that answer the dialog. The portal's layout passes them in (they live with its route,
+ * app/(portal)/actions.ts), so this shared component imports nothing from app/.
+ */
+export interface ConfirmActions {
+  confirm: (answer: unknown) => Promise<Answer>;
+  passkeyOptions: () => Promise<Answer<{ options: PublicKeyCredentialRequestOptionsJSON; challengeToken: string }>>;
 }
 
 /** "Confirm it's you": password, authenticator code or passkey, then the caller retries its action. */
@@ -26,11 +35,13 @@ export function ConfirmIdentityDialog({
   open,
   methods,
   windowText,
+  actions,
   onDone,
 }: {
   open: boolean;
   methods: ConfirmMethods;
   windowText: string;
+  actions: ConfirmActions;
   onDone: (confirmed: boolean) => void;
 }) {
   const [use, setUse] = useState<'password' | 'totp'>('password');
@@ -63,11 +74,11 @@ export function ConfirmIdentityDialog({
 
   function confirmWithPasskey() {
     answer(async () => {
-      const started = await confirmPasskeyOptionsAction();
+      const started = await actions.passkeyOptions();
       if (!started.ok) return started;
       try {
         const response = await startAuthentication({ optionsJSON: started.options });
-        return confirmIdentityAction({ method: 'passkey', challengeToken: started.challengeToken, response });
+        return actions.confirm({ method: 'passkey', challengeToken: started.challengeToken, response });
       } catch {
         return { ok: false, message: 'The passkey was not used. Try again or use your password.' };
       }
@@ -92,8 +103,8 @@ export function ConfirmIdentityDialog({
             const value = String(new FormData(event.currentTarget).get(field) ?? '');
             answer(() =>
               use === 'password'
-                ? confirmIdentityAction({ method: 'password', password: value })
-                : confirmIdentityAction({ method: 'totp', code: value }),
+                ? actions.confirm({ method: 'password', password: value })
+                : actions.confirm({ method: 'totp', code: value }),
             );
           }}
         >

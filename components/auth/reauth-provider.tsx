@@ -1,7 +1,7 @@
 'use client';
 
 import { createContext, useCallback, useContext, useRef, useState, type ReactNode } from 'react';
-import { ConfirmIdentityDialog, type ConfirmMethods } from './confirm-identity-dialog';
+import { type ConfirmActions, ConfirmIdentityDialog, type ConfirmMethods } from './confirm-identity-dialog';
 
 type Result = { ok: boolean; code?: string };
 type Ensure = <R extends Result>(action: () => Promise<R>) => Promise<R>;
@@ -16,10 +16,12 @@ const ReauthContext = createContext<Ensure | null>(null);
 export function ReauthProvider({
   methods,
   windowText,
+  actions,
   children,
 }: {
   methods: ConfirmMethods;
   windowText: string;
+  actions: ConfirmActions;
   children: ReactNode;
 }) {
   const [open, setOpen] = useState(false);
@@ -53,7 +55,7 @@ export function ReauthProvider({
   return (
     <ReauthContext.Provider value={ensure}>
       {children}
-      <ConfirmIdentityDialog open={open} methods={methods} windowText={windowText} onDone={finish} />
+      <ConfirmIdentityDialog open={open} methods={methods} windowText={windowText} actions={actions} onDone={finish} />
     </ReauthContext.Provider>
   );
 }

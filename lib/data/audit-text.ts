@@ -24,6 +24,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   expired: 'Expired',
   sign_in_succeeded: 'Signed in',
   organization_switched: 'Switched to this organization',
+  platform_session_issued: 'Session issued with the test tenant',
   sign_in_failed: 'Sign-in failed',
   sign_in_throttled: 'Sign-in throttled',
   factor_enrolled: 'Two-factor method added',

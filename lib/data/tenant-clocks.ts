@@ -1,3 +1,4 @@
+import { withSessionLock } from '@/lib/db/session-lock';
 import { z } from 'zod';
 import { prisma } from '@/lib/db';
 import { clockChangeKey, credentialChanges } from '@/lib/db/credential-changes';
@@ -81,12 +82,8 @@ export async function advanceTenantClock(input: {
 
   // One move of a tenant's clock at a time, across instances: a duration is added to the clock as the
   // previous move left it (two calls of P1D make two days), and each move's events are queued in order.
-  return prisma.$transaction(
-    async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`tenant-clock:${organizationId}`}, 0))`;
-      return moveClock(organizationId, field, parsed.data, step);
-    },
-    { maxWait: 10_000, timeout: MOVE_TIMEOUT_MS },
+  return withSessionLock(`tenant-clock:${organizationId}`, MOVE_TIMEOUT_MS, () =>
+    moveClock(organizationId, field, parsed.data, step),
   );
 }
 

@@ -6,6 +6,8 @@ import { hashPassword } from '@/lib/identity/password';
 import { createTenantOrganization } from '@/lib/data/organizations';
 import { createSupportUser, normalizeEmail } from '@/lib/data/users';
 import { provisionTotp } from '@/lib/data/two-factor';
+import { createSession } from '@/lib/data/sessions';
+import { recordAccountEvent, type RequestContext } from '@/lib/data/audit';
 import { Prisma } from '@/lib/generated/prisma/client';
 import type { Failure } from '@/lib/result';
 import { portalUrl } from '@/lib/env';
@@ -34,6 +36,11 @@ export interface Tenant {
   testClock: { now: string } | null;
   /** When the tenant deletes itself (`ttlMinutes` after creation). */
   deleteAt: string;
+  /**
+   * With `session`: a server-side session of the admin, as a password (and second factor) sign-in would start,
+   * so a suite's browser is signed in without the pages, the password hash or the authenticator code.
+   */
+  adminSession?: { userId: string; token: string };
 }
 
 /** A tenant lives at most a day: a suite that crashed leaves nothing behind for longer. */
@@ -45,6 +52,7 @@ const createTenantSchema = z.object({
   email: z.email('The email must be an email address.').max(254).optional(),
   totp: z.boolean('totp must be true or false.').optional(),
   testClock: z.boolean('testClock must be true or false.').optional(),
+  session: z.boolean('session must be true or false.').optional(),
   ttlMinutes: z
     .int(`ttlMinutes must be a whole number of minutes from 1 to ${MAX_TENANT_TTL_MINUTES}.`)
     .min(1, `ttlMinutes must be a whole number of minutes from 1 to ${MAX_TENANT_TTL_MINUTES}.`)
@@ -71,6 +79,10 @@ export async function createTenant(input: {
   testClock?: boolean;
   /** Minutes until the tenant deletes itself: 1 to 1440 (the default). */
   ttlMinutes?: number;
+  /** Also start a session for the admin (recorded in the tenant's audit trail); its token is returned once. */
+  session?: boolean;
+  /** Who asked (the platform API's caller), for the session's audit row. */
+  context?: RequestContext;
 }): Promise<{ ok: true; tenant: Tenant } | TenantFailure> {
   const parsed = createTenantSchema.safeParse(input);
   if (!parsed.success) return invalidInput(parsed.error);
@@ -93,7 +105,9 @@ export async function createTenant(input: {
     });
     // After the organization exists: the factor's audit event goes to its trail. Without --totp the admin
     // signs in with email and password alone, like the demo users.
-    const totp = parsed.data.totp ? await provisionTotp({ userId: organization.memberships[0]!.userId }) : undefined;
+    const adminId = organization.memberships[0]!.userId;
+    const totp = parsed.data.totp ? await provisionTotp({ userId: adminId }) : undefined;
+    const adminSession = parsed.data.session ? await issueAdminSession(adminId, input.context) : undefined;
     return {
       ok: true,
       tenant: {
@@ -104,6 +118,7 @@ export async function createTenant(input: {
         admin: { email, password, ...(totp ? { totp } : {}) },
         testClock: organization.testClockAt ? { now: organization.testClockAt.toISOString() } : null,
         deleteAt: organization.deleteAt!.toISOString(),
+        ...(adminSession ? { adminSession } : {}),
       },
     };
   } catch (error) {
@@ -112,6 +127,18 @@ export async function createTenant(input: {
     }
     throw error;
   }
+}
+
+/** A session for a new tenant's admin, in its trail as issued by the platform API, not as a sign-in. */
+async function issueAdminSession(userId: string, context: RequestContext | undefined) {
+  const session = await createSession({ userId, context });
+  await recordAccountEvent(prisma, {
+    userId,
+    action: 'platform_session_issued',
+    details: { sessionId: session.sessionId },
+    context,
+  });
+  return { userId, token: session.token };
 }
 
 /**
@@ -147,11 +174,17 @@ async function deleteTenantRows(
         message: `No test-suite tenant has the id ${organizationId}.`,
       };
     }
-    // Lock what the deletion will touch, organization → client → secrets in id order, before changing
-    // anything. The usage flush and the lifecycle reference a secret (KEY SHARE) and then update it; were the
-    // users' deletion to set secrets.created_by_id first, each transaction would hold what the other waits
-    // for, and PostgreSQL would end one of them as a deadlock. Taken first, these locks make the deletion
-    // wait for such a transaction to commit, and it never waits holding a lock that transaction needs.
+    // Lock what the deletion will touch, webhook deliveries → organization → client → secrets in id order,
+    // before changing anything. The usage flush and the lifecycle reference a secret (KEY SHARE) and then
+    // update it; recording a webhook attempt references its delivery and then updates the endpoint (and may
+    // write an event, which references the organization). Were the users' deletion to set
+    // secrets.created_by_id or webhook_endpoints.created_by_id first, each transaction would hold what the
+    // other waits for, and PostgreSQL would end one of them as a deadlock. Taken first, these locks make the
+    // deletion wait for such a transaction to commit, and it never waits holding a lock that one needs.
+    await tx.$executeRaw`
+      SELECT 1 FROM webhook_deliveries
+      WHERE endpoint_id IN (SELECT id FROM webhook_endpoints WHERE organization_id = ${organizationId}::uuid)
+      ORDER BY id FOR UPDATE`;
     await tx.$executeRaw`SELECT 1 FROM organizations WHERE id = ${organizationId}::uuid FOR UPDATE`;
     await tx.$executeRaw`SELECT 1 FROM oauth_clients WHERE organization_id = ${organizationId}::uuid ORDER BY id FOR UPDATE`;
     await tx.$executeRaw`

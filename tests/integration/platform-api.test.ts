@@ -8,6 +8,9 @@ import { DELETE } from '@/app/api/platform/tenants/[organizationId]/route';
 import * as clockRoute from '@/app/api/platform/tenants/[organizationId]/clock/route';
 import * as eventsRoute from '@/app/api/platform/tenants/[organizationId]/events/route';
 import { organizationWithAdmin } from '../helpers/fixtures';
+import { decode } from 'next-auth/jwt';
+import { env } from '@/lib/env';
+import { findLiveSession } from '@/lib/data/sessions';
 
 const TOKEN = 'platform-token-for-tests-0123456789abcdef';
 
@@ -91,6 +94,39 @@ describe('platform tenants API', () => {
     expect(await verifyTotpCode({ userId, code: await generate({ secret: tenant.admin.totp.secret }) })).toBe(true);
 
     expect((await create({ name: 'Suite', totp: 'yes' }, `Bearer ${TOKEN}`)).status).toBe(400);
+  });
+
+  it('with "session": true signs the admin in: the cookie names a live session of theirs, in the trail; refuses a bad value', async () => {
+    process.env.PLATFORM_API_TOKEN = TOKEN;
+    const response = await create({ name: 'Suite signed in', totp: true, session: true }, `Bearer ${TOKEN}`);
+    expect(response.status).toBe(201);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const tenant = await response.json();
+    const { cookie } = tenant.admin.session;
+    expect(cookie).toMatchObject({ name: 'next-auth.session-token', path: '/', httpOnly: true, sameSite: 'Lax' });
+    const jwt = await decode({ token: cookie.value, secret: env.NEXTAUTH_SECRET ?? '' });
+    const admin = await prisma.user.findUniqueOrThrow({ where: { email: tenant.admin.email } });
+    expect(jwt?.sub).toBe(admin.id);
+    expect(await findLiveSession({ userId: admin.id, token: String(jwt?.sid) })).not.toBeNull();
+    // Only the token's hash is stored, and the issue is in the tenant's trail as such, not as a sign-in.
+    expect(JSON.stringify(await prisma.userSession.findMany({ where: { userId: admin.id } }))).not.toContain(jwt?.sid);
+    const trail = await prisma.auditEvent.findMany({ where: { organizationId: tenant.organizationId } });
+    expect(trail.map((event) => event.action)).toContain('platform_session_issued');
+    expect(trail.map((event) => event.action)).not.toContain('sign_in_succeeded');
+
+    const without = await (await create({ name: 'Suite not signed in' }, `Bearer ${TOKEN}`)).json();
+    expect(without.admin.session).toBeUndefined();
+    const withoutAdmin = await prisma.user.findUniqueOrThrow({ where: { email: without.admin.email } });
+    expect(await prisma.userSession.count({ where: { userId: withoutAdmin.id } })).toBe(0);
+
+    const bad = await create({ name: 'Suite bad session', session: 'yes' }, `Bearer ${TOKEN}`);
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ field: 'session' });
+    expect(await prisma.organization.count({ where: { name: 'Suite bad session' } })).toBe(0);
+
+    // Deleting the tenant ends the session with its admin.
+    expect((await remove(tenant.organizationId, `Bearer ${TOKEN}`)).status).toBe(200);
+    expect(await findLiveSession({ userId: admin.id, token: String(jwt?.sid) })).toBeNull();
   });
 
   it('creates a tenant with a test clock and a time to live, and refuses bad values with the field named', async () => {

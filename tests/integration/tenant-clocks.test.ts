@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { prisma } from '@/lib/db';
+import { env } from '@/lib/env';
 import { createTenant, type Tenant } from '@/lib/data/tenants';
 import { advanceTenantClock, readTenantClock } from '@/lib/data/tenant-clocks';
 import { getActorByUserId } from '@/lib/data/users';
@@ -91,6 +92,21 @@ describe('a tenant with a test clock', () => {
       2 * DAY,
     ]);
     expect(await clockOf(t)).toBe(start + 2 * DAY);
+  });
+
+  it("moves more tenants' clocks at once than the pool has connections, each with its stops, and none waits out", async () => {
+    // Each move holds its lock while its stops run queries: were the lock held on a pooled connection, as many
+    // moves as the pool's size would hold every connection and wait for one for their own work.
+    const tenants = await Promise.all(Array.from({ length: env.DB_POOL_SIZE + 2 }, () => tenant()));
+    await Promise.all(tenants.map(async (t) => activeSecret(t.actor, (await clockOf(t)) + DAY)));
+    const moves = await Promise.all(
+      tenants.map((t) => advanceTenantClock({ organizationId: t.organizationId, advanceBy: 'P2D' })),
+    );
+    expect(moves.map((move) => move.ok)).toEqual(tenants.map(() => true));
+    for (const t of tenants) {
+      const expired = await prisma.auditEvent.count({ where: { organizationId: t.organizationId, action: 'expired' } });
+      expect(expired).toBe(1);
+    }
   });
 
   it('refuses to move back, a malformed move, and leaves the clock where it was', async () => {

@@ -199,6 +199,38 @@ describe('deleteTenant', () => {
     expect(await prisma.credentialUsage.count({ where: { credentialId: secret.id } })).toBe(0);
   });
 
+  it('deletes a tenant while a webhook attempt is being recorded, and the attempt still commits', async () => {
+    // Recording an attempt references its delivery (KEY SHARE), then updates the endpoint's failing streak.
+    // The deletion used to reach the endpoint first (the users' deletion sets its created_by_id to null) and
+    // then wait for the delivery: PostgreSQL ended one of the two as a deadlock (40P01) and the suite's
+    // DELETE answered 500.
+    const doomed = await tenant();
+    const admin = await adminOf(doomed);
+    const endpoint = await prisma.webhookEndpoint.create({
+      data: {
+        organizationId: doomed.organizationId,
+        url: 'https://receiver.invalid/hook',
+        secretSealed: 'not read here',
+        createdById: admin.userId,
+      },
+    });
+    const event = await prisma.event.create({
+      data: { id: `evt_${randomUUID()}`, organizationId: doomed.organizationId, type: 'webhook.test', data: {} },
+    });
+    const delivery = await prisma.webhookDelivery.create({ data: { endpointId: endpoint.id, eventId: event.id } });
+    let deletion: ReturnType<typeof deleteTenant> | undefined;
+    await prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT 1 FROM webhook_deliveries WHERE id = ${delivery.id}::uuid FOR KEY SHARE`;
+      deletion = deleteTenant({ organizationId: doomed.organizationId });
+      // Long enough for the deletion to take what it takes before it waits for this transaction.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await tx.$executeRaw`UPDATE webhook_endpoints SET failing_since = now() WHERE id = ${endpoint.id}::uuid`;
+    });
+    expect(await deletion).toEqual({ ok: true, organizationId: doomed.organizationId, deletedUsers: 1 });
+    expect(await prisma.webhookEndpoint.count({ where: { id: endpoint.id } })).toBe(0);
+    expect(await prisma.webhookDelivery.count({ where: { id: delivery.id } })).toBe(0);
+  });
+
   it('reports an unknown id as not found and a malformed one as invalid, deleting nothing', async () => {
     const bystander = await tenant();
     const users = await prisma.user.count();

@@ -5,10 +5,27 @@ export interface CreatedTenant {
   organizationId: string;
   name: string;
   clientId: string;
-  admin: { email: string; password: string; totp?: { secret: string } };
+  admin: {
+    email: string;
+    password: string;
+    totp?: { secret: string };
+    /** The admin's session cookie, when asked for with `session` (absent on a server that predates it). */
+    session?: { cookie: IssuedCookie };
+  };
   /** null when the server made no clock; absent on a server that predates test clocks. */
   testClock?: { now: string } | null;
   deleteAt?: string;
+}
+
+/** A session cookie as the portal issues it. */
+export interface IssuedCookie {
+  name: string;
+  value: string;
+  path: string;
+  httpOnly: boolean;
+  secure: boolean;
+  sameSite: 'Lax' | 'Strict' | 'None';
+  expires: number;
 }
 
 /** An answer of the platform API that was not the expected one, with what the server said. */
@@ -77,19 +94,25 @@ export class PlatformApi {
   }
 
   /**
-   * Makes a tenant, trying again while the portal answers 503 (its database briefly out of reach: nothing was
-   * made; should one have been after all, its time to live deletes it).
+   * Makes a tenant with its admin signed in (the session comes back with it), trying again while the portal
+   * answers 503 (its database briefly out of reach: nothing was made; should one have been after all, its time
+   * to live deletes it).
    */
   createTenant(input: { name: string; ttlMinutes: number; testClock: boolean }): Promise<CreatedTenant> {
     return this.withRetries(
-      () => this.call<CreatedTenant>('POST', '/api/platform/tenants', 'Creating a tenant', { ...input, totp: true }),
+      () =>
+        this.call<CreatedTenant>('POST', '/api/platform/tenants', 'Creating a tenant', {
+          ...input,
+          totp: true,
+          session: true,
+        }),
       (error) => error.status === 503,
     );
   }
 
   /**
-   * Deletes the tenant, trying again when the server fails (a 5xx: the deletion is one transaction, which
-   * PostgreSQL may end as a deadlock while the tenant's last events are being delivered, or a 503).
+   * Deletes the tenant, trying again when the server fails (a 5xx, such as a 503 while its database is briefly
+   * out of reach: the deletion is one transaction, so a failed one deleted nothing).
    */
   async deleteTenant(organizationId: string): Promise<void> {
     await this.withRetries(
