@@ -8,7 +8,11 @@ export interface Actor {
   platformRole: PlatformRole | null;
   /** A confirmed authenticator app or at least one passkey. */
   twoFactorEnabled: boolean;
-  /** Null for platform staff, who belong to no customer organization. */
+  /**
+   * The membership in the organization the session works in (a person may belong to several; the session's
+   * choice is kept on the server and matched against the memberships on every request). Null for platform
+   * staff, who belong to no customer organization.
+   */
   membership: { organizationId: string; organizationName: string; role: Role; requireTwoFactor: boolean } | null;
   /** The signed-in session this request came with; null when the actor was loaded without one (jobs, tests). */
   session: { id: string; reauthenticatedAt: Date } | null;
