@@ -107,7 +107,7 @@ export async function createTenant(input: {
     // signs in with email and password alone, like the demo users.
     const adminId = organization.memberships[0]!.userId;
     const totp = parsed.data.totp ? await provisionTotp({ userId: adminId }) : undefined;
-    const adminSession = parsed.data.session ? await issueAdminSession(adminId, input.context) : undefined;
+    const adminSession = parsed.data.session ? await issueAdminSession(adminId, organization.id, input.context) : undefined;
     return {
       ok: true,
       tenant: {
@@ -130,8 +130,8 @@ export async function createTenant(input: {
 }
 
 /** A session for a new tenant's admin, in its trail as issued by the platform API, not as a sign-in. */
-async function issueAdminSession(userId: string, context: RequestContext | undefined) {
-  const session = await createSession({ userId, context });
+async function issueAdminSession(userId: string, organizationId: string, context: RequestContext | undefined) {
+  const session = await createSession({ userId, organizationId, context });
   await recordAccountEvent(prisma, {
     userId,
     action: 'platform_session_issued',
