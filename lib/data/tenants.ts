@@ -107,7 +107,9 @@ export async function createTenant(input: {
     // signs in with email and password alone, like the demo users.
     const adminId = organization.memberships[0]!.userId;
     const totp = parsed.data.totp ? await provisionTotp({ userId: adminId }) : undefined;
-    const adminSession = parsed.data.session ? await issueAdminSession(adminId, organization.id, input.context) : undefined;
+    const adminSession = parsed.data.session
+      ? await issueAdminSession(adminId, organization.id, input.context)
+      : undefined;
     return {
       ok: true,
       tenant: {
