@@ -78,6 +78,7 @@ export const SSO_ERRORS = {
   refused: 'The identity provider’s answer could not be verified, so you were not signed in. Start again.',
   idp_error: 'The identity provider did not sign you in. Start again, or ask your administrator.',
   unreachable: 'The identity provider could not be reached. Try again in a moment.',
+  unavailable: 'We can’t reach the service right now, so your sign-in could not be completed. Try again in a moment.',
   no_email: 'The identity provider did not share your email address, so you were not signed in.',
   unverified_email: 'The identity provider has not verified your email address, so you were not signed in.',
   foreign_domain: 'Your email address is not in a domain this organization’s single sign-on covers.',
