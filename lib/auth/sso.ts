@@ -60,8 +60,13 @@ async function configurationFor(connection: SsoConnection): Promise<oidc.Configu
     oidc.ClientSecretBasic(connection.clientSecret),
     {
       [oidc.customFetch]: (url, options) => fetchPublic(url, options as Parameters<typeof fetchPublic>[1]),
+      // The ID token's signature is checked against the issuer's published keys (jwks_uri) too, not only
+      // trusted because it came over TLS: a misdirected or intercepted token endpoint answer cannot sign in.
       // Plain http passes checkRemoteUrl only on loopback under the test setting OAUTH_ALLOW_LOOPBACK_HTTP.
-      execute: checked.url.protocol === 'http:' ? [oidc.allowInsecureRequests] : [],
+      execute: [
+        oidc.enableNonRepudiationChecks,
+        ...(checked.url.protocol === 'http:' ? [oidc.allowInsecureRequests] : []),
+      ],
     },
   );
 }

@@ -139,7 +139,11 @@ export async function saveSsoSettings({
         const admins = await organizationAdmins(tx, organizationId);
         const named = admins.find((admin) => admin.userId === input.breakGlassUserId);
         if (!named)
-          return fail('invalid_input', 'The break-glass admin must be an admin of this organization.', 'breakGlassUserId');
+          return fail(
+            'invalid_input',
+            'The break-glass admin must be an admin of this organization.',
+            'breakGlassUserId',
+          );
         if (!named.twoFactorEnabled)
           return fail(
             'invalid_input',
@@ -157,8 +161,7 @@ export async function saveSsoSettings({
         where: { domain: { in: input.domains }, organizationId: { not: organizationId } },
         select: { domain: true },
       });
-      if (taken)
-        return fail('conflict', `${taken.domain} already signs in through another organization.`, 'domains');
+      if (taken) return fail('conflict', `${taken.domain} already signs in through another organization.`, 'domains');
 
       const fields = {
         issuer: input.issuer,

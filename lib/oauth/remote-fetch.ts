@@ -305,7 +305,9 @@ export function fetchPublic(text: string, init: PublicRequest): Promise<Response
       request.destroy();
       fail(`The request to ${url.host} was cancelled.`);
     });
-    request.on('timeout', () => request.destroy(new RemoteFetchError(`${url.host} did not answer within ${timeoutMs} ms.`)));
+    request.on('timeout', () =>
+      request.destroy(new RemoteFetchError(`${url.host} did not answer within ${timeoutMs} ms.`)),
+    );
     request.on('error', (error) =>
       fail(error instanceof RemoteFetchError ? error.message : `${url.host} could not be reached.`),
     );

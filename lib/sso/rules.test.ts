@@ -11,7 +11,14 @@ describe('parseDomains', () => {
 
   it('refuses an empty list, a wildcard, an address, a URL and a single label', () => {
     expect(parseDomains(' , ')).toMatchObject({ ok: false, message: expect.stringContaining('at least one') });
-    for (const bad of ['*.example.com', 'ann@example.com', 'https://example.com', 'localhost', 'exa_mple.com', '-a.com'])
+    for (const bad of [
+      '*.example.com',
+      'ann@example.com',
+      'https://example.com',
+      'localhost',
+      'exa_mple.com',
+      '-a.com',
+    ])
       expect(parseDomains(bad)).toMatchObject({ ok: false, message: expect.stringContaining('not a domain name') });
   });
 
@@ -42,9 +49,11 @@ describe('checkIdentityClaims', () => {
   const domains = ['example.com'];
 
   it('accepts a verified email of a covered domain, with the name the token gives', () => {
-    expect(
-      checkIdentityClaims({ email: 'Ann@Example.com', email_verified: true, name: 'Ann Lee' }, domains),
-    ).toEqual({ ok: true, email: 'ann@example.com', name: 'Ann Lee' });
+    expect(checkIdentityClaims({ email: 'Ann@Example.com', email_verified: true, name: 'Ann Lee' }, domains)).toEqual({
+      ok: true,
+      email: 'ann@example.com',
+      name: 'Ann Lee',
+    });
   });
 
   it('refuses a token without an email', () => {
