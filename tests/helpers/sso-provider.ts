@@ -55,6 +55,8 @@ export async function startSsoProvider({
     cookies: { keys: ['sso-test-cookie-key'] },
     pkce: { required: () => true },
     features: { devInteractions: { enabled: true } },
+    // Set, so that oidc-provider does not print a notice for each default.
+    ttl: { Interaction: 600, Session: 600, Grant: 600, AccessToken: 600, IdToken: 600 },
     async findAccount(_ctx: KoaContextWithOIDC, id: string) {
       const claims = accounts.get(id);
       return claims ? { accountId: id, claims: async () => ({ sub: id, ...claims }) } : undefined;
