@@ -44,7 +44,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         </div>
         <div className="rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-900/5 sm:p-8">
           <h1 className="text-xl font-semibold">Sign in</h1>
-          <p className="mt-1 text-sm text-slate-600">Use the email and password of your portal account.</p>
+          <p className="mt-1 text-sm text-slate-600">
+            Use the email and password of your portal account, or your organization’s single sign-on.
+          </p>
           <SignInForm callbackUrl={next} ssoReturn={ssoReturnOf(params)} ssoError={ssoErrorMessage(params.sso_error)} />
         </div>
       </div>
