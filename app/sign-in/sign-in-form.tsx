@@ -115,7 +115,7 @@ export function SignInForm({
   function submitSso(form: FormData) {
     setError(null);
     startTransition(async () => {
-      await handle(await post('/api/auth/sso/start', { email: String(form.get('email') ?? '') }));
+      await handle(await post('/api/auth/sso/start', { email: String(form.get('email') ?? ''), callbackUrl }));
     });
   }
 

@@ -77,7 +77,7 @@ export type SsoStart = { ok: true; url: string; browserToken: string } | { ok: f
  * "Continue with single sign-on": finds the organization by the email's domain and prepares the trip to its
  * identity provider. The browser token goes into a short-lived httpOnly cookie; the callback must bring it.
  */
-export async function startSso({ email }: { email: string }): Promise<SsoStart> {
+export async function startSso({ email, returnPath }: { email: string; returnPath: string }): Promise<SsoStart> {
   const connection = await findSsoConnectionForEmail({ email });
   if (!connection) return { ok: false, error: 'no_connection' };
   let config: oidc.Configuration;
@@ -90,7 +90,14 @@ export async function startSso({ email }: { email: string }): Promise<SsoStart> 
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();
   const browserToken = randomBytes(32).toString('base64url');
-  await createSsoAuthorization({ organizationId: connection.organizationId, state, browserToken, nonce, codeVerifier });
+  await createSsoAuthorization({
+    organizationId: connection.organizationId,
+    state,
+    browserToken,
+    nonce,
+    codeVerifier,
+    returnPath,
+  });
   const url = oidc.buildAuthorizationUrl(config, {
     redirect_uri: ssoRedirectUri(),
     scope: SSO_SCOPES,
@@ -103,9 +110,10 @@ export async function startSso({ email }: { email: string }): Promise<SsoStart> 
   return { ok: true, url: url.href, browserToken };
 }
 
+/** `returnPath`: the portal page the person was going to when they started (one of the portal's own paths). */
 export type SsoFinish =
-  | { status: 'verified'; token: string }
-  | { status: 'second_factor'; token: string; methods: SecondFactorMethods }
+  | { status: 'verified'; token: string; returnPath: string }
+  | { status: 'second_factor'; token: string; methods: SecondFactorMethods; returnPath: string }
   | { status: 'refused'; error: SsoError };
 
 const refused = (error: SsoError): SsoFinish => ({ status: 'refused', error });
@@ -179,12 +187,13 @@ export async function finishSso({
   const factors = await getTwoFactorStatus({ userId: person.userId });
   if (!factors.enabled || connection.idpSatisfiesTwoFactor) {
     const { token } = await createSignInChallenge({ userId: person.userId, verified: true, method: 'sso', context });
-    return { status: 'verified', token };
+    return { status: 'verified', token, returnPath: trip.returnPath };
   }
   const { token } = await createSignInChallenge({ userId: person.userId, verified: false, method: 'sso', context });
   return {
     status: 'second_factor',
     token,
     methods: { totp: factors.totp, passkey: factors.passkeys.length > 0, recovery: factors.recoveryCodesLeft > 0 },
+    returnPath: trip.returnPath,
   };
 }

@@ -302,12 +302,14 @@ export async function createSsoAuthorization({
   browserToken,
   nonce,
   codeVerifier,
+  returnPath,
 }: {
   organizationId: string;
   state: string;
   browserToken: string;
   nonce: string;
   codeVerifier: string;
+  returnPath: string;
 }) {
   const at = now();
   const stateHash = sha256(state);
@@ -318,6 +320,7 @@ export async function createSsoAuthorization({
       organizationId,
       nonce,
       codeVerifierEnc: seal(`sso-verifier:${stateHash}`, Buffer.from(codeVerifier, 'utf8')),
+      returnPath,
       createdAt: at,
       expiresAt: new Date(at.getTime() + SSO_AUTHORIZATION_SECONDS * 1000),
     },
@@ -335,18 +338,19 @@ export async function consumeSsoAuthorization({
 }: {
   state: string;
   browserToken: string;
-}): Promise<{ organizationId: string; nonce: string; codeVerifier: string } | null> {
+}): Promise<{ organizationId: string; nonce: string; codeVerifier: string; returnPath: string } | null> {
   const stateHash = sha256(state);
   const rows = await prisma.ssoAuthorization.updateManyAndReturn({
     where: { stateHash, browserHash: sha256(browserToken), consumedAt: null, expiresAt: { gt: now() } },
     data: { consumedAt: now() },
-    select: { organizationId: true, nonce: true, codeVerifierEnc: true },
+    select: { organizationId: true, nonce: true, codeVerifierEnc: true, returnPath: true },
   });
   const row = rows[0];
   if (!row) return null;
   return {
     organizationId: row.organizationId,
     nonce: row.nonce,
+    returnPath: row.returnPath,
     codeVerifier: open(`sso-verifier:${stateHash}`, row.codeVerifierEnc).toString('utf8'),
   };
 }

@@ -85,12 +85,12 @@ function setCookies(response: Response): Map<string, string> {
 }
 
 /** "Continue with single sign-on" with this email: the identity provider's address and the browser's cookie. */
-async function start(email: string) {
+async function start(email: string, callbackUrl?: string) {
   const response = await startRoute(
     new Request('http://portal.test/api/auth/sso/start', {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin: 'http://portal.test' },
-      body: JSON.stringify({ email }),
+      body: JSON.stringify({ email, callbackUrl }),
     }),
   );
   const body = (await response.json()) as { status: string; url?: string; message?: string };
@@ -107,8 +107,8 @@ async function callback(query: URLSearchParams | string, browser: string | null)
 }
 
 /** A whole sign-in: start, sign in at the identity provider as `login`, come back. */
-async function signInThroughIdp(email: string, login: string) {
-  const started = await start(email);
+async function signInThroughIdp(email: string, login: string, callbackUrl?: string) {
+  const started = await start(email, callbackUrl);
   expect(started.body.status).toBe('redirect');
   const back = await signInAtProvider(started.body.url!, login, REDIRECT_URI);
   return { ...(await callback(back.searchParams, started.browser)), back, browser: started.browser };
@@ -132,7 +132,7 @@ describe('a first sign-in through the identity provider', () => {
     const result = await signInThroughIdp(email, account(email, { name: 'New Person' }));
 
     expect(result.location.pathname).toBe('/sign-in');
-    expect(Object.fromEntries(result.location.searchParams)).toEqual({ sso: 'verified' });
+    expect(Object.fromEntries(result.location.searchParams)).toEqual({ sso: 'verified', callbackUrl: '/credentials' });
     const signInToken = result.cookies.get('portal.sign-in');
     expect(signInToken).toBeTruthy();
     expect(result.cookies.get('portal.sso')).toBe('');
@@ -172,6 +172,14 @@ describe('a first sign-in through the identity provider', () => {
     const signedIn = await completeSignIn({ token: result.cookies.get('portal.sign-in')!, context: CONTEXT });
     expect(signedIn?.userId).toBe(admin.id);
     expect(await prisma.user.count({ where: { email: { endsWith: `@${domain}` } } })).toBe(1);
+  });
+
+  it('comes back to the portal page the person was going to, and never to another site', async () => {
+    const { admin } = await organization();
+    const going = await signInThroughIdp(admin.email, account(admin.email), '/webhooks?tab=deliveries');
+    expect(going.location.searchParams.get('callbackUrl')).toBe('/webhooks?tab=deliveries');
+    const away = await signInThroughIdp(admin.email, account(admin.email), 'https://evil.example/phish');
+    expect(away.location.searchParams.get('callbackUrl')).toBe('/credentials');
   });
 
   it('refuses an account of the domain that is not a member of the organization', async () => {
@@ -342,6 +350,7 @@ describe('the second factor after single sign-on', () => {
     expect(Object.fromEntries(asked.location.searchParams)).toEqual({
       sso: 'second_factor',
       methods: 'totp,recovery',
+      callbackUrl: '/credentials',
     });
     // Not a session yet: the pending sign-in waits for the code.
     expect(await completeSignIn({ token: asked.cookies.get('portal.sign-in')!, context: CONTEXT })).toBeNull();

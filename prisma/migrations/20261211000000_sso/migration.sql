@@ -32,6 +32,7 @@ CREATE TABLE "sso_authorizations" (
     "organization_id" UUID NOT NULL,
     "nonce" TEXT NOT NULL,
     "code_verifier_enc" TEXT NOT NULL,
+    "return_path" TEXT NOT NULL,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT now(),
     "expires_at" TIMESTAMPTZ(3) NOT NULL,
     "consumed_at" TIMESTAMPTZ(3),

@@ -38,11 +38,13 @@ export async function GET(request: Request) {
       signInCookie(result.token, secure()),
       browserCookie(readBrowserToken(header) ?? newBrowserToken(), secure()),
     ];
-    if (result.status === 'verified') return toSignInPage({ sso: 'verified' }, cookies);
+    // The sign-in page checks callbackUrl again, as for any link to it.
+    const callbackUrl = result.returnPath;
+    if (result.status === 'verified') return toSignInPage({ sso: 'verified', callbackUrl }, cookies);
     const methods = Object.entries(result.methods)
       .filter(([, available]) => available)
       .map(([method]) => method);
-    return toSignInPage({ sso: 'second_factor', methods: methods.join(',') }, cookies);
+    return toSignInPage({ sso: 'second_factor', methods: methods.join(','), callbackUrl }, cookies);
   } catch (error) {
     if (failedForDatabase(error, startedAt)) return toSignInPage({ sso_error: 'unavailable' }, []);
     throw error;
