@@ -58,7 +58,24 @@ export interface SsoSettingsView {
 /** The settings of the actor's organization as its members may see them; null for someone in none. */
 export async function ssoSettings({ actor }: { actor: Actor }): Promise<SsoSettingsView | null> {
   const organizationId = actor.membership?.organizationId;
-  if (!organizationId) return null;
+  return organizationId ? settingsOf(organizationId) : null;
+}
+
+/**
+ * A customer's settings for support staff's read-only view of the organization (never the secret); null for
+ * anyone else. The support page records the visit in the customer's audit log before it reads this.
+ */
+export async function ssoSettingsForSupport({
+  actor,
+  organizationId,
+}: {
+  actor: Actor;
+  organizationId: string;
+}): Promise<SsoSettingsView | null> {
+  return actor.platformRole === 'SUPPORT' ? settingsOf(organizationId) : null;
+}
+
+async function settingsOf(organizationId: string): Promise<SsoSettingsView> {
   const [connection, admins] = await Promise.all([
     prisma.ssoConnection.findUnique({
       where: { organizationId },

@@ -21,7 +21,7 @@ const REDIRECT_URI = 'http://portal.test/api/auth/sso/callback';
 
 const { POST: startRoute } = await import('@/app/api/auth/sso/start/route');
 const { GET: callbackRoute } = await import('@/app/api/auth/sso/callback/route');
-const { saveSsoSettings, removeSsoSettings } = await import('@/lib/data/sso');
+const { saveSsoSettings, removeSsoSettings, ssoSettings, ssoSettingsForSupport } = await import('@/lib/data/sso');
 const { completeSignIn, passwordStep } = await import('@/lib/auth/sign-in');
 const { setClockOffset } = await import('@/lib/clock');
 const { ID_TOKEN_CLOCK_TOLERANCE_SECONDS } = await import('@/lib/auth/sso');
@@ -480,6 +480,29 @@ describe('saving the settings', () => {
     expect(await prisma.ssoDomain.findMany({ where: { organizationId: second.org.id } })).toEqual([
       { domain: second.domain, organizationId: second.org.id },
     ]);
+  });
+
+  it('reads back to members and support staff without the secret; to another organization’s admin as nothing', async () => {
+    const secret = `client-secret-${randomUUID()}`;
+    const { org, actor, domain } = await organization({ clientSecret: secret });
+    const seen = await ssoSettings({ actor });
+    expect(seen).toMatchObject({ configured: true, clientSecretSet: true, domains: [domain] });
+    expect(JSON.stringify(seen)).not.toContain(secret);
+
+    const staff = await prisma.user.create({
+      data: {
+        email: `support-${randomUUID()}@portal.example`,
+        name: 'Sam',
+        passwordHash: 'x',
+        platformRole: 'SUPPORT',
+      },
+    });
+    const support = (await getActorByUserId({ userId: staff.id })) as Actor;
+    const supportSees = await ssoSettingsForSupport({ actor: support, organizationId: org.id });
+    expect(supportSees).toMatchObject({ configured: true, domains: [domain] });
+    expect(JSON.stringify(supportSees)).not.toContain(secret);
+    const other = await organization();
+    expect(await ssoSettingsForSupport({ actor: other.actor, organizationId: org.id })).toBeNull();
   });
 
   it('keeps the client secret sealed: its plaintext is in no table', async () => {

@@ -6,12 +6,12 @@ import { UNREACHABLE } from '@/components/actions/unreachable';
 import { useReauth } from '@/components/auth/reauth-provider';
 import { Button } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
-import { DetailList } from '@/components/ui/detail-list';
 import { DialogError } from '@/components/ui/dialog';
 import { Field, FieldError } from '@/components/ui/input';
 import type { SsoSettingsView } from '@/lib/data/sso';
 import { removeSsoSettingsAction, saveSsoSettingsAction } from '../sso-actions';
 import { SecuritySection } from './section';
+import { SsoSummary } from '@/components/sso/sso-summary';
 
 const DESCRIPTION =
   'Members sign in through your identity provider (OpenID Connect): Okta, Microsoft Entra ID, Google Workspace, or a SAML-to-OIDC bridge.';
@@ -32,28 +32,6 @@ export function SsoSection({
         {canEdit ? <SsoForm settings={settings} redirectUri={redirectUri} /> : <SsoSummary settings={settings} />}
       </div>
     </SecuritySection>
-  );
-}
-
-const yesNo = (value: boolean) => (value ? 'Yes' : 'No');
-
-function SsoSummary({ settings }: { settings: SsoSettingsView }) {
-  if (!settings.configured)
-    return <p className="px-4 py-4 text-sm text-slate-600 sm:px-6">Not set up: members sign in with their password.</p>;
-  const breakGlass = settings.admins.find((admin) => admin.userId === settings.breakGlassUserId);
-  return (
-    <DetailList
-      items={[
-        ['Issuer URL', settings.issuer],
-        ['Client ID', settings.clientId],
-        ['Client secret', 'Set'],
-        ['Email domains', settings.domains.join(', ')],
-        ['Creates accounts (as Viewers)', yesNo(settings.createAccounts)],
-        ['Counts as the second factor', yesNo(settings.idpSatisfiesTwoFactor)],
-        ['Required', yesNo(settings.requireSso)],
-        ['Break-glass admin', breakGlass ? breakGlass.name : 'None'],
-      ]}
-    />
   );
 }
 
