@@ -71,6 +71,27 @@ async function configurationFor(connection: SsoConnection): Promise<oidc.Configu
   );
 }
 
+/**
+ * Reads the identity provider's discovery document as a sign-in would, for the admin who just saved the
+ * settings: null when it works, else what to fix (most often an issuer URL that differs from the document's
+ * `issuer` by a trailing slash). Only a warning: the settings are saved either way.
+ */
+export async function issuerProblem(connection: Pick<SsoConnection, 'issuer' | 'clientId'>): Promise<string | null> {
+  try {
+    // Discovery sends no secret; a placeholder stands in for the stored one, which stays sealed.
+    await configurationFor({ ...connection, clientSecret: 'unused' } as SsoConnection);
+    return null;
+  } catch (error) {
+    if (error instanceof RemoteFetchError) return `The identity provider could not be read: ${error.message}`;
+    const cause = (error as { cause?: unknown })?.cause;
+    if (cause instanceof RemoteFetchError) return `The identity provider could not be read: ${cause.message}`;
+    const message = error instanceof Error ? error.message : '';
+    if (/issuer/i.test(message))
+      return `The discovery document at ${connection.issuer} names another issuer. Enter exactly its "issuer" value.`;
+    return `${connection.issuer}/.well-known/openid-configuration is not an OpenID Connect discovery document the portal can use.`;
+  }
+}
+
 export type SsoStart = { ok: true; url: string; browserToken: string } | { ok: false; error: SsoError };
 
 /**

@@ -24,7 +24,7 @@ const { GET: callbackRoute } = await import('@/app/api/auth/sso/callback/route')
 const { saveSsoSettings, removeSsoSettings, ssoSettings, ssoSettingsForSupport } = await import('@/lib/data/sso');
 const { completeSignIn, passwordStep } = await import('@/lib/auth/sign-in');
 const { setClockOffset } = await import('@/lib/clock');
-const { ID_TOKEN_CLOCK_TOLERANCE_SECONDS } = await import('@/lib/auth/sso');
+const { ID_TOKEN_CLOCK_TOLERANCE_SECONDS, issuerProblem } = await import('@/lib/auth/sso');
 const { SSO_ERRORS, SSO_REQUIRED_MESSAGE } = await import('@/lib/sso/rules');
 
 const PASSWORD = 'test-password-123';
@@ -458,6 +458,21 @@ describe('saving the settings', () => {
     });
     const stored = await prisma.ssoConnection.findUniqueOrThrow({ where: { organizationId: org.id } });
     expect(stored.requireSso).toBe(false);
+  });
+
+  it('tells the admin when the issuer URL will not work: a document naming another issuer, nothing there, a private host', async () => {
+    expect(await issuerProblem({ issuer: idp.issuer, clientId: 'portal' })).toBeNull();
+    const elsewhere = await startOidcIssuer();
+    try {
+      elsewhere.discovery.issuer = 'https://login.another.example';
+      expect(await issuerProblem({ issuer: elsewhere.url, clientId: 'portal' })).toMatch(/names another issuer/);
+    } finally {
+      await elsewhere.stop();
+    }
+    expect(await issuerProblem({ issuer: `${idp.issuer}/nothing-here`, clientId: 'portal' })).toMatch(
+      /could not be read: .* answered 404|not an OpenID Connect discovery document/,
+    );
+    expect(await issuerProblem({ issuer: 'https://10.0.0.1', clientId: 'portal' })).toMatch(/private address/);
   });
 
   it('gives a domain to one organization only', async () => {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { run, type ActionResult } from '@/lib/actions/run';
 import { checkRemoteUrl } from '@/lib/credentials/remote-url';
 import { removeSsoSettings, saveSsoSettings, type SsoSettingsView } from '@/lib/data/sso';
+import { issuerProblem } from '@/lib/auth/sso';
 import { env } from '@/lib/env';
 import { parseDomains } from '@/lib/sso/rules';
 
@@ -48,11 +49,14 @@ const fields = z.object({
   }),
 });
 
-export async function saveSsoSettingsAction(input: unknown): Promise<ActionResult<{ settings: SsoSettingsView }>> {
+/** Saved, with `warning` when the identity provider's discovery document cannot be used as entered. */
+export async function saveSsoSettingsAction(
+  input: unknown,
+): Promise<ActionResult<{ settings: SsoSettingsView; warning: string | null }>> {
   return run(input, { schema, fields, sensitive: true, revalidate: REVALIDATE }, async ({ actor, data, context }) => {
     const domains = parseDomains(data.domains);
     if (!domains.ok) return { ok: false, code: 'invalid_input', message: domains.message, field: 'domains' };
-    return saveSsoSettings({
+    const saved = await saveSsoSettings({
       actor,
       input: {
         issuer: data.issuer,
@@ -66,6 +70,8 @@ export async function saveSsoSettingsAction(input: unknown): Promise<ActionResul
       },
       context,
     });
+    if (!saved.ok) return saved;
+    return { ok: true, settings: saved.settings, warning: await issuerProblem(saved.settings) };
   });
 }
 

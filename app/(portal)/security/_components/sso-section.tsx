@@ -60,7 +60,8 @@ function SsoForm({ settings, redirectUri }: { settings: SsoSettingsView; redirec
     startTransition(async () => {
       const result = await ensure(() => saveSsoSettingsAction(input)).catch(() => UNREACHABLE);
       if (result.ok) {
-        toast.success('Single sign-on saved.');
+        if (result.warning) toast.warning(`Single sign-on saved, but it will not work yet. ${result.warning}`);
+        else toast.success('Single sign-on saved.');
         return;
       }
       const fieldErrors = 'fieldErrors' in result ? result.fieldErrors : undefined;
