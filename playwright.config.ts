@@ -54,6 +54,7 @@ const halfA = [
   'email-preferences',
   'security',
   'portal-address',
+  'sso',
   'api/*',
 ].map((name) => `**/e2e/${name}.spec.ts`);
 

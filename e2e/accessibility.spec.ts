@@ -84,6 +84,11 @@ test('the sign-in page, its errors and a page that does not exist', async ({ pag
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.locator('form').getByRole('alert')).toHaveText('The email or password is incorrect.');
   await expectNoViolations(page, 'sign-in, refused');
+  await page.getByRole('button', { name: 'Continue with single sign-on' }).click();
+  await page.getByLabel('Email').fill('nobody@no-sso.example');
+  await page.getByRole('button', { name: 'Continue', exact: true }).click();
+  await expect(page.locator('form').getByRole('alert')).toContainText('Single sign-on is not set up');
+  await expectNoViolations(page, 'sign-in, single sign-on refused');
 
   await signIn(page, 'viewer@acme.test');
   expect((await page.goto('/no-such-page'))?.status()).toBe(404);

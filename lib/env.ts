@@ -176,7 +176,7 @@ export function testSettingWarnings(values: Env = env): string[] {
     warnings.push("⚠ TEST_CLOCK=1: POST /api/test-clock can move this server's clock. Never set it outside test runs.");
   if (values.OAUTH_ALLOW_LOOPBACK_HTTP)
     warnings.push(
-      '⚠ OAUTH_ALLOW_LOOPBACK_HTTP=1: JWKS and workload issuer URLs may be plain http, and fetched, on loopback. Never set it outside test runs.',
+      '⚠ OAUTH_ALLOW_LOOPBACK_HTTP=1: JWKS, workload issuer and single sign-on issuer URLs may be plain http, and fetched, on loopback. Never set it outside test runs.',
     );
   return warnings;
 }

@@ -4,7 +4,7 @@ import { startAuthentication } from '@simplewebauthn/browser';
 import { KeyRound } from 'lucide-react';
 import { signIn } from 'next-auth/react';
 import { useRouter } from 'next/navigation';
-import { useState, useTransition } from 'react';
+import { useEffect, useRef, useState, useTransition } from 'react';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { SIGN_IN_UNAVAILABLE } from '@/lib/db/availability';
@@ -16,13 +16,20 @@ interface Methods {
   recovery: boolean;
 }
 
-type Step = { kind: 'password' } | { kind: 'second_factor'; methods: Methods; use: 'totp' | 'recovery' };
+type Step =
+  | { kind: 'password' }
+  | { kind: 'sso' }
+  | { kind: 'second_factor'; methods: Methods; use: 'totp' | 'recovery' };
 
 interface StepResponse {
-  status?: 'verified' | 'second_factor' | 'invalid' | 'expired' | 'throttled' | 'busy';
+  status?: 'verified' | 'second_factor' | 'invalid' | 'expired' | 'throttled' | 'busy' | 'sso_required' | 'redirect';
   methods?: Methods;
   message?: string;
+  /** Single sign-on: the identity provider's address to send the browser to. */
+  url?: string;
 }
+
+export type SsoReturn = { kind: 'verified' } | { kind: 'second_factor'; methods: Methods } | null;
 
 async function post(path: string, body: object): Promise<StepResponse> {
   try {
@@ -37,11 +44,33 @@ async function post(path: string, body: object): Promise<StepResponse> {
   }
 }
 
-export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
+export function SignInForm({
+  callbackUrl,
+  ssoReturn = null,
+  ssoError = null,
+}: {
+  callbackUrl: string;
+  ssoReturn?: SsoReturn;
+  ssoError?: string | null;
+}) {
   const router = useRouter();
-  const [step, setStep] = useState<Step>({ kind: 'password' });
-  const [error, setError] = useState<string | null>(null);
+  const [step, setStep] = useState<Step>(
+    ssoReturn?.kind === 'second_factor'
+      ? { kind: 'second_factor', methods: ssoReturn.methods, use: firstMethod(ssoReturn.methods) }
+      : { kind: ssoError ? 'sso' : 'password' },
+  );
+  const [error, setError] = useState<string | null>(ssoError);
   const [pending, startTransition] = useTransition();
+  const finishedSso = useRef(false);
+  const finishRef = useRef(finish);
+  finishRef.current = finish;
+
+  // Back from the identity provider with a verified sign-in: finish it exactly as after a right password.
+  useEffect(() => {
+    if (ssoReturn?.kind !== 'verified' || finishedSso.current) return;
+    finishedSso.current = true;
+    startTransition(() => finishRef.current());
+  }, [ssoReturn?.kind]);
 
   /** Turns a verified sign-in into the session cookie, then opens the page the user asked for. */
   async function finish() {
@@ -60,11 +89,11 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   async function handle(response: StepResponse) {
     if (response.status === 'verified') return finish();
     if (response.status === 'second_factor' && response.methods) {
-      setStep({
-        kind: 'second_factor',
-        methods: response.methods,
-        use: response.methods.totp || !response.methods.recovery ? 'totp' : 'recovery',
-      });
+      setStep({ kind: 'second_factor', methods: response.methods, use: firstMethod(response.methods) });
+      return;
+    }
+    if (response.status === 'redirect' && response.url) {
+      window.location.assign(response.url);
       return;
     }
     if (response.status === 'expired') setStep({ kind: 'password' });
@@ -80,6 +109,13 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
           password: String(form.get('password') ?? ''),
         }),
       );
+    });
+  }
+
+  function submitSso(form: FormData) {
+    setError(null);
+    startTransition(async () => {
+      await handle(await post('/api/auth/sso/start', { email: String(form.get('email') ?? ''), callbackUrl }));
     });
   }
 
@@ -113,6 +149,55 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       {error}
     </p>
   );
+
+  if (step.kind === 'sso') {
+    return (
+      <form
+        className="mt-6 space-y-4"
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          submitSso(new FormData(event.currentTarget));
+        }}
+      >
+        <div>
+          <h2 className="text-base font-semibold text-slate-900">Single sign-on</h2>
+          <p className="mt-1 text-sm text-slate-600">
+            Enter your work email. We send you to your organization’s identity provider to sign in.
+          </p>
+        </div>
+        <div>
+          <label htmlFor="sso-email" className="block text-sm font-medium text-slate-700">
+            Email
+          </label>
+          <Input
+            id="sso-email"
+            name="email"
+            type="email"
+            autoComplete="username"
+            required
+            autoFocus
+            className="mt-1.5"
+            aria-describedby={error ? 'sign-in-error' : undefined}
+          />
+        </div>
+        {errorBox}
+        <Button type="submit" className="w-full justify-center" disabled={pending}>
+          {pending ? 'Continuing…' : 'Continue'}
+        </Button>
+        <button
+          type="button"
+          className="text-sm font-medium text-indigo-700 hover:underline"
+          onClick={() => {
+            setError(null);
+            setStep({ kind: 'password' });
+          }}
+        >
+          Sign in with a password instead
+        </button>
+      </form>
+    );
+  }
 
   if (step.kind === 'second_factor') {
     const { methods, use } = step;
@@ -256,6 +341,26 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       <Button type="submit" className="w-full justify-center" disabled={pending}>
         {pending ? 'Signing in…' : 'Sign in'}
       </Button>
+      <div className="relative py-1 text-center text-xs text-slate-500">
+        <span className="bg-white px-2">or</span>
+      </div>
+      <Button
+        type="button"
+        variant="secondary"
+        className="w-full justify-center"
+        disabled={pending}
+        onClick={() => {
+          setError(null);
+          setStep({ kind: 'sso' });
+        }}
+      >
+        Continue with single sign-on
+      </Button>
     </form>
   );
+}
+
+/** The second factor asked first: the authenticator app (or passkey) when there is one, else a recovery code. */
+function firstMethod(methods: Methods): 'totp' | 'recovery' {
+  return methods.totp || !methods.recovery ? 'totp' : 'recovery';
 }

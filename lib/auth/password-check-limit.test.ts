@@ -3,6 +3,7 @@ import {
   PASSWORD_CHECK_CONCURRENCY,
   PASSWORD_CHECK_MAX_QUEUE,
   createSlotLimiter,
+  isSignInStep,
   withPasswordCheckSlot,
 } from './password-check-limit';
 import { verifyPassword } from '@/lib/identity/password';
@@ -117,5 +118,14 @@ describe('withPasswordCheckSlot', () => {
     expect(accepted).toBeGreaterThan(PASSWORD_CHECK_CONCURRENCY);
     expect(accepted).toBeLessThanOrEqual(PASSWORD_CHECK_CONCURRENCY + PASSWORD_CHECK_MAX_QUEUE);
     expect(results.filter((result) => !result.ok)).toHaveLength(flood - accepted);
+  });
+});
+
+describe('isSignInStep', () => {
+  it('counts the steps that spend argon2, a second-factor check or a trip to an identity provider', () => {
+    for (const path of ['/api/auth/sign-in', '/api/auth/second-factor', '/api/auth/invitation', '/api/auth/sso/start'])
+      expect(isSignInStep(path)).toBe(true);
+    for (const path of ['/api/auth/session', '/api/auth/csrf', '/api/auth/sso/callback', undefined])
+      expect(isSignInStep(path)).toBe(false);
   });
 });

@@ -93,9 +93,17 @@ const globalForAdmission = globalThis as unknown as { signInAdmission?: BurstyRa
 
 export const SIGN_IN_BUSY_MESSAGE = 'The sign-in service is busy. Try again in a moment.';
 
-/** The routes that check or hash a password, or check a second factor: what the admission counts. */
+/**
+ * The routes that check or hash a password, or check a second factor, and single sign-on's start (a row and
+ * requests to the identity provider for each): what the admission counts.
+ */
 export function isSignInStep(path: string | undefined): boolean {
-  return path === '/api/auth/sign-in' || path === '/api/auth/second-factor' || path === '/api/auth/invitation';
+  return (
+    path === '/api/auth/sign-in' ||
+    path === '/api/auth/second-factor' ||
+    path === '/api/auth/invitation' ||
+    path === '/api/auth/sso/start'
+  );
 }
 
 /** Whether this process can take one more sign-in attempt now (the production server asks first). */

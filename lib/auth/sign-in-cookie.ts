@@ -54,3 +54,18 @@ export function signInCookie(token: string | null, secure: boolean): string {
     ? [`${SIGN_IN_COOKIE}=`, 'Max-Age=0', ...attributes].join('; ')
     : [`${SIGN_IN_COOKIE}=${token}`, 'Max-Age=300', ...attributes].join('; ');
 }
+
+/**
+ * The httpOnly cookie that binds a trip to the identity provider to the browser that started it: the
+ * callback must bring it with the trip's state, so a sign-in link planted by someone else does nothing.
+ * SameSite=Lax, because the identity provider's redirect back is a cross-site top-level navigation;
+ * ten minutes, the trip's lifetime; only the single sign-on routes see it.
+ */
+export const SSO_BROWSER_COOKIE = 'portal.sso';
+
+export function ssoBrowserCookie(token: string | null, secure: boolean): string {
+  const attributes = ['Path=/api/auth/sso', 'HttpOnly', 'SameSite=Lax', ...(secure ? ['Secure'] : [])];
+  return token === null
+    ? [`${SSO_BROWSER_COOKIE}=`, 'Max-Age=0', ...attributes].join('; ')
+    : [`${SSO_BROWSER_COOKIE}=${token}`, 'Max-Age=600', ...attributes].join('; ');
+}

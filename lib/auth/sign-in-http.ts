@@ -18,6 +18,7 @@ import type { RequestContext } from '@/lib/data/audit';
 import { RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, failedForDatabase } from '@/lib/db/availability';
 import { env } from '@/lib/env';
 import { configuredPortalOrigin } from '@/lib/http/portal-address';
+import { SSO_REQUIRED_MESSAGE } from '@/lib/sso/rules';
 
 const NO_STORE = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 
@@ -48,6 +49,7 @@ export function json(body: object, status: number, headers: Record<string, strin
 export async function readSignInRequest<S extends z.ZodType>(
   request: Request,
   schema: S,
+  invalidMessage = 'Enter your email and password.',
 ): Promise<{ response: Response } | { data: z.infer<S>; context: RequestContext; token: string | null }> {
   const origin = request.headers.get('origin');
   const expected = configuredPortalOrigin();
@@ -62,7 +64,7 @@ export async function readSignInRequest<S extends z.ZodType>(
     body = undefined;
   }
   const parsed = schema.safeParse(body);
-  if (!parsed.success) return { response: json({ message: 'Enter your email and password.' }, 400) };
+  if (!parsed.success) return { response: json({ message: invalidMessage }, 400) };
   const context: RequestContext = {
     address: clientAddress(request),
     userAgent: request.headers.get('user-agent'),
@@ -70,7 +72,8 @@ export async function readSignInRequest<S extends z.ZodType>(
   return { data: parsed.data as z.infer<S>, context, token: readCookie(request.headers.get('cookie'), SIGN_IN_COOKIE) };
 }
 
-const secure = () => (env.NEXTAUTH_URL ?? '').startsWith('https:');
+/** Whether the portal's cookies carry Secure: when it is served over https. */
+export const secure = () => (env.NEXTAUTH_URL ?? '').startsWith('https:');
 
 /**
  * The browser cookie to send with a right password: the request's own (renewed), or a new one for a browser
@@ -108,5 +111,7 @@ export function signInResponse(result: SignInStepResult, wrongMessage: string, b
       });
     case 'busy':
       return json({ status: 'busy', message: SIGN_IN_BUSY_MESSAGE }, 503, { 'retry-after': '1' });
+    case 'sso_required':
+      return json({ status: 'sso_required', message: SSO_REQUIRED_MESSAGE }, 403);
   }
 }

@@ -18,6 +18,7 @@ import {
   setSignInWebAuthnChallenge,
 } from '@/lib/data/auth-challenges';
 import { createSession } from '@/lib/data/sessions';
+import { passwordRefusedBySso } from '@/lib/data/sso';
 import {
   getTwoFactorStatus,
   passkeyAuthenticationOptions,
@@ -40,7 +41,8 @@ export type SignInStepResult =
   | { status: 'invalid' }
   | { status: 'expired' }
   | { status: 'throttled'; retryAfterSeconds: number }
-  | { status: 'busy' };
+  | { status: 'busy' }
+  | { status: 'sso_required' };
 
 function addressOf(context: RequestContext) {
   return context.address ?? 'unknown';
@@ -79,6 +81,8 @@ export async function passwordStep({
   if (!checked.ok) return { status: 'busy' };
   const user = checked.value;
   if (!user) return failed(email, await findUserIdByEmail({ email }), 'password', context);
+  // Only after a right password: a wrong one answers as ever, so this tells a guesser nothing.
+  if (await passwordRefusedBySso({ userId: user.id })) return { status: 'sso_required' };
 
   await recordSignInSuccess({ email, address: addressOf(context) });
   const factors = await getTwoFactorStatus({ userId: user.id });
@@ -160,8 +164,9 @@ export async function completeSignIn({
   context: RequestContext;
   browser?: string | null;
 }) {
-  const userId = await consumeVerifiedSignIn({ token });
-  if (!userId) return null;
+  const consumed = await consumeVerifiedSignIn({ token });
+  if (!consumed) return null;
+  const { userId, method } = consumed;
   const session = await createSession({ userId, context });
   await prisma.$transaction(async (tx) => {
     const seen = await rememberBrowser(tx, { userId, token: browser });
@@ -170,7 +175,7 @@ export async function completeSignIn({
       userId,
       organizationId: session.organizationId,
       action: 'sign_in_succeeded',
-      details: { sessionId: session.sessionId },
+      details: { sessionId: session.sessionId, method },
       context,
     });
     if (seen === 'new') {

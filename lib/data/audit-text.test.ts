@@ -77,6 +77,28 @@ describe('describeAuditEvent', () => {
     );
   });
 
+  it('describes single sign-on: its settings without the secret, and a sign-in through it', () => {
+    expect(
+      describeAuditEvent({
+        action: 'sso_settings_changed',
+        details: {
+          issuer: 'https://login.example.com',
+          domains: ['example.com', 'example.org'],
+          clientSecretChanged: true,
+          createAccounts: true,
+          idpSatisfiesTwoFactor: false,
+          requireSso: true,
+        },
+      }),
+    ).toBe(
+      'Issuer https://login.example.com · domains example.com, example.org · client secret changed · creates accounts as Viewers · required',
+    );
+    expect(describeAuditEvent({ action: 'sign_in_succeeded', details: { method: 'sso' } })).toBe(
+      'Through single sign-on',
+    );
+    expect(describeAuditEvent({ action: 'sign_in_succeeded', details: { method: 'password' } })).toBeNull();
+  });
+
   it('describes member changes by email and role', () => {
     const d = (action: string, details: object) => describeAuditEvent({ action, details });
     expect(d('member_invited', { email: 'ana@example.test', role: 'VIEWER' })).toBe('ana@example.test · Viewer');

@@ -49,6 +49,9 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   invitation_accepted: 'Invitation accepted',
   member_role_changed: 'Member role changed',
   member_removed: 'Member removed',
+  sso_settings_changed: 'Single sign-on changed',
+  sso_removed: 'Single sign-on turned off',
+  sso_account_created: 'Account created through single sign-on',
 };
 
 export function describeAuditEvent(event: {
@@ -81,12 +84,24 @@ export function describeAuditEvent(event: {
     parts.push(d.method === 'passkey' ? `Passkey “${d.name}”` : 'Authenticator app');
   }
   if (event.action === 'recovery_code_used' && typeof d.remaining === 'number') parts.push(`${d.remaining} left`);
+  if (event.action === 'sign_in_succeeded' && d.method === 'sso') parts.push('Through single sign-on');
+  if (event.action === 'sso_settings_changed') parts.push(describeSso(d));
   if (event.action === 'two_factor_policy_changed')
     parts.push(d.required ? 'Required for admins' : 'No longer required for admins');
   if (event.action.startsWith('webhook_') && typeof d.url === 'string') parts.push(describeWebhook(event.action, d));
   if (MEMBER_ACTIONS.has(event.action) && typeof d.email === 'string') parts.push(describeMember(event.action, d));
   if (event.reason) parts.push(`Reason: ${event.reason}`);
   return parts.length ? parts.join(' · ') : null;
+}
+
+/** Single sign-on's settings after a change, in words (never the client secret, which is not in the details). */
+function describeSso(d: Record<string, unknown>): string {
+  const parts = [`Issuer ${d.issuer}`, `domains ${scopeList(d.domains)}`];
+  if (d.clientSecretChanged) parts.push('client secret changed');
+  if (d.createAccounts) parts.push('creates accounts as Viewers');
+  if (d.idpSatisfiesTwoFactor) parts.push('counts as the second factor');
+  if (d.requireSso) parts.push('required');
+  return parts.join(' · ');
 }
 
 /** A credential inside a description: “Payments” uqs_…a1b2, or the preview alone for rows without a name. */

@@ -12,17 +12,23 @@ function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** How a sign-in's first step was passed: a password (or an invitation's new one), or single sign-on. */
+export type SignInMethod = 'password' | 'sso';
+
 /**
- * Starts a sign-in for a user whose password was right. `verified` when no second factor is needed.
- * The token goes into an httpOnly cookie; the database keeps its hash.
+ * Starts a sign-in for a user whose password was right (or whom the identity provider vouched for:
+ * `method` sso). `verified` when no second factor is needed. The token goes into an httpOnly cookie; the
+ * database keeps its hash.
  */
 export async function createSignInChallenge({
   userId,
   verified,
+  method = 'password',
   context,
 }: {
   userId: string;
   verified: boolean;
+  method?: SignInMethod;
   context?: RequestContext;
 }) {
   const token = randomBytes(32).toString('base64url');
@@ -32,6 +38,7 @@ export async function createSignInChallenge({
       tokenHash: hashToken(token),
       userId,
       purpose: 'sign_in',
+      method,
       verifiedAt: verified ? at : null,
       createdAt: at,
       expiresAt: new Date(at.getTime() + SIGN_IN_CHALLENGE_SECONDS * 1000),
@@ -84,8 +91,12 @@ export async function recordSecondFactorFailure({ id }: { id: string }): Promise
   return (row?.failures ?? MAX_SECOND_FACTOR_FAILURES) < MAX_SECOND_FACTOR_FAILURES;
 }
 
-/** Turns a verified sign-in into its user id, once: a second use of the same token finds nothing. */
-export async function consumeVerifiedSignIn({ token }: { token: string }): Promise<string | null> {
+/** Turns a verified sign-in into its user id and method, once: a second use of the same token finds nothing. */
+export async function consumeVerifiedSignIn({
+  token,
+}: {
+  token: string;
+}): Promise<{ userId: string; method: SignInMethod } | null> {
   const rows = await prisma.authChallenge.updateManyAndReturn({
     where: {
       tokenHash: hashToken(token),
@@ -95,9 +106,10 @@ export async function consumeVerifiedSignIn({ token }: { token: string }): Promi
       expiresAt: { gt: now() },
     },
     data: { consumedAt: now() },
-    select: { userId: true },
+    select: { userId: true, method: true },
   });
-  return rows[0]?.userId ?? null;
+  const row = rows[0];
+  return row ? { userId: row.userId, method: row.method === 'sso' ? 'sso' : 'password' } : null;
 }
 
 /** Stores a WebAuthn challenge for a signed-in user confirming who they are; returns the token naming it. */

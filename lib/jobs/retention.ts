@@ -5,6 +5,7 @@ import { pruneUsage } from '@/lib/data/credential-usage';
 import { pruneRevokedAccessTokens } from '@/lib/data/revoked-access-tokens';
 import { pruneRequestLog } from '@/lib/data/request-log';
 import { pruneSessions } from '@/lib/data/sessions';
+import { pruneSsoAuthorizations } from '@/lib/data/sso';
 
 /** Usage and callers are kept a day longer than the longest chart (30 days) shows. */
 export const USAGE_RETENTION_DAYS = 31;
@@ -21,7 +22,7 @@ export const KNOWN_BROWSER_RETENTION_DAYS = 400;
 
 /**
  * Deletes what has outlived its use: usage and callers older than the charts show, finished sign-in
- * challenges, sessions that ended a month ago, events (with their deliveries) older than 30 days, browsers
+ * challenges and single sign-on trips, sessions that ended a month ago, events (with their deliveries) older than 30 days, browsers
  * not seen for 400 days, the request log after 30 days, and the revocations of access tokens that have expired anyway. Run by the
  * scheduler's leader when it takes the lead, then hourly; each table's deletion lives in its home module.
  */
@@ -29,6 +30,7 @@ export async function pruneExpiredRecords(now = new Date()): Promise<void> {
   await Promise.all([
     pruneUsage({ before: new Date(now.getTime() - USAGE_RETENTION_DAYS * 86_400_000) }),
     pruneAuthChallenges(),
+    pruneSsoAuthorizations(),
     pruneRevokedAccessTokens(now),
     pruneSessions({ before: new Date(now.getTime() - SESSION_RETENTION_DAYS * 86_400_000) }),
     pruneEvents({ before: new Date(now.getTime() - EVENT_RETENTION_DAYS * 86_400_000) }),

@@ -215,3 +215,102 @@ export function postToPublicUrl(
     request.end(body);
   });
 }
+
+/** What fetchPublic sends: a Fetch API request's method, headers and body as openid-client gives them. */
+export interface PublicRequest {
+  method: string;
+  headers: Record<string, string>;
+  body?: string | URLSearchParams | Uint8Array | ArrayBuffer | null;
+  signal?: AbortSignal;
+}
+
+function bodyBytes(body: PublicRequest['body']): Buffer | null {
+  if (body === undefined || body === null) return null;
+  if (typeof body === 'string' || body instanceof URLSearchParams) return Buffer.from(body.toString(), 'utf8');
+  return Buffer.from(body instanceof ArrayBuffer ? new Uint8Array(body) : body);
+}
+
+/**
+ * A Fetch API-shaped request under the rules of fetchJson (public hosts only, checked again when connecting;
+ * plain http on loopback only under the test setting; no redirects; OAUTH_FETCH_TIMEOUT_MS for the whole
+ * exchange; at most 64 KiB of answer), for libraries that take a fetch function (openid-client's
+ * customFetch). Any status resolves; no answer rejects with a RemoteFetchError.
+ */
+export function fetchPublic(text: string, init: PublicRequest): Promise<Response> {
+  const checked = checkRemoteUrl(text);
+  if (!checked.ok) return Promise.reject(new RemoteFetchError(checked.message));
+  const { url } = checked;
+  const allowLoopback = url.protocol === 'http:' || (env.OAUTH_ALLOW_LOOPBACK_HTTP && isLoopbackHost(url.hostname));
+  const address = hostAddress(url.hostname);
+  const refused = address && addressRefusal(address, { allowLoopback: env.OAUTH_ALLOW_LOOPBACK_HTTP });
+  if (refused) return Promise.reject(new RemoteFetchError(`The server fetches only from public hosts: ${refused}`));
+  const transport = url.protocol === 'https:' ? https : http;
+  const timeoutMs = env.OAUTH_FETCH_TIMEOUT_MS;
+  const body = bodyBytes(init.body);
+  const maxBytes = MAX_REMOTE_DOCUMENT_BYTES;
+
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      outcome();
+    };
+    const fail = (message: string) => settle(() => reject(new RemoteFetchError(message)));
+    const request = transport.request(
+      url,
+      {
+        method: init.method,
+        headers: {
+          'User-Agent': 'credentials-console',
+          ...init.headers,
+          ...(body ? { 'Content-Length': String(body.length) } : {}),
+        },
+        lookup: guardedLookup(allowLoopback),
+        timeout: timeoutMs,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > maxBytes) {
+            response.destroy();
+            fail(`The answer from ${url.host} is larger than ${maxBytes} bytes.`);
+            return;
+          }
+          chunks.push(chunk);
+        });
+        response.on('end', () => {
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(response.headers)) {
+            if (typeof value === 'string') headers.set(name, value);
+            else if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+          }
+          const status = response.statusCode ?? 502;
+          // A Response cannot carry a body with these statuses.
+          const content = [204, 205, 304].includes(status) ? null : Buffer.concat(chunks);
+          settle(() => resolve(new Response(content, { status, headers })));
+        });
+        response.on('error', () => fail(`${url.host} broke off the answer.`));
+      },
+    );
+    const deadline = setTimeout(() => {
+      request.destroy();
+      fail(`${url.host} did not answer within ${timeoutMs} ms.`);
+    }, timeoutMs);
+    deadline.unref();
+    init.signal?.addEventListener('abort', () => {
+      request.destroy();
+      fail(`The request to ${url.host} was cancelled.`);
+    });
+    request.on('timeout', () =>
+      request.destroy(new RemoteFetchError(`${url.host} did not answer within ${timeoutMs} ms.`)),
+    );
+    request.on('error', (error) =>
+      fail(error instanceof RemoteFetchError ? error.message : `${url.host} could not be reached.`),
+    );
+    request.end(body ?? undefined);
+  });
+}

@@ -41,6 +41,8 @@ const account = await import('@/app/(portal)/security/account-actions');
 const auditExport = await import('@/app/(portal)/audit-log/export/route');
 const members = await import('@/app/(portal)/members/actions');
 const invitation = await import('@/app/invitation/actions');
+const sso = await import('@/app/(portal)/security/sso-actions');
+const { saveSsoSettings } = await import('@/lib/data/sso');
 
 const ROOT = process.cwd();
 const PASSWORD = 'test-password-123';
@@ -71,6 +73,19 @@ const NOT_YOUR_ORGANIZATION = {
   message: 'This organization is not one of yours. Reload the page to see your organizations.',
 };
 const PASSKEY_GONE = { ok: false, message: 'This passkey no longer exists.' };
+const SSO_ADMINS_ONLY = { ok: false, message: 'You need the Admin role to change single sign-on.' };
+
+/** The Security page's single sign-on form, for a domain nobody has. */
+const ssoForm = () => ({
+  issuer: 'https://login.victim.example',
+  clientId: 'portal',
+  clientSecret: 'client-secret',
+  domains: `sso-${randomUUID().slice(0, 8)}.example`,
+  createAccounts: false,
+  requireSso: false,
+  breakGlassUserId: '',
+  idpSatisfiesTwoFactor: false,
+});
 const SESSION_GONE = { ok: false, message: 'This session has already ended. Reload the page.' };
 const NOTHING_TO_CONFIRM = {
   ok: false,
@@ -570,6 +585,26 @@ const TABLE: Record<string, Row> = {
     viewer: refused({ ok: false, message: 'This setting is not available to your account.' }),
   },
 
+  // ————— app/(portal)/security/sso-actions.ts —————
+  'app/(portal)/security/sso-actions.ts#saveSsoSettingsAction': {
+    // A new domain for every call: a domain, once saved, belongs to the organization that saved it.
+    prepare: async () => ({ run: () => sso.saveSsoSettingsAction(ssoForm()) }),
+    otherAdmin: own(),
+    viewer: refused(SSO_ADMINS_ONLY),
+  },
+  'app/(portal)/security/sso-actions.ts#removeSsoSettingsAction': {
+    prepare: async (w) => {
+      const saved = await saveSsoSettings({
+        actor: w.victim.actor,
+        input: { ...ssoForm(), domains: [`victim-${randomUUID().slice(0, 8)}.example`], breakGlassUserId: null },
+      });
+      if (!saved.ok) throw new Error(saved.message);
+      return { run: () => sso.removeSsoSettingsAction() };
+    },
+    otherAdmin: own(),
+    viewer: refused(SSO_ADMINS_ONLY),
+  },
+
   // ————— app/(portal)/security/account-actions.ts —————
   'app/(portal)/security/account-actions.ts#endSessionAction': {
     prepare: async (w) => {
@@ -698,6 +733,8 @@ const OTHER_ROUTES: Record<string, string> = {
   'app/api/auth/second-factor/passkey/route.ts': 'a person signing in, before there is a session',
   'app/api/auth/invitation/route.ts': 'a new person accepting an invitation, before there is a session',
   'app/api/auth/invitation/lookup/route.ts': 'a person opening an invitation link, before there is a session',
+  'app/api/auth/sso/start/route.ts': 'a person signing in through single sign-on, before there is a session',
+  'app/api/auth/sso/callback/route.ts': 'a person back from their identity provider, before there is a session',
   'app/api/oauth/token/route.ts': 'OAuth clients, authenticated by their credentials',
   'app/api/oauth/revoke/route.ts': 'OAuth clients, authenticated by their credentials',
   'app/api/oauth/introspect/route.ts': 'OAuth clients, authenticated by their credentials',

@@ -18,6 +18,8 @@ const { createMember } = await import('@/lib/data/organizations');
 const { createEndpoint } = await import('@/lib/data/webhook-endpoints');
 const { confirmIdentityAction } = await import('@/app/(portal)/actions');
 const { setClockOffset } = await import('@/lib/clock');
+const sso = await import('@/app/(portal)/security/sso-actions');
+const { saveSsoSettings } = await import('@/lib/data/sso');
 
 const PASSWORD = 'test-password-123';
 const MINUTE = 60_000;
@@ -83,6 +85,16 @@ async function viewer() {
 }
 
 let hashBefore = '';
+
+const SSO_FORM = {
+  issuer: 'https://login.sudo.example',
+  clientId: 'portal',
+  clientSecret: 'client-secret',
+  createAccounts: false,
+  requireSso: false,
+  breakGlassUserId: '',
+  idpSatisfiesTwoFactor: false,
+};
 
 /** Every sensitive server action, with a way to see whether it changed anything. */
 const SENSITIVE: Record<
@@ -252,6 +264,25 @@ Object.assign(SENSITIVE, {
     },
     run: () => members.removeMemberAction({ userId: target }),
     changed: async () => (await prisma.membership.count({ where: { userId: target } })) === 0,
+  },
+  'save single sign-on': {
+    prepare: async () => {
+      await prisma.ssoConnection.deleteMany({ where: { organizationId: fixture.org.id } });
+    },
+    run: () => sso.saveSsoSettingsAction({ ...SSO_FORM, domains: `sudo-${randomUUID().slice(0, 8)}.example` }),
+    changed: async () => (await prisma.ssoConnection.count({ where: { organizationId: fixture.org.id } })) === 1,
+  },
+  'turn off single sign-on': {
+    prepare: async () => {
+      await prisma.ssoConnection.deleteMany({ where: { organizationId: fixture.org.id } });
+      const saved = await saveSsoSettings({
+        actor: fixture.actor,
+        input: { ...SSO_FORM, domains: [`sudo-${randomUUID().slice(0, 8)}.example`], breakGlassUserId: null },
+      });
+      if (!saved.ok) throw new Error(saved.message);
+    },
+    run: () => sso.removeSsoSettingsAction(),
+    changed: async () => (await prisma.ssoConnection.count({ where: { organizationId: fixture.org.id } })) === 0,
   },
   'change the confirmation window': {
     run: () => account.setReauthWindowAction({ minutes: 60 }),

@@ -4,7 +4,7 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { fetchJson, RemoteFetchError } from '@/lib/oauth/remote-fetch';
+import { fetchJson, fetchPublic, RemoteFetchError } from '@/lib/oauth/remote-fetch';
 
 const saved = process.env.OAUTH_ALLOW_LOOPBACK_HTTP;
 afterEach(() => {
@@ -27,7 +27,23 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => listener.listen(0, '::', resolve));
   port = (listener.address() as AddressInfo).port;
-  documentServer = http.createServer((_request, response) => {
+  documentServer = http.createServer((request, response) => {
+    if (request.url === '/large') {
+      response.writeHead(200, { 'Content-Type': 'application/json' });
+      response.end(`"${'x'.repeat(70 * 1024)}"`);
+      return;
+    }
+    if (request.method === 'POST') {
+      let body = '';
+      request.on('data', (chunk: Buffer) => {
+        body += chunk.toString('utf8');
+      });
+      request.on('end', () => {
+        response.writeHead(400, { 'Content-Type': 'application/json' });
+        response.end(JSON.stringify({ error: 'invalid_grant', received: body }));
+      });
+      return;
+    }
     response.writeHead(200, { 'Content-Type': 'application/json' });
     response.end('{"keys":[]}');
   });
@@ -82,5 +98,36 @@ describe('fetchJson allows, under OAUTH_ALLOW_LOOPBACK_HTTP=1,', () => {
     process.env.OAUTH_ALLOW_LOOPBACK_HTTP = '1';
     expect(await refusal('https://10.0.0.1/jwks')).toMatch(/10\.0\.0\.1 is a private address/);
     expect(await refusal('https://169.254.169.254/latest/meta-data')).toMatch(/link-local/);
+  });
+});
+
+// Single sign-on's requests to an identity provider (discovery, keys, token) go through fetchPublic: the same rules.
+describe('fetchPublic, for single sign-on,', () => {
+  it('refuses a private address and plain http, connecting to nothing', async () => {
+    process.env.OAUTH_ALLOW_LOOPBACK_HTTP = '0';
+    const before = connections;
+    const refusedWith = (url: string) =>
+      fetchPublic(url, { method: 'GET', headers: {} }).then(
+        () => 'fetched',
+        (error: unknown) => (error instanceof RemoteFetchError ? error.message : 'another error'),
+      );
+    expect(await refusedWith(`https://10.0.0.1:${port}/token`)).toMatch(/10\.0\.0\.1 is a private address/);
+    expect(await refusedWith(`https://[::1]:${port}/token`)).toMatch(/loopback/);
+    expect(await refusedWith(`http://127.0.0.1:${documentPort}/token`)).toBe('Use an https:// URL.');
+    expect(connections).toBe(before);
+  });
+
+  it('sends a form body and answers any status as a Response; refuses an answer over 64 KiB', async () => {
+    process.env.OAUTH_ALLOW_LOOPBACK_HTTP = '1';
+    const answer = await fetchPublic(`http://127.0.0.1:${documentPort}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: 'c' }),
+    });
+    expect(answer.status).toBe(400);
+    expect(await answer.json()).toEqual({ error: 'invalid_grant', received: 'grant_type=authorization_code&code=c' });
+    await expect(fetchPublic(`http://127.0.0.1:${documentPort}/large`, { method: 'GET', headers: {} })).rejects.toThrow(
+      'larger than 65536 bytes',
+    );
   });
 });

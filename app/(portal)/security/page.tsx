@@ -15,14 +15,18 @@ import { PasskeysSection } from './_components/passkeys-section';
 import { RecoveryCodesSection } from './_components/recovery-codes-section';
 import { RequireTwoFactorSetting } from './_components/require-two-factor-setting';
 import { EmailPreferences } from './_components/email-preferences';
+import { SsoSection } from './_components/sso-section';
+import { ssoSettings } from '@/lib/data/sso';
+import { ssoRedirectUri } from '@/lib/auth/sso';
 
 export const metadata: Metadata = { title: 'Security' };
 
 export default async function SecurityPage() {
   const actor = await requireActor();
-  const [status, preferences] = await Promise.all([
+  const [status, preferences, sso] = await Promise.all([
     getTwoFactorStatus({ userId: actor.userId }),
     emailPreferences({ actor }),
+    ssoSettings({ actor }),
   ]);
   // Read from the status just loaded, not the actor, so the page agrees with itself after a change.
   const blocked = (['manage_credentials', 'support_console'] as const).find((what) =>
@@ -99,6 +103,7 @@ export default async function SecurityPage() {
           </div>
         </section>
       )}
+      {sso && <SsoSection settings={sso} canEdit={canManageCredentials(actor)} redirectUri={ssoRedirectUri()} />}
       {preferences && (
         <SecuritySection
           id="email"

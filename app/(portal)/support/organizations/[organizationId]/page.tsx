@@ -15,6 +15,8 @@ import { SupportCredentialsTable } from './support-credentials-table';
 import { Breadcrumb } from '@/components/breadcrumb';
 import { InvitationsTable } from '@/components/members/invitations-table';
 import { MembersTable } from '@/components/members/members-table';
+import { SsoSummary } from '@/components/sso/sso-summary';
+import { ssoSettingsForSupport } from '@/lib/data/sso';
 
 export const metadata: Metadata = { title: 'Customer credentials' };
 
@@ -29,7 +31,10 @@ export default async function SupportOrganizationPage({ params }: { params: Prom
   if (!result.ok) notFound();
   const { organization, secrets, members, invitations } = result;
   // A tenant's credentials show their status on its test clock.
-  const clock = await organizationClock({ organizationId });
+  const [clock, sso] = await Promise.all([
+    organizationClock({ organizationId }),
+    ssoSettingsForSupport({ actor, organizationId }),
+  ]);
 
   return (
     <div className="space-y-8">
@@ -81,6 +86,15 @@ export default async function SupportOrganizationPage({ params }: { params: Prom
           }))}
         />
       </section>
+
+      {sso && (
+        <section aria-labelledby="sso-heading" className="rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5">
+          <h2 id="sso-heading" className="border-b border-slate-200 px-4 py-4 text-base font-semibold sm:px-6">
+            Single sign-on
+          </h2>
+          <SsoSummary settings={sso} />
+        </section>
+      )}
 
       <section aria-labelledby="invitations-heading" className="rounded-xl bg-white shadow-sm ring-1 ring-slate-900/5">
         <h2 id="invitations-heading" className="border-b border-slate-200 px-4 py-4 text-base font-semibold sm:px-6">
