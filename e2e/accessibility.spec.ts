@@ -96,6 +96,8 @@ test('the sign-in page, its errors and a page that does not exist', async ({ pag
 });
 
 test('the credentials page, its menus and every dialog, as an admin', async ({ page }) => {
+  // About 35 states, the most of any test here: 2.9 of the 3 minutes in CI, and over them on a busier machine.
+  test.setTimeout(300_000);
   const { admin } = tenant('Accessibility credentials');
   await signIn(page, admin.email, admin.password);
   await expectNoViolations(page, 'credentials, empty');
