@@ -166,8 +166,9 @@ export async function completeSignIn({
 }) {
   const consumed = await consumeVerifiedSignIn({ token });
   if (!consumed) return null;
-  const { userId, method } = consumed;
-  const session = await createSession({ userId, context });
+  const { userId, method, organizationId } = consumed;
+  // A single sign-on starts the session in the organization it signed in to; a password, in the oldest.
+  const session = await createSession({ userId, organizationId: organizationId ?? undefined, context });
   await prisma.$transaction(async (tx) => {
     const seen = await rememberBrowser(tx, { userId, token: browser });
     await stampLastSignIn(tx, { userId, at: now() });

@@ -207,10 +207,22 @@ export async function finishSso({
 
   const factors = await getTwoFactorStatus({ userId: person.userId });
   if (!factors.enabled || connection.idpSatisfiesTwoFactor) {
-    const { token } = await createSignInChallenge({ userId: person.userId, verified: true, method: 'sso', context });
+    const { token } = await createSignInChallenge({
+      userId: person.userId,
+      verified: true,
+      method: 'sso',
+      organizationId: connection.organizationId,
+      context,
+    });
     return { status: 'verified', token, returnPath: trip.returnPath };
   }
-  const { token } = await createSignInChallenge({ userId: person.userId, verified: false, method: 'sso', context });
+  const { token } = await createSignInChallenge({
+    userId: person.userId,
+    verified: false,
+    method: 'sso',
+    organizationId: connection.organizationId,
+    context,
+  });
   return {
     status: 'second_factor',
     token,

@@ -24,11 +24,14 @@ export async function createSignInChallenge({
   userId,
   verified,
   method = 'password',
+  organizationId,
   context,
 }: {
   userId: string;
   verified: boolean;
   method?: SignInMethod;
+  /** The organization a single sign-on is for: the session will work there. */
+  organizationId?: string;
   context?: RequestContext;
 }) {
   const token = randomBytes(32).toString('base64url');
@@ -39,6 +42,7 @@ export async function createSignInChallenge({
       userId,
       purpose: 'sign_in',
       method,
+      organizationId: organizationId ?? null,
       verifiedAt: verified ? at : null,
       createdAt: at,
       expiresAt: new Date(at.getTime() + SIGN_IN_CHALLENGE_SECONDS * 1000),
@@ -96,7 +100,7 @@ export async function consumeVerifiedSignIn({
   token,
 }: {
   token: string;
-}): Promise<{ userId: string; method: SignInMethod } | null> {
+}): Promise<{ userId: string; method: SignInMethod; organizationId: string | null } | null> {
   const rows = await prisma.authChallenge.updateManyAndReturn({
     where: {
       tokenHash: hashToken(token),
@@ -106,10 +110,12 @@ export async function consumeVerifiedSignIn({
       expiresAt: { gt: now() },
     },
     data: { consumedAt: now() },
-    select: { userId: true, method: true },
+    select: { userId: true, method: true, organizationId: true },
   });
   const row = rows[0];
-  return row ? { userId: row.userId, method: row.method === 'sso' ? 'sso' : 'password' } : null;
+  return row
+    ? { userId: row.userId, method: row.method === 'sso' ? 'sso' : 'password', organizationId: row.organizationId }
+    : null;
 }
 
 /** Stores a WebAuthn challenge for a signed-in user confirming who they are; returns the token naming it. */

@@ -182,6 +182,32 @@ describe('a first sign-in through the identity provider', () => {
     expect(away.location.searchParams.get('callbackUrl')).toBe('/credentials');
   });
 
+  it('starts the session in the organization it signed in to, for a person who also belongs to an older one', async () => {
+    const { org, domain } = await organization({ createAccounts: false });
+    const elsewhere = await createOrganization({ name: 'Older membership' });
+    const person = await createMember({
+      organizationId: elsewhere.id,
+      email: `two.orgs@${domain}`,
+      name: 'Two Orgs',
+      password: PASSWORD,
+      role: 'ADMIN',
+    });
+    await prisma.membership.create({ data: { userId: person.id, organizationId: org.id, role: 'VIEWER' } });
+    const result = await signInThroughIdp(person.email, account(person.email));
+    const signedIn = await completeSignIn({ token: result.cookies.get('portal.sign-in')!, context: CONTEXT });
+    const actor = await getActorByUserId({ userId: person.id, sessionToken: signedIn!.sessionToken });
+    expect(actor?.membership).toMatchObject({ organizationId: org.id, role: 'VIEWER' });
+    // A password sign-in of the same person starts in the oldest membership, as before.
+    const byPassword = await passwordStep({ email: person.email, password: PASSWORD, context: CONTEXT });
+    expect(byPassword.status).toBe('verified');
+    const withPassword = await completeSignIn({
+      token: (byPassword as { token: string }).token,
+      context: CONTEXT,
+    });
+    const passwordActor = await getActorByUserId({ userId: person.id, sessionToken: withPassword!.sessionToken });
+    expect(passwordActor?.membership?.organizationId).toBe(elsewhere.id);
+  });
+
   it('refuses an account of the domain that is not a member of the organization', async () => {
     const { domain } = await organization({ createAccounts: true });
     const elsewhere = await createOrganization({ name: 'Elsewhere' });
