@@ -9,7 +9,7 @@ import { defineConfig, devices, type PlaywrightTestConfig } from '@playwright/te
  */
 export interface E2eServer {
   /** The project (half of the suite) that runs against it, and the prefix of its log lines. */
-  name: 'a' | 'b' | 'c';
+  name: 'a' | 'b';
   baseURL: string;
   /** The embedded PostgreSQL, which `orgCli` reuses while the server runs. */
   databasePort: number;
@@ -39,18 +39,18 @@ function server(name: E2eServer['name'], offset: number): E2eServer {
   };
 }
 
-const servers = { a: server('a', 0), b: server('b', 1), c: server('c', 2) };
+const servers = { a: server('a', 0), b: server('b', 1) };
 
 /**
- * Three parts, each on its own server, run at once. A part is one worker, which spends most of its time
- * waiting (on the page, the server, a clock): two parts left half of the machine's two cores idle, three use
- * them. Part a: the accessibility spec (about 3 minutes alone) with short ones; part c: its list; part b:
- * everything else, so that a new spec always runs somewhere. Balanced by each spec's time in CI; rebalance when
- * one part grows (docs/testing.md has the figures).
+ * Half a: the accessibility spec (about 3 minutes alone) with shorter ones; half b: everything else, so that a
+ * new spec always runs somewhere. Balanced by each spec's time in CI; rebalance when one half grows
+ * (docs/testing.md has the figures).
  */
-const spec = (name: string) => `**/e2e/${name}.spec.ts`;
-const partA = [
+const halfA = [
   'accessibility',
+  'webhook-deliveries',
+  'account-security',
+  'request-log',
   'sso',
   'token',
   'audit-log',
@@ -58,10 +58,7 @@ const partA = [
   'security',
   'portal-address',
   'api/*',
-].map(spec);
-const partC = ['account-security', 'webhooks', 'webhook-deliveries', 'request-log', 'members', 'credential-kinds'].map(
-  spec,
-);
+].map((name) => `**/e2e/${name}.spec.ts`);
 
 // Browsers cannot be downloaded on our machines: use Debian's Chromium when it is there,
 // and Playwright's own browser elsewhere.
@@ -124,8 +121,8 @@ export default defineConfig({
   testDir: './e2e',
   outputDir: './test-results',
   fullyParallel: false,
-  // One worker per part: the specs of a part share its server's demo users and test clock, so they take turns.
-  workers: 3,
+  // One worker per half: the specs of a half share its server's demo users and test clock, so they take turns.
+  workers: 2,
   retries: 0,
   forbidOnly: !!process.env.CI,
   reporter: [['list']],
@@ -136,16 +133,9 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   projects: [
-    { name: 'a', testMatch: partA, workers: 1, metadata: servers.a, use: { ...chromium, baseURL: servers.a.baseURL } },
-    {
-      name: 'b',
-      testIgnore: [...partA, ...partC],
-      workers: 1,
-      metadata: servers.b,
-      use: { ...chromium, baseURL: servers.b.baseURL },
-    },
-    { name: 'c', testMatch: partC, workers: 1, metadata: servers.c, use: { ...chromium, baseURL: servers.c.baseURL } },
+    { name: 'a', testMatch: halfA, workers: 1, metadata: servers.a, use: { ...chromium, baseURL: servers.a.baseURL } },
+    { name: 'b', testIgnore: halfA, workers: 1, metadata: servers.b, use: { ...chromium, baseURL: servers.b.baseURL } },
   ],
-  // Playwright starts them and stops them all at the end, whichever projects run.
-  webServer: [webServer(servers.a), webServer(servers.b), webServer(servers.c)],
+  // Playwright starts them one after the other and stops both at the end, whichever projects run.
+  webServer: [webServer(servers.a), webServer(servers.b)],
 });

@@ -97,10 +97,23 @@ export class CredentialsPage {
     await expect(row).toHaveCount(0);
   }
 
+  /**
+   * Presses the confirmation's button until the dialog closes. A click that lands while the row menu that
+   * opened the dialog is still closing can be taken by the menu and do nothing (the dialog stays, no request
+   * is sent); a person clicks again, and so does this. While the portal works the button is disabled, and no
+   * second click is made; an error the dialog shows ends the wait with that error.
+   */
   private async confirm(button: 'Deactivate' | 'Delete'): Promise<void> {
     const confirm = this.page.getByRole('alertdialog');
-    await confirm.getByRole('button', { name: button, exact: true }).click();
-    await expect(confirm).toBeHidden();
+    const press = confirm.getByRole('button', { name: button, exact: true });
+    await expect(async () => {
+      if (await confirm.isVisible()) {
+        const shown = confirm.getByRole('alert');
+        if (await shown.count()) throw new Error(`The portal answered: ${await shown.first().textContent()}`);
+        if (await press.isEnabled()) await press.click({ timeout: 2_000 });
+      }
+      await expect(confirm).toBeHidden({ timeout: 3_000 });
+    }).toPass({ timeout: 20_000 });
   }
 
   /**
