@@ -168,7 +168,12 @@ export async function completeSignIn({
   if (!consumed) return null;
   const { userId, method, organizationId } = consumed;
   // A single sign-on starts the session in the organization it signed in to; a password, in the oldest.
-  const session = await createSession({ userId, organizationId: organizationId ?? undefined, context });
+  const session = await createSession({
+    userId,
+    organizationId: organizationId ?? undefined,
+    signedInBySso: method === 'sso',
+    context,
+  });
   await prisma.$transaction(async (tx) => {
     const seen = await rememberBrowser(tx, { userId, token: browser });
     await stampLastSignIn(tx, { userId, at: now() });

@@ -53,10 +53,13 @@ async function sessionOrganization({ userId, organizationId }: { userId: string;
 export async function createSession({
   userId,
   organizationId,
+  signedInBySso = false,
   context,
 }: {
   userId: string;
   organizationId?: string;
+  /** The session comes from a single sign-on to `organizationId` (its identity provider vouched). */
+  signedInBySso?: boolean;
   context?: RequestContext;
 }) {
   const token = randomBytes(32).toString('base64url');
@@ -66,6 +69,7 @@ export async function createSession({
     data: {
       userId,
       organizationId: chosen,
+      ssoOrganizationId: signedInBySso && chosen === organizationId ? chosen : null,
       tokenHash: hashToken(token),
       createdAt: at,
       lastSeenAt: at,

@@ -55,6 +55,7 @@ export async function getActorByUserId({
       ? Prisma.sql`(SELECT s.organization_id FROM user_sessions s
           WHERE s.token_hash = ${hashSessionToken(sessionToken)} AND s.user_id = ${userId}::uuid)`
       : null);
+  const ssoSessionHash = sessionToken ? hashSessionToken(sessionToken) : null;
   const [row] = await prisma.$queryRaw<
     {
       id: string;
@@ -71,7 +72,13 @@ export async function getActorByUserId({
   >`
     SELECT u.id::text, u.email, u.name, u.platform_role::text AS "platformRole",
       m.organization_id::text AS "organizationId", o.name AS "organizationName", m.role::text AS role,
-      o.require_two_factor AS "requireTwoFactor", o.reauth_window_minutes AS "reauthWindowMinutes",
+      -- The organization's two-factor rule, unless this session came from its own single sign-on and the
+      -- organization lets its identity provider's sign-in stand for the rule.
+      (o.require_two_factor AND NOT EXISTS (
+        SELECT 1 FROM user_sessions ss JOIN sso_connections sc ON sc.organization_id = ss.sso_organization_id
+        WHERE ${ssoSessionHash}::text IS NOT NULL AND ss.token_hash = ${ssoSessionHash} AND ss.user_id = u.id
+          AND ss.sso_organization_id = m.organization_id AND sc.idp_satisfies_two_factor
+      )) AS "requireTwoFactor", o.reauth_window_minutes AS "reauthWindowMinutes",
       (EXISTS (SELECT 1 FROM totp_factors t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL)
         OR EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = u.id)) AS "twoFactorEnabled"
     FROM users u

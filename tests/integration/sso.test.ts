@@ -10,6 +10,7 @@ import { getActorByUserId } from '@/lib/data/users';
 import { provisionTotp } from '@/lib/data/two-factor';
 import { removeTotp } from '@/lib/data/two-factor';
 import type { Actor } from '@/lib/identity/actor';
+import { mustEnrollTwoFactor } from '@/lib/identity/two-factor-policy';
 import { startOidcIssuer, type OidcIssuer } from '../helpers/oidc-issuer';
 import { signInAtProvider, startSsoProvider, type SsoProvider } from '../helpers/sso-provider';
 import { resetRateLimits } from '../helpers/fixtures';
@@ -397,6 +398,47 @@ describe('the second factor after single sign-on', () => {
     expect(saved.ok).toBe(true);
     const trusted = await signInThroughIdp(admin.email, account(admin.email));
     expect(trusted.location.searchParams.get('sso')).toBe('verified');
+  });
+
+  it("lets an admin without a second factor manage an organization that requires one only when its identity provider's sign-in stands for it", async () => {
+    const { org, actor, admin, domain } = await organization();
+    await prisma.organization.update({ where: { id: org.id }, data: { requireTwoFactor: true } });
+    const settings = (idpSatisfiesTwoFactor: boolean) =>
+      saveSsoSettings({
+        actor,
+        input: {
+          issuer: idp.issuer,
+          clientId: idp.clientId,
+          clientSecret: '',
+          domains: [domain],
+          createAccounts: true,
+          requireSso: false,
+          breakGlassUserId: null,
+          idpSatisfiesTwoFactor,
+        },
+      });
+    const sessionActor = async (token: string) => {
+      const signedIn = await completeSignIn({ token, context: CONTEXT });
+      return (await getActorByUserId({ userId: admin.id, sessionToken: signedIn!.sessionToken })) as Actor;
+    };
+
+    // The organization does not let the identity provider stand in: sent to enroll, as after a password.
+    expect((await settings(false)).ok).toBe(true);
+    const bySso = await signInThroughIdp(admin.email, account(admin.email));
+    expect(mustEnrollTwoFactor(await sessionActor(bySso.cookies.get('portal.sign-in')!), 'manage_credentials')).toBe(
+      true,
+    );
+
+    // It does: the session from its single sign-on manages credentials; a password session still enrolls first.
+    expect((await settings(true)).ok).toBe(true);
+    const trusted = await signInThroughIdp(admin.email, account(admin.email));
+    expect(mustEnrollTwoFactor(await sessionActor(trusted.cookies.get('portal.sign-in')!), 'manage_credentials')).toBe(
+      false,
+    );
+    const byPassword = await passwordStep({ email: admin.email, password: PASSWORD, context: CONTEXT });
+    expect(byPassword.status).toBe('verified');
+    const passwordActor = await sessionActor((byPassword as { token: string }).token);
+    expect(mustEnrollTwoFactor(passwordActor, 'manage_credentials')).toBe(true);
   });
 });
 
